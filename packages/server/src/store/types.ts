@@ -1,0 +1,138 @@
+import type { EndReason } from '../contract/protocol.js';
+
+/**
+ * The storage contract every Lifeline store implements (memory, Redis, third-party).
+ *
+ * Keys: a session is stored under its `sid`, the base64url SHA-256 of the cookie token's
+ * family part (see docs/design-decisions.md), never under anything a client sends raw.
+ * Token hashes are SHA-256 (or HMAC when a secret is configured) of the whole token.
+ * A store never sees a raw cookie value.
+ *
+ * Every method may reject (outage, timeout); the middleware turns that into a 503
+ * `store_unavailable`. Stores must never return partially parsed garbage: a record that
+ * fails validation is reported as `null` (no session) through `onCorrupt` if given.
+ */
+
+/** JSON value the session data may hold. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | { [key: string]: JsonValue };
+
+/** The predecessor token of a periodic rotation, alive only inside its grace window. */
+export interface PreviousToken {
+  tokenHash: string;
+  /** Epoch ms after which the predecessor no longer resolves. */
+  until: number;
+  /** The successor token, sealed with a key derived from the predecessor token. */
+  sealedSuccessor: string;
+}
+
+/** Why a session ended, kept as a tombstone so a late request learns the exact reason. */
+export interface EndedMarker {
+  reason: Extract<EndReason, 'revoked' | 'logged-out' | 'idle-timeout' | 'absolute-timeout'>;
+  /** Free-form detail for audit logs, e.g. `regenerated`, `theft-suspected`, `admin`. */
+  detail?: string;
+  at: number;
+}
+
+/** Metadata of a session: everything except the app's data. */
+export interface SessionMeta {
+  tokenHash: string;
+  previous: PreviousToken | null;
+  userId: string | null;
+  /** Public claims shown by `/status`. */
+  user: { [key: string]: JsonValue } | null;
+  createdAt: number;
+  /** When the user last proved who they are (login, re-auth); drives "fresh" routes. */
+  authenticatedAt: number | null;
+  /** Last activity that moved the idle deadline (throttled touch). */
+  lastActiveAt: number;
+  idleExpiresAt: number;
+  absoluteExpiresAt: number;
+  rotatedAt: number;
+  userAgent: string | null;
+  /** Set once the session has ended; the record is then a tombstone with empty data. */
+  ended: EndedMarker | null;
+}
+
+/** A stored session: metadata plus the app's per-key data. */
+export interface SessionRecord extends SessionMeta {
+  data: { [key: string]: JsonValue };
+}
+
+/** A per-key change. Keys not named are left as they are (concurrent writers do not clash). */
+export interface SessionPatch {
+  set?: { [key: string]: JsonValue };
+  unset?: string[];
+  meta?: Partial<Omit<SessionMeta, 'tokenHash' | 'previous' | 'ended' | 'createdAt'>>;
+}
+
+/** The compare-and-set of a periodic rotation. */
+export interface RotationSwap {
+  /** Only rotate while this is still the current token hash. */
+  expectedTokenHash: string;
+  tokenHash: string;
+  previous: PreviousToken;
+  rotatedAt: number;
+}
+
+/** Outcome of a conditional write. */
+export type WriteResult = 'ok' | 'missing';
+/** Outcome of a rotation: `conflict` means another request rotated first. */
+export type RotateResult = 'ok' | 'conflict' | 'missing';
+
+/** A long-lived "remember me" credential (one per device), stored hashed. */
+export interface CredentialRecord {
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** Session and credential storage. All instants are epoch milliseconds. */
+export interface SessionStore {
+  /** The record under `sid`, live or ended; `null` if unknown, expired from the store, or corrupt. */
+  get(sid: string): Promise<SessionRecord | null>;
+  /**
+   * Stores a new record and indexes it under its `userId`. Returns `false`, changing
+   * nothing, when `sid` already exists.
+   */
+  create(sid: string, record: SessionRecord, expiresAt: number): Promise<boolean>;
+  /**
+   * Applies a per-key delta, only if the record exists and has not ended; never
+   * re-creates a deleted session. `expiresAt` is when the store may forget the record.
+   */
+  update(sid: string, patch: SessionPatch, expiresAt: number): Promise<WriteResult>;
+  /** Atomic compare-and-set of the current token: exactly one concurrent rotation wins. */
+  rotate(sid: string, swap: RotationSwap, expiresAt: number): Promise<RotateResult>;
+  /**
+   * Ends a live session: its data is dropped and it becomes a tombstone carrying `ended`
+   * until `expiresAt`. Ending an unknown or already ended session changes nothing.
+   */
+  end(sid: string, ended: EndedMarker, expiresAt: number): Promise<WriteResult>;
+  /** Live sessions of a user (ended and expired ones are pruned from the index lazily). */
+  listByUser(userId: string): Promise<Array<{ sid: string; record: SessionRecord }>>;
+
+  /** The remember-me credential under `id` (hash of the token's selector), or `null`. */
+  getCredential(id: string): Promise<CredentialRecord | null>;
+  /** Stores a new credential; `false` when `id` exists. */
+  createCredential(id: string, record: CredentialRecord): Promise<boolean>;
+  /** Compare-and-set of a credential's token hash (rotation on every use). */
+  rotateCredential(
+    id: string,
+    expectedTokenHash: string,
+    tokenHash: string,
+    expiresAt: number,
+  ): Promise<RotateResult>;
+  /** Deletes one credential (logout, or reuse detected: the whole family dies). */
+  deleteCredential(id: string): Promise<void>;
+  /** Deletes every credential of a user (account disabled, "sign out everywhere"). */
+  deleteCredentialsOfUser(userId: string): Promise<void>;
+
+  /** Releases timers or connections the store owns. Optional. */
+  close?(): Promise<void>;
+}
