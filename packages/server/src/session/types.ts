@@ -1,0 +1,99 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { EndReason } from '../contract/protocol.js';
+import type { PublicUser } from '../contract/schemas.js';
+import type { JsonValue, SessionRecord } from '../store/types.js';
+
+/** The app's per-key session data. */
+export type SessionData = { [key: string]: JsonValue };
+
+/** The live session's deadlines, epoch ms from the server clock. */
+export interface SessionDeadlines {
+  idleExpiresAt: number;
+  absoluteExpiresAt: number;
+  idleTimeoutMs: number;
+}
+
+/** What `regenerate()` changes besides the token. */
+export interface RegenerateOptions {
+  /** The user the session now belongs to (login). `null` keeps it anonymous. */
+  userId?: string | null;
+  /** Public claims `/status` shows. Never secrets. */
+  user?: PublicUser;
+  /** The user just proved who they are (password, passkey, re-auth): resets freshness. */
+  authenticated?: boolean;
+}
+
+/**
+ * `c.var.session`: the request's view of its session. Reads are synchronous from the one
+ * store read the middleware made; writes are collected and applied as one per-key delta
+ * after the handler, so most requests cost one store read and no write.
+ */
+export interface Session<Data extends SessionData = SessionData> {
+  /** `active` once a live session was resolved, or created by a write in this request. */
+  readonly state: 'active' | 'none';
+  /** Why there is no session when `state` is `none`. */
+  readonly reason: EndReason | null;
+  /** The store key (a hash, safe for logs), never the cookie token. */
+  readonly id: string | null;
+  readonly userId: string | null;
+  readonly user: PublicUser;
+  readonly createdAt: number | null;
+  readonly authenticatedAt: number | null;
+  readonly deadlines: SessionDeadlines | null;
+  get<K extends keyof Data & string>(key: K): Data[K] | undefined;
+  /** Sets one key. Creates the session (lazily) if there is none. */
+  set<K extends keyof Data & string>(key: K, value: Data[K]): void;
+  delete(key: keyof Data & string): void;
+  /** Login or privilege change: a new token, the old one dead at once, data kept. */
+  regenerate(options?: RegenerateOptions): Promise<void>;
+  /** Ends the session (record deleted to a tombstone, cookie cleared). */
+  destroy(reason?: 'logged-out' | 'revoked'): Promise<void>;
+  /** Moves the idle deadline now, ignoring the touch throttle (never past the absolute one). */
+  extend(): void;
+  /** This request must not extend the idle time (background polling). */
+  markPassive(): void;
+}
+
+/** Hono environment for typed `c.var.session`, e.g. `new Hono<SessionEnv<{ cart: string[] }>>()`. */
+export interface SessionEnv<Data extends SessionData = SessionData> {
+  Variables: { session: Session<Data> };
+}
+
+/** A session as listed for its user ("your devices"). */
+export interface SessionSummary {
+  id: string;
+  createdAt: number;
+  lastActiveAt: number;
+  idleExpiresAt: number;
+  absoluteExpiresAt: number;
+  userAgent: string | null;
+  /** True for the session of the request that asked. */
+  current: boolean;
+}
+
+/** Operations on sessions outside a request: admin APIs, account disable, "sign out others". */
+export interface SessionManager {
+  listForUser(userId: string, currentId?: string | null): Promise<SessionSummary[]>;
+  /** Ends one session by id (reason `revoked`). */
+  revoke(id: string, detail?: string): Promise<void>;
+  /** Ends every session of a user except `exceptId`, and deletes their remember-me credentials unless kept. */
+  revokeUser(
+    userId: string,
+    options?: { exceptId?: string | null; keepCredentials?: boolean },
+  ): Promise<number>;
+  /** The stored record (for admin tooling and tests). */
+  get(id: string): Promise<SessionRecord | null>;
+}
+
+/** Silent re-authentication: the app's hook behind `POST /reauth` (see `rememberMe()`). */
+export interface ReauthStrategy {
+  /** Whether this request carries something that could re-authenticate (shown as `canReauth`). */
+  canReauth(c: Context): boolean;
+  /** Returns who the request proves to be, or `null` (answered 401 `reauth_failed`). */
+  reauthenticate(c: Context): Promise<{ userId: string; user?: PublicUser } | null>;
+  /** Called after logout, so a credential does not outlive the session by user intent. */
+  forget?(c: Context): Promise<void>;
+}
+
+/** The middleware `session()` returns, with its manager attached. */
+export type SessionMiddleware = MiddlewareHandler & { manager: SessionManager };
