@@ -1,0 +1,1 @@
+export { type ProblemOptions, problemBody, problemResponse } from './problem.js';

@@ -1,0 +1,68 @@
+import type { EndReason, ProblemCode } from '../contract/protocol.js';
+import { PROBLEM_CONTENT_TYPE } from '../contract/protocol.js';
+import type { Problem } from '../contract/schemas.js';
+
+const STATUS: Record<ProblemCode, number> = {
+  session_expired: 401,
+  session_revoked: 401,
+  session_required: 401,
+  reauth_required: 401,
+  reauth_failed: 401,
+  csrf_rejected: 403,
+  invalid_request: 400,
+  store_unavailable: 503,
+};
+
+const TITLE: Record<ProblemCode, string> = {
+  session_expired: 'Your session has expired',
+  session_revoked: 'Your session was ended',
+  session_required: 'You need to sign in',
+  reauth_required: 'Please confirm it is you',
+  reauth_failed: 'Could not sign you in again',
+  csrf_rejected: 'Cross-site request refused',
+  invalid_request: 'Invalid request',
+  store_unavailable: 'Sessions are temporarily unavailable',
+};
+
+/** Options of {@link problemResponse}. */
+export interface ProblemOptions {
+  /** Human-readable detail; never contains tokens or secrets. */
+  detail?: string;
+  /** Why the session ended, for the session codes. */
+  reason?: EndReason;
+  /** Overrides the code's default status, e.g. 405 or 415 for `invalid_request`. */
+  status?: number;
+  /** Extra response headers (e.g. `Allow`, `Retry-After`). */
+  headers?: Record<string, string>;
+}
+
+/** The RFC 9457 body for a code. */
+export function problemBody(code: ProblemCode, options: ProblemOptions = {}): Problem {
+  const body: Problem = {
+    type: `urn:lifeline:problem:${code}`,
+    title: TITLE[code],
+    status: options.status ?? STATUS[code],
+    code,
+  };
+  if (options.detail !== undefined) body.detail = options.detail;
+  if (options.reason !== undefined) body.reason = options.reason;
+  return body;
+}
+
+/**
+ * An `application/problem+json` response with a stable `code`, never cached.
+ *
+ * @example
+ * return problemResponse('session_required');
+ */
+export function problemResponse(code: ProblemCode, options: ProblemOptions = {}): Response {
+  const body = problemBody(code, options);
+  return new Response(JSON.stringify(body), {
+    status: body.status,
+    headers: {
+      'Content-Type': PROBLEM_CONTENT_TYPE,
+      'Cache-Control': 'no-store',
+      ...options.headers,
+    },
+  });
+}
