@@ -1,0 +1,1 @@
+export { type CsrfGuardOptions, csrfGuard } from './csrf.js';
