@@ -1,0 +1,58 @@
+import type { CredentialRecord, SessionStore } from '../types.js';
+import type { ExpiringTable } from './expiring-table.js';
+
+type CredentialMethods = Pick<
+  SessionStore,
+  | 'getCredential'
+  | 'createCredential'
+  | 'rotateCredential'
+  | 'deleteCredential'
+  | 'deleteCredentialsOfUser'
+>;
+
+/**
+ * The remember-me half of the memory store: credentials expire at their own `expiresAt`
+ * and are indexed by user so "sign out everywhere" can delete them all. Synchronous
+ * bodies make the rotation a true compare-and-set.
+ */
+export function credentialMethods(
+  table: ExpiringTable<CredentialRecord>,
+  sweep: () => void,
+): CredentialMethods {
+  return {
+    async getCredential(id) {
+      sweep();
+      const slot = table.get(id);
+      return slot === undefined ? null : structuredClone(slot.value);
+    },
+
+    async createCredential(id, record) {
+      sweep();
+      if (table.get(id) !== undefined) return false;
+      const copy = structuredClone(record);
+      table.insert(id, copy, copy.expiresAt, copy.userId);
+      return true;
+    },
+
+    async rotateCredential(id, expectedTokenHash, tokenHash, expiresAt) {
+      sweep();
+      const slot = table.get(id);
+      if (slot === undefined) return 'missing';
+      if (slot.value.tokenHash !== expectedTokenHash) return 'conflict';
+      slot.value.tokenHash = tokenHash;
+      slot.value.expiresAt = expiresAt;
+      table.reschedule(id, slot, expiresAt);
+      return 'ok';
+    },
+
+    async deleteCredential(id) {
+      sweep();
+      table.delete(id);
+    },
+
+    async deleteCredentialsOfUser(userId) {
+      sweep();
+      for (const id of table.keysOfUser(userId)) table.delete(id);
+    },
+  };
+}

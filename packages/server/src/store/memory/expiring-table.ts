@@ -1,0 +1,161 @@
+import { ExpiryHeap } from './expiry-heap.js';
+
+/** A stored value with its expiry and the user it is indexed under. */
+export interface Slot<V> {
+  value: V;
+  /** When the value may be forgotten (epoch ms); gone once `now >= expiresAt`. */
+  expiresAt: number;
+  /** `at` of the heap entry scheduled for this slot; the slot is due no earlier than this. */
+  heapAt: number;
+  userId: string | null;
+}
+
+/** Why a value left the table without being deleted. */
+export type DropCause = 'expired' | 'evicted';
+
+/** Counters that show what expiry and the bound cost; see `MemoryStore.stats()`. */
+export interface TableCounters {
+  /** Heap entries popped by sweeps and evictions (stale ones included). */
+  examined: number;
+  expired: number;
+  evicted: number;
+}
+
+/**
+ * Bounds the work one operation spends sweeping: a burst of simultaneous expiries is
+ * spread over the following operations instead of stalling one request. Values past
+ * their deadline are still invisible at once, because every read checks `expiresAt`.
+ */
+const SWEEP_BUDGET = 128;
+
+/**
+ * A bounded map whose values expire, indexed by user. Expiry costs O(expired): a min-heap
+ * of deadlines is drained from the top, never scanned.
+ */
+export class ExpiringTable<V> {
+  readonly counters: TableCounters = { examined: 0, expired: 0, evicted: 0 };
+  readonly #slots = new Map<string, Slot<V>>();
+  readonly #heap = new ExpiryHeap<Slot<V>>();
+  readonly #byUser = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly max: number,
+    private readonly now: () => number,
+    private readonly onDrop: (key: string, slot: Slot<V>, cause: DropCause) => void,
+  ) {}
+
+  get size(): number {
+    return this.#slots.size;
+  }
+
+  /** Heap entries held, stale ones included (bounded by about twice the size). */
+  get scheduled(): number {
+    return this.#heap.size;
+  }
+
+  /** The slot under `key` unless it is absent or past its deadline. */
+  get(key: string): Slot<V> | undefined {
+    const slot = this.#slots.get(key);
+    if (slot === undefined) return undefined;
+    if (slot.expiresAt > this.now()) return slot;
+    this.#drop(key, slot, 'expired');
+    return undefined;
+  }
+
+  /** Adds a value under a key the caller checked is free, making room first when full. */
+  insert(key: string, value: V, expiresAt: number, userId: string | null): void {
+    let room = true;
+    while (room && this.#slots.size >= this.max) room = this.#dropEarliest();
+    const slot: Slot<V> = { value, expiresAt, heapAt: expiresAt, userId: null };
+    this.#slots.set(key, slot);
+    this.#heap.push({ at: expiresAt, key, slot });
+    this.setUser(key, slot, userId);
+  }
+
+  /** Moves a slot's deadline; only an earlier deadline needs a new heap entry. */
+  reschedule(key: string, slot: Slot<V>, expiresAt: number): void {
+    slot.expiresAt = expiresAt;
+    if (expiresAt >= slot.heapAt) return; // the old entry surfaces first and is re-queued
+    slot.heapAt = expiresAt;
+    this.#heap.push({ at: expiresAt, key, slot });
+    this.#compactIfBloated();
+  }
+
+  /** Re-indexes a slot under another user, or under none. */
+  setUser(key: string, slot: Slot<V>, userId: string | null): void {
+    if (slot.userId === userId) return;
+    if (slot.userId !== null) this.#unindex(key, slot.userId);
+    slot.userId = userId;
+    if (userId === null) return;
+    const keys = this.#byUser.get(userId) ?? new Set<string>();
+    keys.add(key);
+    this.#byUser.set(userId, keys);
+  }
+
+  /** Keys indexed under a user; values may still be past their deadline (use `get`). */
+  keysOfUser(userId: string): string[] {
+    return [...(this.#byUser.get(userId) ?? [])];
+  }
+
+  delete(key: string): void {
+    const slot = this.#slots.get(key);
+    if (slot === undefined) return;
+    this.#slots.delete(key);
+    if (slot.userId !== null) this.#unindex(key, slot.userId);
+    this.#compactIfBloated();
+  }
+
+  /** Forgets values whose deadline has passed, at most `SWEEP_BUDGET` heap entries. */
+  sweep(): void {
+    const now = this.now();
+    for (let budget = SWEEP_BUDGET; budget > 0; budget--) {
+      const top = this.#heap.peek();
+      if (top === undefined || top.at > now) return;
+      this.#heap.pop();
+      this.counters.examined++;
+      const slot = top.slot;
+      if (this.#slots.get(top.key) !== slot || top.at !== slot.heapAt) continue; // stale
+      if (slot.expiresAt <= now) this.#drop(top.key, slot, 'expired');
+      else this.#requeue(top.key, slot);
+    }
+  }
+
+  /** Removes the value with the earliest deadline; `false` when the table is empty. */
+  #dropEarliest(): boolean {
+    for (let top = this.#heap.pop(); top !== undefined; top = this.#heap.pop()) {
+      this.counters.examined++;
+      const slot = top.slot;
+      if (this.#slots.get(top.key) !== slot || top.at !== slot.heapAt) continue;
+      // A slid deadline is re-queued: the true earliest is the first entry that is exact.
+      if (slot.expiresAt > top.at) this.#requeue(top.key, slot);
+      else {
+        this.#drop(top.key, slot, slot.expiresAt <= this.now() ? 'expired' : 'evicted');
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Stale entries (earlier deadlines, deleted keys) may not outgrow the live ones. */
+  #compactIfBloated(): void {
+    if (this.#heap.size <= 2 * this.#slots.size + 64) return;
+    this.#heap.rebuild((e) => this.#slots.get(e.key) === e.slot && e.at === e.slot.heapAt);
+  }
+
+  #requeue(key: string, slot: Slot<V>): void {
+    slot.heapAt = slot.expiresAt;
+    this.#heap.push({ at: slot.expiresAt, key, slot });
+  }
+
+  #drop(key: string, slot: Slot<V>, cause: DropCause): void {
+    this.delete(key);
+    this.counters[cause]++;
+    this.onDrop(key, slot, cause);
+  }
+
+  #unindex(key: string, userId: string): void {
+    const keys = this.#byUser.get(userId);
+    keys?.delete(key);
+    if (keys?.size === 0) this.#byUser.delete(userId);
+  }
+}

@@ -1,0 +1,108 @@
+import type { CredentialRecord, SessionRecord, SessionStore } from '../types.js';
+import { credentialMethods } from './credentials.js';
+import { type DropCause, ExpiringTable, type Slot } from './expiring-table.js';
+import { sessionMethods } from './sessions.js';
+
+/** A record the memory store dropped to stay within its bound, reported to `onEvict`. */
+export interface MemoryEviction {
+  kind: 'session' | 'credential';
+  /** The store key: a session's `sid` or a credential's id (both hashes, safe to log). */
+  id: string;
+  userId: string | null;
+  /** The deadline the record would have lived to. */
+  expiresAt: number;
+}
+
+/** Options of {@link memoryStore}. */
+export interface MemoryStoreOptions {
+  /** Most session records held, tombstones included. Default `100_000`. */
+  maxSessions?: number;
+  /** Most remember-me credentials held. Default `100_000`. */
+  maxCredentials?: number;
+  /** The clock, epoch ms. Default `Date.now`. */
+  now?: () => number;
+  /** Told about every record dropped (before its deadline) because the store was full. Default: none. */
+  onEvict?: (evicted: MemoryEviction) => void;
+}
+
+/** What the store holds and what expiry has cost so far. */
+export interface MemoryStoreStats {
+  sessions: number;
+  credentials: number;
+  /** Expiry-heap entries, stale ones included (stays within about twice the records). */
+  scheduled: number;
+  /** Heap entries examined by sweeps and evictions: grows with what expired, not with size. */
+  examined: number;
+  expired: number;
+  evicted: number;
+}
+
+/** The memory store: a {@link SessionStore} plus introspection. */
+export interface MemoryStore extends SessionStore {
+  stats(): MemoryStoreStats;
+  close(): Promise<void>;
+}
+
+type Owned = { userId: string | null };
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new TypeError(`memoryStore: \`${name}\` must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * The embedded default store: one process, no dependencies, no timers (runs on Workers).
+ *
+ * Bounded: when a create would exceed `maxSessions` (or `maxCredentials`), the record with
+ * the earliest deadline is dropped first. That is an expired record whenever one exists;
+ * otherwise it is the live record closest to its end anyway, and `onEvict` reports it.
+ * Expiry is swept at the start of each operation from a min-heap of deadlines, so it costs
+ * O(expired), never a scan of every record. Records are copied in and out with
+ * `structuredClone`, so callers cannot change stored state by mutating what they hold.
+ * Use the Redis store when several server instances share sessions.
+ *
+ * @example
+ * const store = memoryStore({ maxSessions: 10_000, onEvict: (e) => log.warn('evicted', e) });
+ * app.use(session({ store }));
+ */
+export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  const { maxSessions = 100_000, maxCredentials = 100_000, now = Date.now, onEvict } = options;
+  const report =
+    (kind: MemoryEviction['kind']) => (id: string, slot: Slot<Owned>, cause: DropCause) => {
+      if (cause !== 'evicted' || onEvict === undefined) return;
+      onEvict({ kind, id, userId: slot.value.userId, expiresAt: slot.expiresAt });
+    };
+  const sessions = new ExpiringTable<SessionRecord>(
+    positiveInteger('maxSessions', maxSessions),
+    now,
+    report('session'),
+  );
+  const credentials = new ExpiringTable<CredentialRecord>(
+    positiveInteger('maxCredentials', maxCredentials),
+    now,
+    report('credential'),
+  );
+  const sweep = (): void => {
+    sessions.sweep();
+    credentials.sweep();
+  };
+  return {
+    ...sessionMethods(sessions, sweep),
+    ...credentialMethods(credentials, sweep),
+    stats(): MemoryStoreStats {
+      const c = sessions.counters;
+      const k = credentials.counters;
+      return {
+        sessions: sessions.size,
+        credentials: credentials.size,
+        scheduled: sessions.scheduled + credentials.scheduled,
+        examined: c.examined + k.examined,
+        expired: c.expired + k.expired,
+        evicted: c.evicted + k.evicted,
+      };
+    },
+    async close(): Promise<void> {},
+  };
+}

@@ -1,0 +1,112 @@
+import type {
+  JsonValue,
+  SessionMeta,
+  SessionPatch,
+  SessionRecord,
+  SessionStore,
+} from '../types.js';
+import type { ExpiringTable } from './expiring-table.js';
+
+type SessionMethods = Pick<
+  SessionStore,
+  'get' | 'create' | 'update' | 'rotate' | 'end' | 'listByUser'
+>;
+
+/** Meta fields a patch may never change, even from untyped callers. */
+const FIXED_META = new Set<string>(['tokenHash', 'previous', 'ended', 'createdAt']);
+
+/** Sets an own data property; plain assignment of `__proto__` would change the prototype. */
+function setOwn(target: { [key: string]: JsonValue }, key: string, value: JsonValue): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+function applyPatch(record: SessionRecord, patch: SessionPatch): void {
+  for (const [key, value] of Object.entries(patch.set ?? {})) setOwn(record.data, key, value);
+  for (const key of patch.unset ?? []) delete record.data[key];
+  const meta = record as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(patch.meta ?? {})) {
+    if (!FIXED_META.has(key) && value !== undefined) meta[key] = value;
+  }
+}
+
+/**
+ * The session half of the memory store. Every method body is synchronous after its
+ * sweep, so no other call can interleave: read-check-write (CAS, conditional update) is
+ * atomic without locks. Records go in and out through `structuredClone`.
+ */
+export function sessionMethods(
+  table: ExpiringTable<SessionRecord>,
+  sweep: () => void,
+): SessionMethods {
+  const live = (sid: string) => {
+    const slot = table.get(sid);
+    return slot === undefined || slot.value.ended !== null ? undefined : slot;
+  };
+
+  return {
+    async get(sid) {
+      sweep();
+      const slot = table.get(sid);
+      return slot === undefined ? null : structuredClone(slot.value);
+    },
+
+    async create(sid, record, expiresAt) {
+      sweep();
+      if (table.get(sid) !== undefined) return false;
+      const copy = structuredClone(record);
+      table.insert(sid, copy, expiresAt, copy.ended === null ? copy.userId : null);
+      return true;
+    },
+
+    async update(sid, patch, expiresAt) {
+      sweep();
+      const slot = live(sid);
+      if (slot === undefined) return 'missing';
+      applyPatch(slot.value, structuredClone(patch));
+      table.reschedule(sid, slot, expiresAt);
+      table.setUser(sid, slot, slot.value.userId);
+      return 'ok';
+    },
+
+    async rotate(sid, swap, expiresAt) {
+      sweep();
+      const slot = live(sid);
+      if (slot === undefined) return 'missing';
+      if (slot.value.tokenHash !== swap.expectedTokenHash) return 'conflict';
+      const meta: Partial<SessionMeta> = {
+        tokenHash: swap.tokenHash,
+        previous: structuredClone(swap.previous),
+        rotatedAt: swap.rotatedAt,
+      };
+      Object.assign(slot.value, meta);
+      table.reschedule(sid, slot, expiresAt);
+      return 'ok';
+    },
+
+    async end(sid, ended, expiresAt) {
+      sweep();
+      const slot = live(sid);
+      if (slot === undefined) return 'missing';
+      slot.value.ended = structuredClone(ended);
+      slot.value.data = {};
+      table.reschedule(sid, slot, expiresAt);
+      table.setUser(sid, slot, null); // the user index lists live sessions only
+      return 'ok';
+    },
+
+    async listByUser(userId) {
+      sweep();
+      const out: Array<{ sid: string; record: SessionRecord }> = [];
+      for (const sid of table.keysOfUser(userId)) {
+        const slot = live(sid);
+        if (slot !== undefined) out.push({ sid, record: structuredClone(slot.value) });
+      }
+      return out;
+    },
+  };
+}
