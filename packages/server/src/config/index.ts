@@ -1,0 +1,2 @@
+export type { ResolvedOptions, SessionOptions, TheftResponse } from './options.js';
+export { resolveOptions, SessionOptionsError } from './validate.js';

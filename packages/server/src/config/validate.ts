@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { memoryStore } from '../store/memory/index.js';
+import type { ResolvedOptions, SessionOptions } from './options.js';
+
+const MINUTE = 60_000;
+const MAX_AGE_MS = 400 * 24 * 60 * MINUTE;
+const MAX_GRACE_MS = 60_000;
+const duration = z.number().int().positive().max(MAX_AGE_MS, 'must be at most 400 days');
+const fn = z.custom<(...args: never[]) => unknown>(
+  (v) => typeof v === 'function',
+  'must be a function',
+);
+const STORE_METHODS = ['get', 'create', 'update', 'rotate', 'end', 'listByUser'] as const;
+const store = z.custom<NonNullable<SessionOptions['store']>>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    STORE_METHODS.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+  'must implement SessionStore',
+);
+const reauth = z.custom<NonNullable<SessionOptions['reauth']>>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as Record<string, unknown>).canReauth === 'function' &&
+    typeof (v as Record<string, unknown>).reauthenticate === 'function',
+  'must implement ReauthStrategy',
+);
+
+const schema = z
+  .strictObject({
+    store: store.optional(),
+    idleTimeout: duration.default(30 * MINUTE),
+    absoluteTimeout: duration.default(8 * 60 * MINUTE),
+    touchInterval: z.number().int().nonnegative().optional(),
+    rotationInterval: duration.default(15 * MINUTE),
+    rotationGrace: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(MAX_GRACE_MS, 'must be at most 60 s')
+      .default(10_000),
+    secret: z
+      .string()
+      .refine((s) => new TextEncoder().encode(s).length >= 32, 'must be at least 32 bytes')
+      .optional(),
+    cookie: z
+      .strictObject({
+        // RFC 6265 token characters only, and short: the whole cookie must fit in 4096 bytes.
+        name: z
+          .string()
+          .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/, 'must be a cookie token of 1-64 characters')
+          .default('lifeline'),
+        sameSite: z.enum(['Lax', 'Strict', 'None']).default('Lax'),
+        secure: z.union([z.literal('auto'), z.boolean()]).default('auto'),
+      })
+      .default({ name: 'lifeline', sameSite: 'Lax', secure: 'auto' }),
+    trustProxy: z.boolean().default(false),
+    now: fn.optional(),
+    reauth: reauth.optional(),
+    onEvent: fn.optional(),
+    onTheft: z.enum(['log', 'revoke']).default('log'),
+    bindUserAgent: z.union([z.literal(false), z.enum(['log', 'revoke'])]).default(false),
+    maxSessionsPerUser: z.number().int().positive().optional(),
+    onSessionLimit: z.enum(['evict-oldest', 'refuse']).default('evict-oldest'),
+    storeTimeout: z.number().int().positive().max(MINUTE).default(2_000),
+    clearSiteData: z.array(z.enum(['cookies', 'storage', 'cache'])).default(['cookies']),
+  })
+  .superRefine((o, ctx) => {
+    const fail = (path: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: path.split('.'), message });
+    if (o.absoluteTimeout < o.idleTimeout)
+      fail('absoluteTimeout', 'must not be less than idleTimeout');
+    if (o.touchInterval !== undefined && o.touchInterval > o.idleTimeout)
+      fail('touchInterval', 'must not exceed idleTimeout');
+    if (o.rotationGrace >= o.rotationInterval)
+      fail('rotationGrace', 'must be shorter than rotationInterval');
+    if (o.cookie.sameSite === 'None' && o.cookie.secure !== true)
+      fail('cookie.sameSite', '"None" requires cookie.secure: true');
+  });
+
+/** Thrown at start-up for a bad option; the message names the option. */
+export class SessionOptionsError extends TypeError {
+  override name = 'SessionOptionsError';
+}
+
+/**
+ * Validates `session()` options once, at creation, and fills in the defaults.
+ *
+ * @example
+ * resolveOptions({ idleTimeout: 60_000 }); // throws for { sameSite: 'None' } without secure
+ */
+export function resolveOptions(input: SessionOptions = {}): ResolvedOptions {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path.join('.') || '(options)';
+    throw new SessionOptionsError(
+      `lifeline session(): option "${path}" ${issue?.message ?? 'is invalid'}`,
+    );
+  }
+  const o = parsed.data;
+  const now = (o.now as (() => number) | undefined) ?? Date.now;
+  return {
+    ...o,
+    store: o.store ?? memoryStore({ now }),
+    touchInterval: o.touchInterval ?? Math.floor(o.idleTimeout / 10),
+    secret: o.secret,
+    now,
+    reauth: o.reauth ?? null,
+    onEvent: o.onEvent as ResolvedOptions['onEvent'],
+    maxSessionsPerUser: o.maxSessionsPerUser ?? null,
+  };
+}

@@ -1,0 +1,41 @@
+import { TOKEN_LENGTH } from '../token/token.js';
+
+/** Why a presented cookie was refused before reaching the store. */
+export type MalformedReason = 'duplicate' | 'malformed';
+
+/** What the request's `Cookie` header says about our cookie. */
+export type CookieReading =
+  | { kind: 'absent' }
+  | { kind: 'malformed'; reason: MalformedReason }
+  | { kind: 'token'; value: string };
+
+const TOKEN_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${TOKEN_LENGTH}}$`);
+// Real browsers send well under this; a larger header is not worth scanning.
+const MAX_HEADER_LENGTH = 16_384;
+
+/**
+ * Reads our session cookie from a raw `Cookie` header, strictly: exactly one cookie of
+ * that name whose value is exactly 43 base64url characters. Anything else (duplicates,
+ * quotes, control characters, wrong length or alphabet) is `malformed`, which the
+ * middleware treats like an unknown ID. We parse ourselves rather than with a generic
+ * cookie parser because those pick one of several duplicates and decode `%xx` escapes,
+ * both of which would let two different headers name the same token.
+ *
+ * @example
+ * readSessionCookie('theme=dark; lifeline=AAAA…', 'lifeline');
+ */
+export function readSessionCookie(header: string | null | undefined, name: string): CookieReading {
+  if (!header) return { kind: 'absent' };
+  if (header.length > MAX_HEADER_LENGTH) return { kind: 'malformed', reason: 'malformed' };
+  let found: string | null = null;
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    const key = (eq === -1 ? pair : pair.slice(0, eq)).trim();
+    if (key !== name) continue;
+    if (found !== null) return { kind: 'malformed', reason: 'duplicate' };
+    found = eq === -1 ? '' : pair.slice(eq + 1).trim();
+  }
+  if (found === null) return { kind: 'absent' };
+  if (!TOKEN_PATTERN.test(found)) return { kind: 'malformed', reason: 'malformed' };
+  return { kind: 'token', value: found };
+}

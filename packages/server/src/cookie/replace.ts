@@ -1,0 +1,38 @@
+/**
+ * Makes `ours` the only `Set-Cookie` for `name` on the response. Hono's `setCookie`
+ * appends, so a handler (or a second middleware pass) could otherwise leave two cookies of
+ * one name with different values, and the browser would keep whichever came last.
+ * `ours === null` strips foreign ones without adding any: the middleware owns the cookie.
+ *
+ * Returns the response to use: the same one, or a copy when its headers were immutable
+ * (a `Response` from `fetch()`).
+ *
+ * @example
+ * c.res = replaceSessionCookie(c.res, 'lifeline', 'lifeline=…; Path=/; …');
+ */
+export function replaceSessionCookie(res: Response, name: string, ours: string | null): Response {
+  const all = res.headers.getSetCookie();
+  const others = all.filter((line) => cookieName(line) !== name);
+  if (others.length === all.length && ours === null) return res;
+  const target = writable(res);
+  target.headers.delete('Set-Cookie');
+  for (const line of others) target.headers.append('Set-Cookie', line);
+  if (ours !== null) target.headers.append('Set-Cookie', ours);
+  return target;
+}
+
+function cookieName(line: string): string {
+  const eq = line.indexOf('=');
+  return (eq === -1 ? line : line.slice(0, eq)).trim();
+}
+
+/** The response itself if its headers can change, else a copy that can. */
+export function writable(res: Response): Response {
+  try {
+    // Deleting an absent header changes nothing but throws on immutable headers.
+    res.headers.delete('X-Lifeline-Probe');
+    return res;
+  } catch {
+    return new Response(res.body, res);
+  }
+}

@@ -1,0 +1,53 @@
+import { decodeBase64url, encodeBase64url } from './base64url.js';
+
+/** Bytes in a session token: 16 of family, 16 of secret. */
+export const TOKEN_BYTES = 32;
+/** Length of a token in base64url: 32 bytes, unpadded. */
+export const TOKEN_LENGTH = 43;
+const FAMILY_BYTES = 16;
+
+/**
+ * A session cookie token (see docs/design-decisions.md): bytes 0-15 are the session's
+ * family (stable across periodic rotations), bytes 16-31 its secret.
+ */
+export interface SessionToken {
+  /** The cookie value, 43 base64url characters. Never logged, never stored. */
+  readonly value: string;
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  readonly family: Uint8Array<ArrayBuffer>;
+}
+
+function fromBytes(bytes: Uint8Array<ArrayBuffer>): SessionToken {
+  return { value: encodeBase64url(bytes), bytes, family: bytes.subarray(0, FAMILY_BYTES) };
+}
+
+/** A wholly new token: 32 bytes from the CSPRNG (new session, `regenerate()`). */
+export function generateToken(): SessionToken {
+  return fromBytes(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES)));
+}
+
+/** The successor of a periodic rotation: the same family, a fresh secret. */
+export function rotateToken(token: SessionToken): SessionToken {
+  const bytes = new Uint8Array(TOKEN_BYTES);
+  bytes.set(token.family, 0);
+  crypto.getRandomValues(bytes.subarray(FAMILY_BYTES));
+  return fromBytes(bytes);
+}
+
+/**
+ * Rebuilds a token from a cookie value the parser already validated (43 base64url chars).
+ * Returns `null` if it does not decode to exactly 32 bytes, which a non-canonical last
+ * character could cause.
+ */
+export function tokenFromValue(value: string): SessionToken | null {
+  const bytes = decodeBase64url(value);
+  if (bytes.length !== TOKEN_BYTES) return null;
+  const token = fromBytes(bytes);
+  // Reject non-canonical encodings: two cookie strings must never name one token.
+  return token.value === value ? token : null;
+}
+
+/** Rebuilds a token from raw bytes (an unsealed successor). */
+export function tokenFromBytes(bytes: Uint8Array): SessionToken | null {
+  return bytes.length === TOKEN_BYTES ? fromBytes(new Uint8Array(bytes)) : null;
+}
