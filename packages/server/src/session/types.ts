@@ -19,8 +19,13 @@ export interface RegenerateOptions {
   userId?: string | null;
   /** Public claims `/status` shows. Never secrets. */
   user?: PublicUser;
-  /** The user just proved who they are (password, passkey, re-auth): resets freshness. */
+  /**
+   * The user just proved who they are (password, passkey, re-auth): resets freshness.
+   * Default: `true` when a non-null `userId` is given, else `false`.
+   */
   authenticated?: boolean;
+  /** Why: `reauth` also emits a `reauthenticated` event. Default `login`. */
+  cause?: 'login' | 'reauth' | 'privilege-change';
 }
 
 /**
@@ -40,6 +45,12 @@ export interface Session<Data extends SessionData = SessionData> {
   readonly createdAt: number | null;
   readonly authenticatedAt: number | null;
   readonly deadlines: SessionDeadlines | null;
+  /** Server time this request runs at (epoch ms, from the configured clock). */
+  readonly now: number;
+  /** The configured idle timeout, known even when there is no session. */
+  readonly idleTimeoutMs: number;
+  /** Whether the configured `reauth` strategy could re-authenticate this request. */
+  readonly canReauth: boolean;
   get<K extends keyof Data & string>(key: K): Data[K] | undefined;
   /** Sets one key. Creates the session (lazily) if there is none. */
   set<K extends keyof Data & string>(key: K, value: Data[K]): void;
@@ -52,6 +63,12 @@ export interface Session<Data extends SessionData = SessionData> {
   extend(): void;
   /** This request must not extend the idle time (background polling). */
   markPassive(): void;
+  /**
+   * Silent re-authentication through the configured `reauth` strategy: on success a
+   * brand-new session (`regenerate({ cause: 'reauth' })`) and `true`; `false` when there is
+   * no strategy or it proves nobody.
+   */
+  reauthenticate(): Promise<boolean>;
 }
 
 /** Hono environment for typed `c.var.session`, e.g. `new Hono<SessionEnv<{ cart: string[] }>>()`. */
