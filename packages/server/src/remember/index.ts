@@ -1,0 +1,2 @@
+export type { RememberEvent, RememberMeOptions } from './options.js';
+export { type RememberMe, rememberMe } from './remember.js';

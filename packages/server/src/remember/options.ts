@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { PublicUser } from '../contract/schemas.js';
+import { MAX_COOKIE_AGE_S } from '../cookie/serialize.js';
+import type { SessionStore } from '../store/types.js';
+
+/** An audit event of the remember-me credential. `credentialId` is a hash, safe to log. */
+export interface RememberEvent {
+  type: 'issued' | 'used' | 'forgotten' | 'expired' | 'user-disabled' | 'theft-suspected';
+  credentialId: string;
+  userId: string | null;
+  at: number;
+}
+
+/** Options of `rememberMe()`. */
+export interface RememberMeOptions {
+  /** Where credentials live: the same store as the sessions. Required. */
+  store: SessionStore;
+  /**
+   * Looks the user up at every re-authentication: their public claims, or `null` when the
+   * account is disabled or gone (re-authentication then fails and the credential dies).
+   */
+  findUser: (
+    userId: string,
+  ) => NonNullable<PublicUser> | null | Promise<NonNullable<PublicUser> | null>;
+  /** Lifetime of a credential from its issue, in ms; use does not extend it. Default 30 days, at most 400. */
+  maxAgeMs?: number;
+  /** Cookie name; `__Host-` is prefixed on HTTPS. Default `lifeline_remember`. */
+  cookieName?: string;
+  /** Force the `Secure` flag and `__Host-` prefix on or off. Default: on when the request is HTTPS. */
+  secure?: boolean;
+  /** Key for HMAC-SHA-256 of the stored hashes (at least 32 characters). Default: plain SHA-256. */
+  secret?: string;
+  /** The clock, epoch ms. Default `Date.now`. */
+  now?: () => number;
+  /** Audit hook: issue, use, forget, expiry, disabled account, suspected theft. */
+  onEvent?: (event: RememberEvent) => void;
+}
+
+const fn = (what: string) =>
+  z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', `must be ${what}`);
+
+const schema = z.object({
+  store: z.custom<SessionStore>(
+    (v) => typeof v === 'object' && v !== null && 'getCredential' in v,
+    'must be a SessionStore',
+  ),
+  findUser: fn('a function (userId) => user | null'),
+  maxAgeMs: z
+    .number()
+    .int()
+    .min(60_000)
+    .max(MAX_COOKIE_AGE_S * 1000, 'must be at most 400 days (RFC 6265bis)')
+    .default(30 * 24 * 60 * 60 * 1000),
+  cookieName: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
+    .default('lifeline_remember'),
+  secure: z.boolean().optional(),
+  secret: z.string().min(32, 'must be at least 32 characters').optional(),
+  now: fn('a function returning epoch ms').optional(),
+  onEvent: fn('a function').optional(),
+});
+
+/** The options with defaults applied, after validation. */
+export type ResolvedRememberOptions = Required<
+  Pick<RememberMeOptions, 'store' | 'findUser' | 'maxAgeMs' | 'cookieName' | 'now'>
+> &
+  Pick<RememberMeOptions, 'secure' | 'secret' | 'onEvent'>;
+
+/** Validates once at start-up; the error names the offending option. */
+export function resolveRememberOptions(options: RememberMeOptions): ResolvedRememberOptions {
+  const result = schema.safeParse(options);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue?.path.join('.') || 'options';
+    throw new TypeError(`rememberMe: \`${path}\` ${issue?.message ?? 'is invalid'}`);
+  }
+  const { store, findUser, secure, secret, onEvent, now = Date.now } = options;
+  const { maxAgeMs, cookieName } = result.data;
+  return { store, findUser, maxAgeMs, cookieName, now, secure, secret, onEvent };
+}

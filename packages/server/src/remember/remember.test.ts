@@ -1,0 +1,166 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { memoryStore } from '../store/memory/index.js';
+import type { RememberEvent, RememberMeOptions } from './options.js';
+import { rememberMe } from './remember.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+function setup(overrides: Partial<RememberMeOptions> = {}) {
+  let clock = 1_700_000_000_000;
+  const now = () => clock;
+  const store = memoryStore({ now });
+  const events: RememberEvent[] = [];
+  const disabled = new Set<string>();
+  const remember = rememberMe({
+    store,
+    now,
+    findUser: (id) => (disabled.has(id) ? null : { name: `User ${id}` }),
+    onEvent: (e) => events.push(e),
+    ...overrides,
+  });
+  const app = new Hono();
+  app.post('/issue', async (c) => {
+    await remember.issue(c, 'u1');
+    return c.text('ok');
+  });
+  app.post('/reauth', async (c) => c.json(await remember.reauthenticate(c)));
+  app.post('/forget', async (c) => {
+    await remember.forget(c);
+    return c.text('ok');
+  });
+  app.get('/can', (c) => c.json(remember.canReauth(c)));
+  const call = (path: string, cookie?: string, base = 'http://localhost') =>
+    app.request(`${base}${path}`, {
+      method: path === '/can' ? 'GET' : 'POST',
+      headers: cookie ? { Cookie: cookie } : {},
+    });
+  return { app, store, events, disabled, call, advance: (ms: number) => (clock += ms) };
+}
+
+/** The `name=value` pair of the only Set-Cookie, asserting there is exactly one. */
+function onlyCookie(res: Response): { pair: string; line: string } {
+  const lines = res.headers.getSetCookie();
+  expect(lines).toHaveLength(1);
+  const line = lines[0]!;
+  return { pair: line.split(';')[0]!, line };
+}
+
+describe('rememberMe', () => {
+  it('issues one HttpOnly, SameSite=Lax cookie for 30 days by default', async () => {
+    const { line, pair } = onlyCookie(await setup().call('/issue'));
+    expect(pair).toMatch(/^lifeline_remember=[A-Za-z0-9_-]{43}$/);
+    expect(line).toContain('HttpOnly');
+    expect(line).toContain('SameSite=Lax');
+    expect(line).toContain('Path=/');
+    expect(line).toContain(`Max-Age=${30 * 24 * 60 * 60}`);
+    expect(line).not.toMatch(/Domain/i);
+  });
+
+  it('uses the __Host- prefix and Secure over HTTPS', async () => {
+    const res = await setup().call('/issue', undefined, 'https://app.test');
+    const { line, pair } = onlyCookie(res);
+    expect(pair.startsWith('__Host-lifeline_remember=')).toBe(true);
+    expect(line).toContain('Secure');
+  });
+
+  it('re-authenticates with the cookie, returns the user and rotates the cookie', async () => {
+    const { call, events } = setup();
+    const issued = onlyCookie(await call('/issue')).pair;
+    expect(await (await call('/can', issued)).json()).toBe(true);
+    const res = await call('/reauth', issued);
+    expect(await res.json()).toEqual({ userId: 'u1', user: { name: 'User u1' } });
+    const rotated = onlyCookie(res).pair;
+    expect(rotated).not.toBe(issued);
+    // The rotated cookie works in turn.
+    expect(await (await call('/reauth', rotated)).json()).toMatchObject({ userId: 'u1' });
+    expect(events.map((e) => e.type)).toEqual(['issued', 'used', 'used']);
+  });
+
+  it('treats a replayed old cookie as theft: the credential dies for everyone', async () => {
+    const { call, events } = setup();
+    const stolen = onlyCookie(await call('/issue')).pair;
+    const current = onlyCookie(await call('/reauth', stolen)).pair;
+    const replay = await call('/reauth', stolen);
+    expect(await replay.json()).toBeNull();
+    expect(onlyCookie(replay).line).toContain('Max-Age=0');
+    expect(events.at(-1)).toMatchObject({ type: 'theft-suspected', userId: 'u1' });
+    // The legitimate holder's current cookie no longer works either.
+    expect(await (await call('/reauth', current)).json()).toBeNull();
+  });
+
+  it('stores only hashes: neither the cookie nor its selector is a store key or value', async () => {
+    const { call, store } = setup();
+    const value = onlyCookie(await call('/issue')).pair.split('=')[1]!;
+    expect(await store.getCredential(value)).toBeNull();
+    expect(await store.getCredential(value.slice(0, 22))).toBeNull();
+  });
+
+  it('fails and clears the cookie once the credential is past its lifetime', async () => {
+    const { call, advance } = setup({ maxAgeMs: 2 * DAY });
+    const issued = onlyCookie(await call('/issue')).pair;
+    advance(2 * DAY);
+    const res = await call('/reauth', issued);
+    expect(await res.json()).toBeNull();
+    expect(onlyCookie(res).line).toContain('Max-Age=0');
+  });
+
+  it('does not extend the lifetime on use: the rotated cookie expires with the original', async () => {
+    const { call, advance } = setup({ maxAgeMs: 2 * DAY });
+    const issued = onlyCookie(await call('/issue')).pair;
+    advance(DAY);
+    const { line } = onlyCookie(await call('/reauth', issued));
+    expect(line).toContain(`Max-Age=${24 * 60 * 60}`);
+  });
+
+  it('fails for a disabled account and deletes the credential', async () => {
+    const { call, disabled, events } = setup();
+    const issued = onlyCookie(await call('/issue')).pair;
+    disabled.add('u1');
+    expect(await (await call('/reauth', issued)).json()).toBeNull();
+    disabled.delete('u1');
+    expect(await (await call('/reauth', issued)).json()).toBeNull();
+    expect(events.map((e) => e.type)).toContain('user-disabled');
+  });
+
+  it('refuses malformed and unknown cookies without touching the store', async () => {
+    const { call } = setup();
+    for (const cookie of [
+      'lifeline_remember=short',
+      'lifeline_remember="x"',
+      `lifeline_remember=${'A'.repeat(43)}`,
+    ]) {
+      expect(await (await call('/can', cookie)).json()).toBe(cookie.endsWith('A'));
+      const res = await call('/reauth', cookie);
+      expect(await res.json()).toBeNull();
+      expect(onlyCookie(res).line).toContain('Max-Age=0');
+    }
+    expect(await (await call('/can')).json()).toBe(false);
+  });
+
+  it('forget deletes the credential and clears the cookie', async () => {
+    const { call, events } = setup();
+    const issued = onlyCookie(await call('/issue')).pair;
+    const res = await call('/forget', issued);
+    expect(onlyCookie(res).line).toMatch(/^lifeline_remember=; .*Max-Age=0/);
+    expect(events.at(-1)?.type).toBe('forgotten');
+    expect(await (await call('/reauth', issued)).json()).toBeNull();
+  });
+
+  it('issuing again replaces the old credential with exactly one Set-Cookie', async () => {
+    const { call } = setup();
+    const first = onlyCookie(await call('/issue')).pair;
+    const second = onlyCookie(await call('/issue', first)).pair;
+    expect(second).not.toBe(first);
+    expect(await (await call('/reauth', first)).json()).toBeNull();
+    expect(await (await call('/reauth', second)).json()).toMatchObject({ userId: 'u1' });
+  });
+
+  it('rejects bad options at creation, naming the option', () => {
+    const store = memoryStore();
+    const findUser = () => null;
+    expect(() => rememberMe({ store, findUser, maxAgeMs: 401 * DAY })).toThrow(/maxAgeMs/);
+    expect(() => rememberMe({ store, findUser, cookieName: 'a b' })).toThrow(/cookieName/);
+    expect(() => rememberMe({ store, findUser, secret: 'short' })).toThrow(/secret/);
+  });
+});

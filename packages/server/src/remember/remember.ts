@@ -1,0 +1,126 @@
+import type { Context } from 'hono';
+import type { ReauthStrategy } from '../session/types.js';
+import { createHasher } from '../token/hasher.js';
+import { generateToken, rotateToken, type SessionToken, tokenFromValue } from '../token/token.js';
+import {
+  hasRememberCookie,
+  readRememberCookie,
+  rememberCookieAttributes,
+  writeRememberCookie,
+} from './cookie.js';
+import { type RememberEvent, type RememberMeOptions, resolveRememberOptions } from './options.js';
+
+/** A remember-me {@link ReauthStrategy} that the login handler also uses to issue credentials. */
+export interface RememberMe extends ReauthStrategy {
+  /** Issues a credential for `userId` and sets its cookie (replacing any the browser had). */
+  issue(c: Context, userId: string): Promise<void>;
+  /** Deletes the request's credential and clears its cookie (logout). */
+  forget(c: Context): Promise<void>;
+}
+
+/**
+ * Long-lived "remember me" credentials behind `POST /session/reauth`.
+ *
+ * The cookie holds a 32-byte token: a 16-byte selector and a 16-byte validator, the same
+ * layout as a session token. The store keys the credential on a hash of the selector and
+ * keeps only a hash of the whole token, compared in constant time. Every use rotates the
+ * validator (compare-and-set) and sends the new cookie, so a copied cookie works once at
+ * most: when an old validator comes back with a known selector, someone else holds the
+ * current one, and the credential is deleted and reported as `theft-suspected`. A
+ * credential lives `maxAgeMs` from its issue; using it does not extend that.
+ *
+ * @example
+ * const remember = rememberMe({ store, findUser: (id) => users.publicClaims(id) });
+ * app.use(session({ store, reauth: remember }));
+ * // in the login handler, when the box is ticked:
+ * await remember.issue(c, user.id);
+ */
+export function rememberMe(options: RememberMeOptions): RememberMe {
+  const config = resolveRememberOptions(options);
+  const { store, now } = config;
+  const hasher = createHasher(config.secret);
+  const attrs = (c: Context) => rememberCookieAttributes(c, config.cookieName, config.secure);
+
+  function emit(type: RememberEvent['type'], credentialId: string, userId: string | null) {
+    config.onEvent?.({ type, credentialId, userId, at: now() });
+  }
+
+  function presented(c: Context): SessionToken | null {
+    const value = readRememberCookie(c, attrs(c));
+    return value === null ? null : tokenFromValue(value);
+  }
+
+  async function reject(c: Context, id: string | null, why: RememberEvent['type'], userId: string) {
+    if (id !== null) await store.deleteCredential(id);
+    if (id !== null) emit(why, id, userId);
+    writeRememberCookie(c, attrs(c), null);
+    return null;
+  }
+
+  async function forget(c: Context): Promise<void> {
+    const token = presented(c);
+    if (token !== null) {
+      const id = await hasher.sid(token);
+      const record = await store.getCredential(id);
+      await store.deleteCredential(id);
+      if (record !== null) emit('forgotten', id, record.userId);
+    }
+    if (hasRememberCookie(c, attrs(c))) writeRememberCookie(c, attrs(c), null);
+  }
+
+  return {
+    canReauth: (c) => presented(c) !== null,
+
+    async reauthenticate(c) {
+      const token = presented(c);
+      if (token === null) {
+        if (hasRememberCookie(c, attrs(c))) writeRememberCookie(c, attrs(c), null);
+        return null;
+      }
+      const id = await hasher.sid(token);
+      const record = await store.getCredential(id);
+      if (record === null) {
+        writeRememberCookie(c, attrs(c), null);
+        return null;
+      }
+      if (!hasher.equal(record.tokenHash, await hasher.tokenHash(token))) {
+        return reject(c, id, 'theft-suspected', record.userId);
+      }
+      if (record.expiresAt <= now()) return reject(c, id, 'expired', record.userId);
+      const user = await config.findUser(record.userId);
+      if (user === null) return reject(c, id, 'user-disabled', record.userId);
+
+      const next = rotateToken(token);
+      const nextHash = await hasher.tokenHash(next);
+      const swapped = await store.rotateCredential(
+        id,
+        record.tokenHash,
+        nextHash,
+        record.expiresAt,
+      );
+      // `conflict`: a parallel request rotated first and its response carries the cookie.
+      if (swapped === 'conflict') return null;
+      if (swapped === 'missing') return reject(c, null, 'expired', record.userId);
+      writeRememberCookie(c, attrs(c), next.value, record.expiresAt - now());
+      emit('used', id, record.userId);
+      return { userId: record.userId, user };
+    },
+
+    async issue(c, userId) {
+      await forget(c);
+      const token = generateToken();
+      const id = await hasher.sid(token);
+      const createdAt = now();
+      const expiresAt = createdAt + config.maxAgeMs;
+      const tokenHash = await hasher.tokenHash(token);
+      // 128 random bits do not collide; `false` would mean a broken store or CSPRNG.
+      if (!(await store.createCredential(id, { tokenHash, userId, createdAt, expiresAt }))) {
+        throw new Error('rememberMe: the store refused a new credential id');
+      }
+      writeRememberCookie(c, attrs(c), token.value, config.maxAgeMs);
+      emit('issued', id, userId);
+    },
+
+    forget,
+  };
+}
