@@ -57,7 +57,12 @@ export interface Session<Data extends SessionData = SessionData> {
   delete(key: keyof Data & string): void;
   /** Login or privilege change: a new token, the old one dead at once, data kept. */
   regenerate(options?: RegenerateOptions): Promise<void>;
-  /** Ends the session (record deleted to a tombstone, cookie cleared). */
+  /**
+   * Ends the session (record deleted to a tombstone, cookie cleared, `Clear-Site-Data`).
+   * `logged-out` (the default) also calls the reauth strategy's `forget()`, so a
+   * remember-me credential dies with it. Safe without a live session: then it only forgets
+   * the credential and sends the headers, so `POST /logout` is idempotent.
+   */
   destroy(reason?: 'logged-out' | 'revoked'): Promise<void>;
   /** Moves the idle deadline now, ignoring the touch throttle (never past the absolute one). */
   extend(): void;
