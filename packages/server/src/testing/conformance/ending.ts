@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { EndedMarker } from '../../store/types.js';
+import type { StoreContext } from '../context.js';
+import { randomKey, sessionRecord } from '../fixtures.js';
+
+const HOUR = 3_600_000;
+
+/** end: a live session becomes a data-less tombstone that still says why it ended. */
+export function endingCases(ctx: StoreContext): void {
+  describe('end', () => {
+    it('turns the session into a tombstone: ended marker, empty data, meta kept', async () => {
+      const sid = randomKey('sid');
+      const record = sessionRecord({ userId: 'alice', data: { secret: 'drop me' } });
+      await ctx.store.create(sid, record, Date.now() + HOUR);
+      const ended: EndedMarker = { reason: 'revoked', detail: 'admin', at: Date.now() };
+      expect(await ctx.store.end(sid, ended, Date.now() + HOUR)).toBe('ok');
+      expect(await ctx.store.get(sid)).toEqual({ ...record, ended, data: {} });
+    });
+
+    it('changes nothing when the session already ended, keeping the first reason', async () => {
+      const sid = randomKey('sid');
+      await ctx.store.create(sid, sessionRecord(), Date.now() + HOUR);
+      const first: EndedMarker = { reason: 'logged-out', at: Date.now() };
+      await ctx.store.end(sid, first, Date.now() + HOUR);
+      const second: EndedMarker = { reason: 'revoked', at: Date.now() };
+      expect(await ctx.store.end(sid, second, Date.now() + HOUR)).toBe('missing');
+      expect((await ctx.store.get(sid))?.ended).toEqual(first);
+    });
+
+    it('answers missing for an unknown sid and creates no tombstone', async () => {
+      const sid = randomKey('sid');
+      const ended: EndedMarker = { reason: 'revoked', at: Date.now() };
+      expect(await ctx.store.end(sid, ended, Date.now() + HOUR)).toBe('missing');
+      expect(await ctx.store.get(sid)).toBeNull();
+    });
+
+    it('refuses to create a new record over a tombstone', async () => {
+      const sid = randomKey('sid');
+      await ctx.store.create(sid, sessionRecord(), Date.now() + HOUR);
+      await ctx.store.end(sid, { reason: 'logged-out', at: Date.now() }, Date.now() + HOUR);
+      expect(await ctx.store.create(sid, sessionRecord(), Date.now() + HOUR)).toBe(false);
+      expect((await ctx.store.get(sid))?.ended?.reason).toBe('logged-out');
+    });
+  });
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { StoreContext } from '../context.js';
+import { credentialRecord, randomKey, sessionRecord, sleep } from '../fixtures.js';
+
+const HOUR = 3_600_000;
+
+/** Real-time expiry margins: `ttlMs` ahead, checked `ttlMs + settleMs` later. */
+export interface ExpiryTiming {
+  ttlMs: number;
+  settleMs: number;
+}
+
+/** Deadlines run on real time (Redis TTLs do), so these tests sleep briefly. */
+export function expiryCases(ctx: StoreContext, { ttlMs, settleMs }: ExpiryTiming): void {
+  describe('expiry', () => {
+    it('forgets a session after its expiresAt, and updates then find nothing', async () => {
+      const [short, long] = [randomKey('sid'), randomKey('sid')];
+      const user = randomKey('user');
+      await ctx.store.create(short, sessionRecord({ userId: user }), Date.now() + ttlMs);
+      await ctx.store.create(long, sessionRecord({ userId: user }), Date.now() + HOUR);
+      expect(await ctx.store.get(short)).not.toBeNull();
+      await sleep(ttlMs + settleMs);
+      expect(await ctx.store.get(short)).toBeNull();
+      expect(await ctx.store.update(short, { set: { a: 1 } }, Date.now() + HOUR)).toBe('missing');
+      expect(await ctx.store.get(short)).toBeNull();
+      expect((await ctx.store.listByUser(user)).map((l) => l.sid)).toEqual([long]);
+    });
+
+    it('moves the deadline with update: a record updated to live longer survives', async () => {
+      const sid = randomKey('sid');
+      await ctx.store.create(sid, sessionRecord(), Date.now() + ttlMs);
+      await ctx.store.update(sid, { set: { touched: true } }, Date.now() + HOUR);
+      await sleep(ttlMs + settleMs);
+      expect((await ctx.store.get(sid))?.data).toEqual({ touched: true });
+    });
+
+    it('forgets a tombstone after the expiresAt given to end', async () => {
+      const sid = randomKey('sid');
+      await ctx.store.create(sid, sessionRecord(), Date.now() + HOUR);
+      await ctx.store.end(sid, { reason: 'logged-out', at: Date.now() }, Date.now() + ttlMs);
+      expect((await ctx.store.get(sid))?.ended?.reason).toBe('logged-out');
+      await sleep(ttlMs + settleMs);
+      expect(await ctx.store.get(sid)).toBeNull();
+    });
+
+    it('forgets a credential after its expiresAt', async () => {
+      const id = randomKey('cred');
+      await ctx.store.createCredential(
+        id,
+        credentialRecord(randomKey('user'), { expiresAt: Date.now() + ttlMs }),
+      );
+      expect(await ctx.store.getCredential(id)).not.toBeNull();
+      await sleep(ttlMs + settleMs);
+      expect(await ctx.store.getCredential(id)).toBeNull();
+    });
+  });
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { StoreContext } from '../context.js';
+import { AWKWARD_DATA, randomKey, sessionRecord } from '../fixtures.js';
+
+const HOUR = 3_600_000;
+
+/** get/create: round trips, refusing to overwrite, copies, unknown keys. */
+export function recordCases(ctx: StoreContext): void {
+  describe('create and get', () => {
+    it('returns null for a sid it never stored', async () => {
+      expect(await ctx.store.get(randomKey('unknown'))).toBeNull();
+    });
+
+    it('returns a created record deep-equal, nested JSON, nulls and odd keys included', async () => {
+      const sid = randomKey('sid');
+      const record = sessionRecord({
+        userId: 'alice',
+        user: { name: 'Alice', roles: ['admin'], avatar: null },
+        authenticatedAt: Date.now(),
+        userAgent: 'Mozilla/5.0',
+        previous: { tokenHash: 'old', until: Date.now() + 10_000, sealedSuccessor: 'sealed' },
+        data: { ...AWKWARD_DATA, ['__proto__']: 'just a key', constructor: { x: 1 } },
+      });
+      expect(await ctx.store.create(sid, record, Date.now() + HOUR)).toBe(true);
+      const stored = await ctx.store.get(sid);
+      expect(stored).toEqual(record);
+      expect(Object.getPrototypeOf(stored?.data)).toBe(Object.prototype);
+      expect(Object.hasOwn(stored?.data ?? {}, '__proto__')).toBe(true);
+    });
+
+    it('refuses to create over an existing sid and leaves the record unchanged', async () => {
+      const sid = randomKey('sid');
+      const first = sessionRecord({ data: { owner: 'first' } });
+      await ctx.store.create(sid, first, Date.now() + HOUR);
+      const second = sessionRecord({ userId: 'mallory', data: { owner: 'second' } });
+      expect(await ctx.store.create(sid, second, Date.now() + HOUR)).toBe(false);
+      expect(await ctx.store.get(sid)).toEqual(first);
+      expect(await ctx.store.listByUser('mallory')).toEqual([]);
+    });
+
+    it('keeps its own copy: mutating the created or the returned object changes nothing', async () => {
+      const sid = randomKey('sid');
+      const record = sessionRecord({ data: { cart: ['apple'] } });
+      await ctx.store.create(sid, record, Date.now() + HOUR);
+      (record.data.cart as string[]).push('stolen');
+      record.tokenHash = 'changed-by-caller';
+      const read = await ctx.store.get(sid);
+      if (read === null) throw new Error('record missing');
+      (read.data.cart as string[]).push('also stolen');
+      read.data.extra = true;
+      read.userId = 'mallory';
+      const again = await ctx.store.get(sid);
+      expect(again?.data).toEqual({ cart: ['apple'] });
+      expect(again?.tokenHash).not.toBe('changed-by-caller');
+      expect(again?.userId).toBeNull();
+    });
+  });
+}

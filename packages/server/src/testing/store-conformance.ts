@@ -1,0 +1,56 @@
+import { describe } from 'vitest';
+import { credentialCases } from './conformance/credentials.js';
+import { endingCases } from './conformance/ending.js';
+import { expiryCases } from './conformance/expiry.js';
+import { recordCases } from './conformance/records.js';
+import { rotationCases } from './conformance/rotation.js';
+import { updateCases } from './conformance/updates.js';
+import { userIndexCases } from './conformance/user-index.js';
+import { type StoreFactory, storeContext } from './context.js';
+
+/** Options of {@link describeStoreConformance}. */
+export interface ConformanceOptions {
+  /** How far ahead the expiry tests set a deadline, ms. Default `150`. */
+  expiryTtlMs?: number;
+  /**
+   * How long past that deadline they look again, ms. Default `250`. Raise it for a
+   * backend whose expiry lags (a remote server, a clock that ticks coarsely).
+   */
+  expirySettleMs?: number;
+}
+
+/**
+ * Registers the storage contract every Lifeline store must meet, as Vitest tests against
+ * a real backend: round trips, per-key updates that never clash or resurrect, rotation as
+ * an exact compare-and-set under 20 parallel callers, tombstones, the user index,
+ * remember-me credentials and real-time expiry.
+ *
+ * Each test gets a fresh store from `factory` and uses random keys, so a shared backend
+ * (one Redis database) works without flushing between tests. The store must use the
+ * real clock (`Date.now`), since the expiry tests wait in real time.
+ *
+ * @example
+ * // my-store.test.ts
+ * import { describeStoreConformance } from '@lifeline/server/testing';
+ * describeStoreConformance('my-store', async () => {
+ *   const store = await myStore({ url: process.env.DATABASE_URL });
+ *   return { store, cleanup: () => store.close() };
+ * });
+ */
+export function describeStoreConformance(
+  name: string,
+  factory: StoreFactory,
+  options: ConformanceOptions = {},
+): void {
+  const { expiryTtlMs = 150, expirySettleMs = 250 } = options;
+  describe(`${name}: SessionStore conformance`, () => {
+    const ctx = storeContext(factory);
+    recordCases(ctx);
+    updateCases(ctx);
+    rotationCases(ctx);
+    endingCases(ctx);
+    userIndexCases(ctx);
+    credentialCases(ctx);
+    expiryCases(ctx, { ttlMs: expiryTtlMs, settleMs: expirySettleMs });
+  });
+}
