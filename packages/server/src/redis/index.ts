@@ -1,0 +1,4 @@
+export type { RedisArg, RedisClient } from './client.js';
+export { RedisTimeoutError } from './client.js';
+export type { RedisCorruption } from './context.js';
+export { type RedisStoreOptions, redisStore } from './redis-store.js';

@@ -1,0 +1,33 @@
+/**
+ * The Redis key layout of one store. Every key of a session (or credential) carries its
+ * id as a Redis Cluster hash tag, so a script that touches it runs on one slot. The
+ * per-user indexes are tagged by user instead and therefore live in another slot: they
+ * are always written by separate commands in cluster mode (see docs/redis.md).
+ */
+export interface Keyspace {
+  /** The session HASH: `d:<key>` data fields and `m:<name>` meta fields, JSON each. */
+  session(sid: string): string;
+  /** The remember-me credential HASH. */
+  credential(id: string): string;
+  /** ZSET of a user's session ids, scored by creation time. */
+  userSessions(userId: string): string;
+  /** ZSET of a user's credential ids, scored by creation time. */
+  userCredentials(userId: string): string;
+}
+
+/**
+ * Builds the key layout under `prefix`. User ids are URI-encoded, so an id containing
+ * `{`, `}` or `:` can neither break the hash tag nor collide with another key.
+ *
+ * @example
+ * keyspace('lifeline:').session('abc'); // 'lifeline:s:{abc}'
+ */
+export function keyspace(prefix: string): Keyspace {
+  const user = (userId: string) => `${prefix}u:{${encodeURIComponent(userId)}}`;
+  return {
+    session: (sid) => `${prefix}s:{${sid}}`,
+    credential: (id) => `${prefix}c:{${id}}`,
+    userSessions: (userId) => `${user(userId)}:s`,
+    userCredentials: (userId) => `${user(userId)}:c`,
+  };
+}

@@ -1,0 +1,84 @@
+import type { SessionStore } from '../store/types.js';
+import type { RedisClient } from './client.js';
+import { type RedisCorruption, storeContext } from './context.js';
+import { credentialMethods } from './credentials.js';
+import { keyspace } from './keys.js';
+import { sessionMethods } from './sessions.js';
+
+/** Options of {@link redisStore}. */
+export interface RedisStoreOptions {
+  /**
+   * The app's own Redis client: an ioredis `Redis` or `Cluster` works as is (create it
+   * with `enableOfflineQueue: false`, see docs/redis.md); node-redis needs a small wrapper.
+   */
+  client: RedisClient;
+  /** Prepended to every key. Default `'lifeline:'`. */
+  prefix?: string;
+  /**
+   * Redis Cluster: user-index writes run as separate commands, never in a script with a
+   * session key of another slot. Default `false` (one script per create).
+   */
+  cluster?: boolean;
+  /** A command that has not answered after this many ms rejects (503 upstream). Default `1000`. */
+  commandTimeoutMs?: number;
+  /** A user index larger than this is swept of stale entries on the next create. Default `50`. */
+  pruneAbove?: number;
+  /** The clock, epoch ms. Default `Date.now`. */
+  now?: () => number;
+  /**
+   * Told about a stored record that fails validation; the store then treats it as absent.
+   * Default: `console.warn` with the record's id (a hash) and the issue.
+   */
+  onCorrupt?: (event: RedisCorruption) => void;
+}
+
+function defaultOnCorrupt(event: RedisCorruption): void {
+  console.warn(`lifeline redisStore: ignoring corrupt ${event.kind} ${event.id}: ${event.issue}`);
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`redisStore: \`${name}\` must be a positive number, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * A {@link SessionStore} on Redis, for several server instances sharing sessions.
+ *
+ * A session is one HASH (`d:<key>` data fields, `m:<name>` meta fields) under
+ * `<prefix>s:{<sid>}`; reading it is one `HGETALL`, every write one Lua script (EVALSHA,
+ * falling back to EVAL), so an ordinary request costs one round trip. Expiry is the
+ * key's own PEXPIREAT. The store never closes the client: the app owns it.
+ *
+ * @example
+ * import Redis from 'ioredis';
+ * import { redisStore } from '@lifeline/server/redis';
+ *
+ * const client = new Redis(process.env.REDIS_URL, { enableOfflineQueue: false });
+ * app.use(session({ store: redisStore({ client, prefix: 'myapp:' }) }));
+ */
+export function redisStore(options: RedisStoreOptions): SessionStore {
+  const {
+    client,
+    prefix = 'lifeline:',
+    cluster = false,
+    commandTimeoutMs = 1000,
+    pruneAbove = 50,
+    now = Date.now,
+    onCorrupt = defaultOnCorrupt,
+  } = options;
+  if (typeof client?.evalsha !== 'function' || typeof client.hgetall !== 'function') {
+    throw new TypeError('redisStore: `client` must be a Redis client (evalsha, eval, hgetall)');
+  }
+  if (typeof prefix !== 'string') throw new TypeError('redisStore: `prefix` must be a string');
+  const ctx = storeContext(client, {
+    keys: keyspace(prefix),
+    cluster,
+    now,
+    onCorrupt,
+    pruneAbove: positive('pruneAbove', pruneAbove),
+    commandTimeoutMs: positive('commandTimeoutMs', commandTimeoutMs),
+  });
+  return { ...sessionMethods(ctx), ...credentialMethods(ctx) };
+}

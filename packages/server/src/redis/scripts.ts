@@ -1,0 +1,112 @@
+/**
+ * The Lua scripts of the Redis store. Each one runs atomically on the server, so a
+ * check-then-write (exists, not ended, token still current) cannot interleave with
+ * another request. Values are JSON-encoded by the caller; scripts compare them as
+ * opaque strings and never parse them.
+ */
+
+// Redis caps how many values Lua's `unpack` may spread, so long field lists go in chunks.
+const CHUNKED = `
+local function chunked(cmd, key, list, from, to)
+  for i = from, to, 4000 do
+    redis.call(cmd, key, unpack(list, i, math.min(i + 3999, to)))
+  end
+end
+`;
+
+// A live record: a hash whose `m:ended` is absent or JSON null.
+const LIVE = `
+local function live(key)
+  if redis.call('TYPE', key).ok ~= 'hash' then return false end
+  local ended = redis.call('HGET', key, 'm:ended')
+  return not ended or ended == 'null'
+end
+`;
+
+/**
+ * Creates a record unless its key exists, and (given `KEYS[2]`) adds it to its user index.
+ * ARGV: expiresAt, member id, index score, then field/value pairs.
+ * Returns -1 when the key existed, else the index size (0 without an index).
+ */
+export const CREATE = `${CHUNKED}
+if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+chunked('HSET', KEYS[1], ARGV, 4, #ARGV)
+redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+if not KEYS[2] then return 0 end
+redis.call('ZADD', KEYS[2], 'NX', ARGV[3], ARGV[2])
+return redis.call('ZCARD', KEYS[2])
+`;
+
+/**
+ * Applies a per-key delta to a live session; never re-creates an ended or missing one.
+ * ARGV: expiresAt, number of field/value pairs n, the 2n pair values, then fields to delete.
+ */
+export const SESSION_UPDATE = `${CHUNKED}${LIVE}
+if not live(KEYS[1]) then return 'missing' end
+local last = 2 + 2 * tonumber(ARGV[2])
+if last > 2 then chunked('HSET', KEYS[1], ARGV, 3, last) end
+if #ARGV > last then chunked('HDEL', KEYS[1], ARGV, last + 1, #ARGV) end
+redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+return 'ok'
+`;
+
+/**
+ * Compare-and-set of the current token hash; writes the successor and its predecessor.
+ * ARGV: expiresAt, expected tokenHash, new tokenHash, previous, rotatedAt (JSON each).
+ */
+export const SESSION_ROTATE = `${LIVE}
+if not live(KEYS[1]) then return 'missing' end
+if redis.call('HGET', KEYS[1], 'm:tokenHash') ~= ARGV[2] then return 'conflict' end
+redis.call('HSET', KEYS[1], 'm:tokenHash', ARGV[3], 'm:previous', ARGV[4], 'm:rotatedAt', ARGV[5])
+redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+return 'ok'
+`;
+
+/**
+ * Turns a live session into a tombstone: drops every data field, records why it ended.
+ * ARGV: expiresAt, ended marker (JSON).
+ */
+export const SESSION_END = `${CHUNKED}${LIVE}
+if not live(KEYS[1]) then return 'missing' end
+local data = {}
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(field, 1, 2) == 'd:' then data[#data + 1] = field end
+end
+if #data > 0 then chunked('HDEL', KEYS[1], data, 1, #data) end
+redis.call('HSET', KEYS[1], 'm:ended', ARGV[2])
+redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+return 'ok'
+`;
+
+/**
+ * Compare-and-set of a credential's token hash, moving its expiry.
+ * ARGV: expected tokenHash, new tokenHash, expiresAt (JSON each; expiresAt also raw).
+ */
+export const CREDENTIAL_ROTATE = `
+if redis.call('TYPE', KEYS[1]).ok ~= 'hash' then return 'missing' end
+if redis.call('HGET', KEYS[1], 'tokenHash') ~= ARGV[1] then return 'conflict' end
+redis.call('HSET', KEYS[1], 'tokenHash', ARGV[2], 'expiresAt', ARGV[3])
+redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+return 'ok'
+`;
+
+/** Deletes the key; given ARGV[1], only while its `userId` field still equals it. */
+export const DELETE = `
+if ARGV[1] and redis.call('HGET', KEYS[1], 'userId') ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])
+`;
+
+/** Adds ARGV[2] to the index at score ARGV[1] (keeping an existing score); returns its size. */
+export const INDEX_ADD = `
+redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[2])
+return redis.call('ZCARD', KEYS[1])
+`;
+
+/** Every member of an index, oldest first. */
+export const INDEX_READ = `return redis.call('ZRANGE', KEYS[1], 0, -1)`;
+
+/** Removes the members in ARGV from an index. */
+export const INDEX_REMOVE = `${CHUNKED}
+chunked('ZREM', KEYS[1], ARGV, 1, #ARGV)
+return 'ok'
+`;

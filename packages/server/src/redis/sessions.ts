@@ -1,0 +1,98 @@
+import type { SessionRecord, SessionStore, WriteResult } from '../store/types.js';
+import { decodeSession, json, patchFields, recordFields } from './codec.js';
+import { isWrongType, type StoreContext } from './context.js';
+import { expectReply, indexAdd, sweepIndex } from './user-index.js';
+
+type SessionMethods = Pick<
+  SessionStore,
+  'get' | 'create' | 'update' | 'rotate' | 'end' | 'listByUser'
+>;
+
+const WRITE: readonly WriteResult[] = ['ok', 'missing'];
+
+/**
+ * The session half of the Redis store. `get` is one `HGETALL`; every write is one Lua
+ * script on the session's own key, so an ordinary request costs one round trip.
+ */
+export function sessionMethods(ctx: StoreContext): SessionMethods {
+  const { keys, run } = ctx;
+
+  async function get(sid: string): Promise<SessionRecord | null> {
+    let hash: Record<string, string>;
+    try {
+      hash = await ctx.hgetall(keys.session(sid));
+    } catch (error) {
+      if (!isWrongType(error)) throw error;
+      ctx.onCorrupt({ kind: 'session', id: sid, issue: 'key is not a hash' });
+      return null;
+    }
+    if (Object.keys(hash).length === 0) return null;
+    const decoded = decodeSession(hash);
+    if (decoded.ok) return decoded.value;
+    ctx.onCorrupt({ kind: 'session', id: sid, issue: decoded.issue });
+    return null;
+  }
+
+  async function listByUser(userId: string) {
+    const kept = await sweepIndex(
+      ctx,
+      keys.userSessions(userId),
+      get,
+      (record) => record.ended === null && record.userId === userId,
+    );
+    return kept.map(({ id, record }) => ({ sid: id, record }));
+  }
+
+  return {
+    get,
+    listByUser,
+
+    async create(sid, record, expiresAt) {
+      const { userId } = record;
+      const index = userId !== null && record.ended === null ? keys.userSessions(userId) : null;
+      const args = [expiresAt, sid, record.createdAt, ...recordFields(record)];
+      // One script for record and index, unless they sit in two cluster slots.
+      const together = index !== null && !ctx.cluster;
+      const reply = Number(
+        await run.CREATE(together ? [keys.session(sid), index] : [keys.session(sid)], args),
+      );
+      if (reply === -1) return false;
+      // Cluster: the index entry follows the record; if it fails the caller gets a
+      // rejection and never hands out a cookie for the unindexed record.
+      const size =
+        index !== null && !together ? await indexAdd(ctx, index, sid, record.createdAt) : reply;
+      if (userId !== null && size > ctx.pruneAbove) await listByUser(userId);
+      return true;
+    },
+
+    async update(sid, patch, expiresAt) {
+      const { set, unset } = patchFields(patch);
+      const newUser = patch.meta?.userId;
+      const index = typeof newUser === 'string' ? keys.userSessions(newUser) : null;
+      // A new owner is indexed before the record says so (a failed write leaves only a
+      // stale entry) and again after, in case a concurrent listing pruned it in between.
+      if (index !== null) await indexAdd(ctx, index, sid, ctx.now());
+      const args = [expiresAt, set.length / 2, ...set, ...unset];
+      const result = expectReply(await run.SESSION_UPDATE([keys.session(sid)], args), WRITE);
+      if (index !== null && result === 'ok') await indexAdd(ctx, index, sid, ctx.now());
+      return result;
+    },
+
+    async rotate(sid, swap, expiresAt) {
+      const args = [
+        expiresAt,
+        json(swap.expectedTokenHash),
+        json(swap.tokenHash),
+        json(swap.previous),
+        json(swap.rotatedAt),
+      ];
+      const reply = await run.SESSION_ROTATE([keys.session(sid)], args);
+      return expectReply(reply, ['ok', 'conflict', 'missing'] as const);
+    },
+
+    async end(sid, ended, expiresAt) {
+      const reply = await run.SESSION_END([keys.session(sid)], [expiresAt, json(ended)]);
+      return expectReply(reply, WRITE);
+    },
+  };
+}

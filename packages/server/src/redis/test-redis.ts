@@ -1,0 +1,109 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import Redis from 'ioredis';
+
+/**
+ * Test support for the Redis store (not exported by the package): connects to the Redis
+ * the tests need, and fails loudly, never skips, when there is none.
+ */
+
+const URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export const REDIS_MISSING =
+  'The Redis store tests need a Redis server on 127.0.0.1:6379 (or at REDIS_URL): start one with ' +
+  '`redis-server --save "" --appendonly no --daemonize yes`';
+
+/** A client as an app would configure it: no offline queue, so an outage rejects at once. */
+export async function connectRedis(url = URL): Promise<Redis> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+  });
+  client.on('error', () => {}); // connection errors surface as rejected commands
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    client.disconnect();
+    throw new Error(`${REDIS_MISSING} (${(error as Error).message})`);
+  }
+  return client;
+}
+
+/** A key prefix no other test file or run shares. */
+export function uniquePrefix(name: string): string {
+  return `lifeline-test:${name}:${randomBytes(6).toString('hex')}:`;
+}
+
+/** Deletes every key under `prefix`. */
+export async function deleteKeys(client: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length > 0) await client.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+/** A Redis server this test owns, on a free port, that it can kill and restart. */
+export interface OwnRedis {
+  port: number;
+  url: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+/** Starts `redis-server` (which must be on PATH) without persistence on a free port. */
+export async function ownRedis(): Promise<OwnRedis> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const own: OwnRedis = {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    async start() {
+      const args = [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ];
+      child = spawn('redis-server', args, { stdio: 'ignore' });
+      const failed = new Promise<never>((_, reject) =>
+        child?.once('error', () =>
+          reject(new Error(`redis-server is not on PATH. ${REDIS_MISSING}`)),
+        ),
+      );
+      for (let i = 0; i < 100; i++) {
+        const probe = await Promise.race([connectRedis(own.url).catch(() => null), failed]);
+        if (probe !== null) return void probe.disconnect();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`redis-server did not start on port ${port}`);
+    },
+    async stop() {
+      const running = child;
+      if (running === undefined || running.exitCode !== null) return;
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill('SIGKILL');
+      await exited;
+    },
+  };
+  await own.start();
+  return own;
+}

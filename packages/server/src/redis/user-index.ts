@@ -1,0 +1,54 @@
+import type { StoreContext } from './context.js';
+
+/**
+ * Per-user indexes: a ZSET of record ids scored by creation time (oldest first, which is
+ * the order a concurrent-session limit evicts in). Entries are hints, never the truth:
+ * whoever reads an index checks each record and removes the entries whose record is gone,
+ * ended or now belongs to someone else. So nothing relies on keyspace notifications, and
+ * an index may hold stale entries but never misses a record written through the store.
+ */
+
+/** Adds `id` to the index (an existing entry keeps its score); resolves to the index size. */
+export async function indexAdd(
+  ctx: StoreContext,
+  key: string,
+  id: string,
+  score: number,
+): Promise<number> {
+  return Number(await ctx.run.INDEX_ADD([key], [score, id]));
+}
+
+/** Every id in the index, oldest first. */
+export async function indexMembers(ctx: StoreContext, key: string): Promise<string[]> {
+  const reply = await ctx.run.INDEX_READ([key], []);
+  if (!Array.isArray(reply)) return [];
+  return reply.filter((member): member is string => typeof member === 'string');
+}
+
+/**
+ * Reads the index and each of its records, drops the entries `keep` rejects, and returns
+ * the kept records in index order.
+ */
+export async function sweepIndex<T>(
+  ctx: StoreContext,
+  key: string,
+  load: (id: string) => Promise<T | null>,
+  keep: (record: T) => boolean,
+): Promise<Array<{ id: string; record: T }>> {
+  const ids = await indexMembers(ctx, key);
+  const loaded = await Promise.all(ids.map(async (id) => ({ id, record: await load(id) })));
+  const kept: Array<{ id: string; record: T }> = [];
+  const stale: string[] = [];
+  for (const { id, record } of loaded) {
+    if (record !== null && keep(record)) kept.push({ id, record });
+    else stale.push(id);
+  }
+  if (stale.length > 0) await ctx.run.INDEX_REMOVE([key], stale);
+  return kept;
+}
+
+/** Checks a script's status reply against the values it may return. */
+export function expectReply<T extends string>(reply: unknown, allowed: readonly T[]): T {
+  if (allowed.includes(reply as T)) return reply as T;
+  throw new Error(`redisStore: unexpected script reply ${JSON.stringify(reply)}`);
+}
