@@ -1,3 +1,4 @@
+export { type ManualClock, manualClock } from './clock.js';
 export type { StoreContext, StoreFactory, StoreUnderTest } from './context.js';
 export {
   AWKWARD_DATA,
