@@ -1,0 +1,22 @@
+export { type SessionOptions, SessionOptionsError, type TheftResponse } from './config/index.js';
+export * from './contract/index.js';
+export { type CsrfGuardOptions, csrfGuard } from './csrf/index.js';
+export type { RejectReason, SessionEvent, SessionEventHandler } from './events/index.js';
+export { type ProblemOptions, problemBody, problemResponse } from './problem/index.js';
+export { type RequireSessionOptions, requireSession } from './require/index.js';
+export {
+  type ReauthStrategy,
+  type RegenerateOptions,
+  type Session,
+  type SessionData,
+  type SessionDeadlines,
+  type SessionEnv,
+  SessionLimitError,
+  type SessionManager,
+  type SessionMiddleware,
+  type SessionSummary,
+  StoreUnavailableError,
+  session,
+  sessionStatus,
+} from './session/index.js';
+export type * from './store/index.js';

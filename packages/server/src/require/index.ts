@@ -1,0 +1,1 @@
+export { type RequireSessionOptions, requireSession } from './require-session.js';

@@ -1,0 +1,60 @@
+import type { MiddlewareHandler } from 'hono';
+import type { EndReason } from '../contract/protocol.js';
+import { problemResponse } from '../problem/problem.js';
+import type { SessionEnv } from '../session/types.js';
+
+/** Options of {@link requireSession}. */
+export interface RequireSessionOptions {
+  /**
+   * The route needs a recent sign-in: reject sessions whose last authentication
+   * (`authenticatedAt`) is older than this many ms with 401 `reauth_required`.
+   * Default: none (any live session passes).
+   */
+  fresh?: number;
+}
+
+function noSession(reason: EndReason | null): Response {
+  switch (reason) {
+    case 'idle-timeout':
+    case 'absolute-timeout':
+      return problemResponse('session_expired', { reason });
+    case 'revoked':
+    case 'logged-out':
+      return problemResponse('session_revoked', { reason });
+    default:
+      return problemResponse('session_required', { reason: 'missing' });
+  }
+}
+
+/**
+ * Guards a route: without a live session it answers 401 with the problem code the SDK
+ * acts on (`session_required`, `session_expired` with `idle-timeout`/`absolute-timeout`,
+ * `session_revoked`), and with `fresh` it also demands a recent authentication
+ * (`reauth_required`). Mount after `session()`.
+ *
+ * @example
+ * app.get('/api/me', requireSession(), (c) => c.json(c.var.session.user));
+ * app.post('/api/password', requireSession({ fresh: 5 * 60_000 }), changePassword);
+ */
+export function requireSession(options: RequireSessionOptions = {}): MiddlewareHandler<SessionEnv> {
+  const { fresh } = options;
+  if (fresh !== undefined && !(Number.isFinite(fresh) && fresh > 0)) {
+    throw new TypeError(
+      `lifeline requireSession(): option "fresh" must be a positive number of ms`,
+    );
+  }
+  return async function requireLiveSession(c, next) {
+    const session = c.var.session;
+    if (!session) throw new Error('lifeline requireSession(): mount session() before it');
+    if (session.state !== 'active') return noSession(session.reason);
+    if (fresh !== undefined) {
+      const at = session.authenticatedAt;
+      if (at === null || session.now - at > fresh) {
+        return problemResponse('reauth_required', {
+          detail: 'This action needs a recent sign-in.',
+        });
+      }
+    }
+    await next();
+  };
+}

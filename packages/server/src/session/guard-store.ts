@@ -1,0 +1,54 @@
+import type { SessionStore } from '../store/types.js';
+
+/** A store call failed or took too long; the middleware answers 503 `store_unavailable`. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, method: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new StoreUnavailableError(`store.${method} timed out after ${ms} ms`)),
+      ms,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Wraps a store so that every call either settles within `timeoutMs` or rejects with
+ * {@link StoreUnavailableError}, and any failure (thrown synchronously or rejected) is
+ * that error too. An outage must become a 503, never a hang, a crash or a logout.
+ *
+ * @example
+ * const store = guardStore(redisStore(redis), 2_000);
+ */
+export function guardStore(store: SessionStore, timeoutMs: number): SessionStore {
+  const guarded: Record<string, unknown> = {};
+  for (const key of Object.keys(storeMethods(store))) {
+    const method = (store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[
+      key
+    ];
+    if (typeof method !== 'function') continue;
+    guarded[key] = async (...args: unknown[]) => {
+      try {
+        return await withTimeout(Promise.resolve(method.apply(store, args)), timeoutMs, key);
+      } catch (error) {
+        if (error instanceof StoreUnavailableError) throw error;
+        throw new StoreUnavailableError(`store.${key} failed`, { cause: error });
+      }
+    };
+  }
+  return guarded as unknown as SessionStore;
+}
+
+// Own and prototype methods alike: stores may be classes or plain objects.
+function storeMethods(store: SessionStore): Record<string, true> {
+  const names: Record<string, true> = {};
+  for (let o: object | null = store; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const name of Object.getOwnPropertyNames(o))
+      if (name !== 'constructor') names[name] = true;
+  }
+  return names;
+}

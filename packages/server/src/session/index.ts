@@ -1,0 +1,15 @@
+export { StoreUnavailableError } from './guard-store.js';
+export { session } from './middleware.js';
+export { SessionLimitError } from './regenerate.js';
+export { sessionStatus } from './status.js';
+export type {
+  ReauthStrategy,
+  RegenerateOptions,
+  Session,
+  SessionData,
+  SessionDeadlines,
+  SessionEnv,
+  SessionManager,
+  SessionMiddleware,
+  SessionSummary,
+} from './types.js';

@@ -1,0 +1,69 @@
+import type { SessionRecord } from '../store/types.js';
+import { endRecord } from './resolve.js';
+import type { Runtime } from './runtime.js';
+import type { SessionManager, SessionSummary } from './types.js';
+
+function isLive(record: SessionRecord, now: number): boolean {
+  return !record.ended && now < record.idleExpiresAt && now < record.absoluteExpiresAt;
+}
+
+function summarize(sid: string, record: SessionRecord, currentId: string | null): SessionSummary {
+  return {
+    id: sid,
+    createdAt: record.createdAt,
+    lastActiveAt: record.lastActiveAt,
+    idleExpiresAt: record.idleExpiresAt,
+    absoluteExpiresAt: record.absoluteExpiresAt,
+    userAgent: record.userAgent,
+    current: sid === currentId,
+  };
+}
+
+/**
+ * Session operations outside a request, on the same store and audit hook as the
+ * middleware: "your devices" lists, admin revocation, "sign out everywhere else".
+ * Ids are store keys (`c.var.session.id`), never cookie tokens.
+ *
+ * @example
+ * const sessions = session();
+ * await sessions.manager.revokeUser('u1', { exceptId: c.var.session.id });
+ */
+export function createManager(rt: Runtime): SessionManager {
+  const live = async (userId: string) => {
+    const now = rt.options.now();
+    const all = await rt.store.listByUser(userId);
+    return { now, sessions: all.filter(({ record }) => isLive(record, now)) };
+  };
+  return {
+    async listForUser(userId, currentId = null) {
+      const { sessions } = await live(userId);
+      return sessions
+        .map(({ sid, record }) => summarize(sid, record, currentId))
+        .sort((a, b) => b.lastActiveAt - a.lastActiveAt);
+    },
+    async revoke(id, detail = 'admin') {
+      const now = rt.options.now();
+      const record = await rt.store.get(id);
+      if (!record || record.ended) return;
+      await endRecord(rt, id, record, now, { reason: 'revoked', detail, at: now });
+    },
+    async revokeUser(userId, options = {}) {
+      const { now, sessions } = await live(userId);
+      let ended = 0;
+      for (const { sid, record } of sessions) {
+        if (sid === options.exceptId) continue;
+        const at = now;
+        if (
+          await endRecord(rt, sid, record, now, { reason: 'revoked', detail: 'revoke-user', at })
+        ) {
+          ended++;
+        }
+      }
+      if (!options.keepCredentials) await rt.store.deleteCredentialsOfUser(userId);
+      return ended;
+    },
+    get(id) {
+      return rt.store.get(id);
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import type { MiddlewareHandler } from 'hono';
+import type { SessionOptions } from '../config/options.js';
+import { resolveOptions } from '../config/validate.js';
+import { PASSIVE_HEADER } from '../contract/protocol.js';
+import { createEmitter } from '../events/emit.js';
+import { createHasher } from '../token/hasher.js';
+import { commitState } from './commit.js';
+import { guardStore, StoreUnavailableError } from './guard-store.js';
+import { createSessionHandle } from './handle.js';
+import { createManager } from './manager.js';
+import { type Resolution, resolveSession } from './resolve.js';
+import {
+  cookieAttributes,
+  finishResponse,
+  respondStoreUnavailable,
+  storeUnavailable,
+} from './respond.js';
+import type { Runtime } from './runtime.js';
+import { initialState } from './state.js';
+import type { SessionEnv, SessionMiddleware } from './types.js';
+
+/**
+ * Cookie-bound sessions for Hono: resolves `c.var.session` with one store read, and after
+ * the handler writes only what changed, rotates when due and sets exactly one cookie.
+ *
+ * Options (all durations in ms; validated once, a bad one throws naming it):
+ * - `store`: default `memoryStore()` (single process).
+ * - `idleTimeout` 30 min; `absoluteTimeout` 8 h (≥ idle, ≤ 400 days); `touchInterval` idle/10.
+ * - `rotationInterval` 15 min; `rotationGrace` 10 s (≤ 60 s, < rotationInterval).
+ * - `secret`: none (≥ 32 bytes; switches id hashing to HMAC-SHA-256).
+ * - `cookie`: `{ name: 'lifeline', sameSite: 'Lax', secure: 'auto' }`; `__Host-` + Secure on HTTPS.
+ * - `trustProxy` false (read `X-Forwarded-Proto`); `now` `Date.now`; `storeTimeout` 2000.
+ * - `reauth` none; `onEvent` none; `onTheft` `'log'`; `bindUserAgent` false.
+ * - `maxSessionsPerUser` unlimited, `onSessionLimit` `'evict-oldest'`.
+ * - `clearSiteData` `['cookies']` (sent by `destroy()`).
+ *
+ * @example
+ * const app = new Hono<SessionEnv>();
+ * const sessions = session({ idleTimeout: 15 * 60_000 });
+ * app.use(sessions);
+ * app.post('/login', async (c) => {
+ *   await c.var.session.regenerate({ userId: 'u1', user: { name: 'Ada' } });
+ *   return c.json({ ok: true });
+ * });
+ */
+export function session(options?: SessionOptions): SessionMiddleware {
+  const resolved = resolveOptions(options);
+  const rt: Runtime = {
+    options: resolved,
+    store: guardStore(resolved.store, resolved.storeTimeout),
+    hasher: createHasher(resolved.secret),
+    emit: createEmitter(resolved.onEvent),
+  };
+  const lifelineSession: MiddlewareHandler<SessionEnv> = async (c, next) => {
+    const now = rt.options.now();
+    const attrs = cookieAttributes(rt, c);
+    const userAgent = c.req.header('User-Agent') ?? null;
+    let resolution: Resolution;
+    try {
+      resolution = await resolveSession(rt, {
+        cookieHeader: c.req.header('Cookie') ?? null,
+        cookieName: attrs.name,
+        userAgent,
+        now,
+      });
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      return storeUnavailable();
+    }
+    const state = initialState(resolution, now, c.req.header(PASSIVE_HEADER) === '1');
+    c.set('session', createSessionHandle(rt, c, state));
+    await next();
+    if (c.error instanceof StoreUnavailableError) return respondStoreUnavailable(c);
+    try {
+      await commitState(rt, state, userAgent);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      return respondStoreUnavailable(c);
+    }
+    finishResponse(rt, c, state, attrs);
+  };
+  return Object.assign(lifelineSession as MiddlewareHandler, { manager: createManager(rt) });
+}

@@ -1,0 +1,100 @@
+import { generateToken } from '../token/token.js';
+import { endRecord } from './resolve.js';
+import { emitFor, type Runtime } from './runtime.js';
+import { createRecord, currentData, freshMeta, type RequestState } from './state.js';
+import type { RegenerateOptions } from './types.js';
+
+/** `regenerate({ userId })` met `maxSessionsPerUser` with `onSessionLimit: 'refuse'`. */
+export class SessionLimitError extends Error {
+  override name = 'SessionLimitError';
+  constructor(
+    readonly userId: string,
+    readonly limit: number,
+  ) {
+    super(`user already has ${limit} live sessions`);
+  }
+}
+
+/**
+ * Login, re-auth or privilege change: ends the old record at once (no grace window: the
+ * pre-login ID must die), then stores the data under a wholly new token. The deadlines
+ * restart: the new session is a new authentication.
+ */
+export async function regenerate(
+  rt: Runtime,
+  state: RequestState,
+  userAgent: string | null,
+  options: RegenerateOptions = {},
+): Promise<void> {
+  const { now } = state;
+  const old = state.live;
+  const userId = options.userId !== undefined ? options.userId : (old?.meta.userId ?? null);
+  const user = options.user !== undefined ? options.user : (old?.meta.user ?? null);
+  const authenticated =
+    options.authenticated ?? (options.userId !== undefined && options.userId !== null);
+  const data = currentData(state);
+
+  // Refuse before ending anything: a refused login must not also lose the visitor's session.
+  if (userId !== null) await enforceLimit(rt, userId, now, old?.sid ?? null);
+  if (old) {
+    await endRecord(rt, old.sid, old.meta, now, {
+      reason: 'revoked',
+      detail: 'regenerated',
+      at: now,
+    });
+  }
+
+  const created = await createRecord(
+    rt,
+    (tokenHash) => ({
+      ...freshMeta(rt, now, {
+        tokenHash,
+        userId,
+        user,
+        authenticatedAt: authenticated ? now : (old?.meta.authenticatedAt ?? null),
+        userAgent,
+      }),
+      data,
+    }),
+    generateToken,
+  );
+  const { data: stored, ...meta } = created.record;
+  Object.assign(state, {
+    live: { sid: created.sid, token: created.token, meta, data: stored },
+    reason: null,
+    issue: created.token,
+    cleared: false,
+    fresh: true,
+  });
+  state.set.clear();
+  state.unset.clear();
+  const previousSid = old?.sid ?? null;
+  emitFor(rt, now, created.sid, userId, { type: 'created', previousSid });
+  if (options.cause === 'reauth') {
+    emitFor(rt, now, created.sid, userId, { type: 'reauthenticated', previousSid });
+  }
+}
+
+/** Makes room for one more session of `userId`, or refuses, per `maxSessionsPerUser`. */
+async function enforceLimit(
+  rt: Runtime,
+  userId: string,
+  now: number,
+  replacing: string | null,
+): Promise<void> {
+  const limit = rt.options.maxSessionsPerUser;
+  if (limit === null) return;
+  const live = (await rt.store.listByUser(userId)).filter(
+    ({ sid, record }) =>
+      sid !== replacing &&
+      !record.ended &&
+      record.idleExpiresAt > now &&
+      record.absoluteExpiresAt > now,
+  );
+  if (live.length < limit) return;
+  if (rt.options.onSessionLimit === 'refuse') throw new SessionLimitError(userId, limit);
+  live.sort((a, b) => a.record.createdAt - b.record.createdAt);
+  for (const { sid, record } of live.slice(0, live.length - limit + 1)) {
+    await endRecord(rt, sid, record, now, { reason: 'revoked', detail: 'session-limit', at: now });
+  }
+}

@@ -1,0 +1,137 @@
+import type { EndReason } from '../contract/protocol.js';
+import { readSessionCookie } from '../cookie/parse.js';
+import type { RejectReason } from '../events/types.js';
+import type { EndedMarker, SessionRecord } from '../store/types.js';
+import { unsealSuccessor } from '../token/seal.js';
+import { type SessionToken, tokenFromValue } from '../token/token.js';
+import { emitFor, type Runtime, retainUntil } from './runtime.js';
+
+/** The outcome of the one store read a request makes. */
+export type Resolution =
+  | {
+      state: 'live';
+      sid: string;
+      record: SessionRecord;
+      /** The session's current token: the presented one, or the unsealed successor. */
+      token: SessionToken;
+      /** The request presented the predecessor: the response must set `token`. */
+      successor: boolean;
+    }
+  | { state: 'none'; reason: EndReason; sid: string | null };
+
+/** What resolution needs from the request. */
+export interface RequestFacts {
+  cookieHeader: string | null;
+  cookieName: string;
+  userAgent: string | null;
+  now: number;
+}
+
+/**
+ * Resolves the request's session with exactly one `store.get`. Never adopts an unknown ID,
+ * never lets a malformed value reach the store, and ends a session whose deadline passed.
+ * Store failures propagate (the middleware answers 503).
+ */
+export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Resolution> {
+  const { now } = req;
+  const none = (reason: EndReason, sid: string | null = null): Resolution => ({
+    state: 'none',
+    reason,
+    sid,
+  });
+  const reject = (reason: RejectReason, sid: string | null, userId: string | null = null) =>
+    emitFor(rt, now, sid, userId, { type: 'rejected', reason });
+
+  const reading = readSessionCookie(req.cookieHeader, req.cookieName);
+  if (reading.kind === 'absent') return none('missing');
+  const presented = reading.kind === 'token' ? tokenFromValue(reading.value) : null;
+  if (!presented) {
+    reject(reading.kind === 'malformed' ? reading.reason : 'malformed', null);
+    return none('missing');
+  }
+  const sid = await rt.hasher.sid(presented);
+  const record = await rt.store.get(sid);
+  if (!record) {
+    reject('unknown', sid);
+    return none('missing', sid);
+  }
+  if (record.ended) return none(record.ended.reason, sid);
+
+  const token = await matchToken(rt, record, presented, sid, now);
+  if (!token) {
+    reject('theft-suspected', sid, record.userId);
+    if (rt.options.onTheft === 'revoke') {
+      await endRecord(rt, sid, record, now, {
+        reason: 'revoked',
+        detail: 'theft-suspected',
+        at: now,
+      });
+      return none('revoked', sid);
+    }
+    return none('missing', sid);
+  }
+
+  const timeout = deadlinePassed(record, now);
+  if (timeout) {
+    await endRecord(rt, sid, record, now, { reason: timeout, at: now });
+    emitFor(rt, now, sid, record.userId, { type: 'expired', reason: timeout });
+    return none(timeout, sid);
+  }
+
+  if (rt.options.bindUserAgent && record.userAgent !== null && record.userAgent !== req.userAgent) {
+    reject('user-agent-changed', sid, record.userId);
+    if (rt.options.bindUserAgent === 'revoke') {
+      await endRecord(rt, sid, record, now, {
+        reason: 'revoked',
+        detail: 'user-agent-changed',
+        at: now,
+      });
+      return none('revoked', sid);
+    }
+  }
+  return { state: 'live', sid, record, token, successor: token !== presented };
+}
+
+/** The current token if `presented` is it, or is the predecessor inside its grace window. */
+async function matchToken(
+  rt: Runtime,
+  record: SessionRecord,
+  presented: SessionToken,
+  sid: string,
+  now: number,
+): Promise<SessionToken | null> {
+  const hash = await rt.hasher.tokenHash(presented);
+  if (rt.hasher.equal(hash, record.tokenHash)) return presented;
+  const previous = record.previous;
+  if (!previous || now >= previous.until || !rt.hasher.equal(hash, previous.tokenHash)) return null;
+  const successor = await unsealSuccessor(presented, previous.sealedSuccessor, sid);
+  // A successor that does not open, or does not match, means corrupt store contents.
+  if (!successor || !rt.hasher.equal(await rt.hasher.tokenHash(successor), record.tokenHash)) {
+    return null;
+  }
+  return successor;
+}
+
+function deadlinePassed(
+  record: SessionRecord,
+  now: number,
+): 'idle-timeout' | 'absolute-timeout' | null {
+  if (now >= record.absoluteExpiresAt) return 'absolute-timeout';
+  if (now >= record.idleExpiresAt) return 'idle-timeout';
+  return null;
+}
+
+/** Ends a record, leaving a tombstone; emits `revoked` for revocations. */
+export async function endRecord(
+  rt: Runtime,
+  sid: string,
+  record: Pick<SessionRecord, 'absoluteExpiresAt' | 'userId'>,
+  now: number,
+  ended: EndedMarker,
+): Promise<boolean> {
+  const result = await rt.store.end(sid, ended, retainUntil(rt, record, now));
+  if (result === 'ok' && ended.reason === 'revoked') {
+    emitFor(rt, now, sid, record.userId, { type: 'revoked', detail: ended.detail ?? 'revoked' });
+  }
+  return result === 'ok';
+}

@@ -1,0 +1,86 @@
+import type { Context } from 'hono';
+import { DEADLINE_HEADER, formatDeadlineHeader } from '../contract/protocol.js';
+import { replaceSessionCookie } from '../cookie/replace.js';
+import {
+  type CookieAttributes,
+  serializeClearCookie,
+  serializeSessionCookie,
+} from '../cookie/serialize.js';
+import { problemResponse } from '../problem/problem.js';
+import type { Runtime } from './runtime.js';
+import type { RequestState } from './state.js';
+
+/** The cookie name and attributes for this request: `__Host-` and Secure on HTTPS. */
+export function cookieAttributes(rt: Runtime, c: Context): CookieAttributes {
+  const { name, sameSite, secure } = rt.options.cookie;
+  const isSecure = secure === 'auto' ? isHttps(rt, c) : secure;
+  return { name: isSecure ? `__Host-${name}` : name, secure: isSecure, sameSite };
+}
+
+function isHttps(rt: Runtime, c: Context): boolean {
+  if (new URL(c.req.url).protocol === 'https:') return true;
+  if (!rt.options.trustProxy) return false;
+  // The first hop is the client-facing proxy; later values are internal hops.
+  const proto = c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim().toLowerCase();
+  return proto === 'https';
+}
+
+/**
+ * Swaps the response without Hono's setter merging the old headers (and so the old
+ * `Set-Cookie` lines) back in.
+ */
+function replaceResponse(c: Context, res: Response): void {
+  c.res = undefined;
+  c.res = res;
+}
+
+/** The 503 `store_unavailable` problem; it never touches the cookie, so nobody is logged out. */
+export function storeUnavailable(): Response {
+  return problemResponse('store_unavailable', { headers: { 'Retry-After': '1' } });
+}
+
+/** Replaces the handler's response with the 503, dropping any cookie it set. */
+export function respondStoreUnavailable(c: Context): void {
+  replaceResponse(c, storeUnavailable());
+}
+
+/**
+ * Decides the response's one session `Set-Cookie` and the session headers: strips any
+ * session cookie a handler appended, sets ours once (new token or clearing), adds
+ * `Cache-Control: no-store` with it, `Clear-Site-Data` on destroy, and the deadline header
+ * whenever a live session remains.
+ */
+export function finishResponse(
+  rt: Runtime,
+  c: Context,
+  state: RequestState,
+  attrs: CookieAttributes,
+): void {
+  const { now, live } = state;
+  let ours: string | null = null;
+  if (state.cleared) ours = serializeClearCookie(attrs);
+  else if (live && state.issue) {
+    ours = serializeSessionCookie(attrs, state.issue.value, live.meta.absoluteExpiresAt - now);
+  }
+  const { name } = rt.options.cookie;
+  let res = replaceSessionCookie(c.res, `__Host-${name}`, attrs.name === name ? null : ours);
+  res = replaceSessionCookie(res, name, attrs.name === name ? ours : null);
+  if (res !== c.res) replaceResponse(c, res);
+  const headers = c.res.headers;
+  if (ours !== null) headers.set('Cache-Control', 'no-store');
+  if (state.cleared && rt.options.clearSiteData.length > 0) {
+    headers.set('Clear-Site-Data', rt.options.clearSiteData.map((d) => `"${d}"`).join(', '));
+  }
+  if (live) {
+    headers.set(
+      DEADLINE_HEADER,
+      formatDeadlineHeader({
+        idle: live.meta.idleExpiresAt,
+        absolute: live.meta.absoluteExpiresAt,
+        now,
+      }),
+    );
+  } else {
+    headers.delete(DEADLINE_HEADER);
+  }
+}

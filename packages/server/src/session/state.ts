@@ -1,0 +1,102 @@
+import type { EndReason } from '../contract/protocol.js';
+import type { JsonValue, SessionMeta, SessionRecord } from '../store/types.js';
+import type { SessionToken } from '../token/token.js';
+import type { Resolution } from './resolve.js';
+import type { Runtime } from './runtime.js';
+
+/** The live session a request holds: its key, current token and working copy. */
+export interface LiveSession {
+  sid: string;
+  token: SessionToken;
+  meta: SessionMeta;
+  data: { [key: string]: JsonValue };
+}
+
+/**
+ * Everything one request knows and wants about its session. The `Session` handle reads
+ * and changes it; `commit()` turns it into at most a few store writes and one cookie.
+ */
+export interface RequestState {
+  readonly now: number;
+  live: LiveSession | null;
+  reason: EndReason | null;
+  /** Per-key changes since the read, applied as one delta after the handler. */
+  set: Map<string, JsonValue>;
+  unset: Set<string>;
+  passive: boolean;
+  extend: boolean;
+  /** Set when the token changed in this request (new, regenerated or successor). */
+  issue: SessionToken | null;
+  /** Set by `destroy()`: the response clears the cookie. */
+  cleared: boolean;
+  /** The session was created or regenerated in this request: no touch, no rotation. */
+  fresh: boolean;
+}
+
+/** The request's initial state from its resolution. */
+export function initialState(resolution: Resolution, now: number, passive: boolean): RequestState {
+  const state: RequestState = {
+    now,
+    live: null,
+    reason: null,
+    set: new Map(),
+    unset: new Set(),
+    passive,
+    extend: false,
+    issue: null,
+    cleared: false,
+    fresh: false,
+  };
+  if (resolution.state === 'none') {
+    state.reason = resolution.reason;
+    return state;
+  }
+  const { data, ...meta } = resolution.record;
+  state.live = { sid: resolution.sid, token: resolution.token, meta, data };
+  if (resolution.successor) state.issue = resolution.token;
+  return state;
+}
+
+/** The data as the handler sees it: the stored data with this request's changes applied. */
+export function currentData(state: RequestState): { [key: string]: JsonValue } {
+  const data = { ...state.live?.data };
+  for (const key of state.unset) delete data[key];
+  for (const [key, value] of state.set) data[key] = value;
+  return data;
+}
+
+/** A brand-new record's metadata, starting both deadlines now. */
+export function freshMeta(
+  rt: Runtime,
+  now: number,
+  fields: Pick<SessionMeta, 'tokenHash' | 'userId' | 'user' | 'authenticatedAt' | 'userAgent'>,
+): SessionMeta {
+  const absoluteExpiresAt = now + rt.options.absoluteTimeout;
+  return {
+    ...fields,
+    previous: null,
+    createdAt: now,
+    lastActiveAt: now,
+    idleExpiresAt: Math.min(now + rt.options.idleTimeout, absoluteExpiresAt),
+    absoluteExpiresAt,
+    rotatedAt: now,
+    ended: null,
+  };
+}
+
+/** Stores a new record under a fresh token, drawing again on the (astronomically rare) clash. */
+export async function createRecord(
+  rt: Runtime,
+  build: (tokenHash: string) => SessionRecord,
+  generate: () => SessionToken,
+): Promise<{ sid: string; token: SessionToken; record: SessionRecord }> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const token = generate();
+    const sid = await rt.hasher.sid(token);
+    const record = build(await rt.hasher.tokenHash(token));
+    if (await rt.store.create(sid, record, record.absoluteExpiresAt + rt.options.idleTimeout)) {
+      return { sid, token, record };
+    }
+  }
+  throw new Error('lifeline: could not allocate a unique session id');
+}
