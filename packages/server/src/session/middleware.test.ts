@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sessionCookie, testApp, withCookie } from './test-app.js';
+import { sessionCookie, testApp, withCookie } from './app.fixture.js';
 
 describe('session() basics', () => {
   it('creates no record and sets no cookie for a request that never writes', async () => {
