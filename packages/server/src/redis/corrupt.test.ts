@@ -1,0 +1,99 @@
+import type Redis from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionStore } from '../store/types.js';
+import { sessionRecord } from '../testing/index.js';
+import { type RedisCorruption, redisStore } from './index.js';
+import { connectRedis, deleteKeys, uniquePrefix } from './test-redis.js';
+
+let client: Redis;
+let store: SessionStore;
+const prefix = uniquePrefix('corrupt');
+const reports: RedisCorruption[] = [];
+const HOUR = 3_600_000;
+
+/** A valid stored session hash for `sid`, so each case can break one thing. */
+async function storeValid(sid: string, userId: string | null = null): Promise<string> {
+  await store.create(sid, sessionRecord({ userId, data: { a: 1 } }), Date.now() + HOUR);
+  return `${prefix}s:{${sid}}`;
+}
+
+beforeAll(async () => {
+  client = await connectRedis();
+  store = redisStore({ client, prefix, onCorrupt: (event) => reports.push(event) });
+});
+afterAll(async () => {
+  await deleteKeys(client, prefix);
+  client.disconnect();
+});
+
+describe('redisStore with bad store content', () => {
+  const breakages: Array<[string, (key: string) => Promise<unknown>]> = [
+    ['a meta field is not JSON', (key) => client.hset(key, 'm:createdAt', '{oops')],
+    ['a data field is not JSON', (key) => client.hset(key, 'd:a', 'undefined')],
+    ['a meta field is missing', (key) => client.hdel(key, 'm:tokenHash')],
+    ['a meta field has the wrong type', (key) => client.hset(key, 'm:createdAt', '"yesterday"')],
+    ['the end reason is unknown', (key) => client.hset(key, 'm:ended', '{"reason":"x","at":1}')],
+    ['a field is outside the layout', (key) => client.hset(key, 'foreign', '1')],
+  ];
+
+  it.each(breakages)('reads as no session and reports it when %s', async (_, breakIt) => {
+    const sid = `bad-${reports.length}-${Math.random()}`;
+    await breakIt(await storeValid(sid));
+    const before = reports.length;
+    expect(await store.get(sid)).toBeNull();
+    expect(reports.slice(before)).toEqual([
+      { kind: 'session', id: sid, issue: expect.any(String) },
+    ]);
+  });
+
+  it('reads a foreign key of another type under the prefix as no session', async () => {
+    await client.set(`${prefix}s:{foreign}`, 'not a hash');
+    expect(await store.get('foreign')).toBeNull();
+    expect(reports.at(-1)).toEqual({ kind: 'session', id: 'foreign', issue: 'key is not a hash' });
+  });
+
+  it('never writes into a foreign key, and never throws for one', async () => {
+    await client.set(`${prefix}s:{foreign-w}`, 'not a hash');
+    const at = Date.now();
+    expect(await store.update('foreign-w', { set: { a: 1 } }, at + HOUR)).toBe('missing');
+    expect(await store.end('foreign-w', { reason: 'revoked', at }, at + HOUR)).toBe('missing');
+    const swap = {
+      expectedTokenHash: 'x',
+      tokenHash: 'y',
+      previous: { tokenHash: 'x', until: at, sealedSuccessor: 's' },
+      rotatedAt: at,
+    };
+    expect(await store.rotate('foreign-w', swap, at + HOUR)).toBe('missing');
+    expect(await store.create('foreign-w', sessionRecord(), at + HOUR)).toBe(false);
+    expect(await client.get(`${prefix}s:{foreign-w}`)).toBe('not a hash');
+  });
+
+  it('keeps a stored __proto__ data key as plain data', async () => {
+    const key = await storeValid('proto');
+    await client.hset(key, 'd:__proto__', '{"polluted":true}');
+    const got = await store.get('proto');
+    expect(Object.getPrototypeOf(got?.data)).toBe(Object.prototype);
+    expect(Object.hasOwn(got?.data ?? {}, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('leaves a corrupt record out of its user list and prunes it from the index', async () => {
+    const key = await storeValid('bad-listed', 'carol');
+    await storeValid('good-listed', 'carol');
+    await client.hset(key, 'm:userId', '42');
+    const listed = await store.listByUser('carol');
+    expect(listed.map((l) => l.sid)).toEqual(['good-listed']);
+    expect(await client.zrange(`${prefix}u:{carol}:s`, 0, -1)).toEqual(['good-listed']);
+  });
+
+  it('reads a corrupt or foreign credential as none and reports it', async () => {
+    await client.set(`${prefix}c:{foreign}`, 'x');
+    await client.hset(`${prefix}c:{partial}`, 'tokenHash', '"t"', 'userId', '"u"');
+    expect(await store.getCredential('foreign')).toBeNull();
+    expect(await store.getCredential('partial')).toBeNull();
+    expect(reports.slice(-2).map((r) => [r.kind, r.id])).toEqual([
+      ['credential', 'foreign'],
+      ['credential', 'partial'],
+    ]);
+  });
+});
