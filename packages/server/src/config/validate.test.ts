@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { SessionOptions } from './options.js';
+import { resolveOptions } from './validate.js';
+
+const MIN = 60_000;
+
+describe('resolveOptions', () => {
+  it('fills in the documented defaults', () => {
+    const o = resolveOptions();
+    expect(o).toMatchObject({
+      idleTimeout: 30 * MIN,
+      absoluteTimeout: 480 * MIN,
+      touchInterval: 3 * MIN,
+      rotationInterval: 15 * MIN,
+      rotationGrace: 10_000,
+      cookie: { name: 'lifeline', sameSite: 'Lax', secure: 'auto' },
+      trustProxy: false,
+      onTheft: 'log',
+      bindUserAgent: false,
+      maxSessionsPerUser: null,
+      onSessionLimit: 'evict-oldest',
+      storeTimeout: 2_000,
+      clearSiteData: ['cookies'],
+      reauth: null,
+    });
+    expect(typeof o.store.get).toBe('function');
+  });
+
+  it.each<[string, SessionOptions, RegExp]>([
+    ['a short secret', { secret: 'too-short' }, /"secret".*32 bytes/],
+    [
+      'SameSite=None without Secure',
+      { cookie: { sameSite: 'None' } },
+      /"cookie\.sameSite".*secure/,
+    ],
+    [
+      'absolute shorter than idle',
+      { idleTimeout: 10 * MIN, absoluteTimeout: 5 * MIN },
+      /"absoluteTimeout"/,
+    ],
+    ['a grace window over the cap', { rotationGrace: 5 * MIN }, /"rotationGrace"/],
+    [
+      'a grace window not under the rotation interval',
+      { rotationInterval: 5_000, rotationGrace: 5_000 },
+      /"rotationGrace"/,
+    ],
+    [
+      'a lifetime over 400 days',
+      { absoluteTimeout: 401 * 24 * 60 * MIN },
+      /"absoluteTimeout".*400 days/,
+    ],
+    ['a negative idle timeout', { idleTimeout: -1 }, /"idleTimeout"/],
+    ['an unknown option', { idleTimout: 5 } as SessionOptions, /idleTimout/],
+    ['a cookie name with a space', { cookie: { name: 'my session' } }, /"cookie\.name"/],
+    ['a store without methods', { store: {} as never }, /"store"/],
+    ['an unknown theft response', { onTheft: 'ignore' as never }, /"onTheft"/],
+  ])('refuses %s, naming the option', (_, options, message) => {
+    expect(() => resolveOptions(options)).toThrow(message);
+  });
+
+  it('accepts SameSite=None when the cookie is always Secure', () => {
+    expect(resolveOptions({ cookie: { sameSite: 'None', secure: true } }).cookie.sameSite).toBe(
+      'None',
+    );
+  });
+});

@@ -1,0 +1,105 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { generateToken } from '../token/token.js';
+import { readSessionCookie } from './parse.js';
+import { replaceSessionCookie } from './replace.js';
+import { serializeClearCookie, serializeSessionCookie } from './serialize.js';
+
+const token = generateToken().value;
+
+describe('readSessionCookie', () => {
+  it('finds our cookie among others', () => {
+    expect(readSessionCookie(`a=1; lifeline=${token}; b=2`, 'lifeline')).toEqual({
+      kind: 'token',
+      value: token,
+    });
+    expect(readSessionCookie('a=1', 'lifeline')).toEqual({ kind: 'absent' });
+    expect(readSessionCookie(null, 'lifeline')).toEqual({ kind: 'absent' });
+  });
+
+  it('does not confuse a cookie whose name merely contains ours', () => {
+    expect(readSessionCookie(`xlifeline=${token}; lifelinex=${token}`, 'lifeline')).toEqual({
+      kind: 'absent',
+    });
+  });
+
+  it.each([
+    ['too long', `${token}A`],
+    ['too short', token.slice(1)],
+    ['wrong alphabet', `${token.slice(1)}+`],
+    ['quoted', `"${token.slice(2)}"`],
+    ['control character', `${token.slice(1)}\u0001`],
+    ['percent-encoded', `${token.slice(3)}%41`],
+    ['empty', ''],
+  ])('refuses a %s value', (_, value) => {
+    expect(readSessionCookie(`lifeline=${value}`, 'lifeline')).toEqual({
+      kind: 'malformed',
+      reason: 'malformed',
+    });
+  });
+
+  it('refuses a duplicated cookie name even when both values are equal', () => {
+    expect(readSessionCookie(`lifeline=${token}; lifeline=${token}`, 'lifeline')).toEqual({
+      kind: 'malformed',
+      reason: 'duplicate',
+    });
+  });
+
+  it('never throws and only ever yields a 43-character base64url token (property)', () => {
+    const cookieChar = fc.constantFrom(...'lifene=;, "\\%\t\u0000\u007fAZaz09-_+/'.split(''));
+    const header = fc.oneof(
+      fc.string({ unit: cookieChar, maxLength: 200 }),
+      fc.string({ maxLength: 200 }),
+      fc
+        .tuple(fc.string({ maxLength: 50 }), fc.string({ unit: cookieChar, maxLength: 60 }))
+        .map(([a, b]) => `${a}; lifeline=${b}`),
+    );
+    fc.assert(
+      fc.property(header, (h) => {
+        const reading = readSessionCookie(h, 'lifeline');
+        if (reading.kind === 'token') expect(reading.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      }),
+    );
+  });
+});
+
+describe('session cookie serialization', () => {
+  const attrs = { name: '__Host-lifeline', secure: true, sameSite: 'Lax' as const };
+
+  it('sets HttpOnly, Path=/, explicit SameSite, Secure and no Domain', () => {
+    const line = serializeSessionCookie(attrs, token, 3_600_000);
+    expect(line).toBe(
+      `__Host-lifeline=${token}; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax; Secure`,
+    );
+    expect(line).not.toMatch(/domain/i);
+  });
+
+  it('caps Max-Age at 400 days', () => {
+    expect(serializeSessionCookie(attrs, token, 10 ** 13)).toContain('Max-Age=34560000;');
+  });
+
+  it('clears with the same name and attributes and Max-Age=0', () => {
+    expect(serializeClearCookie(attrs)).toBe(
+      '__Host-lifeline=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Secure',
+    );
+  });
+});
+
+describe('replaceSessionCookie', () => {
+  it('leaves exactly our Set-Cookie and keeps unrelated ones', () => {
+    const res = new Response(null);
+    res.headers.append('Set-Cookie', 'lifeline=stale; Path=/');
+    res.headers.append('Set-Cookie', 'theme=dark; Path=/');
+    res.headers.append('Set-Cookie', 'lifeline=other; Path=/');
+    const out = replaceSessionCookie(res, 'lifeline', 'lifeline=ours; Path=/');
+    expect(out.headers.getSetCookie()).toEqual(['theme=dark; Path=/', 'lifeline=ours; Path=/']);
+  });
+
+  it('copies a response whose headers are immutable', async () => {
+    const immutable = Response.redirect('https://example.test/', 302);
+    const out = replaceSessionCookie(immutable, 'lifeline', 'lifeline=ours');
+    expect(out).not.toBe(immutable);
+    expect(out.status).toBe(302);
+    expect(out.headers.getSetCookie()).toEqual(['lifeline=ours']);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { decodeBase64url, timingSafeEqual } from './base64url.js';
+import { createHasher } from './hasher.js';
+import { sealSuccessor, unsealSuccessor } from './seal.js';
+import { generateToken, rotateToken, tokenFromValue } from './token.js';
+
+describe('session tokens', () => {
+  it('draws 1,000 distinct 43-character tokens that decode to 32 bytes', () => {
+    const values = Array.from({ length: 1000 }, () => generateToken().value);
+    expect(new Set(values).size).toBe(1000);
+    for (const value of values) {
+      expect(value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(decodeBase64url(value).length).toBe(32);
+    }
+  });
+
+  it('shows no per-bit bias over 1,000 tokens', () => {
+    const ones = new Array<number>(256).fill(0);
+    for (let n = 0; n < 1000; n++) {
+      const bytes = generateToken().bytes;
+      for (let bit = 0; bit < 256; bit++) ones[bit]! += (bytes[bit >> 3]! >> (bit & 7)) & 1;
+    }
+    // Binomial(1000, 0.5): sd ≈ 15.8; ±6 sd never fails by chance in practice.
+    for (const count of ones) expect(Math.abs(count - 500)).toBeLessThan(95);
+  });
+
+  it('keeps the family and draws a new secret on rotation', () => {
+    const token = generateToken();
+    const next = rotateToken(token);
+    expect(next.family).toEqual(token.family);
+    expect(next.bytes.subarray(16)).not.toEqual(token.bytes.subarray(16));
+  });
+
+  it('refuses non-canonical encodings so two strings never name one token', () => {
+    const { value } = generateToken();
+    expect(tokenFromValue(value)?.value).toBe(value);
+    // 43 characters carry 258 bits: the last one's lowest 2 bits are padding. Flipping one
+    // would decode to the same bytes, so it must be refused.
+    const last = value.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const twin = alphabet[alphabet.indexOf(last) ^ 1]!;
+    expect(tokenFromValue(value.slice(0, 42) + twin)).toBeNull();
+  });
+});
+
+describe('hashing', () => {
+  it('derives the same sid for a token and its rotated successor, but different token hashes', async () => {
+    const hasher = createHasher();
+    const token = generateToken();
+    const next = rotateToken(token);
+    expect(await hasher.sid(next)).toBe(await hasher.sid(token));
+    expect(await hasher.tokenHash(next)).not.toBe(await hasher.tokenHash(token));
+    expect(await hasher.tokenHash(token)).not.toContain(token.value);
+  });
+
+  it('uses HMAC when a secret is configured, so ids differ from plain SHA-256', async () => {
+    const token = generateToken();
+    const plain = createHasher();
+    const keyed = createHasher('k'.repeat(32));
+    expect(await keyed.sid(token)).not.toBe(await plain.sid(token));
+    expect(await keyed.sid(token)).toBe(await createHasher('k'.repeat(32)).sid(token));
+  });
+
+  it('compares hashes by value', () => {
+    expect(timingSafeEqual('abc', 'abc')).toBe(true);
+    expect(timingSafeEqual('abc', 'abd')).toBe(false);
+    expect(timingSafeEqual('abc', 'ab')).toBe(false);
+  });
+});
+
+describe('sealed successor', () => {
+  it('opens only with the predecessor token and the same sid', async () => {
+    const token = generateToken();
+    const next = rotateToken(token);
+    const sealed = await sealSuccessor(token, next, 'sid-1');
+    expect(sealed).not.toContain(next.value);
+    expect((await unsealSuccessor(token, sealed, 'sid-1'))?.value).toBe(next.value);
+    expect(await unsealSuccessor(next, sealed, 'sid-1')).toBeNull();
+    expect(await unsealSuccessor(token, sealed, 'sid-2')).toBeNull();
+  });
+
+  it('returns null for garbage instead of throwing', async () => {
+    const token = generateToken();
+    for (const junk of ['', 'x', '!!!', 'A'.repeat(300), 'A'.repeat(40)]) {
+      expect(await unsealSuccessor(token, junk, 'sid')).toBeNull();
+    }
+  });
+});
