@@ -1,0 +1,64 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { problemResponse } from '../problem/problem.js';
+import { sessionStatus as statusBody } from '../session/status.js';
+import type { SessionEnv } from '../session/types.js';
+import { readJsonBody } from './body.js';
+
+type Ctx = Context<SessionEnv>;
+
+const NO_STORE = { 'Cache-Control': 'no-store' } as const;
+
+/** These routes take no parameters: no body, or an empty JSON object. */
+const emptyBody = z.object({}).strict();
+
+/** `GET /status`: always passive, so polling it can never keep an idle session alive. */
+export function getStatus(c: Ctx): Response {
+  c.var.session.markPassive();
+  return c.json(statusBody(c.var.session), 200, NO_STORE);
+}
+
+/**
+ * `POST /extend` (behind `requireSession()`): slides the idle deadline; the session caps it
+ * at the absolute one.
+ */
+export async function postExtend(c: Ctx): Promise<Response> {
+  const body = await readJsonBody(c, emptyBody, { optional: true });
+  if (!body.ok) return body.response;
+  c.var.session.extend();
+  return c.json(statusBody(c.var.session), 200, NO_STORE);
+}
+
+/**
+ * `POST /logout`: ends the session and forgets its remember-me credential. Idempotent: with
+ * no session it still clears what the browser holds and answers the same.
+ */
+export async function postLogout(c: Ctx): Promise<Response> {
+  const body = await readJsonBody(c, emptyBody, { optional: true });
+  if (!body.ok) return body.response;
+  const { session } = c.var;
+  await session.destroy('logged-out');
+  return c.json(
+    {
+      state: 'none',
+      reason: 'logged-out',
+      now: session.now,
+      idleTimeoutMs: session.idleTimeoutMs,
+      // The credential was just forgotten, whatever the request carried.
+      canReauth: false,
+    },
+    200,
+    NO_STORE,
+  );
+}
+
+/** `POST /reauth`: silent re-authentication; success is a brand-new session. */
+export async function postReauth(c: Ctx): Promise<Response> {
+  const body = await readJsonBody(c, emptyBody, { optional: true });
+  if (!body.ok) return body.response;
+  const { session } = c.var;
+  if (!(await session.reauthenticate())) {
+    return problemResponse('reauth_failed', { detail: 'no valid re-authentication credential' });
+  }
+  return c.json(statusBody(session), 200, NO_STORE);
+}

@@ -1,0 +1,23 @@
+import type { Context } from 'hono';
+import { problemResponse } from '../problem/problem.js';
+import type { SessionEnv } from '../session/types.js';
+
+/**
+ * The catch-all for a route's other methods: 405 `invalid_request` with `Allow`. It never
+ * touches the session, so a `GET /logout` (a link, a prefetch, an `<img>`) does nothing.
+ *
+ * @example
+ * app.post('/logout', logout).all('/logout', methodNotAllowed(['POST']));
+ */
+export function methodNotAllowed(allowed: readonly string[]) {
+  const allow = allowed.includes('GET') ? [...allowed, 'HEAD'] : [...allowed];
+  return function methodNotAllowedHandler(c: Context<SessionEnv>): Response {
+    // A refused request must not count as activity either.
+    c.var.session?.markPassive();
+    return problemResponse('invalid_request', {
+      status: 405,
+      detail: `${c.req.method.slice(0, 16)} is not allowed here; use ${allowed.join(' or ')}`,
+      headers: { Allow: allow.join(', ') },
+    });
+  };
+}

@@ -1,0 +1,103 @@
+import { Hono } from 'hono';
+import type { SessionOptions } from '../config/options.js';
+import type { SessionEvent } from '../events/types.js';
+import { rememberMe } from '../remember/remember.js';
+import { session } from '../session/middleware.js';
+import type { SessionEnv } from '../session/types.js';
+import { memoryStore } from '../store/memory/index.js';
+import { manualClock } from '../testing/clock.js';
+import { type SessionRoutesOptions, sessionRoutes } from './routes.js';
+
+const ORIGIN = 'http://localhost';
+
+/** Options of {@link routesTestApp}. */
+export interface RoutesTestOptions {
+  session?: SessionOptions;
+  routes?: SessionRoutesOptions;
+}
+
+/**
+ * A real app for the route tests: memory store, manual clock, remember-me, a login route
+ * (`POST /login?user=…&remember=1`) and the session routes under `/session`.
+ */
+export function routesTestApp(options: RoutesTestOptions = {}) {
+  const clock = manualClock();
+  const store = memoryStore({ now: clock.now });
+  const events: SessionEvent[] = [];
+  const disabled = new Set<string>();
+  const remember = rememberMe({
+    store,
+    now: clock.now,
+    findUser: (id) => (disabled.has(id) ? null : { name: `User ${id}` }),
+  });
+  const middleware = session({
+    store,
+    now: clock.now,
+    reauth: remember,
+    onEvent: (e) => {
+      events.push(e);
+    },
+    ...options.session,
+  });
+  const app = new Hono<SessionEnv>();
+  app.use(middleware);
+  app.post('/login', async (c) => {
+    const userId = c.req.query('user') ?? 'u1';
+    await c.var.session.regenerate({ userId, user: { name: `User ${userId}` } });
+    if (c.req.query('remember') === '1') await remember.issue(c, userId);
+    return c.json({ ok: true });
+  });
+  app.get('/touch', (c) => c.json({ state: c.var.session.state }));
+  app.route('/session', sessionRoutes({ manager: middleware.manager, ...options.routes }));
+  return { app, clock, store, events, disabled, manager: middleware.manager };
+}
+
+/** Request options of a {@link Browser}. */
+export interface SendOptions {
+  body?: BodyInit;
+  /** Replaces the default same-origin headers where given; `null` removes one. */
+  headers?: Record<string, string | null>;
+}
+
+/**
+ * A browser tab in miniature: keeps cookies from `Set-Cookie` (honouring `Max-Age=0`) and
+ * sends the headers a same-origin `fetch` from the SDK would.
+ */
+export class Browser {
+  readonly cookies = new Map<string, string>();
+  constructor(private readonly app: Hono<SessionEnv>) {}
+
+  async send(method: string, path: string, options: SendOptions = {}): Promise<Response> {
+    const headers: Record<string, string> = {};
+    const defaults = { Origin: ORIGIN, 'Sec-Fetch-Site': 'same-origin', 'Session-Request': '1' };
+    for (const [k, v] of Object.entries({ ...defaults, ...options.headers })) {
+      if (v !== null) headers[k] = v;
+    }
+    const jar = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (jar) headers.Cookie = jar;
+    const init: RequestInit = { method, headers };
+    if (options.body !== undefined) init.body = options.body;
+    const res = await this.app.request(`${ORIGIN}${path}`, init);
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      if (/Max-Age=0(;|$)/.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, pair.slice(eq + 1));
+    }
+    return res;
+  }
+
+  /** A JSON POST. */
+  post(path: string, json?: unknown): Promise<Response> {
+    if (json === undefined) return this.send('POST', path);
+    return this.send('POST', path, {
+      body: JSON.stringify(json),
+      headers: { 'Content-Type': 'application/json' },
+    });
+  }
+
+  get(path: string): Promise<Response> {
+    return this.send('GET', path);
+  }
+}
