@@ -107,3 +107,36 @@ export async function ownRedis(): Promise<OwnRedis> {
   await own.start();
   return own;
 }
+
+/**
+ * The commands Redis received that name a key under `prefix` while `run` ran, seen
+ * through MONITOR on a connection of its own (so other tests' traffic is filtered out).
+ */
+export async function commandsDuring(
+  client: Redis,
+  prefix: string,
+  run: () => Promise<unknown>,
+): Promise<string[][]> {
+  const monitor = await client.duplicate().monitor();
+  const seen: string[][] = [];
+  const fence = `${prefix}fence:${randomBytes(4).toString('hex')}`;
+  let fenced: () => void = () => {};
+  const fenceSeen = new Promise<void>((resolve) => {
+    fenced = resolve;
+  });
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    // Commands a script runs show up too (source `lua`); they cost no round trip.
+    if (source === 'lua') return;
+    if (args.includes(fence)) fenced();
+    else if (args.some((arg) => arg.startsWith(prefix))) seen.push(args);
+  });
+  try {
+    await run();
+    // MONITOR output lags the replies; a last command marks where `run` ended.
+    await client.exists(fence);
+    await fenceSeen;
+  } finally {
+    monitor.disconnect();
+  }
+  return seen;
+}

@@ -1,0 +1,111 @@
+import type Redis from 'ioredis';
+import type { Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionRecord } from '../testing/index.js';
+import { type RedisClient, redisStore } from './index.js';
+import { commandsDuring, connectRedis, deleteKeys, uniquePrefix } from './test-redis.js';
+
+const HOUR = 3_600_000;
+let client: Redis;
+const prefix = uniquePrefix('layout');
+const later = () => Date.now() + HOUR;
+const ended = () => ({ reason: 'revoked' as const, at: Date.now() });
+
+/** Hash tags of the keys an EVALSHA/EVAL/HGETALL names (the keys, not the arguments). */
+function tagsOf(command: string[]): string[] {
+  const [name, ...rest] = command;
+  const keys = /^eval/i.test(name ?? '') ? rest.slice(2, 2 + Number(rest[1])) : rest.slice(0, 1);
+  return keys.map((key) => /\{([^}]*)\}/.exec(key)?.[1] ?? key);
+}
+
+beforeAll(async () => {
+  client = await connectRedis();
+});
+afterAll(async () => {
+  await deleteKeys(client, prefix);
+  client.disconnect();
+});
+
+describe('redisStore key layout and round trips', () => {
+  it('takes an ioredis Redis or Cluster client as it is', () => {
+    // The assignment is the test: it stops compiling if ioredis drifts from RedisClient.
+    const accept = (given: Redis | Cluster): RedisClient => given;
+    expect(accept(client)).toBe(client);
+  });
+
+  it('stores a session as one hash of JSON fields under its hash-tagged sid', async () => {
+    const store = redisStore({ client, prefix });
+    await store.create('sid-a', sessionRecord({ userId: 'u:{1}', data: { cart: [1] } }), later());
+    const key = `${prefix}s:{sid-a}`;
+    expect(await client.type(key)).toBe('hash');
+    expect(await client.hget(key, 'd:cart')).toBe('[1]');
+    expect(await client.hget(key, 'm:userId')).toBe('"u:{1}"');
+    // The user id is encoded, so its braces cannot move the index's hash tag.
+    expect(await client.zrange(`${prefix}u:{u%3A%7B1%7D}:s`, 0, -1)).toEqual(['sid-a']);
+  });
+
+  it('costs one command per read, update, rotation and end', async () => {
+    const store = redisStore({ client, prefix });
+    await store.create('sid-b', sessionRecord({ tokenHash: 't1' }), later());
+    const swap = {
+      expectedTokenHash: 't1',
+      tokenHash: 't2',
+      previous: { tokenHash: 't1', until: Date.now(), sealedSuccessor: 's' },
+      rotatedAt: Date.now(),
+    };
+    for (const op of [
+      () => store.get('sid-b'),
+      () => store.update('sid-b', { set: { a: 1 }, unset: ['b'] }, later()),
+      () => store.rotate('sid-b', swap, later()),
+      () => store.end('sid-b', ended(), later()),
+    ]) {
+      expect(await commandsDuring(client, prefix, op)).toHaveLength(1);
+    }
+  });
+
+  it('creates with one script in single-node mode', async () => {
+    const store = redisStore({ client, prefix });
+    const record = sessionRecord({ userId: 'dana' });
+    const commands = await commandsDuring(client, prefix, () =>
+      store.create('sid-c', record, later()),
+    );
+    expect(commands).toHaveLength(1);
+  });
+
+  it('never names keys of two hash tags in one command in cluster mode', async () => {
+    const store = redisStore({ client, prefix, cluster: true });
+    const commands = await commandsDuring(client, prefix, async () => {
+      await store.create('sid-d', sessionRecord({ userId: 'erin' }), later());
+      await store.update('sid-d', { meta: { userId: 'fred' } }, later());
+      await store.listByUser('erin');
+      await store.createCredential('cred-d', { ...credential('erin') });
+      await store.deleteCredentialsOfUser('erin');
+    });
+    expect(commands.length).toBeGreaterThan(5);
+    for (const command of commands) expect(new Set(tagsOf(command)).size).toBe(1);
+  });
+
+  it('sweeps a user index that grew past pruneAbove on the next create', async () => {
+    const store = redisStore({ client, prefix, pruneAbove: 5 });
+    const index = `${prefix}u:{gina}:s`;
+    for (let i = 0; i < 5; i++) {
+      await store.create(`g${i}`, sessionRecord({ userId: 'gina' }), later());
+      await store.end(`g${i}`, ended(), later());
+    }
+    expect(await client.zcard(index)).toBe(5);
+    await store.create('g-live', sessionRecord({ userId: 'gina' }), later());
+    expect(await client.zrange(index, 0, -1)).toEqual(['g-live']);
+  });
+
+  it('lists a user sessions oldest first', async () => {
+    const store = redisStore({ client, prefix });
+    const t = Date.now();
+    await store.create('h2', sessionRecord({ userId: 'hal', createdAt: t + 2 }), later());
+    await store.create('h1', sessionRecord({ userId: 'hal', createdAt: t + 1 }), later());
+    expect((await store.listByUser('hal')).map((l) => l.sid)).toEqual(['h1', 'h2']);
+  });
+});
+
+function credential(userId: string) {
+  return { tokenHash: 'x', userId, createdAt: Date.now(), expiresAt: later() };
+}
