@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mountWarningDialog } from './dialog.js';
+import { type FakeClient, fakeClient } from './fake-client.js';
+
+const T0 = Date.UTC(2030, 0, 1);
+let client: FakeClient;
+let unmount: () => void;
+const dialog = () => document.querySelector('dialog') as HTMLDialogElement;
+const origin = { tabId: 'tab-b', local: false, trigger: 'timer' } as const;
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: T0 });
+  history.replaceState(null, '', '/orders/42?step=2#notes');
+  document.body.innerHTML = '';
+  client = fakeClient(T0);
+  unmount = mountWarningDialog(client, {
+    signInUrl: '/login',
+    strings: { saveWork: 'Keep working' },
+  });
+});
+
+afterEach(() => {
+  unmount();
+  vi.useRealTimers();
+});
+
+describe('absolute limit and the signed-out notice', () => {
+  it('words the absolute limit differently and offers no extension', () => {
+    client.set({ state: 'warning', warning: 'absolute', absoluteExpiresAt: T0 + 90_000 });
+    expect(dialog().dataset.mode).toBe('absolute');
+    expect(dialog().querySelector('h2')?.textContent).toBe('Maximum session length reached');
+    const labels = [...dialog().querySelectorAll('button:not([hidden])')].map((b) => b.textContent);
+    expect(labels).toEqual(['Keep working', 'Sign in again']);
+    expect(dialog().querySelector('[role="timer"]')?.textContent).toBe('01:30');
+  });
+
+  it('"save my work" closes the absolute warning and it stays closed for that deadline', () => {
+    client.set({ state: 'warning', warning: 'absolute', absoluteExpiresAt: T0 + 90_000 });
+    (dialog().querySelector('.lifeline-secondary') as HTMLButtonElement).click();
+    expect(dialog().open).toBe(false);
+    client.set({ remaining: 80_000 });
+    expect(dialog().open).toBe(false);
+    expect(client.calls).toEqual([]);
+  });
+
+  it('re-authenticates silently from the absolute warning when the server offers it', async () => {
+    client.set({
+      state: 'warning',
+      warning: 'absolute',
+      absoluteExpiresAt: T0 + 90_000,
+      canReauth: true,
+    });
+    (dialog().querySelector('.lifeline-primary') as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(client.calls).toEqual(['reauthenticate']));
+  });
+
+  it('shows a calm notice after an idle timeout, with a sign-in link back to this page', () => {
+    client.set({ state: 'expired', warning: null, lastReason: 'idle-timeout' });
+    client.emit({ ...origin, type: 'expired', reason: 'idle-timeout', limit: 'idle' });
+    expect(dialog().open).toBe(true);
+    expect(dialog().querySelector('h2')?.textContent).toBe('You have been signed out');
+    expect(dialog().querySelector('p')?.textContent).toMatch(/inactive/);
+    const link = document.activeElement as HTMLAnchorElement;
+    expect(link.tagName).toBe('A');
+    const href = new URL(link.href);
+    expect(href.pathname).toBe('/login');
+    expect(href.searchParams.get('returnTo')).toBe('/orders/42?step=2#notes');
+  });
+
+  it('says so when another tab signed out', () => {
+    client.set({ state: 'signed-out', warning: null, lastReason: 'logged-out' });
+    client.emit({ ...origin, type: 'signed-out', reason: 'logged-out' });
+    expect(dialog().querySelector('p')?.textContent).toMatch(/another tab/);
+  });
+
+  it('closes the notice when the session is live again (signed in from another tab)', () => {
+    client.emit({ ...origin, type: 'expired', reason: 'absolute-timeout', limit: 'absolute' });
+    expect(dialog().querySelector('p')?.textContent).toMatch(/maximum length/);
+    client.set({ state: 'active' });
+    expect(dialog().open).toBe(false);
+  });
+
+  it('unmount removes the dialog, its styles and every listener', () => {
+    client.set({ state: 'warning', warning: 'idle', idleExpiresAt: T0 + 60_000 });
+    unmount();
+    expect(document.querySelector('dialog')).toBeNull();
+    expect(document.querySelector('style')).toBeNull();
+    expect(client.attached()).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});

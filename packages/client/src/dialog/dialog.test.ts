@@ -1,0 +1,109 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mountWarningDialog } from './dialog.js';
+import { type FakeClient, fakeClient } from './fake-client.js';
+
+const T0 = Date.UTC(2030, 0, 1);
+let client: FakeClient;
+let unmount: () => void;
+
+const dialog = () => document.querySelector('dialog') as HTMLDialogElement;
+const byId = (id: string | null) => document.getElementById(id ?? '');
+const origin = { tabId: 'tab-b', local: false, trigger: 'timer' } as const;
+
+function warnIdle(secondsLeft: number) {
+  client.set({
+    state: 'warning',
+    warning: 'idle',
+    idleExpiresAt: Date.now() + secondsLeft * 1000,
+    remaining: secondsLeft * 1000,
+  });
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: T0 });
+  document.body.innerHTML = '<button id="before">Pay</button>';
+  (document.getElementById('before') as HTMLButtonElement).focus();
+  client = fakeClient(T0);
+  unmount = mountWarningDialog(client, { signInUrl: '/login' });
+});
+
+afterEach(() => {
+  unmount();
+  vi.useRealTimers();
+});
+
+describe('mountWarningDialog', () => {
+  it('stays closed while the session is active', () => {
+    expect(dialog().open).toBe(false);
+  });
+
+  it('opens the idle warning as a labelled alert dialog with focus on "Stay signed in"', () => {
+    warnIdle(120);
+    const d = dialog();
+    expect(d.open).toBe(true);
+    expect(d.getAttribute('role')).toBe('alertdialog');
+    expect(byId(d.getAttribute('aria-labelledby'))?.textContent).toBe(
+      "You'll be signed out soon due to inactivity",
+    );
+    const [bodyId] = (d.getAttribute('aria-describedby') ?? '').split(' ');
+    expect(byId(bodyId ?? null)?.textContent).toMatch(/signed out when the timer runs out/);
+    expect(document.activeElement?.textContent).toBe('Stay signed in');
+    expect(d.querySelector('[role="timer"]')?.textContent).toBe('02:00');
+  });
+
+  it('counts down every second on screen', () => {
+    warnIdle(120);
+    vi.advanceTimersByTime(5_000);
+    expect(dialog().querySelector('[role="timer"]')?.textContent).toBe('01:55');
+  });
+
+  it('speaks the time in 20-second steps, and every second in the last 20', () => {
+    warnIdle(65);
+    const live = dialog().querySelector('[aria-live="polite"]') as HTMLElement;
+    expect(live.textContent).toBe('1 minute 5 seconds left before you are signed out.');
+    vi.advanceTimersByTime(1_000);
+    expect(live.textContent).toMatch(/^1 minute 5 seconds/);
+    vi.advanceTimersByTime(4_000);
+    expect(live.textContent).toMatch(/^1 minute left/);
+    vi.advanceTimersByTime(19_000);
+    expect(live.textContent).toMatch(/^1 minute left/);
+    vi.advanceTimersByTime(1_000);
+    expect(live.textContent).toMatch(/^40 seconds/);
+    vi.advanceTimersByTime(21_000);
+    expect(live.textContent).toMatch(/^19 seconds/);
+    vi.advanceTimersByTime(1_000);
+    expect(live.textContent).toMatch(/^18 seconds/);
+  });
+
+  it('extends on "Stay signed in" and closes when the session is live again', () => {
+    warnIdle(60);
+    (document.activeElement as HTMLButtonElement).click();
+    expect(client.calls).toEqual(['extend']);
+    client.set({ state: 'active', warning: null, idleExpiresAt: Date.now() + 600_000 });
+    // Focus going back to "Pay" is the browser's job on close; the e2e suite checks it.
+    expect(dialog().open).toBe(false);
+  });
+
+  it('treats Escape (the cancel event) as "stay"', () => {
+    warnIdle(60);
+    const cancel = new Event('cancel', { cancelable: true });
+    dialog().dispatchEvent(cancel);
+    expect(cancel.defaultPrevented).toBe(true);
+    expect(client.calls).toEqual(['extend']);
+  });
+
+  it('signs out on "Sign out" and shows no "signed out" notice for a sign-out this tab made', () => {
+    warnIdle(60);
+    (dialog().querySelector('.lifeline-secondary') as HTMLButtonElement).click();
+    expect(client.calls).toEqual(['logout']);
+    client.set({ state: 'signed-out', warning: null, lastReason: 'logged-out' });
+    client.emit({
+      ...origin,
+      local: true,
+      trigger: 'user',
+      type: 'signed-out',
+      reason: 'logged-out',
+    });
+    expect(dialog().open).toBe(false);
+  });
+});

@@ -1,0 +1,157 @@
+import type { SessionClient, SessionEvent, SessionSnapshot } from '../types.js';
+import { formatClock, secondsLeft, shouldAnnounce, spokenTime } from './countdown.js';
+import { type DialogStrings, defaultStrings } from './strings.js';
+import { applyStyles, type StyleOptions } from './styles.js';
+import { buildView } from './view.js';
+
+/** The part of the session client the dialog needs (a fake with these works in tests). */
+export type DialogClient = Pick<
+  SessionClient,
+  'getSnapshot' | 'subscribe' | 'on' | 'extend' | 'logout' | 'reauthenticate'
+>;
+
+/** Options of `mountWarningDialog()`. */
+export interface WarningDialogOptions extends StyleOptions {
+  /** Words to replace; the rest stay English. Default {@link defaultStrings}. */
+  strings?: Partial<DialogStrings>;
+  /** Where "Sign in again" leads; `returnTo` is added with the current path. Default `'/'`. */
+  signInUrl?: string;
+  /** Element the dialog is appended to. Default `document.body`. */
+  container?: HTMLElement;
+  /** Language of the spoken time. Default the page's `lang`, else the browser's. */
+  lang?: string;
+  /** Clock for the countdown, epoch ms. Default `Date.now()`. */
+  now?: () => number;
+}
+
+type Mode = 'idle' | 'absolute' | 'ended';
+
+/**
+ * Mounts the session warning dialog: it opens by itself before the idle or absolute
+ * deadline in every tab, offers "Stay signed in" (Escape does the same), counts down, and
+ * turns an ended session into a calm "You have been signed out" with a way back.
+ * Returns the unmount function.
+ *
+ * @example
+ * const unmount = mountWarningDialog(client, { signInUrl: '/login' });
+ */
+export function mountWarningDialog(
+  client: DialogClient,
+  options: WarningDialogOptions = {},
+): () => void {
+  const { signInUrl = '/', now = Date.now, container } = options;
+  const doc = container?.ownerDocument ?? document;
+  const t: DialogStrings = { ...defaultStrings, ...options.strings };
+  const [dialog, title, body, clock, live, secondary, primary, link] = buildView(doc);
+  const removeStyles = applyStyles(doc, options);
+  (container ?? doc.body).append(dialog);
+  const texts = {
+    idle: [t.idleTitle, t.idleBody, t.stay, t.signOut],
+    absolute: [t.absoluteTitle, t.absoluteBody, t.reauth, t.saveWork],
+    ended: [t.endedTitle, '', t.signIn, t.close],
+  };
+
+  let mode: Mode | null = null;
+  let deadline = 0;
+  let dismissed = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const signInHref = () => {
+    const { href, pathname, search, hash } = doc.location;
+    const url = new URL(signInUrl, href);
+    url.searchParams.set('returnTo', pathname + search + hash);
+    return url.href;
+  };
+
+  const tick = (first?: boolean) => {
+    const secs = secondsLeft(deadline, now());
+    clock.textContent = formatClock(secs);
+    if (first || shouldAnnounce(secs)) {
+      const lang = options.lang ?? (doc.documentElement.lang || undefined);
+      live.textContent = t.announce.replace('{time}', spokenTime(secs, lang));
+    }
+    if (secs) timer = setTimeout(tick, (deadline - now()) % 1000 || 1000);
+  };
+
+  const close = () => {
+    clearTimeout(timer);
+    mode = null;
+    if (dialog.open) dialog.close();
+  };
+
+  const open = (next: Mode, text?: string) => {
+    const changed = next !== mode;
+    const ended = next === 'ended';
+    const [heading, words, action, other] = texts[next];
+    mode = next;
+    dialog.dataset.mode = next;
+    title.textContent = heading as string;
+    body.textContent = text ?? (words as string);
+    secondary.textContent = other as string;
+    (ended ? link : primary).textContent = action as string;
+    clock.hidden = primary.hidden = ended;
+    link.hidden = !ended;
+    link.href = signInHref();
+    clearTimeout(timer);
+    live.textContent = '';
+    if (!ended) tick(true);
+    // The browser gives focus back to where it was when a modal dialog closes.
+    if (!dialog.open) dialog.showModal();
+    if (changed) (ended ? link : primary).focus();
+  };
+
+  const render = (s: SessionSnapshot) => {
+    const limit = s.state === 'warning' && s.warning;
+    if (limit) {
+      deadline = (limit === 'idle' ? s.idleExpiresAt : s.absoluteExpiresAt) ?? now();
+      if (limit === 'idle' || dismissed !== deadline) return open(limit);
+    }
+    if (limit || mode !== 'ended' || s.state === 'active') close();
+  };
+
+  const ended = (e: SessionEvent) => {
+    if (e.type === 'signed-out' && e.local) return;
+    const reason = 'reason' in e ? e.reason : '';
+    open(
+      'ended',
+      {
+        'idle-timeout': t.endedIdle,
+        'absolute-timeout': t.endedAbsolute,
+        'logged-out': t.endedLoggedOut,
+      }[reason as string] ?? t.endedOther,
+    );
+  };
+
+  // Escape (or a close the browser forces) means "stay": extend, or keep working.
+  const stay = () => {
+    if (mode === 'idle') return void client.extend().catch(() => {});
+    if (mode === 'absolute') dismissed = deadline;
+    close();
+  };
+  dialog.oncancel = (e) => {
+    e.preventDefault();
+    stay();
+  };
+  dialog.onclose = () => mode && stay();
+  primary.onclick = async () => {
+    if (mode === 'idle') return stay();
+    const fresh =
+      client.getSnapshot().canReauth && (await client.reauthenticate().catch(() => false));
+    if (!fresh) doc.location.assign(signInHref());
+  };
+  secondary.onclick = () => (mode === 'idle' ? void client.logout().catch(() => {}) : stay());
+
+  const stops = [
+    client.subscribe(() => render(client.getSnapshot())),
+    client.on('expired', ended),
+    client.on('signed-out', ended),
+  ];
+  render(client.getSnapshot());
+
+  return () => {
+    for (const stop of stops) stop();
+    close();
+    dialog.remove();
+    removeStyles();
+  };
+}
