@@ -19,4 +19,4 @@ export {
   session,
   sessionStatus,
 } from './session/index.js';
-export type * from './store/index.js';
+export * from './store/index.js';
