@@ -41,13 +41,16 @@ export function testApp(options: SessionOptions = {}) {
   });
   const app = new Hono<SessionEnv>();
   app.use(middleware);
-  app.get('/read', (c) =>
-    c.json({
-      state: c.var.session.state,
-      reason: c.var.session.reason,
-      cart: c.var.session.get('cart') ?? null,
-    }),
-  );
+  app.get('/read', (c) => {
+    const s = c.var.session;
+    return c.json({
+      state: s.state,
+      reason: s.reason,
+      id: s.id,
+      userId: s.userId,
+      cart: s.get('cart') ?? null,
+    });
+  });
   app.post('/write/:key/:value', (c) => {
     c.var.session.set(c.req.param('key'), c.req.param('value'));
     return c.json({ ok: true });
