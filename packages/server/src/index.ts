@@ -4,6 +4,7 @@ export { type CsrfGuardOptions, csrfGuard } from './csrf/index.js';
 export type { RejectReason, SessionEvent, SessionEventHandler } from './events/index.js';
 export { type ProblemOptions, problemBody, problemResponse } from './problem/index.js';
 export { type RequireSessionOptions, requireSession } from './require/index.js';
+export { type SessionRoutesOptions, sessionRoutes } from './routes/index.js';
 export {
   type ReauthStrategy,
   type RegenerateOptions,
