@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { parseDeadlineHeader } from '../contract/protocol.js';
+import { sessionCookie, testApp, withCookie } from './app.fixture.js';
+
+const MIN = 60_000;
+
+async function started(options: Parameters<typeof testApp>[0] = {}) {
+  const t = testApp(options);
+  const res = await t.app.request('/login/ada', { method: 'POST' });
+  return { ...t, token: sessionCookie(res)! };
+}
+
+describe('idle and absolute timeouts', () => {
+  it('ends a session idle for longer than the idle timeout, with reason idle-timeout', async () => {
+    const { app, clock, token, events } = await started({ rotationInterval: 8 * 60 * MIN });
+    clock.advance(30 * MIN - 1);
+    expect(await (await app.request('/read', withCookie(token))).json()).toMatchObject({
+      state: 'active',
+    });
+    clock.advance(30 * MIN);
+    const res = await app.request('/read', withCookie(token));
+    expect(await res.json()).toMatchObject({ state: 'none', reason: 'idle-timeout' });
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'expired', reason: 'idle-timeout' }),
+    );
+    // The tombstone keeps answering with the exact reason.
+    clock.advance(MIN);
+    expect(await (await app.request('/read', withCookie(token))).json()).toMatchObject({
+      reason: 'idle-timeout',
+    });
+  });
+
+  it('ends a session at created + absolute even with a request every idle/2', async () => {
+    const started_ = await started({ rotationInterval: 8 * 60 * MIN });
+    const { app, clock, events } = started_;
+    let token = started_.token;
+    let last: unknown;
+    for (let elapsed = 0; elapsed < 8 * 60 * MIN; elapsed += 15 * MIN) {
+      clock.advance(15 * MIN);
+      const res = await app.request('/read', withCookie(token));
+      token = sessionCookie(res) ?? token;
+      last = await res.json();
+    }
+    expect(last).toMatchObject({ state: 'none', reason: 'absolute-timeout' });
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'expired', reason: 'absolute-timeout' }),
+    );
+  });
+
+  it('moves the idle deadline to now + idle on extend() and stores it', async () => {
+    const { app, clock, token } = await started({ rotationInterval: 8 * 60 * MIN });
+    clock.advance(10 * MIN);
+    const res = await app.request('/extend', withCookie(token, { method: 'POST' }));
+    const body = (await res.json()) as { idleExpiresAt: number; absoluteExpiresAt: number };
+    expect(body.idleExpiresAt).toBe(clock.now() + 30 * MIN);
+    expect(parseDeadlineHeader(res.headers.get('Session-Deadline'))?.idle).toBe(body.idleExpiresAt);
+    // Stored, not just reported: the next passive read sees the same deadline.
+    const read = await app.request(
+      '/read',
+      withCookie(token, { headers: { 'Session-Passive': '1' } }),
+    );
+    expect(parseDeadlineHeader(read.headers.get('Session-Deadline'))?.idle).toBe(
+      body.idleExpiresAt,
+    );
+  });
+
+  it('caps extend() at the absolute deadline', async () => {
+    const started_ = await started({ rotationInterval: 8 * 60 * MIN });
+    const { app, clock } = started_;
+    let token = started_.token;
+    let body = { idleExpiresAt: 0, absoluteExpiresAt: 0 };
+    for (let i = 0; i < 23; i++) {
+      clock.advance(20 * MIN);
+      const res = await app.request('/extend', withCookie(token, { method: 'POST' }));
+      token = sessionCookie(res) ?? token;
+      body = await res.json();
+    }
+    expect(body.idleExpiresAt).toBe(body.absoluteExpiresAt);
+  });
+
+  it('takes deadlines from the server clock only: the cookie Max-Age ends at the absolute deadline', async () => {
+    const t = testApp();
+    const res = await t.app.request('/login/ada', { method: 'POST' });
+    expect(res.headers.getSetCookie()[0]).toContain('Max-Age=28800;');
+  });
+});
