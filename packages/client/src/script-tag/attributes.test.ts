@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import packageJson from '../../package.json' with { type: 'json' };
+import { readScriptTag } from './attributes.js';
+import { VERSION } from './version.js';
+
+function tag(html: string): DOMStringMap {
+  const host = document.createElement('div');
+  host.innerHTML = html;
+  return (host.firstElementChild as HTMLScriptElement).dataset;
+}
+
+describe('readScriptTag', () => {
+  it('starts the dialog with defaults when the tag has no data attributes', () => {
+    expect(readScriptTag(tag('<script src="/session/client.js"></script>'))).toEqual({
+      dialog: true,
+      strings: {},
+    });
+  });
+
+  it('reads endpoint, warning time in seconds, sign-in URL and the dialog opt-out', () => {
+    const config = readScriptTag(
+      tag(
+        '<script data-endpoint="/auth/session" data-warn-before="90" data-sign-in-url="/login" data-dialog="false"></script>',
+      ),
+    );
+    expect(config).toEqual({
+      endpoint: '/auth/session',
+      warnBefore: 90_000,
+      signInUrl: '/login',
+      dialog: false,
+      strings: {},
+    });
+  });
+
+  it('maps data-strings-* attributes onto dialog strings', () => {
+    const config = readScriptTag(
+      tag(
+        '<script data-strings-stay="Rester connecté" data-strings-sign-out="Se déconnecter"></script>',
+      ),
+    );
+    expect(config.strings).toEqual({ stay: 'Rester connecté', signOut: 'Se déconnecter' });
+  });
+
+  it('refuses a warning shorter than 20 seconds, naming the attribute', () => {
+    expect(() => readScriptTag(tag('<script data-warn-before="5"></script>'))).toThrow(
+      /data-warn-before/,
+    );
+    expect(() => readScriptTag(tag('<script data-warn-before="soon"></script>'))).toThrow(
+      /at least 20/,
+    );
+  });
+
+  it('reports the version published in package.json', () => {
+    expect(VERSION).toBe(packageJson.version);
+  });
+});
