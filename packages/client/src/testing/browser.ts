@@ -1,0 +1,107 @@
+import { createClientCore } from '../shell/client.js';
+import type { DocumentLike, SessionClient, SessionClientOptions } from '../types.js';
+import { createMemoryHub, type MemoryHub } from './channel.js';
+import { createVirtualClock, type VirtualClock } from './clock.js';
+import { createFakeLocks, type FakeLocks } from './locks.js';
+
+/** An event target that counts its listeners, so a test can prove `destroy()` removed them. */
+export interface CountingTarget extends DocumentLike {
+  dispatch(type: string): void;
+  listeners(): number;
+  visibilityState: DocumentVisibilityState;
+}
+
+/** Makes a fake `document`/`window`: dispatch events by name, count listeners. */
+export function createCountingTarget(): CountingTarget {
+  const byType = new Map<string, Set<() => void>>();
+  return {
+    visibilityState: 'visible',
+    addEventListener(type, fn) {
+      const set = byType.get(type) ?? new Set();
+      byType.set(type, set);
+      set.add(fn);
+    },
+    removeEventListener(type, fn) {
+      byType.get(type)?.delete(fn);
+    },
+    dispatch(type) {
+      for (const fn of [...(byType.get(type) ?? [])]) fn();
+    },
+    listeners: () => [...byType.values()].reduce((n, set) => n + set.size, 0),
+  };
+}
+
+/** One simulated tab: its client and the knobs a person would turn. */
+export interface SimulatedTab {
+  client: SessionClient;
+  document: CountingTarget;
+  window: CountingTarget;
+  /** The person does something in this tab (passes the activity throttle). */
+  act(): void;
+  hide(): void;
+  show(): void;
+  /** Closes the tab: destroys its client. */
+  close(): void;
+}
+
+/** A simulated browser: one clock, one channel, one lock manager for all of its tabs. */
+export interface SimulatedBrowser {
+  clock: VirtualClock;
+  hub: MemoryHub;
+  locks: FakeLocks;
+  openTab(options?: SessionClientOptions): SimulatedTab;
+}
+
+/**
+ * Makes a simulated browser whose tabs run real clients over an in-memory channel, fake
+ * locks and a virtual clock. Pass the app's (or a fake server's) `fetch`.
+ */
+export function createSimulatedBrowser(
+  base: SessionClientOptions & { clock?: VirtualClock } = {},
+): SimulatedBrowser {
+  const clock = base.clock ?? createVirtualClock();
+  const hub = createMemoryHub();
+  const locks = createFakeLocks();
+  let tabs = 0;
+  return {
+    clock,
+    hub,
+    locks,
+    openTab(options = {}) {
+      const document = createCountingTarget();
+      const window = createCountingTarget();
+      const client = createClientCore({
+        now: clock.now,
+        timers: clock.timers,
+        channel: hub.channel,
+        locks,
+        tabId: `tab-${++tabs}`,
+        ...base,
+        document,
+        window,
+        ...options,
+      });
+      const visibility = (state: DocumentVisibilityState) => {
+        document.visibilityState = state;
+        document.dispatch('visibilitychange');
+      };
+      return {
+        client,
+        document,
+        window,
+        act: () => {
+          clock.advance(0);
+          document.dispatch('pointerdown');
+        },
+        hide: () => visibility('hidden'),
+        show: () => visibility('visible'),
+        close: () => client.destroy(),
+      };
+    },
+  };
+}
+
+/** Lets queued promises and channel deliveries run (several rounds, as fetches chain). */
+export async function flush(rounds = 10): Promise<void> {
+  for (let i = 0; i < rounds; i++) await Promise.resolve();
+}

@@ -1,0 +1,66 @@
+import type { ChannelFactory, TabChannel } from '../types.js';
+
+/** Tabs sharing one in-memory channel, with a deterministic leader (the oldest open tab). */
+export interface MemoryHub {
+  /** A `channel` option for `createSessionClient`: each call is one more tab. */
+  channel: ChannelFactory;
+  /** Channels still open. */
+  open(): number;
+  /** Delivers raw data to every open tab, as a foreign or broken sender would. */
+  inject(message: unknown): void;
+}
+
+interface Member {
+  messages: Set<(m: unknown) => void>;
+  leadership: Set<(leader: boolean) => void>;
+  leader: boolean;
+}
+
+/**
+ * An in-memory cross-tab channel. Delivery is asynchronous and structured-cloned (here a
+ * JSON round trip) like a real BroadcastChannel; the sender does not hear itself.
+ */
+export function createMemoryHub(): MemoryHub {
+  const members: Member[] = [];
+  const deliver = (from: Member | null, message: unknown) => {
+    const copy = JSON.parse(JSON.stringify(message)) as unknown;
+    queueMicrotask(() => {
+      for (const m of members) if (m !== from) for (const fn of [...m.messages]) fn(copy);
+    });
+  };
+  const elect = () => {
+    const first = members[0];
+    if (!first || first.leader) return;
+    first.leader = true;
+    queueMicrotask(() => {
+      for (const fn of [...first.leadership]) fn(true);
+    });
+  };
+  const channel: ChannelFactory = () => {
+    const me: Member = { messages: new Set(), leadership: new Set(), leader: false };
+    members.push(me);
+    elect();
+    const tab: TabChannel = {
+      post: (message) => deliver(me, message),
+      onMessage(fn) {
+        me.messages.add(fn);
+        return () => me.messages.delete(fn);
+      },
+      isLeader: () => me.leader,
+      onLeadership(fn) {
+        me.leadership.add(fn);
+        return () => me.leadership.delete(fn);
+      },
+      close() {
+        const at = members.indexOf(me);
+        if (at < 0) return;
+        members.splice(at, 1);
+        me.messages.clear();
+        me.leadership.clear();
+        elect();
+      },
+    };
+    return tab;
+  };
+  return { channel, open: () => members.length, inject: (message) => deliver(null, message) };
+}
