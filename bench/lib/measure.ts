@@ -1,0 +1,68 @@
+import type { BenchCase } from '../cases/types.js';
+import { drive, type LoadOptions, type LoadResult } from './load.js';
+import { type ServerProcess, startServer } from './server-process.js';
+import { median } from './stats.js';
+
+/** How a whole run is paced. */
+export interface RunOptions extends LoadOptions {
+  /** Seconds of unmeasured load before a server's first measured round. */
+  warmup: number;
+  /** Measured rounds per case, each paired with a bare run just before it. */
+  rounds: number;
+}
+
+/** One case's figures over all rounds. */
+export interface CaseReport {
+  benchCase: BenchCase;
+  /** Median requests/s of the case. */
+  rps: number;
+  /** Median requests/s of the bare runs paired with it. */
+  bareRps: number;
+  /** Median of the per-round ratios case/bare: robust to the machine's noise drifting. */
+  ratio: number;
+  readsPerRequest: number | null;
+  writesPerRequest: number | null;
+  /** Non-2xx answers, errors and timeouts over all measured rounds. */
+  failed: number;
+}
+
+/** Starts a case's server and puts it through the warm-up (JIT, pools, caches). */
+export async function startWarm(c: BenchCase, options: RunOptions): Promise<ServerProcess> {
+  const server = await startServer(c.id);
+  await drive(server.url, server.request, { ...options, duration: options.warmup });
+  await server.resetCounts();
+  return server;
+}
+
+/**
+ * Measures one case against an already warm bare server, interleaved: bare, case, bare,
+ * case… so both see the same background load, and the ratio is taken per round.
+ */
+export async function measureCase(
+  c: BenchCase,
+  bare: ServerProcess,
+  options: RunOptions,
+): Promise<CaseReport> {
+  const server = await startWarm(c, options);
+  const bareRuns: LoadResult[] = [];
+  const runs: LoadResult[] = [];
+  try {
+    for (let round = 0; round < options.rounds; round++) {
+      bareRuns.push(await drive(bare.url, bare.request, options));
+      runs.push(await drive(server.url, server.request, options));
+    }
+    const counts = await server.counts();
+    const ok = runs.reduce((sum, r) => sum + r.ok, 0);
+    return {
+      benchCase: c,
+      rps: median(runs.map((r) => r.requestsPerSecond)),
+      bareRps: median(bareRuns.map((r) => r.requestsPerSecond)),
+      ratio: median(runs.map((r, i) => r.requestsPerSecond / bareRuns[i]!.requestsPerSecond)),
+      readsPerRequest: counts && ok > 0 ? counts.reads / ok : null,
+      writesPerRequest: counts && ok > 0 ? counts.writes / ok : null,
+      failed: runs.reduce((sum, r) => sum + r.failed, 0),
+    };
+  } finally {
+    await server.stop();
+  }
+}
