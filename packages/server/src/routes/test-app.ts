@@ -77,6 +77,8 @@ export class Browser {
     if (jar) headers.Cookie = jar;
     const init: RequestInit = { method, headers };
     if (options.body !== undefined) init.body = options.body;
+    // A streamed body (no Content-Length) needs `duplex` in Node's fetch.
+    if (options.body instanceof ReadableStream) Object.assign(init, { duplex: 'half' });
     const res = await this.app.request(`${ORIGIN}${path}`, init);
     for (const line of res.headers.getSetCookie()) {
       const [pair = ''] = line.split(';');

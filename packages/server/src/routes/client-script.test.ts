@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { Browser, routesTestApp } from './test-app.js';
+
+const SCRIPT = '(()=>{window.lifeline=1})();';
+
+describe('GET /session/client.js', () => {
+  it('is a plain 404 until a bundle is configured', async () => {
+    const res = await new Browser(routesTestApp().app).get('/session/client.js');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('Content-Type')).not.toContain('problem');
+  });
+
+  it('serves the bundle as JavaScript with a strong ETag and no-cache', async () => {
+    const { app } = routesTestApp({ routes: { clientScript: SCRIPT } });
+    const res = await new Browser(app).get('/session/client.js');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(SCRIPT);
+    expect(res.headers.get('Content-Type')).toBe('text/javascript; charset=utf-8');
+    expect(res.headers.get('Cache-Control')).toBe('no-cache');
+    expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff');
+    expect(res.headers.get('ETag')).toMatch(/^"[A-Za-z0-9_-]{20,}"$/);
+  });
+
+  it('answers 304 when If-None-Match holds the current ETag, weak or in a list', async () => {
+    const { app } = routesTestApp({ routes: { clientScript: SCRIPT } });
+    const browser = new Browser(app);
+    const etag = (await browser.get('/session/client.js')).headers.get('ETag')!;
+    for (const header of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+      const res = await browser.send('GET', '/session/client.js', {
+        headers: { 'If-None-Match': header },
+      });
+      expect(res.status).toBe(304);
+      expect(await res.text()).toBe('');
+      expect(res.headers.get('ETag')).toBe(etag);
+    }
+    const stale = await browser.send('GET', '/session/client.js', {
+      headers: { 'If-None-Match': '"stale"' },
+    });
+    expect(stale.status).toBe(200);
+  });
+
+  it('gives different bundles different ETags', async () => {
+    const a = routesTestApp({ routes: { clientScript: SCRIPT } });
+    const b = routesTestApp({ routes: { clientScript: `${SCRIPT};` } });
+    const etagA = (await new Browser(a.app).get('/session/client.js')).headers.get('ETag');
+    const etagB = (await new Browser(b.app).get('/session/client.js')).headers.get('ETag');
+    expect(etagA).not.toBe(etagB);
+  });
+
+  it('loads a bundle function once, and retries it after a failure', async () => {
+    let calls = 0;
+    const clientScript = async () => {
+      calls += 1;
+      if (calls === 1) throw new Error('not built yet');
+      return SCRIPT;
+    };
+    const browser = new Browser(routesTestApp({ routes: { clientScript } }).app);
+    expect((await browser.get('/session/client.js')).status).toBe(503);
+    expect((await browser.get('/session/client.js')).status).toBe(200);
+    expect((await browser.get('/session/client.js')).status).toBe(200);
+    expect(calls).toBe(2);
+  });
+});

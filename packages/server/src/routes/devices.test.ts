@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { Browser, routesTestApp } from './test-app.js';
+
+const MIN = 60_000;
+
+/** One user signed in on a laptop and a phone, a second user elsewhere. */
+async function twoDevices() {
+  const t = routesTestApp();
+  const laptop = new Browser(t.app);
+  const phone = new Browser(t.app);
+  const stranger = new Browser(t.app);
+  await laptop.send('POST', '/login', { headers: { 'User-Agent': 'Laptop' } });
+  await phone.send('POST', '/login', { headers: { 'User-Agent': 'Phone' } });
+  await stranger.post('/login?user=u2');
+  return { ...t, laptop, phone, stranger };
+}
+
+const state = async (b: Browser) => (await (await b.get('/session/status')).json()).state;
+
+describe('GET /session/sessions', () => {
+  it("lists the user's sessions with creation, last activity, user agent and the current one", async () => {
+    const { laptop } = await twoDevices();
+    const res = await laptop.get('/session/sessions');
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
+    const { sessions } = await res.json();
+    expect(sessions).toHaveLength(2);
+    const byAgent = Object.fromEntries(
+      sessions.map((s: { userAgent: string }) => [s.userAgent, s]),
+    );
+    expect(byAgent.Laptop).toMatchObject({ current: true });
+    expect(byAgent.Phone).toMatchObject({ current: false });
+    expect(Object.keys(byAgent.Laptop).sort()).toEqual(
+      ['createdAt', 'current', 'id', 'lastSeenAt', 'userAgent'].sort(),
+    );
+  });
+
+  it('answers 401 session_required without a signed-in user', async () => {
+    const { app } = routesTestApp();
+    const res = await new Browser(app).get('/session/sessions');
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 'session_required' });
+  });
+
+  it('is absent when no manager is given', async () => {
+    const { app } = routesTestApp({ routes: { manager: undefined } });
+    expect((await new Browser(app).get('/session/sessions')).status).toBe(404);
+  });
+});
+
+describe('POST /session/sessions/revoke', () => {
+  it('with { others: true } ends every other session of the user and keeps this one', async () => {
+    const { laptop, phone, stranger } = await twoDevices();
+    const res = await laptop.post('/session/sessions/revoke', { others: true });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ revoked: 1, currentEnded: false });
+    expect(await state(laptop)).toBe('active');
+    expect(await (await phone.get('/session/status')).json()).toMatchObject({
+      state: 'none',
+      reason: 'revoked',
+    });
+    expect(await state(stranger)).toBe('active');
+  });
+
+  it('with { id } ends that session only, and refuses ids that are not the user’s', async () => {
+    const { laptop, phone, stranger } = await twoDevices();
+    const { sessions } = await (await laptop.get('/session/sessions')).json();
+    const phoneId = sessions.find((s: { current: boolean }) => !s.current).id;
+    const notMine = await stranger.post('/session/sessions/revoke', { id: phoneId });
+    expect(notMine.status).toBe(404);
+    expect(await state(phone)).toBe('active');
+    const res = await laptop.post('/session/sessions/revoke', { id: phoneId });
+    expect(await res.json()).toEqual({ revoked: 1, currentEnded: false });
+    expect(await state(phone)).toBe('none');
+    expect(await state(laptop)).toBe('active');
+  });
+
+  it('with { all: true } ends every session including this one and clears its cookie', async () => {
+    const { laptop, phone } = await twoDevices();
+    const res = await laptop.post('/session/sessions/revoke', { all: true });
+    expect(await res.json()).toEqual({ revoked: 2, currentEnded: true });
+    expect(laptop.cookies.has('lifeline')).toBe(false);
+    expect(await state(phone)).toBe('none');
+  });
+
+  it('needs a sign-in from the last 10 minutes: 401 reauth_required, nothing revoked', async () => {
+    const { laptop, phone, clock } = await twoDevices();
+    clock.advance(11 * MIN);
+    await laptop.post('/session/extend');
+    const res = await laptop.post('/session/sessions/revoke', { others: true });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 'reauth_required' });
+    expect(await state(phone)).toBe('active');
+  });
+
+  it('honours a custom freshness window', async () => {
+    const t = routesTestApp({ routes: { freshFor: MIN } });
+    const browser = new Browser(t.app);
+    await browser.post('/login');
+    t.clock.advance(2 * MIN);
+    expect((await browser.post('/session/sessions/revoke', { others: true })).status).toBe(401);
+  });
+
+  it('refuses bodies that are not exactly one of the three forms', async () => {
+    const { laptop, phone } = await twoDevices();
+    const bodies = [{}, { all: false }, { id: 1 }, { others: true, all: true }, { id: '' }];
+    for (const body of bodies) {
+      const res = await laptop.post('/session/sessions/revoke', body);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ code: 'invalid_request' });
+    }
+    expect(await state(phone)).toBe('active');
+  });
+
+  it('rejects a bad freshFor at creation', async () => {
+    const { sessionRoutes } = await import('./routes.js');
+    expect(() => sessionRoutes({ freshFor: -1 })).toThrow(/freshFor/);
+  });
+});
