@@ -65,24 +65,22 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Starts `redis-server` (which must be on PATH) without persistence on a free port. */
-export async function ownRedis(): Promise<OwnRedis> {
+/**
+ * Starts `redis-server` (which must be on PATH) on a free port: without persistence, or
+ * with `persistDir` keeping an append-only file there, so data survives a restart.
+ */
+export async function ownRedis(persistDir?: string): Promise<OwnRedis> {
   const port = await freePort();
+  const persistence =
+    persistDir === undefined
+      ? ['--save', '', '--appendonly', 'no']
+      : ['--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', persistDir];
   let child: ChildProcess | undefined;
   const own: OwnRedis = {
     port,
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      const args = [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-      ];
+      const args = ['--port', String(port), '--bind', '127.0.0.1', ...persistence];
       child = spawn('redis-server', args, { stdio: 'ignore' });
       const failed = new Promise<never>((_, reject) =>
         child?.once('error', () =>

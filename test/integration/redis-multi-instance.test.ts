@@ -1,0 +1,122 @@
+import { type SessionEnv, type SessionOptions, session } from '@lifeline/server';
+import { redisStore } from '@lifeline/server/redis';
+import { manualClock } from '@lifeline/server/testing';
+import { Hono } from 'hono';
+import type Redis from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  commandsDuring,
+  connectRedis,
+  deleteKeys,
+  uniquePrefix,
+} from '../../packages/server/src/redis/test-redis.js';
+
+const MINUTE = 60_000;
+const prefix = uniquePrefix('multi-instance');
+const clients: Redis[] = [];
+// One clock for both instances, started at real time so Redis TTLs stay in the future.
+const clock = manualClock(Date.now());
+
+/** One server instance: its own Redis connection and store, the shared key prefix. */
+async function instance(options: SessionOptions = {}) {
+  const client = await connectRedis();
+  clients.push(client);
+  const middleware = session({
+    store: redisStore({ client, prefix }),
+    now: clock.now,
+    rotationInterval: 15 * MINUTE,
+    rotationGrace: 10_000,
+    ...options,
+  });
+  const app = new Hono<SessionEnv>();
+  app.use(middleware);
+  app.get('/me', (c) =>
+    c.json({
+      state: c.var.session.state,
+      reason: c.var.session.reason,
+      user: c.var.session.userId,
+      cart: c.var.session.get('cart') ?? null,
+    }),
+  );
+  app.post('/login/:user', async (c) => {
+    await c.var.session.regenerate({ userId: c.req.param('user') });
+    return c.json({ ok: true });
+  });
+  app.post('/cart/:item', (c) => {
+    c.var.session.set('cart', c.req.param('item'));
+    return c.json({ ok: true });
+  });
+  return { app, client, manager: middleware.manager };
+}
+
+type Instance = Awaited<ReturnType<typeof instance>>;
+
+/** Sends a request with `token` as the session cookie; returns the body and any new token. */
+async function send(on: Instance, method: string, path: string, token?: string) {
+  const headers: Record<string, string> = token ? { Cookie: `lifeline=${token}` } : {};
+  const res = await on.app.request(`http://localhost${path}`, { method, headers });
+  const line = res.headers.getSetCookie().find((l) => l.startsWith('lifeline='));
+  const cookie = line === undefined ? null : line.slice('lifeline='.length).split(';')[0]!;
+  return { status: res.status, body: (await res.json()) as Record<string, unknown>, cookie };
+}
+
+let a: Instance;
+let b: Instance;
+
+beforeAll(async () => {
+  a = await instance();
+  b = await instance();
+});
+afterAll(async () => {
+  await deleteKeys(a.client, prefix);
+  for (const client of clients) client.disconnect();
+});
+
+describe('two instances sharing one Redis', () => {
+  it('serves a session created on A from B, and writes made on B from A', async () => {
+    const login = await send(a, 'POST', '/login/alice');
+    const token = login.cookie!;
+    expect((await send(b, 'GET', '/me', token)).body).toMatchObject({
+      state: 'active',
+      user: 'alice',
+    });
+    await send(b, 'POST', '/cart/apple', token);
+    expect((await send(a, 'GET', '/me', token)).body.cart).toBe('apple');
+  });
+
+  it('hands A the successor of a rotation made on B while the old token is in grace', async () => {
+    const old = (await send(a, 'POST', '/login/bob')).cookie!;
+    clock.advance(15 * MINUTE + 1);
+    const rotated = await send(b, 'GET', '/me', old);
+    expect(rotated.cookie).toMatch(/^[\w-]{43}$/);
+    expect(rotated.cookie).not.toBe(old);
+    const late = await send(a, 'GET', '/me', old);
+    expect(late.body.state).toBe('active');
+    expect(late.cookie).toBe(rotated.cookie);
+    clock.advance(10_001);
+    expect((await send(a, 'GET', '/me', old)).body.state).toBe('none');
+    expect((await send(a, 'GET', '/me', rotated.cookie!)).body.user).toBe('bob');
+  });
+
+  it("ends every one of a user's sessions on B once A revokes them all", async () => {
+    const first = (await send(a, 'POST', '/login/carol')).cookie!;
+    const second = (await send(b, 'POST', '/login/carol')).cookie!;
+    const other = (await send(b, 'POST', '/login/dave')).cookie!;
+    expect(await a.manager.revokeUser('carol')).toBe(2);
+    for (const token of [first, second]) {
+      expect((await send(b, 'GET', '/me', token)).body).toMatchObject({
+        state: 'none',
+        reason: 'revoked',
+      });
+    }
+    expect((await send(b, 'GET', '/me', other)).body.state).toBe('active');
+  });
+
+  it('costs one Redis round trip for an ordinary session read', async () => {
+    const token = (await send(a, 'POST', '/login/erin')).cookie!;
+    const commands = await commandsDuring(a.client, prefix, async () => {
+      for (let i = 0; i < 5; i++) await send(b, 'GET', '/me', token);
+    });
+    expect(commands.map((c) => c[0]?.toLowerCase())).toEqual(Array(5).fill('hgetall'));
+  });
+});
