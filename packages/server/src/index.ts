@@ -3,8 +3,24 @@ export * from './contract/index.js';
 export { type CsrfGuardOptions, csrfGuard } from './csrf/index.js';
 export type { RejectReason, SessionEvent, SessionEventHandler } from './events/index.js';
 export { type ProblemOptions, problemBody, problemResponse } from './problem/index.js';
+export {
+  type RememberEvent,
+  type RememberMe,
+  type RememberMeOptions,
+  rememberMe,
+} from './remember/index.js';
 export { type RequireSessionOptions, requireSession } from './require/index.js';
-export { type SessionRoutesOptions, sessionRoutes } from './routes/index.js';
+export {
+  type BodyResult,
+  type ClientScriptSource,
+  MAX_BODY_BYTES,
+  type ReadJsonOptions,
+  readJsonBody,
+  type SessionRoutesOptions,
+  type SessionRoutesOptions,
+  sessionRoutes,
+  sessionRoutes,
+} from './routes/index.js';
 export {
   type ReauthStrategy,
   type RegenerateOptions,
