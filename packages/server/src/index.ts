@@ -17,8 +17,6 @@ export {
   type ReadJsonOptions,
   readJsonBody,
   type SessionRoutesOptions,
-  type SessionRoutesOptions,
-  sessionRoutes,
   sessionRoutes,
 } from './routes/index.js';
 export {
