@@ -51,6 +51,7 @@ export function testApp(options: SessionOptions = {}) {
       cart: s.get('cart') ?? null,
     });
   });
+  app.get('/get/:key', (c) => c.json(c.var.session.get(c.req.param('key')) ?? null));
   app.post('/write/:key/:value', (c) => {
     c.var.session.set(c.req.param('key'), c.req.param('value'));
     return c.json({ ok: true });

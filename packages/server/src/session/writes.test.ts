@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { parseDeadlineHeader } from '../contract/protocol.js';
+import { sessionCookie, testApp, withCookie } from './app.fixture.js';
+import { sessionStatus } from './status.js';
+
+const MIN = 60_000;
+
+async function started(routes: (t: ReturnType<typeof testApp>) => void = () => {}) {
+  const t = testApp({ rotationInterval: 8 * 60 * MIN });
+  routes(t);
+  const res = await t.app.request('/login/ada', { method: 'POST' });
+  return { ...t, token: sessionCookie(res)! };
+}
+
+describe('writes', () => {
+  it('makes at most one store write for K ordinary requests inside one touch interval', async () => {
+    const { app, clock, token, counting } = await started();
+    clock.advance(3 * MIN); // touch interval (idle/10) has passed once
+    const before = counting.writes();
+    for (let i = 0; i < 20; i++) {
+      await app.request('/read', withCookie(token));
+      clock.advance(5_000);
+    }
+    expect(counting.writes() - before).toBe(1);
+  });
+
+  it('never touches on passive requests, by header or markPassive()', async () => {
+    const { app, clock, token, counting, manager } = await started((t) => {
+      t.app.get('/poll', (c) => {
+        c.var.session.markPassive();
+        return c.text('ok');
+      });
+    });
+    const id = ((await (await app.request('/read', withCookie(token))).json()) as { id: string })
+      .id;
+    const before = await manager.get(id);
+    const writes = counting.writes();
+    const idles = new Set<number>();
+    for (let i = 0; i < 10; i++) {
+      clock.advance(2 * MIN);
+      const passive = withCookie(token, { headers: { 'Session-Passive': '1' } });
+      const res = await app.request(i % 2 ? '/poll' : '/read', i % 2 ? withCookie(token) : passive);
+      idles.add(parseDeadlineHeader(res.headers.get('Session-Deadline'))!.idle);
+    }
+    expect(counting.writes()).toBe(writes);
+    expect(idles).toEqual(new Set([before!.idleExpiresAt]));
+    expect((await manager.get(id))!.lastActiveAt).toBe(before!.lastActiveAt);
+  });
+
+  it('keeps both of two concurrent writes to different keys', async () => {
+    const { app, token } = await started();
+    await Promise.all([
+      app.request('/write/a/1', withCookie(token, { method: 'POST' })),
+      app.request('/write/b/2', withCookie(token, { method: 'POST' })),
+    ]);
+    expect(await (await app.request('/get/a', withCookie(token))).json()).toBe('1');
+    expect(await (await app.request('/get/b', withCookie(token))).json()).toBe('2');
+  });
+
+  it('does not bring a session back when a slow request finishes after logout', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const { app, token, manager } = await started((t) => {
+      t.app.post('/slow', async (c) => {
+        c.var.session.set('late', 'write');
+        c.var.session.extend();
+        await gate;
+        return c.text('done');
+      });
+    });
+    const id = ((await (await app.request('/read', withCookie(token))).json()) as { id: string })
+      .id;
+    const slow = app.request('/slow', withCookie(token, { method: 'POST' }));
+    const logout = await app.request('/logout', withCookie(token, { method: 'POST' }));
+    expect(sessionCookie(logout)).toBe('');
+    release();
+    const res = await slow;
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(res.headers.get('Session-Deadline')).toBeNull();
+    const record = await manager.get(id);
+    expect(record?.ended?.reason).toBe('logged-out');
+    expect(record?.data).toEqual({});
+    expect(await (await app.request('/read', withCookie(token))).json()).toMatchObject({
+      state: 'none',
+      reason: 'logged-out',
+    });
+  });
+
+  it('sends a deadline header on every live response that matches the status body', async () => {
+    const { app, clock, token } = await started((t) => {
+      t.app.get('/status', (c) => {
+        c.var.session.markPassive();
+        return c.json(sessionStatus(c.var.session));
+      });
+    });
+    clock.advance(7 * MIN);
+    await app.request('/read', withCookie(token)); // a touch
+    clock.advance(MIN);
+    const res = await app.request('/status', withCookie(token));
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(parseDeadlineHeader(res.headers.get('Session-Deadline'))).toEqual({
+      idle: body.idleExpiresAt,
+      absolute: body.absoluteExpiresAt,
+      now: body.now,
+    });
+    expect(body).toMatchObject({
+      state: 'active',
+      idleTimeoutMs: 30 * MIN,
+      canReauth: false,
+      user: { name: 'ada' },
+    });
+    expect(JSON.stringify(body)).not.toContain(token);
+  });
+
+  it('reports none with the reason in the status body after logout', async () => {
+    const { app, token } = await started((t) => {
+      t.app.get('/status', (c) => c.json(sessionStatus(c.var.session)));
+    });
+    await app.request('/logout', withCookie(token, { method: 'POST' }));
+    const body = await (await app.request('/status', withCookie(token))).json();
+    expect(body).toMatchObject({ state: 'none', reason: 'logged-out', idleTimeoutMs: 30 * MIN });
+  });
+});
