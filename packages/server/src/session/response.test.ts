@@ -1,0 +1,110 @@
+import { setCookie } from 'hono/cookie';
+import { describe, expect, it } from 'vitest';
+import { sessionCookie, testApp, withCookie } from './app.fixture.js';
+
+describe('the session cookie on the response', () => {
+  it('is the only Set-Cookie of its name even when a handler also set it', async () => {
+    const t = testApp();
+    t.app.post('/sneaky', (c) => {
+      setCookie(c, 'lifeline', 'forged');
+      setCookie(c, 'theme', 'dark');
+      c.var.session.set('k', 'v');
+      return c.text('ok');
+    });
+    const res = await t.app.request('/sneaky', { method: 'POST' });
+    const lines = res.headers.getSetCookie();
+    expect(lines.filter((l) => l.startsWith('lifeline='))).toHaveLength(1);
+    expect(sessionCookie(res)).not.toBe('forged');
+    expect(lines.some((l) => l.startsWith('theme=dark'))).toBe(true);
+  });
+
+  it('strips a handler’s session cookie even when the middleware sets none', async () => {
+    const t = testApp();
+    t.app.get('/sneaky', (c) => {
+      setCookie(c, 'lifeline', 'forged');
+      return c.text('ok');
+    });
+    expect((await t.app.request('/sneaky')).headers.getSetCookie()).toEqual([]);
+  });
+
+  it('uses __Host-, Secure, HttpOnly, Path=/, SameSite and no Domain over HTTPS', async () => {
+    const t = testApp();
+    const res = await t.app.request('https://app.example/login/ada', { method: 'POST' });
+    const [line] = res.headers.getSetCookie();
+    expect(line).toMatch(
+      /^__Host-lifeline=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax; Secure$/,
+    );
+    const token = sessionCookie(res, '__Host-lifeline')!;
+    // Over HTTPS only the prefixed name is read.
+    const plain = await t.app.request('https://app.example/read', withCookie(token));
+    expect(await plain.json()).toMatchObject({ state: 'none' });
+    const hosted = await t.app.request(
+      'https://app.example/read',
+      withCookie(token, {}, '__Host-lifeline'),
+    );
+    expect(await hosted.json()).toMatchObject({ state: 'active' });
+  });
+
+  it('trusts X-Forwarded-Proto only when trustProxy is set', async () => {
+    const headers = { 'X-Forwarded-Proto': 'https' };
+    const untrusted = await testApp().app.request('/login/ada', { method: 'POST', headers });
+    expect(untrusted.headers.getSetCookie()[0]).toMatch(/^lifeline=.*SameSite=Lax$/);
+    const trusted = await testApp({ trustProxy: true }).app.request('/login/ada', {
+      method: 'POST',
+      headers,
+    });
+    expect(trusted.headers.getSetCookie()[0]).toMatch(/^__Host-lifeline=.*; Secure$/);
+  });
+
+  it('uses SameSite=Strict when configured', async () => {
+    const res = await testApp({ cookie: { sameSite: 'Strict' } }).app.request('/login/ada', {
+      method: 'POST',
+    });
+    expect(res.headers.getSetCookie()[0]).toContain('SameSite=Strict');
+  });
+
+  it('marks responses that set the cookie no-store, and leaves others alone', async () => {
+    const t = testApp();
+    const login = await t.app.request('/login/ada', { method: 'POST' });
+    expect(login.headers.get('Cache-Control')).toBe('no-store');
+    const read = await t.app.request('/read', withCookie(sessionCookie(login)!));
+    expect(read.headers.get('Cache-Control')).toBeNull();
+  });
+
+  it('clears the cookie on destroy() with identical attributes and Clear-Site-Data', async () => {
+    const t = testApp({ clearSiteData: ['cookies', 'storage'] });
+    const login = await t.app.request('https://app.example/login/ada', { method: 'POST' });
+    const token = sessionCookie(login, '__Host-lifeline')!;
+    const res = await t.app.request(
+      'https://app.example/logout',
+      withCookie(token, { method: 'POST' }, '__Host-lifeline'),
+    );
+    expect(res.headers.getSetCookie()).toEqual([
+      '__Host-lifeline=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Secure',
+    ]);
+    expect(res.headers.get('Clear-Site-Data')).toBe('"cookies", "storage"');
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
+    expect(t.events).toContainEqual(
+      expect.objectContaining({ type: 'destroyed', reason: 'logged-out' }),
+    );
+  });
+
+  it('sends Clear-Site-Data "cookies" only by default, never "cache"', async () => {
+    const t = testApp();
+    const token = sessionCookie(await t.app.request('/login/ada', { method: 'POST' }))!;
+    const res = await t.app.request('/logout', withCookie(token, { method: 'POST' }));
+    expect(res.headers.get('Clear-Site-Data')).toBe('"cookies"');
+  });
+
+  it('keeps the cookie work on a response with immutable headers', async () => {
+    const t = testApp();
+    t.app.post('/go', async (c) => {
+      await c.var.session.regenerate({ userId: 'ada' });
+      return Response.redirect('https://app.example/home', 303);
+    });
+    const res = await t.app.request('/go', { method: 'POST' });
+    expect(res.status).toBe(303);
+    expect(sessionCookie(res)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(res.headers.get('Location')).toBe('https://app.example/home');
+  });
+});
