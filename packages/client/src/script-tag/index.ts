@@ -1,0 +1,27 @@
+/**
+ * The script-tag (IIFE) entry:
+ * `<script src="/session/client.js" data-endpoint="/session" defer></script>` starts a
+ * session client and the warning dialog with no other code, and defines `window.Lifeline`.
+ * A `lifeline:ready` event on `window` tells scripts that loaded earlier.
+ */
+import { type LifelineGlobal, startFromScriptTag } from './start.js';
+
+declare global {
+  interface Window {
+    /** Defined by Lifeline's script-tag build. */
+    Lifeline?: LifelineGlobal;
+  }
+  interface WindowEventMap {
+    'lifeline:ready': CustomEvent<LifelineGlobal>;
+  }
+}
+
+const script = document.currentScript;
+// A second copy of the tag must not start a second client in the same page.
+if (script instanceof HTMLScriptElement && !window.Lifeline) {
+  const lifeline = startFromScriptTag(script);
+  window.Lifeline = lifeline;
+  window.dispatchEvent(new CustomEvent('lifeline:ready', { detail: lifeline }));
+}
+
+export type { LifelineGlobal };

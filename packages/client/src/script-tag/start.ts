@@ -1,0 +1,44 @@
+import { mountWarningDialog } from '../dialog/dialog.js';
+import { createSessionClient } from '../index.js';
+import type { SessionClient } from '../types.js';
+import { readScriptTag } from './attributes.js';
+import { VERSION } from './version.js';
+
+/**
+ * `window.Lifeline`, the one global the script-tag build defines: the running client (to
+ * listen to events, call `fetch`, `extend` or `logout`) and a way to tear it all down.
+ */
+export interface LifelineGlobal {
+  /** The session client this page started. */
+  readonly client: SessionClient;
+  /** The SDK version. */
+  readonly version: string;
+  /** Removes the dialog (if any) and stops the client. */
+  destroy(): void;
+}
+
+/**
+ * Starts a client (and the dialog unless `data-dialog="false"`) from a script tag's data
+ * attributes. The IIFE entry calls this once with `document.currentScript`.
+ */
+export function startFromScriptTag(script: HTMLScriptElement): LifelineGlobal {
+  const config = readScriptTag(script.dataset);
+  const client = createSessionClient({
+    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    ...(config.warnBefore ? { warnBefore: config.warnBefore } : {}),
+  });
+  const unmount = config.dialog
+    ? mountWarningDialog(client, {
+        strings: config.strings,
+        ...(config.signInUrl ? { signInUrl: config.signInUrl } : {}),
+      })
+    : () => {};
+  return {
+    client,
+    version: VERSION,
+    destroy() {
+      unmount();
+      client.destroy();
+    },
+  };
+}
