@@ -1,0 +1,112 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { memoryStore } from '../store/memory/index.js';
+import type { SessionStore } from '../store/types.js';
+import { manualClock } from '../testing/clock.js';
+import { sessionCookie, testApp, withCookie } from './app.fixture.js';
+
+/** A real memory store that can be switched to failing or hanging, like a Redis outage. */
+function flakyStore(inner: SessionStore) {
+  const control = { mode: 'up' as 'up' | 'down' | 'hang' };
+  const store = new Proxy(inner, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (control.mode === 'down') return Promise.reject(new Error('ECONNREFUSED'));
+        if (control.mode === 'hang') return new Promise(() => {});
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { store, control };
+}
+
+describe('store outage', () => {
+  it('answers 503 store_unavailable without touching the cookie, and recovers', async () => {
+    const clock = manualClock();
+    const { store, control } = flakyStore(memoryStore({ now: clock.now }));
+    const { app } = testApp({ store, now: clock.now });
+    const token = sessionCookie(await app.request('/login/ada', { method: 'POST' }))!;
+
+    control.mode = 'down';
+    for (const [path, method] of [
+      ['/read', 'GET'],
+      ['/write/a/1', 'POST'],
+      ['/logout', 'POST'],
+      ['/login/bob', 'POST'],
+    ]) {
+      const res = await app.request(path!, withCookie(token, { method: method! }));
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ code: 'store_unavailable' });
+      expect(res.headers.get('Content-Type')).toBe('application/problem+json');
+      expect(res.headers.getSetCookie()).toEqual([]);
+    }
+
+    control.mode = 'up';
+    expect(await (await app.request('/read', withCookie(token))).json()).toMatchObject({
+      state: 'active',
+      userId: 'ada',
+    });
+  });
+
+  it('treats a store that hangs as an outage after storeTimeout', async () => {
+    const { store, control } = flakyStore(memoryStore());
+    const { app } = testApp({ store, storeTimeout: 20 });
+    const token = sessionCookie(await app.request('/login/ada', { method: 'POST' }))!;
+    control.mode = 'hang';
+    const res = await app.request('/read', withCookie(token));
+    expect(res.status).toBe(503);
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('turns a store failure after the handler into a 503, not a 500 or a lost write', async () => {
+    const clock = manualClock();
+    const { store, control } = flakyStore(memoryStore({ now: clock.now }));
+    const t = testApp({ store, now: clock.now });
+    t.app.post('/write-then-fail', (c) => {
+      c.var.session.set('a', 1);
+      control.mode = 'down';
+      return c.text('ok');
+    });
+    const token = sessionCookie(await t.app.request('/login/ada', { method: 'POST' }))!;
+    const res = await t.app.request('/write-then-fail', withCookie(token, { method: 'POST' }));
+    expect(res.status).toBe(503);
+    control.mode = 'up';
+    expect(await (await t.app.request('/read', withCookie(token))).json()).toMatchObject({
+      state: 'active',
+    });
+  });
+});
+
+describe('arbitrary Cookie headers (property)', () => {
+  it('never yield a 5xx, and reach the store only as a 43-character hashed key', async () => {
+    const t = testApp();
+    const seen: string[] = [];
+    const original = t.counting.store.get.bind(t.counting.store);
+    t.counting.store.get = (sid: string) => {
+      seen.push(sid);
+      return original(sid);
+    };
+    const unit = fc.constantFrom(...'lifeline=;, "\\%\u0001AZaz09-_+/'.split(''));
+    const header = fc.oneof(
+      fc.string({ unit, maxLength: 120 }),
+      fc.string({ unit: 'binary-ascii', maxLength: 120 }),
+      fc.stringMatching(/^[A-Za-z0-9_-]{40,46}$/).map((v) => `lifeline=${v}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(header, async (cookie) => {
+        let res: Response;
+        try {
+          res = await t.app.request('/read', { headers: { Cookie: cookie } });
+        } catch {
+          return; // the Headers constructor refused it: no browser can send it either
+        }
+        expect(res.status).toBeLessThan(500);
+        expect(await res.json()).toMatchObject({ state: 'none' });
+      }),
+      { numRuns: 300 },
+    );
+    for (const sid of seen) expect(sid).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+});
