@@ -1,0 +1,105 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { session } from '../session/middleware.js';
+import type { SessionEnv } from '../session/types.js';
+import { memoryStore } from '../store/memory/index.js';
+import { manualClock } from '../testing/clock.js';
+import { requireSession } from './require-session.js';
+
+const MIN = 60_000;
+
+function app() {
+  const clock = manualClock();
+  const sessions = session({
+    now: clock.now,
+    store: memoryStore({ now: clock.now }),
+    rotationInterval: 8 * 60 * MIN,
+  });
+  const a = new Hono<SessionEnv>();
+  a.use(sessions);
+  a.post('/login', async (c) => {
+    await c.var.session.regenerate({ userId: 'ada' });
+    return c.text('ok');
+  });
+  a.post('/anon', (c) => {
+    c.var.session.set('x', 1);
+    return c.text('ok');
+  });
+  a.post('/logout', async (c) => {
+    await c.var.session.destroy();
+    return c.text('ok');
+  });
+  a.get('/me', requireSession(), (c) => c.json({ userId: c.var.session.userId }));
+  a.post('/password', requireSession({ fresh: 5 * MIN }), (c) => c.text('changed'));
+  const cookieOf = (res: Response) => res.headers.getSetCookie()[0]!.split(';')[0]!;
+  return { a, clock, cookieOf, manager: sessions.manager };
+}
+
+const problem = async (res: Response) => ({
+  status: res.status,
+  ...((await res.json()) as object),
+});
+
+describe('requireSession', () => {
+  it('answers 401 session_required without a cookie', async () => {
+    const { a } = app();
+    expect(await problem(await a.request('/me'))).toMatchObject({
+      status: 401,
+      code: 'session_required',
+    });
+  });
+
+  it('lets a live session through', async () => {
+    const { a, cookieOf } = app();
+    const cookie = cookieOf(await a.request('/login', { method: 'POST' }));
+    expect(await (await a.request('/me', { headers: { Cookie: cookie } })).json()).toEqual({
+      userId: 'ada',
+    });
+  });
+
+  it('answers session_expired with the reason after an idle timeout', async () => {
+    const { a, clock, cookieOf } = app();
+    const cookie = cookieOf(await a.request('/login', { method: 'POST' }));
+    clock.advance(31 * MIN);
+    expect(await problem(await a.request('/me', { headers: { Cookie: cookie } }))).toMatchObject({
+      status: 401,
+      code: 'session_expired',
+      reason: 'idle-timeout',
+    });
+  });
+
+  it('answers session_revoked after logout', async () => {
+    const { a, cookieOf } = app();
+    const cookie = cookieOf(await a.request('/login', { method: 'POST' }));
+    await a.request('/logout', { method: 'POST', headers: { Cookie: cookie } });
+    expect(await problem(await a.request('/me', { headers: { Cookie: cookie } }))).toMatchObject({
+      code: 'session_revoked',
+      reason: 'logged-out',
+    });
+  });
+
+  it('answers reauth_required when the last sign-in is older than fresh, or never happened', async () => {
+    const { a, clock, cookieOf } = app();
+    const cookie = cookieOf(await a.request('/login', { method: 'POST' }));
+    expect(
+      (await a.request('/password', { method: 'POST', headers: { Cookie: cookie } })).status,
+    ).toBe(200);
+    clock.advance(5 * MIN + 1);
+    expect(
+      await problem(await a.request('/password', { method: 'POST', headers: { Cookie: cookie } })),
+    ).toMatchObject({
+      status: 401,
+      code: 'reauth_required',
+    });
+    const anon = cookieOf(await a.request('/anon', { method: 'POST' }));
+    expect(
+      await problem(await a.request('/password', { method: 'POST', headers: { Cookie: anon } })),
+    ).toMatchObject({
+      code: 'reauth_required',
+    });
+  });
+
+  it('refuses a bad fresh option at start-up', () => {
+    expect(() => requireSession({ fresh: -1 })).toThrow(/"fresh"/);
+  });
+});

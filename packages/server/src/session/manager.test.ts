@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { sessionCookie, testApp, withCookie } from './app.fixture.js';
+import { SessionLimitError } from './regenerate.js';
+
+type T = ReturnType<typeof testApp>;
+async function login(t: T, user = 'ada', ua = 'Browser/1') {
+  const res = await t.app.request(`/login/${user}`, {
+    method: 'POST',
+    headers: { 'User-Agent': ua },
+  });
+  const { id } = (await res.json()) as { id: string };
+  return { token: sessionCookie(res)!, id };
+}
+const stateOf = async (t: T, token: string, ua = 'Browser/1') =>
+  (await (
+    await t.app.request('/read', withCookie(token, { headers: { 'User-Agent': ua } }))
+  ).json()) as {
+    state: string;
+    reason: string | null;
+  };
+
+describe('SessionManager', () => {
+  it('lists a user’s live sessions, marking the current one', async () => {
+    const t = testApp();
+    const a = await login(t);
+    t.clock.advance(1000);
+    const b = await login(t, 'ada', 'Phone/2');
+    await login(t, 'bob');
+    const list = await t.manager.listForUser('ada', b.id);
+    expect(list.map((s) => [s.id, s.current, s.userAgent])).toEqual([
+      [b.id, true, 'Phone/2'],
+      [a.id, false, 'Browser/1'],
+    ]);
+  });
+
+  it('revokes one session: its cookie fails on the next request with reason revoked', async () => {
+    const t = testApp();
+    const a = await login(t);
+    await t.manager.revoke(a.id);
+    expect(await stateOf(t, a.token)).toMatchObject({ state: 'none', reason: 'revoked' });
+    expect(t.events).toContainEqual(
+      expect.objectContaining({ type: 'revoked', sid: a.id, detail: 'admin' }),
+    );
+  });
+
+  it('revokes all of a user’s other sessions and keeps the current one', async () => {
+    const t = testApp();
+    const a = await login(t);
+    const b = await login(t);
+    const c = await login(t);
+    const other = await login(t, 'bob');
+    expect(await t.manager.revokeUser('ada', { exceptId: b.id })).toBe(2);
+    expect(await stateOf(t, a.token)).toMatchObject({ reason: 'revoked' });
+    expect(await stateOf(t, c.token)).toMatchObject({ reason: 'revoked' });
+    expect(await stateOf(t, b.token)).toMatchObject({ state: 'active' });
+    expect(await stateOf(t, other.token)).toMatchObject({ state: 'active' });
+  });
+
+  it('evicts the oldest session at maxSessionsPerUser', async () => {
+    const t = testApp({ maxSessionsPerUser: 2 });
+    const a = await login(t);
+    t.clock.advance(1);
+    const b = await login(t);
+    t.clock.advance(1);
+    const c = await login(t);
+    expect(await stateOf(t, a.token)).toMatchObject({ state: 'none', reason: 'revoked' });
+    expect(await stateOf(t, b.token)).toMatchObject({ state: 'active' });
+    expect(await stateOf(t, c.token)).toMatchObject({ state: 'active' });
+  });
+
+  it('refuses the (N+1)th login with onSessionLimit: refuse, keeping the visitor’s session', async () => {
+    const t = testApp({ maxSessionsPerUser: 1, onSessionLimit: 'refuse' });
+    t.app.post('/try-login', async (c) => {
+      try {
+        await c.var.session.regenerate({ userId: 'ada' });
+        return c.text('in');
+      } catch (error) {
+        if (error instanceof SessionLimitError) return c.text('refused', 409);
+        throw error;
+      }
+    });
+    const first = await login(t);
+    const anon = sessionCookie(await t.app.request('/write/cart/x', { method: 'POST' }))!;
+    const res = await t.app.request('/try-login', withCookie(anon, { method: 'POST' }));
+    expect(res.status).toBe(409);
+    expect(await stateOf(t, anon)).toMatchObject({ state: 'active' });
+    expect(await stateOf(t, first.token)).toMatchObject({ state: 'active' });
+  });
+});
+
+describe('bindUserAgent', () => {
+  it('logs a User-Agent change and keeps the session with "log"', async () => {
+    const t = testApp({ bindUserAgent: 'log' });
+    const a = await login(t);
+    expect(await stateOf(t, a.token, 'Other/9')).toMatchObject({ state: 'active' });
+    expect(t.events).toContainEqual(
+      expect.objectContaining({ type: 'rejected', reason: 'user-agent-changed' }),
+    );
+  });
+
+  it('ends the session on a User-Agent change with "revoke"', async () => {
+    const t = testApp({ bindUserAgent: 'revoke' });
+    const a = await login(t);
+    expect(await stateOf(t, a.token, 'Other/9')).toMatchObject({
+      state: 'none',
+      reason: 'revoked',
+    });
+    expect(await stateOf(t, a.token)).toMatchObject({ state: 'none', reason: 'revoked' });
+  });
+});
