@@ -133,9 +133,15 @@ function adopt(
   if (!cur || (cur.absolute !== d.absolute && sentAt >= state.deadlinesSentAt)) deadlines = d;
   else if (cur.absolute === d.absolute && d.idle > cur.idle) deadlines = d;
   const changed = deadlines !== cur || state.phase !== 'live';
+  // The server slid the idle deadline when it set it: that counts as the last extension.
+  const slidAt = deadlines
+    ? deadlines.idle - state.idleTimeoutMs - (state.offset?.value ?? 0)
+    : -Infinity;
   let s: CoreState = {
     ...state,
     deadlines,
+    lastExtendAt:
+      state.idleTimeoutMs > 0 ? Math.max(state.lastExtendAt, slidAt) : state.lastExtendAt,
     phase: 'live',
     deadlinesSentAt: deadlines === cur ? state.deadlinesSentAt : sentAt,
   };

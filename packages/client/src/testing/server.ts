@@ -83,10 +83,10 @@ export function createFakeServer(o: FakeServerOptions): FakeServer {
     );
 
   const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const req = new Request(
-      new URL(String(input instanceof Request ? input.url : input), 'http://app.test'),
-      init,
-    );
+    const req =
+      input instanceof Request
+        ? input
+        : new Request(new URL(String(input), 'http://app.test'), init);
     const path = new URL(req.url).pathname;
     calls.set(path, (calls.get(path) ?? 0) + 1);
     if (failure === 'network') throw new TypeError('Failed to fetch');

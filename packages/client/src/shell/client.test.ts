@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+import type { SessionEvent } from '../types.js';
+
+const MIN = 60_000;
+
+function setup(opts: { skew?: number; idle?: number; canReauth?: boolean } = {}) {
+  const browser = createSimulatedBrowser();
+  const server = createFakeServer({
+    now: browser.clock.now,
+    skew: opts.skew ?? 0,
+    idleTimeoutMs: opts.idle ?? 10 * MIN,
+    absoluteTimeoutMs: 60 * MIN,
+    canReauth: opts.canReauth ?? true,
+  });
+  server.signIn();
+  const open = () => browser.openTab({ fetch: server.fetch, endpoint: '/session' });
+  const events: SessionEvent[] = [];
+  const record = (tab: ReturnType<typeof open>) => {
+    for (const type of [
+      'warning',
+      'warning-cleared',
+      'extended',
+      'expired',
+      'signed-out',
+      'error',
+    ] as const) {
+      tab.client.on(type, (e) => events.push(e));
+    }
+    return tab;
+  };
+  const step = async (ms: number) => {
+    browser.clock.advance(ms);
+    await flush();
+  };
+  return { browser, server, open, record, events, step, clock: browser.clock };
+}
+
+describe('session client in one tab', () => {
+  it('learns the deadlines from /status and corrects for server clock skew', async () => {
+    const { open, step, clock } = setup({ skew: 5 * MIN });
+    const tab = open();
+    await step(0);
+    const snap = tab.client.getSnapshot();
+    expect(snap.state).toBe('active');
+    expect(snap.isLeader).toBe(true);
+    // Server runs 5 minutes ahead, so 10 minutes of idle time end 10 minutes from the local now.
+    expect(snap.idleExpiresAt).toBe(clock.now() + 10 * MIN);
+    tab.close();
+  });
+
+  it('warns before the idle deadline and expires after it, confirmed by the server', async () => {
+    const { open, record, events, step, server } = setup();
+    const tab = record(open());
+    await step(0);
+    await step(8 * MIN - 1);
+    expect(tab.client.getSnapshot().state).toBe('active');
+    await step(1);
+    expect(tab.client.getSnapshot()).toMatchObject({ state: 'warning', warning: 'idle' });
+    await step(2 * MIN);
+    expect(tab.client.getSnapshot()).toMatchObject({
+      state: 'expired',
+      lastReason: 'idle-timeout',
+    });
+    expect(events.map((e) => e.type)).toEqual(['warning', 'expired']);
+    expect(server.calls.get('/session/extend')).toBeUndefined();
+    tab.close();
+  });
+
+  it('keeps an active user alive with at most one extend per interval, and never an idle one', async () => {
+    const { open, step, server } = setup();
+    const tab = open();
+    await step(0);
+    for (let i = 0; i < 20; i++) {
+      tab.act();
+      await step(15_000);
+    }
+    // 5 minutes of steady activity, keepalive every minute.
+    expect(server.calls.get('/session/extend')).toBe(5);
+    expect(tab.client.getSnapshot().state).toBe('active');
+    await step(30 * MIN);
+    expect(server.calls.get('/session/extend')).toBe(5);
+    expect(tab.client.getSnapshot().state).toBe('expired');
+    tab.close();
+  });
+
+  it('goes straight to expired after the laptop slept past the deadline', async () => {
+    const { open, record, events, step, clock } = setup();
+    const tab = record(open());
+    await step(0);
+    clock.sleep(3 * 60 * MIN);
+    tab.window.dispatch('focus');
+    await step(0);
+    expect(tab.client.getSnapshot().state).toBe('expired');
+    expect(events.map((e) => e.type)).toEqual(['expired']);
+    tab.close();
+  });
+
+  it('keeps the last good state and retries when the server is unreachable', async () => {
+    const { open, record, events, step, server } = setup();
+    const tab = record(open());
+    await step(0);
+    server.breakWith(503);
+    await tab.client.refresh();
+    await step(0);
+    expect(tab.client.getSnapshot().state).toBe('active');
+    expect(events.at(-1)).toMatchObject({ type: 'error', operation: 'status', willRetry: true });
+    server.breakWith(null);
+    await step(1000);
+    expect(events.filter((e) => e.type === 'error')).toHaveLength(1);
+    expect(tab.client.getSnapshot().state).toBe('active');
+    tab.close();
+  });
+
+  it('refuses a warning shorter than 20 seconds', () => {
+    const browser = createSimulatedBrowser();
+    expect(() => browser.openTab({ warnBefore: 10_000 })).toThrow(/warnBefore/);
+  });
+
+  it('destroy() leaves no listener, timer or channel behind, and can be called twice', async () => {
+    const { open, step, browser } = setup();
+    const tab = open();
+    await step(0);
+    expect(tab.document.listeners()).toBeGreaterThan(0);
+    tab.close();
+    tab.close();
+    expect(tab.document.listeners()).toBe(0);
+    expect(tab.window.listeners()).toBe(0);
+    expect(browser.clock.pending()).toBe(0);
+    expect(browser.hub.open()).toBe(0);
+    expect(browser.locks.active()).toBe(0);
+  });
+});

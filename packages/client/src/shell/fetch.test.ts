@@ -1,0 +1,67 @@
+import { PASSIVE_HEADER } from '@lifeline/server/contract';
+import { describe, expect, it } from 'vitest';
+import { SessionExpiredError } from '../errors.js';
+import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+
+const MIN = 60_000;
+
+function setup(canReauth: boolean) {
+  const browser = createSimulatedBrowser();
+  const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN, canReauth });
+  server.signIn();
+  const sent: Request[] = [];
+  const spy: typeof fetch = (input, init) => {
+    sent.push(
+      new Request(
+        new URL(String(input instanceof Request ? input.url : input), 'http://app.test'),
+        init ?? (input as Request),
+      ),
+    );
+    return server.fetch(input, init);
+  };
+  const tab = browser.openTab({ fetch: spy });
+  return { browser, server, tab, sent };
+}
+
+describe('session fetch wrapper', () => {
+  it('learns slid deadlines from the Session-Deadline header of app responses', async () => {
+    const { browser, tab } = setup(true);
+    await flush();
+    const before = tab.client.getSnapshot().idleExpiresAt ?? 0;
+    browser.clock.advance(2 * MIN);
+    await tab.client.fetch('/api/data');
+    expect(tab.client.getSnapshot().idleExpiresAt).toBe(before + 2 * MIN);
+    tab.close();
+  });
+
+  it('marks requests made while the tab is hidden as passive', async () => {
+    const { tab, sent } = setup(true);
+    tab.hide();
+    await tab.client.fetch('/api/poll');
+    expect(sent.at(-1)?.headers.get(PASSIVE_HEADER)).toBe('1');
+    tab.show();
+    await tab.client.fetch('/api/poll');
+    expect(sent.at(-1)?.headers.get(PASSIVE_HEADER)).toBeNull();
+    tab.close();
+  });
+
+  it('emits expired before rejecting with SessionExpiredError when re-auth is impossible', async () => {
+    const { server, tab } = setup(false);
+    await flush();
+    server.end('revoked');
+    const order: string[] = [];
+    tab.client.on('expired', (e) => order.push(`expired:${e.reason}`));
+    const failed = tab.client
+      .fetch('/api/save', { method: 'POST', body: 'draft' })
+      .catch((error) => {
+        order.push('rejected');
+        return error;
+      });
+    const error = await failed;
+    expect(error).toBeInstanceOf(SessionExpiredError);
+    expect(error.reason).toBe('revoked');
+    expect(order).toEqual(['expired:revoked', 'rejected']);
+    expect(server.calls.get('/api/save')).toBe(1);
+    tab.close();
+  });
+});

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+
+const MIN = 60_000;
+
+function setup() {
+  const browser = createSimulatedBrowser();
+  const server = createFakeServer({
+    now: browser.clock.now,
+    idleTimeoutMs: 10 * MIN,
+    absoluteTimeoutMs: 60 * MIN,
+  });
+  server.signIn();
+  const open = () => browser.openTab({ fetch: server.fetch });
+  const step = async (ms: number) => {
+    browser.clock.advance(ms);
+    await flush(20);
+  };
+  return { browser, server, open, step };
+}
+
+describe('session client across tabs', () => {
+  it('costs the server what one tab does: only the leader extends, for activity in any tab', async () => {
+    const { open, step, server } = setup();
+    const tabs = [open(), open(), open()];
+    await step(0);
+    expect(tabs.map((t) => t.client.getSnapshot().isLeader)).toEqual([true, false, false]);
+    for (let i = 0; i < 12; i++) {
+      tabs[2]?.act();
+      await step(15_000);
+    }
+    expect(server.calls.get('/session/extend')).toBe(3);
+    const idle = tabs[0]?.client.getSnapshot().idleExpiresAt;
+    expect(tabs.map((t) => t.client.getSnapshot().idleExpiresAt)).toEqual([idle, idle, idle]);
+    for (const t of tabs) t.close();
+  });
+
+  it('shows and clears the warning in every tab together', async () => {
+    const { open, step } = setup();
+    const [a, b] = [open(), open()];
+    await step(0);
+    await step(8 * MIN);
+    expect([a.client.getSnapshot().state, b.client.getSnapshot().state]).toEqual([
+      'warning',
+      'warning',
+    ]);
+    await b.client.extend();
+    await step(0);
+    expect([a.client.getSnapshot().state, b.client.getSnapshot().state]).toEqual([
+      'active',
+      'active',
+    ]);
+    a.close();
+    b.close();
+  });
+
+  it('signs every tab out when one logs out, saying which tab did it', async () => {
+    const { open, step, server } = setup();
+    const [a, b] = [open(), open()];
+    await step(0);
+    const seen: Array<{ tabId: string; local: boolean }> = [];
+    a.client.on('signed-out', (e) => seen.push({ tabId: e.tabId, local: e.local }));
+    await b.client.logout();
+    await step(0);
+    expect(a.client.getSnapshot()).toMatchObject({ state: 'signed-out', lastReason: 'logged-out' });
+    expect(seen).toEqual([{ tabId: b.client.getSnapshot().tabId, local: false }]);
+    expect(server.live()).toBe(false);
+    a.close();
+    b.close();
+  });
+
+  it('hands leadership over when the leader closes, without a false logout', async () => {
+    const { open, step } = setup();
+    const [a, b] = [open(), open()];
+    await step(0);
+    a.close();
+    await step(0);
+    expect(b.client.getSnapshot()).toMatchObject({ isLeader: true, state: 'active' });
+    for (let i = 0; i < 8; i++) {
+      b.act();
+      await step(MIN);
+    }
+    expect(b.client.getSnapshot().state).toBe('active');
+    b.close();
+  });
+
+  it('ignores garbage and other-version messages, reporting them as errors', async () => {
+    const { open, step, browser } = setup();
+    const a = open();
+    await step(0);
+    const errors: string[] = [];
+    a.client.on('error', (e) => errors.push(e.operation));
+    for (const junk of [
+      null,
+      42,
+      { v: 2, kind: 'ended' },
+      { v: 1, from: 'x', kind: 'ended', reason: 'nope' },
+    ]) {
+      browser.hub.inject(junk);
+    }
+    await step(0);
+    expect(errors).toEqual(['channel', 'channel', 'channel', 'channel']);
+    expect(a.client.getSnapshot().state).toBe('active');
+    a.close();
+  });
+
+  it('re-authenticates once for all tabs and concurrent requests, then replays each request once', async () => {
+    const { open, step, server } = setup();
+    const [a, b] = [open(), open()];
+    await step(0);
+    server.end('idle-timeout');
+    const results = await Promise.all([
+      a.client.fetch('/api/one', { method: 'POST', body: 'draft-1' }),
+      a.client.fetch('/api/two', { method: 'POST', body: 'draft-2' }),
+      b.client.fetch('/api/three'),
+    ]);
+    const bodies = await Promise.all(results.map((r) => r.json()));
+    expect(bodies.map((x) => x.body)).toEqual(['draft-1', 'draft-2', '']);
+    expect(server.calls.get('/session/reauth')).toBe(1);
+    expect(server.calls.get('/api/one')).toBe(2);
+    await step(0);
+    expect(b.client.getSnapshot().state).toBe('active');
+    a.close();
+    b.close();
+  });
+});
