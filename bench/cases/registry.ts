@@ -1,5 +1,6 @@
 import { bareCase } from './bare.js';
 import { memoryCases } from './memory.js';
+import { redisCases } from './redis.js';
 import type { BenchCase } from './types.js';
 
 /**
@@ -7,7 +8,7 @@ import type { BenchCase } from './types.js';
  * build it with `sessionCases(name, factory)` in its own file under `cases/` and list it
  * here; `--only <id-prefix>` picks cases on the command line.
  */
-export const CASES: readonly BenchCase[] = [bareCase, ...memoryCases];
+export const CASES: readonly BenchCase[] = [bareCase, ...memoryCases, ...redisCases];
 
 /** The case with `id`, or an error naming the known ids. */
 export function findCase(id: string): BenchCase {

@@ -1,0 +1,110 @@
+import { redisStore } from '@lifeline/server/redis';
+import Redis from 'ioredis';
+import { sessionCases } from './session.js';
+import type { BenchCase } from './types.js';
+
+/**
+ * The Redis store's cases: the memory store's three, on a real Redis. Without REDIS_URL
+ * they run against 127.0.0.1:6379 when it answers and are skipped with a note when it
+ * does not; with REDIS_URL set, an unreachable Redis fails the bench.
+ *
+ * Each case's server also counts Redis commands per request from `INFO commandstats`
+ * (the server's own tally of HGETALL/EVALSHA/EVAL) and prints it when it stops. The
+ * tally is server-wide, so other clients of the same Redis inflate it; the client-side
+ * count printed beside it is exact.
+ */
+const URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const COUNTED = ['hgetall', 'evalsha', 'eval'];
+
+function connect(): Redis {
+  const client = new Redis(URL, { enableOfflineQueue: false, lazyConnect: true });
+  client.on('error', () => {});
+  return client;
+}
+
+async function answers(): Promise<boolean> {
+  const probe = connect();
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** Calls of the store's commands so far, as the Redis server counts them. */
+async function serverTally(client: Redis): Promise<number> {
+  const info = await client.info('commandstats');
+  let total = 0;
+  for (const name of COUNTED)
+    total += Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
+  return total;
+}
+
+/** The app's client with its store-facing commands counted: exact round trips. */
+function countedClient(client: Redis) {
+  const tally = { commands: 0 };
+  const count = <T>(reply: T): T => {
+    tally.commands++;
+    return reply;
+  };
+  const counted = {
+    evalsha: (...args: Parameters<Redis['evalsha']>) => count(client.evalsha(...args)),
+    eval: (...args: Parameters<Redis['eval']>) => count(client.eval(...args)),
+    hgetall: (key: string) => count(client.hgetall(key)),
+  };
+  return { counted, tally };
+}
+
+function redisCase(base: BenchCase): BenchCase {
+  const ratio = base.id.endsWith('session-read') ? 0.5 : base.target?.ratio;
+  return {
+    ...base,
+    target: { ...base.target, ...(ratio === undefined ? {} : { ratio }) },
+    async prepare() {
+      const client = connect();
+      await client.connect();
+      const { counted, tally } = countedClient(client);
+      const prefix = `lifeline-bench:${process.pid}:`;
+      const inner = sessionCases('redis', () => redisStore({ client: counted, prefix }));
+      const prepared = await inner.find((c) => c.id === base.id)!.prepare();
+      // Start counting after the seeded session, so only the measured request shape counts.
+      const [startServer, startClient] = [await serverTally(client), tally.commands];
+      let requests = 0;
+      return {
+        ...prepared,
+        fetch: (request) => {
+          requests++;
+          return prepared.fetch(request);
+        },
+        async close() {
+          const server = (await serverTally(client)) - startServer;
+          const own = tally.commands - startClient;
+          console.log(
+            `  ${base.id}: ${(own / requests).toFixed(3)} Redis commands/request (client count), ` +
+              `${(server / requests).toFixed(3)} by INFO commandstats, over ${requests} requests`,
+          );
+          await client.del(...(await client.keys(`${prefix}*`)), `${prefix}none`);
+          client.disconnect();
+        },
+      };
+    },
+  };
+}
+
+const available = process.env.REDIS_URL !== undefined || (await answers());
+if (!available) {
+  console.log(
+    'note: Redis cases skipped: no Redis answers on 127.0.0.1:6379 (set REDIS_URL to require one)',
+  );
+}
+
+/** The Redis store on a real server, or none when no Redis answers and REDIS_URL is unset. */
+export const redisCases: BenchCase[] = available
+  ? // The template gives ids and titles; each case builds its own store in prepare().
+    sessionCases('redis', () => {
+      throw new Error('unused: redisCase builds the store');
+    }).map(redisCase)
+  : [];
