@@ -67,14 +67,21 @@ describe('fixation and regeneration', () => {
   it('accepts the token only from the cookie, not from a query, header or body', async () => {
     const { app } = testApp();
     const { token } = await login(app);
-    for (const init of [
+    const attempts: RequestInit[] = [
       { headers: { Authorization: `Bearer ${token}` } },
       { headers: { 'X-Session': token, 'X-Lifeline': token } },
-    ]) {
+    ];
+    for (const init of attempts) {
       expect(await (await app.request(`/read?lifeline=${token}`, init)).json()).toMatchObject({
         state: 'none',
       });
     }
+    // A form field is ignored too: a write creates a new session instead of adopting it.
+    const form = await app.request('/write/k/v', {
+      method: 'POST',
+      body: new URLSearchParams({ lifeline: token }),
+    });
+    expect(sessionCookie(form)).not.toBe(token);
   });
 
   it('refuses malformed cookies without asking the store, and logs why', async () => {
