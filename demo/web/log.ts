@@ -1,0 +1,96 @@
+import type { SessionClient, SessionEvent, SessionEventType } from '@lifeline/client';
+import { byId, clockTime } from './dom.js';
+
+const TYPES: SessionEventType[] = [
+  'warning',
+  'warning-cleared',
+  'extended',
+  'expired',
+  'signed-out',
+  'reauthenticated',
+  'reauth-failed',
+  'leadership',
+  'error',
+];
+const MAX_ROWS = 200;
+
+/** A server audit event as the demo's `/api/events` lists it. */
+interface AuditEvent {
+  at: number;
+  type: string;
+  reason?: string;
+  detail?: string;
+}
+
+function detail(e: SessionEvent): string {
+  switch (e.type) {
+    case 'warning':
+      return `${e.limit} limit at ${clockTime(e.expiresAt)}`;
+    case 'extended':
+      return `idle deadline now ${clockTime(e.idleExpiresAt)}`;
+    case 'expired':
+      return `${e.reason}${e.limit ? ` (${e.limit} limit)` : ''}`;
+    case 'signed-out':
+      return e.reason;
+    case 'leadership':
+      return e.isLeader ? 'this tab now polls and extends for all' : 'another tab leads';
+    case 'error':
+      return `${e.operation} failed${e.willRetry ? ', retrying' : ''}`;
+    default:
+      return '';
+  }
+}
+
+/**
+ * The lifecycle log: every client event with what triggered it and which tab acted, and
+ * the server's audit events when the demo server offers them, newest first.
+ */
+export function mountLog(client: SessionClient): void {
+  const list = byId('log');
+  const add = (at: number, type: string, source: string, text: string, cls: string) => {
+    const row = document.createElement('li');
+    row.className = `${cls} ${type}`;
+    for (const [tag, value, c] of [
+      ['time', clockTime(at), ''],
+      ['span', type, 'type'],
+      ['span', source, 'src'],
+      ['span', text, 'detail'],
+    ] as const) {
+      const cell = document.createElement(tag);
+      cell.textContent = value;
+      if (c) cell.className = c;
+      row.append(cell);
+    }
+    list.prepend(row);
+    while (list.childElementCount > MAX_ROWS) list.lastElementChild?.remove();
+  };
+  for (const type of TYPES) {
+    client.on(type, (e: SessionEvent) => {
+      const who = e.local ? 'this tab' : `tab ${e.tabId.slice(0, 4)}`;
+      add(Date.now(), e.type, who, `${detail(e)} · ${e.trigger}`.replace(/^ · /, ''), 'client');
+    });
+  }
+  pollAudit((e) =>
+    add(e.at, e.type, 'server', [e.reason, e.detail].filter(Boolean).join(' · '), 'server'),
+  );
+}
+
+/** Polls `/api/events` while the tab is visible, passively (it never extends the session). */
+function pollAudit(onEvent: (e: AuditEvent) => void): void {
+  let since = 0;
+  const poll = async () => {
+    if (document.visibilityState !== 'visible') return;
+    const res = await fetch(`/api/events?since=${since}`, {
+      headers: { accept: 'application/json', 'Session-Passive': '1' },
+    }).catch(() => null);
+    if (res?.status === 404) return clearInterval(timer);
+    if (!res?.ok) return;
+    const events = (await res.json()) as AuditEvent[];
+    for (const e of events) {
+      since = Math.max(since, e.at);
+      onEvent(e);
+    }
+  };
+  const timer = setInterval(poll, 3000);
+  void poll();
+}

@@ -1,0 +1,28 @@
+/**
+ * The demo page's composition root. It uses @lifeline/client the way any app would: one
+ * client per tab, the drop-in dialog, and the client's events and snapshot for the UI.
+ */
+import { createSessionClient } from '@lifeline/client';
+import { mountWarningDialog } from '@lifeline/client/dialog';
+import { mountApiButtons } from './api-buttons.js';
+import { mountClaimForm } from './claim-form.js';
+import { loadConfig } from './config.js';
+import { drafts } from './drafts.js';
+import { mountLog } from './log.js';
+import { mountShell } from './shell.js';
+import { mountSignIn } from './signin.js';
+import { mountTimeline } from './timeline.js';
+
+const config = await loadConfig();
+const client = createSessionClient({ warnBefore: config.warnBeforeS * 1000 });
+mountWarningDialog(client, { signInUrl: '/' });
+
+const form = mountClaimForm(client);
+mountShell(client, () => drafts.clear());
+mountSignIn(client, () => form.restore());
+mountTimeline(client, config);
+mountLog(client);
+mountApiButtons(client);
+
+// Lets the end-to-end tests read this tab's snapshot; nothing in the page depends on it.
+(window as unknown as { lifelineDemo: unknown }).lifelineDemo = { client };

@@ -1,0 +1,41 @@
+import type { SessionClient } from '@lifeline/client';
+import { byId } from './dom.js';
+
+/**
+ * The page frame: which view shows (sign-in or the app), who is signed in, whether this
+ * tab leads, and the header buttons. `body[data-session]` mirrors the state for tests.
+ */
+export function mountShell(client: SessionClient, onSignOut: () => void): void {
+  const signedIn = byId('signed-in');
+  const signedOut = byId('signed-out');
+  const role = byId('tab-role');
+  const user = byId('user');
+  const signOut = byId<HTMLButtonElement>('sign-out');
+  const state = byId('state');
+
+  const render = () => {
+    const s = client.getSnapshot();
+    const live = s.state === 'active' || s.state === 'warning';
+    document.body.dataset.session = s.state;
+    signedIn.hidden = !live;
+    signedOut.hidden = live || s.state === 'unknown';
+    signOut.hidden = user.hidden = !live;
+    const name = s.user && typeof s.user.name === 'string' ? s.user.name : 'demo';
+    user.textContent = `Signed in as ${name}`;
+    role.textContent = s.isLeader ? 'Leader tab' : 'Follower tab';
+    role.className = `pill ${s.isLeader ? 'leader' : 'follower'}`;
+    role.dataset.leader = String(s.isLeader);
+    state.textContent = s.warning ? `warning: ${s.warning} limit` : s.state;
+    state.className = `pill ${s.state}`;
+  };
+  client.subscribe(render);
+  render();
+
+  byId('open-tab').addEventListener('click', () => {
+    window.open(`${location.pathname}${location.hash}`, '_blank');
+  });
+  signOut.addEventListener('click', () => {
+    onSignOut();
+    void client.logout();
+  });
+}

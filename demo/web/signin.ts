@@ -1,0 +1,54 @@
+import type { SessionClient } from '@lifeline/client';
+import { byId } from './dom.js';
+
+const NOTES: Record<string, string> = {
+  'idle-timeout': 'You were signed out after a period of inactivity. Your draft is saved.',
+  'absolute-timeout': 'Your session reached its maximum length. Your draft is saved.',
+  'logged-out': 'You signed out.',
+  revoked: 'Your session was ended from another device.',
+};
+
+/** Only same-origin paths may be returned to, so `returnTo` cannot send anyone elsewhere. */
+function safeReturnTo(value: string | null): string | null {
+  return value?.startsWith('/') && !value.startsWith('//') ? value : null;
+}
+
+/**
+ * The sign-in form: posts JSON to `/login`, then asks the client to re-read the session so
+ * every tab learns at once, and goes back to the page the sign-out notice came from.
+ */
+export function mountSignIn(client: SessionClient, onSignedIn: () => void): void {
+  const form = byId<HTMLFormElement>('signin-form');
+  const error = byId('signin-error');
+  const note = byId('signin-note');
+  client.subscribe(() => {
+    const reason = client.getSnapshot().lastReason;
+    note.textContent = (reason && NOTES[reason]) ?? '';
+  });
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    const data = new FormData(form);
+    const res = await fetch('/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({
+        username: data.get('username'),
+        password: data.get('password'),
+        remember: data.get('remember') === 'on',
+      }),
+    }).catch(() => null);
+    if (!res?.ok) {
+      error.textContent =
+        res?.status === 401 ? 'Wrong username or password.' : 'Could not sign in. Try again.';
+      return;
+    }
+    form.reset();
+    const url = new URL(location.href);
+    const back = safeReturnTo(url.searchParams.get('returnTo'));
+    history.replaceState(null, '', back ?? `${url.pathname}${url.hash}`);
+    await client.refresh();
+    onSignedIn();
+  });
+}
