@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+// Build of @lifeline/client. `vite build` makes the ESM entries for bundlers (one per
+// subpath export); `vite build --mode iife` makes the one-file script-tag bundle.
+
+const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
+/** ESM entries: output name -> source. Parts a teammate has not landed yet are skipped. */
+const ENTRIES: Record<string, string> = {
+  index: 'index.ts',
+  'testing/index': 'testing/index.ts',
+  'dialog/index': 'dialog/index.ts',
+};
+
+const esmEntries = Object.fromEntries(
+  Object.entries(ENTRIES)
+    .filter(([, path]) => existsSync(src(path)))
+    .map(([name, path]) => [name, src(path)]),
+);
+
+const IIFE_ENTRY = existsSync(src('script-tag/index.ts')) ? 'script-tag/index.ts' : 'index.ts';
+
+export default defineConfig(({ mode }) => ({
+  // The server's contract is bundled in (constants only); resolve it from source.
+  resolve: { conditions: ['lifeline-source'] },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: mode !== 'iife',
+    minify: mode === 'iife',
+    sourcemap: true,
+    target: 'es2020',
+    lib:
+      mode === 'iife'
+        ? {
+            entry: src(IIFE_ENTRY),
+            formats: ['iife'],
+            name: 'Lifeline',
+            fileName: () => 'lifeline.iife.js',
+          }
+        : { entry: esmEntries, formats: ['es'], fileName: (_format, name) => `${name}.js` },
+    rolldownOptions: {
+      // Bundlers resolve the runtime dependency themselves; the IIFE carries it.
+      external: mode === 'iife' ? [] : ['broadcast-channel'],
+    },
+  },
+}));
