@@ -14,10 +14,11 @@ const TYPES: SessionEventType[] = [
 ];
 const MAX_ROWS = 200;
 
-/** A server audit event as the demo's `/api/events` lists it. */
+/** A server audit event as the demo's `/api/events` lists it (session or remember-me). */
 interface AuditEvent {
   at: number;
   type: string;
+  source: 'session' | 'remember';
   reason?: string;
   detail?: string;
 }
@@ -77,17 +78,19 @@ export function mountLog(client: SessionClient): void {
 
 /** Polls `/api/events` while the tab is visible, passively (it never extends the session). */
 function pollAudit(onEvent: (e: AuditEvent) => void): void {
-  let since = 0;
+  // The log starts with the last few minutes, then only what is new.
+  let since = Date.now() - 5 * 60_000;
   const poll = async () => {
     if (document.visibilityState !== 'visible') return;
-    const res = await fetch(`/api/events?since=${since}`, {
+    const res = await fetch('/api/events', {
       headers: { accept: 'application/json', 'Session-Passive': '1' },
     }).catch(() => null);
     if (res?.status === 404) return clearInterval(timer);
     if (!res?.ok) return;
-    const events = (await res.json()) as AuditEvent[];
+    const { events } = (await res.json()) as { events: AuditEvent[] };
     for (const e of events) {
-      since = Math.max(since, e.at);
+      if (e.at <= since) continue;
+      since = e.at;
       onEvent(e);
     }
   };
