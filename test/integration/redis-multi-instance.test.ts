@@ -9,7 +9,7 @@ import {
   connectRedis,
   deleteKeys,
   uniquePrefix,
-} from '../../packages/server/src/redis/test-redis.js';
+} from '../../packages/server/src/redis/redis.fixture.js';
 
 const MINUTE = 60_000;
 const prefix = uniquePrefix('multi-instance');

@@ -6,7 +6,7 @@ import { redisStore } from '@lifeline/server/redis';
 import { Hono } from 'hono';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OwnRedis, ownRedis } from '../../packages/server/src/redis/test-redis.js';
+import { type OwnRedis, ownRedis } from '../../packages/server/src/redis/redis.fixture.js';
 
 let server: OwnRedis;
 let client: Redis;

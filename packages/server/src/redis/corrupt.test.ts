@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionStore } from '../store/types.js';
 import { sessionRecord } from '../testing/index.js';
 import { type RedisCorruption, redisStore } from './index.js';
-import { connectRedis, deleteKeys, uniquePrefix } from './test-redis.js';
+import { connectRedis, deleteKeys, uniquePrefix } from './redis.fixture.js';
 
 let client: Redis;
 let store: SessionStore;

@@ -3,7 +3,7 @@ import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionRecord } from '../testing/index.js';
 import { type RedisClient, redisStore } from './index.js';
-import { commandsDuring, connectRedis, deleteKeys, uniquePrefix } from './test-redis.js';
+import { commandsDuring, connectRedis, deleteKeys, uniquePrefix } from './redis.fixture.js';
 
 const HOUR = 3_600_000;
 let client: Redis;

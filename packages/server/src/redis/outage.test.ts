@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionStore } from '../store/types.js';
 import { sessionRecord } from '../testing/index.js';
 import { redisStore } from './index.js';
-import { type OwnRedis, ownRedis } from './test-redis.js';
+import { type OwnRedis, ownRedis } from './redis.fixture.js';
 
 const HOUR = 3_600_000;
 let server: OwnRedis;

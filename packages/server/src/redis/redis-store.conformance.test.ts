@@ -2,7 +2,7 @@ import type Redis from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { describeStoreConformance } from '../testing/index.js';
 import { redisStore } from './index.js';
-import { connectRedis, deleteKeys, uniquePrefix } from './test-redis.js';
+import { connectRedis, deleteKeys, uniquePrefix } from './redis.fixture.js';
 
 let client: Redis;
 const prefix = uniquePrefix('conformance');

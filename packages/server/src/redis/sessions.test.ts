@@ -2,7 +2,7 @@ import type Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionRecord, SessionStore } from '../store/types.js';
 import { redisStore } from './index.js';
-import { connectRedis, deleteKeys, uniquePrefix } from './test-redis.js';
+import { connectRedis, deleteKeys, uniquePrefix } from './redis.fixture.js';
 
 const HOUR = 3_600_000;
 
