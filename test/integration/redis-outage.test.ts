@@ -42,8 +42,9 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  client.disconnect();
-  await server.stop();
+  // Undefined when start-up failed; beforeAll has reported why.
+  client?.disconnect();
+  await server?.stop();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -22,6 +22,7 @@ beforeAll(async () => {
   store = redisStore({ client, prefix, onCorrupt: (event) => reports.push(event) });
 });
 afterAll(async () => {
+  if (client === undefined) return; // connecting failed: beforeAll reported why
   await deleteKeys(client, prefix);
   client.disconnect();
 });

@@ -22,6 +22,7 @@ beforeAll(async () => {
   client = await connectRedis();
 });
 afterAll(async () => {
+  if (client === undefined) return; // connecting failed: beforeAll reported why
   await deleteKeys(client, prefix);
   client.disconnect();
 });

@@ -35,8 +35,9 @@ beforeAll(async () => {
   store = redisStore({ client, commandTimeoutMs: 500 });
 });
 afterAll(async () => {
-  client.disconnect();
-  await server.stop();
+  // Undefined when start-up failed; beforeAll has reported why.
+  client?.disconnect();
+  await server?.stop();
 });
 
 describe('redisStore during a Redis outage', () => {

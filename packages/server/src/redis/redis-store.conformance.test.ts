@@ -11,6 +11,7 @@ beforeAll(async () => {
   client = await connectRedis();
 });
 afterAll(async () => {
+  if (client === undefined) return; // connecting failed: beforeAll reported why
   await deleteKeys(client, prefix);
   client.disconnect();
 });

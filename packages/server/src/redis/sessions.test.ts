@@ -37,6 +37,7 @@ beforeAll(async () => {
   prefix = uniquePrefix('sessions');
 });
 afterAll(async () => {
+  if (client === undefined) return; // connecting failed: beforeAll reported why
   await deleteKeys(client, prefix);
   client.disconnect();
 });
