@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      idleTimeoutMs: 30 * 60_000,
+      absoluteTimeoutMs: 8 * 60 * 60_000,
+      rotateEveryMs: 15 * 60_000,
+      warnBeforeMs: 120_000,
+      redisUrl: null,
+    });
+  });
+
+  it('reads seconds and converts them to milliseconds', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      IDLE_TIMEOUT_S: '60',
+      ABSOLUTE_TIMEOUT_S: '300',
+      ROTATE_EVERY_S: '20',
+      WARN_BEFORE_S: '30',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    expect(config).toEqual({
+      port: 8080,
+      idleTimeoutMs: 60_000,
+      absoluteTimeoutMs: 300_000,
+      rotateEveryMs: 20_000,
+      warnBeforeMs: 30_000,
+      redisUrl: 'redis://127.0.0.1:6379',
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', REDIS_URL: ' ' }).port).toBe(3000);
+  });
+
+  it('names every bad variable in one error', () => {
+    const bad = {
+      PORT: 'eighty',
+      IDLE_TIMEOUT_S: '-5',
+      WARN_BEFORE_S: '5',
+      REDIS_URL: 'http://x',
+    };
+    expect(() => loadConfig(bad)).toThrow(
+      /PORT[\s\S]*IDLE_TIMEOUT_S[\s\S]*WARN_BEFORE_S[\s\S]*REDIS_URL/,
+    );
+  });
+
+  it('refuses an absolute timeout shorter than the idle one', () => {
+    expect(() => loadConfig({ IDLE_TIMEOUT_S: '600', ABSOLUTE_TIMEOUT_S: '60' })).toThrow(
+      /ABSOLUTE_TIMEOUT_S: must not be shorter than IDLE_TIMEOUT_S/,
+    );
+  });
+});

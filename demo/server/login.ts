@@ -1,0 +1,67 @@
+import type { RememberMe, SessionEnv } from '@lifeline/server';
+import { problemResponse, readJsonBody, sessionStatus } from '@lifeline/server';
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { findUser, verifyPassword } from './users.js';
+
+const credentials = {
+  username: z.string().max(256),
+  password: z.string().max(1024),
+};
+const jsonLogin = z.object({ ...credentials, remember: z.boolean().optional() }).strict();
+// An unchecked checkbox is absent from the form; a checked one sends `on`.
+const formLogin = z.object({ ...credentials, remember: z.literal('on').optional() }).strict();
+
+type Login = { username: string; password: string; remember: boolean };
+type Parsed = { ok: true; login: Login; form: boolean } | { ok: false; response: Response };
+
+async function parseLogin(c: Context): Promise<Parsed> {
+  const type = c.req.header('Content-Type')?.split(';')[0]?.trim().toLowerCase();
+  if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
+    let fields: unknown;
+    try {
+      fields = await c.req.parseBody();
+    } catch {
+      return { ok: false, response: problemResponse('invalid_request', { detail: 'bad form' }) };
+    }
+    const form = formLogin.safeParse(fields);
+    if (!form.success) {
+      const detail = 'expected username, password and an optional remember box';
+      return { ok: false, response: problemResponse('invalid_request', { detail }) };
+    }
+    return { ok: true, form: true, login: { ...form.data, remember: form.data.remember === 'on' } };
+  }
+  const body = await readJsonBody(c, jsonLogin);
+  if (!body.ok) return body;
+  return { ok: true, form: false, login: { ...body.data, remember: body.data.remember ?? false } };
+}
+
+/**
+ * `POST /login`: a form or JSON `{ username, password, remember? }`. Success regenerates the
+ * session (a new ID, the old one dead) and, with `remember`, issues the credential that
+ * `POST /session/reauth` accepts. JSON gets the status body, a form a 303 to `/`. Wrong
+ * credentials: 401 (`invalid_request` problem, or the page with a message for a form).
+ *
+ * @example
+ * app.post('/login', csrfGuard({ allowForms: true }), login(remember, renderFailure));
+ */
+export function login(remember: RememberMe, formFailure: (c: Context<SessionEnv>) => Response) {
+  return async function loginHandler(c: Context<SessionEnv>): Promise<Response> {
+    const parsed = await parseLogin(c);
+    if (!parsed.ok) return parsed.response;
+    const { username, password } = parsed.login;
+    const userId = await verifyPassword(username, password);
+    const user = userId === null ? null : findUser(userId);
+    if (userId === null || user === null) {
+      if (parsed.form) return formFailure(c);
+      const detail = 'wrong username or password';
+      return problemResponse('invalid_request', { status: 401, detail });
+    }
+    await c.var.session.regenerate({ userId, user });
+    // A sign-in without the box ticked must not leave an older credential behind.
+    if (parsed.login.remember) await remember.issue(c, userId);
+    else await remember.forget(c);
+    if (parsed.form) return c.redirect('/', 303);
+    return c.json(sessionStatus(c.var.session), 200);
+  };
+}

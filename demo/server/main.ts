@@ -1,0 +1,22 @@
+import { serve } from '@hono/node-server';
+import { createDemoApp } from './app.js';
+import { type DemoConfig, loadConfig } from './config.js';
+import { storeFor } from './store.js';
+
+function configOrExit(): DemoConfig {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}
+
+const config = configOrExit();
+const store = await storeFor(config);
+const app = createDemoApp(config, store === undefined ? {} : { store });
+
+serve({ fetch: app.fetch, port: config.port }, (info) => {
+  const where = config.redisUrl === null ? 'memory store' : 'Redis store';
+  console.log(`Lifeline demo on http://localhost:${info.port} (${where}); sign in as demo / demo`);
+});

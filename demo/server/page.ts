@@ -1,0 +1,83 @@
+import type { SessionStatus } from '@lifeline/server';
+
+/** What the page needs to render. */
+export interface PageModel {
+  status: SessionStatus;
+  /** Shown above the sign-in form, e.g. after wrong credentials. */
+  error?: string;
+  /** Adds the SDK's script tag when the bundle is served. */
+  clientScript: boolean;
+  /** Per-response CSP nonce for the one inline script. */
+  nonce: string;
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
+  );
+
+const time = (ms: number) =>
+  `<time datetime="${new Date(ms).toISOString()}">${new Date(ms).toISOString()}</time>`;
+
+function signInForm(error: string | undefined): string {
+  return `<h1>Sign in</h1>
+${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
+<form method="post" action="/login">
+  <label>Username <input name="username" autocomplete="username" required></label>
+  <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+  <label><input name="remember" type="checkbox" value="on"> Remember me</label>
+  <button>Sign in</button>
+</form>
+<p>The demo account is <code>demo</code> / <code>demo</code>.</p>`;
+}
+
+function signedIn(status: Extract<SessionStatus, { state: 'active' }>, nonce: string): string {
+  const name = typeof status.user?.name === 'string' ? status.user.name : 'you';
+  return `<h1>Signed in as ${escapeHtml(name)}</h1>
+<dl>
+  <dt>Idle deadline</dt><dd>${time(status.idleExpiresAt)}</dd>
+  <dt>Absolute deadline</dt><dd>${time(status.absoluteExpiresAt)}</dd>
+</dl>
+<button id="logout">Sign out</button>
+<script nonce="${nonce}">
+document.getElementById('logout').addEventListener('click', async () => {
+  await fetch('/session/logout', { method: 'POST', headers: { 'Session-Request': '1' } });
+  location.reload();
+});
+</script>`;
+}
+
+/**
+ * The demo's page, server-rendered and small: a sign-in form, or who is signed in and the
+ * session's deadlines. A Vite-built UI replaces it later; the routes stay the same.
+ *
+ * @example
+ * c.html(renderPage({ status: sessionStatus(c.var.session), clientScript: false, nonce }));
+ */
+export function renderPage(model: PageModel): string {
+  const { status, nonce } = model;
+  const body = status.state === 'active' ? signedIn(status, nonce) : signInForm(model.error);
+  const script = model.clientScript
+    ? '<script src="/session/client.js" data-endpoint="/session" defer></script>'
+    : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Lifeline demo</title>
+<style nonce="${nonce}">
+  body { font: 16px/1.5 system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; }
+  label { display: block; margin: 0.5rem 0; }
+  [role="alert"] { color: #a40000; }
+</style>
+${script}
+</head>
+<body>
+<main>
+${body}
+</main>
+</body>
+</html>`;
+}
