@@ -93,9 +93,22 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     } else void request(effect.op);
   }
 
-  async function request(op: Operation): Promise<void> {
-    settleOutcome(op, await callRoute(http, op));
+  const pending = new Map<Operation, Promise<void>>();
+  function request(op: Operation): Promise<void> {
+    const done = callRoute(http, op).then((outcome) => {
+      if (pending.get(op) === done) pending.delete(op);
+      settleOutcome(op, outcome);
+    });
+    pending.set(op, done);
+    return done;
   }
+  /** Dispatches a user action and resolves when the request it caused (if any) has settled. */
+  const act = async (action: Action, op: Operation) => {
+    const before = pending.get(op);
+    dispatch(action);
+    const started = pending.get(op);
+    if (started && started !== before) await started;
+  };
 
   function settleOutcome(op: Operation, outcome: RouteOutcome): void {
     dispatch(outcome.type === 'failed' ? { type: 'failed', op, error: outcome.error } : outcome);
@@ -144,8 +157,8 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     ) {
       return emitter.on(type, listener as (event: SessionEvent) => void);
     },
-    extend: async () => dispatch({ type: 'extend' }),
-    logout: async () => dispatch({ type: 'logout' }),
+    extend: () => act({ type: 'extend' }, 'extend'),
+    logout: () => act({ type: 'logout' }, 'logout'),
     reauthenticate: () => (destroyed ? Promise.resolve(false) : reauthenticate()),
     refresh,
     fetch: createSessionFetch({
