@@ -32,6 +32,7 @@ export const PROBLEM_CODES = [
   'invalid_request',
   'store_unavailable',
   'reauth_failed',
+  'session_limit',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

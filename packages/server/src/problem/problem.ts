@@ -11,6 +11,7 @@ const STATUS: Record<ProblemCode, number> = {
   csrf_rejected: 403,
   invalid_request: 400,
   store_unavailable: 503,
+  session_limit: 409,
 };
 
 const TITLE: Record<ProblemCode, string> = {
@@ -22,6 +23,7 @@ const TITLE: Record<ProblemCode, string> = {
   csrf_rejected: 'Cross-site request refused',
   invalid_request: 'Invalid request',
   store_unavailable: 'Sessions are temporarily unavailable',
+  session_limit: 'Too many active sessions',
 };
 
 /** Options of {@link problemResponse}. */

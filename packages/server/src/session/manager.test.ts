@@ -70,21 +70,37 @@ describe('SessionManager', () => {
 
   it('refuses the (N+1)th login with onSessionLimit: refuse, keeping the visitor’s session', async () => {
     const t = testApp({ maxSessionsPerUser: 1, onSessionLimit: 'refuse' });
+    // The app does not catch SessionLimitError: the middleware still answers a 409 problem.
     t.app.post('/try-login', async (c) => {
-      try {
-        await c.var.session.regenerate({ userId: 'ada' });
-        return c.text('in');
-      } catch (error) {
-        if (error instanceof SessionLimitError) return c.text('refused', 409);
-        throw error;
-      }
+      await c.var.session.regenerate({ userId: 'ada' });
+      return c.text('in');
     });
     const first = await login(t);
     const anon = sessionCookie(await t.app.request('/write/cart/x', { method: 'POST' }))!;
     const res = await t.app.request('/try-login', withCookie(anon, { method: 'POST' }));
     expect(res.status).toBe(409);
+    expect(res.headers.get('Content-Type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({ code: 'session_limit', status: 409 });
+    expect(sessionCookie(res)).toBeNull();
     expect(await stateOf(t, anon)).toMatchObject({ state: 'active' });
     expect(await stateOf(t, first.token)).toMatchObject({ state: 'active' });
+  });
+
+  it('lets an app that catches SessionLimitError answer in its own words', async () => {
+    const t = testApp({ maxSessionsPerUser: 1, onSessionLimit: 'refuse' });
+    t.app.post('/try-login', async (c) => {
+      try {
+        await c.var.session.regenerate({ userId: 'ada' });
+        return c.text('in');
+      } catch (error) {
+        if (error instanceof SessionLimitError) return c.text('refused', 403);
+        throw error;
+      }
+    });
+    await login(t);
+    const res = await t.app.request('/try-login', { method: 'POST' });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toBe('refused');
   });
 });
 

@@ -8,10 +8,12 @@ import { commitState } from './commit.js';
 import { guardStore, StoreUnavailableError } from './guard-store.js';
 import { createSessionHandle } from './handle.js';
 import { createManager } from './manager.js';
+import { SessionLimitError } from './regenerate.js';
 import { type Resolution, resolveSession } from './resolve.js';
 import {
   cookieAttributes,
   finishResponse,
+  respondSessionLimit,
   respondStoreUnavailable,
   storeUnavailable,
 } from './respond.js';
@@ -71,6 +73,7 @@ export function session(options?: SessionOptions): SessionMiddleware {
     c.set('session', createSessionHandle(rt, c, state));
     await next();
     if (c.error instanceof StoreUnavailableError) return respondStoreUnavailable(c);
+    if (c.error instanceof SessionLimitError) return respondSessionLimit(c);
     try {
       await commitState(rt, state, userAgent);
     } catch (error) {

@@ -39,6 +39,19 @@ export function storeUnavailable(): Response {
   return problemResponse('store_unavailable', { headers: { 'Retry-After': '1' } });
 }
 
+/**
+ * A login refused by `onSessionLimit: 'refuse'`: a 409 problem rather than the app's 500,
+ * and the visitor's current session (if any) is left as it was.
+ */
+export function respondSessionLimit(c: Context): void {
+  replaceResponse(
+    c,
+    problemResponse('session_limit', {
+      detail: 'Sign out on another device first, then try again.',
+    }),
+  );
+}
+
 /** Replaces the handler's response with the 503, dropping any cookie it set. */
 export function respondStoreUnavailable(c: Context): void {
   replaceResponse(c, storeUnavailable());
