@@ -148,6 +148,22 @@ describe('demo: lifecycle', () => {
   });
 });
 
+describe('demo: page support', () => {
+  it('tells the page its timeouts and warning lead, from the environment', async () => {
+    const config = loadConfig({
+      IDLE_TIMEOUT_S: '60',
+      ABSOLUTE_TIMEOUT_S: '600',
+      WARN_BEFORE_S: '20',
+    });
+    const app = createDemoApp(config);
+    expect(await (await app.request('/api/config')).json()).toEqual({
+      idleTimeoutS: 60,
+      absoluteTimeoutS: 600,
+      warnBeforeS: 20,
+    });
+  });
+});
+
 describe('demo: bad input', () => {
   it('answers malformed login bodies with 4xx problems', async () => {
     const d = demo();

@@ -38,7 +38,7 @@ const cartItem = z.object({ item: z.string().trim().min(1).max(100) }).strict();
 /**
  * The demo app: sessions with remember-me, the session routes, and a small protected API.
  * Routes: `GET /`, `POST /login`, `GET /api/me`, `GET /api/notifications` (passive),
- * `POST /api/cart`, `GET /api/events` (passive), `/session/*`.
+ * `POST /api/cart`, `GET /api/events` and `GET /api/config` (passive), `/session/*`.
  *
  * @example
  * const app = createDemoApp(loadConfig(process.env));
@@ -110,6 +110,13 @@ export function createDemoApp(config: DemoConfig, deps: DemoDeps = {}): Hono<Ses
     return c.json({ cart: next });
   });
   app.get('/api/events', passive, (c) => c.json({ events: log.list() }, 200, NO_STORE));
+  // The page draws the timeline and arms the client's warning from these.
+  const pageConfig = {
+    idleTimeoutS: config.idleTimeoutMs / 1000,
+    absoluteTimeoutS: config.absoluteTimeoutMs / 1000,
+    warnBeforeS: config.warnBeforeMs / 1000,
+  };
+  app.get('/api/config', passive, (c) => c.json(pageConfig));
 
   app.route(
     '/session',
