@@ -39,9 +39,9 @@ export function credentialMethods(
       const slot = table.get(id);
       if (slot === undefined) return 'missing';
       if (slot.value.tokenHash !== expectedTokenHash) return 'conflict';
+      table.reschedule(id, slot, expiresAt);
       slot.value.tokenHash = tokenHash;
       slot.value.expiresAt = expiresAt;
-      table.reschedule(id, slot, expiresAt);
       return 'ok';
     },
 

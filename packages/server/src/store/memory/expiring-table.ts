@@ -28,6 +28,13 @@ export interface TableCounters {
  */
 const SWEEP_BUDGET = 128;
 
+/** A NaN deadline would silently break the heap's order, so it is refused as a bug. */
+function checkDeadline(expiresAt: number): void {
+  if (typeof expiresAt !== 'number' || Number.isNaN(expiresAt)) {
+    throw new TypeError(`memoryStore: expiresAt must be epoch milliseconds, got ${expiresAt}`);
+  }
+}
+
 /**
  * A bounded map whose values expire, indexed by user. Expiry costs O(expired): a min-heap
  * of deadlines is drained from the top, never scanned.
@@ -64,6 +71,7 @@ export class ExpiringTable<V> {
 
   /** Adds a value under a key the caller checked is free, making room first when full. */
   insert(key: string, value: V, expiresAt: number, userId: string | null): void {
+    checkDeadline(expiresAt);
     let room = true;
     while (room && this.#slots.size >= this.max) room = this.#dropEarliest();
     const slot: Slot<V> = { value, expiresAt, heapAt: expiresAt, userId: null };
@@ -74,6 +82,7 @@ export class ExpiringTable<V> {
 
   /** Moves a slot's deadline; only an earlier deadline needs a new heap entry. */
   reschedule(key: string, slot: Slot<V>, expiresAt: number): void {
+    checkDeadline(expiresAt);
     slot.expiresAt = expiresAt;
     if (expiresAt >= slot.heapAt) return; // the old entry surfaces first and is re-queued
     slot.heapAt = expiresAt;

@@ -68,6 +68,16 @@ describe('memoryStore bound', () => {
     expect(store.stats()).toMatchObject({ credentials: 1, sessions: 0 });
   });
 
+  it('refuses a deadline that is not a number instead of corrupting its expiry order', async () => {
+    const store = memoryStore();
+    await expect(store.create('s', sessionRecord(), Number.NaN)).rejects.toThrow(/expiresAt/);
+    await store.create('t', sessionRecord(), Date.now() + 60_000);
+    const update = store.update('t', { set: { half: 'written' } }, Number.NaN);
+    await expect(update).rejects.toThrow(/expiresAt/);
+    expect((await store.get('t'))?.data).toEqual({});
+    expect(await store.get('s')).toBeNull();
+  });
+
   it('rejects a bound that is not a positive integer, naming the option', () => {
     expect(() => memoryStore({ maxSessions: 0 })).toThrow(/maxSessions/);
     expect(() => memoryStore({ maxCredentials: 1.5 })).toThrow(/maxCredentials/);

@@ -67,8 +67,10 @@ export function sessionMethods(
       sweep();
       const slot = live(sid);
       if (slot === undefined) return 'missing';
-      applyPatch(slot.value, structuredClone(patch));
+      // Everything that can throw (cloning, a bad deadline) runs before the record changes.
+      const copy = structuredClone(patch);
       table.reschedule(sid, slot, expiresAt);
+      applyPatch(slot.value, copy);
       table.setUser(sid, slot, slot.value.userId);
       return 'ok';
     },
@@ -83,8 +85,8 @@ export function sessionMethods(
         previous: structuredClone(swap.previous),
         rotatedAt: swap.rotatedAt,
       };
-      Object.assign(slot.value, meta);
       table.reschedule(sid, slot, expiresAt);
+      Object.assign(slot.value, meta);
       return 'ok';
     },
 
@@ -92,9 +94,10 @@ export function sessionMethods(
       sweep();
       const slot = live(sid);
       if (slot === undefined) return 'missing';
-      slot.value.ended = structuredClone(ended);
-      slot.value.data = {};
+      const marker = structuredClone(ended);
       table.reschedule(sid, slot, expiresAt);
+      slot.value.ended = marker;
+      slot.value.data = {};
       table.setUser(sid, slot, null); // the user index lists live sessions only
       return 'ok';
     },
