@@ -30,6 +30,8 @@ export interface RememberMeOptions {
   secure?: boolean;
   /** Key for HMAC-SHA-256 of the stored hashes (at least 32 characters). Default: plain SHA-256. */
   secret?: string;
+  /** A store call slower than this counts as an outage (503 `store_unavailable`). Default 2000 ms. */
+  storeTimeout?: number;
   /** The clock, epoch ms. Default `Date.now`. */
   now?: () => number;
   /** Audit hook: issue, use, forget, expiry, disabled account, suspected theft. */
@@ -56,6 +58,7 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
     .default('lifeline_remember'),
   secure: z.boolean().optional(),
+  storeTimeout: z.number().int().positive().default(2000),
   secret: z.string().min(32, 'must be at least 32 characters').optional(),
   now: fn('a function returning epoch ms').optional(),
   onEvent: fn('a function').optional(),
@@ -63,7 +66,7 @@ const schema = z.object({
 
 /** The options with defaults applied, after validation. */
 export type ResolvedRememberOptions = Required<
-  Pick<RememberMeOptions, 'store' | 'findUser' | 'maxAgeMs' | 'cookieName' | 'now'>
+  Pick<RememberMeOptions, 'store' | 'findUser' | 'maxAgeMs' | 'cookieName' | 'now' | 'storeTimeout'>
 > &
   Pick<RememberMeOptions, 'secure' | 'secret' | 'onEvent'>;
 
@@ -76,6 +79,6 @@ export function resolveRememberOptions(options: RememberMeOptions): ResolvedReme
     throw new TypeError(`rememberMe: \`${path}\` ${issue?.message ?? 'is invalid'}`);
   }
   const { store, findUser, secure, secret, onEvent, now = Date.now } = options;
-  const { maxAgeMs, cookieName } = result.data;
-  return { store, findUser, maxAgeMs, cookieName, now, secure, secret, onEvent };
+  const { maxAgeMs, cookieName, storeTimeout } = result.data;
+  return { store, findUser, maxAgeMs, cookieName, storeTimeout, now, secure, secret, onEvent };
 }

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { guardStore } from '../session/guard-store.js';
 import type { ReauthStrategy } from '../session/types.js';
 import { createHasher } from '../token/hasher.js';
 import { generateToken, rotateToken, type SessionToken, tokenFromValue } from '../token/token.js';
@@ -37,7 +38,9 @@ export interface RememberMe extends ReauthStrategy {
  */
 export function rememberMe(options: RememberMeOptions): RememberMe {
   const config = resolveRememberOptions(options);
-  const { store, now } = config;
+  const { now } = config;
+  // Failures and hangs become StoreUnavailableError, which session() answers with a 503.
+  const store = guardStore(config.store, config.storeTimeout);
   const hasher = createHasher(config.secret);
   const attrs = (c: Context) => rememberCookieAttributes(c, config.cookieName, config.secure);
 

@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { type CsrfGuardOptions, csrfGuard } from '../csrf/csrf.js';
-import { problemResponse } from '../problem/problem.js';
 import { requireSession } from '../require/require-session.js';
 import type { SessionEnv, SessionManager } from '../session/types.js';
 import { type ClientScriptSource, clientScript } from './client-script.js';
@@ -75,10 +74,5 @@ export function sessionRoutes(options: SessionRoutesOptions = {}): Hono<SessionE
       .all('/sessions/revoke', methodNotAllowed(['POST']));
   }
 
-  // Inside these routes only the store can fail (outage, timeout): that is a 503 the SDK
-  // retries, never a logout. Bad input never gets here; it is answered 4xx above.
-  app.onError(function sessionRoutesError() {
-    return problemResponse('store_unavailable', { headers: { 'Retry-After': '1' } });
-  });
   return app;
 }

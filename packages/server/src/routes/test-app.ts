@@ -5,7 +5,8 @@ import { rememberMe } from '../remember/remember.js';
 import { session } from '../session/middleware.js';
 import type { SessionEnv } from '../session/types.js';
 import { memoryStore } from '../store/memory/index.js';
-import { manualClock } from '../testing/clock.js';
+import type { SessionStore } from '../store/types.js';
+import { type ManualClock, manualClock } from '../testing/clock.js';
 import { type SessionRoutesOptions, sessionRoutes } from './routes.js';
 
 const ORIGIN = 'http://localhost';
@@ -14,6 +15,8 @@ const ORIGIN = 'http://localhost';
 export interface RoutesTestOptions {
   session?: SessionOptions;
   routes?: SessionRoutesOptions;
+  /** Shared by the session and remember-me. Default: a memory store on the test clock. */
+  store?: (clock: ManualClock) => SessionStore;
 }
 
 /**
@@ -22,7 +25,7 @@ export interface RoutesTestOptions {
  */
 export function routesTestApp(options: RoutesTestOptions = {}) {
   const clock = manualClock();
-  const store = memoryStore({ now: clock.now });
+  const store = options.store?.(clock) ?? memoryStore({ now: clock.now });
   const events: SessionEvent[] = [];
   const disabled = new Set<string>();
   const remember = rememberMe({

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { memoryStore } from '../store/memory/index.js';
+import type { SessionStore } from '../store/types.js';
+import { Browser, routesTestApp } from './test-app.js';
+
+/** A real memory store behind a switch that makes every call fail, like a Redis outage. */
+function switchableStore() {
+  let down = false;
+  const wrap = (inner: SessionStore): SessionStore =>
+    new Proxy(inner, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) =>
+          down ? Promise.reject(new Error('ECONNREFUSED')) : value.apply(target, args);
+      },
+    });
+  return { wrap, set: (isDown: boolean) => (down = isDown) };
+}
+
+async function signedInWithOutageSwitch() {
+  const outage = switchableStore();
+  const t = routesTestApp({ store: (clock) => outage.wrap(memoryStore({ now: clock.now })) });
+  const browser = new Browser(t.app);
+  await browser.post('/login?remember=1');
+  return { ...t, browser, outage };
+}
+
+async function expectUnavailable(res: Response) {
+  expect(res.status).toBe(503);
+  expect(await res.json()).toMatchObject({ code: 'store_unavailable' });
+  expect(res.headers.getSetCookie().filter((l) => l.includes('Max-Age=0'))).toEqual([]);
+}
+
+describe('session routes during a store outage', () => {
+  it('answer 503 store_unavailable and keep every cookie; all works again afterwards', async () => {
+    const { browser, outage } = await signedInWithOutageSwitch();
+    const cookies = new Map(browser.cookies);
+    outage.set(true);
+    await expectUnavailable(await browser.post('/session/reauth'));
+    await expectUnavailable(await browser.post('/session/logout'));
+    await expectUnavailable(await browser.get('/session/sessions'));
+    expect(browser.cookies).toEqual(cookies);
+    outage.set(false);
+    expect(await (await browser.get('/session/status')).json()).toMatchObject({ state: 'active' });
+    expect((await browser.post('/session/reauth')).status).toBe(200);
+  });
+});
