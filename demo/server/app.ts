@@ -16,6 +16,7 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
+import { webPage } from '../web/serve.js';
 import type { DemoConfig } from './config.js';
 import { eventLog } from './events.js';
 import { login } from './login.js';
@@ -30,6 +31,8 @@ export interface DemoDeps {
   now?: () => number;
   /** The client SDK bundle served at `/session/client.js`. Default: none. */
   clientScript?: ClientScriptSource;
+  /** The built demo page (`demo/dist`): served at `/`; the server-rendered page moves to `/plain`. */
+  webRoot?: string;
 }
 
 const CART_LIMIT = 50;
@@ -69,12 +72,16 @@ export function createDemoApp(config: DemoConfig, deps: DemoDeps = {}): Hono<Ses
   app.use(secureHeaders({ referrerPolicy: 'same-origin' }));
   app.use(sessions);
 
-  app.get('/', (c) => {
+  const plainPage = (c: Context<SessionEnv>) => {
     const nonce = crypto.randomUUID().replaceAll('-', '');
     const status = sessionStatus(c.var.session);
     const html = renderPage({ status, nonce, clientScript: deps.clientScript !== undefined });
     return c.html(html, 200, pageHeaders(nonce));
-  });
+  };
+  // The one-tag install (server-rendered page + /session/client.js) stays reachable at /plain.
+  app.get('/plain', plainPage);
+  if (deps.webRoot) app.route('/', webPage(deps.webRoot));
+  else app.get('/', plainPage);
   const formFailure = (c: Context<SessionEnv>) => {
     const nonce = crypto.randomUUID().replaceAll('-', '');
     const status = sessionStatus(c.var.session);

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createDemoApp } from './app.js';
 import { type DemoConfig, loadConfig } from './config.js';
@@ -14,7 +16,14 @@ function configOrExit(): DemoConfig {
 
 const config = configOrExit();
 const store = await storeFor(config);
-const app = createDemoApp(config, store === undefined ? {} : { store });
+// Built by `npm run build`: the demo page and the client's script-tag bundle.
+const webRoot = fileURLToPath(new URL('../dist/', import.meta.url));
+const bundle = fileURLToPath(import.meta.resolve('@lifeline/client/lifeline.iife.js'));
+const app = createDemoApp(config, {
+  ...(store === undefined ? {} : { store }),
+  webRoot,
+  clientScript: () => readFile(bundle, 'utf8'),
+});
 
 serve({ fetch: app.fetch, port: config.port }, (info) => {
   const where = config.redisUrl === null ? 'memory store' : 'Redis store';
