@@ -187,7 +187,7 @@ function onFailed(
   const origin = { tabId: s.config.tabId, local: true, trigger: 'status' } as const;
   let next: CoreState = { ...s, failures, inFlight: s.inFlight === op ? null : s.inFlight };
   const deadline = nearestDeadline(next);
-  if (op === 'status' && next.checking && deadline) {
+  if (op === 'status' && deadline && now >= deadline.at) {
     // Cannot confirm and the deadline has passed even allowing for clock uncertainty: the
     // server has ended the session unless a tab we cannot hear extended it. Show it ended.
     const margin = (next.offset?.rtt ?? 0) / 2;

@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { createHarness, MIN } from './harness.fixture.js';
+import type { Effect } from './types.js';
+
+const emitted = (effects: readonly Effect[]) =>
+  effects.flatMap((e) => (e.type === 'emit' ? [e.event.type] : []));
+const requests = (effects: readonly Effect[]) =>
+  effects.flatMap((e) => (e.type === 'request' ? [e.op] : []));
+
+function started(opts: Parameters<typeof createHarness>[0] = {}) {
+  const h = createHarness(opts);
+  h.dispatch({ type: 'leadership', isLeader: true });
+  h.answer(100);
+  return h;
+}
+
+describe('core reducer', () => {
+  it('asks /status first and becomes active with skew-corrected deadlines', () => {
+    const h = createHarness({ skew: -7 * MIN });
+    expect(requests(h.dispatch({ type: 'leadership', isLeader: true }))).toEqual(['status']);
+    h.answer(200);
+    expect(h.state().phase).toBe('live');
+    expect(h.localDeadline()).toBe(1_000_000 + 10 * MIN);
+  });
+
+  it('arms one timer for the nearest instant: the leader poll or the warning window', () => {
+    const h = started();
+    const arms = h.log.filter((e) => e.type === 'arm');
+    const warningAt = (h.localDeadline() ?? 0) - 2 * MIN;
+    expect(arms.at(-1)).toEqual({ type: 'arm', at: Math.min(warningAt, h.state().statusDueAt) });
+  });
+
+  it('enters the idle warning at the window and expires once the server confirms', () => {
+    const h = started();
+    h.advance(8 * MIN + 100);
+    expect(h.state().warning).toBe('idle');
+    h.advance(2 * MIN);
+    expect(requests(h.log).at(-1)).toBe('status');
+    h.answer(50);
+    expect(h.state()).toMatchObject({ phase: 'expired', reason: 'idle-timeout' });
+  });
+
+  it('warns about the absolute limit when it comes before the idle one', () => {
+    const h = started({ absolute: 5 * MIN });
+    h.advance(3 * MIN);
+    expect(h.state().warning).toBe('absolute');
+  });
+
+  it('extends for activity at most once per keepalive interval, never without it', () => {
+    const h = started();
+    h.dispatch({ type: 'activity' });
+    h.advance(30_000);
+    h.dispatch({ type: 'activity' });
+    h.advance(40_000);
+    expect(requests(h.log).filter((op) => op === 'extend')).toHaveLength(1);
+    h.answer(10);
+    h.advance(5 * MIN);
+    expect(requests(h.log).filter((op) => op === 'extend')).toHaveLength(1);
+  });
+
+  it('ignores activity while the idle warning shows: the person must choose to stay', () => {
+    const h = started();
+    h.advance(8 * MIN);
+    expect(h.state().warning).toBe('idle');
+    h.dispatch({ type: 'activity' });
+    h.advance(MIN);
+    expect(requests(h.log)).not.toContain('extend');
+    h.dispatch({ type: 'extend' });
+    h.drain();
+    expect(h.state().warning).toBeNull();
+  });
+
+  it('after sleeping past the deadline goes to expired without a warning', () => {
+    const h = started();
+    h.sleep(30 * MIN);
+    const effects = h.dispatch({ type: 'tick', trigger: 'wake' });
+    expect(emitted(effects)).not.toContain('warning');
+    h.answer(10);
+    expect(h.state().phase).toBe('expired');
+    expect(emitted(h.log)).not.toContain('warning');
+  });
+
+  it('a follower waits a grace period for the leader before asking itself', () => {
+    const h = createHarness();
+    h.dispatch({ type: 'leadership', isLeader: false });
+    h.answer(0);
+    h.sleep(10 * MIN);
+    expect(requests(h.dispatch({ type: 'tick', trigger: 'wake' }))).toEqual([]);
+    h.advance(1500);
+    expect(requests(h.log).at(-1)).toBe('status');
+  });
+
+  it('keeps the last good state on failures and retries with growing backoff', () => {
+    const h = started();
+    h.dispatch({ type: 'activity' });
+    h.advance(MIN);
+    h.answer(0, true);
+    expect(h.state()).toMatchObject({ phase: 'live', failures: 1, retry: { op: 'extend' } });
+    h.advance(1000);
+    h.answer(0, true);
+    expect(h.state().retry?.at).toBe(h.now() + 2000);
+    h.advance(2000);
+    h.answer(0);
+    expect(h.state()).toMatchObject({ phase: 'live', failures: 0, retry: null });
+  });
+
+  it('shows expiry when the deadline passed and the server cannot be reached', () => {
+    const h = started();
+    h.advance(10 * MIN + 1000);
+    h.drain(true);
+    expect(h.state()).toMatchObject({ phase: 'expired', reason: 'idle-timeout' });
+  });
+
+  it('does not let an older answer pull the idle deadline back', () => {
+    const h = started();
+    const early = h.state().deadlines;
+    h.header(false);
+    h.advance(MIN);
+    h.header(false);
+    const later = h.state().deadlines?.idle ?? 0;
+    h.dispatch({
+      type: 'header',
+      idle: early?.idle ?? 0,
+      absolute: early?.absolute ?? 0,
+      serverNow: 0,
+      sentAt: 0,
+      receivedAt: 0,
+    });
+    expect(h.state().deadlines?.idle).toBe(later);
+  });
+
+  it('logout signs out at once, tells the other tabs and ignores late answers', () => {
+    const h = started();
+    h.dispatch({ type: 'activity' });
+    h.advance(MIN);
+    const effects = h.dispatch({ type: 'logout' });
+    expect(emitted(effects)).toEqual(['signed-out']);
+    expect(effects.some((e) => e.type === 'post' && e.message.kind === 'ended')).toBe(true);
+    h.answer(10); // the extend sent before the logout
+    expect(h.state().phase).toBe('signed-out');
+  });
+
+  it('adopts deadlines, extensions and endings from other tabs', () => {
+    const h = createHarness();
+    h.dispatch({ type: 'leadership', isLeader: false });
+    const message = {
+      v: 1,
+      from: 'b',
+      kind: 'deadlines',
+      idle: 2e6,
+      absolute: 9e6,
+      offset: 0,
+      canReauth: true,
+      user: null,
+      extended: true,
+      reauthenticated: false,
+      trigger: 'activity',
+    } as const;
+    expect(emitted(h.dispatch({ type: 'remote', message }))).toEqual(['extended']);
+    expect(h.state()).toMatchObject({ phase: 'live', deadlines: { idle: 2e6, absolute: 9e6 } });
+    h.dispatch({
+      type: 'remote',
+      message: {
+        v: 1,
+        from: 'b',
+        kind: 'ended',
+        phase: 'expired',
+        reason: 'revoked',
+        trigger: 'status',
+      },
+    });
+    expect(h.state()).toMatchObject({ phase: 'expired', reason: 'revoked' });
+    h.dispatch({ type: 'remote', message });
+    expect(h.state().phase).toBe('expired');
+  });
+});
