@@ -32,8 +32,10 @@ const scenario = fc.record({
   commands: fc.array(command, { maxLength: 60 }),
 });
 
+type Scenario = { skew: number; idle: number; absolute: number; commands: Command[] };
+
 /** Runs a scenario, checking the invariants after every step. */
-function run({ skew, idle, absolute, commands }: fc.RecordValue<typeof scenario>) {
+function run({ skew, idle, absolute, commands }: Scenario) {
   const h = createHarness({ skew, idle, absolute });
   h.dispatch({ type: 'leadership', isLeader: true });
   h.answer(0);
