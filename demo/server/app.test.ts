@@ -122,6 +122,28 @@ describe('demo: lifecycle', () => {
     expect(await (await d.send('GET', '/api/me')).json()).toMatchObject({ userId: 'demo' });
   });
 
+  it('ends the user’s sessions everywhere when a stolen remember-me cookie is replayed', async () => {
+    const victim = demo();
+    await victim.login(true);
+    const stolen = victim.jar.get('lifeline_remember')!;
+    victim.advance(31 * MIN);
+    // The victim comes back first: the credential rotates.
+    await victim.send('POST', '/session/reauth', { headers: { 'Session-Request': '1' } });
+    expect((await victim.send('GET', '/api/me')).status).toBe(200);
+    // The thief replays the old copy against the same server.
+    const replay = await victim.app.request(`${ORIGIN}/session/reauth`, {
+      method: 'POST',
+      headers: {
+        'Session-Request': '1',
+        'Sec-Fetch-Site': 'same-origin',
+        Cookie: `lifeline_remember=${stolen}`,
+      },
+    });
+    expect(replay.status).toBe(401);
+    const me = await victim.send('GET', '/api/me');
+    expect(await me.json()).toMatchObject({ code: 'session_revoked' });
+  });
+
   it('logs out: the API refuses the session and remember-me no longer signs back in', async () => {
     const d = demo();
     await d.login(true);

@@ -55,7 +55,14 @@ export function createDemoApp(config: DemoConfig, deps: DemoDeps = {}): Hono<Ses
     store,
     now,
     findUser,
-    onEvent: (e) => log.push({ ...e, source: 'remember' }),
+    onEvent: async (e) => {
+      log.push({ ...e, source: 'remember' });
+      // A replayed credential means someone else holds a copy: end every session it may
+      // already have opened for this user, wherever it is.
+      if (e.type === 'theft-suspected' && e.userId !== null) {
+        await sessions.manager.revokeUser(e.userId);
+      }
+    },
   });
   const sessions = session({
     store,

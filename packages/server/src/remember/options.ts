@@ -34,8 +34,11 @@ export interface RememberMeOptions {
   storeTimeout?: number;
   /** The clock, epoch ms. Default `Date.now`. */
   now?: () => number;
-  /** Audit hook: issue, use, forget, expiry, disabled account, suspected theft. */
-  onEvent?: (event: RememberEvent) => void;
+  /**
+   * Audit hook: issue, use, forget, expiry, disabled account, suspected theft. Awaited; its
+   * errors are ignored. On `theft-suspected` an app may end the user's sessions too.
+   */
+  onEvent?: (event: RememberEvent) => void | Promise<void>;
 }
 
 const fn = (what: string) =>

@@ -16,7 +16,9 @@ function setup(overrides: Partial<RememberMeOptions> = {}) {
     store,
     now,
     findUser: (id) => (disabled.has(id) ? null : { name: `User ${id}` }),
-    onEvent: (e) => events.push(e),
+    onEvent: (e) => {
+      events.push(e);
+    },
     ...overrides,
   });
   const app = new Hono();

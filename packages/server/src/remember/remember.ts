@@ -44,8 +44,12 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
   const hasher = createHasher(config.secret);
   const attrs = (c: Context) => rememberCookieAttributes(c, config.cookieName, config.secure);
 
-  function emit(type: RememberEvent['type'], credentialId: string, userId: string | null) {
-    config.onEvent?.({ type, credentialId, userId, at: now() });
+  // Awaited, so a hook that revokes sessions on theft finishes before the response; its
+  // errors are swallowed, because auditing must never break a sign-in.
+  async function emit(type: RememberEvent['type'], credentialId: string, userId: string | null) {
+    try {
+      await config.onEvent?.({ type, credentialId, userId, at: now() });
+    } catch {}
   }
 
   function presented(c: Context): SessionToken | null {
@@ -55,7 +59,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
 
   async function reject(c: Context, id: string | null, why: RememberEvent['type'], userId: string) {
     if (id !== null) await store.deleteCredential(id);
-    if (id !== null) emit(why, id, userId);
+    if (id !== null) await emit(why, id, userId);
     writeRememberCookie(c, attrs(c), null);
     return null;
   }
@@ -66,7 +70,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
       const id = await hasher.sid(token);
       const record = await store.getCredential(id);
       await store.deleteCredential(id);
-      if (record !== null) emit('forgotten', id, record.userId);
+      if (record !== null) await emit('forgotten', id, record.userId);
     }
     if (hasRememberCookie(c, attrs(c))) writeRememberCookie(c, attrs(c), null);
   }
@@ -105,7 +109,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
       if (swapped === 'conflict') return null;
       if (swapped === 'missing') return reject(c, null, 'expired', record.userId);
       writeRememberCookie(c, attrs(c), next.value, record.expiresAt - now());
-      emit('used', id, record.userId);
+      await emit('used', id, record.userId);
       return { userId: record.userId, user };
     },
 
@@ -121,7 +125,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
         throw new Error('rememberMe: the store refused a new credential id');
       }
       writeRememberCookie(c, attrs(c), token.value, config.maxAgeMs);
-      emit('issued', id, userId);
+      await emit('issued', id, userId);
     },
 
     forget,
