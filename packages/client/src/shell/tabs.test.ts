@@ -123,4 +123,16 @@ describe('session client across tabs', () => {
     a.close();
     b.close();
   });
+
+  it('after the laptop slept past the deadline, the first tab to wake tells the others', async () => {
+    const { open, step, browser } = setup();
+    const [a, b] = [open(), open()];
+    await step(0);
+    browser.clock.sleep(30 * MIN);
+    a.window.dispatch('focus');
+    await step(0);
+    expect(b.client.getSnapshot()).toMatchObject({ state: 'expired', lastReason: 'idle-timeout' });
+    a.close();
+    b.close();
+  });
 });
