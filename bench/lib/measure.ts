@@ -20,6 +20,8 @@ export interface CaseReport {
   bareRps: number;
   /** Median of the per-round ratios case/bare: robust to the machine's noise drifting. */
   ratio: number;
+  /** Every round's ratio, to show how much the machine's noise moved it. */
+  ratios: number[];
   readsPerRequest: number | null;
   writesPerRequest: number | null;
   /** Non-2xx answers, errors and timeouts over all measured rounds. */
@@ -53,11 +55,13 @@ export async function measureCase(
     }
     const counts = await server.counts();
     const ok = runs.reduce((sum, r) => sum + r.ok, 0);
+    const ratios = runs.map((r, i) => r.requestsPerSecond / bareRuns[i]!.requestsPerSecond);
     return {
       benchCase: c,
       rps: median(runs.map((r) => r.requestsPerSecond)),
       bareRps: median(bareRuns.map((r) => r.requestsPerSecond)),
-      ratio: median(runs.map((r, i) => r.requestsPerSecond / bareRuns[i]!.requestsPerSecond)),
+      ratio: median(ratios),
+      ratios,
       readsPerRequest: counts && ok > 0 ? counts.reads / ok : null,
       writesPerRequest: counts && ok > 0 ? counts.writes / ok : null,
       failed: runs.reduce((sum, r) => sum + r.failed, 0),
