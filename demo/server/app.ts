@@ -3,20 +3,18 @@ import {
   csrfGuard,
   memoryStore,
   problemResponse,
-  readJsonBody,
   rememberMe,
-  requireSession,
   type SessionEnv,
   type SessionStore,
   session,
   sessionRoutes,
   sessionStatus,
 } from '@lifeline/server';
-import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
-import { z } from 'zod';
 import { webPage } from '../web/serve.js';
+import { demoApi } from './api.js';
 import type { DemoConfig } from './config.js';
 import { eventLog } from './events.js';
 import { login } from './login.js';
@@ -34,9 +32,6 @@ export interface DemoDeps {
   /** The built demo page (`demo/dist`): served at `/`; the server-rendered page moves to `/plain`. */
   webRoot?: string;
 }
-
-const CART_LIMIT = 50;
-const cartItem = z.object({ item: z.string().trim().min(1).max(100) }).strict();
 
 /**
  * The demo app: sessions with remember-me, the session routes, and a small protected API.
@@ -105,32 +100,7 @@ export function createDemoApp(config: DemoConfig, deps: DemoDeps = {}): Hono<Ses
   });
   app.post('/login', csrfGuard({ allowForms: true }), limit, login(remember, formFailure));
 
-  app.get('/api/me', requireSession(), (c) => {
-    const { userId, user } = c.var.session;
-    return c.json({ userId, user });
-  });
-  app.get('/api/notifications', passive, requireSession(), (c) =>
-    c.json({ notifications: [{ id: 1, text: 'Polling this never keeps your session alive.' }] }),
-  );
-  app.post('/api/cart', csrfGuard(), requireSession(), async (c) => {
-    const body = await readJsonBody(c, cartItem);
-    if (!body.ok) return body.response;
-    const cart = (c.var.session.get('cart') as string[] | undefined) ?? [];
-    if (cart.length >= CART_LIMIT) {
-      return problemResponse('invalid_request', { detail: `at most ${CART_LIMIT} items` });
-    }
-    const next = [...cart, body.data.item];
-    c.var.session.set('cart', next);
-    return c.json({ cart: next });
-  });
-  app.get('/api/events', passive, (c) => c.json({ events: log.list() }, 200, NO_STORE));
-  // The page draws the timeline and arms the client's warning from these.
-  const pageConfig = {
-    idleTimeoutS: config.idleTimeoutMs / 1000,
-    absoluteTimeoutS: config.absoluteTimeoutMs / 1000,
-    warnBeforeS: config.warnBeforeMs / 1000,
-  };
-  app.get('/api/config', passive, (c) => c.json(pageConfig));
+  app.route('/api', demoApi(config, log));
 
   app.route(
     '/session',
@@ -140,12 +110,6 @@ export function createDemoApp(config: DemoConfig, deps: DemoDeps = {}): Hono<Ses
 }
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
-
-/** Background polling must never keep an idle session alive. */
-const passive: MiddlewareHandler<SessionEnv> = async (c, next) => {
-  c.var.session.markPassive();
-  await next();
-};
 
 function pageHeaders(nonce: string): Record<string, string> {
   return {
