@@ -55,6 +55,15 @@ export function routesTestApp(options: RoutesTestOptions = {}) {
   return { app, clock, store, events, disabled, manager: middleware.manager };
 }
 
+/** A {@link routesTestApp} with a browser signed in through `POST /login<query>`. */
+export async function signedIn(options?: RoutesTestOptions, query = '') {
+  const t = routesTestApp(options);
+  const browser = new Browser(t.app);
+  const res = await browser.post(`/login${query}`);
+  if (res.status !== 200) throw new Error(`login failed with ${res.status}`);
+  return { ...t, browser };
+}
+
 /** Request options of a {@link Browser}. */
 export interface SendOptions {
   body?: BodyInit;
