@@ -210,6 +210,12 @@ export async function startServer(config: AppConfig = {}): Promise<TestServer> {
     c.var.session.set('visits', visits + 1);
     return c.json({ visits: visits + 1 });
   });
+  // Per-key writes: concurrent requests on different keys must not lose each other.
+  app.post('/note/:key', (c) => {
+    c.var.session.set(`note:${c.req.param('key')}`, true);
+    return c.json({ ok: true });
+  });
+  app.get('/note/:key', (c) => c.json({ value: c.var.session.get(`note:${c.req.param('key')}`) }));
   app.post('/login/:user', async (c) => {
     const userId = c.req.param('user');
     await c.var.session.regenerate({ userId, user: { name: userId } });
