@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { demo, JSON_HEADERS } from './test-client.js';
+
+describe('demo: signing in and using the API', () => {
+  it('logs in with JSON, then reads /api/me and fills the cart kept in the session', async () => {
+    const d = demo();
+    const res = await d.login();
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ state: 'active', user: { username: 'demo' } });
+    expect(await (await d.send('GET', '/api/me')).json()).toEqual({
+      userId: 'demo',
+      user: { username: 'demo', name: 'Demo User' },
+    });
+    expect(await (await d.postJson('/api/cart', { item: 'book' })).json()).toEqual({
+      cart: ['book'],
+    });
+    expect(await (await d.postJson('/api/cart', { item: ' pen ' })).json()).toEqual({
+      cart: ['book', 'pen'],
+    });
+  });
+
+  it('logs in with a plain HTML form and redirects to the page', async () => {
+    const d = demo();
+    const res = await d.send('POST', '/login', {
+      body: new URLSearchParams({ username: 'demo', password: 'demo', remember: 'on' }),
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('Location')).toBe('/');
+    expect(d.jar.has('lifeline_remember')).toBe(true);
+    const page = await (await d.send('GET', '/')).text();
+    expect(page).toContain('Signed in as Demo User');
+  });
+
+  it('serves the sign-in page when signed out, under a nonce-based CSP and no-store', async () => {
+    const res = await demo().send('GET', '/');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<form method="post" action="/login">');
+    const csp = res.headers.get('Content-Security-Policy')!;
+    expect(csp).toMatch(/script-src 'self' 'nonce-[0-9a-f]{32}'/);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
+  });
+
+  it('answers wrong credentials with 401: a problem for JSON, the page with a message for a form', async () => {
+    const d = demo();
+    const json = await d.postJson('/login', { username: 'demo', password: 'nope' });
+    expect(json.status).toBe(401);
+    expect(await json.json()).toMatchObject({ code: 'invalid_request', status: 401 });
+    const form = await d.send('POST', '/login', {
+      body: new URLSearchParams({ username: 'demo', password: 'nope' }),
+    });
+    expect(form.status).toBe(401);
+    expect(await form.text()).toContain('Wrong username or password.');
+    expect(d.jar.has('lifeline')).toBe(false);
+  });
+});
+
+describe('demo: bad input', () => {
+  it('answers malformed login bodies with 4xx problems', async () => {
+    const d = demo();
+    const cases: Array<[RequestInit, number]> = [
+      [{ body: '{"username":"demo"}', headers: JSON_HEADERS }, 400],
+      [{ body: '{"username":"demo","password":"demo","admin":true}', headers: JSON_HEADERS }, 400],
+      [{ body: '{oops', headers: JSON_HEADERS }, 400],
+      [
+        { body: 'demo:demo', headers: { 'Content-Type': 'text/plain', 'Session-Request': '1' } },
+        415,
+      ],
+      [{ body: new URLSearchParams({ username: 'demo', password: 'x'.repeat(5000) }) }, 413],
+      [{ body: new URLSearchParams({ username: 'demo' }) }, 400],
+    ];
+    for (const [init, status] of cases) {
+      const res = await d.send('POST', '/login', init);
+      expect(res.status).toBe(status);
+      expect(res.headers.get('Content-Type')).toBe('application/problem+json');
+    }
+  });
+
+  it('refuses a cross-site login form (login CSRF)', async () => {
+    const res = await demo().send('POST', '/login', {
+      body: new URLSearchParams({ username: 'demo', password: 'demo' }),
+      headers: { 'Sec-Fetch-Site': 'cross-site', Origin: 'https://evil.test' },
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it('validates cart items and refuses forged or anonymous cart posts', async () => {
+    const d = demo();
+    expect((await d.postJson('/api/cart', { item: 'x' })).status).toBe(401);
+    await d.login();
+    for (const body of [{}, { item: '' }, { item: 'x', qty: 2 }, { item: 'x'.repeat(101) }]) {
+      expect((await d.postJson('/api/cart', body)).status).toBe(400);
+    }
+    const forged = await d.send('POST', '/api/cart', {
+      body: new URLSearchParams({ item: 'x' }),
+    });
+    expect(forged.status).toBe(403);
+  });
+});
