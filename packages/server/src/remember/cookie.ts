@@ -11,10 +11,19 @@ export function rememberCookieAttributes(
   c: Context,
   baseName: string,
   secure: boolean | undefined,
+  trustProxy: boolean,
 ): CookieAttributes {
-  const isSecure = secure ?? new URL(c.req.url).protocol === 'https:';
+  const isSecure = secure ?? isHttps(c, trustProxy);
   // `__Host-` pins the cookie to this host, Path=/ and Secure: no subdomain can plant one.
   return { name: isSecure ? `__Host-${baseName}` : baseName, secure: isSecure, sameSite: 'Lax' };
+}
+
+// The same rule as session(): the URL, or the client-facing proxy's first hop if trusted.
+function isHttps(c: Context, trustProxy: boolean): boolean {
+  if (new URL(c.req.url).protocol === 'https:') return true;
+  if (!trustProxy) return false;
+  const proto = c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim().toLowerCase();
+  return proto === 'https';
 }
 
 /** The cookie's value when the request carries exactly one well-formed one, else `null`. */

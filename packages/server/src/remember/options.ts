@@ -28,6 +28,8 @@ export interface RememberMeOptions {
   cookieName?: string;
   /** Force the `Secure` flag and `__Host-` prefix on or off. Default: on when the request is HTTPS. */
   secure?: boolean;
+  /** Trust `X-Forwarded-Proto` to decide whether the request is HTTPS, as `session()` does. Default `false`. */
+  trustProxy?: boolean;
   /** Key for HMAC-SHA-256 of the stored hashes (at least 32 characters). Default: plain SHA-256. */
   secret?: string;
   /** A store call slower than this counts as an outage (503 `store_unavailable`). Default 2000 ms. */
@@ -61,6 +63,7 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
     .default('lifeline_remember'),
   secure: z.boolean().optional(),
+  trustProxy: z.boolean().default(false),
   storeTimeout: z.number().int().positive().default(2000),
   secret: z.string().min(32, 'must be at least 32 characters').optional(),
   now: fn('a function returning epoch ms').optional(),
@@ -69,7 +72,7 @@ const schema = z.object({
 
 /** The options with defaults applied, after validation. */
 export type ResolvedRememberOptions = Required<
-  Pick<RememberMeOptions, 'store' | 'findUser' | 'maxAgeMs' | 'cookieName' | 'now' | 'storeTimeout'>
+  Omit<RememberMeOptions, 'secure' | 'secret' | 'onEvent'>
 > &
   Pick<RememberMeOptions, 'secure' | 'secret' | 'onEvent'>;
 
@@ -82,6 +85,9 @@ export function resolveRememberOptions(options: RememberMeOptions): ResolvedReme
     throw new TypeError(`rememberMe: \`${path}\` ${issue?.message ?? 'is invalid'}`);
   }
   const { store, findUser, secure, secret, onEvent, now = Date.now } = options;
-  const { maxAgeMs, cookieName, storeTimeout } = result.data;
-  return { store, findUser, maxAgeMs, cookieName, storeTimeout, now, secure, secret, onEvent };
+  const { maxAgeMs, cookieName, storeTimeout, trustProxy } = result.data;
+  return {
+    ...{ store, findUser, maxAgeMs, cookieName, storeTimeout, trustProxy },
+    ...{ now, secure, secret, onEvent },
+  };
 }

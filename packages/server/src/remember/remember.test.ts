@@ -66,6 +66,29 @@ describe('rememberMe', () => {
     expect(line).toContain('Secure');
   });
 
+  it('trusts X-Forwarded-Proto only when told to, like session()', async () => {
+    const behindProxy = (t: ReturnType<typeof setup>) =>
+      t.app.request('http://localhost/issue', {
+        method: 'POST',
+        headers: { 'X-Forwarded-Proto': 'https' },
+      });
+    const trusted = onlyCookie(await behindProxy(setup({ trustProxy: true })));
+    expect(trusted.pair.startsWith('__Host-lifeline_remember=')).toBe(true);
+    const untrusted = onlyCookie(await behindProxy(setup()));
+    expect(untrusted.pair.startsWith('lifeline_remember=')).toBe(true);
+  });
+
+  it('works with an HMAC secret, and a credential made under another secret fails', async () => {
+    const a = setup({ secret: 'a'.repeat(32) });
+    const issued = onlyCookie(await a.call('/issue')).pair;
+    expect(await (await a.call('/reauth', issued)).json()).toMatchObject({ userId: 'u1' });
+    // Same store, other key: the ids and hashes it wrote mean nothing under the first key.
+    const b = setup({ secret: 'b'.repeat(32), store: a.store });
+    const other = onlyCookie(await b.call('/issue')).pair;
+    expect(await (await b.call('/reauth', other)).json()).toMatchObject({ userId: 'u1' });
+    expect(await (await a.call('/reauth', other)).json()).toBeNull();
+  });
+
   it('re-authenticates with the cookie, returns the user and rotates the cookie', async () => {
     const { call, events } = setup();
     const issued = onlyCookie(await call('/issue')).pair;

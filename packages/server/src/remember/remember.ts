@@ -42,7 +42,8 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
   // Failures and hangs become StoreUnavailableError, which session() answers with a 503.
   const store = guardStore(config.store, config.storeTimeout);
   const hasher = createHasher(config.secret);
-  const attrs = (c: Context) => rememberCookieAttributes(c, config.cookieName, config.secure);
+  const attrs = (c: Context) =>
+    rememberCookieAttributes(c, config.cookieName, config.secure, config.trustProxy);
 
   // Awaited, so a hook that revokes sessions on theft finishes before the response; its
   // errors are swallowed, because auditing must never break a sign-in.
@@ -67,7 +68,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
   async function forget(c: Context): Promise<void> {
     const token = presented(c);
     if (token !== null) {
-      const id = await hasher.sid(token);
+      const id = hasher.sid(token);
       const record = await store.getCredential(id);
       await store.deleteCredential(id);
       if (record !== null) await emit('forgotten', id, record.userId);
@@ -84,13 +85,13 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
         if (hasRememberCookie(c, attrs(c))) writeRememberCookie(c, attrs(c), null);
         return null;
       }
-      const id = await hasher.sid(token);
+      const id = hasher.sid(token);
       const record = await store.getCredential(id);
       if (record === null) {
         writeRememberCookie(c, attrs(c), null);
         return null;
       }
-      if (!hasher.equal(record.tokenHash, await hasher.tokenHash(token))) {
+      if (!hasher.equal(record.tokenHash, hasher.tokenHash(token))) {
         return reject(c, id, 'theft-suspected', record.userId);
       }
       if (record.expiresAt <= now()) return reject(c, id, 'expired', record.userId);
@@ -98,7 +99,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
       if (user === null) return reject(c, id, 'user-disabled', record.userId);
 
       const next = rotateToken(token);
-      const nextHash = await hasher.tokenHash(next);
+      const nextHash = hasher.tokenHash(next);
       const swapped = await store.rotateCredential(
         id,
         record.tokenHash,
@@ -116,10 +117,10 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
     async issue(c, userId) {
       await forget(c);
       const token = generateToken();
-      const id = await hasher.sid(token);
+      const id = hasher.sid(token);
       const createdAt = now();
       const expiresAt = createdAt + config.maxAgeMs;
-      const tokenHash = await hasher.tokenHash(token);
+      const tokenHash = hasher.tokenHash(token);
       // 128 random bits do not collide; `false` would mean a broken store or CSPRNG.
       if (!(await store.createCredential(id, { tokenHash, userId, createdAt, expiresAt }))) {
         throw new Error('rememberMe: the store refused a new credential id');
