@@ -80,6 +80,15 @@ describe('absolute limit and the signed-out notice', () => {
     expect(dialog().open).toBe(false);
   });
 
+  it('stays quiet on a page opened after the session ended (the sign-in page it links to)', () => {
+    unmount();
+    client = fakeClient(T0);
+    client.set({ state: 'expired', lastReason: 'idle-timeout' });
+    unmount = mountWarningDialog(client);
+    client.emit({ ...origin, type: 'expired', reason: 'idle-timeout', limit: 'idle' });
+    expect(dialog().open).toBe(false);
+  });
+
   it('unmount removes the dialog, its styles and every listener', () => {
     client.set({ state: 'warning', warning: 'idle', idleExpiresAt: T0 + 60_000 });
     unmount();

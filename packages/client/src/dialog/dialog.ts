@@ -54,6 +54,9 @@ export function mountWarningDialog(
   let mode: Mode | null = null;
   let deadline = 0;
   let dismissed = 0;
+  // Only a session this page saw alive can "end": a page opened after the end (the sign-in
+  // page the notice links to) must not greet the person with the notice again.
+  let seenLive = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const signInHref = () => {
@@ -101,6 +104,7 @@ export function mountWarningDialog(
   };
 
   const render = (s: SessionSnapshot) => {
+    if (s.state === 'active' || s.state === 'warning') seenLive = true;
     const limit = s.state === 'warning' && s.warning;
     if (limit) {
       deadline = (limit === 'idle' ? s.idleExpiresAt : s.absoluteExpiresAt) ?? now();
@@ -110,7 +114,8 @@ export function mountWarningDialog(
   };
 
   const ended = (e: SessionEvent) => {
-    if (e.type === 'signed-out' && e.local) return;
+    if (!seenLive || (e.type === 'signed-out' && e.local)) return;
+    seenLive = false;
     const reason = 'reason' in e ? e.reason : '';
     open(
       'ended',

@@ -1,0 +1,93 @@
+import type { Page } from 'playwright-core';
+import { afterEach, expect, it } from 'vitest';
+import { DEMO_ENV, IDLE_MS, WARN_MS } from './env.js';
+import { expectState, signIn, startWorld, type World } from './world.js';
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+async function fourSignedInTabs(w: World): Promise<Page[]> {
+  const [first] = await w.openTabs(1);
+  await signIn(first!);
+  const tabs = [first!, ...(await w.openTabs(3))];
+  await expectState(tabs, 'active');
+  return tabs;
+}
+
+const dialogIn = (tab: Page) => tab.locator('dialog.lifeline-dialog');
+
+it('warns in every idle tab before expiry, and "Stay signed in" in one tab closes it in all and moves the server deadline', async () => {
+  world = await startWorld(DEMO_ENV);
+  const tabs = await fourSignedInTabs(world);
+  const before = await world.status();
+
+  await world.advance(IDLE_MS - WARN_MS + 2_000);
+  for (const tab of tabs) {
+    await dialogIn(tab).waitFor({ state: 'visible', timeout: 5000 });
+    await expect.poll(() => dialogIn(tab).getAttribute('data-mode')).toBe('idle');
+  }
+  await expect
+    .poll(() => tabs[0]!.locator('.lifeline-title').textContent())
+    .toBe("You'll be signed out soon due to inactivity");
+
+  await tabs[1]!.getByRole('button', { name: 'Stay signed in' }).click();
+  for (const tab of tabs) await dialogIn(tab).waitFor({ state: 'hidden', timeout: 2000 });
+  const after = await world.status();
+  expect(after.state).toBe('active');
+  expect(after.idleExpiresAt!).toBeGreaterThan(before.idleExpiresAt!);
+  await expectState(tabs, 'active');
+});
+
+it('signs every idle tab out at expiry, and what was typed in the form is back after signing in again', async () => {
+  world = await startWorld(DEMO_ENV);
+  const tabs = await fourSignedInTabs(world);
+  const typist = tabs[0]!;
+  await typist.fill('input[name="purpose"]', 'Customer workshop');
+  await typist.click('#next');
+  await typist.fill('input[name="travel"]', '182.40');
+  await typist.click('#next');
+  await typist.fill('textarea[name="justification"]', 'Met the Lyon team to plan Q3.');
+
+  // Nobody touches anything: the warning, then the end, in every tab.
+  await world.advance(IDLE_MS - WARN_MS + 1_000);
+  for (const tab of tabs) await dialogIn(tab).waitFor({ state: 'visible', timeout: 5000 });
+  await world.advance(WARN_MS);
+  await expectState(tabs, 'expired');
+  for (const tab of tabs) {
+    await expect
+      .poll(() => tab.locator('.lifeline-title').textContent())
+      .toBe('You have been signed out');
+  }
+  expect((await world.status()).state).toBe('none');
+
+  // The notice links back to where the person was; signing in brings the draft back.
+  const link = typist.getByRole('link', { name: 'Sign in again' });
+  expect(await link.getAttribute('href')).toContain('returnTo=');
+  await link.click();
+  await typist.waitForSelector('body[data-session="expired"], body[data-session="signed-out"]');
+  await signIn(typist);
+  expect(await typist.inputValue('textarea[name="justification"]')).toBe(
+    'Met the Lyon team to plan Q3.',
+  );
+  expect(await typist.inputValue('input[name="purpose"]')).toBe('Customer workshop');
+  expect(await typist.inputValue('input[name="travel"]')).toBe('182.40');
+  await expect.poll(() => typist.locator('fieldset[data-step="3"]').isVisible()).toBe(true);
+  await expectState(tabs, 'active');
+});
+
+it('reaches every tab within 2 s when one tab signs out', async () => {
+  world = await startWorld(DEMO_ENV);
+  const tabs = await fourSignedInTabs(world);
+  await tabs[3]!.click('#sign-out');
+  const started = Date.now();
+  await expectState(tabs, 'signed-out', 2000);
+  expect(Date.now() - started).toBeLessThan(2000);
+  for (const tab of tabs.slice(0, 3)) {
+    await expect.poll(() => tab.locator('.lifeline-body').textContent()).toMatch(/another tab/);
+  }
+  expect(await dialogIn(tabs[3]!).isVisible()).toBe(false);
+  expect((await world.status()).state).toBe('none');
+});
