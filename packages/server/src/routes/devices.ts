@@ -39,10 +39,35 @@ export function listSessions(manager: SessionManager) {
   };
 }
 
+type RevokeRequest = z.infer<typeof revokeBody>;
+type Outcome = { revoked: number; currentEnded: boolean } | { response: Response };
+
+async function revoke(c: Ctx, manager: SessionManager, userId: string, request: RevokeRequest) {
+  const { session } = c.var;
+  const current = session.id;
+  if ('id' in request) {
+    const mine = await manager.listForUser(userId, current);
+    if (!mine.some((s) => s.id === request.id)) {
+      // Someone else's or an ended session: indistinguishable on purpose.
+      return {
+        response: problemResponse('invalid_request', { status: 404, detail: 'no such session' }),
+      };
+    }
+    if (request.id !== current) await manager.revoke(request.id, 'user');
+    else await session.destroy('revoked');
+    return { revoked: 1, currentEnded: request.id === current };
+  }
+  // Also deletes the user's remember-me credentials: a thief's copy must not sign back in.
+  const others = await manager.revokeUser(userId, { exceptId: current });
+  if ('others' in request) return { revoked: others, currentEnded: false };
+  await session.destroy('revoked');
+  return { revoked: others + 1, currentEnded: true };
+}
+
 /**
  * `POST /sessions/revoke` with `{ id }`, `{ all: true }` or `{ others: true }`, behind
  * `requireSession({ fresh })`: a stolen session must not be able to sign its owner out of
- * every other device without knowing the password.
+ * every other device without knowing the password. Answers `{ revoked, currentEnded }`.
  */
 export function revokeSessions(manager: SessionManager) {
   return async function revokeSessionsHandler(c: Ctx): Promise<Response> {
@@ -50,30 +75,8 @@ export function revokeSessions(manager: SessionManager) {
     if ('response' in who) return who.response;
     const body = await readJsonBody(c, revokeBody);
     if (!body.ok) return body.response;
-    const { session } = c.var;
-    const current = session.id;
-    const request = body.data;
-    let revoked: number;
-    let endedCurrent = false;
-    if ('id' in request) {
-      const mine = await manager.listForUser(who.userId, current);
-      if (!mine.some((s) => s.id === request.id)) {
-        // Someone else's or an ended session: indistinguishable on purpose.
-        return problemResponse('invalid_request', { status: 404, detail: 'no such session' });
-      }
-      endedCurrent = request.id === current;
-      if (endedCurrent) await session.destroy('revoked');
-      else await manager.revoke(request.id, 'user');
-      revoked = 1;
-    } else {
-      revoked = await manager.revokeUser(who.userId, { exceptId: current });
-      if ('all' in request) {
-        await session.destroy('revoked');
-        endedCurrent = true;
-        revoked += 1;
-      }
-    }
-    const headers = { 'Cache-Control': 'no-store' };
-    return c.json({ revoked, currentEnded: endedCurrent }, 200, headers);
+    const outcome: Outcome = await revoke(c, manager, who.userId, body.data);
+    if ('response' in outcome) return outcome.response;
+    return c.json(outcome, 200, { 'Cache-Control': 'no-store' });
   };
 }
