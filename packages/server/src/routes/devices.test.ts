@@ -92,6 +92,16 @@ describe('POST /session/sessions/revoke', () => {
     expect(await state(phone)).toBe('active');
   });
 
+  it('refuses a cross-site revoke with 403 csrf_rejected', async () => {
+    const { laptop, phone } = await twoDevices();
+    const res = await laptop.send('POST', '/session/sessions/revoke', {
+      body: '{"others":true}',
+      headers: { 'Content-Type': 'application/json', 'Sec-Fetch-Site': 'cross-site' },
+    });
+    expect(res.status).toBe(403);
+    expect(await state(phone)).toBe('active');
+  });
+
   it('honours a custom freshness window', async () => {
     const t = routesTestApp({ routes: { freshFor: MIN } });
     const browser = new Browser(t.app);

@@ -41,6 +41,15 @@ describe('GET /session/status', () => {
     expect(after).toMatchObject({ state: 'none', reason: 'idle-timeout' });
   });
 
+  it('agrees with the Session-Deadline header of the same response', async () => {
+    const { browser } = await signedIn();
+    const res = await browser.get('/session/status');
+    const body = await res.json();
+    expect(res.headers.get('Session-Deadline')).toBe(
+      `idle=${body.idleExpiresAt}, absolute=${body.absoluteExpiresAt}, now=${body.now}`,
+    );
+  });
+
   it('says canReauth when the browser holds a remember-me credential', async () => {
     const { browser } = await signedIn(undefined, '?remember=1');
     expect(await (await browser.get('/session/status')).json()).toMatchObject({ canReauth: true });
