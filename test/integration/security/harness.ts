@@ -174,7 +174,9 @@ export async function startServer(config: AppConfig = {}): Promise<TestServer> {
     store,
     now: clock.now,
     findUser: (id) => (id.startsWith('disabled') ? null : { name: id }),
-    onEvent: (e) => rememberEvents.push(e),
+    onEvent: (e) => {
+      rememberEvents.push(e);
+    },
   });
   const sessions = session({
     store,
@@ -343,7 +345,7 @@ export async function startServer(config: AppConfig = {}): Promise<TestServer> {
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections?.();
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       }),
   };
 }
