@@ -1,12 +1,53 @@
-import type { SessionStatus } from '@lifeline/server/contract';
+// @vitest-environment node
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as server from '@lifeline/server/contract';
 import { DEADLINE_HEADER, formatDeadlineHeader, statusSchema } from '@lifeline/server/contract';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { parseStatus } from './core/parse.js';
 import { deadlineAction } from './shell/http.js';
+import * as wire from './wire.js';
+
+type SessionStatus = server.SessionStatus;
 
 describe('client and server contract', () => {
   it('parses /status into exactly the server schema type', () => {
     expectTypeOf(parseStatus).returns.toEqualTypeOf<SessionStatus | null>();
+  });
+
+  it("declares the server's zod-inferred wire types, zod-free, in both directions", () => {
+    expectTypeOf<wire.SessionStatus>().toEqualTypeOf<server.SessionStatus>();
+    expectTypeOf<server.SessionStatus>().toEqualTypeOf<wire.SessionStatus>();
+    expectTypeOf<wire.ActiveStatus>().toEqualTypeOf<server.ActiveStatus>();
+    expectTypeOf<wire.NoneStatus>().toEqualTypeOf<server.NoneStatus>();
+    expectTypeOf<wire.PublicUser>().toEqualTypeOf<server.PublicUser>();
+    expectTypeOf<server.PublicUser>().toEqualTypeOf<wire.PublicUser>();
+    expectTypeOf<wire.EndReason>().toEqualTypeOf<server.EndReason>();
+    expectTypeOf<wire.DeadlineHeader>().toEqualTypeOf<server.DeadlineHeader>();
+  });
+
+  it("copies the server's protocol constants exactly", () => {
+    expect(wire.DEADLINE_HEADER).toBe(server.DEADLINE_HEADER);
+    expect(wire.PASSIVE_HEADER).toBe(server.PASSIVE_HEADER);
+    expect(wire.CSRF_HEADER).toBe(server.CSRF_HEADER);
+    expect(wire.END_REASONS).toEqual(server.END_REASONS);
+    expect(wire.SESSION_PROBLEM_CODES).toEqual(server.SESSION_PROBLEM_CODES);
+    for (const value of ['idle=1, absolute=2, now=3', 'idle=1,now=3', 'idle=x', '', null]) {
+      expect(wire.parseDeadlineHeader(value)).toEqual(server.parseDeadlineHeader(value));
+    }
+    const d = { idle: 10, absolute: 20, now: 5 };
+    expect(wire.formatDeadlineHeader(d)).toBe(server.formatDeadlineHeader(d));
+  });
+
+  it('publishes nothing that imports @lifeline/server (a devDependency only)', () => {
+    const root = fileURLToPath(new URL('.', import.meta.url));
+    const shipped = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.ts') && !/\.test\.ts$|\.fixture\.ts$/.test(f),
+    );
+    expect(shipped.length).toBeGreaterThan(10);
+    for (const file of shipped) {
+      expect(readFileSync(root + file, 'utf8'), file).not.toMatch(/from '@lifeline\/server/);
+    }
   });
 
   it('accepts every body the server schema accepts, and only those', () => {

@@ -1,4 +1,4 @@
-import type { EndReason } from '@lifeline/server/contract';
+import type { EndReason } from './wire.js';
 
 /**
  * Thrown by the client's `fetch` when a request met an ended session that silent

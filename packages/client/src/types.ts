@@ -2,7 +2,7 @@
  * The public API of `@lifeline/client`. The dialog and the script-tag entry are built
  * against this file, so changes here are additive only.
  */
-import type { EndReason, PublicUser } from '@lifeline/server/contract';
+import type { EndReason, PublicUser } from './wire.js';
 
 /** What the page should show about the session. */
 export type SessionState =

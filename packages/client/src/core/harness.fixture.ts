@@ -1,4 +1,4 @@
-import type { SessionStatus } from '@lifeline/server/contract';
+import type { SessionStatus } from '../wire.js';
 import { reduce } from './reducer.js';
 import { initialState } from './state.js';
 import type { Action, CoreState, Effect, Operation } from './types.js';

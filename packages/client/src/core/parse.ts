@@ -1,75 +1,52 @@
-import type {
-  ActiveStatus,
-  NoneStatus,
-  PublicUser,
-  SessionStatus,
-} from '@lifeline/server/contract';
-import {
-  END_REASONS,
-  type EndReason,
-  PROBLEM_CODES,
-  type ProblemCode,
-  SESSION_PROBLEM_CODES,
-} from '@lifeline/server/contract';
+import { END_REASONS, type EndReason, SESSION_PROBLEM_CODES, type SessionStatus } from '../wire.js';
 
-// Hand-written checks mirroring the server's zod schemas: the client cannot afford zod's
-// runtime, and a type test keeps these in step with `SessionStatus`.
+// One small validator for everything untrusted (status bodies, problem bodies, cross-tab
+// messages): the client cannot afford zod's runtime, and a type test keeps the status
+// shape in step with the server's schema.
 
+/** Checks one field of an untrusted value. */
+export type Check = (v: unknown) => boolean;
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-const isEpoch = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-
-/** True for a known end reason. */
-export function isEndReason(v: unknown): v is EndReason {
-  return (END_REASONS as readonly unknown[]).includes(v);
-}
-
+export const epoch: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
+export const bool: Check = (v) => typeof v === 'boolean';
+export const oneOf =
+  (...values: readonly unknown[]): Check =>
+  (v) =>
+    values.includes(v);
+export const endReason = oneOf(...END_REASONS);
 /** Public user claims: a plain object or `null`. */
-export function parseUser(v: unknown): PublicUser | undefined {
-  if (v === null) return null;
-  return isObject(v) ? (v as NonNullable<PublicUser>) : undefined;
+export const user: Check = (v) => v === null || isObject(v);
+
+/** True when `v` is a plain object and every field named in `shape` passes its check. */
+export function matches(v: unknown, shape: Record<string, Check>): v is Json {
+  return isObject(v) && Object.entries(shape).every(([key, check]) => check(v[key]));
 }
+
+const common = { now: epoch, idleTimeoutMs: epoch, canReauth: bool };
+const ACTIVE = {
+  ...common,
+  state: oneOf('active'),
+  idleExpiresAt: epoch,
+  absoluteExpiresAt: epoch,
+  user,
+};
+const NONE = { ...common, state: oneOf('none'), reason: endReason };
 
 /** Validates a `/status` body; `null` when anything is off. */
 export function parseStatus(body: unknown): SessionStatus | null {
-  if (!isObject(body) || !isEpoch(body.now) || !isEpoch(body.idleTimeoutMs)) return null;
-  if (typeof body.canReauth !== 'boolean') return null;
-  const base = { now: body.now, idleTimeoutMs: body.idleTimeoutMs, canReauth: body.canReauth };
-  if (body.state === 'none') {
-    if (!isEndReason(body.reason)) return null;
-    const none: NoneStatus = { state: 'none', reason: body.reason, ...base };
-    return none;
-  }
-  if (body.state !== 'active' || !isEpoch(body.idleExpiresAt) || !isEpoch(body.absoluteExpiresAt)) {
-    return null;
-  }
-  const user = parseUser(body.user);
-  if (user === undefined) return null;
-  const active: ActiveStatus = {
-    state: 'active',
-    ...base,
-    idleExpiresAt: body.idleExpiresAt,
-    absoluteExpiresAt: body.absoluteExpiresAt,
-    user,
-  };
-  return active;
+  return matches(body, ACTIVE) || matches(body, NONE) ? (body as unknown as SessionStatus) : null;
 }
 
-/** The session-relevant part of a problem body: its code and, when given, the end reason. */
-export interface SessionProblem {
-  code: ProblemCode;
-  reason: EndReason | null;
-}
-
-/** Reads a problem body; `null` unless it carries a known `code`. */
-export function parseProblem(body: unknown): SessionProblem | null {
-  if (!isObject(body) || !(PROBLEM_CODES as readonly unknown[]).includes(body.code)) return null;
-  return { code: body.code as ProblemCode, reason: isEndReason(body.reason) ? body.reason : null };
-}
-
-/** True when a problem means "no usable session" (a silent re-auth may help). */
-export function isSessionProblem(p: SessionProblem | null): p is SessionProblem {
-  return p !== null && SESSION_PROBLEM_CODES.includes(p.code);
+/**
+ * The end reason a problem body gives when it means "no usable session" (a silent re-auth
+ * may help); `null` for any other body.
+ */
+export function sessionProblemReason(body: unknown): EndReason | null {
+  if (!isObject(body) || !SESSION_PROBLEM_CODES.includes(body.code as string)) return null;
+  if (endReason(body.reason)) return body.reason as EndReason;
+  if (body.code === 'session_revoked') return 'revoked';
+  return body.code === 'session_expired' ? 'idle-timeout' : 'missing';
 }

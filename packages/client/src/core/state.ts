@@ -1,5 +1,5 @@
-import type { EndReason } from '@lifeline/server/contract';
 import type { SessionLimit, SessionTrigger } from '../types.js';
+import type { EndReason } from '../wire.js';
 import type { ClockOffset, CoreConfig, CoreState, Effect, TabMessage } from './types.js';
 
 /** The state a client starts in: nothing known, a `/status` check due at once. */

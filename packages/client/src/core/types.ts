@@ -1,5 +1,5 @@
-import type { EndReason, PublicUser, SessionStatus } from '@lifeline/server/contract';
 import type { SessionEvent, SessionLimit, SessionTrigger } from '../types.js';
+import type { EndReason, PublicUser, SessionStatus } from '../wire.js';
 
 /** Server clock minus this tab's clock, from the best round trip seen (smallest `rtt`). */
 export interface ClockOffset {

@@ -1,9 +1,8 @@
-import type { EndReason } from '@lifeline/server/contract';
-import { PASSIVE_HEADER } from '@lifeline/server/contract';
-import { isSessionProblem, parseProblem } from '../core/parse.js';
+import { sessionProblemReason } from '../core/parse.js';
 import type { Action } from '../core/types.js';
 import { SessionExpiredError } from '../errors.js';
 import type { DocumentLike } from '../types.js';
+import { type EndReason, PASSIVE_HEADER } from '../wire.js';
 import { deadlineAction, readJson } from './http.js';
 
 export interface FetchDeps {
@@ -16,15 +15,7 @@ export interface FetchDeps {
 
 /** The session problem a 401 carries, or `null` for any other response. */
 async function sessionProblemOf(res: Response): Promise<EndReason | null> {
-  if (res.status !== 401) return null;
-  const problem = parseProblem(await readJson(res.clone()));
-  if (!isSessionProblem(problem)) return null;
-  if (problem.reason) return problem.reason;
-  return problem.code === 'session_revoked'
-    ? 'revoked'
-    : problem.code === 'session_expired'
-      ? 'idle-timeout'
-      : 'missing';
+  return res.status === 401 ? sessionProblemReason(await readJson(res.clone())) : null;
 }
 
 /**

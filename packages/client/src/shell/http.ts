@@ -1,7 +1,6 @@
-import type { EndReason, SessionStatus } from '@lifeline/server/contract';
-import { CSRF_HEADER, DEADLINE_HEADER, parseDeadlineHeader } from '@lifeline/server/contract';
-import { isSessionProblem, parseProblem, parseStatus } from '../core/parse.js';
+import { parseStatus, sessionProblemReason } from '../core/parse.js';
 import type { Action } from '../core/types.js';
+import { CSRF_HEADER, DEADLINE_HEADER, parseDeadlineHeader } from '../wire.js';
 
 /** What a session-route call came to, as the core action to dispatch. */
 export type RouteOutcome =
@@ -32,15 +31,16 @@ export async function readJson(res: Response): Promise<unknown> {
 /** Reads the deadline header of any response into a core action; `null` when absent or malformed. */
 export function deadlineAction(res: Response, sentAt: number, receivedAt: number): Action | null {
   const d = parseDeadlineHeader(res.headers.get(DEADLINE_HEADER));
-  if (!d) return null;
-  return {
-    type: 'header',
-    idle: d.idle,
-    absolute: d.absolute,
-    serverNow: d.now,
-    sentAt,
-    receivedAt,
-  };
+  return (
+    d && {
+      type: 'header',
+      idle: d.idle,
+      absolute: d.absolute,
+      serverNow: d.now,
+      sentAt,
+      receivedAt,
+    }
+  );
 }
 
 /**
@@ -54,49 +54,40 @@ export async function callRoute(
   const post = op !== 'status';
   const sentAt = deps.now();
   try {
+    const accept = { accept: 'application/json' };
     const res = await deps.fetch(`${deps.endpoint}/${op}`, {
       method: post ? 'POST' : 'GET',
       credentials: 'same-origin',
       cache: 'no-store',
       headers: post
-        ? { accept: 'application/json', 'content-type': 'application/json', [CSRF_HEADER]: '1' }
-        : { accept: 'application/json' },
+        ? { ...accept, 'content-type': 'application/json', [CSRF_HEADER]: '1' }
+        : accept,
       body: post ? '{}' : null,
       signal: timeoutSignal(deps.requestTimeout) ?? null,
     });
     const receivedAt = deps.now();
     const body = await readJson(res);
-    const status = res.ok ? parseStatus(body) : null;
+    // A logout answered without a status body still succeeded.
+    const status =
+      (res.ok && parseStatus(body)) ||
+      (op === 'logout' && res.ok
+        ? {
+            state: 'none' as const,
+            reason: 'logged-out' as const,
+            now: receivedAt,
+            idleTimeoutMs: 0,
+            canReauth: false,
+          }
+        : null);
     if (status) return { type: 'server', op, status, sentAt, receivedAt };
-    const problem = parseProblem(body);
-    if (res.status === 401 && isSessionProblem(problem)) {
-      return { type: 'rejected', reason: reasonOf(problem.reason, problem.code), sentAt };
-    }
-    if (op === 'logout' && res.ok) return loggedOut(sentAt, receivedAt);
-    const what = problem ? problem.code : `HTTP ${res.status}`;
-    return { type: 'failed', error: new Error(`${op}: unexpected answer (${what})`) };
+    const reason = res.status === 401 ? sessionProblemReason(body) : null;
+    if (reason) return { type: 'rejected', reason, sentAt };
+    const code = (body as { code?: unknown } | undefined)?.code;
+    return {
+      type: 'failed',
+      error: new Error(`${op}: unexpected answer (HTTP ${res.status} ${code})`),
+    };
   } catch (error) {
     return { type: 'failed', error };
   }
-}
-
-function reasonOf(reason: EndReason | null, code: string): EndReason {
-  if (reason) return reason;
-  return code === 'session_revoked'
-    ? 'revoked'
-    : code === 'session_expired'
-      ? 'idle-timeout'
-      : 'missing';
-}
-
-// A logout answered without a status body still succeeded.
-function loggedOut(sentAt: number, receivedAt: number): RouteOutcome {
-  const status: SessionStatus = {
-    state: 'none',
-    reason: 'logged-out',
-    now: receivedAt,
-    idleTimeoutMs: 0,
-    canReauth: false,
-  };
-  return { type: 'server', op: 'logout', status, sentAt, receivedAt };
 }

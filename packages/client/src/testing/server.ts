@@ -1,5 +1,5 @@
-import type { EndReason, SessionStatus } from '@lifeline/server/contract';
-import { DEADLINE_HEADER, formatDeadlineHeader, PASSIVE_HEADER } from '@lifeline/server/contract';
+import type { EndReason, SessionStatus } from '../wire.js';
+import { DEADLINE_HEADER, formatDeadlineHeader, PASSIVE_HEADER } from '../wire.js';
 
 export interface FakeServerOptions {
   /** The client's clock; the server's reads this plus `skew`. */
