@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
+import { leanBroadcastChannel } from './build/lean-broadcast-channel.js';
 
 // Build of @lifeline/client. `vite build` makes the ESM entries for bundlers (one per
-// subpath export); `vite build --mode iife` makes the one-file script-tag bundle.
+// subpath export); `vite build --mode iife` makes the one-file script-tag bundle. Both
+// carry `broadcast-channel` inside, kept to its native transport (lean-broadcast-channel):
+// an app's bundler cannot drop the package's unused fallbacks on its own.
 
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
 
@@ -23,8 +26,10 @@ const esmEntries = Object.fromEntries(
 const IIFE_ENTRY = existsSync(src('script-tag/index.ts')) ? 'script-tag/index.ts' : 'index.ts';
 
 export default defineConfig(({ mode }) => ({
-  // The server's contract is bundled in (constants only); resolve it from source.
-  resolve: { conditions: ['lifeline-source'] },
+  plugins: [leanBroadcastChannel()],
+  // Workspace packages from source; everything else as a browser build resolves it (the
+  // `browser` condition picks broadcast-channel's ES module build, not its ES5 one).
+  resolve: { conditions: ['lifeline-source', ...defaultClientConditions] },
   build: {
     outDir: 'dist',
     emptyOutDir: mode !== 'iife',
@@ -40,9 +45,5 @@ export default defineConfig(({ mode }) => ({
             fileName: () => 'lifeline.iife.js',
           }
         : { entry: esmEntries, formats: ['es'], fileName: (_format, name) => `${name}.js` },
-    rolldownOptions: {
-      // Bundlers resolve the runtime dependency themselves; the IIFE carries it.
-      external: mode === 'iife' ? [] : ['broadcast-channel'],
-    },
   },
 }));

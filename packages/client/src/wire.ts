@@ -1,7 +1,7 @@
 /**
- * The wire protocol as the client sees it: a zod-free copy of the parts of
- * `@lifeline/server/contract` the client uses. The server package is only a
- * devDependency, so the published types must stand alone; `contract.test.ts` asserts that
+ * The wire protocol as the client sees it: a zod-free copy of the parts of the server
+ * package's contract the client uses. The server package is only a devDependency, so the
+ * published types must stand alone; `contract.test.ts` asserts that
  * these types equal the server's zod-inferred ones (both directions) and that the
  * constants are the server's.
  */
