@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { afterEach, expect, it } from 'vitest';
+import { DEMO_ENV, IDLE_MS, WARN_MS } from './env.js';
+import { expectState, signIn, startWorld, type World } from './world.js';
+
+const AXE_SOURCE = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/**
+ * Runs axe-core on the open dialog (evaluated through the DevTools protocol, so the page's
+ * CSP allows it) and returns the violations, after checking axe really examined something.
+ */
+async function audit(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run(ctx: string): Promise<{ violations: AxeViolation[]; passes: unknown[] }> };
+      }
+    ).axe;
+    const { violations, passes } = await axe.run('dialog.lifeline-dialog');
+    if (passes.length < 5) throw new Error(`axe checked too little: ${passes.length} rules passed`);
+    return violations.map(({ id, impact, help, nodes }) => ({
+      id,
+      impact,
+      help,
+      nodes: nodes.map((n) => ({ target: n.target })),
+    }));
+  });
+}
+
+async function warnedTab(w: World): Promise<Page> {
+  const [tab] = await w.openTabs(1);
+  await signIn(tab!);
+  await tab!.focus('#next');
+  await w.advance(IDLE_MS - WARN_MS + 2_000);
+  await tab!.locator('dialog.lifeline-dialog[open]').waitFor({ timeout: 3000 });
+  return tab!;
+}
+
+it('passes an axe-core audit in the idle warning and in the signed-out notice', async () => {
+  world = await startWorld(DEMO_ENV);
+  const tab = await warnedTab(world);
+  expect(await audit(tab)).toEqual([]);
+  await world.advance(WARN_MS);
+  await expect
+    .poll(() => tab.locator('dialog.lifeline-dialog').getAttribute('data-mode'))
+    .toBe('ended');
+  expect(await audit(tab)).toEqual([]);
+});
+
+it('works by keyboard alone: focus on "Stay signed in", Tab moves between its buttons, Enter extends, focus returns', async () => {
+  world = await startWorld(DEMO_ENV);
+  const tab = await warnedTab(world);
+  const focused = () => tab.evaluate(() => document.activeElement?.textContent ?? '');
+  expect(await focused()).toBe('Stay signed in');
+  expect(await tab.getAttribute('dialog.lifeline-dialog', 'role')).toBe('alertdialog');
+  await tab.keyboard.press('Shift+Tab');
+  expect(await focused()).toBe('Sign out');
+  await tab.keyboard.press('Tab');
+  expect(await focused()).toBe('Stay signed in');
+  const before = await world.status();
+  await tab.keyboard.press('Enter');
+  await tab.locator('dialog.lifeline-dialog').waitFor({ state: 'hidden', timeout: 3000 });
+  expect(await tab.evaluate(() => document.activeElement?.id)).toBe('next');
+  expect((await world.status()).idleExpiresAt!).toBeGreaterThan(before.idleExpiresAt!);
+});
+
+it('treats Escape as "stay": the dialog closes and the session is extended', async () => {
+  world = await startWorld(DEMO_ENV);
+  const tab = await warnedTab(world);
+  const before = await world.status();
+  await tab.keyboard.press('Escape');
+  await tab.locator('dialog.lifeline-dialog').waitFor({ state: 'hidden', timeout: 3000 });
+  await expectState([tab], 'active');
+  expect((await world.status()).idleExpiresAt!).toBeGreaterThan(before.idleExpiresAt!);
+});
