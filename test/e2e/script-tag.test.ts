@@ -1,0 +1,58 @@
+import { afterEach, expect, it } from 'vitest';
+import { DEMO_ENV, IDLE_MS, WARN_MS } from './env.js';
+import { signIn, startWorld, type World } from './world.js';
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+it('starts the client and the dialog from one script tag, and exposes window.Lifeline', async () => {
+  world = await startWorld(DEMO_ENV);
+  const login = await world.context.request.post('/login', {
+    headers: { Origin: world.server.url },
+    data: { username: 'demo', password: 'demo' },
+  });
+  expect(login.status()).toBe(200);
+  const page = await world.context.newPage();
+  await page.goto('/plain');
+  await page.waitForFunction(() => window.Lifeline !== undefined);
+  const global = await page.evaluate(() => ({
+    version: window.Lifeline?.version,
+    hasFetch: typeof window.Lifeline?.client.fetch,
+    state: window.Lifeline?.client.getSnapshot().state,
+  }));
+  expect(global).toEqual({ version: '0.1.0', hasFetch: 'function', state: expect.any(String) });
+  // The page's tag sets no data-warn-before: the default two-minute lead exceeds the demo's
+  // one-minute idle timeout, so the warning is up at once, from the tag alone.
+  await page.locator('dialog.lifeline-dialog[data-mode="idle"]').waitFor({ timeout: 5000 });
+  await page.getByRole('button', { name: 'Stay signed in' }).click();
+  await expect
+    .poll(() => page.evaluate(() => window.Lifeline?.client.getSnapshot().state))
+    .not.toBe('expired');
+});
+
+it('runs the demo page through warning and sign-out without a single CSP violation', async () => {
+  world = await startWorld(DEMO_ENV);
+  await world.context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) => {
+      seen.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  const [tab] = await world.openTabs(1);
+  await signIn(tab!);
+  await world.advance(IDLE_MS - WARN_MS + 1_000);
+  await tab!.locator('dialog.lifeline-dialog[open]').waitFor({ timeout: 3000 });
+  // The dialog's own stylesheet applied (adoptedStyleSheets), with no inline style allowed.
+  expect(
+    await tab!.evaluate(() => getComputedStyle(document.querySelector('.lifeline-sr')!).position),
+  ).toBe('absolute');
+  await world.advance(WARN_MS);
+  await tab!.locator('dialog.lifeline-dialog[data-mode="ended"]').waitFor({ timeout: 3000 });
+  expect(
+    await tab!.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
+  ).toEqual([]);
+});
