@@ -1,48 +1,40 @@
 import type { SessionTrigger } from '../types.js';
 import { backoff, settle } from './settle.js';
 import { offsetSample, pickOffset } from './skew.js';
-import { borrowOffset, endSession, nearestDeadline, type Origin } from './state.js';
-import type { Action, CoreState, Effect, ServerDeadlines, Step, TabMessage } from './types.js';
+import { type Draft, draft, endSession, nearestDeadline, offsetOf } from './state.js';
+import type { Action, CoreState, ServerDeadlines, Step, TabMessage } from './types.js';
 
 /**
  * The pure core: `(state, action, now) -> { state, effects }`. No DOM, no timers, no
- * network; the shell runs the effects and feeds the results back as actions.
+ * network; the shell runs the effects and feeds the results back as actions. The state
+ * passed in is never changed: each step works on its own copy.
  */
 export function reduce(state: CoreState, action: Action, now: number): Step {
-  const effects: Effect[] = [];
-  const own = (trigger: SessionTrigger): Origin => ({
-    tabId: state.config.tabId,
-    local: true,
-    trigger,
-  });
-  let s = state;
+  const d = draft(state, now);
+  const { s } = d;
   let trigger: SessionTrigger = 'status';
   switch (action.type) {
     case 'server':
-      s = onServer(s, action, now, effects);
+      onServer(d, action);
       break;
-    case 'header': {
-      const offset = pickOffset(
+    case 'header':
+      trigger = 'response';
+      s.offset = pickOffset(
         s.offset,
         offsetSample(action.serverNow, action.sentAt, action.receivedAt),
       );
-      s = { ...s, offset };
-      const d = { idle: action.idle, absolute: action.absolute };
-      s = adopt(s, d, action.sentAt, effects, 'response', false);
-      trigger = 'response';
+      adopt(d, action, action.sentAt, trigger);
       break;
-    }
     case 'rejected':
       trigger = 'response';
-      if (action.sentAt >= s.endedAt)
-        s = endSession(s, action.reason, own('response'), now, effects);
+      if (action.sentAt >= s.endedAt) endSession(d, action.reason, d.own(trigger));
       break;
     case 'failed':
-      s = onFailed(s, action.op, action.error, now, effects);
+      onFailed(d, action.op, action.error);
       break;
     case 'activity':
       trigger = 'activity';
-      s = onActivity(s, now, effects);
+      onActivity(d);
       break;
     case 'tick':
       trigger = action.trigger;
@@ -50,67 +42,62 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     case 'extend':
       trigger = 'user';
       if (s.phase === 'live' && s.inFlight !== 'extend') {
-        effects.push({ type: 'request', op: 'extend' });
-        s = { ...s, inFlight: 'extend', lastActivityAt: now, lastExtendAt: now, extendBy: 'user' };
+        d.effects.push({ type: 'request', op: 'extend' });
+        Object.assign(s, {
+          inFlight: 'extend',
+          lastActivityAt: now,
+          lastExtendAt: now,
+          extendBy: 'user',
+        });
       }
       break;
     case 'logout':
       trigger = 'user';
-      effects.push({ type: 'request', op: 'logout' });
-      s = endSession({ ...s, inFlight: 'logout' }, 'logged-out', own('user'), now, effects);
+      d.effects.push({ type: 'request', op: 'logout' });
+      s.inFlight = 'logout';
+      endSession(d, 'logged-out', d.own(trigger));
       break;
     case 'leadership':
       if (action.isLeader !== s.isLeader) {
-        const event = { type: 'leadership', isLeader: action.isLeader, ...own('status') } as const;
-        effects.push({ type: 'emit', event });
+        d.emit({ type: 'leadership', isLeader: action.isLeader }, d.own(trigger));
+        s.isLeader = action.isLeader;
         // A new leader confirms the state at once rather than trusting what it heard.
-        s = { ...s, isLeader: action.isLeader, statusDueAt: action.isLeader ? now : s.statusDueAt };
+        if (s.isLeader) s.statusDueAt = now;
       }
       break;
     case 'remote':
-      trigger = 'trigger' in action.message ? action.message.trigger : 'activity';
-      s = onRemote(s, action.message, now, effects);
+      trigger = action.message.kind === 'activity' ? 'activity' : action.message.trigger;
+      onRemote(d, action.message, trigger);
       break;
   }
-  return { state: settle(s, now, trigger, effects), effects };
+  settle(d, trigger);
+  return { state: s, effects: d.effects };
 }
 
-function onServer(
-  state: CoreState,
-  action: Extract<Action, { type: 'server' }>,
-  now: number,
-  effects: Effect[],
-): CoreState {
-  const { status, sentAt, receivedAt, op } = action;
-  const settled = state.inFlight === op ? null : state.inFlight;
+function onServer(d: Draft, action: Extract<Action, { type: 'server' }>): void {
+  const { s, now } = d;
+  const { status, sentAt, op } = action;
+  const extended = op === 'extend' && s.inFlight === 'extend';
+  if (s.inFlight === op) s.inFlight = null;
+  s.failures = 0;
+  s.retry = null;
   // A logout answer says nothing about clocks or deadlines: the session is already over here.
-  if (op === 'logout') return { ...state, inFlight: settled, failures: 0, retry: null };
-  let s: CoreState = {
-    ...state,
-    inFlight: settled,
-    failures: 0,
-    retry: null,
+  if (op === 'logout') return;
+  Object.assign(s, {
     checking: false,
     canReauth: status.canReauth,
     idleTimeoutMs: status.idleTimeoutMs,
-    statusDueAt: now + state.config.pollInterval,
-    offset: pickOffset(state.offset, offsetSample(status.now, sentAt, receivedAt)),
-  };
+    statusDueAt: now + s.config.pollInterval,
+    offset: pickOffset(s.offset, offsetSample(status.now, sentAt, action.receivedAt)),
+  });
   if (status.state === 'none') {
-    if (sentAt < s.endedAt && s.phase !== 'live') return s;
-    return endSession(
-      s,
-      status.reason,
-      { tabId: s.config.tabId, local: true, trigger: 'status' },
-      now,
-      effects,
-    );
+    if (sentAt >= s.endedAt || s.phase === 'live') endSession(d, status.reason, d.own('status'));
+    return;
   }
-  s = { ...s, user: status.user };
-  const d = { idle: status.idleExpiresAt, absolute: status.absoluteExpiresAt };
-  const extended = op === 'extend' && state.inFlight === 'extend';
-  const trigger = op === 'extend' ? (state.extendBy === 'user' ? 'user' : 'activity') : 'status';
-  return adopt(s, d, sentAt, effects, trigger, extended, op === 'reauth');
+  s.user = status.user;
+  const deadlines = { idle: status.idleExpiresAt, absolute: status.absoluteExpiresAt };
+  const trigger = op !== 'extend' ? 'status' : s.extendBy === 'user' ? 'user' : 'activity';
+  adopt(d, deadlines, sentAt, trigger, extended, op === 'reauth');
 }
 
 /**
@@ -119,147 +106,118 @@ function onServer(
  * absolute deadline is a new session and wins when its request was sent later.
  */
 function adopt(
-  state: CoreState,
-  d: ServerDeadlines,
+  d: Draft,
+  { idle, absolute }: ServerDeadlines,
   sentAt: number,
-  effects: Effect[],
   trigger: SessionTrigger,
-  extended: boolean,
+  extended = false,
   reauthenticated = false,
-): CoreState {
-  if (sentAt < state.endedAt && !reauthenticated) return state;
-  const cur = state.deadlines;
-  let deadlines = cur;
-  if (!cur || (cur.absolute !== d.absolute && sentAt >= state.deadlinesSentAt)) deadlines = d;
-  else if (cur.absolute === d.absolute && d.idle > cur.idle) deadlines = d;
-  const changed = deadlines !== cur || state.phase !== 'live';
+): void {
+  const { s } = d;
+  if (sentAt < s.endedAt && !reauthenticated) return;
+  const cur = s.deadlines;
+  const changed =
+    !cur ||
+    (cur.absolute !== absolute && sentAt >= s.deadlinesSentAt) ||
+    (cur.absolute === absolute && idle > cur.idle);
+  if (changed) {
+    s.deadlines = { idle, absolute };
+    s.deadlinesSentAt = sentAt;
+  }
+  const announce = changed || s.phase !== 'live' || extended || reauthenticated;
+  s.phase = 'live';
   // The server slid the idle deadline when it set it: that counts as the last extension.
-  const slidAt = deadlines
-    ? deadlines.idle - state.idleTimeoutMs - (state.offset?.value ?? 0)
-    : -Infinity;
-  let s: CoreState = {
-    ...state,
-    deadlines,
-    lastExtendAt:
-      state.idleTimeoutMs > 0 ? Math.max(state.lastExtendAt, slidAt) : state.lastExtendAt,
-    phase: 'live',
-    deadlinesSentAt: deadlines === cur ? state.deadlinesSentAt : sentAt,
-  };
-  const origin = { tabId: s.config.tabId, local: true, trigger };
-  if (extended && deadlines) {
-    const idleExpiresAt = nearestIdle(s);
-    effects.push({ type: 'emit', event: { type: 'extended', idleExpiresAt, ...origin } });
-  }
-  if (reauthenticated) {
-    effects.push({ type: 'emit', event: { type: 'reauthenticated', ...origin } });
-    s = { ...s, reason: null };
-  }
-  if ((changed || extended || reauthenticated) && s.deadlines) {
-    const message: TabMessage = {
-      v: 1,
-      from: s.config.tabId,
+  const slidAt = (s.deadlines?.idle ?? 0) - s.idleTimeoutMs - offsetOf(s);
+  if (s.idleTimeoutMs > 0) s.lastExtendAt = Math.max(s.lastExtendAt, slidAt);
+  tellExtended(d, extended, reauthenticated, d.own(trigger));
+  if (announce && s.deadlines) {
+    d.post({
       kind: 'deadlines',
       ...s.deadlines,
-      offset: s.offset?.value ?? 0,
+      offset: offsetOf(s),
       canReauth: s.canReauth,
       user: s.user,
       extended,
       reauthenticated,
       trigger,
-    };
-    effects.push({ type: 'post', message });
+    });
   }
-  return s;
 }
 
-function nearestIdle(s: CoreState): number {
-  return (s.deadlines?.idle ?? 0) - (s.offset?.value ?? 0);
-}
-
-function onFailed(
-  s: CoreState,
-  op: CoreState['inFlight'] & string,
-  error: unknown,
-  now: number,
-  effects: Effect[],
-): CoreState {
-  const failures = s.failures + 1;
-  const origin = { tabId: s.config.tabId, local: true, trigger: 'status' } as const;
-  let next: CoreState = { ...s, failures, inFlight: s.inFlight === op ? null : s.inFlight };
-  const deadline = nearestDeadline(next);
-  if (op === 'status' && deadline && now >= deadline.at) {
-    // Cannot confirm and the deadline has passed even allowing for clock uncertainty: the
-    // server has ended the session unless a tab we cannot hear extended it. Show it ended.
-    const margin = (next.offset?.rtt ?? 0) / 2;
-    if (now >= deadline.at + margin) {
-      const reason = deadline.limit === 'idle' ? 'idle-timeout' : 'absolute-timeout';
-      effects.push({
-        type: 'emit',
-        event: { type: 'error', operation: op, error, willRetry: false, ...origin },
-      });
-      return endSession(next, reason, { ...origin, trigger: 'local' }, now, effects);
-    }
+/** Emits `extended` and `reauthenticated` as they apply. */
+function tellExtended(
+  d: Draft,
+  extended: boolean,
+  reauthenticated: boolean,
+  origin: ReturnType<Draft['own']>,
+): void {
+  const { s } = d;
+  if (extended)
+    d.emit({ type: 'extended', idleExpiresAt: (s.deadlines?.idle ?? 0) - offsetOf(s) }, origin);
+  if (reauthenticated) {
+    d.emit({ type: 'reauthenticated' }, origin);
+    s.reason = null;
   }
-  if (op === 'extend')
-    next = { ...next, lastExtendAt: Math.min(next.lastExtendAt, next.lastActivityAt - 1) };
-  next = { ...next, checking: false, retry: { op, at: now + backoff(failures) } };
-  effects.push({
-    type: 'emit',
-    event: { type: 'error', operation: op, error, willRetry: true, ...origin },
-  });
-  return next;
 }
 
-function onActivity(s: CoreState, now: number, effects: Effect[]): CoreState {
+function onFailed(d: Draft, op: CoreState['inFlight'] & string, error: unknown): void {
+  const { s, now } = d;
+  s.failures++;
+  if (s.inFlight === op) s.inFlight = null;
+  const origin = d.own('status');
+  const deadline = nearestDeadline(s);
+  // Cannot confirm and the deadline has passed even allowing for clock uncertainty: the
+  // server has ended the session unless a tab we cannot hear extended it. Show it ended.
+  const ended = op === 'status' && deadline && now >= deadline.at + (s.offset?.rtt ?? 0) / 2;
+  d.emit({ type: 'error', operation: op, error, willRetry: !ended }, origin);
+  if (ended) {
+    const reason = deadline.limit === 'idle' ? 'idle-timeout' : 'absolute-timeout';
+    endSession(d, reason, { ...origin, trigger: 'local' });
+    return;
+  }
+  if (op === 'extend') s.lastExtendAt = Math.min(s.lastExtendAt, s.lastActivityAt - 1);
+  s.checking = false;
+  s.retry = { op, at: now + backoff(s.failures) };
+}
+
+function onActivity(d: Draft): void {
+  const { s, now } = d;
   // Activity while the idle warning shows does not count: the user confirms by choosing to stay.
-  if (s.phase !== 'live' || s.warning === 'idle') return s;
-  let next = { ...s, lastActivityAt: now };
+  if (s.phase !== 'live' || s.warning === 'idle') return;
+  s.lastActivityAt = now;
   const told =
     s.activityPostedAt > s.lastExtendAt && now - s.activityPostedAt < s.config.keepaliveInterval;
   if (!s.isLeader && !told) {
-    effects.push({
-      type: 'post',
-      message: { v: 1, from: s.config.tabId, kind: 'activity', at: now },
-    });
-    next = { ...next, activityPostedAt: now };
+    d.post({ kind: 'activity', at: now });
+    s.activityPostedAt = now;
   }
-  return next;
 }
 
-function onRemote(s: CoreState, m: TabMessage, now: number, effects: Effect[]): CoreState {
-  const origin = {
-    tabId: m.from,
-    local: false,
-    trigger: 'trigger' in m ? m.trigger : 'activity',
-  } as const;
+function onRemote(d: Draft, m: TabMessage, trigger: SessionTrigger): void {
+  const { s, now } = d;
+  const origin = { tabId: m.from, local: false, trigger };
   if (m.kind === 'activity') {
-    return s.phase === 'live' && s.warning !== 'idle' ? { ...s, lastActivityAt: now } : s;
+    if (s.phase === 'live' && s.warning !== 'idle') s.lastActivityAt = now;
+    return;
   }
-  if (m.kind === 'ended') return endSession(s, m.reason, origin, now, effects);
+  if (m.kind === 'ended') {
+    endSession(d, m.reason, origin);
+    return;
+  }
   // A late message about the session that already ended here must not revive it.
-  if (s.phase !== 'live' && m.absolute === s.endedAbsolute) return s;
-  let next: CoreState = {
-    ...s,
+  if (s.phase !== 'live' && m.absolute === s.endedAbsolute) return;
+  Object.assign(s, {
     phase: 'live',
-    offset: borrowOffset(s.offset, m.offset, now),
+    offset: s.offset ?? { value: m.offset, rtt: Number.MAX_SAFE_INTEGER, at: now },
     canReauth: m.canReauth,
     user: m.user,
     statusDueAt: now + s.config.pollInterval,
-  };
-  const cur = next.deadlines;
+  });
+  const cur = s.deadlines;
   if (!cur || cur.absolute !== m.absolute || m.idle > cur.idle) {
-    next = { ...next, deadlines: { idle: m.idle, absolute: m.absolute }, deadlinesSentAt: now };
+    s.deadlines = { idle: m.idle, absolute: m.absolute };
+    s.deadlinesSentAt = now;
   }
-  if (m.extended) {
-    next = { ...next, lastExtendAt: now };
-    effects.push({
-      type: 'emit',
-      event: { type: 'extended', idleExpiresAt: nearestIdle(next), ...origin },
-    });
-  }
-  if (m.reauthenticated) {
-    next = { ...next, reason: null };
-    effects.push({ type: 'emit', event: { type: 'reauthenticated', ...origin } });
-  }
-  return next;
+  if (m.extended) s.lastExtendAt = now;
+  tellExtended(d, m.extended, m.reauthenticated, origin);
 }

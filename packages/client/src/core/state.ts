@@ -1,25 +1,26 @@
-import type { SessionLimit, SessionTrigger } from '../types.js';
+import type { SessionEvent, SessionLimit, SessionTrigger } from '../types.js';
 import type { EndReason } from '../wire.js';
-import type { ClockOffset, CoreConfig, CoreState, Effect, TabMessage } from './types.js';
+import type { CoreConfig, CoreState, Effect, TabMessage } from './types.js';
 
 /** The state a client starts in: nothing known, a `/status` check due at once. */
 export function initialState(config: CoreConfig): CoreState {
+  const never = Number.NEGATIVE_INFINITY;
   return {
     config,
     phase: 'unknown',
     deadlines: null,
     idleTimeoutMs: 0,
     offset: null,
-    deadlinesSentAt: -Infinity,
-    endedAt: -Infinity,
+    deadlinesSentAt: never,
+    endedAt: never,
     endedAbsolute: null,
-    lastActivityAt: -Infinity,
-    lastExtendAt: -Infinity,
+    lastActivityAt: never,
+    lastExtendAt: never,
     extendBy: 'activity',
-    activityPostedAt: -Infinity,
+    activityPostedAt: never,
     inFlight: null,
     checking: false,
-    statusDueAt: -Infinity,
+    statusDueAt: never,
     failures: 0,
     retry: null,
     isLeader: false,
@@ -30,20 +31,15 @@ export function initialState(config: CoreConfig): CoreState {
   };
 }
 
+/** Server clock minus this tab's clock, as far as known. */
+export const offsetOf = (s: CoreState): number => s.offset?.value ?? 0;
+
 /** This tab's clock reading of the nearer deadline, and which limit it is. */
 export function nearestDeadline(s: CoreState): { at: number; limit: SessionLimit } | null {
   if (!s.deadlines) return null;
-  const offset = s.offset?.value ?? 0;
-  const idle = s.deadlines.idle - offset;
-  const absolute = s.deadlines.absolute - offset;
-  return idle < absolute ? { at: idle, limit: 'idle' } : { at: absolute, limit: 'absolute' };
-}
-
-/** Which limit an end reason is about. */
-export function limitOf(reason: EndReason): SessionLimit | null {
-  if (reason === 'idle-timeout') return 'idle';
-  if (reason === 'absolute-timeout') return 'absolute';
-  return null;
+  const { idle, absolute } = s.deadlines;
+  const limit = idle < absolute ? 'idle' : 'absolute';
+  return { at: Math.min(idle, absolute) - offsetOf(s), limit };
 }
 
 /** Who acted, for events. */
@@ -53,49 +49,74 @@ export interface Origin {
   readonly trigger: SessionTrigger;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** Event fields other than the ones every event carries. */
+type Details<E = SessionEvent> = E extends SessionEvent ? Omit<E, keyof Origin> : never;
+/** A cross-tab message without the fields every message carries. */
+type Body<M = TabMessage> = M extends TabMessage ? Omit<M, 'v' | 'from'> : never;
+
+/**
+ * One reducer step: a private copy of the state that the step's handlers change in place
+ * (nobody else sees it until the step returns), and the effects it produced.
+ */
+export interface Draft {
+  readonly s: Mutable<CoreState>;
+  readonly now: number;
+  readonly effects: Effect[];
+  /** This tab acting, for events. */
+  own(trigger: SessionTrigger): Origin;
+  emit(event: Details, origin: Origin): void;
+  post(message: Body): void;
+  request(op: CoreState['inFlight'] & string): void;
+}
+
+export function draft(state: CoreState, now: number): Draft {
+  const s = { ...state };
+  const effects: Effect[] = [];
+  const tabId = s.config.tabId;
+  return {
+    s,
+    now,
+    effects,
+    own: (trigger) => ({ tabId, local: true, trigger }),
+    emit: (event, origin) => effects.push({ type: 'emit', event: { ...event, ...origin } }),
+    post: (message) =>
+      effects.push({ type: 'post', message: { v: 1, from: tabId, ...message } as TabMessage }),
+    request(op) {
+      effects.push({ type: 'request', op });
+      s.inFlight = op;
+      if (s.retry?.op === op) s.retry = null;
+    },
+  };
+}
+
 /**
  * Ends the session view: `logged-out` (and `missing` before anything was live) is a sign-out,
  * anything else an expiry. Emits once, tells other tabs when this tab found out first.
  */
-export function endSession(
-  s: CoreState,
-  reason: EndReason,
-  origin: Origin,
-  now: number,
-  effects: Effect[],
-): CoreState {
+export function endSession(d: Draft, reason: EndReason, origin: Origin): void {
+  const { s } = d;
   const phase =
     reason === 'logged-out' || (reason === 'missing' && s.phase !== 'live')
       ? 'signed-out'
       : 'expired';
-  if (s.phase === phase && s.reason === reason) return s;
-  const base = { v: 1, from: s.config.tabId } as const;
+  if (s.phase === phase && s.reason === reason) return;
   if (phase === 'expired') {
-    effects.push({
-      type: 'emit',
-      event: { type: 'expired', reason, limit: limitOf(reason), ...origin },
-    });
+    const limit =
+      reason === 'idle-timeout' ? 'idle' : reason === 'absolute-timeout' ? 'absolute' : null;
+    d.emit({ type: 'expired', reason, limit }, origin);
   } else if (s.phase !== 'unknown' || reason === 'logged-out') {
-    effects.push({ type: 'emit', event: { type: 'signed-out', reason, ...origin } });
+    d.emit({ type: 'signed-out', reason }, origin);
   }
-  if (origin.local) {
-    const message: TabMessage = { ...base, kind: 'ended', phase, reason, trigger: origin.trigger };
-    effects.push({ type: 'post', message });
-  }
-  return {
-    ...s,
+  if (origin.local) d.post({ kind: 'ended', phase, reason, trigger: origin.trigger });
+  s.endedAbsolute = s.deadlines?.absolute ?? s.endedAbsolute;
+  Object.assign(s, {
     phase,
     reason,
     deadlines: null,
     warning: null,
     checking: false,
-    endedAt: now,
-    endedAbsolute: s.deadlines?.absolute ?? s.endedAbsolute,
-    retry: s.retry?.op === 'logout' ? s.retry : null,
-  };
-}
-
-/** Adopts an offset another tab shares when this tab has none of its own yet. */
-export function borrowOffset(own: ClockOffset | null, value: number, now: number): ClockOffset {
-  return own ?? { value, rtt: Number.MAX_SAFE_INTEGER, at: now };
+    endedAt: d.now,
+  });
+  if (s.retry?.op !== 'logout') s.retry = null;
 }

@@ -27,14 +27,7 @@ const FOLLOWER_GRACE = 1500;
 export function createClientCore(options: SessionClientOptions = {}): SessionClient {
   const o = resolveOptions(options);
   const { now, tabId } = o;
-  const config = {
-    tabId,
-    warnBefore: o.warnBefore,
-    keepaliveInterval: o.keepaliveInterval,
-    pollInterval: o.pollInterval,
-    followerGrace: FOLLOWER_GRACE,
-  };
-  let state: CoreState = initialState(config);
+  let state: CoreState = initialState({ ...o, followerGrace: FOLLOWER_GRACE });
   let snapshot = toSnapshot(state, now(), null);
   let destroyed = false;
   let busy = false;

@@ -24,10 +24,5 @@ export function createEmitter(report: (error: unknown) => void) {
     clear(): void {
       byType.clear();
     },
-    size(): number {
-      let n = 0;
-      for (const set of byType.values()) n += set.size;
-      return n;
-    },
   };
 }

@@ -21,6 +21,5 @@ export function createDeadlineTimer(timers: Timers, now: () => number, fire: () 
       }, delay);
     },
     disarm,
-    armed: () => handle !== null,
   };
 }
