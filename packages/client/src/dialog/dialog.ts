@@ -16,8 +16,6 @@ export interface WarningDialogOptions extends StyleOptions {
   strings?: Partial<DialogStrings>;
   /** Where "Sign in again" leads; `returnTo` is added with the current path. Default `'/'`. */
   signInUrl?: string;
-  /** Element the dialog is appended to. Default `document.body`. */
-  container?: HTMLElement;
   /** Language of the spoken time. Default the page's `lang`, else the browser's. */
   lang?: string;
   /** Clock for the countdown, epoch ms. Default `Date.now()`. */
@@ -39,12 +37,12 @@ export function mountWarningDialog(
   client: DialogClient,
   options: WarningDialogOptions = {},
 ): () => void {
-  const { signInUrl = '/', now = Date.now, container } = options;
-  const doc = container?.ownerDocument ?? document;
+  const { signInUrl = '/', now = Date.now } = options;
+  const doc = document;
   const t: DialogStrings = { ...defaultStrings, ...options.strings };
   const [dialog, title, body, clock, live, secondary, primary, link] = buildView(doc);
   const removeStyles = applyStyles(doc, options);
-  (container ?? doc.body).append(dialog);
+  doc.body.append(dialog);
   const texts = {
     idle: [t.idleTitle, t.idleBody, t.stay, t.signOut],
     absolute: [t.absoluteTitle, t.absoluteBody, t.reauth, t.saveWork],

@@ -3,3 +3,4 @@ export { mountWarningDialog } from './dialog.js';
 export type { DialogStrings } from './strings.js';
 export { defaultStrings } from './strings.js';
 export type { StyleOptions } from './styles.js';
+export { DIALOG_CSS } from './styles.js';
