@@ -4,16 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build, type Rolldown } from 'vite';
+import { build, defaultClientConditions, type Rolldown } from 'vite';
 import { afterAll, expect, it } from 'vitest';
+import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
 
 /**
- * Budgets in gzip bytes, minified the way an app's bundler would. The design targets are
- * 4096 B (core) and 10240 B (everything); the client does not meet them yet (see
- * docs/client.md, "Size"), so these ceilings stop growth while the gap is closed.
+ * Gzip bytes, minified the way an app's bundler would, resolving packages as a browser
+ * build does and with `broadcast-channel` kept to its native transport as our published
+ * bundles ship it (see ../build/lean-broadcast-channel.ts). The design's budgets are
+ * 4096 B (core) and 10240 B (everything); the client does not meet them yet (docs/client.md,
+ * "Size"), so these interim ceilings sit at the measured sizes and only ever go down.
  */
-const CORE_BUDGET = 6400;
-const EVERYTHING_BUDGET = 15500;
+const CORE_BUDGET = 5900;
+const EVERYTHING_BUDGET = 11300;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));
@@ -26,7 +29,8 @@ async function gzipBytes(name: string, source: string): Promise<number> {
   const result = await build({
     configFile: false,
     logLevel: 'silent',
-    resolve: { conditions: ['lifeline-source'] },
+    plugins: [leanBroadcastChannel()],
+    resolve: { conditions: ['lifeline-source', ...defaultClientConditions] },
     build: {
       write: false,
       minify: true,
