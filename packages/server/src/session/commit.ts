@@ -93,7 +93,7 @@ async function rotate(rt: Runtime, state: RequestState, live: LiveSession): Prom
     live.sid,
     {
       expectedTokenHash: live.meta.tokenHash,
-      tokenHash: await rt.hasher.tokenHash(successor),
+      tokenHash: rt.hasher.tokenHash(successor),
       previous: {
         tokenHash: live.meta.tokenHash,
         until: now + rt.options.rotationGrace,
@@ -126,7 +126,7 @@ async function successorAfterConflict(
   if (!record || record.ended || !previous || now >= previous.until) return null;
   if (!rt.hasher.equal(previous.tokenHash, live.meta.tokenHash)) return null;
   const successor = await unsealSuccessor(live.token, previous.sealedSuccessor, live.sid);
-  if (!successor || !rt.hasher.equal(await rt.hasher.tokenHash(successor), record.tokenHash)) {
+  if (!successor || !rt.hasher.equal(rt.hasher.tokenHash(successor), record.tokenHash)) {
     return null;
   }
   return successor;

@@ -49,7 +49,7 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
     reject(reading.kind === 'malformed' ? reading.reason : 'malformed', null);
     return none('missing');
   }
-  const sid = await rt.hasher.sid(presented);
+  const sid = rt.hasher.sid(presented);
   const record = await rt.store.get(sid);
   if (!record) {
     reject('unknown', sid);
@@ -100,13 +100,13 @@ async function matchToken(
   sid: string,
   now: number,
 ): Promise<SessionToken | null> {
-  const hash = await rt.hasher.tokenHash(presented);
+  const hash = rt.hasher.tokenHash(presented);
   if (rt.hasher.equal(hash, record.tokenHash)) return presented;
   const previous = record.previous;
   if (!previous || now >= previous.until || !rt.hasher.equal(hash, previous.tokenHash)) return null;
   const successor = await unsealSuccessor(presented, previous.sealedSuccessor, sid);
   // A successor that does not open, or does not match, means corrupt store contents.
-  if (!successor || !rt.hasher.equal(await rt.hasher.tokenHash(successor), record.tokenHash)) {
+  if (!successor || !rt.hasher.equal(rt.hasher.tokenHash(successor), record.tokenHash)) {
     return null;
   }
   return successor;

@@ -92,8 +92,8 @@ export async function createRecord(
 ): Promise<{ sid: string; token: SessionToken; record: SessionRecord }> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const token = generate();
-    const sid = await rt.hasher.sid(token);
-    const record = build(await rt.hasher.tokenHash(token));
+    const sid = rt.hasher.sid(token);
+    const record = build(rt.hasher.tokenHash(token));
     if (await rt.store.create(sid, record, record.absoluteExpiresAt + rt.options.idleTimeout)) {
       return { sid, token, record };
     }
