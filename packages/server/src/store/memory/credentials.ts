@@ -1,4 +1,5 @@
 import type { CredentialRecord, SessionStore } from '../types.js';
+import { copyJson } from './copy.js';
 import type { ExpiringTable } from './expiring-table.js';
 
 type CredentialMethods = Pick<
@@ -23,13 +24,13 @@ export function credentialMethods(
     async getCredential(id) {
       sweep();
       const slot = table.get(id);
-      return slot === undefined ? null : structuredClone(slot.value);
+      return slot === undefined ? null : copyJson(slot.value);
     },
 
     async createCredential(id, record) {
       sweep();
       if (table.get(id) !== undefined) return false;
-      const copy = structuredClone(record);
+      const copy = copyJson(record);
       table.insert(id, copy, copy.expiresAt, copy.userId);
       return true;
     },

@@ -60,7 +60,7 @@ function positiveInteger(name: string, value: number): number {
  * otherwise it is the live record closest to its end anyway, and `onEvict` reports it.
  * Expiry is swept at the start of each operation from a min-heap of deadlines, so it costs
  * O(expired), never a scan of every record. Records are copied in and out with
- * `structuredClone`, so callers cannot change stored state by mutating what they hold.
+ * `copyJson`, so callers cannot change stored state by mutating what they hold.
  * Use the Redis store when several server instances share sessions.
  *
  * @example

@@ -5,6 +5,7 @@ import type {
   SessionRecord,
   SessionStore,
 } from '../types.js';
+import { copyJson } from './copy.js';
 import type { ExpiringTable } from './expiring-table.js';
 
 type SessionMethods = Pick<
@@ -37,7 +38,7 @@ function applyPatch(record: SessionRecord, patch: SessionPatch): void {
 /**
  * The session half of the memory store. Every method body is synchronous after its
  * sweep, so no other call can interleave: read-check-write (CAS, conditional update) is
- * atomic without locks. Records go in and out through `structuredClone`.
+ * atomic without locks. Records go in and out through `copyJson`.
  */
 export function sessionMethods(
   table: ExpiringTable<SessionRecord>,
@@ -52,13 +53,13 @@ export function sessionMethods(
     async get(sid) {
       sweep();
       const slot = table.get(sid);
-      return slot === undefined ? null : structuredClone(slot.value);
+      return slot === undefined ? null : copyJson(slot.value);
     },
 
     async create(sid, record, expiresAt) {
       sweep();
       if (table.get(sid) !== undefined) return false;
-      const copy = structuredClone(record);
+      const copy = copyJson(record);
       table.insert(sid, copy, expiresAt, copy.ended === null ? copy.userId : null);
       return true;
     },
@@ -68,7 +69,7 @@ export function sessionMethods(
       const slot = live(sid);
       if (slot === undefined) return 'missing';
       // Everything that can throw (cloning, a bad deadline) runs before the record changes.
-      const copy = structuredClone(patch);
+      const copy = copyJson(patch);
       table.reschedule(sid, slot, expiresAt);
       applyPatch(slot.value, copy);
       table.setUser(sid, slot, slot.value.userId);
@@ -82,7 +83,7 @@ export function sessionMethods(
       if (slot.value.tokenHash !== swap.expectedTokenHash) return 'conflict';
       const meta: Partial<SessionMeta> = {
         tokenHash: swap.tokenHash,
-        previous: structuredClone(swap.previous),
+        previous: copyJson(swap.previous),
         rotatedAt: swap.rotatedAt,
       };
       table.reschedule(sid, slot, expiresAt);
@@ -94,7 +95,7 @@ export function sessionMethods(
       sweep();
       const slot = live(sid);
       if (slot === undefined) return 'missing';
-      const marker = structuredClone(ended);
+      const marker = copyJson(ended);
       table.reschedule(sid, slot, expiresAt);
       slot.value.ended = marker;
       slot.value.data = {};
@@ -107,7 +108,7 @@ export function sessionMethods(
       const out: Array<{ sid: string; record: SessionRecord }> = [];
       for (const sid of table.keysOfUser(userId)) {
         const slot = live(sid);
-        if (slot !== undefined) out.push({ sid, record: structuredClone(slot.value) });
+        if (slot !== undefined) out.push({ sid, record: copyJson(slot.value) });
       }
       return out;
     },
