@@ -18,7 +18,8 @@ export function cookieAttributes(rt: Runtime, c: Context): CookieAttributes {
 }
 
 function isHttps(rt: Runtime, c: Context): boolean {
-  if (new URL(c.req.url).protocol === 'https:') return true;
+  // The request URL is absolute; a prefix test avoids parsing it on every request.
+  if (c.req.url.startsWith('https:')) return true;
   if (!rt.options.trustProxy) return false;
   // The first hop is the client-facing proxy; later values are internal hops.
   const proto = c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim().toLowerCase();
