@@ -1,4 +1,4 @@
-import { bareCase } from './bare.js';
+import { bareCase, bareHeaderCase } from './bare.js';
 import { memoryCases } from './memory.js';
 import { redisCases } from './redis.js';
 import type { BenchCase } from './types.js';
@@ -8,7 +8,12 @@ import type { BenchCase } from './types.js';
  * build it with `sessionCases(name, factory)` in its own file under `cases/` and list it
  * here; `--only <id-prefix>` picks cases on the command line.
  */
-export const CASES: readonly BenchCase[] = [bareCase, ...memoryCases, ...redisCases];
+export const CASES: readonly BenchCase[] = [
+  bareCase,
+  bareHeaderCase,
+  ...memoryCases,
+  ...redisCases,
+];
 
 /** The case with `id`, or an error naming the known ids. */
 export function findCase(id: string): BenchCase {
