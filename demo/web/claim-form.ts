@@ -17,6 +17,9 @@ export function mountClaimForm(client: SessionClient): { restore(): void } {
   const prev = byId<HTMLButtonElement>('prev');
   const sets = [...form.querySelectorAll<HTMLFieldSetElement>('fieldset')];
   let step = 1;
+  // Only a tab where the person typed writes the draft: every tab's form is saved on
+  // `expired`, and an untouched tab must not overwrite the typist's draft with blanks.
+  let dirty = false;
 
   for (const label of STEPS) {
     const li = document.createElement('li');
@@ -38,6 +41,7 @@ export function mountClaimForm(client: SessionClient): { restore(): void } {
   };
 
   const save = () => {
+    if (!dirty) return;
     const fields: Record<string, string> = {};
     for (const [name, value] of new FormData(form)) fields[name] = String(value);
     const draft: Draft = { fields, step, savedAt: Date.now() };
@@ -46,6 +50,7 @@ export function mountClaimForm(client: SessionClient): { restore(): void } {
   };
 
   const restore = () => {
+    dirty = false;
     const draft = drafts.load();
     if (!draft) return show(1);
     for (const [name, value] of Object.entries(draft.fields)) {
@@ -58,14 +63,19 @@ export function mountClaimForm(client: SessionClient): { restore(): void } {
     status.textContent = `Draft restored from ${clockTime(draft.savedAt)}`;
   };
 
-  form.addEventListener('input', save);
+  form.addEventListener('input', () => {
+    dirty = true;
+    save();
+  });
   client.on('expired', save);
   prev.addEventListener('click', () => {
+    dirty = true;
     show(step - 1);
     save();
   });
   next.addEventListener('click', async () => {
     if (step < STEPS.length) {
+      dirty = true;
       show(step + 1);
       return save();
     }
@@ -75,6 +85,7 @@ export function mountClaimForm(client: SessionClient): { restore(): void } {
       return;
     }
     form.reset();
+    dirty = false;
     drafts.clear();
     show(1);
     status.textContent = 'Claim submitted. Thank you!';

@@ -14,8 +14,14 @@ const CLIENT_IIFE = fileURLToPath(
 export interface DemoServer {
   /** `http://127.0.0.1:<port>`. */
   url: string;
-  /** Moves the server's clock forward (the browser's is moved by the test alongside). */
-  advance(ms: number): void;
+  /**
+   * Moves the server's clock forward by `ms` once `moveBrowsers` has moved the browsers'
+   * clocks. Requests arriving meanwhile wait, so no request ever sees one clock moved and
+   * the other not (which would read as a 10-second clock skew and could stick).
+   */
+  advance(ms: number, moveBrowsers: () => Promise<void>): Promise<void>;
+  /** Moves only the server's clock: the session ends there while the page does not know. */
+  advanceServerOnly(ms: number): void;
   /** Requests to `/session/*` (the SDK's traffic) since the last reset. */
   sessionRequests(): number;
   resetCounts(): void;
@@ -33,6 +39,7 @@ export async function startDemo(env: Record<string, string>): Promise<DemoServer
   }
   let shift = 0;
   let count = 0;
+  let gate: Promise<void> | null = null;
   const app = createDemoApp(loadConfig({ PORT: '0', ...env }), {
     now: () => Date.now() + shift,
     clientScript: () => readFileSync(CLIENT_IIFE, 'utf8'),
@@ -43,9 +50,10 @@ export async function startDemo(env: Record<string, string>): Promise<DemoServer
       {
         hostname: '127.0.0.1',
         port: 0,
-        fetch: (req, ...rest) => {
+        fetch: async (req, ...rest) => {
           const path = new URL(req.url).pathname;
           if (path.startsWith('/session/') && path !== '/session/client.js') count++;
+          while (gate) await gate;
           return app.fetch(req, ...rest);
         },
       },
@@ -55,7 +63,20 @@ export async function startDemo(env: Record<string, string>): Promise<DemoServer
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    advance: (ms) => {
+    async advance(ms, moveBrowsers) {
+      let open = () => {};
+      gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      try {
+        await moveBrowsers();
+      } finally {
+        shift += ms;
+        gate = null;
+        open();
+      }
+    },
+    advanceServerOnly(ms) {
       shift += ms;
     },
     sessionRequests: () => count,

@@ -73,5 +73,7 @@ it('costs the server no more /session/* requests with four tabs than with one', 
   const four = await scenario(4);
   console.info(`/session/* requests over 2 minutes of typing: 1 tab ${one}, 4 tabs ${four}`);
   expect(one).toBeGreaterThan(0);
-  expect(four).toBeLessThanOrEqual(one);
+  // One keepalive may fall either side of the window's end (its phase follows the sign-in
+  // instant), so "the same" allows one request; N tabs polling on their own would be 4×.
+  expect(four).toBeLessThanOrEqual(one + 1);
 });

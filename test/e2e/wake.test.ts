@@ -15,7 +15,7 @@ it('re-authenticates silently with "remember me" when the session expired under 
   const before = await world.status();
   // Only the server's clock moves: the session ends there while the page still believes
   // it is live, as after a server-side expiry the page has not heard of yet.
-  world.server.advance(IDLE_MS + 5_000);
+  world.server.advanceServerOnly(IDLE_MS + 5_000);
   expect((await world.status()).state).toBe('none');
 
   await tab!.click('#add-cart');

@@ -39,10 +39,7 @@ export async function startWorld(env: Record<string, string>): Promise<World> {
       }
       return pages;
     },
-    async advance(ms) {
-      server.advance(ms);
-      await context.clock.fastForward(ms);
-    },
+    advance: (ms) => server.advance(ms, () => context.clock.fastForward(ms)),
     async status() {
       const res = await context.request.get('/session/status', {
         headers: { 'Session-Passive': '1' },
