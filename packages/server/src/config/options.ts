@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import type { SessionEventHandler } from '../events/types.js';
 import type { ReauthStrategy } from '../session/types.js';
 import type { SessionStore } from '../store/types.js';
@@ -39,6 +40,12 @@ export interface SessionOptions {
   onEvent?: SessionEventHandler;
   /** A replayed older token: `log` (default) rejects it; `revoke` also ends the session. */
   onTheft?: TheftResponse;
+  /**
+   * Coarse location of the device (a CDN's country header, a GeoIP city: never precise),
+   * asked once when a session is created and shown in the user's session list. A throw or
+   * a non-string counts as unknown. Default none.
+   */
+  location?: (c: Context) => string | null | undefined;
   /** React to a `User-Agent` change mid-session: `false` (default), `log`, or `revoke`. */
   bindUserAgent?: false | 'log' | 'revoke';
   /** Live sessions allowed per user, enforced on `regenerate({ userId })`. Default unlimited. */
@@ -65,6 +72,7 @@ export interface ResolvedOptions {
   now: () => number;
   reauth: ReauthStrategy | null;
   onEvent: SessionEventHandler | undefined;
+  location: ((c: Context) => string | null | undefined) | null;
   onTheft: TheftResponse;
   bindUserAgent: false | 'log' | 'revoke';
   maxSessionsPerUser: number | null;

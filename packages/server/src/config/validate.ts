@@ -59,6 +59,7 @@ const schema = z
     now: fn.optional(),
     reauth: reauth.optional(),
     onEvent: fn.optional(),
+    location: fn.optional(),
     onTheft: z.enum(['log', 'revoke']).default('log'),
     bindUserAgent: z.union([z.literal(false), z.enum(['log', 'revoke'])]).default(false),
     maxSessionsPerUser: z.number().int().positive().optional(),
@@ -109,6 +110,7 @@ export function resolveOptions(input: SessionOptions = {}): ResolvedOptions {
     now,
     reauth: o.reauth ?? null,
     onEvent: o.onEvent as ResolvedOptions['onEvent'],
+    location: (o.location as ResolvedOptions['location'] | undefined) ?? null,
     maxSessionsPerUser: o.maxSessionsPerUser ?? null,
   };
 }

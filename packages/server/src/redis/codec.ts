@@ -27,6 +27,7 @@ const metaSchema = z.object({
   absoluteExpiresAt: epochMs,
   rotatedAt: epochMs,
   userAgent: z.string().nullable(),
+  location: z.string().nullable().optional(),
   ended: z
     .object({
       reason: z.enum(END_REASONS).exclude(['missing']),

@@ -30,7 +30,7 @@ describe('GET /session/sessions', () => {
     expect(byAgent.Laptop).toMatchObject({ current: true });
     expect(byAgent.Phone).toMatchObject({ current: false });
     expect(Object.keys(byAgent.Laptop).sort()).toEqual(
-      ['createdAt', 'current', 'id', 'lastSeenAt', 'userAgent'].sort(),
+      ['createdAt', 'current', 'id', 'lastSeenAt', 'location', 'userAgent'].sort(),
     );
   });
 

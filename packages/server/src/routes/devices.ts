@@ -33,6 +33,7 @@ export function listSessions(manager: SessionManager) {
       createdAt: s.createdAt,
       lastSeenAt: s.lastActiveAt,
       userAgent: s.userAgent,
+      location: s.location,
       current: s.current,
     }));
     return c.json({ sessions: body }, 200, { 'Cache-Control': 'no-store' });

@@ -1,7 +1,7 @@
 import type { SessionPatch } from '../store/types.js';
 import { sealSuccessor, unsealSuccessor } from '../token/seal.js';
 import { generateToken, rotateToken, type SessionToken } from '../token/token.js';
-import { emitFor, type Runtime, retainUntil } from './runtime.js';
+import { type ClientFacts, emitFor, type Runtime, retainUntil } from './runtime.js';
 import { createRecord, freshMeta, type LiveSession, type RequestState } from './state.js';
 
 /**
@@ -10,10 +10,10 @@ import { createRecord, freshMeta, type LiveSession, type RequestState } from './
  * `state.live` null when the session turned out to have ended meanwhile, so nothing stale
  * is sent. Store failures propagate (503).
  */
-export async function commitState(rt: Runtime, state: RequestState, userAgent: string | null) {
+export async function commitState(rt: Runtime, state: RequestState, client: () => ClientFacts) {
   if (state.cleared) return;
   if (!state.live) {
-    if (state.set.size > 0) await createLazily(rt, state, userAgent);
+    if (state.set.size > 0) await createLazily(rt, state, client());
     return;
   }
   if (!(await writeDelta(rt, state, state.live))) {
@@ -30,7 +30,7 @@ export async function commitState(rt: Runtime, state: RequestState, userAgent: s
   }
 }
 
-async function createLazily(rt: Runtime, state: RequestState, userAgent: string | null) {
+async function createLazily(rt: Runtime, state: RequestState, client: ClientFacts) {
   const data = Object.fromEntries(state.set);
   const created = await createRecord(
     rt,
@@ -40,7 +40,7 @@ async function createLazily(rt: Runtime, state: RequestState, userAgent: string 
         userId: null,
         user: null,
         authenticatedAt: null,
-        userAgent,
+        ...client,
       }),
       data,
     }),

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { JsonValue } from '../store/types.js';
 import { regenerate } from './regenerate.js';
 import { endRecord } from './resolve.js';
-import { emitFor, type Runtime } from './runtime.js';
+import { clientFacts, emitFor, type Runtime } from './runtime.js';
 import type { RequestState } from './state.js';
 import type { Session } from './types.js';
 
@@ -12,7 +12,6 @@ import type { Session } from './types.js';
  * effect (old ID dead, record ended) even if the handler later fails.
  */
 export function createSessionHandle(rt: Runtime, c: Context, state: RequestState): Session {
-  const userAgent = c.req.header('User-Agent') ?? null;
   let canReauth: boolean | undefined;
   const handle: Session = {
     get state() {
@@ -65,7 +64,7 @@ export function createSessionHandle(rt: Runtime, c: Context, state: RequestState
       if (state.live && key in state.live.data) state.unset.add(key);
     },
     async regenerate(options) {
-      await regenerate(rt, state, userAgent, options);
+      await regenerate(rt, state, clientFacts(rt, c), options);
     },
     async destroy(reason = 'logged-out') {
       const live = state.live;
@@ -91,7 +90,7 @@ export function createSessionHandle(rt: Runtime, c: Context, state: RequestState
     async reauthenticate() {
       const proof = await rt.options.reauth?.reauthenticate(c);
       if (!proof) return false;
-      await regenerate(rt, state, userAgent, {
+      await regenerate(rt, state, clientFacts(rt, c), {
         userId: proof.userId,
         ...(proof.user !== undefined && { user: proof.user }),
         authenticated: true,

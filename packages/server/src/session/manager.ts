@@ -15,6 +15,7 @@ function summarize(sid: string, record: SessionRecord, currentId: string | null)
     idleExpiresAt: record.idleExpiresAt,
     absoluteExpiresAt: record.absoluteExpiresAt,
     userAgent: record.userAgent,
+    location: record.location ?? null,
     current: sid === currentId,
   };
 }

@@ -17,7 +17,7 @@ import {
   respondStoreUnavailable,
   storeUnavailable,
 } from './respond.js';
-import type { Runtime } from './runtime.js';
+import { clientFacts, type Runtime } from './runtime.js';
 import { initialState } from './state.js';
 import type { SessionEnv, SessionMiddleware } from './types.js';
 
@@ -75,7 +75,7 @@ export function session(options?: SessionOptions): SessionMiddleware {
     if (c.error instanceof StoreUnavailableError) return respondStoreUnavailable(c);
     if (c.error instanceof SessionLimitError) return respondSessionLimit(c);
     try {
-      await commitState(rt, state, userAgent);
+      await commitState(rt, state, () => clientFacts(rt, c));
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       return respondStoreUnavailable(c);

@@ -1,6 +1,6 @@
 import { generateToken } from '../token/token.js';
 import { endRecord } from './resolve.js';
-import { emitFor, type Runtime } from './runtime.js';
+import { type ClientFacts, emitFor, type Runtime } from './runtime.js';
 import { createRecord, currentData, freshMeta, type RequestState } from './state.js';
 import type { RegenerateOptions } from './types.js';
 
@@ -23,7 +23,7 @@ export class SessionLimitError extends Error {
 export async function regenerate(
   rt: Runtime,
   state: RequestState,
-  userAgent: string | null,
+  client: ClientFacts,
   options: RegenerateOptions = {},
 ): Promise<void> {
   const { now } = state;
@@ -52,7 +52,7 @@ export async function regenerate(
         userId,
         user,
         authenticatedAt: authenticated ? now : (old?.meta.authenticatedAt ?? null),
-        userAgent,
+        ...client,
       }),
       data,
     }),

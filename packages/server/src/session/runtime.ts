@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import type { ResolvedOptions } from '../config/options.js';
 import type { Emit } from '../events/emit.js';
 import type { SessionEvent } from '../events/types.js';
@@ -34,6 +35,29 @@ export function emitFor(
   event: DistributiveOmit<SessionEvent, 'at' | 'sid' | 'userId'>,
 ): void {
   rt.emit({ ...event, at: now, sid, userId } as SessionEvent);
+}
+
+/** What a new session records about the device that created it ("your devices" lists). */
+export interface ClientFacts {
+  userAgent: string | null;
+  location: string | null;
+}
+
+/**
+ * The request's device facts. Called only when a session is created, so an app's
+ * location lookup never costs an ordinary request anything; a failing lookup is unknown.
+ */
+export function clientFacts(rt: Runtime, c: Context): ClientFacts {
+  let location: unknown = null;
+  try {
+    location = rt.options.location?.(c) ?? null;
+  } catch {
+    location = null;
+  }
+  return {
+    userAgent: c.req.header('User-Agent') ?? null,
+    location: typeof location === 'string' && location.length <= 200 ? location : null,
+  };
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

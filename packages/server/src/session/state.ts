@@ -69,7 +69,10 @@ export function currentData(state: RequestState): { [key: string]: JsonValue } {
 export function freshMeta(
   rt: Runtime,
   now: number,
-  fields: Pick<SessionMeta, 'tokenHash' | 'userId' | 'user' | 'authenticatedAt' | 'userAgent'>,
+  fields: Pick<
+    SessionMeta,
+    'tokenHash' | 'userId' | 'user' | 'authenticatedAt' | 'userAgent' | 'location'
+  >,
 ): SessionMeta {
   const absoluteExpiresAt = now + rt.options.absoluteTimeout;
   return {

@@ -89,6 +89,8 @@ export interface SessionSummary {
   idleExpiresAt: number;
   absoluteExpiresAt: number;
   userAgent: string | null;
+  /** Coarse location, when the app supplies one (`location` option). */
+  location: string | null;
   /** True for the session of the request that asked. */
   current: boolean;
 }

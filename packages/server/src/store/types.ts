@@ -55,6 +55,8 @@ export interface SessionMeta {
   absoluteExpiresAt: number;
   rotatedAt: number;
   userAgent: string | null;
+  /** Coarse location of the device that created the session; absent in older records. */
+  location?: string | null;
   /** Set once the session has ended; the record is then a tombstone with empty data. */
   ended: EndedMarker | null;
 }

@@ -18,6 +18,7 @@ export function recordCases(ctx: StoreContext): void {
         user: { name: 'Alice', roles: ['admin'], avatar: null },
         authenticatedAt: Date.now(),
         userAgent: 'Mozilla/5.0',
+        location: 'Amsterdam, NL',
         previous: { tokenHash: 'old', until: Date.now() + 10_000, sealedSuccessor: 'sealed' },
         data: { ...AWKWARD_DATA, ['__proto__']: 'just a key', constructor: { x: 1 } },
       });
