@@ -1,0 +1,33 @@
+import {
+  csrfGuard,
+  memoryStore,
+  rememberMe,
+  requireSession,
+  type SessionEnv,
+  session,
+  sessionRoutes,
+} from '@lifeline/server';
+import { Hono } from 'hono';
+
+// Your user table; `findUser` returns public claims, or null for a disabled account.
+const users = new Map([['ada', { name: 'Ada Lovelace' }]]);
+const passwordOk = (username: string, password: string) =>
+  users.has(username) && password === 'correct horse'; // use a real password hash
+
+const store = memoryStore(); // or redisStore({ client }) from '@lifeline/server/redis'
+const remember = rememberMe({ store, findUser: (id) => users.get(id) ?? null });
+export const sessions = session({ store, reauth: remember, idleTimeout: 15 * 60_000 });
+
+export const app = new Hono<SessionEnv>();
+app.use(sessions);
+app.route('/session', sessionRoutes({ manager: sessions.manager }));
+
+app.post('/login', csrfGuard(), async (c) => {
+  const { username, password } = await c.req.json<{ username: string; password: string }>();
+  if (!passwordOk(username, password)) return c.json({ error: 'wrong credentials' }, 401);
+  await c.var.session.regenerate({ userId: username, user: users.get(username) ?? null });
+  await remember.issue(c, username); // optional: lets POST /session/reauth sign back in
+  return c.json({ ok: true });
+});
+
+app.get('/api/me', requireSession(), (c) => c.json(c.var.session.user));

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { app } from '../../docs/examples/server.js';
+
+const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
+const ORIGIN = 'http://localhost';
+
+/** Cookie jar of one browser: keeps the latest value per cookie name. */
+function browser() {
+  const jar = new Map<string, string>();
+  return async (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    headers.set('Origin', ORIGIN);
+    headers.set('Sec-Fetch-Site', 'same-origin');
+    if (jar.size > 0) headers.set('Cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
+    const res = await app.request(`${ORIGIN}${path}`, { ...init, headers });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      const value = pair.slice(eq + 1);
+      if (/max-age=0/i.test(line) || value === '') jar.delete(pair.slice(0, eq));
+      else jar.set(pair.slice(0, eq), value);
+    }
+    return res;
+  };
+}
+
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+describe('README examples', () => {
+  it('quotes the example files verbatim, so the README cannot drift from tested code', () => {
+    const readme = read('../../README.md');
+    expect(readme).toContain(read('../../docs/examples/server.ts'));
+    expect(readme).toContain(read('../../docs/examples/client.ts'));
+  });
+
+  it('server example: sign in, reach a protected route, and get a calm 401 without a session', async () => {
+    const visit = browser();
+    expect((await visit('/api/me')).status).toBe(401);
+    expect((await visit('/login', json({ username: 'ada', password: 'wrong' }))).status).toBe(401);
+    expect(
+      (await visit('/login', json({ username: 'ada', password: 'correct horse' }))).status,
+    ).toBe(200);
+    const me = await visit('/api/me');
+    expect(me.status).toBe(200);
+    expect(await me.json()).toEqual({ name: 'Ada Lovelace' });
+    const status = await (await visit('/session/status')).json();
+    expect(status).toMatchObject({
+      state: 'active',
+      canReauth: true,
+      user: { name: 'Ada Lovelace' },
+    });
+  });
+
+  it('server example: remember-me signs back in silently after the session cookie is gone', async () => {
+    const visit = browser();
+    await visit('/login', json({ username: 'ada', password: 'correct horse' }));
+    const reauth = await visit('/session/reauth', json({}));
+    expect(reauth.status).toBe(200);
+    expect(await reauth.json()).toMatchObject({ state: 'active' });
+    expect((await visit('/api/me')).status).toBe(200);
+  });
+});
