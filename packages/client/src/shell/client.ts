@@ -2,55 +2,61 @@ import { parseTabMessage } from '../core/messages.js';
 import { reduce } from '../core/reducer.js';
 import { toSnapshot } from '../core/snapshot.js';
 import { initialState } from '../core/state.js';
-import type { Action, CoreState, Effect, Operation } from '../core/types.js';
-import type {
-  SessionClient,
-  SessionClientOptions,
-  SessionEvent,
-  SessionEventType,
-} from '../types.js';
-import { createEmitter } from './emitter.js';
+import type { Action, CoreState, Operation } from '../core/types.js';
+import type { SessionClient, SessionClientOptions, SessionEvent, TabChannel } from '../types.js';
 import { attachEnvironment } from './environment.js';
-import { createSessionFetch } from './fetch.js';
-import { callRoute, type RouteOutcome } from './http.js';
+import { callRoute, createSessionFetch, timeoutSignal } from './http.js';
 import { resolveOptions } from './options.js';
-import { createReauth } from './reauth.js';
-import { createDeadlineTimer } from './timer.js';
 
 /** Pause past a deadline before a follower asks the server itself (the leader usually answers first). */
 const FOLLOWER_GRACE = 1500;
+// Browsers run a longer delay at once (32-bit overflow); re-arming on wake covers the rest.
+const MAX_DELAY = 2 ** 31 - 1;
+/** Listener key of snapshot subscribers, beside the event types. */
+const CHANGE = 'change';
+
+type Listener = (event?: SessionEvent) => void;
 
 /**
  * The composition root: wires the pure core to timers, DOM listeners, the network and the
- * cross-tab channel. Without a `channel` option the tab runs alone.
+ * cross-tab channel. Without a `channel` option, or when the channel cannot be opened (a
+ * browser without `BroadcastChannel`), the tab runs alone.
  */
 export function createClientCore(options: SessionClientOptions = {}): SessionClient {
   const o = resolveOptions(options);
-  const { now, tabId } = o;
+  const { now, tabId, timers } = o;
   let state: CoreState = initialState({ ...o, followerGrace: FOLLOWER_GRACE });
   let snapshot = toSnapshot(state, now(), null);
   let destroyed = false;
   let busy = false;
+  let timer: unknown = null;
   let lastReauthAt = Number.NEGATIVE_INFINITY;
+  let reauthRunning: Promise<boolean> | null = null;
   const queue: Action[] = [];
-  const subscribers = new Set<() => void>();
-  const emitter = createEmitter((error) => emitError('channel', error, false));
-  const http = { endpoint: o.endpoint, fetch: o.fetch, now, requestTimeout: o.requestTimeout };
-  const timer = createDeadlineTimer(o.timers, now, () =>
-    dispatch({ type: 'tick', trigger: 'timer' }),
-  );
+  const pending = new Map<Operation, Promise<void>>();
+  /** Event listeners by event type, and snapshot subscribers under `CHANGE`. */
+  const listeners = new Map<string, Set<Listener>>();
 
-  function emitError(operation: 'channel' | 'fetch', error: unknown, willRetry: boolean): void {
-    emitter.emit({
-      type: 'error',
-      operation,
-      error,
-      willRetry,
-      tabId,
-      local: true,
-      trigger: 'status',
-    });
+  const on = (type: string, listener: Listener) => {
+    const set = listeners.get(type) ?? new Set();
+    listeners.set(type, set.add(listener));
+    return () => set.delete(listener);
+  };
+
+  /** Calls the listeners of `type`; a throwing one is reported and never breaks the others. */
+  function emit(type: string, event?: SessionEvent): void {
+    for (const listener of [...(listeners.get(type) ?? [])]) {
+      try {
+        listener(event);
+      } catch (error) {
+        if (type !== 'error') emitOwn('error', { operation: 'channel', error, willRetry: false });
+      }
+    }
   }
+
+  /** Emits an event this tab raised outside the core (errors, a failed re-auth). */
+  const emitOwn = (type: 'error' | 'reauth-failed', fields: object) =>
+    emit(type, { type, tabId, local: true, trigger: 'status', ...fields } as SessionEvent);
 
   function dispatch(action: Action): void {
     if (destroyed) return;
@@ -62,115 +68,142 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
       for (let next = queue.shift(); next; next = queue.shift()) {
         const step = reduce(state, next, now());
         state = step.state;
-        for (const effect of step.effects) run(effect);
-        publish();
+        for (const effect of step.effects) {
+          switch (effect.type) {
+            case 'arm':
+              arm(effect.at);
+              break;
+            case 'post':
+              channel?.post(effect.message);
+              break;
+            case 'emit':
+              if (effect.event.type === 'reauthenticated' && !effect.event.local)
+                lastReauthAt = now();
+              emit(effect.event.type, effect.event);
+              break;
+            default:
+              request(effect.op);
+          }
+        }
+        const next_ = toSnapshot(state, now(), snapshot);
+        if (next_ !== snapshot) {
+          snapshot = next_;
+          emit(CHANGE);
+        }
       }
     } finally {
       busy = false;
     }
   }
 
-  function publish(): void {
-    const next = toSnapshot(state, now(), snapshot);
-    if (next === snapshot) return;
-    snapshot = next;
-    for (const fn of [...subscribers]) fn();
+  /** One timer for the next deadline: arming replaces whatever was armed before. */
+  function arm(at: number | null): void {
+    if (timer !== null) timers.clearTimeout(timer);
+    timer = null;
+    if (at === null) return;
+    const fire = () => {
+      timer = null;
+      dispatch({ type: 'tick', trigger: 'timer' });
+    };
+    timer = timers.setTimeout(fire, Math.min(MAX_DELAY, Math.max(0, at - now())));
   }
 
-  function run(effect: Effect): void {
-    if (effect.type === 'arm') timer.arm(effect.at);
-    else if (effect.type === 'post') channel?.post(effect.message);
-    else if (effect.type === 'emit') {
-      if (effect.event.type === 'reauthenticated' && !effect.event.local) lastReauthAt = now();
-      emitter.emit(effect.event);
-    } else void request(effect.op);
-  }
-
-  const pending = new Map<Operation, Promise<void>>();
-  function request(op: Operation): Promise<void> {
-    const done = callRoute(http, op).then((outcome) => {
+  function request(op: Operation): void {
+    const done = callRoute(o, op).then((action) => {
       if (pending.get(op) === done) pending.delete(op);
-      settleOutcome(op, outcome);
+      dispatch(action);
     });
     pending.set(op, done);
-    return done;
   }
+
   /** Dispatches a user action and resolves when the request it caused (if any) has settled. */
-  const act = async (action: Action, op: Operation) => {
-    const before = pending.get(op);
-    dispatch(action);
-    const started = pending.get(op);
-    if (started && started !== before) await started;
+  const act = async (type: 'extend' | 'logout') => {
+    const before = pending.get(type);
+    dispatch({ type });
+    const started = pending.get(type);
+    if (started !== before) await started;
   };
 
-  function settleOutcome(op: Operation, outcome: RouteOutcome): void {
-    dispatch(outcome.type === 'failed' ? { type: 'failed', op, error: outcome.error } : outcome);
+  const refresh = async () => dispatch(await callRoute(o, 'status'));
+
+  /** One re-auth attempt; `startedAt` lets a tab that waited for the lock take another's success. */
+  async function attempt(startedAt: number): Promise<boolean> {
+    if (lastReauthAt >= startedAt) return true;
+    const { reauth } = o;
+    if (reauth === false) return false;
+    try {
+      if (reauth !== 'endpoint') {
+        const signal = timeoutSignal(o.requestTimeout * 6) ?? new AbortController().signal;
+        if ((await reauth({ signal })) === false)
+          throw new Error('reauth: the app function declined');
+      }
+      const outcome = await callRoute(o, reauth === 'endpoint' ? 'reauth' : 'status');
+      if (outcome.type !== 'server' || outcome.status.state !== 'active') {
+        throw outcome.type === 'failed'
+          ? outcome.error
+          : new Error('reauth: no session after re-auth');
+      }
+      dispatch({ ...outcome, op: 'reauth' });
+      return true;
+    } catch (error) {
+      emitOwn('reauth-failed', { error, trigger: 'response' });
+      return false;
+    }
   }
 
-  const channel = o.channel ? o.channel(o.channelName) : null;
-  const offMessage = channel?.onMessage((raw) => {
-    const message = parseTabMessage(raw);
-    if (message) dispatch({ type: 'remote', message });
-    else
-      emitError('channel', new TypeError('Lifeline: ignored a malformed cross-tab message'), false);
-  });
-  const offLeadership = channel?.onLeadership((isLeader) =>
-    dispatch({ type: 'leadership', isLeader }),
-  );
+  /**
+   * Silent re-authentication, single-flight: concurrent callers in this tab share one
+   * attempt, and the Web Lock makes tabs take turns.
+   */
+  function reauthenticate(): Promise<boolean> {
+    if (reauthRunning) return reauthRunning;
+    const startedAt = now();
+    const run = () => attempt(startedAt);
+    reauthRunning = (o.locks ? o.locks.request(`${o.channelName}:reauth`, {}, run) : run())
+      .catch(() => false)
+      .finally(() => {
+        reauthRunning = null;
+      });
+    return reauthRunning;
+  }
 
-  const reauthenticate = createReauth({
-    ...http,
-    strategy: o.reauth,
-    locks: o.locks,
-    lockName: `${o.channelName}:reauth`,
-    lastReauthAt: () => lastReauthAt,
-    settle: (outcome) => dispatch(outcome as Action),
-    failed: (error) =>
-      emitter.emit({ type: 'reauth-failed', error, tabId, local: true, trigger: 'response' }),
-  });
-
-  const refresh = async () => settleOutcome('status', await callRoute(http, 'status'));
-  const detach = attachEnvironment(o, {
-    activity: () => dispatch({ type: 'activity' }),
-    wake: () => dispatch({ type: 'tick', trigger: 'wake' }),
-    revalidate: () => void refresh(),
-  });
+  let channel: TabChannel | null = null;
+  try {
+    channel = o.channel?.(o.channelName) ?? null;
+  } catch {
+    // No cross-tab transport here (a browser without BroadcastChannel): this tab runs alone.
+  }
+  const detach = [
+    channel?.onMessage((raw) => {
+      const message = parseTabMessage(raw);
+      if (message) dispatch({ type: 'remote', message });
+      else {
+        const error = new TypeError('Lifeline: ignored a malformed cross-tab message');
+        emitOwn('error', { operation: 'channel', error, willRetry: false });
+      }
+    }),
+    channel?.onLeadership((isLeader) => dispatch({ type: 'leadership', isLeader })),
+    attachEnvironment(o, dispatch, refresh),
+  ];
 
   dispatch({ type: 'leadership', isLeader: channel ? channel.isLeader() : true });
 
   return {
     getSnapshot: () => snapshot,
-    subscribe(listener) {
-      subscribers.add(listener);
-      return () => subscribers.delete(listener);
-    },
-    on<T extends SessionEventType>(
-      type: T,
-      listener: (event: Extract<SessionEvent, { type: T }>) => void,
-    ) {
-      return emitter.on(type, listener as (event: SessionEvent) => void);
-    },
-    extend: () => act({ type: 'extend' }, 'extend'),
-    logout: () => act({ type: 'logout' }, 'logout'),
+    subscribe: (listener) => on(CHANGE, listener),
+    on: on as SessionClient['on'],
+    extend: () => act('extend'),
+    logout: () => act('logout'),
     reauthenticate: () => (destroyed ? Promise.resolve(false) : reauthenticate()),
     refresh,
-    fetch: createSessionFetch({
-      fetch: o.fetch,
-      now,
-      document: o.document,
-      dispatch,
-      reauthenticate,
-    }),
+    fetch: createSessionFetch(o, dispatch, reauthenticate),
     destroy() {
       if (destroyed) return;
       destroyed = true;
-      timer.disarm();
-      detach();
-      offMessage?.();
-      offLeadership?.();
+      arm(null);
+      for (const off of detach) off?.();
       channel?.close();
-      subscribers.clear();
-      emitter.clear();
+      listeners.clear();
     },
   };
 }

@@ -1,29 +1,17 @@
 import { parseStatus, sessionProblemReason } from '../core/parse.js';
-import type { Action } from '../core/types.js';
-import { CSRF_HEADER, DEADLINE_HEADER, parseDeadlineHeader } from '../wire.js';
+import type { Action, Operation } from '../core/types.js';
+import { SessionExpiredError } from '../errors.js';
+import { CSRF_HEADER, DEADLINE_HEADER, PASSIVE_HEADER, parseDeadlineHeader } from '../wire.js';
+import type { ResolvedOptions } from './options.js';
 
-/** What a session-route call came to, as the core action to dispatch. */
-export type RouteOutcome =
-  | Extract<Action, { type: 'server' }>
-  | Extract<Action, { type: 'rejected' }>
-  | { type: 'failed'; error: unknown };
-
-export interface HttpDeps {
-  endpoint: string;
-  fetch: typeof fetch;
-  now: () => number;
-  requestTimeout: number;
-}
+type Dispatch = (action: Action) => void;
 
 /** Aborts after `ms`; `AbortSignal.timeout` where present (every current browser). */
-export function timeoutSignal(ms: number): AbortSignal | undefined {
-  return typeof AbortSignal !== 'undefined' && 'timeout' in AbortSignal
-    ? AbortSignal.timeout(ms)
-    : undefined;
-}
+export const timeoutSignal = (ms: number): AbortSignal | undefined =>
+  globalThis.AbortSignal?.timeout?.(ms);
 
 /** Reads a JSON body when the response says it is JSON; `undefined` otherwise. */
-export async function readJson(res: Response): Promise<unknown> {
+async function readJson(res: Response): Promise<unknown> {
   if (!/\bjson\b/i.test(res.headers.get('content-type') ?? '')) return undefined;
   return res.json().catch(() => undefined);
 }
@@ -44,50 +32,90 @@ export function deadlineAction(res: Response, sentAt: number, receivedAt: number
 }
 
 /**
- * Calls one session route. Never throws: a network error, timeout, 5xx or malformed body
- * becomes `failed`, so the core keeps its last good state and retries.
+ * Calls one session route and says what came of it as the core action to dispatch. The
+ * one place that sends the CSRF header and reads status and problem bodies. Never throws:
+ * a network error, timeout, 5xx or malformed body becomes `failed`, so the core keeps its
+ * last good state and retries.
  */
-export async function callRoute(
-  deps: HttpDeps,
-  op: 'status' | 'extend' | 'logout' | 'reauth',
-): Promise<RouteOutcome> {
+export async function callRoute(o: ResolvedOptions, op: Operation | 'reauth'): Promise<Action> {
   const post = op !== 'status';
-  const sentAt = deps.now();
+  const sentAt = o.now();
   try {
-    const accept = { accept: 'application/json' };
-    const res = await deps.fetch(`${deps.endpoint}/${op}`, {
+    const res = await o.fetch(`${o.endpoint}/${op}`, {
       method: post ? 'POST' : 'GET',
       credentials: 'same-origin',
       cache: 'no-store',
-      headers: post
-        ? { ...accept, 'content-type': 'application/json', [CSRF_HEADER]: '1' }
-        : accept,
+      headers: {
+        accept: 'application/json',
+        ...(post && { 'content-type': 'application/json', [CSRF_HEADER]: '1' }),
+      },
       body: post ? '{}' : null,
-      signal: timeoutSignal(deps.requestTimeout) ?? null,
+      signal: timeoutSignal(o.requestTimeout) ?? null,
     });
-    const receivedAt = deps.now();
+    const receivedAt = o.now();
     const body = await readJson(res);
-    // A logout answered without a status body still succeeded.
     const status =
-      (res.ok && parseStatus(body)) ||
-      (op === 'logout' && res.ok
-        ? {
-            state: 'none' as const,
-            reason: 'logged-out' as const,
-            now: receivedAt,
-            idleTimeoutMs: 0,
-            canReauth: false,
-          }
-        : null);
+      res.ok &&
+      (parseStatus(body) ||
+        // A logout answered without a status body still succeeded.
+        (op === 'logout'
+          ? {
+              state: 'none',
+              reason: 'logged-out',
+              now: receivedAt,
+              idleTimeoutMs: 0,
+              canReauth: false,
+            }
+          : null));
     if (status) return { type: 'server', op, status, sentAt, receivedAt };
-    const reason = res.status === 401 ? sessionProblemReason(body) : null;
+    const reason = res.status === 401 && sessionProblemReason(body);
     if (reason) return { type: 'rejected', reason, sentAt };
     const code = (body as { code?: unknown } | undefined)?.code;
-    return {
-      type: 'failed',
-      error: new Error(`${op}: unexpected answer (HTTP ${res.status} ${code})`),
-    };
+    throw new Error(`${op}: unexpected answer (HTTP ${res.status} ${code})`);
   } catch (error) {
-    return { type: 'failed', error };
+    // A failed re-auth never reaches the core as `failed`: the re-auth code reports it.
+    return { type: 'failed', op: op as Operation, error };
   }
+}
+
+/**
+ * Builds the session-aware `fetch`: learns deadlines from every response, marks hidden-tab
+ * requests passive, and on a 401 session problem re-authenticates once (shared by all
+ * concurrent callers) and replays the request once. Never loops.
+ */
+export function createSessionFetch(
+  o: ResolvedOptions,
+  dispatch: Dispatch,
+  reauthenticate: () => Promise<boolean>,
+) {
+  /** Sends, learns the deadlines, and reads the session problem of a 401 (else `null`). */
+  const send = async (request: Request) => {
+    const sentAt = o.now();
+    const res = await o.fetch(request);
+    const action = deadlineAction(res, sentAt, o.now());
+    if (action) dispatch(action);
+    const reason = res.status === 401 ? sessionProblemReason(await readJson(res.clone())) : null;
+    return { res, reason, sentAt };
+  };
+
+  return async function sessionFetch(
+    input: RequestInfo | URL,
+    init?: RequestInit,
+  ): Promise<Response> {
+    const request = new Request(input, init);
+    if (o.document?.visibilityState === 'hidden') request.headers.set(PASSIVE_HEADER, '1');
+    let spare: Request | null = null;
+    try {
+      // Cloned before sending: once sent, a body cannot be read again.
+      spare = request.clone();
+    } catch {}
+    let { res, reason, sentAt } = await send(request);
+    if (reason && spare && (await reauthenticate())) {
+      ({ res, reason } = await send(spare));
+      sentAt = o.now();
+    }
+    if (!reason) return res;
+    dispatch({ type: 'rejected', reason, sentAt });
+    throw new SessionExpiredError(reason, res);
+  };
 }
