@@ -1,0 +1,49 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startFromScriptTag } from './start.js';
+
+const NO_SESSION = {
+  state: 'none',
+  reason: 'missing',
+  now: Date.now(),
+  idleTimeoutMs: 60_000,
+  canReauth: false,
+};
+
+/** A detached tag: the entry only reads its data attributes, nothing needs loading. */
+function scriptTag(attributes: Record<string, string>): HTMLScriptElement {
+  const script = document.createElement('script');
+  for (const [name, value] of Object.entries(attributes)) script.setAttribute(name, value);
+  return script;
+}
+
+beforeEach(() => {
+  document.body.innerHTML = '';
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async () => Response.json(NO_SESSION, { headers: { 'Cache-Control': 'no-store' } })),
+  );
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('startFromScriptTag', () => {
+  it('starts a client against data-endpoint and mounts the dialog', async () => {
+    const lifeline = startFromScriptTag(scriptTag({ 'data-endpoint': '/auth/session' }));
+    expect(lifeline.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(document.querySelector('dialog.lifeline-dialog')).not.toBeNull();
+    await vi.waitFor(() => expect(fetch).toHaveBeenCalled());
+    const [url] = vi.mocked(fetch).mock.calls[0] ?? [];
+    expect(String(url)).toContain('/auth/session/status');
+    lifeline.destroy();
+    expect(document.querySelector('dialog.lifeline-dialog')).toBeNull();
+  });
+
+  it('starts the client alone with data-dialog="false"', () => {
+    const lifeline = startFromScriptTag(scriptTag({ 'data-dialog': 'false' }));
+    expect(document.querySelector('dialog')).toBeNull();
+    expect(typeof lifeline.client.fetch).toBe('function');
+    lifeline.destroy();
+  });
+});
