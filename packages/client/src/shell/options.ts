@@ -29,65 +29,76 @@ export interface ResolvedOptions {
   tabId: string;
 }
 
-type NumberOption = 'warnBefore' | 'keepaliveInterval' | 'pollInterval' | 'requestTimeout';
-
-/** Each numeric option: its default and the least value accepted. */
-const NUMBERS: Record<NumberOption, [fallback: number, min: number]> = {
-  warnBefore: [120_000, 20_000],
-  keepaliveInterval: [60_000, 1000],
-  pollInterval: [300_000, 1000],
-  requestTimeout: [10_000, 1],
+/** The least value each numeric option accepts. */
+const MINIMUMS = {
+  warnBefore: 20_000,
+  keepaliveInterval: 1000,
+  pollInterval: 1000,
+  requestTimeout: 1,
+  throttle: 0,
 };
 
-const ACTIVITY_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'scroll'];
+/** The options given, without the ones left `undefined` (those take the default; `null` is kept). */
+const given = <T extends object>(options: T): Partial<T> =>
+  Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
 
-function positive(name: string, value: number, min: number): number {
-  if (!Number.isFinite(value) || value < min) {
-    throw new RangeError(`Lifeline: option "${name}" must be a number ≥ ${min}, got ${value}`);
+/** Rejects a numeric option out of range with a message that names it. */
+function check(values: object, prefix = ''): void {
+  for (const [name, min] of Object.entries(MINIMUMS)) {
+    const value = (values as Record<string, number | undefined>)[name];
+    if (value !== undefined && !(Number.isFinite(value) && value >= min)) {
+      throw new RangeError(
+        `Lifeline: option "${prefix}${name}" must be a number ≥ ${min}, got ${value}`,
+      );
+    }
   }
-  return value;
 }
-
-/** `undefined` takes the default; `null` (no such thing here) is kept. */
-const or = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
 
 /**
  * Fills in defaults and rejects a bad option with a message that names it. Defaults reach
  * the globals when called, not when this module loads, so test doubles installed later
  * still take effect and a server import touches nothing.
  */
-export function resolveOptions(o: SessionClientOptions): ResolvedOptions {
+export function resolveOptions(options: SessionClientOptions): ResolvedOptions {
   const g = globalThis as {
     document?: DocumentLike;
     window?: EventSource;
     navigator?: { locks?: LockManagerLike };
   };
-  const doc = or(o.document, g.document ?? null);
-  const act = o.activity === false ? null : (o.activity ?? {});
-  const numbers = {} as Record<NumberOption, number>;
-  for (const [name, [fallback, min]] of Object.entries(NUMBERS)) {
-    numbers[name as NumberOption] = positive(name, o[name as NumberOption] ?? fallback, min);
-  }
-  return {
-    ...numbers,
-    endpoint: (o.endpoint ?? '/session').replace(/\/+$/, ''),
-    reauth: o.reauth ?? 'endpoint',
-    channelName: o.channelName ?? 'lifeline',
-    channel: o.channel ?? null,
-    locks: or(o.locks, g.navigator?.locks ?? null),
-    now: o.now ?? (() => Date.now()),
-    timers: o.timers ?? {
+  const o: ResolvedOptions = {
+    endpoint: '/session',
+    warnBefore: 120_000,
+    keepaliveInterval: 60_000,
+    pollInterval: 300_000,
+    requestTimeout: 10_000,
+    reauth: 'endpoint',
+    channelName: 'lifeline',
+    channel: null,
+    locks: g.navigator?.locks ?? null,
+    now: () => Date.now(),
+    timers: {
       setTimeout: (fn, ms) => setTimeout(fn, ms),
       clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
     },
-    fetch: o.fetch ?? ((input, init) => fetch(input, init)),
-    document: doc,
-    window: or(o.window, g.window ?? null),
-    activity: act && {
-      events: act.events ?? ACTIVITY_EVENTS,
-      target: or(act.target, doc),
-      throttle: positive('activity.throttle', act.throttle ?? 1000, 0),
-    },
-    tabId: o.tabId ?? Math.random().toString(36).slice(2, 10),
+    fetch: (input, init) => fetch(input, init),
+    document: g.document ?? null,
+    window: g.window ?? null,
+    tabId: Math.random().toString(36).slice(2, 10),
+    ...(given(options) as Partial<Omit<ResolvedOptions, 'activity'>>),
+    activity: null,
   };
+  check(o);
+  o.endpoint = o.endpoint.replace(/\/+$/, '');
+  if (options.activity !== false) {
+    o.activity = {
+      events: ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'scroll'],
+      target: o.document,
+      throttle: 1000,
+      ...given(options.activity ?? {}),
+    };
+    check(o.activity, 'activity.');
+  }
+  return o;
 }
