@@ -11,14 +11,16 @@ export { SessionExpiredError } from './errors.js';
 export { createClientCore } from './shell/client.js';
 export type * from './types.js';
 
-const hasWindow = () => typeof window !== 'undefined';
+/** A browser page that can open a `BroadcastChannel` (every current one; Safari before 15.4 cannot). */
+const canBroadcast = () => typeof window !== 'undefined' && typeof BroadcastChannel === 'function';
 
 /**
  * Starts the session client for this tab: tracks activity, keeps the session alive while
  * the person is there, shares deadlines with the other tabs, warns before the end.
  *
  * On a server (no `window`) it runs without DOM listeners or a channel; nothing happens
- * on import.
+ * on import. Where the browser has no `BroadcastChannel`, each tab runs alone (its own
+ * leader, polling and extending for itself): still correct, just without the shared view.
  *
  * @example
  * const session = createSessionClient({ endpoint: '/session' });
@@ -27,6 +29,6 @@ const hasWindow = () => typeof window !== 'undefined';
  */
 export function createSessionClient(options: SessionClientOptions = {}): SessionClient {
   const channel =
-    options.channel !== undefined ? options.channel : hasWindow() ? broadcastChannel : null;
+    options.channel !== undefined ? options.channel : canBroadcast() ? broadcastChannel : null;
   return createClientCore({ ...options, channel });
 }
