@@ -10,40 +10,32 @@ import type { TabChannel } from '../types.js';
 export function broadcastChannel(name: string): TabChannel {
   const channel = new BroadcastChannel<unknown>(name);
   const elector = createLeaderElection(channel);
-  const messageListeners = new Set<(message: unknown) => void>();
-  const leaderListeners = new Set<(isLeader: boolean) => void>();
-  let leader = false;
   let closed = false;
-  channel.addEventListener('message', (message) => {
-    for (const fn of [...messageListeners]) fn(message);
-  });
-  elector
-    .awaitLeadership()
-    .then(() => {
-      if (closed) return;
-      leader = true;
-      for (const fn of [...leaderListeners]) fn(true);
-    })
-    // Dying before winning rejects or never settles; either way there is nothing to do.
-    .catch(() => undefined);
+  // Campaign from the start, so `isLeader()` turns true even before anyone listens. Dying
+  // before winning rejects or never settles; either way there is nothing to do.
+  const won = elector.awaitLeadership().then(
+    () => true,
+    () => false,
+  );
   return {
     post(message) {
       if (!closed) channel.postMessage(message).catch(() => undefined);
     },
     onMessage(fn) {
-      messageListeners.add(fn);
-      return () => messageListeners.delete(fn);
+      channel.addEventListener('message', fn);
+      return () => channel.removeEventListener('message', fn);
     },
-    isLeader: () => leader && !closed,
+    isLeader: () => elector.isLeader && !closed,
     onLeadership(fn) {
-      leaderListeners.add(fn);
-      return () => leaderListeners.delete(fn);
+      let listening = true;
+      won.then((leader) => leader && listening && !closed && fn(true));
+      return () => {
+        listening = false;
+      };
     },
     close() {
       if (closed) return;
       closed = true;
-      messageListeners.clear();
-      leaderListeners.clear();
       void elector.die().finally(() => channel.close());
     },
   };
