@@ -15,8 +15,8 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * 4096 B (core) and 10240 B (everything); the client does not meet them yet (docs/client.md,
  * "Size"), so these interim ceilings sit at the measured sizes and only ever go down.
  */
-const CORE_BUDGET = 5900;
-const EVERYTHING_BUDGET = 11300;
+const CORE_BUDGET = 5520;
+const EVERYTHING_BUDGET = 10850;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));
