@@ -2,6 +2,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './browser.js';
 import { type DemoServer, startDemo } from './demo-server.js';
 
+/** The parts of `GET /session/status` the tests read. */
+export interface ServerStatus {
+  state: string;
+  idleExpiresAt?: number;
+  absoluteExpiresAt?: number;
+  reason?: string;
+}
+
 /**
  * One demo server and one Chromium context whose pages share cookies like tabs of one
  * browser, with one clock for both: `advance()` moves the server's clock and every tab's
@@ -15,7 +23,7 @@ export interface World {
   openTabs(n: number, path?: string): Promise<Page[]>;
   advance(ms: number): Promise<void>;
   /** The server's view of the session, read passively (it never extends the idle time). */
-  status(): Promise<{ state: string; idleExpiresAt?: number; reason?: string }>;
+  status(): Promise<ServerStatus>;
   close(): Promise<void>;
 }
 
@@ -44,7 +52,7 @@ export async function startWorld(env: Record<string, string>): Promise<World> {
       const res = await context.request.get('/session/status', {
         headers: { 'Session-Passive': '1' },
       });
-      return (await res.json()) as { state: string; idleExpiresAt?: number; reason?: string };
+      return (await res.json()) as ServerStatus;
     },
     async close() {
       await browser.close();

@@ -1,0 +1,58 @@
+import type { Page } from 'playwright-core';
+import { afterEach, expect, it } from 'vitest';
+import { DEMO_ENV } from './env.js';
+import { expectState, signIn, startWorld, type World } from './world.js';
+
+// Two minutes in all: the absolute warning opens 20 s before, at 1:40.
+const ENV = { ...DEMO_ENV, ABSOLUTE_TIMEOUT_S: '120' };
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+/** Works (types) in `tab` through 10-second steps until the absolute warning is up. */
+async function workUntilAbsoluteWarning(w: World, tab: Page): Promise<void> {
+  await tab.click('input[name="purpose"]');
+  for (let i = 0; i < 10; i++) {
+    await tab.keyboard.type('w');
+    await tab.waitForTimeout(100);
+    await w.advance(10_000);
+  }
+  await tab.locator('dialog.lifeline-dialog[data-mode="absolute"]').waitFor({ timeout: 3000 });
+}
+
+it('words the absolute limit differently, offers no extension, and ends the session at the limit', async () => {
+  world = await startWorld(ENV);
+  const [tab] = await world.openTabs(1);
+  await signIn(tab!);
+  await workUntilAbsoluteWarning(world, tab!);
+  const dialog = tab!.locator('dialog.lifeline-dialog');
+  expect(await dialog.locator('.lifeline-title').textContent()).toBe(
+    'Maximum session length reached',
+  );
+  expect(await tab!.getByRole('button', { name: 'Stay signed in' }).count()).toBe(0);
+
+  await tab!.getByRole('button', { name: 'Save my work first' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await tab!.keyboard.type(' saved');
+  await world.advance(25_000);
+  await expectState([tab!], 'expired');
+  await expect.poll(() => dialog.locator('.lifeline-body').textContent()).toMatch(/maximum length/);
+  expect((await world.status()).reason).toBe('absolute-timeout');
+});
+
+it('"Sign in again" in the absolute warning re-authenticates silently with "remember me"', async () => {
+  world = await startWorld(ENV);
+  const [tab] = await world.openTabs(1);
+  await signIn(tab!, { remember: true });
+  const first = await world.status();
+  await workUntilAbsoluteWarning(world, tab!);
+  await tab!.getByRole('button', { name: 'Sign in again' }).click();
+  await tab!.locator('dialog.lifeline-dialog').waitFor({ state: 'hidden', timeout: 3000 });
+  await expectState([tab!], 'active');
+  const fresh = await world.status();
+  expect(fresh.absoluteExpiresAt!).toBeGreaterThan(first.absoluteExpiresAt!);
+  expect(await tab!.inputValue('input[name="purpose"]')).toBe('w'.repeat(10));
+});
