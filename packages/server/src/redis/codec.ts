@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { END_REASONS } from '../contract/protocol.js';
+import { setOwn } from '../store/own.js';
 import type { JsonValue, SessionPatch, SessionRecord } from '../store/types.js';
 
 /**
@@ -92,14 +93,4 @@ export function decodeSession(hash: Record<string, string>): Decoded<SessionReco
   const parsed = metaSchema.safeParse(meta);
   if (!parsed.success) return { ok: false, issue: z.prettifyError(parsed.error) };
   return { ok: true, value: { ...parsed.data, data } };
-}
-
-/** Sets an own property; plain assignment of `__proto__` would change the prototype. */
-function setOwn(target: { [key: string]: JsonValue }, key: string, value: JsonValue): void {
-  Object.defineProperty(target, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
 }

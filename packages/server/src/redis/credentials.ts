@@ -1,17 +1,9 @@
 import { z } from 'zod';
-import type { CredentialRecord, SessionStore } from '../store/types.js';
+import type { CredentialMethods } from '../store/own.js';
+import type { CredentialRecord, } from '../store/types.js';
 import { json } from './codec.js';
 import { isWrongType, type StoreContext } from './context.js';
 import { expectReply, indexAdd, indexMembers, sweepIndex } from './user-index.js';
-
-type CredentialMethods = Pick<
-  SessionStore,
-  | 'getCredential'
-  | 'createCredential'
-  | 'rotateCredential'
-  | 'deleteCredential'
-  | 'deleteCredentialsOfUser'
->;
 
 const epochMs = z.number().int().nonnegative();
 const credentialSchema = z.object({

@@ -1,12 +1,8 @@
-import type { SessionRecord, SessionStore, WriteResult } from '../store/types.js';
+import type { SessionMethods } from '../store/own.js';
+import type { SessionRecord, WriteResult } from '../store/types.js';
 import { decodeSession, json, patchFields, recordFields } from './codec.js';
 import { isWrongType, type StoreContext } from './context.js';
 import { expectReply, indexAdd, sweepIndex } from './user-index.js';
-
-type SessionMethods = Pick<
-  SessionStore,
-  'get' | 'create' | 'update' | 'rotate' | 'end' | 'listByUser'
->;
 
 const WRITE: readonly WriteResult[] = ['ok', 'missing'];
 

@@ -1,15 +1,7 @@
-import type { CredentialRecord, SessionStore } from '../types.js';
+import type { CredentialMethods } from '../own.js';
+import type { CredentialRecord, } from '../types.js';
 import { copyJson } from './copy.js';
 import type { ExpiringTable } from './expiring-table.js';
-
-type CredentialMethods = Pick<
-  SessionStore,
-  | 'getCredential'
-  | 'createCredential'
-  | 'rotateCredential'
-  | 'deleteCredential'
-  | 'deleteCredentialsOfUser'
->;
 
 /**
  * The remember-me half of the memory store: credentials expire at their own `expiresAt`

@@ -1,30 +1,14 @@
+import { type SessionMethods, setOwn } from '../own.js';
 import type {
-  JsonValue,
   SessionMeta,
   SessionPatch,
   SessionRecord,
-  SessionStore,
 } from '../types.js';
 import { copyJson } from './copy.js';
 import type { ExpiringTable } from './expiring-table.js';
 
-type SessionMethods = Pick<
-  SessionStore,
-  'get' | 'create' | 'update' | 'rotate' | 'end' | 'listByUser'
->;
-
 /** Meta fields a patch may never change, even from untyped callers. */
 const FIXED_META = new Set<string>(['tokenHash', 'previous', 'ended', 'createdAt']);
-
-/** Sets an own data property; plain assignment of `__proto__` would change the prototype. */
-function setOwn(target: { [key: string]: JsonValue }, key: string, value: JsonValue): void {
-  Object.defineProperty(target, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-}
 
 function applyPatch(record: SessionRecord, patch: SessionPatch): void {
   for (const [key, value] of Object.entries(patch.set ?? {})) setOwn(record.data, key, value);
