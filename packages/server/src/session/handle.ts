@@ -1,103 +1,131 @@
 import type { Context } from 'hono';
+import type { PublicUser } from '../contract/schemas.js';
 import type { JsonValue } from '../store/types.js';
 import { regenerate } from './regenerate.js';
 import { endRecord } from './resolve.js';
 import { clientFacts, emitFor, type Runtime } from './runtime.js';
 import type { RequestState } from './state.js';
-import type { Session } from './types.js';
+import type { RegenerateOptions, Session, SessionDeadlines } from './types.js';
 
 /**
- * Builds `c.var.session` over the request's state. Reads are synchronous; `set`/`delete`
- * only record a delta; `regenerate` and `destroy` write at once because they must take
- * effect (old ID dead, record ended) even if the handler later fails.
+ * `c.var.session` over the request's state. Reads are synchronous; `set`/`delete` only
+ * record a delta; `regenerate` and `destroy` write at once because they must take effect
+ * (old ID dead, record ended) even if the handler later fails.
+ *
+ * A class, unlike the browser code's closures: one is built per request, and accessors on
+ * a shared prototype cost one small object instead of twenty closures the GC must chase.
  */
+class SessionHandle implements Session {
+  readonly #rt: Runtime;
+  readonly #c: Context;
+  readonly #state: RequestState;
+  #canReauth: boolean | undefined;
+
+  constructor(rt: Runtime, c: Context, state: RequestState) {
+    this.#rt = rt;
+    this.#c = c;
+    this.#state = state;
+  }
+
+  get state(): 'active' | 'none' {
+    return this.#state.live ? 'active' : 'none';
+  }
+  get reason() {
+    return this.#state.live ? null : this.#state.reason;
+  }
+  get id(): string | null {
+    return this.#state.live?.sid ?? null;
+  }
+  get userId(): string | null {
+    return this.#state.live?.meta.userId ?? null;
+  }
+  get user(): PublicUser {
+    return this.#state.live?.meta.user ?? null;
+  }
+  get createdAt(): number | null {
+    return this.#state.live?.meta.createdAt ?? null;
+  }
+  get authenticatedAt(): number | null {
+    return this.#state.live?.meta.authenticatedAt ?? null;
+  }
+  get deadlines(): SessionDeadlines | null {
+    const meta = this.#state.live?.meta;
+    if (!meta) return null;
+    return {
+      idleExpiresAt: meta.idleExpiresAt,
+      absoluteExpiresAt: meta.absoluteExpiresAt,
+      idleTimeoutMs: this.#rt.options.idleTimeout,
+    };
+  }
+  get now(): number {
+    return this.#state.now;
+  }
+  get idleTimeoutMs(): number {
+    return this.#rt.options.idleTimeout;
+  }
+  get canReauth(): boolean {
+    this.#canReauth ??= this.#rt.options.reauth?.canReauth(this.#c) ?? false;
+    return this.#canReauth;
+  }
+
+  get(key: string): never {
+    const state = this.#state;
+    if (state.unset.has(key)) return undefined as never;
+    return (state.set.has(key) ? state.set.get(key) : state.live?.data[key]) as never;
+  }
+  set(key: string, value: unknown): void {
+    const state = this.#state;
+    if (state.cleared) return; // a destroyed session stays destroyed for this request
+    state.unset.delete(key);
+    state.set.set(key, structuredClone(value as JsonValue));
+  }
+  delete(key: string): void {
+    const state = this.#state;
+    state.set.delete(key);
+    if (state.live && key in state.live.data) state.unset.add(key);
+  }
+
+  async regenerate(options?: RegenerateOptions): Promise<void> {
+    await regenerate(this.#rt, this.#state, clientFacts(this.#rt, this.#c), options);
+  }
+  async destroy(reason: 'logged-out' | 'revoked' = 'logged-out'): Promise<void> {
+    const rt = this.#rt;
+    const state = this.#state;
+    const live = state.live;
+    if (live) {
+      await endRecord(rt, live.sid, live.meta, state.now, { reason, at: state.now });
+      emitFor(rt, state.now, live.sid, live.meta.userId, { type: 'destroyed', reason });
+    }
+    Object.assign(state, { live: null, reason, issue: null, cleared: true, fresh: false });
+    state.set.clear();
+    state.unset.clear();
+    // A deliberate logout must not leave a credential that silently signs the user back in.
+    if (reason === 'logged-out') await rt.options.reauth?.forget?.(this.#c);
+  }
+  extend(): void {
+    const state = this.#state;
+    const meta = state.live?.meta;
+    if (!meta) return;
+    state.extend = true;
+    meta.idleExpiresAt = Math.min(state.now + this.#rt.options.idleTimeout, meta.absoluteExpiresAt);
+  }
+  markPassive(): void {
+    this.#state.passive = true;
+  }
+  async reauthenticate(): Promise<boolean> {
+    const proof = await this.#rt.options.reauth?.reauthenticate(this.#c);
+    if (!proof) return false;
+    await regenerate(this.#rt, this.#state, clientFacts(this.#rt, this.#c), {
+      userId: proof.userId,
+      ...(proof.user !== undefined && { user: proof.user }),
+      authenticated: true,
+      cause: 'reauth',
+    });
+    return true;
+  }
+}
+
+/** Builds `c.var.session` for one request. */
 export function createSessionHandle(rt: Runtime, c: Context, state: RequestState): Session {
-  let canReauth: boolean | undefined;
-  const handle: Session = {
-    get state() {
-      return state.live ? 'active' : 'none';
-    },
-    get reason() {
-      return state.live ? null : state.reason;
-    },
-    get id() {
-      return state.live?.sid ?? null;
-    },
-    get userId() {
-      return state.live?.meta.userId ?? null;
-    },
-    get user() {
-      return state.live?.meta.user ?? null;
-    },
-    get createdAt() {
-      return state.live?.meta.createdAt ?? null;
-    },
-    get authenticatedAt() {
-      return state.live?.meta.authenticatedAt ?? null;
-    },
-    get deadlines() {
-      const meta = state.live?.meta;
-      if (!meta) return null;
-      return {
-        idleExpiresAt: meta.idleExpiresAt,
-        absoluteExpiresAt: meta.absoluteExpiresAt,
-        idleTimeoutMs: rt.options.idleTimeout,
-      };
-    },
-    now: state.now,
-    idleTimeoutMs: rt.options.idleTimeout,
-    get canReauth() {
-      canReauth ??= rt.options.reauth?.canReauth(c) ?? false;
-      return canReauth;
-    },
-    get(key) {
-      if (state.unset.has(key)) return undefined;
-      return (state.set.has(key) ? state.set.get(key) : state.live?.data[key]) as never;
-    },
-    set(key, value) {
-      if (state.cleared) return; // a destroyed session stays destroyed for this request
-      state.unset.delete(key);
-      state.set.set(key, structuredClone(value as JsonValue));
-    },
-    delete(key) {
-      state.set.delete(key);
-      if (state.live && key in state.live.data) state.unset.add(key);
-    },
-    async regenerate(options) {
-      await regenerate(rt, state, clientFacts(rt, c), options);
-    },
-    async destroy(reason = 'logged-out') {
-      const live = state.live;
-      if (live) {
-        await endRecord(rt, live.sid, live.meta, state.now, { reason, at: state.now });
-        emitFor(rt, state.now, live.sid, live.meta.userId, { type: 'destroyed', reason });
-      }
-      Object.assign(state, { live: null, reason, issue: null, cleared: true, fresh: false });
-      state.set.clear();
-      state.unset.clear();
-      // A deliberate logout must not leave a credential that silently signs the user back in.
-      if (reason === 'logged-out') await rt.options.reauth?.forget?.(c);
-    },
-    extend() {
-      const meta = state.live?.meta;
-      if (!meta) return;
-      state.extend = true;
-      meta.idleExpiresAt = Math.min(state.now + rt.options.idleTimeout, meta.absoluteExpiresAt);
-    },
-    markPassive() {
-      state.passive = true;
-    },
-    async reauthenticate() {
-      const proof = await rt.options.reauth?.reauthenticate(c);
-      if (!proof) return false;
-      await regenerate(rt, state, clientFacts(rt, c), {
-        userId: proof.userId,
-        ...(proof.user !== undefined && { user: proof.user }),
-        authenticated: true,
-        cause: 'reauth',
-      });
-      return true;
-    },
-  };
-  return handle;
+  return new SessionHandle(rt, c, state);
 }
