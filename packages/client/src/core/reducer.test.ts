@@ -58,6 +58,37 @@ describe('core reducer', () => {
     expect(requests(h.log).filter((op) => op === 'extend')).toHaveLength(1);
   });
 
+  it('extends again for activity during an extension the server appears to date later', () => {
+    // The leader's offset estimate can err by half a round trip: a reply may place the
+    // server's slide after activity a follower reported while the request was in flight.
+    const h = started();
+    h.dispatch({ type: 'activity' });
+    h.advance(MIN);
+    const sent = h.pending.shift();
+    expect(sent?.op).toBe('extend');
+    h.advance(200);
+    h.dispatch({ type: 'remote', message: { v: 1, from: 'other', kind: 'activity', at: h.now() } });
+    const slidAt = h.now() + 500; // later than the follower's activity
+    h.dispatch({
+      type: 'server',
+      op: 'extend',
+      status: {
+        state: 'active',
+        now: slidAt,
+        idleExpiresAt: slidAt + 10 * MIN,
+        absoluteExpiresAt: h.now() + 50 * MIN,
+        idleTimeoutMs: 10 * MIN,
+        canReauth: false,
+        user: null,
+      },
+      sentAt: sent!.sentAt,
+      receivedAt: h.now(),
+    });
+    h.log.length = 0;
+    h.advance(MIN + 1_000);
+    expect(requests(h.log)).toContain('extend');
+  });
+
   it('ignores activity while the idle warning shows: the person must choose to stay', () => {
     const h = started();
     h.advance(8 * MIN);

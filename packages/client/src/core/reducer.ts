@@ -1,5 +1,5 @@
 import type { SessionTrigger } from '../types.js';
-import { backoff, settle } from './settle.js';
+import { backoff, keepaliveSpacing, settle } from './settle.js';
 import { offsetSample, pickOffset } from './skew.js';
 import { type Draft, draft, endSession, nearestDeadline, offsetOf } from './state.js';
 import type { Action, CoreState, ServerDeadlines, Step, TabMessage } from './types.js';
@@ -127,7 +127,9 @@ function adopt(
   const announce = changed || s.phase !== 'live' || extended || reauthenticated;
   s.phase = 'live';
   // The server slid the idle deadline when it set it: that counts as the last extension.
-  const slidAt = (s.deadlines?.idle ?? 0) - s.idleTimeoutMs - offsetOf(s);
+  // Never dated later than the request was sent: the offset estimate can err by half a
+  // round trip, and activity after the send must not pass for covered when it may not be.
+  const slidAt = Math.min(sentAt, (s.deadlines?.idle ?? 0) - s.idleTimeoutMs - offsetOf(s));
   if (s.idleTimeoutMs > 0) s.lastExtendAt = Math.max(s.lastExtendAt, slidAt);
   tellExtended(d, extended, reauthenticated, d.own(trigger));
   if (announce && s.deadlines) {
@@ -185,8 +187,10 @@ function onActivity(d: Draft): void {
   // Activity while the idle warning shows does not count: the user confirms by choosing to stay.
   if (s.phase !== 'live' || s.warning === 'idle') return;
   s.lastActivityAt = now;
+  // Told the leader already, and no extension since: stay quiet, but only for one keepalive
+  // spacing, so activity the leader missed (a message lost in a race) is said again in time.
   const told =
-    s.activityPostedAt > s.lastExtendAt && now - s.activityPostedAt < s.config.keepaliveInterval;
+    s.activityPostedAt > s.lastExtendAt && now - s.activityPostedAt < keepaliveSpacing(s);
   if (!s.isLeader && !told) {
     d.post({ kind: 'activity', at: now });
     s.activityPostedAt = now;

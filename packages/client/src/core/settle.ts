@@ -10,6 +10,17 @@ export function backoff(failures: number): number {
  * Brings the state up to `now`: enters or leaves the warning, schedules keepalive, polls,
  * retries and expiry checks, and arms exactly one timer for the next instant that matters.
  */
+/**
+ * Time between keepalive extensions: the configured interval, capped so an active user's
+ * extension always lands before the idle warning.
+ */
+export function keepaliveSpacing(s: Draft['s']): number {
+  const { keepaliveInterval, warnBefore } = s.config;
+  return s.idleTimeoutMs > 0
+    ? Math.min(keepaliveInterval, Math.max(1000, (s.idleTimeoutMs - warnBefore) / 2))
+    : keepaliveInterval;
+}
+
 export function settle(d: Draft, trigger: SessionTrigger): void {
   const { s, now } = d;
   const wake: number[] = [];
@@ -41,7 +52,7 @@ function settleLive(
   const { s, now } = d;
   const deadline = nearestDeadline(s);
   if (!deadline) return;
-  const { warnBefore, followerGrace, keepaliveInterval } = s.config;
+  const { warnBefore, followerGrace } = s.config;
   const idle = s.inFlight === null;
   if (now >= deadline.at) {
     // Past the deadline: never enter the warning now; confirm with the server before
@@ -66,12 +77,7 @@ function settleLive(
   wake.push(want ? deadline.at : deadline.at - warnBefore);
   if (!s.isLeader || s.checking || s.retry || !idle) return;
   if (s.lastActivityAt > s.lastExtendAt && deadline.limit === 'idle' && !want) {
-    // Keepalive spacing, capped so an active user's extension always lands before the warning.
-    const spacing =
-      s.idleTimeoutMs > 0
-        ? Math.min(keepaliveInterval, Math.max(1000, (s.idleTimeoutMs - warnBefore) / 2))
-        : keepaliveInterval;
-    due(s.lastExtendAt + spacing, () => {
+    due(s.lastExtendAt + keepaliveSpacing(s), () => {
       d.request('extend');
       s.lastExtendAt = now;
       s.extendBy = 'activity';
