@@ -103,3 +103,44 @@ describe('requireSession', () => {
     expect(() => requireSession({ fresh: -1 })).toThrow(/"fresh"/);
   });
 });
+
+describe('freshness after silent re-authentication', () => {
+  function reauthApp(fresh: boolean | undefined) {
+    const clock = manualClock();
+    const sessions = session({
+      now: clock.now,
+      store: memoryStore({ now: clock.now }),
+      reauth: {
+        canReauth: () => true,
+        reauthenticate: async () => ({ userId: 'ada', ...(fresh !== undefined && { fresh }) }),
+      },
+    });
+    const a = new Hono<SessionEnv>();
+    a.use(sessions);
+    a.post('/reauth', async (c) => c.text(String(await c.var.session.reauthenticate())));
+    a.post('/password', requireSession({ fresh: 5 * MIN }), (c) => c.text('changed'));
+    return a;
+  }
+  const cookieOf = (res: Response) => res.headers.getSetCookie()[0]!.split(';')[0]!;
+
+  it('a stored credential (remember-me) signs in but does not count as a fresh authentication', async () => {
+    const a = reauthApp(undefined);
+    const signedIn = await a.request('/reauth', { method: 'POST' });
+    expect(await signedIn.text()).toBe('true');
+    const res = await a.request('/password', {
+      method: 'POST',
+      headers: { Cookie: cookieOf(signedIn) },
+    });
+    expect(await problem(res)).toMatchObject({ status: 401, code: 'reauth_required' });
+  });
+
+  it('an interactive re-authentication that reports fresh: true satisfies fresh routes', async () => {
+    const a = reauthApp(true);
+    const signedIn = await a.request('/reauth', { method: 'POST' });
+    const res = await a.request('/password', {
+      method: 'POST',
+      headers: { Cookie: cookieOf(signedIn) },
+    });
+    expect(res.status).toBe(200);
+  });
+});

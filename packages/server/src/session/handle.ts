@@ -118,7 +118,8 @@ class SessionHandle implements Session {
     await regenerate(this.#rt, this.#state, clientFacts(this.#rt, this.#c), {
       userId: proof.userId,
       ...(proof.user !== undefined && { user: proof.user }),
-      authenticated: true,
+      // A stored credential proves the device, not the person: not a fresh authentication.
+      authenticated: proof.fresh === true,
       cause: 'reauth',
     });
     return true;

@@ -113,8 +113,15 @@ export interface SessionManager {
 export interface ReauthStrategy {
   /** Whether this request carries something that could re-authenticate (shown as `canReauth`). */
   canReauth(c: Context): boolean;
-  /** Returns who the request proves to be, or `null` (answered 401 `reauth_failed`). */
-  reauthenticate(c: Context): Promise<{ userId: string; user?: PublicUser } | null>;
+  /**
+   * Returns who the request proves to be, or `null` (answered 401 `reauth_failed`).
+   * `fresh: true` only when the person just proved it interactively (password, passkey in
+   * a popup): it then satisfies `requireSession({ fresh })`. A stored credential such as
+   * remember-me is not fresh, so sensitive routes still ask for the password.
+   */
+  reauthenticate(
+    c: Context,
+  ): Promise<{ userId: string; user?: PublicUser; fresh?: boolean } | null>;
   /** Called after logout, so a credential does not outlive the session by user intent. */
   forget?(c: Context): Promise<void>;
 }
