@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CredentialMethods } from '../store/own.js';
-import type { CredentialRecord, } from '../store/types.js';
+import type { CredentialRecord } from '../store/types.js';
 import { json } from './codec.js';
 import { isWrongType, type StoreContext } from './context.js';
 import { expectReply, indexAdd, indexMembers, sweepIndex } from './user-index.js';

@@ -1,5 +1,5 @@
 import type { CredentialMethods } from '../own.js';
-import type { CredentialRecord, } from '../types.js';
+import type { CredentialRecord } from '../types.js';
 import { copyJson } from './copy.js';
 import type { ExpiringTable } from './expiring-table.js';
 

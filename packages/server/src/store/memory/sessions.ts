@@ -1,9 +1,5 @@
 import { type SessionMethods, setOwn } from '../own.js';
-import type {
-  SessionMeta,
-  SessionPatch,
-  SessionRecord,
-} from '../types.js';
+import type { SessionMeta, SessionPatch, SessionRecord } from '../types.js';
 import { copyJson } from './copy.js';
 import type { ExpiringTable } from './expiring-table.js';
 
