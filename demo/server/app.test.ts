@@ -99,4 +99,12 @@ describe('demo: page support', () => {
       warnBeforeS: 20,
     });
   });
+
+  it('gives the one-tag page (/plain) the configured warning lead', async () => {
+    const config = loadConfig({ IDLE_TIMEOUT_S: '60', WARN_BEFORE_S: '20' });
+    const app = createDemoApp(config, { clientScript: 'void 0;' });
+    const html = await (await app.request('/plain')).text();
+    expect(html).toContain('src="/session/client.js"');
+    expect(html).toContain('data-warn-before="20"');
+  });
 });

@@ -77,7 +77,12 @@ export function createDemoApp(config: DemoConfig, deps: DemoDeps = {}): Hono<Ses
   const plainPage = (c: Context<SessionEnv>) => {
     const nonce = crypto.randomUUID().replaceAll('-', '');
     const status = sessionStatus(c.var.session);
-    const html = renderPage({ status, nonce, clientScript: deps.clientScript !== undefined });
+    const html = renderPage({
+      status,
+      nonce,
+      clientScript: deps.clientScript !== undefined,
+      warnBeforeS: config.warnBeforeMs / 1000,
+    });
     return c.html(html, 200, pageHeaders(nonce));
   };
   // The one-tag install (server-rendered page + /session/client.js) stays reachable at /plain.
@@ -89,7 +94,13 @@ export function createDemoApp(config: DemoConfig, deps: DemoDeps = {}): Hono<Ses
     const status = sessionStatus(c.var.session);
     const error = 'Wrong username or password.';
     return c.html(
-      renderPage({ status, nonce, error, clientScript: false }),
+      renderPage({
+        status,
+        nonce,
+        error,
+        clientScript: false,
+        warnBeforeS: config.warnBeforeMs / 1000,
+      }),
       401,
       pageHeaders(nonce),
     );

@@ -7,6 +7,8 @@ export interface PageModel {
   error?: string;
   /** Adds the SDK's script tag when the bundle is served. */
   clientScript: boolean;
+  /** The warning lead the script tag asks for (`data-warn-before`, seconds). */
+  warnBeforeS: number;
   /** Per-response CSP nonce for the one inline script. */
   nonce: string;
 }
@@ -53,13 +55,13 @@ document.getElementById('logout').addEventListener('click', async () => {
  * session's deadlines. A Vite-built UI replaces it later; the routes stay the same.
  *
  * @example
- * c.html(renderPage({ status: sessionStatus(c.var.session), clientScript: false, nonce }));
+ * c.html(renderPage({ status: sessionStatus(c.var.session), clientScript: false, warnBeforeS: 120, nonce }));
  */
 export function renderPage(model: PageModel): string {
   const { status, nonce } = model;
   const body = status.state === 'active' ? signedIn(status, nonce) : signInForm(model.error);
   const script = model.clientScript
-    ? '<script src="/session/client.js" data-endpoint="/session" defer></script>'
+    ? `<script src="/session/client.js" data-endpoint="/session" data-warn-before="${model.warnBeforeS}" defer></script>`
     : '';
   return `<!doctype html>
 <html lang="en">
