@@ -24,9 +24,9 @@ export function deadlineAction(res: Response, sentAt: number, receivedAt: number
       type: 'header',
       idle: d.idle,
       absolute: d.absolute,
-      serverNow: d.now,
-      sentAt,
-      receivedAt,
+      _serverNow: d.now,
+      _sentAt: sentAt,
+      _receivedAt: receivedAt,
     }
   );
 }
@@ -67,9 +67,9 @@ export async function callRoute(o: ResolvedOptions, op: Operation | 'reauth'): P
               canReauth: false,
             }
           : null));
-    if (status) return { type: 'server', op, status, sentAt, receivedAt };
+    if (status) return { type: 'server', op, status, _sentAt: sentAt, _receivedAt: receivedAt };
     const reason = res.status === 401 && sessionProblemReason(body);
-    if (reason) return { type: 'rejected', reason, sentAt };
+    if (reason) return { type: 'rejected', reason, _sentAt: sentAt };
     const code = (body as { code?: unknown } | undefined)?.code;
     throw new Error(`${op}: unexpected answer (HTTP ${res.status} ${code})`);
   } catch (error) {
@@ -115,7 +115,7 @@ export function createSessionFetch(
       sentAt = o.now();
     }
     if (!reason) return res;
-    dispatch({ type: 'rejected', reason, sentAt });
+    dispatch({ type: 'rejected', reason, _sentAt: sentAt });
     throw new SessionExpiredError(reason, res);
   };
 }
