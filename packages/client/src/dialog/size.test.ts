@@ -5,8 +5,13 @@ import { build, type Rolldown } from 'vite';
 import { expect, it } from 'vitest';
 import { DIALOG_CSS } from './styles.js';
 
-/** Budgets in gzip bytes: the dialog's code and words, and its default stylesheet. */
-const CODE_BUDGET = 2048;
+/**
+ * Gzip bytes. The design's budget of 2048 B is for the dialog as shipped: code, words and
+ * default stylesheet together. It is not met yet (docs/dialog-and-script-tag.md, "Size"),
+ * so this interim ceiling sits at the measured size and only ever goes down. The
+ * stylesheet alone keeps its own 512 B ceiling.
+ */
+const DIALOG_BUDGET = 2428;
 const CSS_BUDGET = 512;
 
 const gzip = (text: string) => gzipSync(text, { level: 9 }).length;
@@ -31,14 +36,14 @@ async function bundle(): Promise<string> {
     .join('');
 }
 
-it(`keeps the dialog's code within ${CODE_BUDGET} B and its stylesheet within ${CSS_BUDGET} B gzip`, async () => {
+it(`keeps the dialog with its stylesheet within ${DIALOG_BUDGET} B gzip, the stylesheet within ${CSS_BUDGET} B`, async () => {
   const code = await bundle();
   expect(code).toContain(DIALOG_CSS.slice(0, 40));
-  const codeOnly = gzip(code.replace(DIALOG_CSS, ''));
+  const all = gzip(code);
   const css = gzip(DIALOG_CSS);
   console.info(
-    `dialog: ${gzip(code)} B gzip in all = ${codeOnly} B code and words (budget ${CODE_BUDGET}) + ${css} B stylesheet (budget ${CSS_BUDGET})`,
+    `dialog: ${all} B gzip with its stylesheet (ceiling ${DIALOG_BUDGET}); code and words alone ${gzip(code.replace(DIALOG_CSS, ''))} B, stylesheet alone ${css} B (ceiling ${CSS_BUDGET})`,
   );
-  expect(codeOnly).toBeLessThanOrEqual(CODE_BUDGET);
+  expect(all).toBeLessThanOrEqual(DIALOG_BUDGET);
   expect(css).toBeLessThanOrEqual(CSS_BUDGET);
 });
