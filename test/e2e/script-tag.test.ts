@@ -24,8 +24,11 @@ it('starts the client and the dialog from one script tag, and exposes window.Lif
     state: window.Lifeline?.client.getSnapshot().state,
   }));
   expect(global).toEqual({ version: '0.1.0', hasFetch: 'function', state: expect.any(String) });
-  // The page's tag sets no data-warn-before: the default two-minute lead exceeds the demo's
-  // one-minute idle timeout, so the warning is up at once, from the tag alone.
+  // The tag carries the demo's data-warn-before (20 s): no warning until that window, then
+  // the dialog opens from the tag alone.
+  expect(await page.locator('script[data-warn-before="20"]').count()).toBe(1);
+  expect(await page.locator('dialog.lifeline-dialog[open]').count()).toBe(0);
+  await world.advance(IDLE_MS - WARN_MS + 2_000);
   await page.locator('dialog.lifeline-dialog[data-mode="idle"]').waitFor({ timeout: 5000 });
   await page.getByRole('button', { name: 'Stay signed in' }).click();
   await expect
