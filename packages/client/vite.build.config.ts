@@ -2,13 +2,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defineConfig } from 'vite';
 import { leanBroadcastChannel } from './build/lean-broadcast-channel.js';
-import { mangleInternalNames } from './build/mangle-internal-names.js';
 
 // Build of @lifeline/client. `vite build` makes the ESM entries for bundlers (one per
 // subpath export); `vite build --mode iife` makes the one-file script-tag bundle. Both
 // carry `broadcast-channel` inside, kept to its native transport (lean-broadcast-channel):
-// an app's bundler cannot drop the package's unused fallbacks on its own. Both also get
-// short internal property names (mangle-internal-names), which no app's minifier would do.
+// an app's bundler cannot drop the package's unused fallbacks on its own.
 
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
 
@@ -28,7 +26,7 @@ const esmEntries = Object.fromEntries(
 const IIFE_ENTRY = existsSync(src('script-tag/index.ts')) ? 'script-tag/index.ts' : 'index.ts';
 
 export default defineConfig(({ mode }) => ({
-  plugins: [leanBroadcastChannel(), mangleInternalNames()],
+  plugins: [leanBroadcastChannel()],
   // Workspace packages from source; everything else as a browser build resolves it (the
   // `browser` condition picks broadcast-channel's ES module build, not its ES5 one).
   resolve: { conditions: ['lifeline-source', ...defaultClientConditions] },

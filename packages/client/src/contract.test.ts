@@ -86,9 +86,9 @@ describe('client and server contract', () => {
       type: 'header',
       idle: 10,
       absolute: 20,
-      _serverNow: 5,
-      _sentAt: 1,
-      _receivedAt: 3,
+      serverNow: 5,
+      sentAt: 1,
+      receivedAt: 3,
     });
     expect(
       deadlineAction(new Response(null, { headers: { [DEADLINE_HEADER]: 'idle=x' } }), 1, 3),

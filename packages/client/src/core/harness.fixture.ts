@@ -9,7 +9,7 @@ export const CONFIG = {
   warnBefore: 2 * MIN,
   keepaliveInterval: MIN,
   pollInterval: 5 * MIN,
-  _followerGrace: 1500,
+  followerGrace: 1500,
 };
 
 /** A model server (its clock = local + skew) and the core driven against it, for tests. */
@@ -98,8 +98,8 @@ export function createHarness(opts: { skew?: number; idle?: number; absolute?: n
           type: 'server',
           op: req.op,
           status: fresh,
-          _sentAt: req.sentAt,
-          _receivedAt: now,
+          sentAt: req.sentAt,
+          receivedAt: now,
         });
       }
       return req.op;
@@ -117,9 +117,9 @@ export function createHarness(opts: { skew?: number; idle?: number; absolute?: n
         type: 'header',
         idle: s.idle,
         absolute: s.absolute,
-        _serverNow: serverNow(),
-        _sentAt: now,
-        _receivedAt: now,
+        serverNow: serverNow(),
+        sentAt: now,
+        receivedAt: now,
       });
     },
     localDeadline(): number | null {

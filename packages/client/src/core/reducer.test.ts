@@ -27,7 +27,7 @@ describe('core reducer', () => {
     const h = started();
     const arms = h.log.filter((e) => e.type === 'arm');
     const warningAt = (h.localDeadline() ?? 0) - 2 * MIN;
-    expect(arms.at(-1)).toEqual({ type: 'arm', at: Math.min(warningAt, h.state()._statusDueAt) });
+    expect(arms.at(-1)).toEqual({ type: 'arm', at: Math.min(warningAt, h.state().statusDueAt) });
   });
 
   it('enters the idle warning at the window and expires once the server confirms', () => {
@@ -81,8 +81,8 @@ describe('core reducer', () => {
         canReauth: false,
         user: null,
       },
-      _sentAt: sent!.sentAt,
-      _receivedAt: h.now(),
+      sentAt: sent!.sentAt,
+      receivedAt: h.now(),
     });
     h.log.length = 0;
     h.advance(MIN + 1_000);
@@ -126,13 +126,13 @@ describe('core reducer', () => {
     h.dispatch({ type: 'activity' });
     h.advance(MIN);
     h.answer(0, true);
-    expect(h.state()).toMatchObject({ phase: 'live', _failures: 1, retry: { op: 'extend' } });
+    expect(h.state()).toMatchObject({ phase: 'live', failures: 1, retry: { op: 'extend' } });
     h.advance(1000);
     h.answer(0, true);
     expect(h.state().retry?.at).toBe(h.now() + 2000);
     h.advance(2000);
     h.answer(0);
-    expect(h.state()).toMatchObject({ phase: 'live', _failures: 0, retry: null });
+    expect(h.state()).toMatchObject({ phase: 'live', failures: 0, retry: null });
   });
 
   it('shows expiry when the deadline passed and the server cannot be reached', () => {
@@ -153,9 +153,9 @@ describe('core reducer', () => {
       type: 'header',
       idle: early?.idle ?? 0,
       absolute: early?.absolute ?? 0,
-      _serverNow: 0,
-      _sentAt: 0,
-      _receivedAt: 0,
+      serverNow: 0,
+      sentAt: 0,
+      receivedAt: 0,
     });
     expect(h.state().deadlines?.idle).toBe(later);
   });

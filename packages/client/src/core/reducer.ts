@@ -21,13 +21,13 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       trigger = 'response';
       s.offset = pickOffset(
         s.offset,
-        offsetSample(action._serverNow, action._sentAt, action._receivedAt),
+        offsetSample(action.serverNow, action.sentAt, action.receivedAt),
       );
-      adopt(d, action, action._sentAt, trigger);
+      adopt(d, action, action.sentAt, trigger);
       break;
     case 'rejected':
       trigger = 'response';
-      if (action._sentAt >= s._endedAt) endSession(d, action.reason, d.own(trigger));
+      if (action.sentAt >= s.endedAt) endSession(d, action.reason, d.own(trigger));
       break;
     case 'failed':
       onFailed(d, action.op, action.error);
@@ -41,20 +41,20 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       break;
     case 'extend':
       trigger = 'user';
-      if (s.phase === 'live' && s._inFlight !== 'extend') {
+      if (s.phase === 'live' && s.inFlight !== 'extend') {
         d.effects.push({ type: 'request', op: 'extend' });
         Object.assign(s, {
-          _inFlight: 'extend',
-          _lastActivityAt: now,
-          _lastExtendAt: now,
-          _extendBy: 'user',
+          inFlight: 'extend',
+          lastActivityAt: now,
+          lastExtendAt: now,
+          extendBy: 'user',
         });
       }
       break;
     case 'logout':
       trigger = 'user';
       d.effects.push({ type: 'request', op: 'logout' });
-      s._inFlight = 'logout';
+      s.inFlight = 'logout';
       endSession(d, 'logged-out', d.own(trigger));
       break;
     case 'leadership':
@@ -62,7 +62,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
         d.emit({ type: 'leadership', isLeader: action.isLeader }, d.own(trigger));
         s.isLeader = action.isLeader;
         // A new leader confirms the state at once rather than trusting what it heard.
-        if (s.isLeader) s._statusDueAt = now;
+        if (s.isLeader) s.statusDueAt = now;
       }
       break;
     case 'remote':
@@ -76,10 +76,10 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
 
 function onServer(d: Draft, action: Extract<Action, { type: 'server' }>): void {
   const { s, now } = d;
-  const { status, _sentAt: sentAt, op } = action;
-  const extended = op === 'extend' && s._inFlight === 'extend';
-  if (s._inFlight === op) s._inFlight = null;
-  s._failures = 0;
+  const { status, sentAt, op } = action;
+  const extended = op === 'extend' && s.inFlight === 'extend';
+  if (s.inFlight === op) s.inFlight = null;
+  s.failures = 0;
   s.retry = null;
   // A logout answer says nothing about clocks or deadlines: the session is already over here.
   if (op === 'logout') return;
@@ -87,16 +87,16 @@ function onServer(d: Draft, action: Extract<Action, { type: 'server' }>): void {
     checking: false,
     canReauth: status.canReauth,
     idleTimeoutMs: status.idleTimeoutMs,
-    _statusDueAt: now + s.config.pollInterval,
-    offset: pickOffset(s.offset, offsetSample(status.now, sentAt, action._receivedAt)),
+    statusDueAt: now + s.config.pollInterval,
+    offset: pickOffset(s.offset, offsetSample(status.now, sentAt, action.receivedAt)),
   });
   if (status.state === 'none') {
-    if (sentAt >= s._endedAt || s.phase === 'live') endSession(d, status.reason, d.own('status'));
+    if (sentAt >= s.endedAt || s.phase === 'live') endSession(d, status.reason, d.own('status'));
     return;
   }
   s.user = status.user;
   const deadlines = { idle: status.idleExpiresAt, absolute: status.absoluteExpiresAt };
-  const trigger = op !== 'extend' ? 'status' : s._extendBy === 'user' ? 'user' : 'activity';
+  const trigger = op !== 'extend' ? 'status' : s.extendBy === 'user' ? 'user' : 'activity';
   adopt(d, deadlines, sentAt, trigger, extended, op === 'reauth');
 }
 
@@ -114,15 +114,15 @@ function adopt(
   reauthenticated = false,
 ): void {
   const { s } = d;
-  if (sentAt < s._endedAt && !reauthenticated) return;
+  if (sentAt < s.endedAt && !reauthenticated) return;
   const cur = s.deadlines;
   const changed =
     !cur ||
-    (cur.absolute !== absolute && sentAt >= s._deadlinesSentAt) ||
+    (cur.absolute !== absolute && sentAt >= s.deadlinesSentAt) ||
     (cur.absolute === absolute && idle > cur.idle);
   if (changed) {
     s.deadlines = { idle, absolute };
-    s._deadlinesSentAt = sentAt;
+    s.deadlinesSentAt = sentAt;
   }
   const announce = changed || s.phase !== 'live' || extended || reauthenticated;
   s.phase = 'live';
@@ -130,7 +130,7 @@ function adopt(
   // Never dated later than the request was sent: the offset estimate can err by half a
   // round trip, and activity after the send must not pass for covered when it may not be.
   const slidAt = Math.min(sentAt, (s.deadlines?.idle ?? 0) - s.idleTimeoutMs - offsetOf(s));
-  if (s.idleTimeoutMs > 0) s._lastExtendAt = Math.max(s._lastExtendAt, slidAt);
+  if (s.idleTimeoutMs > 0) s.lastExtendAt = Math.max(s.lastExtendAt, slidAt);
   tellExtended(d, extended, reauthenticated, d.own(trigger));
   if (announce && s.deadlines) {
     d.post({
@@ -162,38 +162,38 @@ function tellExtended(
   }
 }
 
-function onFailed(d: Draft, op: CoreState['_inFlight'] & string, error: unknown): void {
+function onFailed(d: Draft, op: CoreState['inFlight'] & string, error: unknown): void {
   const { s, now } = d;
-  s._failures++;
-  if (s._inFlight === op) s._inFlight = null;
+  s.failures++;
+  if (s.inFlight === op) s.inFlight = null;
   const origin = d.own('status');
   const deadline = nearestDeadline(s);
   // Cannot confirm and the deadline has passed even allowing for clock uncertainty: the
   // server has ended the session unless a tab we cannot hear extended it. Show it ended.
-  const ended = op === 'status' && deadline && now >= deadline.at + (s.offset?._rtt ?? 0) / 2;
+  const ended = op === 'status' && deadline && now >= deadline.at + (s.offset?.rtt ?? 0) / 2;
   d.emit({ type: 'error', operation: op, error, willRetry: !ended }, origin);
   if (ended) {
     const reason = deadline.limit === 'idle' ? 'idle-timeout' : 'absolute-timeout';
     endSession(d, reason, { ...origin, trigger: 'local' });
     return;
   }
-  if (op === 'extend') s._lastExtendAt = Math.min(s._lastExtendAt, s._lastActivityAt - 1);
+  if (op === 'extend') s.lastExtendAt = Math.min(s.lastExtendAt, s.lastActivityAt - 1);
   s.checking = false;
-  s.retry = { op, at: now + backoff(s._failures) };
+  s.retry = { op, at: now + backoff(s.failures) };
 }
 
 function onActivity(d: Draft): void {
   const { s, now } = d;
   // Activity while the idle warning shows does not count: the user confirms by choosing to stay.
   if (s.phase !== 'live' || s.warning === 'idle') return;
-  s._lastActivityAt = now;
+  s.lastActivityAt = now;
   // Told the leader already, and no extension since: stay quiet, but only for one keepalive
   // spacing, so activity the leader missed (a message lost in a race) is said again in time.
   const told =
-    s._activityPostedAt > s._lastExtendAt && now - s._activityPostedAt < keepaliveSpacing(s);
+    s.activityPostedAt > s.lastExtendAt && now - s.activityPostedAt < keepaliveSpacing(s);
   if (!s.isLeader && !told) {
     d.post({ kind: 'activity', at: now });
-    s._activityPostedAt = now;
+    s.activityPostedAt = now;
   }
 }
 
@@ -201,7 +201,7 @@ function onRemote(d: Draft, m: TabMessage, trigger: SessionTrigger): void {
   const { s, now } = d;
   const origin = { tabId: m.from, local: false, trigger };
   if (m.kind === 'activity') {
-    if (s.phase === 'live' && s.warning !== 'idle') s._lastActivityAt = now;
+    if (s.phase === 'live' && s.warning !== 'idle') s.lastActivityAt = now;
     return;
   }
   if (m.kind === 'ended') {
@@ -209,19 +209,19 @@ function onRemote(d: Draft, m: TabMessage, trigger: SessionTrigger): void {
     return;
   }
   // A late message about the session that already ended here must not revive it.
-  if (s.phase !== 'live' && m.absolute === s._endedAbsolute) return;
+  if (s.phase !== 'live' && m.absolute === s.endedAbsolute) return;
   Object.assign(s, {
     phase: 'live',
-    offset: s.offset ?? { value: m.offset, _rtt: Number.MAX_SAFE_INTEGER, at: now },
+    offset: s.offset ?? { value: m.offset, rtt: Number.MAX_SAFE_INTEGER, at: now },
     canReauth: m.canReauth,
     user: m.user,
-    _statusDueAt: now + s.config.pollInterval,
+    statusDueAt: now + s.config.pollInterval,
   });
   const cur = s.deadlines;
   if (!cur || cur.absolute !== m.absolute || m.idle > cur.idle) {
     s.deadlines = { idle: m.idle, absolute: m.absolute };
-    s._deadlinesSentAt = now;
+    s.deadlinesSentAt = now;
   }
-  if (m.extended) s._lastExtendAt = now;
+  if (m.extended) s.lastExtendAt = now;
   tellExtended(d, m.extended, m.reauthenticated, origin);
 }

@@ -27,16 +27,16 @@ export function settle(d: Draft, trigger: SessionTrigger): void {
   // Asks for `op` when `at` has come (and `when` holds), else wakes up for it.
   const due = (at: number, run: () => void) => (now >= at ? run() : wake.push(at));
   const { retry } = s;
-  if (retry && s._inFlight === null) {
+  if (retry && s.inFlight === null) {
     if (retry.op === 'logout' || s.phase !== 'signed-out') {
       due(retry.at, () => {
         d.request(retry.op);
-        if (retry.op === 'extend') s._lastExtendAt = now;
+        if (retry.op === 'extend') s.lastExtendAt = now;
       });
     } else wake.push(retry.at);
   }
-  if (s.phase === 'unknown' && s._inFlight === null && !s.retry) {
-    due(s._statusDueAt, () => d.request('status'));
+  if (s.phase === 'unknown' && s.inFlight === null && !s.retry) {
+    due(s.statusDueAt, () => d.request('status'));
   }
   if (s.phase === 'live') settleLive(d, trigger, due, wake);
   else s.warning = null;
@@ -52,8 +52,8 @@ function settleLive(
   const { s, now } = d;
   const deadline = nearestDeadline(s);
   if (!deadline) return;
-  const { warnBefore, _followerGrace: followerGrace } = s.config;
-  const idle = s._inFlight === null;
+  const { warnBefore, followerGrace } = s.config;
+  const idle = s.inFlight === null;
   if (now >= deadline.at) {
     // Past the deadline: never enter the warning now; confirm with the server before
     // declaring expiry (another tab may have extended without us hearing of it).
@@ -76,12 +76,12 @@ function settleLive(
   }
   wake.push(want ? deadline.at : deadline.at - warnBefore);
   if (!s.isLeader || s.checking || s.retry || !idle) return;
-  if (s._lastActivityAt > s._lastExtendAt && deadline.limit === 'idle' && !want) {
-    due(s._lastExtendAt + keepaliveSpacing(s), () => {
+  if (s.lastActivityAt > s.lastExtendAt && deadline.limit === 'idle' && !want) {
+    due(s.lastExtendAt + keepaliveSpacing(s), () => {
       d.request('extend');
-      s._lastExtendAt = now;
-      s._extendBy = 'activity';
+      s.lastExtendAt = now;
+      s.extendBy = 'activity';
     });
   }
-  if (s._inFlight === null) due(s._statusDueAt, () => d.request('status'));
+  if (s.inFlight === null) due(s.statusDueAt, () => d.request('status'));
 }

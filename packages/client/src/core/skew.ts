@@ -10,12 +10,12 @@ const SAMPLE_MAX_AGE = 10 * 60_000;
  */
 export function offsetSample(serverNow: number, sentAt: number, receivedAt: number): ClockOffset {
   const rtt = Math.max(0, receivedAt - sentAt);
-  return { value: serverNow - (sentAt + rtt / 2), _rtt: rtt, at: receivedAt };
+  return { value: serverNow - (sentAt + rtt / 2), rtt, at: receivedAt };
 }
 
 /** Keeps the more precise of two estimates, unless the kept one has grown stale. */
 export function pickOffset(current: ClockOffset | null, sample: ClockOffset): ClockOffset {
-  if (!current || sample._rtt <= current._rtt || sample.at - current.at > SAMPLE_MAX_AGE) {
+  if (!current || sample.rtt <= current.rtt || sample.at - current.at > SAMPLE_MAX_AGE) {
     return sample;
   }
   return current;

@@ -11,17 +11,17 @@ export function initialState(config: CoreConfig): CoreState {
     deadlines: null,
     idleTimeoutMs: 0,
     offset: null,
-    _deadlinesSentAt: never,
-    _endedAt: never,
-    _endedAbsolute: null,
-    _lastActivityAt: never,
-    _lastExtendAt: never,
-    _extendBy: 'activity',
-    _activityPostedAt: never,
-    _inFlight: null,
+    deadlinesSentAt: never,
+    endedAt: never,
+    endedAbsolute: null,
+    lastActivityAt: never,
+    lastExtendAt: never,
+    extendBy: 'activity',
+    activityPostedAt: never,
+    inFlight: null,
     checking: false,
-    _statusDueAt: never,
-    _failures: 0,
+    statusDueAt: never,
+    failures: 0,
     retry: null,
     isLeader: false,
     warning: null,
@@ -67,7 +67,7 @@ export interface Draft {
   own(trigger: SessionTrigger): Origin;
   emit(event: Details, origin: Origin): void;
   post(message: Body): void;
-  request(op: CoreState['_inFlight'] & string): void;
+  request(op: CoreState['inFlight'] & string): void;
 }
 
 export function draft(state: CoreState, now: number): Draft {
@@ -84,7 +84,7 @@ export function draft(state: CoreState, now: number): Draft {
       effects.push({ type: 'post', message: { v: 1, from: tabId, ...message } as TabMessage }),
     request(op) {
       effects.push({ type: 'request', op });
-      s._inFlight = op;
+      s.inFlight = op;
       if (s.retry?.op === op) s.retry = null;
     },
   };
@@ -109,14 +109,14 @@ export function endSession(d: Draft, reason: EndReason, origin: Origin): void {
     d.emit({ type: 'signed-out', reason }, origin);
   }
   if (origin.local) d.post({ kind: 'ended', phase, reason, trigger: origin.trigger });
-  s._endedAbsolute = s.deadlines?.absolute ?? s._endedAbsolute;
+  s.endedAbsolute = s.deadlines?.absolute ?? s.endedAbsolute;
   Object.assign(s, {
     phase,
     reason,
     deadlines: null,
     warning: null,
     checking: false,
-    _endedAt: d.now,
+    endedAt: d.now,
   });
   if (s.retry?.op !== 'logout') s.retry = null;
 }

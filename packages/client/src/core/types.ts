@@ -4,7 +4,7 @@ import type { EndReason, PublicUser, SessionStatus } from '../wire.js';
 /** Server clock minus this tab's clock, from the best round trip seen (smallest `rtt`). */
 export interface ClockOffset {
   readonly value: number;
-  readonly _rtt: number;
+  readonly rtt: number;
   /** Local time the sample was taken. */
   readonly at: number;
 }
@@ -22,7 +22,7 @@ export interface CoreConfig {
   readonly keepaliveInterval: number;
   readonly pollInterval: number;
   /** A follower waits this long past a deadline for the leader's verdict before asking itself. */
-  readonly _followerGrace: number;
+  readonly followerGrace: number;
 }
 
 export type Operation = 'status' | 'extend' | 'logout';
@@ -35,21 +35,21 @@ export interface CoreState {
   readonly idleTimeoutMs: number;
   readonly offset: ClockOffset | null;
   /** Local send time of the request that produced `deadlines` (older answers may not replace them). */
-  readonly _deadlinesSentAt: number;
+  readonly deadlinesSentAt: number;
   /** Local time the session was last seen ending; answers to requests sent before it are stale. */
-  readonly _endedAt: number;
+  readonly endedAt: number;
   /** Absolute deadline (server clock) of the session that last ended, to spot late news of it. */
-  readonly _endedAbsolute: number | null;
-  readonly _lastActivityAt: number;
+  readonly endedAbsolute: number | null;
+  readonly lastActivityAt: number;
   /** Local time of the last extension (sent or confirmed); activity after it is still owed one. */
-  readonly _lastExtendAt: number;
+  readonly lastExtendAt: number;
   /** What asked for the extension in flight: the keepalive or the user. */
-  readonly _extendBy: 'activity' | 'user';
-  readonly _activityPostedAt: number;
-  readonly _inFlight: Operation | null;
+  readonly extendBy: 'activity' | 'user';
+  readonly activityPostedAt: number;
+  readonly inFlight: Operation | null;
   readonly checking: boolean;
-  readonly _statusDueAt: number;
-  readonly _failures: number;
+  readonly statusDueAt: number;
+  readonly failures: number;
   readonly retry: { readonly op: Operation; readonly at: number } | null;
   readonly isLeader: boolean;
   readonly warning: SessionLimit | null;
@@ -89,18 +89,18 @@ export type Action =
       readonly type: 'server';
       readonly op: Operation | 'reauth';
       readonly status: SessionStatus;
-      readonly _sentAt: number;
-      readonly _receivedAt: number;
+      readonly sentAt: number;
+      readonly receivedAt: number;
     }
   | {
       readonly type: 'header';
       readonly idle: number;
       readonly absolute: number;
-      readonly _serverNow: number;
-      readonly _sentAt: number;
-      readonly _receivedAt: number;
+      readonly serverNow: number;
+      readonly sentAt: number;
+      readonly receivedAt: number;
     }
-  | { readonly type: 'rejected'; readonly reason: EndReason; readonly _sentAt: number }
+  | { readonly type: 'rejected'; readonly reason: EndReason; readonly sentAt: number }
   | { readonly type: 'failed'; readonly op: Operation; readonly error: unknown }
   | { readonly type: 'activity' }
   | { readonly type: 'tick'; readonly trigger: 'timer' | 'wake' }

@@ -25,7 +25,7 @@ type Listener = (event?: SessionEvent) => void;
 export function createClientCore(options: SessionClientOptions = {}): SessionClient {
   const o = resolveOptions(options);
   const { now, tabId, timers } = o;
-  let state: CoreState = initialState({ ...o, _followerGrace: FOLLOWER_GRACE });
+  let state: CoreState = initialState({ ...o, followerGrace: FOLLOWER_GRACE });
   let snapshot = toSnapshot(state, now(), null);
   let destroyed = false;
   let busy = false;

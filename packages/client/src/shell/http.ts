@@ -24,9 +24,9 @@ export function deadlineAction(res: Response, sentAt: number, receivedAt: number
       type: 'header',
       idle: d.idle,
       absolute: d.absolute,
-      _serverNow: d.now,
-      _sentAt: sentAt,
-      _receivedAt: receivedAt,
+      serverNow: d.now,
+      sentAt,
+      receivedAt,
     }
   );
 }
@@ -67,9 +67,9 @@ export async function callRoute(o: ResolvedOptions, op: Operation | 'reauth'): P
               canReauth: false,
             }
           : null));
-    if (status) return { type: 'server', op, status, _sentAt: sentAt, _receivedAt: receivedAt };
+    if (status) return { type: 'server', op, status, sentAt, receivedAt };
     const reason = res.status === 401 && sessionProblemReason(body);
-    if (reason) return { type: 'rejected', reason, _sentAt: sentAt };
+    if (reason) return { type: 'rejected', reason, sentAt };
     const code = (body as { code?: unknown } | undefined)?.code;
     throw new Error(`${op}: unexpected answer (HTTP ${res.status} ${code})`);
   } catch (error) {
@@ -115,7 +115,7 @@ export function createSessionFetch(
       sentAt = o.now();
     }
     if (!reason) return res;
-    dispatch({ type: 'rejected', reason, _sentAt: sentAt });
+    dispatch({ type: 'rejected', reason, sentAt });
     throw new SessionExpiredError(reason, res);
   };
 }
