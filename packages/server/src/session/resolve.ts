@@ -57,18 +57,19 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
   }
   if (record.ended) return none(record.ended.reason, sid);
 
+  // A suspicious request is rejected; with the `revoke` policy the session ends too.
+  const refuse = async (why: 'theft-suspected' | 'user-agent-changed', revoke: boolean) => {
+    reject(why, sid, record.userId);
+    if (!revoke) return null;
+    await endRecord(rt, sid, record, now, { reason: 'revoked', detail: why, at: now });
+    return none('revoked', sid);
+  };
+
   const token = await matchToken(rt, record, presented, sid, now);
   if (!token) {
-    reject('theft-suspected', sid, record.userId);
-    if (rt.options.onTheft === 'revoke') {
-      await endRecord(rt, sid, record, now, {
-        reason: 'revoked',
-        detail: 'theft-suspected',
-        at: now,
-      });
-      return none('revoked', sid);
-    }
-    return none('missing', sid);
+    return (
+      (await refuse('theft-suspected', rt.options.onTheft === 'revoke')) ?? none('missing', sid)
+    );
   }
 
   const timeout = deadlinePassed(record, now);
@@ -79,15 +80,8 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
   }
 
   if (rt.options.bindUserAgent && record.userAgent !== null && record.userAgent !== req.userAgent) {
-    reject('user-agent-changed', sid, record.userId);
-    if (rt.options.bindUserAgent === 'revoke') {
-      await endRecord(rt, sid, record, now, {
-        reason: 'revoked',
-        detail: 'user-agent-changed',
-        at: now,
-      });
-      return none('revoked', sid);
-    }
+    const ended = await refuse('user-agent-changed', rt.options.bindUserAgent === 'revoke');
+    if (ended) return ended;
   }
   return { state: 'live', sid, record, token, successor: token !== presented };
 }
