@@ -49,7 +49,10 @@ export function createManager(rt: Runtime): SessionManager {
       await endRecord(rt, id, record, now, { reason: 'revoked', detail, at: now });
     },
     async revokeUser(userId, options = {}) {
-      const { now, sessions } = await live(userId);
+      const now = rt.options.now();
+      // Every record not yet ended, whatever its deadlines: a session past its idle deadline
+      // that no request has closed yet could otherwise be revived by a request in flight.
+      const sessions = (await rt.store.listByUser(userId)).filter(({ record }) => !record.ended);
       let ended = 0;
       for (const { sid, record } of sessions) {
         if (sid === options.exceptId) continue;

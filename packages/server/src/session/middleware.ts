@@ -72,13 +72,13 @@ export function session(options?: SessionOptions): SessionMiddleware {
     const state = initialState(resolution, now, c.req.header(PASSIVE_HEADER) === '1');
     c.set('session', createSessionHandle(rt, c, state));
     await next();
-    if (c.error instanceof StoreUnavailableError) return respondStoreUnavailable(c);
-    if (c.error instanceof SessionLimitError) return respondSessionLimit(c);
+    if (c.error instanceof StoreUnavailableError) return respondStoreUnavailable(rt, c);
+    if (c.error instanceof SessionLimitError) return respondSessionLimit(rt, c);
     try {
       await commitState(rt, state, () => clientFacts(rt, c));
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
-      return respondStoreUnavailable(c);
+      return respondStoreUnavailable(rt, c);
     }
     finishResponse(rt, c, state, attrs);
   };

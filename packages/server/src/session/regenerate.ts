@@ -16,8 +16,8 @@ export class SessionLimitError extends Error {
 }
 
 /**
- * Login, re-auth or privilege change: ends the old record at once (no grace window: the
- * pre-login ID must die), then stores the data under a wholly new token. The deadlines
+ * Login, re-auth or privilege change: stores the data under a wholly new token, then ends
+ * the old record at once (no grace window: the pre-login ID must die). The deadlines
  * restart: the new session is a new authentication.
  */
 export async function regenerate(
@@ -28,22 +28,21 @@ export async function regenerate(
 ): Promise<void> {
   const { now } = state;
   const old = state.live;
+  // Signing in as someone else starts clean: the previous user's claims and data stay
+  // behind (only what this request itself wrote comes along).
+  const switching =
+    options.userId !== undefined && old?.meta.userId != null && options.userId !== old.meta.userId;
+  const previous = switching ? null : old;
   const userId = options.userId !== undefined ? options.userId : (old?.meta.userId ?? null);
-  const user = options.user !== undefined ? options.user : (old?.meta.user ?? null);
+  const user = options.user !== undefined ? options.user : (previous?.meta.user ?? null);
   const authenticated =
     options.authenticated ?? (options.userId !== undefined && options.userId !== null);
-  const data = currentData(state);
+  const data = switching ? Object.fromEntries(state.set) : currentData(state);
 
   // Refuse before ending anything: a refused login must not also lose the visitor's session.
   if (userId !== null) await enforceLimit(rt, userId, now, old?.sid ?? null);
-  if (old) {
-    await endRecord(rt, old.sid, old.meta, now, {
-      reason: 'revoked',
-      detail: 'regenerated',
-      at: now,
-    });
-  }
-
+  // Create first, then end the old record: a store failure in between answers 503 and
+  // leaves the visitor's current session alive rather than none at all.
   const created = await createRecord(
     rt,
     (tokenHash) => ({
@@ -51,13 +50,20 @@ export async function regenerate(
         tokenHash,
         userId,
         user,
-        authenticatedAt: authenticated ? now : (old?.meta.authenticatedAt ?? null),
+        authenticatedAt: authenticated ? now : (previous?.meta.authenticatedAt ?? null),
         ...client,
       }),
       data,
     }),
     generateToken,
   );
+  if (old) {
+    await endRecord(rt, old.sid, old.meta, now, {
+      reason: 'revoked',
+      detail: 'regenerated',
+      at: now,
+    });
+  }
   const { data: stored, ...meta } = created.record;
   Object.assign(state, {
     live: { sid: created.sid, token: created.token, meta, data: stored },

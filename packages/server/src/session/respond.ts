@@ -28,9 +28,16 @@ function isHttps(rt: Runtime, c: Context): boolean {
 
 /**
  * Swaps the response without Hono's setter merging the old headers (and so the old
- * `Set-Cookie` lines) back in.
+ * session `Set-Cookie` lines) back in. Other cookies the request set are kept: a
+ * remember-me credential rotated before the failure must reach the browser, or its next
+ * use would look like a replayed, stolen one.
  */
-function replaceResponse(c: Context, res: Response): void {
+function replaceResponse(rt: Runtime, c: Context, res: Response): void {
+  const { name } = rt.options.cookie;
+  for (const line of c.res.headers.getSetCookie()) {
+    const cookie = line.slice(0, line.indexOf('=')).trim();
+    if (cookie !== name && cookie !== `__Host-${name}`) res.headers.append('Set-Cookie', line);
+  }
   c.res = undefined;
   c.res = res;
 }
@@ -44,8 +51,9 @@ export function storeUnavailable(): Response {
  * A login refused by `onSessionLimit: 'refuse'`: a 409 problem rather than the app's 500,
  * and the visitor's current session (if any) is left as it was.
  */
-export function respondSessionLimit(c: Context): void {
+export function respondSessionLimit(rt: Runtime, c: Context): void {
   replaceResponse(
+    rt,
     c,
     problemResponse('session_limit', {
       detail: 'Sign out on another device first, then try again.',
@@ -53,9 +61,9 @@ export function respondSessionLimit(c: Context): void {
   );
 }
 
-/** Replaces the handler's response with the 503, dropping any cookie it set. */
-export function respondStoreUnavailable(c: Context): void {
-  replaceResponse(c, storeUnavailable());
+/** Replaces the handler's response with the 503, dropping any session cookie it set. */
+export function respondStoreUnavailable(rt: Runtime, c: Context): void {
+  replaceResponse(rt, c, storeUnavailable());
 }
 
 /**
@@ -79,7 +87,10 @@ export function finishResponse(
   const { name } = rt.options.cookie;
   let res = replaceSessionCookie(c.res, `__Host-${name}`, attrs.name === name ? null : ours);
   res = replaceSessionCookie(res, name, attrs.name === name ? ours : null);
-  if (res !== c.res) replaceResponse(c, res);
+  if (res !== c.res) {
+    c.res = undefined;
+    c.res = res;
+  }
   const headers = c.res.headers;
   if (ours !== null) headers.set('Cache-Control', 'no-store');
   if (state.cleared && rt.options.clearSiteData.length > 0) {
