@@ -10,6 +10,7 @@ const SHAPES: Record<string, Check>[] = [
     kind: oneOf('ended'),
     phase: oneOf('expired', 'signed-out'),
     reason: endReason,
+    absolute: (v: unknown) => v === null || epoch(v),
     trigger,
   },
   {

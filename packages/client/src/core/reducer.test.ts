@@ -197,6 +197,7 @@ describe('core reducer', () => {
         kind: 'ended',
         phase: 'expired',
         reason: 'revoked',
+        absolute: 9e6,
         trigger: 'status',
       },
     });

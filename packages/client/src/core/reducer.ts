@@ -27,7 +27,9 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       break;
     case 'rejected':
       trigger = 'response';
-      if (action.sentAt >= s.endedAt) endSession(d, action.reason, d.own(trigger));
+      if (action.sentAt >= s.endedAt && action.sentAt >= s.sessionSince) {
+        endSession(d, action.reason, d.own(trigger));
+      }
       break;
     case 'failed':
       onFailed(d, action.op, action.error);
@@ -91,6 +93,7 @@ function onServer(d: Draft, action: Extract<Action, { type: 'server' }>): void {
     offset: pickOffset(s.offset, offsetSample(status.now, sentAt, action.receivedAt)),
   });
   if (status.state === 'none') {
+    if (sentAt < s.sessionSince) return; // about the cookie a re-auth replaced
     if (sentAt >= s.endedAt || s.phase === 'live') endSession(d, status.reason, d.own('status'));
     return;
   }
@@ -121,6 +124,8 @@ function adopt(
     (cur.absolute !== absolute && sentAt >= s.deadlinesSentAt) ||
     (cur.absolute === absolute && idle > cur.idle);
   if (changed) {
+    // A different absolute deadline, or a re-auth, is a new session from now on.
+    if (reauthenticated || (cur && cur.absolute !== absolute)) s.sessionSince = d.now;
     s.deadlines = { idle, absolute };
     s.deadlinesSentAt = sentAt;
   }
@@ -205,6 +210,8 @@ function onRemote(d: Draft, m: TabMessage, trigger: SessionTrigger): void {
     return;
   }
   if (m.kind === 'ended') {
+    // News of a session other than ours (the one a re-auth here just replaced) is not ours.
+    if (s.phase === 'live' && m.absolute !== null && m.absolute !== s.deadlines?.absolute) return;
     endSession(d, m.reason, origin);
     return;
   }
@@ -219,6 +226,7 @@ function onRemote(d: Draft, m: TabMessage, trigger: SessionTrigger): void {
   });
   const cur = s.deadlines;
   if (!cur || cur.absolute !== m.absolute || m.idle > cur.idle) {
+    if (m.reauthenticated || (cur && cur.absolute !== m.absolute)) s.sessionSince = now;
     s.deadlines = { idle: m.idle, absolute: m.absolute };
     s.deadlinesSentAt = now;
   }

@@ -14,6 +14,7 @@ export function initialState(config: CoreConfig): CoreState {
     deadlinesSentAt: never,
     endedAt: never,
     endedAbsolute: null,
+    sessionSince: never,
     lastActivityAt: never,
     lastExtendAt: never,
     extendBy: 'activity',
@@ -108,7 +109,8 @@ export function endSession(d: Draft, reason: EndReason, origin: Origin): void {
   } else if (s.phase !== 'unknown' || reason === 'logged-out') {
     d.emit({ type: 'signed-out', reason }, origin);
   }
-  if (origin.local) d.post({ kind: 'ended', phase, reason, trigger: origin.trigger });
+  const absolute = s.deadlines?.absolute ?? null;
+  if (origin.local) d.post({ kind: 'ended', phase, reason, absolute, trigger: origin.trigger });
   s.endedAbsolute = s.deadlines?.absolute ?? s.endedAbsolute;
   Object.assign(s, {
     phase,

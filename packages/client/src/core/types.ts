@@ -40,6 +40,12 @@ export interface CoreState {
   readonly endedAt: number;
   /** Absolute deadline (server clock) of the session that last ended, to spot late news of it. */
   readonly endedAbsolute: number | null;
+  /**
+   * Local time this tab learned of the current session (a re-auth, or another tab's news).
+   * A "no session" answer to a request sent before it was about the previous session's
+   * cookie, which a re-auth kills at once: it must not sign the new session out.
+   */
+  readonly sessionSince: number;
   readonly lastActivityAt: number;
   /** Local time of the last extension (sent or confirmed); activity after it is still owed one. */
   readonly lastExtendAt: number;
@@ -80,6 +86,8 @@ export type TabMessage =
       readonly kind: 'ended';
       readonly phase: 'expired' | 'signed-out';
       readonly reason: EndReason;
+      /** Absolute deadline of the session that ended (`null` if none was known). */
+      readonly absolute: number | null;
       readonly trigger: SessionTrigger;
     };
 

@@ -77,8 +77,8 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
               channel?.post(effect.message);
               break;
             case 'emit':
-              if (effect.event.type === 'reauthenticated' && !effect.event.local)
-                lastReauthAt = now();
+              // Any tab's re-auth, this one's included, satisfies requests sent before it.
+              if (effect.event.type === 'reauthenticated') lastReauthAt = now();
               emit(effect.event.type, effect.event);
               break;
             default:
@@ -155,9 +155,9 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
    * Silent re-authentication, single-flight: concurrent callers in this tab share one
    * attempt, and the Web Lock makes tabs take turns.
    */
-  function reauthenticate(): Promise<boolean> {
+  function reauthenticate(since = now()): Promise<boolean> {
     if (reauthRunning) return reauthRunning;
-    const startedAt = now();
+    const startedAt = since;
     const run = () => attempt(startedAt);
     reauthRunning = (o.locks ? o.locks.request(`${o.channelName}:reauth`, {}, run) : run())
       .catch(() => false)

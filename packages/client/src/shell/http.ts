@@ -86,7 +86,7 @@ export async function callRoute(o: ResolvedOptions, op: Operation | 'reauth'): P
 export function createSessionFetch(
   o: ResolvedOptions,
   dispatch: Dispatch,
-  reauthenticate: () => Promise<boolean>,
+  reauthenticate: (since?: number) => Promise<boolean>,
 ) {
   /** Sends, learns the deadlines, and reads the session problem of a 401 (else `null`). */
   const send = async (request: Request) => {
@@ -110,9 +110,10 @@ export function createSessionFetch(
       spare = request.clone();
     } catch {}
     let { res, reason, sentAt } = await send(request);
-    if (reason && spare && (await reauthenticate())) {
-      ({ res, reason } = await send(spare));
-      sentAt = o.now();
+    // `sentAt`: a re-auth that finished after this request left is enough; another would
+    // kill the session it created.
+    if (reason && spare && (await reauthenticate(sentAt))) {
+      ({ res, reason, sentAt } = await send(spare));
     }
     if (!reason) return res;
     dispatch({ type: 'rejected', reason, sentAt });

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { SessionStatus } from '../wire.js';
+import { CONFIG, MIN } from './harness.fixture.js';
+import { reduce } from './reducer.js';
+import { initialState } from './state.js';
+import type { Action, CoreState } from './types.js';
+
+const T0 = 1_000_000;
+const OLD_ABSOLUTE = T0 + 60 * MIN;
+
+const run = (s: CoreState, action: Action, now: number) => reduce(s, action, now).state;
+const active = (now: number, idle: number, absolute: number): SessionStatus => ({
+  state: 'active',
+  now,
+  idleExpiresAt: idle,
+  absoluteExpiresAt: absolute,
+  idleTimeoutMs: 10 * MIN,
+  canReauth: true,
+  user: null,
+});
+const serverSays = (op: 'status' | 'reauth', status: SessionStatus, sentAt: number, at: number) =>
+  ({ type: 'server', op, status, sentAt, receivedAt: at }) as const;
+
+/** A live leader tab, then a re-auth answered at T0 + 150 (the old ID is now dead). */
+function reauthenticated(): CoreState {
+  let s = run(initialState(CONFIG), { type: 'leadership', isLeader: true }, T0);
+  s = run(s, serverSays('status', active(T0, T0 + 10 * MIN, OLD_ABSOLUTE), T0, T0 + 10), T0 + 10);
+  const fresh = active(T0 + 100, T0 + 100 + 10 * MIN, T0 + 100 + 60 * MIN);
+  return run(s, serverSays('reauth', fresh, T0 + 50, T0 + 150), T0 + 150);
+}
+
+describe('after a silent re-authentication', () => {
+  it('a "no session" answer to a request sent with the old cookie does not sign the new session out', () => {
+    const revoked: SessionStatus = {
+      state: 'none',
+      reason: 'revoked',
+      now: T0 + 120,
+      idleTimeoutMs: 10 * MIN,
+      canReauth: true,
+    };
+    const s = run(reauthenticated(), serverSays('status', revoked, T0 + 40, T0 + 200), T0 + 200);
+    expect(s.phase).toBe('live');
+  });
+
+  it('a 401 to an app request sent with the old cookie does not sign it out either', () => {
+    const s = run(
+      reauthenticated(),
+      { type: 'rejected', reason: 'revoked', sentAt: T0 + 60 },
+      T0 + 210,
+    );
+    expect(s.phase).toBe('live');
+  });
+
+  it("another tab's news that the previous session ended does not end this one", () => {
+    const ended = {
+      v: 1,
+      from: 'B',
+      kind: 'ended',
+      phase: 'expired',
+      reason: 'revoked',
+      absolute: OLD_ABSOLUTE,
+      trigger: 'response',
+    } as const;
+    const s = run(reauthenticated(), { type: 'remote', message: ended }, T0 + 200);
+    expect(s.phase).toBe('live');
+  });
+
+  it('a "no session" answer to a request sent after the re-auth still ends it', () => {
+    const gone: SessionStatus = {
+      state: 'none',
+      reason: 'revoked',
+      now: T0 + 300,
+      idleTimeoutMs: 10 * MIN,
+      canReauth: true,
+    };
+    const s = run(reauthenticated(), serverSays('status', gone, T0 + 250, T0 + 300), T0 + 300);
+    expect(s.phase).toBe('expired');
+  });
+});
