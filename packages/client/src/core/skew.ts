@@ -13,9 +13,19 @@ export function offsetSample(serverNow: number, sentAt: number, receivedAt: numb
   return { value: serverNow - (sentAt + rtt / 2), rtt, at: receivedAt };
 }
 
-/** Keeps the more precise of two estimates, unless the kept one has grown stale. */
+/**
+ * Keeps the more precise of two estimates, unless the kept one has grown stale or the new
+ * one contradicts it: two honest samples differ by at most the sum of their half round
+ * trips, so a bigger gap means a clock was stepped (NTP after sleep, a manual change) and
+ * the old estimate is simply wrong.
+ */
 export function pickOffset(current: ClockOffset | null, sample: ClockOffset): ClockOffset {
-  if (!current || sample.rtt <= current.rtt || sample.at - current.at > SAMPLE_MAX_AGE) {
+  if (
+    !current ||
+    sample.rtt <= current.rtt ||
+    sample.at - current.at > SAMPLE_MAX_AGE ||
+    Math.abs(sample.value - current.value) > (sample.rtt + current.rtt) / 2 + 1
+  ) {
     return sample;
   }
   return current;
