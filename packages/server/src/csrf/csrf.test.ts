@@ -1,5 +1,9 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { session } from '../session/middleware.js';
+import type { SessionEnv } from '../session/types.js';
+import { memoryStore } from '../store/memory/index.js';
+import { manualClock } from '../testing/clock.js';
 import type { CsrfGuardOptions } from './csrf.js';
 import { csrfGuard } from './csrf.js';
 
@@ -111,6 +115,45 @@ describe('csrfGuard', () => {
     const app = appWith({ onReject: (_c, reason) => reasons.push(reason) });
     await post(app, { ...json, Origin: 'https://evil.test' });
     expect(reasons).toEqual(['Origin is not allowed']);
+  });
+
+  it('behind a trusted TLS proxy compares Origin with the client-facing https scheme', async () => {
+    const app = new Hono();
+    app.use(csrfGuard({ trustProxy: true }));
+    app.post('/act', (c) => c.text('done'));
+    const headers = { ...json, Origin: ORIGIN, 'X-Forwarded-Proto': 'https' };
+    // The proxy forwards plain http; the browser's Origin says https.
+    const res = await app.request('http://app.test/act', { method: 'POST', headers, body: '{}' });
+    expect(res.status).toBe(200);
+    const untrusted = await appWith().request('http://app.test/act', {
+      method: 'POST',
+      headers,
+      body: '{}',
+    });
+    await expectRejected(untrusted);
+  });
+
+  it('a rejected request does not extend the session it carried', async () => {
+    const clock = manualClock();
+    const app = new Hono<SessionEnv>();
+    app.use(session({ now: clock.now, store: memoryStore({ now: clock.now }) }));
+    app.post('/login', async (c) => {
+      await c.var.session.regenerate({ userId: 'ada' });
+      return c.text('ok');
+    });
+    app.post('/act', csrfGuard(), (c) => c.text('done'));
+    const login = await app.request(`${ORIGIN}/login`, { method: 'POST' });
+    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    const deadline = (res: Response) => res.headers.get('Session-Deadline');
+    const before = deadline(login);
+    clock.advance(10 * 60_000); // a touch would be due
+    const forged = await app.request(`${ORIGIN}/act`, {
+      method: 'POST',
+      headers: { Cookie: cookie, 'Sec-Fetch-Site': 'cross-site', ...json },
+      body: '{}',
+    });
+    await expectRejected(forged);
+    expect(deadline(forged)?.split(',').slice(0, 2)).toEqual(before?.split(',').slice(0, 2));
   });
 
   it('refuses an origins entry that is not a bare origin, naming the option', () => {

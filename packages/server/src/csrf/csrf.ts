@@ -22,6 +22,11 @@ export interface CsrfGuardOptions {
   allowMissingOrigin?: boolean;
   /** Called with the reason of every rejection, for audit logs. */
   onReject?: (c: Context, reason: string) => void;
+  /**
+   * Behind a TLS-terminating proxy the request URL says `http:`: compare `Origin` with the
+   * scheme from `X-Forwarded-Proto` instead. Only when the proxy sets it. Default `false`.
+   */
+  trustProxy?: boolean;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -47,19 +52,27 @@ const TRUSTED_FETCH_SITES = new Set(['same-origin', 'none']);
  * app.post('/login', csrfGuard({ allowForms: true }), loginHandler);
  */
 export function csrfGuard(options: CsrfGuardOptions = {}): MiddlewareHandler {
-  const { allowForms = false, allowMissingOrigin = false, onReject } = options;
+  const { allowForms = false, allowMissingOrigin = false, trustProxy = false, onReject } = options;
   const allowed = new Set((options.origins ?? []).map(normaliseOrigin));
 
   return async function csrfGuardMiddleware(c, next) {
     if (SAFE_METHODS.has(c.req.method)) return next();
-    const reason = originProblem(c, allowed, allowMissingOrigin) ?? simpleProblem(c, allowForms);
+    const reason =
+      originProblem(c, allowed, allowMissingOrigin, trustProxy) ?? simpleProblem(c, allowForms);
     if (reason === null) return next();
     onReject?.(c, reason);
+    // A forged request is not the person's activity: it must not extend their session.
+    (c.get('session') as { markPassive?: () => void } | undefined)?.markPassive?.();
     return problemResponse('csrf_rejected', { detail: reason });
   };
 }
 
-function originProblem(c: Context, allowed: Set<string>, allowMissing: boolean): string | null {
+function originProblem(
+  c: Context,
+  allowed: Set<string>,
+  allowMissing: boolean,
+  trustProxy: boolean,
+): string | null {
   const site = c.req.header('Sec-Fetch-Site');
   const origin = c.req.header('Origin');
   if (site !== undefined) {
@@ -69,8 +82,16 @@ function originProblem(c: Context, allowed: Set<string>, allowMissing: boolean):
     return `Sec-Fetch-Site is ${JSON.stringify(site.slice(0, 32))}`;
   }
   if (origin === undefined) return allowMissing ? null : 'no Origin or Sec-Fetch-Site header';
-  if (origin === new URL(c.req.url).origin || allowed.has(origin)) return null;
+  if (origin === ownOrigin(c, trustProxy) || allowed.has(origin)) return null;
   return 'Origin is not allowed';
+}
+
+/** This request's origin, with the client-facing scheme when a trusted proxy says it. */
+function ownOrigin(c: Context, trustProxy: boolean): string {
+  const url = new URL(c.req.url);
+  const proto = trustProxy ? c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim() : undefined;
+  if (proto === 'https' || proto === 'http') url.protocol = `${proto}:`;
+  return url.origin;
 }
 
 function simpleProblem(c: Context, allowForms: boolean): string | null {
