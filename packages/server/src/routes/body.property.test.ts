@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Browser, routesTestApp } from './test-app.js';
+import { Browser, routesTestApp } from './test-app.fixture.js';
 
 const paths = [
   '/session/extend',

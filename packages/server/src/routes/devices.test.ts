@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Browser, routesTestApp } from './test-app.js';
+import { Browser, routesTestApp } from './test-app.fixture.js';
 
 const MIN = 60_000;
 

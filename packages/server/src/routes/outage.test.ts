@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../store/memory/index.js';
 import type { SessionStore } from '../store/types.js';
-import { Browser, routesTestApp } from './test-app.js';
+import { Browser, routesTestApp } from './test-app.fixture.js';
 
 /** A real memory store behind a switch that makes every call fail, like a Redis outage. */
 function switchableStore() {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { Browser, routesTestApp } from '../routes/test-app.js';
+import { Browser, routesTestApp } from '../routes/test-app.fixture.js';
 import { memoryStore } from '../store/memory/index.js';
 import { manualClock } from '../testing/clock.js';
 import { session } from './middleware.js';
