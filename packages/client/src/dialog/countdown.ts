@@ -11,12 +11,14 @@ export function formatClock(seconds: number): string {
 }
 
 /**
- * Whether screen readers should hear the time now. A live region that changed every
- * second would drown out everything else, so it speaks in 20-second steps and only counts
- * every second in the last 20 (WCAG 2.2.1 asks for at least 20 s to react).
+ * The announcement step `seconds` falls in; screen readers hear the time when it changes.
+ * A live region that changed every second would drown out everything else, so it speaks
+ * in 20-second steps and only counts every second in the last 20 (WCAG 2.2.1 asks for at
+ * least 20 s to react).
  */
-export function shouldAnnounce(seconds: number): boolean {
-  return seconds <= 20 || seconds % 20 === 0;
+export function announceStep(seconds: number): number {
+  // Steps compare, never count: a late timer tick still lands in the right step.
+  return seconds <= 20 ? seconds : 21 + Math.ceil(seconds / 20);
 }
 
 /**

@@ -43,6 +43,15 @@ describe('absolute limit and the signed-out notice', () => {
     expect(client.calls).toEqual([]);
   });
 
+  it('stays dismissed when a new clock sample moves the deadline by a few ms, not for a new one', () => {
+    client.set({ state: 'warning', warning: 'absolute', absoluteExpiresAt: T0 + 90_000 });
+    (dialog().querySelector('.lifeline-secondary') as HTMLButtonElement).click();
+    client.set({ absoluteExpiresAt: T0 + 90_000 - 10 }); // the offset estimate was refined
+    expect(dialog().open).toBe(false);
+    client.set({ absoluteExpiresAt: T0 + 8 * 3_600_000 }); // a new session's limit
+    expect(dialog().open).toBe(true);
+  });
+
   it('re-authenticates silently from the absolute warning when the server offers it', async () => {
     client.set({
       state: 'warning',

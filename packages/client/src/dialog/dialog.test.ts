@@ -75,6 +75,23 @@ describe('mountWarningDialog', () => {
     expect(live.textContent).toMatch(/^18 seconds/);
   });
 
+  it('does not repeat the spoken time when the same warning is refreshed', () => {
+    warnIdle(100);
+    const live = dialog().querySelector('[aria-live="polite"]') as HTMLElement;
+    expect(live.textContent).toMatch(/^1 minute 40 seconds/);
+    vi.advanceTimersByTime(3_000);
+    live.textContent = ''; // what a screen reader has already read
+    client.set({ remaining: 97_000 }); // a snapshot change within the same warning
+    expect(live.textContent).toBe('');
+  });
+
+  it('a close event the browser delivers after the dialog reopened does not extend', () => {
+    warnIdle(60);
+    const d = dialog();
+    d.dispatchEvent(new Event('close')); // late: the dialog is open again by now
+    expect(client.calls).toEqual([]);
+  });
+
   it('extends on "Stay signed in" and closes when the session is live again', () => {
     warnIdle(60);
     (document.activeElement as HTMLButtonElement).click();

@@ -1,5 +1,5 @@
 import type { SessionClient, SessionEvent, SessionSnapshot } from '../types.js';
-import { formatClock, secondsLeft, shouldAnnounce, spokenTime } from './countdown.js';
+import { announceStep, formatClock, secondsLeft, spokenTime } from './countdown.js';
 import { type DialogStrings, defaultStrings } from './strings.js';
 import { applyStyles, type StyleOptions } from './styles.js';
 import { buildView } from './view.js';
@@ -56,6 +56,7 @@ export function mountWarningDialog(
   // page the notice links to) must not greet the person with the notice again.
   let seenLive = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let spokenStep = -1;
 
   const signInHref = () => {
     const { href, pathname, search, hash } = doc.location;
@@ -64,10 +65,11 @@ export function mountWarningDialog(
     return url.href;
   };
 
-  const tick = (first?: boolean) => {
+  const tick = () => {
     const secs = secondsLeft(deadline, now());
     clock.textContent = formatClock(secs);
-    if (first || shouldAnnounce(secs)) {
+    if (announceStep(secs) !== spokenStep) {
+      spokenStep = announceStep(secs);
       const lang = options.lang ?? (doc.documentElement.lang || undefined);
       live.textContent = t.announce.replace('{time}', spokenTime(secs, lang));
     }
@@ -94,8 +96,12 @@ export function mountWarningDialog(
     link.hidden = !ended;
     link.href = signInHref();
     clearTimeout(timer);
-    live.textContent = '';
-    if (!ended) tick(true);
+    // A new warning is spoken at once; a refreshed snapshot of the same one is not.
+    if (changed) {
+      live.textContent = '';
+      spokenStep = -1;
+    }
+    if (!ended) tick();
     // The browser gives focus back to where it was when a modal dialog closes.
     if (!dialog.open) dialog.showModal();
     if (changed) (ended ? link : primary).focus();
@@ -106,7 +112,9 @@ export function mountWarningDialog(
     const limit = s.state === 'warning' && s.warning;
     if (limit) {
       deadline = (limit === 'idle' ? s.idleExpiresAt : s.absoluteExpiresAt) ?? now();
-      if (limit === 'idle' || dismissed !== deadline) return open(limit);
+      // "Save my work first" holds for this deadline; a new clock sample may move its local
+      // reading by a few ms, a new session's deadline moves by far more than a second.
+      if (limit === 'idle' || Math.abs(dismissed - deadline) > 1000) return open(limit);
     }
     if (limit || mode !== 'ended' || s.state === 'active') close();
   };
@@ -135,7 +143,10 @@ export function mountWarningDialog(
     e.preventDefault();
     stay();
   };
-  dialog.onclose = () => mode && stay();
+  // Browsers fire `close` as a later task: a dialog reopened meanwhile is not a "stay".
+  dialog.onclose = () => {
+    if (mode && !dialog.open) stay();
+  };
   primary.onclick = async () => {
     if (mode === 'idle') return stay();
     const fresh =
