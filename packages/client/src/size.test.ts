@@ -13,12 +13,13 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * build does and with `broadcast-channel` kept to its native transport as our published
  * bundles ship it (see ../build/lean-broadcast-channel.ts). The design's budgets are
  * 4096 B (core) and 10240 B (everything); the client does not meet them yet (docs/client.md,
- * "Size"), so these interim ceilings sit at the measured sizes. They went up only for two
+ * "Size"), so these interim ceilings sit at the measured sizes. They went up only for
  * correctness fixes found in review (late answers about a re-authenticated session's old
- * ID, 95 B; a stepped local clock, 25 B); otherwise they only go down.
+ * ID, 95 B; a stepped local clock, 25 B; a hung app re-auth and destroy() from a listener,
+ * 62 B); otherwise they only go down.
  */
-const CORE_BUDGET = 5640;
-const EVERYTHING_BUDGET = 10975;
+const CORE_BUDGET = 5700;
+const EVERYTHING_BUDGET = 11050;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

@@ -46,4 +46,20 @@ describe('startFromScriptTag', () => {
     expect(typeof lifeline.client.fetch).toBe('function');
     lifeline.destroy();
   });
+
+  it('in <head> without defer (no <body> yet) mounts the dialog once the document is parsed', () => {
+    const body = document.body;
+    body.remove();
+    try {
+      const lifeline = startFromScriptTag(scriptTag({}));
+      expect(document.querySelector('dialog')).toBeNull();
+      document.documentElement.append(body);
+      document.dispatchEvent(new Event('DOMContentLoaded'));
+      expect(document.querySelector('dialog.lifeline-dialog')).not.toBeNull();
+      lifeline.destroy();
+      expect(document.querySelector('dialog.lifeline-dialog')).toBeNull();
+    } finally {
+      if (!body.isConnected) document.documentElement.append(body);
+    }
+  });
 });

@@ -27,16 +27,22 @@ export function startFromScriptTag(script: HTMLScriptElement): LifelineGlobal {
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...(config.warnBefore ? { warnBefore: config.warnBefore } : {}),
   });
-  const unmount = config.dialog
-    ? mountWarningDialog(client, {
-        strings: config.strings,
-        ...(config.signInUrl ? { signInUrl: config.signInUrl } : {}),
-      })
-    : () => {};
+  // A tag in <head> without `defer` runs before <body> exists: mount when it does.
+  let unmount = () => {};
+  const mount = () => {
+    if (!config.dialog) return;
+    unmount = mountWarningDialog(client, {
+      strings: config.strings,
+      ...(config.signInUrl ? { signInUrl: config.signInUrl } : {}),
+    });
+  };
+  if (document.body) mount();
+  else document.addEventListener('DOMContentLoaded', mount, { once: true });
   return {
     client,
     version: VERSION,
     destroy() {
+      document.removeEventListener('DOMContentLoaded', mount);
       unmount();
       client.destroy();
     },

@@ -117,6 +117,34 @@ describe('session client in one tab', () => {
     expect(() => browser.openTab({ warnBefore: 10_000 })).toThrow(/warnBefore/);
   });
 
+  it('destroy() called from an event listener stops at once, leaving no timer armed', async () => {
+    const { open, step, browser } = setup();
+    const tab = open();
+    await step(0);
+    tab.client.on('extended', () => tab.client.destroy());
+    await tab.client.extend();
+    await step(0);
+    expect(browser.clock.pending()).toBe(0);
+  });
+
+  it('an app re-auth function that never settles is given up at its deadline, not waited on', async () => {
+    const { browser, server, step } = setup();
+    const tab = browser.openTab({
+      fetch: server.fetch,
+      reauth: () => new Promise<boolean>(() => {}),
+      requestTimeout: 10, // the re-auth deadline is 6 request timeouts: 60 ms
+    });
+    await step(0);
+    server.end('idle-timeout');
+    const failed: SessionEvent[] = [];
+    tab.client.on('reauth-failed', (e) => failed.push(e));
+    await expect(
+      tab.client.fetch('/api/save', { method: 'POST', body: 'draft' }),
+    ).rejects.toThrow();
+    expect(failed).toHaveLength(1);
+    tab.close();
+  });
+
   it('destroy() leaves no listener, timer or channel behind, and can be called twice', async () => {
     const { open, step, browser } = setup();
     const tab = open();

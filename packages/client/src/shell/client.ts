@@ -69,6 +69,8 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
         const step = reduce(state, next, now());
         state = step.state;
         for (const effect of step.effects) {
+          // A listener may have called destroy(): run nothing more, arm nothing.
+          if (destroyed) return;
           switch (effect.type) {
             case 'arm':
               arm(effect.at);
@@ -134,8 +136,13 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     try {
       if (reauth !== 'endpoint') {
         const signal = timeoutSignal(o.requestTimeout * 6) ?? new AbortController().signal;
-        if ((await reauth({ signal })) === false)
-          throw new Error('reauth: the app function declined');
+        // The app's function may ignore its signal; never wait on it past the deadline, or
+        // the re-auth (and its lock, in every tab) would be held for good.
+        const gaveUp = new Promise<false>((resolve) =>
+          signal.addEventListener('abort', () => resolve(false), { once: true }),
+        );
+        if ((await Promise.race([reauth({ signal }), gaveUp])) === false)
+          throw new Error('reauth: the app function declined or timed out');
       }
       const outcome = await callRoute(o, reauth === 'endpoint' ? 'reauth' : 'status');
       if (outcome.type !== 'server' || outcome.status.state !== 'active') {
@@ -200,6 +207,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     destroy() {
       if (destroyed) return;
       destroyed = true;
+      queue.length = 0;
       arm(null);
       for (const off of detach) off?.();
       channel?.close();
