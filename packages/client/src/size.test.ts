@@ -16,10 +16,10 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * "Size"), so these interim ceilings sit at the measured sizes. They went up only for
  * correctness fixes found in review (late answers about a re-authenticated session's old
  * ID, 95 B; a stepped local clock, 25 B; a hung app re-auth and destroy() from a listener,
- * 62 B); otherwise they only go down.
+ * 62 B; the dialog's returnTo fragment, 18 B); otherwise they only go down.
  */
 const CORE_BUDGET = 5700;
-const EVERYTHING_BUDGET = 11050;
+const EVERYTHING_BUDGET = 11070;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

@@ -76,6 +76,16 @@ describe('absolute limit and the signed-out notice', () => {
     expect(href.searchParams.get('returnTo')).toBe('/orders/42?step=2#notes');
   });
 
+  it('keeps the URL fragment out of returnTo when the sign-in page is on another origin', () => {
+    unmount();
+    unmount = mountWarningDialog(client, { signInUrl: 'https://id.example.com/login' });
+    client.set({ state: 'expired', warning: null, lastReason: 'idle-timeout' });
+    client.emit({ ...origin, type: 'expired', reason: 'idle-timeout', limit: 'idle' });
+    const href = new URL((document.activeElement as HTMLAnchorElement).href);
+    expect(href.origin).toBe('https://id.example.com');
+    expect(href.searchParams.get('returnTo')).toBe('/orders/42?step=2');
+  });
+
   it('says so when another tab signed out', () => {
     client.set({ state: 'signed-out', warning: null, lastReason: 'logged-out' });
     client.emit({ ...origin, type: 'signed-out', reason: 'logged-out' });

@@ -61,7 +61,9 @@ export function mountWarningDialog(
   const signInHref = () => {
     const { href, pathname, search, hash } = doc.location;
     const url = new URL(signInUrl, href);
-    url.searchParams.set('returnTo', pathname + search + hash);
+    // The hash can hold tokens (OAuth fragments): it goes only to a same-origin sign-in page.
+    const own = url.origin === new URL(href).origin;
+    url.searchParams.set('returnTo', pathname + search + (own ? hash : ''));
     return url.href;
   };
 
