@@ -1,5 +1,6 @@
 import { redisStore } from '@lifeline/server/redis';
 import Redis from 'ioredis';
+import { deleteKeys } from '../../packages/server/src/redis/keys.fixture.js';
 import { sessionCases } from './session.js';
 import type { BenchCase } from './types.js';
 
@@ -86,7 +87,7 @@ function redisCase(base: BenchCase): BenchCase {
             `  ${base.id}: ${(own / requests).toFixed(3)} Redis commands/request (client count), ` +
               `${(server / requests).toFixed(3)} by INFO commandstats, over ${requests} requests`,
           );
-          await client.del(...(await client.keys(`${prefix}*`)), `${prefix}none`);
+          await deleteKeys(client, prefix);
           client.disconnect();
         },
       };

@@ -1,9 +1,9 @@
 import type Redis from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SessionStore } from '../store/types.js';
 import { sessionRecord } from '../testing/index.js';
 import { type RedisCorruption, redisStore } from './index.js';
-import { connectRedis, deleteKeys, uniquePrefix } from './redis.fixture.js';
+import { uniquePrefix, useRedis } from './redis.fixture.js';
 
 let client: Redis;
 let store: SessionStore;
@@ -17,15 +17,13 @@ async function storeValid(sid: string, userId: string | null = null): Promise<st
   return `${prefix}s:{${sid}}`;
 }
 
-beforeAll(async () => {
-  client = await connectRedis();
-  store = redisStore({ client, prefix, onCorrupt: (event) => reports.push(event) });
-});
-afterAll(async () => {
-  if (client === undefined) return; // connecting failed: beforeAll reported why
-  await deleteKeys(client, prefix);
-  client.disconnect();
-});
+useRedis(
+  () => prefix,
+  (c) => {
+    client = c;
+    store = redisStore({ client, prefix, onCorrupt: (event) => reports.push(event) });
+  },
+);
 
 describe('redisStore with bad store content', () => {
   const breakages: Array<[string, (key: string) => Promise<unknown>]> = [

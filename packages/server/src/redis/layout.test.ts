@@ -1,9 +1,9 @@
 import type Redis from 'ioredis';
 import type { Cluster } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sessionRecord } from '../testing/index.js';
 import { type RedisClient, redisStore } from './index.js';
-import { commandsDuring, connectRedis, deleteKeys, uniquePrefix } from './redis.fixture.js';
+import { commandsDuring, uniquePrefix, useRedis } from './redis.fixture.js';
 
 const HOUR = 3_600_000;
 let client: Redis;
@@ -18,14 +18,12 @@ function tagsOf(command: string[]): string[] {
   return keys.map((key) => /\{([^}]*)\}/.exec(key)?.[1] ?? key);
 }
 
-beforeAll(async () => {
-  client = await connectRedis();
-});
-afterAll(async () => {
-  if (client === undefined) return; // connecting failed: beforeAll reported why
-  await deleteKeys(client, prefix);
-  client.disconnect();
-});
+useRedis(
+  () => prefix,
+  (c) => {
+    client = c;
+  },
+);
 
 describe('redisStore key layout and round trips', () => {
   it('takes an ioredis Redis or Cluster client as it is', () => {

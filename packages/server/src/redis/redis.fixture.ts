@@ -2,6 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import Redis from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
+import { deleteKeys } from './keys.fixture.js';
+
+export { deleteKeys };
 
 /**
  * Test support for the Redis store (not exported by the package): connects to the Redis
@@ -36,16 +40,6 @@ export async function connectRedis(url = URL): Promise<Redis> {
 /** A key prefix no other test file or run shares. */
 export function uniquePrefix(name: string): string {
   return `lifeline-test:${name}:${randomBytes(6).toString('hex')}:`;
-}
-
-/** Deletes every key under `prefix`. */
-export async function deleteKeys(client: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length > 0) await client.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }
 
 /** A Redis server this test owns, on a free port, that it can kill and restart. */
@@ -137,4 +131,21 @@ export async function commandsDuring(
     monitor.disconnect();
   }
   return seen;
+}
+
+/**
+ * Connects before a test file's tests (failing loudly without Redis) and, after them,
+ * deletes the file's keys under `prefix` and disconnects. `connected` receives the client.
+ */
+export function useRedis(prefix: () => string, connected: (client: Redis) => void): void {
+  let client: Redis | undefined;
+  beforeAll(async () => {
+    client = await connectRedis();
+    connected(client);
+  });
+  afterAll(async () => {
+    if (client === undefined) return; // connecting failed: beforeAll reported why
+    await deleteKeys(client, prefix());
+    client.disconnect();
+  });
 }

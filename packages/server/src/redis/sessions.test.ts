@@ -1,8 +1,8 @@
 import type Redis from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SessionRecord, SessionStore } from '../store/types.js';
 import { redisStore } from './index.js';
-import { connectRedis, deleteKeys, uniquePrefix } from './redis.fixture.js';
+import { uniquePrefix, useRedis } from './redis.fixture.js';
 
 const HOUR = 3_600_000;
 
@@ -32,15 +32,13 @@ let n = 0;
 const sid = () => `sid-${++n}`;
 const expiry = () => Date.now() + HOUR;
 
-beforeAll(async () => {
-  client = await connectRedis();
-  prefix = uniquePrefix('sessions');
-});
-afterAll(async () => {
-  if (client === undefined) return; // connecting failed: beforeAll reported why
-  await deleteKeys(client, prefix);
-  client.disconnect();
-});
+useRedis(
+  () => prefix,
+  (c) => {
+    client = c;
+    prefix = uniquePrefix('sessions');
+  },
+);
 
 describe.each([false, true])('redisStore sessions (cluster mode %s)', (cluster) => {
   let store: SessionStore;
