@@ -18,6 +18,13 @@ const active = (now: number, idle: number, absolute: number): SessionStatus => (
   canReauth: true,
   user: null,
 });
+const revoked = (now: number): SessionStatus => ({
+  state: 'none',
+  reason: 'revoked',
+  now,
+  idleTimeoutMs: 10 * MIN,
+  canReauth: true,
+});
 const serverSays = (op: 'status' | 'reauth', status: SessionStatus, sentAt: number, at: number) =>
   ({ type: 'server', op, status, sentAt, receivedAt: at }) as const;
 
@@ -31,14 +38,8 @@ function reauthenticated(): CoreState {
 
 describe('after a silent re-authentication', () => {
   it('a "no session" answer to a request sent with the old cookie does not sign the new session out', () => {
-    const revoked: SessionStatus = {
-      state: 'none',
-      reason: 'revoked',
-      now: T0 + 120,
-      idleTimeoutMs: 10 * MIN,
-      canReauth: true,
-    };
-    const s = run(reauthenticated(), serverSays('status', revoked, T0 + 40, T0 + 200), T0 + 200);
+    const late = revoked(T0 + 120);
+    const s = run(reauthenticated(), serverSays('status', late, T0 + 40, T0 + 200), T0 + 200);
     expect(s.phase).toBe('live');
   });
 
@@ -66,13 +67,7 @@ describe('after a silent re-authentication', () => {
   });
 
   it('a "no session" answer to a request sent after the re-auth still ends it', () => {
-    const gone: SessionStatus = {
-      state: 'none',
-      reason: 'revoked',
-      now: T0 + 300,
-      idleTimeoutMs: 10 * MIN,
-      canReauth: true,
-    };
+    const gone = revoked(T0 + 300);
     const s = run(reauthenticated(), serverSays('status', gone, T0 + 250, T0 + 300), T0 + 300);
     expect(s.phase).toBe('expired');
   });
