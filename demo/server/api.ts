@@ -1,11 +1,12 @@
 import {
   csrfGuard,
+  passive,
   problemResponse,
   readJsonBody,
   requireSession,
   type SessionEnv,
 } from '@lifeline/server';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import type { DemoConfig } from './config.js';
 import type { EventLog } from './events.js';
@@ -13,12 +14,6 @@ import type { EventLog } from './events.js';
 const CART_LIMIT = 50;
 const cartItem = z.object({ item: z.string().trim().min(1).max(100) }).strict();
 const NO_STORE = { 'Cache-Control': 'no-store' };
-
-/** Background polling must never keep an idle session alive. */
-export const passive: MiddlewareHandler<SessionEnv> = async (c, next) => {
-  c.var.session.markPassive();
-  await next();
-};
 
 /**
  * The demo's API, mounted at `/api`: `GET /me` (protected), `GET /notifications`
@@ -34,7 +29,7 @@ export function demoApi(config: DemoConfig, log: EventLog): Hono<SessionEnv> {
     const { userId, user } = c.var.session;
     return c.json({ userId, user });
   });
-  api.get('/notifications', passive, requireSession(), (c) =>
+  api.get('/notifications', passive(), requireSession(), (c) =>
     c.json({ notifications: [{ id: 1, text: 'Polling this never keeps your session alive.' }] }),
   );
   api.post('/cart', csrfGuard(), requireSession(), async (c) => {
@@ -48,13 +43,13 @@ export function demoApi(config: DemoConfig, log: EventLog): Hono<SessionEnv> {
     c.var.session.set('cart', next);
     return c.json({ cart: next });
   });
-  api.get('/events', passive, (c) => c.json({ events: log.list() }, 200, NO_STORE));
+  api.get('/events', passive(), (c) => c.json({ events: log.list() }, 200, NO_STORE));
   // The page draws the timeline and arms the client's warning from these.
   const pageConfig = {
     idleTimeoutS: config.idleTimeoutMs / 1000,
     absoluteTimeoutS: config.absoluteTimeoutMs / 1000,
     warnBeforeS: config.warnBeforeMs / 1000,
   };
-  api.get('/config', passive, (c) => c.json(pageConfig));
+  api.get('/config', passive(), (c) => c.json(pageConfig));
   return api;
 }

@@ -112,11 +112,33 @@ describe('two instances sharing one Redis', () => {
     expect((await send(b, 'GET', '/me', other)).body.state).toBe('active');
   });
 
-  it('costs one Redis round trip for an ordinary session read', async () => {
+  it('costs one Redis round trip for an ordinary session read, also when its touch is due', async () => {
     const token = (await send(a, 'POST', '/login/erin')).cookie!;
+    const idleOf = async () => (await b.manager.listForUser('erin'))[0]?.idleExpiresAt;
+    const idleBefore = await idleOf();
     const commands = await commandsDuring(a.client, prefix, async () => {
-      for (let i = 0; i < 5; i++) await send(b, 'GET', '/me', token);
+      for (let i = 0; i < 5; i++) {
+        clock.advance(2 * MINUTE); // the touch interval (3 min) passes on every other read
+        expect((await send(b, 'GET', '/me', token)).body.user).toBe('erin');
+      }
     });
-    expect(commands.map((c) => c[0]?.toLowerCase())).toEqual(Array(5).fill('hgetall'));
+    // One script per request: the read, with the touch inside it when due.
+    expect(commands.map((c) => c[0]?.toLowerCase())).toEqual(Array(5).fill('evalsha'));
+    expect(await idleOf()).toBe(clock.now() - 2 * MINUTE + 30 * MINUTE);
+    expect(await idleOf()).toBeGreaterThan(idleBefore!);
+  });
+
+  it('reads without touching for a passive request, in one round trip', async () => {
+    const token = (await send(a, 'POST', '/login/fay')).cookie!;
+    const idleBefore = (await a.manager.listForUser('fay'))[0]?.idleExpiresAt;
+    clock.advance(5 * MINUTE);
+    const commands = await commandsDuring(a.client, prefix, async () => {
+      const res = await b.app.request('http://localhost/me', {
+        headers: { Cookie: `lifeline=${token}`, 'Session-Passive': '1' },
+      });
+      expect(res.status).toBe(200);
+    });
+    expect(commands.map((c) => c[0]?.toLowerCase())).toEqual(['hgetall']);
+    expect((await a.manager.listForUser('fay'))[0]?.idleExpiresAt).toBe(idleBefore);
   });
 });

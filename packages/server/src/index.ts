@@ -20,6 +20,8 @@ export {
   sessionRoutes,
 } from './routes/index.js';
 export {
+  markPassiveRoute,
+  passive,
   type ReauthStrategy,
   type RegenerateOptions,
   type Session,

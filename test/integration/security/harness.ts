@@ -12,6 +12,7 @@ import { serve } from '@hono/node-server';
 import {
   csrfGuard,
   memoryStore,
+  passive,
   type RememberEvent,
   type RememberMe,
   rememberMe,
@@ -40,6 +41,8 @@ export const FRESH_MS = 5 * MINUTE;
 export interface StoreCall {
   method: string;
   args: unknown[];
+  /** A `getAndTouch` that moved the idle deadline (a write inside the read). */
+  touched?: boolean;
 }
 
 /** A real store wrapped to record every call and to simulate an outage. */
@@ -49,8 +52,10 @@ export interface InstrumentedStore extends SessionStore {
   down: boolean;
   /** Calls of one method since the last `reset()`. */
   count(method: string): number;
-  /** Calls that write (create, update, rotate, end). */
+  /** Calls that write (create, update, rotate, end, and a `getAndTouch` that touched). */
   writes(): number;
+  /** Calls that read a session (`get`, `getAndTouch`). */
+  reads(): number;
   reset(): void;
 }
 
@@ -63,7 +68,8 @@ export function instrumentedStore(inner: SessionStore): InstrumentedStore {
     calls,
     down: false,
     count: (method: string) => calls.filter((c) => c.method === method).length,
-    writes: () => calls.filter((c) => WRITES.has(c.method)).length,
+    writes: () => calls.filter((c) => WRITES.has(c.method) || c.touched).length,
+    reads: () => calls.filter((c) => c.method === 'get' || c.method === 'getAndTouch').length,
     reset: () => {
       calls.length = 0;
     },
@@ -86,6 +92,19 @@ export function instrumentedStore(inner: SessionStore): InstrumentedStore {
       calls.push({ method, args: structuredClone(args) });
       if (wrapper.down) throw new Error('connection lost');
       return fn.apply(inner, args);
+    };
+  }
+  const getAndTouch = inner.getAndTouch;
+  if (getAndTouch) {
+    wrapper.getAndTouch = async (sid, touch) => {
+      const call: StoreCall = { method: 'getAndTouch', args: structuredClone([sid, touch]) };
+      calls.push(call);
+      if (wrapper.down) throw new Error('connection lost');
+      // Whether it wrote: the stored lastActiveAt before (peeked, not counted) and after.
+      const before = await inner.get(sid);
+      const after = await getAndTouch.call(inner, sid, touch);
+      call.touched = after !== null && after.lastActiveAt !== before?.lastActiveAt;
+      return after;
     };
   }
   return wrapper;
@@ -197,10 +216,7 @@ export async function startServer(config: AppConfig = {}): Promise<TestServer> {
     const s = c.var.session;
     return c.json({ state: s.state, reason: s.reason, userId: s.userId, visits: s.get('visits') });
   });
-  app.get('/api/passive', (c) => {
-    c.var.session.markPassive();
-    return c.json({ state: c.var.session.state });
-  });
+  app.get('/api/passive', passive(), (c) => c.json({ state: c.var.session.state }));
   app.get('/api/me', requireSession(), (c) => c.json({ userId: c.var.session.userId }));
   app.get('/api/fresh', requireSession({ fresh: FRESH_MS }), (c) => c.json({ ok: true }));
   // The store key (a hash, safe to show): lets the audit look records up.

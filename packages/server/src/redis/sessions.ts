@@ -6,6 +6,18 @@ import { expectReply, indexAdd, sweepIndex } from './user-index.js';
 
 const WRITE: readonly WriteResult[] = ['ok', 'missing'];
 
+/** A Lua reply of field/value pairs (as HGETALL sends them) as an object; `{}` for anything else. */
+function hashFromPairs(reply: unknown): Record<string, string> {
+  const pairs: Array<[string, string]> = [];
+  if (!Array.isArray(reply)) return {};
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    const [field, value] = [reply[i], reply[i + 1]];
+    if (typeof field === 'string' && typeof value === 'string') pairs.push([field, value]);
+  }
+  // fromEntries defines own properties, so a stored `__proto__` field stays visible as corrupt.
+  return Object.fromEntries(pairs);
+}
+
 /**
  * The session half of the Redis store. `get` is one `HGETALL`; every write is one Lua
  * script on the session's own key, so an ordinary request costs one round trip.
@@ -14,18 +26,26 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
   const { keys, run } = ctx;
 
   async function get(sid: string): Promise<SessionRecord | null> {
-    let hash: Record<string, string>;
+    let hash: Record<string, string> | null;
     try {
       hash = await ctx.hgetall(keys.session(sid));
     } catch (error) {
       if (!isWrongType(error)) throw error;
+      hash = null;
+    }
+    return decoded(sid, hash);
+  }
+
+  /** The record in a stored hash (`null`: a foreign key), or null with a report. */
+  function decoded(sid: string, hash: Record<string, string> | null): SessionRecord | null {
+    if (hash === null) {
       ctx.onCorrupt({ kind: 'session', id: sid, issue: 'key is not a hash' });
       return null;
     }
     if (Object.keys(hash).length === 0) return null;
-    const decoded = decodeSession(hash);
-    if (decoded.ok) return decoded.value;
-    ctx.onCorrupt({ kind: 'session', id: sid, issue: decoded.issue });
+    const result = decodeSession(hash);
+    if (result.ok) return result.value;
+    ctx.onCorrupt({ kind: 'session', id: sid, issue: result.issue });
     return null;
   }
 
@@ -42,6 +62,12 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
   return {
     get,
     listByUser,
+
+    async getAndTouch(sid, touch) {
+      const args = [touch.tokenHash, touch.dueAtOrBefore, touch.now, touch.idleExpiresAt].map(json);
+      const reply = await run.READ_TOUCH([keys.session(sid)], args);
+      return decoded(sid, reply === 'wrongtype' ? null : hashFromPairs(reply));
+    },
 
     async create(sid, record, expiresAt) {
       const { userId } = record;

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { problemResponse } from '../problem/problem.js';
+import { markPassiveRoute } from '../session/passive.js';
 import { sessionStatus as statusBody } from '../session/status.js';
 import type { SessionEnv } from '../session/types.js';
 import { readJsonBody } from './body.js';
@@ -13,10 +14,10 @@ const NO_STORE = { 'Cache-Control': 'no-store' } as const;
 const emptyBody = z.object({}).strict();
 
 /** `GET /status`: always passive, so polling it can never keep an idle session alive. */
-export function getStatus(c: Ctx): Response {
+export const getStatus = markPassiveRoute(function getStatus(c: Ctx): Response {
   c.var.session.markPassive();
   return c.json(statusBody(c.var.session), 200, NO_STORE);
-}
+});
 
 /**
  * `POST /extend` (behind `requireSession()`): slides the idle deadline; the session caps it

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { problemResponse } from '../problem/problem.js';
+import { markPassiveRoute } from '../session/passive.js';
 import type { SessionEnv } from '../session/types.js';
 
 /**
@@ -11,13 +12,13 @@ import type { SessionEnv } from '../session/types.js';
  */
 export function methodNotAllowed(allowed: readonly string[]) {
   const allow = allowed.includes('GET') ? [...allowed, 'HEAD'] : [...allowed];
-  return function methodNotAllowedHandler(c: Context<SessionEnv>): Response {
-    // A refused request must not count as activity either.
+  // A refused request must not count as activity: marked, so the read does not touch.
+  return markPassiveRoute(function methodNotAllowedHandler(c: Context<SessionEnv>): Response {
     c.var.session?.markPassive();
     return problemResponse('invalid_request', {
       status: 405,
       detail: `${c.req.method.slice(0, 16)} is not allowed here; use ${allowed.join(' or ')}`,
       headers: { Allow: allow.join(', ') },
     });
-  };
+  });
 }

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { SessionOptions } from '../config/options.js';
 import type { SessionEvent } from '../events/types.js';
 import { memoryStore } from '../store/memory/index.js';
-import type { SessionStore } from '../store/types.js';
+import type { SessionStore, TouchIfDue } from '../store/types.js';
 import { manualClock } from '../testing/clock.js';
 import { session } from './middleware.js';
 import type { SessionEnv } from './types.js';
@@ -14,14 +14,30 @@ export function countingStore(inner: SessionStore) {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver);
       if (typeof value !== 'function' || typeof key !== 'string') return value;
+      if (key === 'getAndTouch') return countedGetAndTouch(value);
       return (...args: unknown[]) => {
         calls[key] = (calls[key] ?? 0) + 1;
         return value.apply(target, args);
       };
     },
   });
+  // A read that touched is a write too: compare the stored lastActiveAt before and after.
+  const countedGetAndTouch =
+    (fn: NonNullable<SessionStore['getAndTouch']>) => async (sid: string, touch: TouchIfDue) => {
+      calls.getAndTouch = (calls.getAndTouch ?? 0) + 1;
+      const before = await inner.get(sid);
+      const after = await fn.call(inner, sid, touch);
+      if (after && after.lastActiveAt !== before?.lastActiveAt) {
+        calls.touch = (calls.touch ?? 0) + 1;
+      }
+      return after;
+    };
   const writes = () =>
-    (calls.create ?? 0) + (calls.update ?? 0) + (calls.rotate ?? 0) + (calls.end ?? 0);
+    (calls.create ?? 0) +
+    (calls.update ?? 0) +
+    (calls.rotate ?? 0) +
+    (calls.end ?? 0) +
+    (calls.touch ?? 0);
   return { store: wrapped, calls, writes };
 }
 

@@ -63,7 +63,8 @@ async function writeDelta(rt: Runtime, state: RequestState, live: LiveSession): 
     !state.fresh &&
     (state.extend ||
       (!state.passive &&
-        (dataChanged || now - live.meta.lastActiveAt >= rt.options.touchInterval)));
+        (dataChanged ||
+          (!state.touched && now - live.meta.lastActiveAt >= rt.options.touchInterval))));
   if (touchDue) {
     const idleExpiresAt = Math.min(now + rt.options.idleTimeout, live.meta.absoluteExpiresAt);
     patch.meta = { lastActiveAt: now, idleExpiresAt };

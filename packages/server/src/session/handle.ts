@@ -110,7 +110,9 @@ class SessionHandle implements Session {
     meta.idleExpiresAt = Math.min(state.now + this.#rt.options.idleTimeout, meta.absoluteExpiresAt);
   }
   markPassive(): void {
-    this.#state.passive = true;
+    const state = this.#state;
+    state.passive = true;
+    if (state.touched) warnLatePassive();
   }
   async reauthenticate(): Promise<boolean> {
     const proof = await this.#rt.options.reauth?.reauthenticate(this.#c);
@@ -124,6 +126,17 @@ class SessionHandle implements Session {
     });
     return true;
   }
+}
+
+let warnedLatePassive = false;
+
+/** A GET handler that calls `markPassive()` is too late once the read touched: say so once. */
+function warnLatePassive(): void {
+  if (warnedLatePassive) return;
+  warnedLatePassive = true;
+  console.warn(
+    'lifeline: markPassive() in a GET/HEAD handler came after the read had already moved the idle deadline; put passive() on the route instead',
+  );
 }
 
 /** Builds `c.var.session` for one request. */

@@ -1,13 +1,13 @@
 import type { MiddlewareHandler } from 'hono';
 import type { SessionOptions } from '../config/options.js';
 import { resolveOptions } from '../config/validate.js';
-import { PASSIVE_HEADER } from '../contract/protocol.js';
 import { createEmitter } from '../events/emit.js';
 import { createHasher } from '../token/hasher.js';
 import { commitState } from './commit.js';
 import { guardStore, StoreUnavailableError } from './guard-store.js';
 import { createSessionHandle } from './handle.js';
 import { createManager } from './manager.js';
+import { isPassiveRequest } from './passive.js';
 import { SessionLimitError } from './regenerate.js';
 import { type Resolution, resolveSession } from './resolve.js';
 import {
@@ -20,6 +20,9 @@ import {
 import { clientFacts, type Runtime } from './runtime.js';
 import { initialState } from './state.js';
 import type { SessionEnv, SessionMiddleware } from './types.js';
+
+/** Methods the read may touch for: a CSRF guard refuses only the other ones, after the read. */
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * Cookie-bound sessions for Hono: resolves `c.var.session` with one store read, and after
@@ -57,6 +60,7 @@ export function session(options?: SessionOptions): SessionMiddleware {
     const now = rt.options.now();
     const attrs = cookieAttributes(rt, c);
     const userAgent = c.req.header('User-Agent') ?? null;
+    const passive = isPassiveRequest(c);
     let resolution: Resolution;
     try {
       resolution = await resolveSession(rt, {
@@ -64,12 +68,15 @@ export function session(options?: SessionOptions): SessionMiddleware {
         cookieName: attrs.name,
         userAgent,
         now,
+        // Only where nothing after the read can still refuse the touch: a safe method, not
+        // passive (header or a passive() route, 405s included), no User-Agent binding.
+        touchWithRead: !passive && SAFE_METHODS.has(c.req.method) && !rt.options.bindUserAgent,
       });
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       return storeUnavailable();
     }
-    const state = initialState(resolution, now, c.req.header(PASSIVE_HEADER) === '1');
+    const state = initialState(resolution, now, passive);
     c.set('session', createSessionHandle(rt, c, state));
     await next();
     if (c.error instanceof StoreUnavailableError) return respondStoreUnavailable(rt, c);

@@ -24,6 +24,8 @@ export interface RequestState {
   set: Map<string, JsonValue>;
   unset: Set<string>;
   passive: boolean;
+  /** The read already made this request's throttled touch. */
+  touched: boolean;
   extend: boolean;
   /** Set when the token changed in this request (new, regenerated or successor). */
   issue: SessionToken | null;
@@ -42,6 +44,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     set: new Map(),
     unset: new Set(),
     passive,
+    touched: false,
     extend: false,
     issue: null,
     cleared: false,
@@ -54,6 +57,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
   const { data, ...meta } = resolution.record;
   state.live = { sid: resolution.sid, token: resolution.token, meta, data };
   if (resolution.successor) state.issue = resolution.token;
+  state.touched = resolution.touched;
   return state;
 }
 

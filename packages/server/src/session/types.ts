@@ -66,7 +66,11 @@ export interface Session<Data extends SessionData = SessionData> {
   destroy(reason?: 'logged-out' | 'revoked'): Promise<void>;
   /** Moves the idle deadline now, ignoring the touch throttle (never past the absolute one). */
   extend(): void;
-  /** This request must not extend the idle time (background polling). */
+  /**
+   * This request must not extend the idle time. On GET and HEAD the read already made the
+   * throttled touch, so declare those routes passive up front with `passive()`; this call
+   * still holds back the touch of other methods (a refused POST, say).
+   */
   markPassive(): void;
   /**
    * Silent re-authentication through the configured `reauth` strategy: on success a

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDeadlineHeader } from '../contract/protocol.js';
 import { sessionCookie, testApp, withCookie } from './app.fixture.js';
+import { passive } from './passive.js';
 import { sessionStatus } from './status.js';
 
 const MIN = 60_000;
@@ -24,12 +25,9 @@ describe('writes', () => {
     expect(counting.writes() - before).toBe(1);
   });
 
-  it('never touches on passive requests, by header or markPassive()', async () => {
+  it('never touches on passive requests, by header or a passive() route', async () => {
     const { app, clock, token, counting, manager } = await started((t) => {
-      t.app.get('/poll', (c) => {
-        c.var.session.markPassive();
-        return c.text('ok');
-      });
+      t.app.get('/poll', passive(), (c) => c.text('ok'));
     });
     const id = ((await (await app.request('/read', withCookie(token))).json()) as { id: string })
       .id;

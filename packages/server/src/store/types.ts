@@ -82,6 +82,21 @@ export interface RotationSwap {
   rotatedAt: number;
 }
 
+/**
+ * The touch {@link SessionStore.getAndTouch} applies in the same atomic step as its read,
+ * so an ordinary request that moves the idle deadline still costs one round trip.
+ */
+export interface TouchIfDue {
+  /** Touch only while this is the record's current token hash (never for a predecessor). */
+  tokenHash: string;
+  /** Touch only if the record's `lastActiveAt` is at or before this (`now − touchInterval`). */
+  dueAtOrBefore: number;
+  /** The request's instant: the new `lastActiveAt`; both deadlines must still be after it. */
+  now: number;
+  /** The new idle deadline before the cap: the record gets `min(idleExpiresAt, absoluteExpiresAt)`. */
+  idleExpiresAt: number;
+}
+
 /** Outcome of a conditional write. */
 export type WriteResult = 'ok' | 'missing';
 /** Outcome of a rotation: `conflict` means another request rotated first. */
@@ -99,6 +114,16 @@ export interface CredentialRecord {
 export interface SessionStore {
   /** The record under `sid`, live or ended; `null` if unknown, expired from the store, or corrupt. */
   get(sid: string): Promise<SessionRecord | null>;
+  /**
+   * Optional: `get`, and in the same atomic step, when `touch` is due, the throttled touch
+   * (`lastActiveAt` and `idleExpiresAt` move). It touches only a live record whose current
+   * token hash is `touch.tokenHash`, whose `lastActiveAt` is at or before
+   * `touch.dueAtOrBefore` and whose deadlines are both after `touch.now`; anything else is
+   * returned as `get` would. Returns the record as it is after the step. Its expiry in
+   * the store does not change (that follows the absolute deadline). A store without it
+   * costs a request whose touch falls due a second call, after the handler.
+   */
+  getAndTouch?(sid: string, touch: TouchIfDue): Promise<SessionRecord | null>;
   /**
    * Stores a new record and indexes it under its `userId`. Returns `false`, changing
    * nothing, when `sid` already exists.

@@ -4,6 +4,7 @@ import { endingCases } from './conformance/ending.js';
 import { expiryCases } from './conformance/expiry.js';
 import { recordCases } from './conformance/records.js';
 import { rotationCases } from './conformance/rotation.js';
+import { touchCases } from './conformance/touch.js';
 import { updateCases } from './conformance/updates.js';
 import { userIndexCases } from './conformance/user-index.js';
 import { type StoreFactory, storeContext } from './context.js';
@@ -17,11 +18,16 @@ export interface ConformanceOptions {
    * backend whose expiry lags (a remote server, a clock that ticks coarsely).
    */
   expirySettleMs?: number;
+  /**
+   * Whether the store implements the optional `getAndTouch` (a read with its touch in one
+   * round trip). Default `true`: its cases run and fail if it is missing.
+   */
+  getAndTouch?: boolean;
 }
 
 /**
  * Registers the storage contract every Lifeline store must meet, as Vitest tests against
- * a real backend: round trips, per-key updates that never clash or resurrect, rotation as
+ * a real backend: round trips, the read with its touch, per-key updates that never clash or resurrect, rotation as
  * an exact compare-and-set under 20 parallel callers, tombstones, the user index,
  * remember-me credentials and real-time expiry.
  *
@@ -42,12 +48,13 @@ export function describeStoreConformance(
   factory: StoreFactory,
   options: ConformanceOptions = {},
 ): void {
-  const { expiryTtlMs = 150, expirySettleMs = 250 } = options;
+  const { expiryTtlMs = 150, expirySettleMs = 250, getAndTouch = true } = options;
   describe(`${name}: SessionStore conformance`, () => {
     const ctx = storeContext(factory);
     recordCases(ctx);
     updateCases(ctx);
     rotationCases(ctx);
+    if (getAndTouch) touchCases(ctx);
     endingCases(ctx);
     userIndexCases(ctx);
     credentialCases(ctx);

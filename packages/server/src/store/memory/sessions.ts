@@ -36,6 +36,24 @@ export function sessionMethods(
       return slot === undefined ? null : copyJson(slot.value);
     },
 
+    async getAndTouch(sid, touch) {
+      sweep();
+      const slot = table.get(sid);
+      if (slot === undefined) return null;
+      const record = slot.value;
+      if (
+        record.ended === null &&
+        record.tokenHash === touch.tokenHash &&
+        record.lastActiveAt <= touch.dueAtOrBefore &&
+        touch.now < record.idleExpiresAt &&
+        touch.now < record.absoluteExpiresAt
+      ) {
+        record.lastActiveAt = touch.now;
+        record.idleExpiresAt = Math.min(touch.idleExpiresAt, record.absoluteExpiresAt);
+      }
+      return copyJson(record);
+    },
+
     async create(sid, record, expiresAt) {
       sweep();
       if (table.get(sid) !== undefined) return false;

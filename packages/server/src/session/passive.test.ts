@@ -1,0 +1,89 @@
+import { Hono } from 'hono';
+import { describe, expect, it, vi } from 'vitest';
+import { methodNotAllowed } from '../routes/methods.js';
+import { sessionRoutes } from '../routes/routes.js';
+import { sessionCookie, testApp, withCookie } from './app.fixture.js';
+import { passive } from './passive.js';
+import type { SessionEnv } from './types.js';
+
+const MIN = 60_000;
+
+/** A signed-in test app with a due touch, and a probe of the stored idle deadline. */
+async function dueApp(routes: (app: Hono<SessionEnv>) => void) {
+  const t = testApp({ rotationInterval: 8 * 60 * MIN });
+  routes(t.app);
+  t.app.route('/session', sessionRoutes());
+  const token = sessionCookie(await t.app.request('/login/ada', { method: 'POST' }))!;
+  const { id } = (await (await t.app.request('/read', withCookie(token))).json()) as { id: string };
+  const idle = async () => (await t.manager.get(id))!.idleExpiresAt;
+  t.clock.advance(5 * MIN); // past the touch interval (3 min)
+  return { ...t, token, idle, before: await idle() };
+}
+
+describe('passive requests and the read that touches', () => {
+  it('touches inside the read on an ordinary GET: one store call, no write after', async () => {
+    const { app, token, idle, before, counting, clock } = await dueApp(() => {});
+    const calls = { ...counting.calls };
+    await app.request('/read', withCookie(token));
+    expect(await idle()).toBe(clock.now() + 30 * MIN);
+    expect(await idle()).toBeGreaterThan(before);
+    expect(counting.calls.getAndTouch).toBe((calls.getAndTouch ?? 0) + 1);
+    expect(counting.calls.update ?? 0).toBe(calls.update ?? 0);
+  });
+
+  it('leaves a route marked with passive() alone, also inside a sub-app with its own onError', async () => {
+    const { app, token, idle, before } = await dueApp((root) => {
+      root.get('/poll', passive(), (c) => c.text('ok'));
+      const sub = new Hono<SessionEnv>();
+      sub.onError((_, c) => c.text('sub failed', 500));
+      sub.get('/feed', passive(), (c) => c.text('ok'));
+      root.route('/sub', sub);
+    });
+    for (const path of ['/poll', '/sub/feed', '/session/status']) {
+      expect((await app.request(path, withCookie(token))).status).toBe(200);
+    }
+    expect(await idle()).toBe(before);
+  });
+
+  it('does not count a refused method as activity (405 on GET /session/logout)', async () => {
+    const { app, token, idle, before } = await dueApp((root) => {
+      root.post('/thing', (c) => c.text('ok')).all('/thing', methodNotAllowed(['POST']));
+    });
+    expect((await app.request('/session/logout', withCookie(token))).status).toBe(405);
+    expect((await app.request('/thing', withCookie(token))).status).toBe(405);
+    expect(await idle()).toBe(before);
+  });
+
+  it('touches after the handler for other methods, so markPassive() there still holds it back', async () => {
+    const { app, token, idle, before, clock } = await dueApp((root) => {
+      root.post('/refused', (c) => {
+        c.var.session.markPassive();
+        return c.text('no', 403);
+      });
+      root.post('/ok', (c) => c.text('ok'));
+    });
+    await app.request('/refused', withCookie(token, { method: 'POST' }));
+    expect(await idle()).toBe(before);
+    await app.request('/ok', withCookie(token, { method: 'POST' }));
+    expect(await idle()).toBe(clock.now() + 30 * MIN);
+  });
+
+  it('warns once when a GET handler calls markPassive() after its read already touched', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const { app, token, clock } = await dueApp((root) => {
+        root.get('/late', (c) => {
+          c.var.session.markPassive();
+          return c.text('ok');
+        });
+      });
+      await app.request('/late', withCookie(token));
+      clock.advance(5 * MIN);
+      await app.request('/late', withCookie(token));
+      const late = warn.mock.calls.filter(([m]) => String(m).includes('passive()'));
+      expect(late).toHaveLength(1);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
