@@ -9,13 +9,13 @@ import type { BenchCase } from './types.js';
  * they run against 127.0.0.1:6379 when it answers and are skipped with a note when it
  * does not; with REDIS_URL set, an unreachable Redis fails the bench.
  *
- * Each case's server also counts Redis commands per request from `INFO commandstats`
- * (the server's own tally of HGETALL/EVALSHA/EVAL) and prints it when it stops. The
- * tally is server-wide, so other clients of the same Redis inflate it; the client-side
- * count printed beside it is exact.
+ * Each case's server counts the commands its store sends (round trips: every one goes
+ * through the counted client) and prints them per request when it stops, beside Redis's
+ * own tallies from `INFO`: scripts run (EVALSHA/EVAL) and all commands executed, which
+ * include the ones a script calls inside Redis (no extra round trip). Those tallies are
+ * server-wide, so other clients of the same Redis inflate them; the client count is exact.
  */
 const URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const COUNTED = ['hgetall', 'evalsha', 'eval'];
 
 function connect(): Redis {
   const client = new Redis(URL, { enableOfflineQueue: false, lazyConnect: true });
@@ -35,13 +35,14 @@ async function answers(): Promise<boolean> {
   }
 }
 
-/** Calls of the store's commands so far, as the Redis server counts them. */
-async function serverTally(client: Redis): Promise<number> {
-  const info = await client.info('commandstats');
-  let total = 0;
-  for (const name of COUNTED)
-    total += Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
-  return total;
+/** Scripts run and commands executed so far, as the Redis server counts them. */
+async function serverTally(client: Redis): Promise<{ scripts: number; executed: number }> {
+  const info = await client.info('all');
+  const field = (pattern: string) => Number(new RegExp(pattern).exec(info)?.[1] ?? 0);
+  return {
+    scripts: field('cmdstat_evalsha:calls=(\\d+)') + field('cmdstat_eval:calls=(\\d+)'),
+    executed: field('total_commands_processed:(\\d+)'),
+  };
 }
 
 /** The app's client with its store-facing commands counted: exact round trips. */
@@ -69,7 +70,9 @@ function redisCase(base: BenchCase): BenchCase {
       await client.connect();
       const { counted, tally } = countedClient(client);
       const prefix = `lifeline-bench:${process.pid}:`;
-      const inner = sessionCases('redis', () => redisStore({ client: counted, prefix }));
+      const inner = sessionCases('redis', () => redisStore({ client: counted, prefix }), {
+        touchEveryRequest: true,
+      });
       const prepared = await inner.find((c) => c.id === base.id)!.prepare();
       // Start counting after the seeded session, so only the measured request shape counts.
       const [startServer, startClient] = [await serverTally(client), tally.commands];
@@ -81,11 +84,13 @@ function redisCase(base: BenchCase): BenchCase {
           return prepared.fetch(request);
         },
         async close() {
-          const server = (await serverTally(client)) - startServer;
-          const own = tally.commands - startClient;
+          const server = await serverTally(client);
+          const per = (n: number) => (n / requests).toFixed(3);
           console.log(
-            `  ${base.id}: ${(own / requests).toFixed(3)} Redis commands/request (client count), ` +
-              `${(server / requests).toFixed(3)} by INFO commandstats, over ${requests} requests`,
+            `  ${base.id}: ${per(tally.commands - startClient)} Redis round trips/request (client count); ` +
+              `by INFO: ${per(server.scripts - startServer.scripts)} scripts, ` +
+              `${per(server.executed - startServer.executed)} commands executed incl. inside scripts; ` +
+              `over ${requests} requests`,
           );
           await deleteKeys(client, prefix);
           client.disconnect();
@@ -105,7 +110,11 @@ if (!available) {
 /** The Redis store on a real server, or none when no Redis answers and REDIS_URL is unset. */
 export const redisCases: BenchCase[] = available
   ? // The template gives ids and titles; each case builds its own store in prepare().
-    sessionCases('redis', () => {
-      throw new Error('unused: redisCase builds the store');
-    }).map(redisCase)
+    sessionCases(
+      'redis',
+      () => {
+        throw new Error('unused: redisCase builds the store');
+      },
+      { touchEveryRequest: true },
+    ).map(redisCase)
   : [];

@@ -10,9 +10,9 @@ export type StoreFactory = () => SessionStore | Promise<SessionStore>;
 const ORIGIN = 'http://127.0.0.1';
 
 /** An app with the middleware, the session routes and the three routes the cases drive. */
-function benchApp(store: SessionStore) {
+function benchApp(store: SessionStore, touchInterval?: number) {
   const app = new Hono<SessionEnv>();
-  app.use(session({ store }));
+  app.use(session({ store, ...(touchInterval === undefined ? {} : { touchInterval }) }));
   app.route('/session', sessionRoutes());
   app.get('/read', (c) => c.json({ ...BODY, value: c.var.session.get('value') ?? null }));
   app.get('/write', (c) => {
@@ -32,9 +32,14 @@ async function seedCookie(app: Hono<SessionEnv>): Promise<string> {
   return setCookie.split(';')[0]!;
 }
 
-async function prepare(factory: StoreFactory, path: string, withCookie: boolean) {
+async function prepare(
+  factory: StoreFactory,
+  path: string,
+  withCookie: boolean,
+  touchInterval?: number,
+) {
   const { store, counts } = countingStore(await factory());
-  const app = benchApp(store);
+  const app = benchApp(store, touchInterval);
   const headers: Record<string, string> = withCookie ? { Cookie: await seedCookie(app) } : {};
   const prepared: PreparedCase = {
     fetch: app.fetch,
@@ -53,7 +58,21 @@ async function prepare(factory: StoreFactory, path: string, withCookie: boolean)
  * @example
  * export const memoryCases = sessionCases('memory', () => memoryStore());
  */
-export function sessionCases(storeName: string, factory: StoreFactory): BenchCase[] {
+export function sessionCases(
+  storeName: string,
+  factory: StoreFactory,
+  options: { touchEveryRequest?: boolean } = {},
+): BenchCase[] {
+  // touchInterval 0: every read is also a touch, the worst case for round trips.
+  const touching: BenchCase[] = options.touchEveryRequest
+    ? [
+        {
+          id: `${storeName}:touch-read`,
+          title: `${storeName}: session read, touch due on every request (touchInterval 0)`,
+          prepare: () => prepare(factory, '/read', true, 0),
+        },
+      ]
+    : [];
   return [
     {
       id: `${storeName}:session-read`,
@@ -73,5 +92,6 @@ export function sessionCases(storeName: string, factory: StoreFactory): BenchCas
       target: { maxWritesPerRequest: 0 },
       prepare: () => prepare(factory, '/session/status', true),
     },
+    ...touching,
   ];
 }

@@ -45,10 +45,42 @@ describe('redisStore with bad store content', () => {
     ]);
   });
 
+  it.each(breakages)(
+    'reads as no session with its touch, and reports it, when %s',
+    async (_, breakIt) => {
+      const sid = `bad-touch-${reports.length}-${Math.random()}`;
+      await breakIt(await storeValid(sid));
+      const before = reports.length;
+      const now = Date.now() + 5 * 60_000;
+      const touch = { tokenHash: 'any', dueAtOrBefore: now, now, idleExpiresAt: now + HOUR };
+      expect(await store.getAndTouch!(sid, touch)).toBeNull();
+      expect(reports.slice(before)).toEqual([
+        { kind: 'session', id: sid, issue: expect.any(String) },
+      ]);
+    },
+  );
+
   it('reads a foreign key of another type under the prefix as no session', async () => {
     await client.set(`${prefix}s:{foreign}`, 'not a hash');
     expect(await store.get('foreign')).toBeNull();
     expect(reports.at(-1)).toEqual({ kind: 'session', id: 'foreign', issue: 'key is not a hash' });
+    const now = Date.now();
+    const touch = { tokenHash: 'x', dueAtOrBefore: now, now, idleExpiresAt: now + HOUR };
+    expect(await store.getAndTouch!('foreign', touch)).toBeNull();
+    expect(reports.at(-1)).toEqual({ kind: 'session', id: 'foreign', issue: 'key is not a hash' });
+    expect(await client.get(`${prefix}s:{foreign}`)).toBe('not a hash');
+  });
+
+  it('never touches a hash whose deadlines are not numbers, and reports it', async () => {
+    const sid = `bad-deadline-${Math.random()}`;
+    const key = await storeValid(sid);
+    await client.hset(key, 'm:idleExpiresAt', '"soon"');
+    const tokenHash = JSON.parse((await client.hget(key, 'm:tokenHash'))!) as string;
+    const now = Date.now() + 5 * 60_000;
+    const touch = { tokenHash, dueAtOrBefore: now, now, idleExpiresAt: now + HOUR };
+    expect(await store.getAndTouch!(sid, touch)).toBeNull();
+    expect(await client.hget(key, 'm:lastActiveAt')).not.toBe(String(now));
+    expect(reports.at(-1)?.id).toBe(sid);
   });
 
   it('never writes into a foreign key, and never throws for one', async () => {

@@ -28,27 +28,30 @@ end
  * the touch applies only to a live record whose current token hash is ARGV[1], last
  * touched at or before ARGV[2], with both deadlines after ARGV[3] (now). It sets
  * `lastActiveAt` to now and `idleExpiresAt` to ARGV[4] capped at the absolute deadline,
- * copying the stored text rather than formatting numbers in Lua. The key's expiry stays.
+ * copying stored text rather than formatting numbers in Lua. The key's expiry stays.
  * ARGV: token hash, due-at-or-before, now, new idle deadline (JSON each).
  * Returns the hash as HGETALL would (after the touch), or 'wrongtype' for a foreign key.
  */
 export const READ_TOUCH = `
-local kind = redis.call('TYPE', KEYS[1]).ok
-if kind == 'none' then return {} end
-if kind ~= 'hash' then return 'wrongtype' end
-local m = redis.call('HMGET', KEYS[1], 'm:ended', 'm:tokenHash', 'm:lastActiveAt',
-  'm:idleExpiresAt', 'm:absoluteExpiresAt')
-if (not m[1] or m[1] == 'null') and m[2] == ARGV[1] then
-  local last, idle, absolute = tonumber(m[3]), tonumber(m[4]), tonumber(m[5])
-  local now = tonumber(ARGV[3])
-  if last and idle and absolute and now and last <= tonumber(ARGV[2])
-    and now < idle and now < absolute then
-    local nextIdle = ARGV[4]
-    if tonumber(nextIdle) > absolute then nextIdle = m[5] end
-    redis.call('HSET', KEYS[1], 'm:lastActiveAt', ARGV[3], 'm:idleExpiresAt', nextIdle)
-  end
-end
-return redis.call('HGETALL', KEYS[1])
+local h = redis.pcall('HGETALL', KEYS[1])
+if h.err then return 'wrongtype' end
+local at = {}
+for i = 1, #h, 2 do at[h[i]] = i + 1 end
+local function value(name) return at[name] and h[at[name]] end
+local ended = value('m:ended')
+if (ended and ended ~= 'null') or value('m:tokenHash') ~= ARGV[1] then return h end
+local last = tonumber(value('m:lastActiveAt') or '')
+local idle = tonumber(value('m:idleExpiresAt') or '')
+local absolute = tonumber(value('m:absoluteExpiresAt') or '')
+local now = tonumber(ARGV[3])
+if not (last and idle and absolute and last <= tonumber(ARGV[2])
+  and now < idle and now < absolute) then return h end
+local nextIdle = ARGV[4]
+if tonumber(nextIdle) > absolute then nextIdle = value('m:absoluteExpiresAt') end
+redis.call('HSET', KEYS[1], 'm:lastActiveAt', ARGV[3], 'm:idleExpiresAt', nextIdle)
+h[at['m:lastActiveAt']] = ARGV[3]
+h[at['m:idleExpiresAt']] = nextIdle
+return h
 `;
 
 /**
