@@ -1,8 +1,6 @@
-import type { SessionClient, SessionEvent, SessionSnapshot } from '../types.js';
-import { announceStep, formatClock, secondsLeft, spokenTime } from './countdown.js';
+import type { SessionClient, SessionEvent } from '../types.js';
 import { type DialogStrings, defaultStrings } from './strings.js';
-import { applyStyles, type StyleOptions } from './styles.js';
-import { buildView } from './view.js';
+import { DIALOG_CSS, type StyleOptions } from './styles.js';
 
 /** The part of the session client the dialog needs (a fake with these works in tests). */
 export type DialogClient = Pick<
@@ -23,6 +21,12 @@ export interface WarningDialogOptions extends StyleOptions {
 }
 
 type Mode = 'idle' | 'absolute' | 'ended';
+type El = HTMLElement;
+/** dialog, title, body, clock, live region, actions, secondary, primary, link */
+type Parts = [HTMLDialogElement, El, El, El, El, El, El, El, HTMLAnchorElement];
+type EndEvent = Extract<SessionEvent, { type: 'expired' | 'signed-out' }>;
+
+const pad = (n: number) => (n < 10 ? '0' : '') + n;
 
 /**
  * Mounts the session warning dialog: it opens by itself before the idle or absolute
@@ -37,17 +41,58 @@ export function mountWarningDialog(
   client: DialogClient,
   options: WarningDialogOptions = {},
 ): () => void {
-  const { signInUrl = '/', now = Date.now } = options;
-  const doc = document;
+  const { signInUrl = '/', now = Date.now, injectStyles = true, nonce } = options;
   const t: DialogStrings = { ...defaultStrings, ...options.strings };
-  const [dialog, title, body, clock, live, secondary, primary, link] = buildView(doc);
-  const removeStyles = applyStyles(doc, options);
+  const doc = document;
+
+  // A native modal <dialog> announced as an alert dialog, labelled by its title and
+  // described by its body plus the spoken time. The clock is a `timer` (never announced on
+  // its own); the visually hidden live region speaks the time in steps.
+  const id = `lifeline${Math.random()}`;
+  // Built one by one, never through `innerHTML`, so Trusted Types have nothing to object to.
+  // Each part is `tag class`; the link stands in for the primary button once the session ended.
+  const [dialog, title, body, clock, live, actions, secondary, primary, link] =
+    'dialog dialog,h2 title,p body,p clock,p sr,div actions,button secondary,button primary,a primary'
+      .split(',')
+      .map((part, i) => {
+        const [tag, cls] = part.split(' ');
+        const node = doc.createElement(tag!);
+        node.className = `${i > 5 ? 'lifeline-button ' : ''}lifeline-${cls}`;
+        node.id = id + i;
+        return node;
+      }) as Parts;
+  dialog.setAttribute('role', 'alertdialog');
+  dialog.setAttribute('aria-labelledby', `${id}1`);
+  dialog.setAttribute('aria-describedby', `${id}2 ${id}4`);
+  clock.setAttribute('role', 'timer');
+  live.setAttribute('aria-live', 'polite');
+  live.setAttribute('aria-atomic', 'true');
+  dialog.append(title, body, clock, live, actions);
   doc.body.append(dialog);
-  const texts = {
-    idle: [t.idleTitle, t.idleBody, t.stay, t.signOut],
-    absolute: [t.absoluteTitle, t.absoluteBody, t.reauth, t.saveWork],
-    ended: [t.endedTitle, '', t.signIn, t.close],
+  const labels: Record<Mode, [string, string]> = {
+    idle: [t.stay, t.signOut],
+    absolute: [t.reauth, t.saveWork],
+    ended: [t.signIn, t.close],
   };
+
+  const stops = [() => dialog.remove()];
+  if (injectStyles) {
+    // A constructable stylesheet is outside CSP's reach; a <style> needs the nonce.
+    if (nonce == null && doc.adoptedStyleSheets) {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(DIALOG_CSS);
+      doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
+      stops.push(() => {
+        doc.adoptedStyleSheets = doc.adoptedStyleSheets.filter((s) => s !== sheet);
+      });
+    } else {
+      const style = doc.createElement('style');
+      if (nonce) style.nonce = nonce;
+      style.textContent = DIALOG_CSS;
+      doc.head.append(style);
+      stops.push(() => style.remove());
+    }
+  }
 
   let mode: Mode | null = null;
   let deadline = 0;
@@ -59,85 +104,102 @@ export function mountWarningDialog(
   let spokenStep = -1;
 
   const signInHref = () => {
-    const { href, pathname, search, hash } = doc.location;
-    const url = new URL(signInUrl, href);
+    const { pathname, search, hash } = location;
+    const url = new URL(signInUrl, location.href);
     // The hash can hold tokens (OAuth fragments): it goes only to a same-origin sign-in page.
-    const own = url.origin === new URL(href).origin;
+    const own = url.origin === location.origin;
     url.searchParams.set('returnTo', pathname + search + (own ? hash : ''));
     return url.href;
   };
 
   const tick = () => {
-    const secs = secondsLeft(deadline, now());
-    clock.textContent = formatClock(secs);
-    if (announceStep(secs) !== spokenStep) {
-      spokenStep = announceStep(secs);
-      const lang = options.lang ?? (doc.documentElement.lang || undefined);
-      live.textContent = t.announce.replace('{time}', spokenTime(secs, lang));
+    const left = deadline - now();
+    // Rounded up, so 0.2 s left shows 00:01; minutes grow past 59 rather than wrapping.
+    const secs = left > 0 ? Math.ceil(left / 1000) : 0;
+    const m = Math.floor(secs / 60);
+    const s = secs % 60;
+    clock.textContent = `${pad(m)}:${pad(s)}`;
+    // A live region that changed every second would drown out everything else, so the time
+    // is spoken in 20-second steps (numbered below zero) and every second in the last 20
+    // (WCAG 2.2.1 asks for 20 s to react). Steps compare, never count: a late tick still
+    // lands in the right one.
+    const step = secs > 20 ? -Math.ceil(secs / 20) : secs;
+    if (step !== spokenStep) {
+      spokenStep = step;
+      // Units pluralised and translated by the browser's Intl: no unit words to translate.
+      const lang = options.lang || doc.documentElement.lang || undefined;
+      const unit = (n: number, unit: string) =>
+        n.toLocaleString(lang, { style: 'unit', unit, unitDisplay: 'long' });
+      const time = [m && unit(m, 'minute'), (s || !m) && unit(s, 'second')];
+      live.textContent = t.announce.replace('{time}', time.filter(Boolean).join(' '));
     }
-    if (secs) timer = setTimeout(tick, (deadline - now()) % 1000 || 1000);
+    if (secs) timer = setTimeout(tick, left % 1000 || 1000);
   };
 
   const close = () => {
     clearTimeout(timer);
     mode = null;
-    if (dialog.open) dialog.close();
+    dialog.close();
   };
 
-  const open = (next: Mode, text?: string) => {
+  const open = (next: Mode, text: string) => {
     const changed = next !== mode;
     const ended = next === 'ended';
-    const [heading, words, action, other] = texts[next];
+    const main = ended ? link : primary;
     mode = next;
     dialog.dataset.mode = next;
-    title.textContent = heading as string;
-    body.textContent = text ?? (words as string);
-    secondary.textContent = other as string;
-    (ended ? link : primary).textContent = action as string;
-    clock.hidden = primary.hidden = ended;
-    link.hidden = !ended;
+    title.textContent = t[`${next}Title`];
+    body.textContent = text;
+    [main.textContent, secondary.textContent] = labels[next];
     link.href = signInHref();
     clearTimeout(timer);
-    // A new warning is spoken at once; a refreshed snapshot of the same one is not.
     if (changed) {
+      // A new warning is spoken at once; a refreshed snapshot of the same one is not.
       live.textContent = '';
       spokenStep = -1;
+      // Parts this mode lacks leave the DOM: no `hidden` for page CSS to override.
+      if (ended) clock.remove();
+      else live.before(clock);
+      actions.replaceChildren(secondary, main);
     }
     if (!ended) tick();
     // The browser gives focus back to where it was when a modal dialog closes.
     if (!dialog.open) dialog.showModal();
-    if (changed) (ended ? link : primary).focus();
+    if (changed) main.focus();
   };
 
-  const render = (s: SessionSnapshot) => {
-    if (s.state === 'active' || s.state === 'warning') seenLive = true;
-    const limit = s.state === 'warning' && s.warning;
+  const render = () => {
+    const s = client.getSnapshot();
+    const limit = s.warning; // set only in the `warning` state
+    if (s.state === 'active' || limit) seenLive = true;
     if (limit) {
-      deadline = (limit === 'idle' ? s.idleExpiresAt : s.absoluteExpiresAt) ?? now();
+      deadline = s[`${limit}ExpiresAt`] ?? now();
       // "Save my work first" holds for this deadline; a new clock sample may move its local
       // reading by a few ms, a new session's deadline moves by far more than a second.
-      if (limit === 'idle' || Math.abs(dismissed - deadline) > 1000) return open(limit);
+      if (limit === 'idle' || Math.abs(dismissed - deadline) > 1000) {
+        return open(limit, t[`${limit}Body`]);
+      }
     }
-    if (limit || mode !== 'ended' || s.state === 'active') close();
+    // The signed-out notice stays until the session is live again.
+    if (mode !== 'ended' || seenLive) close();
   };
 
-  const ended = (e: SessionEvent) => {
+  const ended = (e: EndEvent) => {
     if (!seenLive || (e.type === 'signed-out' && e.local)) return;
     seenLive = false;
-    const reason = 'reason' in e ? e.reason : '';
-    open(
-      'ended',
-      {
-        'idle-timeout': t.endedIdle,
-        'absolute-timeout': t.endedAbsolute,
-        'logged-out': t.endedLoggedOut,
-      }[reason as string] ?? t.endedOther,
-    );
+    const why: Partial<Record<string, string>> = {
+      'idle-timeout': t.endedIdle,
+      'absolute-timeout': t.endedAbsolute,
+      'logged-out': t.endedLoggedOut,
+    };
+    open('ended', why[e.reason] ?? t.endedOther);
   };
+
+  const quietly = (p: Promise<unknown>) => p.catch(() => {});
 
   // Escape (or a close the browser forces) means "stay": extend, or keep working.
   const stay = () => {
-    if (mode === 'idle') return void client.extend().catch(() => {});
+    if (mode === 'idle') return void quietly(client.extend());
     if (mode === 'absolute') dismissed = deadline;
     close();
   };
@@ -151,23 +213,16 @@ export function mountWarningDialog(
   };
   primary.onclick = async () => {
     if (mode === 'idle') return stay();
-    const fresh =
-      client.getSnapshot().canReauth && (await client.reauthenticate().catch(() => false));
-    if (!fresh) doc.location.assign(signInHref());
+    const fresh = client.getSnapshot().canReauth && (await quietly(client.reauthenticate()));
+    if (!fresh) location.assign(signInHref());
   };
-  secondary.onclick = () => (mode === 'idle' ? void client.logout().catch(() => {}) : stay());
+  secondary.onclick = () => (mode === 'idle' ? void quietly(client.logout()) : stay());
 
-  const stops = [
-    client.subscribe(() => render(client.getSnapshot())),
-    client.on('expired', ended),
-    client.on('signed-out', ended),
-  ];
-  render(client.getSnapshot());
+  stops.push(client.subscribe(render), client.on('expired', ended), client.on('signed-out', ended));
+  render();
 
   return () => {
-    for (const stop of stops) stop();
     close();
-    dialog.remove();
-    removeStyles();
+    for (const stop of stops) stop();
   };
 }

@@ -11,9 +11,7 @@ import { DIALOG_CSS } from './styles.js';
  * so this interim ceiling sits at the measured size and only ever goes down. The
  * stylesheet alone keeps its own 512 B ceiling.
  */
-// Raised only for review fixes: dismissal, spoken-time and late-close bugs (23 B); the
-// URL fragment kept from a cross-origin sign-in page (20 B).
-const DIALOG_BUDGET = 2471;
+const DIALOG_BUDGET = 2275;
 const CSS_BUDGET = 512;
 
 const gzip = (text: string) => gzipSync(text, { level: 9 }).length;
