@@ -1,5 +1,6 @@
 import type { RedisArg, RedisClient, ScriptCall } from './client.js';
-import { luaScript, withTimeout } from './client.js';
+import { sharedDeadline } from '../store/deadlines.js';
+import { luaScript, RedisTimeoutError } from './client.js';
 import type { Keyspace } from './keys.js';
 import * as lua from './scripts.js';
 
@@ -31,8 +32,19 @@ export function storeContext(
   settings: Omit<StoreContext, 'hgetall' | 'run'> & { commandTimeoutMs: number },
 ): StoreContext {
   const { commandTimeoutMs, ...rest } = settings;
-  const timed = <T>(promise: Promise<T>, what: string) =>
-    withTimeout(promise, commandTimeoutMs, what);
+  // One shared timer for every command's limit: a command may still run later (a
+  // client's offline queue), but every write script is conditional, so a late one
+  // cannot revive an ended session.
+  const limits = new Map<string, <T>(promise: Promise<T>) => Promise<T>>();
+  const timed = <T>(promise: Promise<T>, what: string): Promise<T> => {
+    let limit = limits.get(what);
+    if (limit === undefined) {
+      const message = `Redis ${what} did not answer within ${commandTimeoutMs} ms`;
+      limit = sharedDeadline(commandTimeoutMs, () => new RedisTimeoutError(message));
+      limits.set(what, limit);
+    }
+    return limit(promise);
+  };
   const run = {} as StoreContext['run'];
   for (const [name, source] of Object.entries(lua) as Array<[keyof typeof lua, string]>) {
     const call = luaScript(client, source);

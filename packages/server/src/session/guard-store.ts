@@ -1,55 +1,9 @@
+import { sharedDeadline } from '../store/deadlines.js';
 import type { SessionStore } from '../store/types.js';
 
 /** A store call failed or took too long; the middleware answers 503 `store_unavailable`. */
 export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError';
-}
-
-interface Pending {
-  at: number;
-  fail: (error: StoreUnavailableError) => void;
-}
-
-/**
- * Time limits for store calls on one shared timer. A `setTimeout` per call (armed and
- * cleared on every request) costs more than the memory store's read itself; here the
- * timer is armed only while calls are pending. Calls share one timeout, so `pending`
- * stays in deadline order and a tick visits only what expired.
- */
-function createDeadlines(timeoutMs: number) {
-  const pending = new Set<Pending>();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const arm = (ms: number) => {
-    if (timer !== undefined) return;
-    timer = setTimeout(tick, ms);
-    // Never keep a Node process alive just to time out nothing.
-    (timer as { unref?: () => void }).unref?.();
-  };
-  function tick() {
-    timer = undefined;
-    const now = Date.now();
-    for (const call of pending) {
-      if (call.at > now) return arm(call.at - now);
-      pending.delete(call);
-      call.fail(new StoreUnavailableError(`store call timed out after ${timeoutMs} ms`));
-    }
-  }
-  return <T>(promise: Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const call: Pending = { at: Date.now() + timeoutMs, fail: reject };
-      pending.add(call);
-      arm(timeoutMs);
-      promise.then(
-        (value) => {
-          pending.delete(call);
-          resolve(value);
-        },
-        (error: unknown) => {
-          pending.delete(call);
-          reject(error);
-        },
-      );
-    });
 }
 
 /**
@@ -62,7 +16,10 @@ function createDeadlines(timeoutMs: number) {
  */
 export function guardStore(store: SessionStore, timeoutMs: number): SessionStore {
   const guarded: Record<string, unknown> = {};
-  const withDeadline = createDeadlines(timeoutMs);
+  const withDeadline = sharedDeadline(
+    timeoutMs,
+    () => new StoreUnavailableError(`store call timed out after ${timeoutMs} ms`),
+  );
   for (const key of Object.keys(storeMethods(store))) {
     const method = (store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[
       key
