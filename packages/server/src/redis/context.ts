@@ -1,5 +1,5 @@
-import type { RedisArg, RedisClient, ScriptCall } from './client.js';
 import { sharedDeadline } from '../store/deadlines.js';
+import type { RedisArg, RedisClient, ScriptCall } from './client.js';
 import { luaScript, RedisTimeoutError } from './client.js';
 import type { Keyspace } from './keys.js';
 import * as lua from './scripts.js';
