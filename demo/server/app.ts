@@ -13,6 +13,7 @@ import {
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
+import { safeReturnTo } from '../shared/return-to.js';
 import { webPage } from '../web/serve.js';
 import { demoApi } from './api.js';
 import type { DemoConfig } from './config.js';
@@ -80,6 +81,7 @@ export function createDemoApp(config: DemoConfig, deps: DemoDeps = {}): Hono<Ses
     const html = renderPage({
       status,
       nonce,
+      returnTo: safeReturnTo(c.req.query('returnTo')),
       clientScript: deps.clientScript !== undefined,
       warnBeforeS: config.warnBeforeMs / 1000,
     });
@@ -89,7 +91,7 @@ export function createDemoApp(config: DemoConfig, deps: DemoDeps = {}): Hono<Ses
   app.get('/plain', plainPage);
   if (deps.webRoot) app.route('/', webPage(deps.webRoot));
   else app.get('/', plainPage);
-  const formFailure = (c: Context<SessionEnv>) => {
+  const formFailure = (c: Context<SessionEnv>, returnTo: string | null) => {
     const nonce = crypto.randomUUID().replaceAll('-', '');
     const status = sessionStatus(c.var.session);
     const error = 'Wrong username or password.';
@@ -98,6 +100,7 @@ export function createDemoApp(config: DemoConfig, deps: DemoDeps = {}): Hono<Ses
         status,
         nonce,
         error,
+        returnTo,
         clientScript: false,
         warnBeforeS: config.warnBeforeMs / 1000,
       }),

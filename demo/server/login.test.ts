@@ -31,6 +31,31 @@ describe('demo: signing in and using the API', () => {
     expect(page).toContain('Signed in as Demo User');
   });
 
+  it('brings a plain form sign-in back to its returnTo, and only to a path on this origin', async () => {
+    const page = await (
+      await demo().send('GET', '/plain?returnTo=%2Forders%2F42%3Fstep%3D2')
+    ).text();
+    expect(page).toContain('<input type="hidden" name="returnTo" value="/orders/42?step=2">');
+    const cases: Array<[string, string]> = [
+      ['/orders/42?step=2', '/orders/42?step=2'],
+      ['//evil.example/', '/'],
+      ['/\\evil.example/', '/'],
+      ['https://evil.example/', '/'],
+    ];
+    for (const [returnTo, location] of cases) {
+      const res = await demo().send('POST', '/login', {
+        body: new URLSearchParams({ username: 'demo', password: 'demo', returnTo }),
+      });
+      expect(res.status, returnTo).toBe(303);
+      expect(res.headers.get('Location'), returnTo).toBe(location);
+    }
+    const failed = await demo().send('POST', '/login', {
+      body: new URLSearchParams({ username: 'demo', password: 'nope', returnTo: '/orders/42' }),
+    });
+    expect(failed.status).toBe(401);
+    expect(await failed.text()).toContain('name="returnTo" value="/orders/42"');
+  });
+
   it('serves the sign-in page when signed out, under a nonce-based CSP and no-store', async () => {
     const res = await demo().send('GET', '/');
     expect(res.status).toBe(200);

@@ -2,6 +2,7 @@ import type { RememberMe, SessionEnv } from '@lifeline/server';
 import { problemResponse, readJsonBody, sessionStatus } from '@lifeline/server';
 import type { Context } from 'hono';
 import { z } from 'zod';
+import { safeReturnTo } from '../shared/return-to.js';
 import { findUser, verifyPassword } from './users.js';
 
 const credentials = {
@@ -10,10 +11,19 @@ const credentials = {
 };
 const jsonLogin = z.object({ ...credentials, remember: z.boolean().optional() }).strict();
 // An unchecked checkbox is absent from the form; a checked one sends `on`.
-const formLogin = z.object({ ...credentials, remember: z.literal('on').optional() }).strict();
+// `returnTo` is checked by safeReturnTo() where it is used; here it only has to be text.
+const formLogin = z
+  .object({
+    ...credentials,
+    remember: z.literal('on').optional(),
+    returnTo: z.string().max(4096).optional(),
+  })
+  .strict();
 
 type Login = { username: string; password: string; remember: boolean };
-type Parsed = { ok: true; login: Login; form: boolean } | { ok: false; response: Response };
+type Parsed =
+  | { ok: true; login: Login; form: boolean; returnTo?: string | null }
+  | { ok: false; response: Response };
 
 async function parseLogin(c: Context): Promise<Parsed> {
   const type = c.req.header('Content-Type')?.split(';')[0]?.trim().toLowerCase();
@@ -29,7 +39,13 @@ async function parseLogin(c: Context): Promise<Parsed> {
       const detail = 'expected username, password and an optional remember box';
       return { ok: false, response: problemResponse('invalid_request', { detail }) };
     }
-    return { ok: true, form: true, login: { ...form.data, remember: form.data.remember === 'on' } };
+    const { returnTo, ...login } = form.data;
+    return {
+      ok: true,
+      form: true,
+      login: { ...login, remember: login.remember === 'on' },
+      returnTo: safeReturnTo(returnTo),
+    };
   }
   const body = await readJsonBody(c, jsonLogin);
   if (!body.ok) return body;
@@ -39,13 +55,17 @@ async function parseLogin(c: Context): Promise<Parsed> {
 /**
  * `POST /login`: a form or JSON `{ username, password, remember? }`. Success regenerates the
  * session (a new ID, the old one dead) and, with `remember`, issues the credential that
- * `POST /session/reauth` accepts. JSON gets the status body, a form a 303 to `/`. Wrong
+ * `POST /session/reauth` accepts. JSON gets the status body, a form a 303 to its
+ * `returnTo` field when that is a path on this origin, else to `/`. Wrong
  * credentials: 401 (`invalid_request` problem, or the page with a message for a form).
  *
  * @example
  * app.post('/login', csrfGuard({ allowForms: true }), login(remember, renderFailure));
  */
-export function login(remember: RememberMe, formFailure: (c: Context<SessionEnv>) => Response) {
+export function login(
+  remember: RememberMe,
+  formFailure: (c: Context<SessionEnv>, returnTo: string | null) => Response,
+) {
   return async function loginHandler(c: Context<SessionEnv>): Promise<Response> {
     const parsed = await parseLogin(c);
     if (!parsed.ok) return parsed.response;
@@ -53,7 +73,7 @@ export function login(remember: RememberMe, formFailure: (c: Context<SessionEnv>
     const userId = await verifyPassword(username, password);
     const user = userId === null ? null : findUser(userId);
     if (userId === null || user === null) {
-      if (parsed.form) return formFailure(c);
+      if (parsed.form) return formFailure(c, parsed.returnTo ?? null);
       const detail = 'wrong username or password';
       return problemResponse('invalid_request', { status: 401, detail });
     }
@@ -61,7 +81,7 @@ export function login(remember: RememberMe, formFailure: (c: Context<SessionEnv>
     // A sign-in without the box ticked must not leave an older credential behind.
     if (parsed.login.remember) await remember.issue(c, userId);
     else await remember.forget(c);
-    if (parsed.form) return c.redirect('/', 303);
+    if (parsed.form) return c.redirect(parsed.returnTo ?? '/', 303);
     return c.json(sessionStatus(c.var.session), 200);
   };
 }

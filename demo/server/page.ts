@@ -5,6 +5,8 @@ export interface PageModel {
   status: SessionStatus;
   /** Shown above the sign-in form, e.g. after wrong credentials. */
   error?: string;
+  /** Where the sign-in form goes back to (a checked same-origin path), else `/`. */
+  returnTo?: string | null;
   /** Adds the SDK's script tag when the bundle is served. */
   clientScript: boolean;
   /** The warning lead the script tag asks for (`data-warn-before`, seconds). */
@@ -22,10 +24,11 @@ const escapeHtml = (text: string) =>
 const time = (ms: number) =>
   `<time datetime="${new Date(ms).toISOString()}">${new Date(ms).toISOString()}</time>`;
 
-function signInForm(error: string | undefined): string {
+function signInForm(error: string | undefined, returnTo: string | null | undefined): string {
   return `<h1>Sign in</h1>
 ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/login">
+  ${returnTo ? `<input type="hidden" name="returnTo" value="${escapeHtml(returnTo)}">` : ''}
   <label>Username <input name="username" autocomplete="username" required></label>
   <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
   <label><input name="remember" type="checkbox" value="on"> Remember me</label>
@@ -59,7 +62,8 @@ document.getElementById('logout').addEventListener('click', async () => {
  */
 export function renderPage(model: PageModel): string {
   const { status, nonce } = model;
-  const body = status.state === 'active' ? signedIn(status, nonce) : signInForm(model.error);
+  const body =
+    status.state === 'active' ? signedIn(status, nonce) : signInForm(model.error, model.returnTo);
   const script = model.clientScript
     ? `<script src="/session/client.js" data-endpoint="/session" data-warn-before="${model.warnBeforeS}" defer></script>`
     : '';

@@ -1,4 +1,5 @@
 import type { SessionClient } from '@lifeline/client';
+import { safeReturnTo } from '../shared/return-to.js';
 import { byId } from './dom.js';
 
 const NOTES: Record<string, string> = {
@@ -7,11 +8,6 @@ const NOTES: Record<string, string> = {
   'logged-out': 'You signed out.',
   revoked: 'Your session was ended from another device.',
 };
-
-/** Only same-origin paths may be returned to, so `returnTo` cannot send anyone elsewhere. */
-function safeReturnTo(value: string | null): string | null {
-  return value?.startsWith('/') && !value.startsWith('//') ? value : null;
-}
 
 /**
  * The sign-in form: posts JSON to `/login`, then asks the client to re-read the session so
