@@ -86,7 +86,7 @@ describe('client and server contract', () => {
       type: 'header',
       idle: 10,
       absolute: 20,
-      serverNow: 5,
+      now: 5,
       sentAt: 1,
       receivedAt: 3,
     });

@@ -76,6 +76,6 @@ export function parseDeadlineHeader(value: string | null): DeadlineHeader | null
     if (!m) return null;
     d[m[1] as string] = Number(m[2]);
   }
-  const { idle = -1, absolute = -1, now = -1 } = d;
-  return idle < 0 || absolute < 0 || now < 0 ? null : { idle, absolute, now };
+  // The pattern admits only these three names, so with all three present `d` is exactly one.
+  return 'idle' in d && 'absolute' in d && 'now' in d ? (d as unknown as DeadlineHeader) : null;
 }

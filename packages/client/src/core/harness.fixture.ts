@@ -9,7 +9,6 @@ export const CONFIG = {
   warnBefore: 2 * MIN,
   keepaliveInterval: MIN,
   pollInterval: 5 * MIN,
-  followerGrace: 1500,
 };
 
 /** A model server (its clock = local + skew) and the core driven against it, for tests. */
@@ -117,7 +116,7 @@ export function createHarness(opts: { skew?: number; idle?: number; absolute?: n
         type: 'header',
         idle: s.idle,
         absolute: s.absolute,
-        serverNow: serverNow(),
+        now: serverNow(),
         sentAt: now,
         receivedAt: now,
       });
@@ -125,7 +124,7 @@ export function createHarness(opts: { skew?: number; idle?: number; absolute?: n
     localDeadline(): number | null {
       const d = state.deadlines;
       if (!d) return null;
-      return Math.min(d.idle, d.absolute) - (state.offset?.value ?? 0);
+      return Math.min(d.idle, d.absolute) - state.offset;
     },
   };
 }

@@ -27,7 +27,7 @@ describe('core reducer', () => {
     const h = started();
     const arms = h.log.filter((e) => e.type === 'arm');
     const warningAt = (h.localDeadline() ?? 0) - 2 * MIN;
-    expect(arms.at(-1)).toEqual({ type: 'arm', at: Math.min(warningAt, h.state().statusDueAt) });
+    expect(arms.at(-1)).toEqual({ type: 'arm', at: Math.min(warningAt, h.state().pollAt) });
   });
 
   it('enters the idle warning at the window and expires once the server confirms', () => {
@@ -153,7 +153,7 @@ describe('core reducer', () => {
       type: 'header',
       idle: early?.idle ?? 0,
       absolute: early?.absolute ?? 0,
-      serverNow: 0,
+      now: 0,
       sentAt: 0,
       receivedAt: 0,
     });

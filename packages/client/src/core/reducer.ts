@@ -1,42 +1,238 @@
-import type { SessionTrigger } from '../types.js';
-import { backoff, keepaliveSpacing, settle } from './settle.js';
-import { offsetSample, pickOffset } from './skew.js';
-import { type Draft, draft, endSession, nearestDeadline, offsetOf } from './state.js';
-import type { Action, CoreState, ServerDeadlines, Step, TabMessage } from './types.js';
+import type { SessionEvent, SessionLimit, SessionTrigger } from '../types.js';
+import type { EndReason } from '../wire.js';
+import { nearestDeadline } from './state.js';
+import type { Action, CoreState, Effect, Operation, Step, TabMessage } from './types.js';
+
+/** A follower waits this long past a deadline for the leader's verdict before asking itself. */
+const FOLLOWER_GRACE = 1500;
+/** A clock sample older than this is replaced even by a noisier one: clocks drift and get corrected. */
+const SAMPLE_MAX_AGE = 600_000;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** Who acted, for events. */
+type Origin = Pick<SessionEvent, 'tabId' | 'local' | 'trigger'>;
+/** Event fields other than the ones every event carries. */
+type Details<E = SessionEvent> = E extends SessionEvent ? Omit<E, keyof Origin> : never;
+/** A cross-tab message without the fields every message carries. */
+type Body<M = TabMessage> = M extends TabMessage ? Omit<M, 'v' | 'from'> : never;
 
 /**
  * The pure core: `(state, action, now) -> { state, effects }`. No DOM, no timers, no
  * network; the shell runs the effects and feeds the results back as actions. The state
- * passed in is never changed: each step works on its own copy.
+ * passed in is never changed: the step's helpers below change a private copy in place.
  */
 export function reduce(state: CoreState, action: Action, now: number): Step {
-  const d = draft(state, now);
-  const { s } = d;
+  const s: Mutable<CoreState> = { ...state };
+  const effects: Effect[] = [];
+  const { tabId, warnBefore, keepaliveInterval, pollInterval } = s.config;
   let trigger: SessionTrigger = 'status';
+
+  const own = (why: SessionTrigger): Origin => ({ tabId, local: true, trigger: why });
+  const emit = (event: Details, origin: Origin) =>
+    effects.push({ type: 'emit', event: { ...event, ...origin } as SessionEvent });
+  const post = (message: Body) =>
+    effects.push({ type: 'post', message: { v: 1, from: tabId, ...message } as TabMessage });
+  const request = (op: Operation) => {
+    effects.push({ type: 'request', op });
+    s.inFlight = op;
+    if (s.retry?.op === op) s.retry = null;
+  };
+
+  /**
+   * Time between keepalive extensions: the configured interval, capped so an active
+   * user's extension always lands before the idle warning.
+   */
+  const spacing = () =>
+    s.idleTimeoutMs > 0
+      ? Math.min(keepaliveInterval, Math.max(1000, (s.idleTimeoutMs - warnBefore) / 2))
+      : keepaliveInterval;
+
+  /**
+   * Takes a clock sample from one round trip: the server stamped `serverNow` somewhere
+   * between send and receive, so the midpoint is the best guess, off by at most half the
+   * round trip. Keeps the more precise estimate, unless the kept one has grown stale or the
+   * new one contradicts it (two honest samples differ by at most the sum of their half
+   * round trips: a bigger gap means a clock was stepped and the old estimate is wrong).
+   */
+  const sample = (serverNow: number, sentAt: number, receivedAt: number) => {
+    const rtt = Math.max(0, receivedAt - sentAt);
+    const offset = serverNow - (sentAt + rtt / 2);
+    if (
+      rtt <= s.rtt ||
+      receivedAt - s.sampleAt > SAMPLE_MAX_AGE ||
+      Math.abs(offset - s.offset) > (rtt + s.rtt) / 2 + 1
+    ) {
+      Object.assign(s, { offset, rtt, sampleAt: receivedAt });
+    }
+  };
+
+  /**
+   * Ends the session view: `logged-out` (and `missing` before anything was live) is a
+   * sign-out, anything else an expiry. Emits once, tells other tabs when this tab found out.
+   */
+  const end = (reason: EndReason, origin: Origin) => {
+    const phase =
+      reason === 'logged-out' || (reason === 'missing' && s.phase !== 'live')
+        ? 'signed-out'
+        : 'expired';
+    if (s.phase === phase && s.reason === reason) return;
+    if (phase === 'expired') {
+      const limit = reason.endsWith('-timeout') ? (reason.split('-')[0] as SessionLimit) : null;
+      emit({ type: 'expired', reason, limit }, origin);
+    } else if (s.phase !== 'unknown' || reason === 'logged-out') {
+      emit({ type: 'signed-out', reason }, origin);
+    }
+    const absolute = s.deadlines?.absolute ?? null;
+    if (origin.local) post({ kind: 'ended', phase, reason, absolute, trigger: origin.trigger });
+    s.endedAbs = absolute ?? s.endedAbs;
+    Object.assign(s, { phase, reason, deadlines: null, warning: null, endedAt: now });
+    if (s.retry?.op !== 'logout') s.retry = null;
+  };
+
+  /**
+   * Takes deadlines when they are news: the first ones, a later idle deadline of the same
+   * session (it only moves forward, so a slow older answer cannot pull it back), or a
+   * different session's when `newer`. Afterwards `deadlines` is never null.
+   */
+  const take = (
+    idle: number,
+    absolute: number,
+    sentAt: number,
+    newer: boolean,
+    reauth: boolean,
+  ) => {
+    const cur = s.deadlines;
+    const changed = !cur || (cur.absolute !== absolute ? newer : idle > cur.idle);
+    if (changed) {
+      // A different absolute deadline, or a re-auth, is a new session from now on.
+      if (reauth || (cur && cur.absolute !== absolute)) s.sessionAt = now;
+      s.deadlines = { idle, absolute };
+      s.dlSentAt = sentAt;
+    }
+    return changed;
+  };
+
+  /** Emits `extended` and `reauthenticated` as they apply. */
+  const tell = (extended: boolean, reauth: boolean, origin: Origin) => {
+    if (extended) emit({ type: 'extended', idleExpiresAt: s.deadlines!.idle - s.offset }, origin);
+    if (reauth) {
+      emit({ type: 'reauthenticated' }, origin);
+      s.reason = null;
+      s.reauthAt = now;
+    }
+  };
+
+  /** Takes deadlines this tab's request brought back, and tells the other tabs. */
+  const adopt = (
+    idle: number,
+    absolute: number,
+    sentAt: number,
+    why: SessionTrigger,
+    extended = false,
+    reauth = false,
+  ) => {
+    if (sentAt < s.endedAt && !reauth) return;
+    const announce =
+      take(idle, absolute, sentAt, sentAt >= s.dlSentAt, reauth) ||
+      s.phase !== 'live' ||
+      extended ||
+      reauth;
+    s.phase = 'live';
+    // The server slid the idle deadline when it set it: that counts as the last extension.
+    // Never dated later than the request was sent: the offset estimate can err by half a
+    // round trip, and activity after the send must not pass for covered when it may not be.
+    if (s.idleTimeoutMs > 0) {
+      const slidAt = Math.min(sentAt, s.deadlines!.idle - s.idleTimeoutMs - s.offset);
+      s.extendAt = Math.max(s.extendAt, slidAt);
+    }
+    tell(extended, reauth, own(why));
+    if (announce) {
+      const { canReauth, user, offset } = s;
+      const reauthenticated = reauth;
+      post({
+        kind: 'deadlines',
+        ...s.deadlines!,
+        offset,
+        canReauth,
+        user,
+        extended,
+        reauthenticated,
+        trigger: why,
+      });
+    }
+  };
+
   switch (action.type) {
-    case 'server':
-      onServer(d, action);
+    case 'server': {
+      const { status, sentAt, op } = action;
+      const extended = op === 'extend' && s.inFlight === op;
+      if (s.inFlight === op) s.inFlight = null;
+      s.failures = 0;
+      s.retry = null;
+      // A logout answer says nothing about clocks or deadlines: the session is already over here.
+      if (op === 'logout') break;
+      sample(status.now, sentAt, action.receivedAt);
+      s.canReauth = status.canReauth;
+      s.idleTimeoutMs = status.idleTimeoutMs;
+      s.pollAt = now + pollInterval;
+      // "No session" ends it unless the request carried the cookie a re-auth replaced, or is
+      // older than the last ending and contradicts nothing live.
+      if (status.state === 'active') {
+        s.user = status.user;
+        const why = op !== 'extend' ? 'status' : s.extendBy;
+        adopt(
+          status.idleExpiresAt,
+          status.absoluteExpiresAt,
+          sentAt,
+          why,
+          extended,
+          op === 'reauth',
+        );
+      } else if (sentAt >= s.sessionAt && (sentAt >= s.endedAt || s.phase === 'live')) {
+        end(status.reason, own('status'));
+      }
       break;
+    }
     case 'header':
       trigger = 'response';
-      s.offset = pickOffset(
-        s.offset,
-        offsetSample(action.serverNow, action.sentAt, action.receivedAt),
-      );
-      adopt(d, action, action.sentAt, trigger);
+      sample(action.now, action.sentAt, action.receivedAt);
+      adopt(action.idle, action.absolute, action.sentAt, trigger);
       break;
     case 'rejected':
       trigger = 'response';
-      if (action.sentAt >= s.endedAt && action.sentAt >= s.sessionSince) {
-        endSession(d, action.reason, d.own(trigger));
+      if (action.sentAt >= s.endedAt && action.sentAt >= s.sessionAt)
+        end(action.reason, own(trigger));
+      break;
+    case 'failed': {
+      const { op } = action;
+      s.failures++;
+      if (s.inFlight === op) s.inFlight = null;
+      const deadline = nearestDeadline(s);
+      // Cannot confirm and the deadline has passed even allowing for clock uncertainty: the
+      // server has ended the session unless a tab we cannot hear extended it. Show it ended.
+      const ended = op === 'status' && !!deadline && now >= deadline.at + s.rtt / 2;
+      emit({ type: 'error', operation: op, error: action.error, willRetry: !ended }, own(trigger));
+      if (ended) end(`${deadline.limit}-timeout`, own('local'));
+      else {
+        if (op === 'extend') s.extendAt = Math.min(s.extendAt, s.activeAt - 1);
+        // Backoff: 1 s, doubling to at most a minute.
+        s.retry = { op, at: now + Math.min(500 * 2 ** s.failures, 60_000) };
       }
       break;
-    case 'failed':
-      onFailed(d, action.op, action.error);
-      break;
+    }
     case 'activity':
       trigger = 'activity';
-      onActivity(d);
+      // Activity while the idle warning shows does not count: the user confirms by choosing to stay.
+      if (s.phase === 'live' && s.warning !== 'idle') {
+        s.activeAt = now;
+        // Told the leader already, and no extension since: stay quiet, but only for one
+        // keepalive spacing, so activity the leader missed (a message lost in a race) is
+        // said again in time.
+        if (!s.isLeader && !(s.toldAt > s.extendAt && now - s.toldAt < spacing())) {
+          post({ kind: 'activity', at: now });
+          s.toldAt = now;
+        }
+      }
       break;
     case 'tick':
       trigger = action.trigger;
@@ -44,192 +240,99 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     case 'extend':
       trigger = 'user';
       if (s.phase === 'live' && s.inFlight !== 'extend') {
-        d.effects.push({ type: 'request', op: 'extend' });
-        Object.assign(s, {
-          inFlight: 'extend',
-          lastActivityAt: now,
-          lastExtendAt: now,
-          extendBy: 'user',
-        });
+        request('extend');
+        s.activeAt = s.extendAt = now;
+        s.extendBy = 'user';
       }
       break;
     case 'logout':
       trigger = 'user';
-      d.effects.push({ type: 'request', op: 'logout' });
-      s.inFlight = 'logout';
-      endSession(d, 'logged-out', d.own(trigger));
+      request('logout');
+      end('logged-out', own(trigger));
       break;
     case 'leadership':
       if (action.isLeader !== s.isLeader) {
-        d.emit({ type: 'leadership', isLeader: action.isLeader }, d.own(trigger));
+        emit({ type: 'leadership', isLeader: action.isLeader }, own(trigger));
         s.isLeader = action.isLeader;
         // A new leader confirms the state at once rather than trusting what it heard.
-        if (s.isLeader) s.statusDueAt = now;
+        if (s.isLeader) s.pollAt = now;
       }
       break;
-    case 'remote':
-      trigger = action.message.kind === 'activity' ? 'activity' : action.message.trigger;
-      onRemote(d, action.message, trigger);
+    case 'remote': {
+      const m = action.message;
+      trigger = m.kind === 'activity' ? 'activity' : m.trigger;
+      const origin = { tabId: m.from, local: false, trigger };
+      if (m.kind === 'activity') {
+        if (s.phase === 'live' && s.warning !== 'idle') s.activeAt = now;
+      } else if (m.kind === 'ended') {
+        // News of a session other than ours (the one a re-auth here just replaced) is not ours.
+        if (s.phase !== 'live' || m.absolute === null || m.absolute === s.deadlines?.absolute) {
+          end(m.reason, origin);
+        }
+        // A late message about the session that already ended here must not revive it.
+      } else if (s.phase === 'live' || m.absolute !== s.endedAbs) {
+        if (s.rtt === Number.POSITIVE_INFINITY) {
+          // No clock sample of our own yet: borrow the sender's, the least precise possible.
+          Object.assign(s, { offset: m.offset, rtt: Number.MAX_SAFE_INTEGER, sampleAt: now });
+        }
+        s.phase = 'live';
+        s.canReauth = m.canReauth;
+        s.user = m.user;
+        s.pollAt = now + pollInterval;
+        take(m.idle, m.absolute, now, true, m.reauthenticated);
+        if (m.extended) s.extendAt = now;
+        tell(m.extended, m.reauthenticated, origin);
+      }
       break;
+    }
   }
-  settle(d, trigger);
-  return { state: s, effects: d.effects };
-}
 
-function onServer(d: Draft, action: Extract<Action, { type: 'server' }>): void {
-  const { s, now } = d;
-  const { status, sentAt, op } = action;
-  const extended = op === 'extend' && s.inFlight === 'extend';
-  if (s.inFlight === op) s.inFlight = null;
-  s.failures = 0;
-  s.retry = null;
-  // A logout answer says nothing about clocks or deadlines: the session is already over here.
-  if (op === 'logout') return;
-  Object.assign(s, {
-    checking: false,
-    canReauth: status.canReauth,
-    idleTimeoutMs: status.idleTimeoutMs,
-    statusDueAt: now + s.config.pollInterval,
-    offset: pickOffset(s.offset, offsetSample(status.now, sentAt, action.receivedAt)),
-  });
-  if (status.state === 'none') {
-    if (sentAt < s.sessionSince) return; // about the cookie a re-auth replaced
-    if (sentAt >= s.endedAt || s.phase === 'live') endSession(d, status.reason, d.own('status'));
-    return;
-  }
-  s.user = status.user;
-  const deadlines = { idle: status.idleExpiresAt, absolute: status.absoluteExpiresAt };
-  const trigger = op !== 'extend' ? 'status' : s.extendBy === 'user' ? 'user' : 'activity';
-  adopt(d, deadlines, sentAt, trigger, extended, op === 'reauth');
-}
-
-/**
- * Takes deadlines the server reported. Within one session (same absolute deadline) the idle
- * deadline only moves forward, so a slow older answer cannot pull it back; a different
- * absolute deadline is a new session and wins when its request was sent later.
- */
-function adopt(
-  d: Draft,
-  { idle, absolute }: ServerDeadlines,
-  sentAt: number,
-  trigger: SessionTrigger,
-  extended = false,
-  reauthenticated = false,
-): void {
-  const { s } = d;
-  if (sentAt < s.endedAt && !reauthenticated) return;
-  const cur = s.deadlines;
-  const changed =
-    !cur ||
-    (cur.absolute !== absolute && sentAt >= s.deadlinesSentAt) ||
-    (cur.absolute === absolute && idle > cur.idle);
-  if (changed) {
-    // A different absolute deadline, or a re-auth, is a new session from now on.
-    if (reauthenticated || (cur && cur.absolute !== absolute)) s.sessionSince = d.now;
-    s.deadlines = { idle, absolute };
-    s.deadlinesSentAt = sentAt;
-  }
-  const announce = changed || s.phase !== 'live' || extended || reauthenticated;
-  s.phase = 'live';
-  // The server slid the idle deadline when it set it: that counts as the last extension.
-  // Never dated later than the request was sent: the offset estimate can err by half a
-  // round trip, and activity after the send must not pass for covered when it may not be.
-  const slidAt = Math.min(sentAt, (s.deadlines?.idle ?? 0) - s.idleTimeoutMs - offsetOf(s));
-  if (s.idleTimeoutMs > 0) s.lastExtendAt = Math.max(s.lastExtendAt, slidAt);
-  tellExtended(d, extended, reauthenticated, d.own(trigger));
-  if (announce && s.deadlines) {
-    d.post({
-      kind: 'deadlines',
-      ...s.deadlines,
-      offset: offsetOf(s),
-      canReauth: s.canReauth,
-      user: s.user,
-      extended,
-      reauthenticated,
-      trigger,
+  // Settle: bring the state up to `now` (warning, keepalive, polls, retries, deadline
+  // checks) and arm exactly one timer for the next instant that matters.
+  const wake: number[] = [];
+  // Runs `run` when `at` has come, else wakes up for it.
+  const due = (at: number, run: () => void) => (now >= at ? run() : wake.push(at));
+  const { retry } = s;
+  // A signed-out tab retries only its logout.
+  if (retry && s.inFlight === null && (retry.op === 'logout' || s.phase !== 'signed-out')) {
+    due(retry.at, () => {
+      request(retry.op);
+      if (retry.op === 'extend') s.extendAt = now;
     });
   }
-}
-
-/** Emits `extended` and `reauthenticated` as they apply. */
-function tellExtended(
-  d: Draft,
-  extended: boolean,
-  reauthenticated: boolean,
-  origin: ReturnType<Draft['own']>,
-): void {
-  const { s } = d;
-  if (extended)
-    d.emit({ type: 'extended', idleExpiresAt: (s.deadlines?.idle ?? 0) - offsetOf(s) }, origin);
-  if (reauthenticated) {
-    d.emit({ type: 'reauthenticated' }, origin);
-    s.reason = null;
-  }
-}
-
-function onFailed(d: Draft, op: CoreState['inFlight'] & string, error: unknown): void {
-  const { s, now } = d;
-  s.failures++;
-  if (s.inFlight === op) s.inFlight = null;
-  const origin = d.own('status');
+  if (s.phase === 'unknown' && s.inFlight === null && !s.retry)
+    due(s.pollAt, () => request('status'));
   const deadline = nearestDeadline(s);
-  // Cannot confirm and the deadline has passed even allowing for clock uncertainty: the
-  // server has ended the session unless a tab we cannot hear extended it. Show it ended.
-  const ended = op === 'status' && deadline && now >= deadline.at + (s.offset?.rtt ?? 0) / 2;
-  d.emit({ type: 'error', operation: op, error, willRetry: !ended }, origin);
-  if (ended) {
-    const reason = deadline.limit === 'idle' ? 'idle-timeout' : 'absolute-timeout';
-    endSession(d, reason, { ...origin, trigger: 'local' });
-    return;
+  const idle = s.inFlight === null;
+  if (!deadline) s.warning = null;
+  else if (now >= deadline.at) {
+    // Past the deadline: never enter the warning now; confirm with the server before
+    // declaring expiry (another tab may have extended without us hearing of it).
+    if (idle && !s.retry) {
+      due(deadline.at + (s.isLeader ? 0 : FOLLOWER_GRACE), () => request('status'));
+    }
+  } else {
+    const want = now >= deadline.at - warnBefore ? deadline.limit : null;
+    if (want !== s.warning) {
+      const expiresAt = deadline.at;
+      emit(
+        want ? { type: 'warning', limit: want, expiresAt } : { type: 'warning-cleared' },
+        own(trigger),
+      );
+      s.warning = want;
+    }
+    wake.push(want ? deadline.at : deadline.at - warnBefore);
+    if (s.isLeader && !s.retry && idle) {
+      if (s.activeAt > s.extendAt && deadline.limit === 'idle' && !want) {
+        due(s.extendAt + spacing(), () => {
+          request('extend');
+          s.extendAt = now;
+          s.extendBy = 'activity';
+        });
+      }
+      if (s.inFlight === null) due(s.pollAt, () => request('status'));
+    }
   }
-  if (op === 'extend') s.lastExtendAt = Math.min(s.lastExtendAt, s.lastActivityAt - 1);
-  s.checking = false;
-  s.retry = { op, at: now + backoff(s.failures) };
-}
-
-function onActivity(d: Draft): void {
-  const { s, now } = d;
-  // Activity while the idle warning shows does not count: the user confirms by choosing to stay.
-  if (s.phase !== 'live' || s.warning === 'idle') return;
-  s.lastActivityAt = now;
-  // Told the leader already, and no extension since: stay quiet, but only for one keepalive
-  // spacing, so activity the leader missed (a message lost in a race) is said again in time.
-  const told =
-    s.activityPostedAt > s.lastExtendAt && now - s.activityPostedAt < keepaliveSpacing(s);
-  if (!s.isLeader && !told) {
-    d.post({ kind: 'activity', at: now });
-    s.activityPostedAt = now;
-  }
-}
-
-function onRemote(d: Draft, m: TabMessage, trigger: SessionTrigger): void {
-  const { s, now } = d;
-  const origin = { tabId: m.from, local: false, trigger };
-  if (m.kind === 'activity') {
-    if (s.phase === 'live' && s.warning !== 'idle') s.lastActivityAt = now;
-    return;
-  }
-  if (m.kind === 'ended') {
-    // News of a session other than ours (the one a re-auth here just replaced) is not ours.
-    if (s.phase === 'live' && m.absolute !== null && m.absolute !== s.deadlines?.absolute) return;
-    endSession(d, m.reason, origin);
-    return;
-  }
-  // A late message about the session that already ended here must not revive it.
-  if (s.phase !== 'live' && m.absolute === s.endedAbsolute) return;
-  Object.assign(s, {
-    phase: 'live',
-    offset: s.offset ?? { value: m.offset, rtt: Number.MAX_SAFE_INTEGER, at: now },
-    canReauth: m.canReauth,
-    user: m.user,
-    statusDueAt: now + s.config.pollInterval,
-  });
-  const cur = s.deadlines;
-  if (!cur || cur.absolute !== m.absolute || m.idle > cur.idle) {
-    if (m.reauthenticated || (cur && cur.absolute !== m.absolute)) s.sessionSince = now;
-    s.deadlines = { idle: m.idle, absolute: m.absolute };
-    s.deadlinesSentAt = now;
-  }
-  if (m.extended) s.lastExtendAt = now;
-  tellExtended(d, m.extended, m.reauthenticated, origin);
+  effects.push({ type: 'arm', at: wake.length > 0 ? Math.min(...wake) : null });
+  return { state: s, effects };
 }

@@ -1,62 +1,68 @@
 import type { SessionEvent, SessionLimit, SessionTrigger } from '../types.js';
 import type { EndReason, PublicUser, SessionStatus } from '../wire.js';
 
-/** Server clock minus this tab's clock, from the best round trip seen (smallest `rtt`). */
-export interface ClockOffset {
-  readonly value: number;
-  readonly rtt: number;
-  /** Local time the sample was taken. */
-  readonly at: number;
-}
-
 /** A live session's deadlines in the SERVER's clock; local deadlines are these minus the offset. */
 export interface ServerDeadlines {
   readonly idle: number;
   readonly absolute: number;
 }
 
-/** Settings the reducer needs; fixed for the life of a client. */
+/** Settings the reducer needs; fixed for the life of a client (the resolved options carry them). */
 export interface CoreConfig {
   readonly tabId: string;
   readonly warnBefore: number;
   readonly keepaliveInterval: number;
   readonly pollInterval: number;
-  /** A follower waits this long past a deadline for the leader's verdict before asking itself. */
-  readonly followerGrace: number;
 }
 
 export type Operation = 'status' | 'extend' | 'logout';
 
-/** Everything the core knows. Immutable; only `reduce` makes new ones. */
+/**
+ * Everything the core knows. Immutable; only `reduce` makes new ones. Times are epoch ms in
+ * this tab's clock unless said otherwise. Some names are short because the bundle repeats
+ * them; this is the one place that says what each means.
+ */
 export interface CoreState {
   readonly config: CoreConfig;
+  /** `live` has deadlines; every other phase has none. */
   readonly phase: 'unknown' | 'live' | 'expired' | 'signed-out';
   readonly deadlines: ServerDeadlines | null;
   readonly idleTimeoutMs: number;
-  readonly offset: ClockOffset | null;
-  /** Local send time of the request that produced `deadlines` (older answers may not replace them). */
-  readonly deadlinesSentAt: number;
-  /** Local time the session was last seen ending; answers to requests sent before it are stale. */
+  /**
+   * Server clock minus this tab's clock (0 until known), from the clock sample with the
+   * smallest round trip `rtt` (∞ until there is one), taken at `sampleAt`.
+   */
+  readonly offset: number;
+  readonly rtt: number;
+  readonly sampleAt: number;
+  /** Send time of the request that produced `deadlines` (older answers may not replace them). */
+  readonly dlSentAt: number;
+  /** When the session was last seen ending; answers to requests sent before it are stale. */
   readonly endedAt: number;
   /** Absolute deadline (server clock) of the session that last ended, to spot late news of it. */
-  readonly endedAbsolute: number | null;
+  readonly endedAbs: number | null;
   /**
-   * Local time this tab learned of the current session (a re-auth, or another tab's news).
-   * A "no session" answer to a request sent before it was about the previous session's
-   * cookie, which a re-auth kills at once: it must not sign the new session out.
+   * When this tab learned of the current session (a re-auth, or another tab's news). A "no
+   * session" answer to a request sent before it was about the previous session's cookie,
+   * which a re-auth kills at once: it must not sign the new session out.
    */
-  readonly sessionSince: number;
-  readonly lastActivityAt: number;
-  /** Local time of the last extension (sent or confirmed); activity after it is still owed one. */
-  readonly lastExtendAt: number;
+  readonly sessionAt: number;
+  /** The person's last activity here or in another tab. */
+  readonly activeAt: number;
+  /** The last extension (sent or confirmed); activity after it is still owed one. */
+  readonly extendAt: number;
   /** What asked for the extension in flight: the keepalive or the user. */
   readonly extendBy: 'activity' | 'user';
-  readonly activityPostedAt: number;
+  /** When this follower last told the leader about activity. */
+  readonly toldAt: number;
   readonly inFlight: Operation | null;
-  readonly checking: boolean;
-  readonly statusDueAt: number;
+  /** When the next `/status` poll is due (the leader's, or the first one). */
+  readonly pollAt: number;
+  /** Consecutive failed requests, for the backoff. */
   readonly failures: number;
   readonly retry: { readonly op: Operation; readonly at: number } | null;
+  /** The last silent re-auth here or in another tab: requests sent before it are covered. */
+  readonly reauthAt: number;
   readonly isLeader: boolean;
   readonly warning: SessionLimit | null;
   readonly reason: EndReason | null;
@@ -101,10 +107,11 @@ export type Action =
       readonly receivedAt: number;
     }
   | {
+      /** A `Session-Deadline` header; `now` is the server's clock. */
       readonly type: 'header';
       readonly idle: number;
       readonly absolute: number;
-      readonly serverNow: number;
+      readonly now: number;
       readonly sentAt: number;
       readonly receivedAt: number;
     }
@@ -117,7 +124,7 @@ export type Action =
   | { readonly type: 'leadership'; readonly isLeader: boolean }
   | { readonly type: 'remote'; readonly message: TabMessage };
 
-/** What the shell must do after a step; discriminated on `type`. */
+/** What the shell must do after a step, in order; discriminated on `type`. */
 export type Effect =
   | { readonly type: 'request'; readonly op: Operation }
   | { readonly type: 'arm'; readonly at: number | null }

@@ -145,6 +145,20 @@ describe('session client in one tab', () => {
     tab.close();
   });
 
+  it('a signed-out tab whose check failed arms no timer for a retry it will not make', async () => {
+    // It used to re-arm a due timer at once, forever: a busy loop in a signed-out tab.
+    const browser = createSimulatedBrowser();
+    const server = createFakeServer({ now: browser.clock.now });
+    const tab = browser.openTab({ fetch: server.fetch });
+    await flush();
+    expect(tab.client.getSnapshot().state).toBe('signed-out');
+    server.breakWith('network');
+    await tab.client.refresh();
+    await flush();
+    expect(browser.clock.pending()).toBe(0);
+    tab.close();
+  });
+
   it('destroy() leaves no listener, timer or channel behind, and can be called twice', async () => {
     const { open, step, browser } = setup();
     const tab = open();

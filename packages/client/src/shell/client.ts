@@ -1,15 +1,12 @@
-import { parseTabMessage } from '../core/messages.js';
+import { parseTabMessage } from '../core/parse.js';
 import { reduce } from '../core/reducer.js';
-import { toSnapshot } from '../core/snapshot.js';
-import { initialState } from '../core/state.js';
+import { initialState, toSnapshot } from '../core/state.js';
 import type { Action, CoreState, Operation } from '../core/types.js';
 import type { SessionClient, SessionClientOptions, SessionEvent, TabChannel } from '../types.js';
 import { attachEnvironment } from './environment.js';
 import { callRoute, createSessionFetch, timeoutSignal } from './http.js';
 import { resolveOptions } from './options.js';
 
-/** Pause past a deadline before a follower asks the server itself (the leader usually answers first). */
-const FOLLOWER_GRACE = 1500;
 // Browsers run a longer delay at once (32-bit overflow); re-arming on wake covers the rest.
 const MAX_DELAY = 2 ** 31 - 1;
 /** Listener key of snapshot subscribers, beside the event types. */
@@ -25,12 +22,11 @@ type Listener = (event?: SessionEvent) => void;
 export function createClientCore(options: SessionClientOptions = {}): SessionClient {
   const o = resolveOptions(options);
   const { now, tabId, timers } = o;
-  let state: CoreState = initialState({ ...o, followerGrace: FOLLOWER_GRACE });
+  let state: CoreState = initialState(o);
   let snapshot = toSnapshot(state, now(), null);
   let destroyed = false;
   let busy = false;
   let timer: unknown = null;
-  let lastReauthAt = Number.NEGATIVE_INFINITY;
   let reauthRunning: Promise<boolean> | null = null;
   const queue: Action[] = [];
   const pending = new Map<Operation, Promise<void>>();
@@ -79,8 +75,6 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
               channel?.post(effect.message);
               break;
             case 'emit':
-              // Any tab's re-auth, this one's included, satisfies requests sent before it.
-              if (effect.event.type === 'reauthenticated') lastReauthAt = now();
               emit(effect.event.type, effect.event);
               break;
             default:
@@ -130,7 +124,8 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
 
   /** One re-auth attempt; `startedAt` lets a tab that waited for the lock take another's success. */
   async function attempt(startedAt: number): Promise<boolean> {
-    if (lastReauthAt >= startedAt) return true;
+    // Any tab's re-auth, this one's included, satisfies requests sent before it.
+    if (state.reauthAt >= startedAt) return true;
     const { reauth } = o;
     if (reauth === false) return false;
     try {

@@ -19,16 +19,7 @@ async function readJson(res: Response): Promise<unknown> {
 /** Reads the deadline header of any response into a core action; `null` when absent or malformed. */
 export function deadlineAction(res: Response, sentAt: number, receivedAt: number): Action | null {
   const d = parseDeadlineHeader(res.headers.get(DEADLINE_HEADER));
-  return (
-    d && {
-      type: 'header',
-      idle: d.idle,
-      absolute: d.absolute,
-      serverNow: d.now,
-      sentAt,
-      receivedAt,
-    }
-  );
+  return d && { type: 'header', ...d, sentAt, receivedAt };
 }
 
 /**
