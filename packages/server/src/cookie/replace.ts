@@ -1,5 +1,6 @@
 /**
- * Makes `ours` the only `Set-Cookie` for `name` on the response. Hono's `setCookie`
+ * Makes `ours` the only `Set-Cookie` among the cookies called `names` on the response
+ * (the session cookie under both its plain and `__Host-` name). Hono's `setCookie`
  * appends, so a handler (or a second middleware pass) could otherwise leave two cookies of
  * one name with different values, and the browser would keep whichever came last.
  * `ours === null` strips foreign ones without adding any: the middleware owns the cookie.
@@ -8,11 +9,16 @@
  * (a `Response` from `fetch()`).
  *
  * @example
- * c.res = replaceSessionCookie(c.res, 'lifeline', 'lifeline=…; Path=/; …');
+ * c.res = replaceSessionCookie(c.res, ['lifeline', '__Host-lifeline'], 'lifeline=…; Path=/; …');
  */
-export function replaceSessionCookie(res: Response, name: string, ours: string | null): Response {
+export function replaceSessionCookie(
+  res: Response,
+  names: readonly string[],
+  ours: string | null,
+): Response {
   const all = res.headers.getSetCookie();
-  const others = all.filter((line) => cookieName(line) !== name);
+  if (all.length === 0 && ours === null) return res; // the usual case: nothing to do
+  const others = all.filter((line) => !names.includes(cookieName(line)));
   if (others.length === all.length && ours === null) return res;
   const target = writable(res);
   target.headers.delete('Set-Cookie');

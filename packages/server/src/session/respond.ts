@@ -85,8 +85,7 @@ export function finishResponse(
     ours = serializeSessionCookie(attrs, state.issue.value, live.meta.absoluteExpiresAt - now);
   }
   const { name } = rt.options.cookie;
-  let res = replaceSessionCookie(c.res, `__Host-${name}`, attrs.name === name ? null : ours);
-  res = replaceSessionCookie(res, name, attrs.name === name ? ours : null);
+  const res = replaceSessionCookie(c.res, [name, `__Host-${name}`], ours);
   if (res !== c.res) {
     c.res = undefined;
     c.res = res;

@@ -1,5 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64url, timingSafeEqual } from './base64url.js';
+import {
+  decodeBase64url,
+  encodeBase64url,
+  isCanonicalBase64url,
+  timingSafeEqual,
+} from './base64url.js';
 import { createHasher } from './hasher.js';
 import { sealSuccessor, unsealSuccessor } from './seal.js';
 import { generateToken, rotateToken, tokenFromValue } from './token.js';
@@ -40,6 +46,45 @@ describe('session tokens', () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     const twin = alphabet[alphabet.indexOf(last) ^ 1]!;
     expect(tokenFromValue(value.slice(0, 42) + twin)).toBeNull();
+  });
+});
+
+describe('base64url', () => {
+  it('round-trips any bytes, and every encoding it makes is canonical', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), (bytes) => {
+        const text = encodeBase64url(bytes);
+        expect(text).toBe(
+          btoa(String.fromCharCode(...bytes))
+            .replace(/=+$/, '')
+            .replace(/\+/g, '-')
+            .replace(/\//g, '_'),
+        );
+        expect(decodeBase64url(text)).toEqual(new Uint8Array(bytes));
+        expect(isCanonicalBase64url(text)).toBe(true);
+      }),
+    );
+  });
+
+  it('decodes like atob, and calls an encoding canonical exactly when it re-encodes to itself', () => {
+    const base64url = fc.stringMatching(/^[A-Za-z0-9_-]{0,60}$/).filter((t) => t.length % 4 !== 1);
+    fc.assert(
+      fc.property(base64url, (text) => {
+        const bytes = decodeBase64url(text);
+        const padded = text
+          .replace(/-/g, '+')
+          .replace(/_/g, '/')
+          .padEnd(Math.ceil(text.length / 4) * 4, '=');
+        expect(bytes).toEqual(Uint8Array.from(atob(padded), (ch) => ch.charCodeAt(0)));
+        expect(isCanonicalBase64url(text)).toBe(encodeBase64url(bytes) === text);
+      }),
+    );
+  });
+
+  it('throws on characters outside the alphabet', () => {
+    for (const text of ['AB+C', 'AB/C', 'AB=C', 'ABé', 'A']) {
+      expect(() => decodeBase64url(text), text).toThrow(TypeError);
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { decodeBase64url, encodeBase64url } from './base64url.js';
+import { decodeBase64url, encodeBase64url, isCanonicalBase64url } from './base64url.js';
 
 /** Bytes in a session token: 16 of family, 16 of secret. */
 export const TOKEN_BYTES = 32;
@@ -41,10 +41,9 @@ export function rotateToken(token: SessionToken): SessionToken {
  */
 export function tokenFromValue(value: string): SessionToken | null {
   const bytes = decodeBase64url(value);
-  if (bytes.length !== TOKEN_BYTES) return null;
-  const token = fromBytes(bytes);
   // Reject non-canonical encodings: two cookie strings must never name one token.
-  return token.value === value ? token : null;
+  if (bytes.length !== TOKEN_BYTES || !isCanonicalBase64url(value)) return null;
+  return { value, bytes, family: bytes.subarray(0, FAMILY_BYTES) };
 }
 
 /** Rebuilds a token from raw bytes (an unsealed successor). */
