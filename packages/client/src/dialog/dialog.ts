@@ -104,11 +104,10 @@ export function mountWarningDialog(
   let spokenStep = -1;
 
   const signInHref = () => {
-    const { pathname, search, hash } = location;
     const url = new URL(signInUrl, location.href);
     // The hash can hold tokens (OAuth fragments): it goes only to a same-origin sign-in page.
-    const own = url.origin === location.origin;
-    url.searchParams.set('returnTo', pathname + search + (own ? hash : ''));
+    const hash = url.origin === location.origin ? location.hash : '';
+    url.searchParams.set('returnTo', location.pathname + location.search + hash);
     return url.href;
   };
 
@@ -143,7 +142,8 @@ export function mountWarningDialog(
   };
 
   const open = (next: Mode, text: string) => {
-    const changed = next !== mode;
+    // A new mode, or one shown again after the browser closed the dialog on a second Escape.
+    const changed = next !== mode || !dialog.open;
     const ended = next === 'ended';
     const main = ended ? link : primary;
     mode = next;
@@ -197,7 +197,8 @@ export function mountWarningDialog(
 
   const quietly = (p: Promise<unknown>) => p.catch(() => {});
 
-  // Escape (or a close the browser forces) means "stay": extend, or keep working.
+  // Escape means "stay": extend, or keep working. Browsers fire `cancel` for every close
+  // request, also when they do not let it be cancelled, so `close` needs no handler.
   const stay = () => {
     if (mode === 'idle') return void quietly(client.extend());
     if (mode === 'absolute') dismissed = deadline;
@@ -206,10 +207,6 @@ export function mountWarningDialog(
   dialog.oncancel = (e) => {
     e.preventDefault();
     stay();
-  };
-  // Browsers fire `close` as a later task: a dialog reopened meanwhile is not a "stay".
-  dialog.onclose = () => {
-    if (mode && !dialog.open) stay();
   };
   primary.onclick = async () => {
     if (mode === 'idle') return stay();

@@ -45,7 +45,7 @@ export const defaultStrings: DialogStrings = {
   stay: 'Stay signed in',
   signOut: 'Sign out',
   absoluteTitle: 'Maximum session length reached',
-  absoluteBody: 'This session cannot be extended. Save your work, or sign in again to continue.',
+  absoluteBody: "This session can't be extended. Save your work, or sign in again.",
   reauth: 'Sign in again',
   saveWork: 'Save my work first',
   endedTitle: 'You have been signed out',

@@ -7,7 +7,7 @@ export const DIALOG_CSS = `.lifeline-dialog{--a:var(--lifeline-accent,#2553d9);-
 .lifeline-title{margin:0;font-size:1.25rem}
 .lifeline-clock{margin:1rem 0;font:600 2rem monospace}
 .lifeline-actions{display:flex;gap:.5rem;justify-content:end}
-.lifeline-button{padding:.6rem 1rem;border:1px solid var(--a);border-radius:6px;background:var(--b);color:var(--a);font:inherit;font-weight:600;text-decoration:none}
+.lifeline-button{padding:.5em 1em;border:1px solid;border-radius:calc(var(--lifeline-radius,12px)/2);background:0 0;color:var(--a);font:inherit;font-weight:600;text-decoration:none}
 .lifeline-primary{background:var(--a);color:var(--b)}
 .lifeline-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}`;
 
