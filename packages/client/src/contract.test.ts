@@ -5,7 +5,7 @@ import * as server from '@lifeline/server/contract';
 import { DEADLINE_HEADER, formatDeadlineHeader, statusSchema } from '@lifeline/server/contract';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { parseStatus } from './core/parse.js';
-import { deadlineAction } from './shell/http.js';
+import { deadlineAction } from './shell/client.js';
 import * as wire from './wire.js';
 
 type SessionStatus = server.SessionStatus;

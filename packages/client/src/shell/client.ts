@@ -1,18 +1,55 @@
-import { parseTabMessage } from '../core/parse.js';
+import { parseStatus, parseTabMessage, sessionProblemReason } from '../core/parse.js';
 import { reduce } from '../core/reducer.js';
 import { initialState, toSnapshot } from '../core/state.js';
 import type { Action, CoreState, Operation } from '../core/types.js';
-import type { SessionClient, SessionClientOptions, SessionEvent, TabChannel } from '../types.js';
-import { attachEnvironment } from './environment.js';
-import { callRoute, createSessionFetch, timeoutSignal } from './http.js';
+import { SessionExpiredError } from '../errors.js';
+import type {
+  EventSource,
+  SessionClient,
+  SessionClientOptions,
+  SessionEvent,
+  TabChannel,
+} from '../types.js';
+import {
+  CSRF_HEADER,
+  DEADLINE_HEADER,
+  PASSIVE_HEADER,
+  parseDeadlineHeader,
+  type SessionStatus,
+} from '../wire.js';
 import { resolveOptions } from './options.js';
 
 // Browsers run a longer delay at once (32-bit overflow); re-arming on wake covers the rest.
 const MAX_DELAY = 2 ** 31 - 1;
 /** Listener key of snapshot subscribers, beside the event types. */
 const CHANGE = 'change';
+const JSON_TYPE = 'application/json';
+/** What a logout answered without a status body stands for (the core reads nothing from it). */
+const LOGGED_OUT: SessionStatus = {
+  state: 'none',
+  reason: 'logged-out',
+  now: 0,
+  idleTimeoutMs: 0,
+  canReauth: false,
+};
 
 type Listener = (event?: SessionEvent) => void;
+
+/** Aborts after `ms`; `AbortSignal.timeout` where present (every current browser). */
+const timeoutSignal = (ms: number): AbortSignal | undefined =>
+  globalThis.AbortSignal?.timeout?.(ms);
+
+/** Reads a JSON body when the response says it is JSON; `undefined` otherwise. */
+const readJson = async (res: Response): Promise<unknown> =>
+  /\bjson\b/i.test(String(res.headers.get('content-type')))
+    ? res.json().catch(() => undefined)
+    : undefined;
+
+/** Reads the deadline header of any response into a core action; `null` when absent or malformed. */
+export function deadlineAction(res: Response, sentAt: number, receivedAt: number): Action | null {
+  const d = parseDeadlineHeader(res.headers.get(DEADLINE_HEADER));
+  return d && { type: 'header', ...d, sentAt, receivedAt };
+}
 
 /**
  * The composition root: wires the pure core to timers, DOM listeners, the network and the
@@ -28,10 +65,14 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
   let busy = false;
   let timer: unknown = null;
   let reauthRunning: Promise<boolean> | null = null;
+  let channel: TabChannel | null = null;
   const queue: Action[] = [];
+  /** The latest request of each kind, so `extend()` and `logout()` can wait for theirs. */
   const pending = new Map<Operation, Promise<void>>();
   /** Event listeners by event type, and snapshot subscribers under `CHANGE`. */
   const listeners = new Map<string, Set<Listener>>();
+  /** Undoes every listener this client added (DOM, channel). */
+  const detach: Array<(() => void) | undefined> = [];
 
   const on = (type: string, listener: Listener) => {
     const set = listeners.get(type) ?? new Set();
@@ -67,23 +108,14 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
         for (const effect of step.effects) {
           // A listener may have called destroy(): run nothing more, arm nothing.
           if (destroyed) return;
-          switch (effect.type) {
-            case 'arm':
-              arm(effect.at);
-              break;
-            case 'post':
-              channel?.post(effect.message);
-              break;
-            case 'emit':
-              emit(effect.event.type, effect.event);
-              break;
-            default:
-              request(effect.op);
-          }
+          if (effect.type === 'arm') arm(effect.at);
+          else if (effect.type === 'post') channel?.post(effect.message);
+          else if (effect.type === 'emit') emit(effect.event.type, effect.event);
+          else pending.set(effect.op, callRoute(effect.op).then(dispatch));
         }
-        const next_ = toSnapshot(state, now(), snapshot);
-        if (next_ !== snapshot) {
-          snapshot = next_;
+        const fresh = toSnapshot(state, now(), snapshot);
+        if (fresh !== snapshot) {
+          snapshot = fresh;
           emit(CHANGE);
         }
       }
@@ -94,22 +126,49 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
 
   /** One timer for the next deadline: arming replaces whatever was armed before. */
   function arm(at: number | null): void {
-    if (timer !== null) timers.clearTimeout(timer);
-    timer = null;
-    if (at === null) return;
-    const fire = () => {
-      timer = null;
-      dispatch({ type: 'tick', trigger: 'timer' });
-    };
-    timer = timers.setTimeout(fire, Math.min(MAX_DELAY, Math.max(0, at - now())));
+    timers.clearTimeout(timer);
+    timer =
+      at === null
+        ? null
+        : timers.setTimeout(
+            () => dispatch({ type: 'tick', trigger: 'timer' }),
+            Math.min(MAX_DELAY, Math.max(0, at - now())),
+          );
   }
 
-  function request(op: Operation): void {
-    const done = callRoute(o, op).then((action) => {
-      if (pending.get(op) === done) pending.delete(op);
-      dispatch(action);
-    });
-    pending.set(op, done);
+  /**
+   * Calls one session route and says what came of it as the core action to dispatch. The
+   * one place that sends the CSRF header and reads status and problem bodies. Never throws:
+   * a network error, timeout, 5xx or malformed body becomes `failed`, so the core keeps its
+   * last good state and retries.
+   */
+  async function callRoute(op: Operation | 'reauth'): Promise<Action> {
+    const post = op !== 'status';
+    const sentAt = now();
+    try {
+      const res = await o.fetch(`${o.endpoint}/${op}`, {
+        method: post ? 'POST' : 'GET',
+        credentials: 'same-origin',
+        cache: 'no-store',
+        headers: {
+          accept: JSON_TYPE,
+          ...(post && { 'content-type': JSON_TYPE, [CSRF_HEADER]: '1' }),
+        },
+        body: post ? '{}' : null,
+        signal: timeoutSignal(o.requestTimeout) ?? null,
+      });
+      const receivedAt = now();
+      const body = await readJson(res);
+      const status = parseStatus(body) ?? (op === 'logout' ? LOGGED_OUT : null);
+      if (res.ok && status) return { type: 'server', op, status, sentAt, receivedAt };
+      const reason = res.status === 401 && sessionProblemReason(body);
+      if (reason) return { type: 'rejected', reason, sentAt };
+      const code = (body as { code?: unknown } | undefined)?.code;
+      throw new Error(`${op}: unexpected answer (HTTP ${res.status} ${code})`);
+    } catch (error) {
+      // A failed re-auth never reaches the core as `failed`: the re-auth code reports it.
+      return { type: 'failed', op: op as Operation, error };
+    }
   }
 
   /** Dispatches a user action and resolves when the request it caused (if any) has settled. */
@@ -120,48 +179,43 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     if (started !== before) await started;
   };
 
-  const refresh = async () => dispatch(await callRoute(o, 'status'));
-
-  /** One re-auth attempt; `startedAt` lets a tab that waited for the lock take another's success. */
-  async function attempt(startedAt: number): Promise<boolean> {
-    // Any tab's re-auth, this one's included, satisfies requests sent before it.
-    if (state.reauthAt >= startedAt) return true;
-    const { reauth } = o;
-    if (reauth === false) return false;
-    try {
-      if (reauth !== 'endpoint') {
-        const signal = timeoutSignal(o.requestTimeout * 6) ?? new AbortController().signal;
-        // The app's function may ignore its signal; never wait on it past the deadline, or
-        // the re-auth (and its lock, in every tab) would be held for good.
-        const gaveUp = new Promise<false>((resolve) =>
-          signal.addEventListener('abort', () => resolve(false), { once: true }),
-        );
-        if ((await Promise.race([reauth({ signal }), gaveUp])) === false)
-          throw new Error('reauth: the app function declined or timed out');
-      }
-      const outcome = await callRoute(o, reauth === 'endpoint' ? 'reauth' : 'status');
-      if (outcome.type !== 'server' || outcome.status.state !== 'active') {
-        throw outcome.type === 'failed'
-          ? outcome.error
-          : new Error('reauth: no session after re-auth');
-      }
-      dispatch({ ...outcome, op: 'reauth' });
-      return true;
-    } catch (error) {
-      emitOwn('reauth-failed', { error, trigger: 'response' });
-      return false;
-    }
-  }
+  const refresh = async () => dispatch(await callRoute('status'));
 
   /**
    * Silent re-authentication, single-flight: concurrent callers in this tab share one
-   * attempt, and the Web Lock makes tabs take turns.
+   * attempt, and the Web Lock makes tabs take turns. A tab that waited while another
+   * succeeded (any re-auth since `since`) takes that result instead of trying again.
    */
   function reauthenticate(since = now()): Promise<boolean> {
-    if (reauthRunning) return reauthRunning;
-    const startedAt = since;
-    const run = () => attempt(startedAt);
-    reauthRunning = (o.locks ? o.locks.request(`${o.channelName}:reauth`, {}, run) : run())
+    const attempt = async () => {
+      const { reauth } = o;
+      if (state.reauthAt >= since) return true;
+      if (!reauth) return false;
+      try {
+        if (reauth !== 'endpoint') {
+          const signal = timeoutSignal(o.requestTimeout * 6) ?? new AbortController().signal;
+          // The app's function may ignore its signal; never wait on it past the deadline, or
+          // the re-auth (and its lock, in every tab) would be held for good.
+          const gaveUp = new Promise<false>((resolve) =>
+            signal.addEventListener('abort', () => resolve(false)),
+          );
+          if ((await Promise.race([reauth({ signal }), gaveUp])) === false)
+            throw new Error('reauth: the app function declined or timed out');
+        }
+        const outcome = await callRoute(reauth === 'endpoint' ? 'reauth' : 'status');
+        if (outcome.type === 'failed') throw outcome.error;
+        if (outcome.type !== 'server' || outcome.status.state !== 'active')
+          throw new Error('reauth: no session after re-auth');
+        dispatch({ ...outcome, op: 'reauth' });
+        return true;
+      } catch (error) {
+        emitOwn('reauth-failed', { error, trigger: 'response' });
+        return false;
+      }
+    };
+    reauthRunning ||= (
+      o.locks ? o.locks.request(`${o.channelName}:reauth`, {}, attempt) : attempt()
+    )
       .catch(() => false)
       .finally(() => {
         reauthRunning = null;
@@ -169,13 +223,46 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     return reauthRunning;
   }
 
-  let channel: TabChannel | null = null;
+  /** Sends, learns the deadlines, and reads the session problem of a 401 (else `null`). */
+  const send = async (request: Request) => {
+    const sentAt = now();
+    const res = await o.fetch(request);
+    const action = deadlineAction(res, sentAt, now());
+    if (action) dispatch(action);
+    const reason = res.status === 401 ? sessionProblemReason(await readJson(res.clone())) : null;
+    return { res, reason, sentAt };
+  };
+
+  /**
+   * The session-aware `fetch`: learns deadlines from every response, marks hidden-tab
+   * requests passive, and on a 401 session problem re-authenticates once (shared by all
+   * concurrent callers) and replays the request once. Never loops.
+   */
+  async function sessionFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const request = new Request(input, init);
+    if (o.document?.visibilityState === 'hidden') request.headers.set(PASSIVE_HEADER, '1');
+    let spare: Request | null = null;
+    try {
+      // Cloned before sending: once sent, a body cannot be read again.
+      spare = request.clone();
+    } catch {}
+    let { res, reason, sentAt } = await send(request);
+    // `sentAt`: a re-auth that finished after this request left is enough; another would
+    // kill the session it created.
+    if (reason && spare && (await reauthenticate(sentAt))) {
+      ({ res, reason, sentAt } = await send(spare));
+    }
+    if (!reason) return res;
+    dispatch({ type: 'rejected', reason, sentAt });
+    throw new SessionExpiredError(reason, res);
+  }
+
   try {
     channel = o.channel?.(o.channelName) ?? null;
   } catch {
     // No cross-tab transport here (a browser without BroadcastChannel): this tab runs alone.
   }
-  const detach = [
+  detach.push(
     channel?.onMessage((raw) => {
       const message = parseTabMessage(raw);
       if (message) dispatch({ type: 'remote', message });
@@ -185,8 +272,43 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
       }
     }),
     channel?.onLeadership((isLeader) => dispatch({ type: 'leadership', isLeader })),
-    attachEnvironment(o, dispatch, refresh),
-  ];
+  );
+
+  // DOM listeners: passive, capturing activity listeners doing constant work per event, and
+  // the wake-up signals (re-evaluate the deadlines, or ask the server when the page may
+  // have missed anything: bfcache restore, frozen tab resumed, back online).
+  const listen = (
+    target: EventSource | null | undefined,
+    type: string,
+    fn: () => void,
+    opts?: AddEventListenerOptions,
+  ) => {
+    target?.addEventListener(type, fn, opts);
+    detach.push(() => target?.removeEventListener(type, fn, opts));
+  };
+  const activity = () => dispatch({ type: 'activity' });
+  const wake = () => dispatch({ type: 'tick', trigger: 'wake' });
+  if (o.activity) {
+    const { events, target, throttle } = o.activity;
+    let last = Number.NEGATIVE_INFINITY;
+    const onActivity = () => {
+      const t = now();
+      if (t - last < throttle) return;
+      last = t;
+      activity();
+    };
+    for (const type of events) listen(target, type, onActivity, { passive: true, capture: true });
+  }
+  const doc = o.document;
+  // Becoming visible is activity (the person came back); becoming hidden only re-evaluates.
+  listen(doc, 'visibilitychange', () => {
+    if (doc?.visibilityState === 'visible') activity();
+    wake();
+  });
+  listen(doc, 'resume', refresh);
+  listen(o.window, 'focus', wake);
+  listen(o.window, 'pageshow', refresh);
+  listen(o.window, 'online', refresh);
 
   dispatch({ type: 'leadership', isLeader: channel ? channel.isLeader() : true });
 
@@ -196,9 +318,9 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     on: on as SessionClient['on'],
     extend: () => act('extend'),
     logout: () => act('logout'),
-    reauthenticate: () => (destroyed ? Promise.resolve(false) : reauthenticate()),
+    reauthenticate: async () => !destroyed && reauthenticate(),
     refresh,
-    fetch: createSessionFetch(o, dispatch, reauthenticate),
+    fetch: sessionFetch,
     destroy() {
       if (destroyed) return;
       destroyed = true;

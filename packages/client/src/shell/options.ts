@@ -1,33 +1,18 @@
 import type {
   ActivityOptions,
-  ChannelFactory,
   DocumentLike,
-  EventSource,
   LockManagerLike,
-  ReauthFunction,
   SessionClientOptions,
   Timers,
 } from '../types.js';
 
 /** Options with every default filled in; made once per client. */
-export interface ResolvedOptions {
-  endpoint: string;
-  warnBefore: number;
-  keepaliveInterval: number;
-  pollInterval: number;
-  requestTimeout: number;
-  reauth: 'endpoint' | ReauthFunction | false;
-  channelName: string;
-  channel: ChannelFactory | null;
-  locks: LockManagerLike | null;
-  now: () => number;
-  timers: Timers;
-  fetch: typeof fetch;
-  document: DocumentLike | null;
-  window: EventSource | null;
-  activity: Required<ActivityOptions> | null;
-  tabId: string;
-}
+export type ResolvedOptions = Required<
+  Omit<SessionClientOptions, 'activity' | 'channel' | 'locks' | 'document' | 'window'>
+> &
+  Pick<SessionClientOptions, 'channel' | 'locks' | 'document' | 'window'> & {
+    activity: (ActivityOptions & { events: readonly string[]; throttle: number }) | null;
+  };
 
 /** The least value each numeric option accepts. */
 const MINIMUMS = {
@@ -38,22 +23,22 @@ const MINIMUMS = {
   throttle: 0,
 };
 
-/** The options given, without the ones left `undefined` (those take the default; `null` is kept). */
-const given = <T extends object>(options: T): Partial<T> =>
-  Object.fromEntries(
-    Object.entries(options).filter(([, value]) => value !== undefined),
-  ) as Partial<T>;
-
-/** Rejects a numeric option out of range with a message that names it. */
-function check(values: object, prefix = ''): void {
+/**
+ * `defaults` with the options given (one left `undefined` takes the default; `null` is
+ * kept), rejecting a numeric option out of range with a message that names it.
+ */
+function merge<T extends object>(defaults: T, given: object, prefix = ''): T {
+  const o = { ...defaults } as Record<string, unknown>;
+  for (const [name, value] of Object.entries(given)) if (value !== undefined) o[name] = value;
   for (const [name, min] of Object.entries(MINIMUMS)) {
-    const value = (values as Record<string, number | undefined>)[name];
-    if (value !== undefined && !(Number.isFinite(value) && value >= min)) {
+    const value = o[name];
+    if (value !== undefined && !(Number.isFinite(value) && (value as number) >= min)) {
       throw new RangeError(
         `Lifeline: option "${prefix}${name}" must be a number ≥ ${min}, got ${value}`,
       );
     }
   }
+  return o as T;
 }
 
 /**
@@ -64,41 +49,41 @@ function check(values: object, prefix = ''): void {
 export function resolveOptions(options: SessionClientOptions): ResolvedOptions {
   const g = globalThis as {
     document?: DocumentLike;
-    window?: EventSource;
     navigator?: { locks?: LockManagerLike };
   };
-  const o: ResolvedOptions = {
-    endpoint: '/session',
-    warnBefore: 120_000,
-    keepaliveInterval: 60_000,
-    pollInterval: 300_000,
-    requestTimeout: 10_000,
-    reauth: 'endpoint',
-    channelName: 'lifeline',
-    channel: null,
-    locks: g.navigator?.locks ?? null,
-    now: () => Date.now(),
-    timers: {
-      setTimeout: (fn, ms) => setTimeout(fn, ms),
-      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  const o = merge<ResolvedOptions>(
+    {
+      endpoint: '/session',
+      warnBefore: 120_000,
+      keepaliveInterval: 60_000,
+      pollInterval: 300_000,
+      requestTimeout: 10_000,
+      reauth: 'endpoint',
+      channelName: 'lifeline',
+      locks: g.navigator?.locks,
+      now: () => Date.now(),
+      // The timer functions are looked up on the global object at each call.
+      timers: globalThis as unknown as Timers,
+      fetch: (input, init) => fetch(input, init),
+      document: g.document,
+      window: globalThis.window,
+      tabId: Math.random().toString(36).slice(2, 10),
+      activity: null,
     },
-    fetch: (input, init) => fetch(input, init),
-    document: g.document ?? null,
-    window: g.window ?? null,
-    tabId: Math.random().toString(36).slice(2, 10),
-    ...(given(options) as Partial<Omit<ResolvedOptions, 'activity'>>),
-    activity: null,
-  };
-  check(o);
+    options,
+  );
   o.endpoint = o.endpoint.replace(/\/+$/, '');
-  if (options.activity !== false) {
-    o.activity = {
-      events: ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'scroll'],
-      target: o.document,
-      throttle: 1000,
-      ...given(options.activity ?? {}),
-    };
-    check(o.activity, 'activity.');
-  }
+  o.activity =
+    options.activity === false
+      ? null
+      : merge(
+          {
+            events: ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'scroll'],
+            target: o.document,
+            throttle: 1000,
+          },
+          options.activity ?? {},
+          'activity.',
+        );
   return o;
 }
