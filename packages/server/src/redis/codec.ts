@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { END_REASONS } from '../contract/protocol.js';
-import { setOwn } from '../store/own.js';
 import type { JsonValue, SessionPatch, SessionRecord } from '../store/types.js';
 
 /**
@@ -76,21 +75,26 @@ export type Decoded<T> = { ok: true; value: T } | { ok: false; issue: string };
  * half a session is worse than none.
  */
 export function decodeSession(hash: Record<string, string>): Decoded<SessionRecord> {
+  // Runs on every request: one pass, no intermediate entry arrays.
   const meta: Record<string, unknown> = {};
-  const data: { [key: string]: JsonValue } = {};
-  for (const [field, text] of Object.entries(hash)) {
+  const data: Array<[string, JsonValue]> = [];
+  for (const field of Object.keys(hash)) {
+    const isMeta = field.startsWith(META);
+    if (!isMeta && !field.startsWith(DATA))
+      return { ok: false, issue: `unexpected field ${field}` };
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(hash[field]!);
     } catch {
       return { ok: false, issue: `field ${field} is not JSON` };
     }
-    const name = field.slice(2);
-    if (field.startsWith(META)) meta[name] = value;
-    else if (field.startsWith(DATA)) setOwn(data, name, value as JsonValue);
-    else return { ok: false, issue: `unexpected field ${field}` };
+    if (isMeta) meta[field.slice(2)] = value;
+    else data.push([field.slice(2), value as JsonValue]);
   }
   const parsed = metaSchema.safeParse(meta);
   if (!parsed.success) return { ok: false, issue: z.prettifyError(parsed.error) };
-  return { ok: true, value: { ...parsed.data, data } };
+  // fromEntries defines own properties, so a stored `d:__proto__` stays plain data.
+  const record = parsed.data as SessionRecord;
+  record.data = Object.fromEntries(data);
+  return { ok: true, value: record };
 }
