@@ -17,6 +17,10 @@ export async function storeFor(config: DemoConfig): Promise<SessionStore | undef
     import('@lifeline/server/redis'),
   ]);
   // No offline queue: with Redis down, commands fail at once and requests get a 503.
-  const client = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const client = new Redis(config.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    enableAutoPipelining: true,
+  });
   return redisStore({ client });
 }
