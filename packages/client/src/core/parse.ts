@@ -5,41 +5,42 @@ import type { TabMessage } from './types.js';
 // messages): the client cannot afford zod's runtime, and a type test keeps the status
 // shape in step with the server's schema.
 
-/** Checks one field of an untrusted value. */
-type Check = (v: unknown) => boolean;
+/** What one field of an untrusted value must be: a check, or the list of allowed values. */
+type Rule = ((v: unknown) => boolean) | readonly unknown[];
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-const epoch: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
-const bool: Check = (v) => typeof v === 'boolean';
-const oneOf =
-  (...values: readonly unknown[]): Check =>
-  (v) =>
-    values.includes(v);
-const endReason = oneOf(...END_REASONS);
+const epoch = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+const bool = [true, false];
 /** Public user claims: a plain object or `null`. */
-const user: Check = (v) => v === null || isObject(v);
+const user = (v: unknown) => v === null || isObject(v);
 
-/** True when `v` is a plain object and every field named in `shape` passes its check. */
-const matches = (v: unknown, shape: Record<string, Check>): v is Json =>
-  isObject(v) && Object.entries(shape).every(([key, check]) => check(v[key]));
+/** True when `v` is a plain object and every field named in `shape` follows its rule. */
+const matches = (v: unknown, shape: Record<string, Rule>): v is Json =>
+  isObject(v) &&
+  Object.entries(shape).every(([key, rule]) =>
+    typeof rule === 'function' ? rule(v[key]) : rule.includes(v[key]),
+  );
+
+/** The value when it matches one of `shapes`, else `null`. */
+const parse = <T>(v: unknown, shapes: Record<string, Rule>[]) =>
+  shapes.some((shape) => matches(v, shape)) ? (v as T) : null;
 
 const common = { now: epoch, idleTimeoutMs: epoch, canReauth: bool };
 const STATUS_SHAPES = [
   {
     ...common,
-    state: oneOf('active'),
+    state: ['active'],
     idleExpiresAt: epoch,
     absoluteExpiresAt: epoch,
     user,
   },
-  { ...common, state: oneOf('none'), reason: endReason },
+  { ...common, state: ['none'], reason: END_REASONS },
 ];
 
 /** Validates a `/status` body; `null` when anything is off. */
-export const parseStatus = (body: unknown): SessionStatus | null =>
-  STATUS_SHAPES.some((shape) => matches(body, shape)) ? (body as SessionStatus) : null;
+export const parseStatus = (body: unknown): SessionStatus | null => parse(body, STATUS_SHAPES);
 
 /**
  * The end reason a problem body gives when it means "no usable session" (a silent re-auth
@@ -47,26 +48,26 @@ export const parseStatus = (body: unknown): SessionStatus | null =>
  */
 export function sessionProblemReason(body: unknown): EndReason | null {
   if (!isObject(body) || !SESSION_PROBLEM_CODES.includes(body.code as string)) return null;
-  if (endReason(body.reason)) return body.reason as EndReason;
+  if (END_REASONS.includes(body.reason as EndReason)) return body.reason as EndReason;
   if (body.code === 'session_revoked') return 'revoked';
   return body.code === 'session_expired' ? 'idle-timeout' : 'missing';
 }
 
-const trigger = oneOf('activity', 'user', 'timer', 'wake', 'status', 'response', 'local');
-const head = { v: oneOf(1), from: (v: unknown) => typeof v === 'string' && v.length <= 100 };
+const trigger = ['activity', 'user', 'timer', 'wake', 'status', 'response', 'local'];
+const head = { v: [1], from: (v: unknown) => typeof v === 'string' && v.length <= 100 };
 const MESSAGE_SHAPES = [
-  { ...head, kind: oneOf('activity'), at: epoch },
+  { ...head, kind: ['activity'], at: epoch },
   {
     ...head,
-    kind: oneOf('ended'),
-    phase: oneOf('expired', 'signed-out'),
-    reason: endReason,
+    kind: ['ended'],
+    phase: ['expired', 'signed-out'],
+    reason: END_REASONS,
     absolute: (v: unknown) => v === null || epoch(v),
     trigger,
   },
   {
     ...head,
-    kind: oneOf('deadlines'),
+    kind: ['deadlines'],
     idle: epoch,
     absolute: epoch,
     offset: Number.isFinite,
@@ -82,5 +83,4 @@ const MESSAGE_SHAPES = [
  * Validates a message from another tab. Anything that is not a well-formed version-1
  * message (garbage, another version of the SDK) yields `null` and is ignored.
  */
-export const parseTabMessage = (m: unknown): TabMessage | null =>
-  MESSAGE_SHAPES.some((shape) => matches(m, shape)) ? (m as TabMessage) : null;
+export const parseTabMessage = (m: unknown): TabMessage | null => parse(m, MESSAGE_SHAPES);

@@ -164,13 +164,13 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
 
   switch (action.type) {
     case 'server': {
-      const { status, sentAt, op } = action;
-      const extended = op === 'extend' && s.inFlight === op;
-      if (s.inFlight === op) s.inFlight = null;
+      const extended = action.op === 'extend' && s.inFlight === 'extend';
+      if (s.inFlight === action.op) s.inFlight = null;
       s.failures = 0;
       s.retry = null;
       // A logout answer says nothing about clocks or deadlines: the session is already over here.
-      if (op === 'logout') break;
+      if (action.op === 'logout') break;
+      const { status, sentAt, op } = action;
       sample(status.now, sentAt, action.receivedAt);
       s.canReauth = status.canReauth;
       s.idleTimeoutMs = status.idleTimeoutMs;

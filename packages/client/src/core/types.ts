@@ -99,9 +99,10 @@ export type TabMessage =
 
 /** Inputs to the core; discriminated on `type`. */
 export type Action =
+  | { readonly type: 'server'; readonly op: 'logout' }
   | {
       readonly type: 'server';
-      readonly op: Operation | 'reauth';
+      readonly op: 'status' | 'extend' | 'reauth';
       readonly status: SessionStatus;
       readonly sentAt: number;
       readonly receivedAt: number;

@@ -10,13 +10,7 @@ import type {
   SessionEvent,
   TabChannel,
 } from '../types.js';
-import {
-  CSRF_HEADER,
-  DEADLINE_HEADER,
-  PASSIVE_HEADER,
-  parseDeadlineHeader,
-  type SessionStatus,
-} from '../wire.js';
+import { CSRF_HEADER, DEADLINE_HEADER, PASSIVE_HEADER, parseDeadlineHeader } from '../wire.js';
 import { resolveOptions } from './options.js';
 
 // Browsers run a longer delay at once (32-bit overflow); re-arming on wake covers the rest.
@@ -24,14 +18,6 @@ const MAX_DELAY = 2 ** 31 - 1;
 /** Listener key of snapshot subscribers, beside the event types. */
 const CHANGE = 'change';
 const JSON_TYPE = 'application/json';
-/** What a logout answered without a status body stands for (the core reads nothing from it). */
-const LOGGED_OUT: SessionStatus = {
-  state: 'none',
-  reason: 'logged-out',
-  now: 0,
-  idleTimeoutMs: 0,
-  canReauth: false,
-};
 
 type Listener = (event?: SessionEvent) => void;
 
@@ -86,7 +72,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
       try {
         listener(event);
       } catch (error) {
-        if (type !== 'error') emitOwn('error', { operation: 'channel', error, willRetry: false });
+        if (type !== 'error') channelError(error);
       }
     }
   }
@@ -94,6 +80,9 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
   /** Emits an event this tab raised outside the core (errors, a failed re-auth). */
   const emitOwn = (type: 'error' | 'reauth-failed', fields: object) =>
     emit(type, { type, tabId, local: true, trigger: 'status', ...fields } as SessionEvent);
+  /** Reports a throwing listener or a malformed cross-tab message; nothing to retry. */
+  const channelError = (error: unknown) =>
+    emitOwn('error', { operation: 'channel', error, willRetry: false });
 
   function dispatch(action: Action): void {
     if (destroyed) return;
@@ -159,8 +148,11 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
       });
       const receivedAt = now();
       const body = await readJson(res);
-      const status = parseStatus(body) ?? (op === 'logout' ? LOGGED_OUT : null);
-      if (res.ok && status) return { type: 'server', op, status, sentAt, receivedAt };
+      const status = parseStatus(body);
+      // A logout answered without a status body still succeeded (the core reads no body then).
+      if (res.ok && (status || op === 'logout')) {
+        return { type: 'server', op, status, sentAt, receivedAt } as Action;
+      }
       const reason = res.status === 401 && sessionProblemReason(body);
       if (reason) return { type: 'rejected', reason, sentAt };
       const code = (body as { code?: unknown } | undefined)?.code;
@@ -204,7 +196,11 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
         }
         const outcome = await callRoute(reauth === 'endpoint' ? 'reauth' : 'status');
         if (outcome.type === 'failed') throw outcome.error;
-        if (outcome.type !== 'server' || outcome.status.state !== 'active')
+        if (
+          outcome.type !== 'server' ||
+          outcome.op === 'logout' ||
+          outcome.status.state !== 'active'
+        )
           throw new Error('reauth: no session after re-auth');
         dispatch({ ...outcome, op: 'reauth' });
         return true;
@@ -266,10 +262,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     channel?.onMessage((raw) => {
       const message = parseTabMessage(raw);
       if (message) dispatch({ type: 'remote', message });
-      else {
-        const error = new TypeError('Lifeline: ignored a malformed cross-tab message');
-        emitOwn('error', { operation: 'channel', error, willRetry: false });
-      }
+      else channelError(new TypeError('Lifeline: ignored a malformed cross-tab message'));
     }),
     channel?.onLeadership((isLeader) => dispatch({ type: 'leadership', isLeader })),
   );

@@ -34,7 +34,7 @@ function merge<T extends object>(defaults: T, given: object, prefix = ''): T {
     const value = o[name];
     if (value !== undefined && !(Number.isFinite(value) && (value as number) >= min)) {
       throw new RangeError(
-        `Lifeline: option "${prefix}${name}" must be a number ≥ ${min}, got ${value}`,
+        `Lifeline: option "${prefix}${name}" must be a number >= ${min}, got ${value}`,
       );
     }
   }
