@@ -12,14 +12,12 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * Gzip bytes, minified the way an app's bundler would, resolving packages as a browser
  * build does and with `broadcast-channel` kept to its native transport as our published
  * bundles ship it (see ../build/lean-broadcast-channel.ts). The design's budgets are
- * 4096 B (core) and 10240 B (everything); the client does not meet them yet (docs/client.md,
- * "Size"), so these interim ceilings sit at the measured sizes. They went up only for
- * correctness fixes found in review (late answers about a re-authenticated session's old
- * ID, 95 B; a stepped local clock, 25 B; a hung app re-auth and destroy() from a listener,
- * 62 B; the dialog's returnTo fragment, 18 B); otherwise they only go down.
+ * 4096 B (core) and 10240 B (everything). Everything meets its budget; the core does not
+ * yet (docs/client.md, "Size"), so its ceiling sits at the measured size. Both are
+ * ratchets: they only go down.
  */
 const CORE_BUDGET = 5024;
-const EVERYTHING_BUDGET = 10240;
+const EVERYTHING_BUDGET = 10217;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));
