@@ -148,7 +148,6 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     tell(extended, reauth, own(why));
     if (announce) {
       const { canReauth, user, offset } = s;
-      const reauthenticated = reauth;
       post({
         kind: 'deadlines',
         ...s.deadlines!,
@@ -156,7 +155,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
         canReauth,
         user,
         extended,
-        reauthenticated,
+        reauthenticated: reauth,
         trigger: why,
       });
     }
