@@ -76,7 +76,8 @@ export type Decoded<T> = { ok: true; value: T } | { ok: false; issue: string };
  */
 export function decodeSession(hash: Record<string, string>): Decoded<SessionRecord> {
   // Runs on every request: one pass, no intermediate entry arrays.
-  const meta: Record<string, unknown> = {};
+  // No prototype: a stored `m:__proto__` must be a plain (stripped) key, not meta's parent.
+  const meta: Record<string, unknown> = Object.create(null);
   const data: Array<[string, JsonValue]> = [];
   for (const field of Object.keys(hash)) {
     const isMeta = field.startsWith(META);

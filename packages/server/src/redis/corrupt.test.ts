@@ -71,6 +71,17 @@ describe('redisStore with bad store content', () => {
     expect(await client.get(`${prefix}s:{foreign}`)).toBe('not a hash');
   });
 
+  it('reads a hash whose only meta field is m:__proto__ as corrupt, not as a session', async () => {
+    const sid = `proto-${Math.random()}`;
+    const { data: _data, ...meta } = sessionRecord();
+    await client.hset(`${prefix}s:{${sid}}`, 'm:__proto__', JSON.stringify(meta));
+    const before = reports.length;
+    expect(await store.get(sid)).toBeNull();
+    expect(reports.slice(before)).toEqual([
+      { kind: 'session', id: sid, issue: expect.any(String) },
+    ]);
+  });
+
   it('never touches a hash whose deadlines are not numbers, and reports it', async () => {
     const sid = `bad-deadline-${Math.random()}`;
     const key = await storeValid(sid);

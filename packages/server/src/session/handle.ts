@@ -112,7 +112,7 @@ class SessionHandle implements Session {
   markPassive(): void {
     const state = this.#state;
     state.passive = true;
-    if (state.touched) warnLatePassive();
+    if (state.touched) warnLatePassive(this.#rt);
   }
   async reauthenticate(): Promise<boolean> {
     const proof = await this.#rt.options.reauth?.reauthenticate(this.#c);
@@ -128,12 +128,12 @@ class SessionHandle implements Session {
   }
 }
 
-let warnedLatePassive = false;
+const warnedLatePassive = new WeakSet<Runtime>();
 
-/** A GET handler that calls `markPassive()` is too late once the read touched: say so once. */
-function warnLatePassive(): void {
-  if (warnedLatePassive) return;
-  warnedLatePassive = true;
+/** A GET handler that calls `markPassive()` is too late once the read touched: say so once per `session()`. */
+function warnLatePassive(rt: Runtime): void {
+  if (warnedLatePassive.has(rt)) return;
+  warnedLatePassive.add(rt);
   console.warn(
     'lifeline: markPassive() in a GET/HEAD handler came after the read had already moved the idle deadline; put passive() on the route instead',
   );

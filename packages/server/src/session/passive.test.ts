@@ -31,16 +31,27 @@ describe('passive requests and the read that touches', () => {
     expect(counting.calls.update ?? 0).toBe(calls.update ?? 0);
   });
 
-  it('leaves a route marked with passive() alone, also inside a sub-app with its own onError', async () => {
+  it('touches inside the read on HEAD too', async () => {
+    const { app, token, idle, before, clock } = await dueApp(() => {});
+    await app.request('/read', withCookie(token, { method: 'HEAD' }));
+    expect(await idle()).toBe(clock.now() + 30 * MIN);
+    expect(await idle()).toBeGreaterThan(before);
+  });
+
+  it('leaves a route marked with passive() alone, also inside nested sub-apps with their own onError', async () => {
     const { app, token, idle, before } = await dueApp((root) => {
       root.get('/poll', passive(), (c) => c.text('ok'));
       const sub = new Hono<SessionEnv>();
       sub.onError((_, c) => c.text('sub failed', 500));
       sub.get('/feed', passive(), (c) => c.text('ok'));
+      const inner = new Hono<SessionEnv>();
+      inner.onError((_, c) => c.text('inner failed', 500));
+      inner.route('/session', sessionRoutes());
+      sub.route('/v1', inner);
       root.route('/sub', sub);
     });
-    for (const path of ['/poll', '/sub/feed', '/session/status']) {
-      expect((await app.request(path, withCookie(token))).status).toBe(200);
+    for (const path of ['/poll', '/sub/feed', '/session/status', '/sub/v1/session/status']) {
+      expect((await app.request(path, withCookie(token))).status, path).toBe(200);
     }
     expect(await idle()).toBe(before);
   });
@@ -52,6 +63,24 @@ describe('passive requests and the read that touches', () => {
     expect((await app.request('/session/logout', withCookie(token))).status).toBe(405);
     expect((await app.request('/thing', withCookie(token))).status).toBe(405);
     expect(await idle()).toBe(before);
+  });
+
+  it('still touches for the allowed method of a route that has a 405 catch-all', async () => {
+    const { app, token, idle, before, clock } = await dueApp((root) => {
+      root.get('/things', (c) => c.text('ok')).all('/things', methodNotAllowed(['GET']));
+    });
+    expect((await app.request('/things', withCookie(token))).status).toBe(200);
+    expect(await idle()).toBe(clock.now() + 30 * MIN);
+    expect(await idle()).toBeGreaterThan(before);
+  });
+
+  it('lets the handler that answers decide: a passive route registered after it does not count', async () => {
+    const { app, token, idle, clock } = await dueApp((root) => {
+      root.get('/items/:id', (c) => c.text(`item ${c.req.param('id')}`));
+      root.get('/items/*', passive(), (c) => c.text('never reached'));
+    });
+    expect(await (await app.request('/items/7', withCookie(token))).text()).toBe('item 7');
+    expect(await idle()).toBe(clock.now() + 30 * MIN);
   });
 
   it('touches after the handler for other methods, so markPassive() there still holds it back', async () => {

@@ -36,19 +36,31 @@ export function passive(): MiddlewareHandler {
 /** A sub-app with its own `onError` wraps each handler; Hono keeps the original here. */
 const COMPOSED = '__COMPOSED_HANDLER';
 
-function isMarked(handler: unknown): boolean {
-  if (typeof handler !== 'function') return false;
-  if ((handler as Marked)[PASSIVE]) return true;
-  const inner = (handler as unknown as Record<string, unknown>)[COMPOSED];
-  return typeof inner === 'function' && (inner as Marked)[PASSIVE] === true;
+/** The handler as registered, through any number of sub-app `onError` wrappers. */
+function unwrap(handler: unknown): unknown {
+  let inner = handler;
+  for (let depth = 0; depth < 32 && typeof inner === 'function'; depth++) {
+    const wrapped = (inner as unknown as Record<string, unknown>)[COMPOSED];
+    if (typeof wrapped !== 'function') break;
+    inner = wrapped;
+  }
+  return inner;
 }
 
 /**
  * Whether the request is passive before any handler runs: it carries `Session-Passive: 1`
- * (the SDK's hidden-tab requests) or is routed through a {@link passive} mark.
+ * (the SDK's hidden-tab requests) or is routed through a {@link passive} mark that runs
+ * before the handler that answers. Matched routes run in order, and the first one that
+ * takes no `next` (a handler, not a middleware) answers; marks after it never run, such as
+ * the 405 catch-all registered after a route's real method.
  */
 export function isPassiveRequest(c: Context): boolean {
   if (c.req.header(PASSIVE_HEADER) === '1') return true;
-  for (const route of matchedRoutes(c)) if (isMarked(route.handler)) return true;
+  for (const route of matchedRoutes(c)) {
+    const handler = unwrap(route.handler);
+    if (typeof handler !== 'function') continue;
+    if ((handler as Marked)[PASSIVE]) return true;
+    if (handler.length < 2) return false; // this one answers
+  }
   return false;
 }

@@ -7,7 +7,8 @@ interface Pending {
  * Time limits for many calls on one shared timer. A `setTimeout` per call (armed and
  * cleared on every request) costs more than a memory read itself; here the timer is armed
  * only while calls are pending. All calls share one timeout, so `pending` stays in
- * deadline order and a tick visits only what expired.
+ * deadline order and a tick visits only what expired. Time is the monotonic
+ * `performance.now()`: a wall clock stepped back (NTP) must not stretch every limit.
  *
  * @example
  * const limit = sharedDeadline(1000, () => new Error('Redis did not answer in 1000 ms'));
@@ -27,7 +28,7 @@ export function sharedDeadline(
   };
   function tick() {
     timer = undefined;
-    const now = Date.now();
+    const now = performance.now();
     for (const call of pending) {
       if (call.at > now) return arm(call.at - now);
       pending.delete(call);
@@ -36,7 +37,7 @@ export function sharedDeadline(
   }
   return <T>(promise: Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const call: Pending = { at: Date.now() + timeoutMs, fail: reject };
+      const call: Pending = { at: performance.now() + timeoutMs, fail: reject };
       pending.add(call);
       arm(timeoutMs);
       promise.then(
