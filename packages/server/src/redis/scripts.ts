@@ -2,7 +2,8 @@
  * The Lua scripts of the Redis store. Each one runs atomically on the server, so a
  * check-then-write (exists, not ended, token still current) cannot interleave with
  * another request. Values are JSON-encoded by the caller; scripts compare them as
- * opaque strings and never parse them.
+ * opaque strings, except the deadlines and `lastActiveAt`, which they read with
+ * `tonumber` (a JSON number is a Lua number literal) and never write back reformatted.
  */
 
 // Redis caps how many values Lua's `unpack` may spread, so long field lists go in chunks.
@@ -70,12 +71,28 @@ return redis.call('ZCARD', KEYS[2])
 
 /**
  * Applies a per-key delta to a live session; never re-creates an ended or missing one.
+ * `m:lastActiveAt` and `m:idleExpiresAt` only move forward (an earlier-started request
+ * must not pull back a later touch).
  * ARGV: expiresAt, number of field/value pairs n, the 2n pair values, then fields to delete.
  */
 export const SESSION_UPDATE = `${CHUNKED}${LIVE}
 if not live(KEYS[1]) then return 'missing' end
 local last = 2 + 2 * tonumber(ARGV[2])
-if last > 2 then chunked('HSET', KEYS[1], ARGV, 3, last) end
+local forward = { ['m:lastActiveAt'] = true, ['m:idleExpiresAt'] = true }
+local set = {}
+for i = 3, last, 2 do
+  local keep = true
+  if forward[ARGV[i]] then
+    local stored = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '')
+    local given = tonumber(ARGV[i + 1])
+    keep = not (stored and given and given < stored)
+  end
+  if keep then
+    set[#set + 1] = ARGV[i]
+    set[#set + 1] = ARGV[i + 1]
+  end
+end
+if #set > 0 then chunked('HSET', KEYS[1], set, 1, #set) end
 if #ARGV > last then chunked('HDEL', KEYS[1], ARGV, last + 1, #ARGV) end
 redis.call('PEXPIREAT', KEYS[1], ARGV[1])
 return 'ok'

@@ -75,12 +75,13 @@ describe.each([false, true])('redisStore sessions (cluster mode %s)', (cluster) 
   it('applies set, unset and meta in one update and never changes fixed meta', async () => {
     const id = sid();
     await store.create(id, record(), expiry());
-    const patch = { set: { theme: 'light' }, unset: ['cart'], meta: { lastActiveAt: 42 } };
+    const later = Date.now() + 60_000;
+    const patch = { set: { theme: 'light' }, unset: ['cart'], meta: { lastActiveAt: later } };
     const untyped = { ...patch, meta: { ...patch.meta, tokenHash: 'forged' } };
     expect(await store.update(id, untyped, expiry())).toBe('ok');
     const got = await store.get(id);
     expect(got?.data).toEqual({ theme: 'light' });
-    expect(got?.lastActiveAt).toBe(42);
+    expect(got?.lastActiveAt).toBe(later);
     expect(got?.tokenHash).toBe('hash-1');
   });
 

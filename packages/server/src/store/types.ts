@@ -131,7 +131,9 @@ export interface SessionStore {
   create(sid: string, record: SessionRecord, expiresAt: number): Promise<boolean>;
   /**
    * Applies a per-key delta, only if the record exists and has not ended; never
-   * re-creates a deleted session. `expiresAt` is when the store may forget the record.
+   * re-creates a deleted session. `lastActiveAt` and `idleExpiresAt` only move forward: a
+   * slow request that started earlier must not pull back a deadline a later one already
+   * told the browser. `expiresAt` is when the store may forget the record.
    */
   update(sid: string, patch: SessionPatch, expiresAt: number): Promise<WriteResult>;
   /** Atomic compare-and-set of the current token: exactly one concurrent rotation wins. */

@@ -5,13 +5,17 @@ import type { ExpiringTable } from './expiring-table.js';
 
 /** Meta fields a patch may never change, even from untyped callers. */
 const FIXED_META = new Set<string>(['tokenHash', 'previous', 'ended', 'createdAt']);
+/** Meta fields a patch may only move forward (see SessionStore.update). */
+const FORWARD_META = new Set<string>(['lastActiveAt', 'idleExpiresAt']);
 
 function applyPatch(record: SessionRecord, patch: SessionPatch): void {
   for (const [key, value] of Object.entries(patch.set ?? {})) setOwn(record.data, key, value);
   for (const key of patch.unset ?? []) delete record.data[key];
   const meta = record as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(patch.meta ?? {})) {
-    if (!FIXED_META.has(key) && value !== undefined) meta[key] = value;
+    if (FIXED_META.has(key) || value === undefined) continue;
+    if (FORWARD_META.has(key) && (value as number) < (meta[key] as number)) continue;
+    meta[key] = value;
   }
 }
 

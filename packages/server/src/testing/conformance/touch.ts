@@ -56,6 +56,34 @@ export function touchCases(ctx: StoreContext): void {
       expect(got?.absoluteExpiresAt).toBe(now + 10 * MIN);
     });
 
+    it('touches when the last touch is exactly at the due line', async () => {
+      const { sid, touch, now } = await stored(ctx);
+      const got = await getAndTouch(ctx.store)(sid, { ...touch, dueAtOrBefore: now - 5 * MIN });
+      expect(got?.lastActiveAt).toBe(now);
+    });
+
+    it('touches once under 20 parallel reads, and every read sees a whole record', async () => {
+      const { sid, record, touch, now } = await stored(ctx);
+      const reads = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          getAndTouch(ctx.store)(sid, {
+            ...touch,
+            now: now + i,
+            idleExpiresAt: now + i + 30 * MIN,
+          }),
+        ),
+      );
+      const touchedAt = new Set(reads.map((r) => r?.lastActiveAt));
+      // The first to run touched; the others were inside the interval it started.
+      expect(touchedAt.size).toBe(1);
+      const [at] = touchedAt;
+      expect(at).toBeGreaterThanOrEqual(now);
+      for (const read of reads) {
+        expect(read).toEqual({ ...record, lastActiveAt: at, idleExpiresAt: at! + 30 * MIN });
+      }
+      expect((await ctx.store.get(sid))?.lastActiveAt).toBe(at);
+    });
+
     it('changes nothing while the touch is not due yet', async () => {
       const { sid, record, touch, now } = await stored(ctx, { lastActiveAt: Date.now() - MIN });
       expect(await getAndTouch(ctx.store)(sid, { ...touch, dueAtOrBefore: now - 3 * MIN })).toEqual(

@@ -46,6 +46,20 @@ export function updateCases(ctx: StoreContext): void {
       expect(await ctx.store.get(sid)).toEqual({ ...record, ...meta });
     });
 
+    it('never moves lastActiveAt or the idle deadline back (a slow, earlier request)', async () => {
+      const sid = randomKey('sid');
+      const record = sessionRecord();
+      await ctx.store.create(sid, record, Date.now() + HOUR);
+      const earlier = {
+        lastActiveAt: record.lastActiveAt - 60_000,
+        idleExpiresAt: record.idleExpiresAt - 60_000,
+      };
+      expect(await ctx.store.update(sid, { set: { a: 1 }, meta: earlier }, Date.now() + HOUR)).toBe(
+        'ok',
+      );
+      expect(await ctx.store.get(sid)).toEqual({ ...record, data: { a: 1 } });
+    });
+
     it('answers missing for an unknown sid and does not create it', async () => {
       const sid = randomKey('sid');
       const result = await ctx.store.update(sid, { set: { a: 1 } }, Date.now() + HOUR);
