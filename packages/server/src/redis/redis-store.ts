@@ -16,7 +16,8 @@ export interface RedisStoreOptions {
   prefix?: string;
   /**
    * Redis Cluster: user-index writes run as separate commands, never in a script with a
-   * session key of another slot. Default `false` (one script per create).
+   * session key of another slot. Default: `true` for a client that says it is one (an
+   * ioredis `Cluster` has `isCluster: true`), else `false` (one script per create).
    */
   cluster?: boolean;
   /** A command that has not answered after this many ms rejects (503 upstream). Default `1000`. */
@@ -34,6 +35,11 @@ export interface RedisStoreOptions {
 
 function defaultOnCorrupt(event: RedisCorruption): void {
   console.warn(`lifeline redisStore: ignoring corrupt ${event.kind} ${event.id}: ${event.issue}`);
+}
+
+/** Whether the client says it talks to a Redis Cluster (ioredis sets `isCluster`). */
+function isClusterClient(client: RedisClient): boolean {
+  return (client as { isCluster?: unknown } | undefined)?.isCluster === true;
 }
 
 function positive(name: string, value: number): number {
@@ -62,7 +68,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
   const {
     client,
     prefix = 'lifeline:',
-    cluster = false,
+    cluster = isClusterClient(options.client),
     commandTimeoutMs = 1000,
     pruneAbove = 50,
     now = Date.now,
@@ -72,6 +78,11 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     throw new TypeError('redisStore: `client` must be a Redis client (evalsha, eval, hgetall)');
   }
   if (typeof prefix !== 'string') throw new TypeError('redisStore: `prefix` must be a string');
+  if (typeof cluster !== 'boolean') throw new TypeError('redisStore: `cluster` must be a boolean');
+  // Single-node scripts name keys of two slots: every create would fail with CROSSSLOT.
+  if (!cluster && isClusterClient(client)) {
+    throw new TypeError('redisStore: `cluster: false` with a Redis Cluster client; leave it unset');
+  }
   const ctx = storeContext(client, {
     keys: keyspace(prefix),
     cluster,

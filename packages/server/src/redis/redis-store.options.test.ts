@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { sessionRecord } from '../testing/index.js';
+import type { RedisArg, RedisClient } from './client.js';
+import { type RedisStoreOptions, redisStore } from './index.js';
+
+/** A client that answers every script with 1 and records which keys each one named. */
+function recordingClient(isCluster: boolean) {
+  const scripts: string[][] = [];
+  const run = async (_script: string, numkeys: number, ...rest: RedisArg[]) => {
+    scripts.push(rest.slice(0, numkeys).map(String));
+    return 1;
+  };
+  const client: RedisClient & { isCluster: boolean } = {
+    isCluster,
+    evalsha: run,
+    eval: run,
+    hgetall: async () => ({}),
+  };
+  return { client, scripts };
+}
+
+describe('redisStore options', () => {
+  it.each<[string, Partial<RedisStoreOptions>, RegExp]>([
+    ['no client', { client: undefined }, /`client` must be a Redis client/],
+    ['a client without hgetall', { client: { evalsha: async () => 1 } as never }, /`client`/],
+    ['a prefix that is not a string', { prefix: 7 as never }, /`prefix` must be a string/],
+    [
+      'a cluster flag that is not a boolean',
+      { cluster: 'yes' as never },
+      /`cluster` must be a boolean/,
+    ],
+    ['a zero command timeout', { commandTimeoutMs: 0 }, /`commandTimeoutMs` must be a positive/],
+    ['a negative prune threshold', { pruneAbove: -1 }, /`pruneAbove` must be a positive/],
+    [
+      'a command timeout that is not a number',
+      { commandTimeoutMs: Number.NaN },
+      /`commandTimeoutMs`/,
+    ],
+  ])('refuses %s at start-up, naming the option', (_, overrides, message) => {
+    const options = { client: recordingClient(false).client, ...overrides } as RedisStoreOptions;
+    expect(() => redisStore(options)).toThrow(message);
+  });
+
+  it('refuses `cluster: false` with a client that says it is a Redis Cluster', () => {
+    expect(() => redisStore({ client: recordingClient(true).client, cluster: false })).toThrow(
+      /`cluster: false` with a Redis Cluster client/,
+    );
+  });
+
+  // Cluster mode shows in the commands: a create for a user is two scripts, each of one slot.
+  const slotsOf = (keys: string[]) => new Set(keys.map((key) => /\{[^}]*\}/.exec(key)?.[0]));
+  const createFor = async (client: RedisClient, options: Partial<RedisStoreOptions> = {}) =>
+    redisStore({ client, ...options }).create(
+      'sid-1',
+      sessionRecord({ userId: 'ada' }),
+      Date.now() + 60_000,
+    );
+
+  it('turns cluster mode on by itself for a Cluster client', async () => {
+    const { client, scripts } = recordingClient(true);
+    await createFor(client);
+    expect(scripts.length).toBeGreaterThan(1);
+    for (const keys of scripts) expect(slotsOf(keys).size).toBe(1);
+  });
+
+  it('keeps one script per create for a single-node client', async () => {
+    const { client, scripts } = recordingClient(false);
+    await createFor(client);
+    expect(scripts).toHaveLength(1);
+    expect(slotsOf(scripts[0]!).size).toBe(2);
+  });
+});
