@@ -1,5 +1,6 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import type { Hash } from '@noble/hashes/utils.js';
 import { encodeBase64url, timingSafeEqual } from './base64url.js';
 import type { SessionToken } from './token.js';
 
@@ -27,11 +28,29 @@ export interface TokenHasher {
  */
 export function createHasher(secret?: string): TokenHasher {
   const key = secret ? new TextEncoder().encode(secret) : null;
-  const digest = (data: Uint8Array): string =>
-    encodeBase64url(key ? hmac(sha256, key, data) : sha256(data));
+  const digest = key
+    ? reusedDigest(hmac.create(sha256, key), hmac.create(sha256, key))
+    : reusedDigest(sha256.create(), sha256.create());
   return {
     sid: (token) => digest(token.family),
     tokenHash: (token) => digest(token.bytes),
     equal: timingSafeEqual,
+  };
+}
+
+/**
+ * A digest function that reuses one hash state instead of building a hash per call: the
+ * pristine state (SHA-256's initial words, or HMAC's keyed inner and outer states) is
+ * copied into `work`, which costs a few words, where a fresh hash allocates buffers and
+ * views and, for HMAC, hashes the key twice. Synchronous, so no call can interleave.
+ */
+function reusedDigest<T extends Hash<T>>(pristine: T, work: T): (data: Uint8Array) => string {
+  const out = new Uint8Array(pristine.outputLen);
+  return (data) => {
+    pristine._cloneInto(work);
+    work.update(data).digestInto(out);
+    // Wipes the state and buffer: the token's bytes must not linger in a long-lived object.
+    work.destroy();
+    return encodeBase64url(out);
   };
 }

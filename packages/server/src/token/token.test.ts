@@ -1,3 +1,5 @@
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,7 +10,7 @@ import {
 } from './base64url.js';
 import { createHasher } from './hasher.js';
 import { sealSuccessor, unsealSuccessor } from './seal.js';
-import { generateToken, rotateToken, tokenFromValue } from './token.js';
+import { generateToken, rotateToken, tokenFromBytes, tokenFromValue } from './token.js';
 
 describe('session tokens', () => {
   it('draws 1,000 distinct 43-character tokens that decode to 32 bytes', () => {
@@ -89,6 +91,24 @@ describe('base64url', () => {
 });
 
 describe('hashing', () => {
+  it('gives the one-shot SHA-256 and HMAC-SHA-256 digests, call after call, though it reuses its hash state', () => {
+    const key = 'k'.repeat(32);
+    const plain = createHasher();
+    const keyed = createHasher(key);
+    const keyBytes = new TextEncoder().encode(key);
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (raw) => {
+        const token = tokenFromBytes(raw)!;
+        expect(plain.sid(token)).toBe(encodeBase64url(sha256(token.family)));
+        expect(plain.tokenHash(token)).toBe(encodeBase64url(sha256(token.bytes)));
+        expect(keyed.sid(token)).toBe(encodeBase64url(hmac(sha256, keyBytes, token.family)));
+        expect(keyed.tokenHash(token)).toBe(encodeBase64url(hmac(sha256, keyBytes, token.bytes)));
+      }),
+    );
+    // A known answer: SHA-256 of 16 zero bytes.
+    const zero = tokenFromBytes(new Uint8Array(32))!;
+    expect(plain.sid(zero)).toBe('N0cI__dxndWXnsh11WzSKG9tPPfsMXo7JWMqqyjsN7s');
+  });
   it('derives the same sid for a token and its rotated successor, but different token hashes', async () => {
     const hasher = createHasher();
     const token = generateToken();
