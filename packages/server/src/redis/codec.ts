@@ -1,6 +1,6 @@
-import { z } from 'zod';
-import { END_REASONS } from '../contract/protocol.js';
+import { setOwn } from '../store/own.js';
 import type { JsonValue, SessionPatch, SessionRecord } from '../store/types.js';
+import { readMeta } from './meta.js';
 
 /**
  * How a session record maps onto a Redis HASH: data key `k` is field `d:k`, meta field
@@ -9,33 +9,6 @@ import type { JsonValue, SessionPatch, SessionRecord } from '../store/types.js';
  */
 const DATA = 'd:';
 const META = 'm:';
-
-const epochMs = z.number().int().nonnegative();
-const jsonObject = z.record(z.string(), z.json());
-
-const metaSchema = z.object({
-  tokenHash: z.string().min(1),
-  previous: z
-    .object({ tokenHash: z.string().min(1), until: epochMs, sealedSuccessor: z.string() })
-    .nullable(),
-  userId: z.string().nullable(),
-  user: jsonObject.nullable(),
-  createdAt: epochMs,
-  authenticatedAt: epochMs.nullable(),
-  lastActiveAt: epochMs,
-  idleExpiresAt: epochMs,
-  absoluteExpiresAt: epochMs,
-  rotatedAt: epochMs,
-  userAgent: z.string().nullable(),
-  location: z.string().nullable().optional(),
-  ended: z
-    .object({
-      reason: z.enum(END_REASONS).exclude(['missing']),
-      detail: z.string().optional(),
-      at: epochMs,
-    })
-    .nullable(),
-});
 
 /** Meta fields a patch may never change, even from untyped callers. */
 const FIXED_META = new Set(['tokenHash', 'previous', 'ended', 'createdAt']);
@@ -66,6 +39,26 @@ export function patchFields(patch: SessionPatch): { set: string[]; unset: string
   return { set, unset: (patch.unset ?? []).map((key) => DATA + key) };
 }
 
+/**
+ * `JSON.parse` with shortcuts for the values most meta fields hold: `null` and a
+ * non-negative integer of up to 15 digits (every epoch-ms deadline), read digit by digit
+ * to the same number. Anything else, including every other spelling of a number, goes to
+ * `JSON.parse`, so what is accepted and what it means do not change.
+ */
+export function parseStoredJson(text: string): unknown {
+  if (text === 'null') return null;
+  const first = text.charCodeAt(0);
+  // 1-9 first (NaN for '' fails too): JSON forbids leading zeros; 15 digits stay below 2^53, so the sum is exact.
+  if (!(first >= 49 && first <= 57) || text.length > 15) return JSON.parse(text);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return JSON.parse(text);
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
 /** Result of decoding a stored hash: the record, or why it is unusable. */
 export type Decoded<T> = { ok: true; value: T } | { ok: false; issue: string };
 
@@ -78,24 +71,26 @@ export function decodeSession(hash: Record<string, string>): Decoded<SessionReco
   // Runs on every request: one pass, no intermediate entry arrays.
   // No prototype: a stored `m:__proto__` must be a plain (stripped) key, not meta's parent.
   const meta: Record<string, unknown> = Object.create(null);
-  const data: Array<[string, JsonValue]> = [];
+  const data: { [key: string]: JsonValue } = {};
   for (const field of Object.keys(hash)) {
     const isMeta = field.startsWith(META);
     if (!isMeta && !field.startsWith(DATA))
       return { ok: false, issue: `unexpected field ${field}` };
     let value: unknown;
     try {
-      value = JSON.parse(hash[field]!);
+      value = parseStoredJson(hash[field]!);
     } catch {
       return { ok: false, issue: `field ${field} is not JSON` };
     }
-    if (isMeta) meta[field.slice(2)] = value;
-    else data.push([field.slice(2), value as JsonValue]);
+    const name = field.slice(2);
+    if (isMeta) meta[name] = value;
+    // Assignment would make a stored `d:__proto__` the prototype; it must stay plain data.
+    else if (name === '__proto__') setOwn(data, name, value as JsonValue);
+    else data[name] = value as JsonValue;
   }
-  const parsed = metaSchema.safeParse(meta);
-  if (!parsed.success) return { ok: false, issue: z.prettifyError(parsed.error) };
-  // fromEntries defines own properties, so a stored `d:__proto__` stays plain data.
-  const record = parsed.data as SessionRecord;
-  record.data = Object.fromEntries(data);
+  const read = readMeta(meta);
+  if (!read.ok) return read;
+  const record = read.meta as SessionRecord;
+  record.data = data;
   return { ok: true, value: record };
 }

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { END_REASONS } from '../contract/protocol.js';
+import type { EndedMarker, JsonValue, PreviousToken, SessionMeta } from '../store/types.js';
+
+/**
+ * What a stored session's meta fields must be. The zod schema is the record of truth;
+ * `readMeta` adds a hand-written check in front of it that accepts only what the schema
+ * accepts and builds the same output, so the common, well-formed record skips zod's
+ * generic walk (about 2 µs on every request). Anything the quick check does not accept
+ * (a malformed record, or a valid but unusual one, e.g. with a meta field this version
+ * does not know) goes to zod, which decides and explains.
+ */
+const epochMs = z.number().int().nonnegative();
+const jsonObject = z.record(z.string(), z.json());
+
+export const metaSchema = z.object({
+  tokenHash: z.string().min(1),
+  previous: z
+    .object({ tokenHash: z.string().min(1), until: epochMs, sealedSuccessor: z.string() })
+    .nullable(),
+  userId: z.string().nullable(),
+  user: jsonObject.nullable(),
+  createdAt: epochMs,
+  authenticatedAt: epochMs.nullable(),
+  lastActiveAt: epochMs,
+  idleExpiresAt: epochMs,
+  absoluteExpiresAt: epochMs,
+  rotatedAt: epochMs,
+  userAgent: z.string().nullable(),
+  location: z.string().nullable().optional(),
+  ended: z
+    .object({
+      reason: z.enum(END_REASONS).exclude(['missing']),
+      detail: z.string().optional(),
+      at: epochMs,
+    })
+    .nullable(),
+});
+
+/** Meta values as parsed from the stored JSON, by field name; absent fields are `undefined`. */
+export type RawMeta = { readonly [name: string]: unknown };
+
+/** Result of validating stored meta: the meta, or why it is unusable. */
+export type MetaReading = { ok: true; meta: SessionMeta } | { ok: false; issue: string };
+
+const ENDED_REASONS: ReadonlySet<unknown> = new Set(END_REASONS.filter((r) => r !== 'missing'));
+
+const isEpochMs = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isText = (v: unknown): v is string => typeof v === 'string';
+const isTextOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** `previous` as the schema outputs it (only its three fields), or undefined if not plainly valid. */
+function quickPrevious(v: unknown): PreviousToken | null | undefined {
+  if (v === null) return null;
+  if (!isPlainObject(v)) return undefined;
+  const { tokenHash, until, sealedSuccessor } = v;
+  if (!isText(tokenHash) || tokenHash.length === 0 || !isEpochMs(until) || !isText(sealedSuccessor))
+    return undefined;
+  return { tokenHash, until, sealedSuccessor };
+}
+
+/** `ended` as the schema outputs it, or undefined if not plainly valid. */
+function quickEnded(v: unknown): EndedMarker | null | undefined {
+  if (v === null) return null;
+  if (!isPlainObject(v)) return undefined;
+  const { reason, detail, at } = v;
+  if (!ENDED_REASONS.has(reason) || !isEpochMs(at)) return undefined;
+  if (detail === undefined) return { reason: reason as EndedMarker['reason'], at };
+  if (!isText(detail)) return undefined;
+  return { reason: reason as EndedMarker['reason'], detail, at };
+}
+
+/**
+ * `user` as the schema outputs it. The value comes from `JSON.parse`, so everything in it
+ * is JSON already; only a key `__proto__` (which the schema drops) needs zod.
+ */
+function quickUser(v: unknown): { [key: string]: JsonValue } | null | undefined {
+  if (v === null) return null;
+  if (!isPlainObject(v) || Object.hasOwn(v, '__proto__')) return undefined;
+  return v as { [key: string]: JsonValue };
+}
+
+/** The quick check: the meta when every field is plainly valid, else `null` (ask zod). */
+function quickMeta(raw: RawMeta): SessionMeta | null {
+  const previous = quickPrevious(raw.previous);
+  const user = quickUser(raw.user);
+  const ended = quickEnded(raw.ended);
+  const {
+    tokenHash,
+    userId,
+    createdAt,
+    authenticatedAt,
+    lastActiveAt,
+    idleExpiresAt,
+    absoluteExpiresAt,
+    rotatedAt,
+    userAgent,
+    location,
+  } = raw;
+  if (
+    previous === undefined ||
+    user === undefined ||
+    ended === undefined ||
+    !isText(tokenHash) ||
+    tokenHash.length === 0 ||
+    !isTextOrNull(userId) ||
+    !isEpochMs(createdAt) ||
+    !(authenticatedAt === null || isEpochMs(authenticatedAt)) ||
+    !isEpochMs(lastActiveAt) ||
+    !isEpochMs(idleExpiresAt) ||
+    !isEpochMs(absoluteExpiresAt) ||
+    !isEpochMs(rotatedAt) ||
+    !isTextOrNull(userAgent) ||
+    !(location === undefined || isTextOrNull(location))
+  ) {
+    return null;
+  }
+  const meta: SessionMeta = {
+    tokenHash,
+    previous,
+    userId,
+    user,
+    createdAt,
+    authenticatedAt,
+    lastActiveAt,
+    idleExpiresAt,
+    absoluteExpiresAt,
+    rotatedAt,
+    userAgent,
+    ended,
+  };
+  if (location !== undefined) meta.location = location;
+  return meta;
+}
+
+/**
+ * Validates a stored session's meta. `raw` holds `JSON.parse` output only. Like the
+ * schema, the output keeps the known fields only (an unknown one is dropped, not an error).
+ */
+export function readMeta(raw: RawMeta): MetaReading {
+  const meta = quickMeta(raw);
+  if (meta !== null) return { ok: true, meta };
+  const parsed = metaSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, issue: z.prettifyError(parsed.error) };
+  return { ok: true, meta: parsed.data as SessionMeta };
+}
