@@ -1,7 +1,15 @@
+import type { SessionEvent } from '../types.js';
 import type { SessionStatus } from '../wire.js';
 import { reduce } from './reducer.js';
 import { initialState } from './state.js';
-import type { Action, CoreState, Effect, Operation } from './types.js';
+import type { Action, CoreState, Operation, TabMessage } from './types.js';
+
+/** One thing a step asked the shell to do, in the order the shell does them. */
+export type Effect =
+  | { readonly type: 'request'; readonly op: Operation }
+  | { readonly type: 'post'; readonly message: TabMessage }
+  | { readonly type: 'emit'; readonly event: SessionEvent }
+  | { readonly type: 'arm'; readonly at: number | null };
 
 export const MIN = 60_000;
 export const CONFIG = {
@@ -48,13 +56,19 @@ export function createHarness(opts: { skew?: number; idle?: number; absolute?: n
   const dispatch = (action: Action): readonly Effect[] => {
     const step = reduce(state, action, now);
     state = step.state;
-    for (const e of step.effects) {
+    const effects: Effect[] = [
+      ...(step.request ? [{ type: 'request', op: step.request } as const] : []),
+      ...(step.post ? [{ type: 'post', message: step.post } as const] : []),
+      ...step.events.map((event) => ({ type: 'emit', event }) as const),
+      { type: 'arm', at: step.wakeAt },
+    ];
+    for (const e of effects) {
       log.push(e);
       logAt.push(now);
       if (e.type === 'arm') armed = e.at;
       if (e.type === 'request') pending.push({ op: e.op, sentAt: now });
     }
-    return step.effects;
+    return effects;
   };
   return {
     dispatch,
@@ -87,19 +101,15 @@ export function createHarness(opts: { skew?: number; idle?: number; absolute?: n
       now += rtt / 2;
       const body = status();
       now += rtt / 2;
-      if (fail) dispatch({ type: 'failed', op: req.op, error: new Error('down') });
+      if (fail)
+        dispatch({ type: 'answer', op: req.op, sentAt: req.sentAt, error: new Error('down') });
       else {
         const s = live();
         if (req.op === 'extend' && s) s.idle = Math.min(serverNow() - rtt / 2 + idleMs, s.absolute);
         if (req.op === 'logout') session = null;
         const fresh = req.op === 'status' ? body : status();
-        dispatch({
-          type: 'server',
-          op: req.op,
-          status: fresh,
-          sentAt: req.sentAt,
-          receivedAt: now,
-        });
+        const answer = { type: 'answer', op: req.op, status: fresh, sentAt: req.sentAt };
+        dispatch({ ...answer, receivedAt: now } as Action);
       }
       return req.op;
     },

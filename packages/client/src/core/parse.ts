@@ -53,17 +53,18 @@ export function sessionProblemReason(body: unknown): EndReason | null {
   return body.code === 'session_expired' ? 'idle-timeout' : 'missing';
 }
 
-const trigger = ['activity', 'user', 'timer', 'wake', 'status', 'response', 'local'];
-const head = { v: [1], from: (v: unknown) => typeof v === 'string' && v.length <= 100 };
+const head = {
+  v: [2],
+  from: (v: unknown) => typeof v === 'string' && v.length <= 100,
+  trigger: ['activity', 'user', 'timer', 'wake', 'status', 'response', 'local'],
+};
 const MESSAGE_SHAPES = [
-  { ...head, kind: ['activity'], at: epoch },
+  { ...head, kind: ['activity'] },
   {
     ...head,
     kind: ['ended'],
-    phase: ['expired', 'signed-out'],
     reason: END_REASONS,
     absolute: (v: unknown) => v === null || epoch(v),
-    trigger,
   },
   {
     ...head,
@@ -75,12 +76,11 @@ const MESSAGE_SHAPES = [
     user,
     extended: bool,
     reauthenticated: bool,
-    trigger,
   },
 ];
 
 /**
- * Validates a message from another tab. Anything that is not a well-formed version-1
+ * Validates a message from another tab. Anything that is not a well-formed version-2
  * message (garbage, another version of the SDK) yields `null` and is ignored.
  */
 export const parseTabMessage = (m: unknown): TabMessage | null => parse(m, MESSAGE_SHAPES);

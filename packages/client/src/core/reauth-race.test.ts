@@ -26,7 +26,7 @@ const revoked = (now: number): SessionStatus => ({
   canReauth: true,
 });
 const serverSays = (op: 'status' | 'reauth', status: SessionStatus, sentAt: number, at: number) =>
-  ({ type: 'server', op, status, sentAt, receivedAt: at }) as const;
+  ({ type: 'answer', op, status, sentAt, receivedAt: at }) as const;
 
 /** A live leader tab, then a re-auth answered at T0 + 150 (the old ID is now dead). */
 function reauthenticated(): CoreState {
@@ -46,7 +46,7 @@ describe('after a silent re-authentication', () => {
   it('a 401 to an app request sent with the old cookie does not sign it out either', () => {
     const s = run(
       reauthenticated(),
-      { type: 'rejected', reason: 'revoked', sentAt: T0 + 60 },
+      { type: 'answer', op: 'fetch', reason: 'revoked', sentAt: T0 + 60 },
       T0 + 210,
     );
     expect(s.phase).toBe('live');
@@ -54,10 +54,9 @@ describe('after a silent re-authentication', () => {
 
   it("another tab's news that the previous session ended does not end this one", () => {
     const ended = {
-      v: 1,
+      v: 2,
       from: 'B',
       kind: 'ended',
-      phase: 'expired',
       reason: 'revoked',
       absolute: OLD_ABSOLUTE,
       trigger: 'response',

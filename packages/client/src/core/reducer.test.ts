@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Effect } from './harness.fixture.js';
 import { createHarness, MIN } from './harness.fixture.js';
-import type { Effect } from './types.js';
 
 const emitted = (effects: readonly Effect[]) =>
   effects.flatMap((e) => (e.type === 'emit' ? [e.event.type] : []));
@@ -67,10 +67,13 @@ describe('core reducer', () => {
     const sent = h.pending.shift();
     expect(sent?.op).toBe('extend');
     h.advance(200);
-    h.dispatch({ type: 'remote', message: { v: 1, from: 'other', kind: 'activity', at: h.now() } });
+    h.dispatch({
+      type: 'remote',
+      message: { v: 2, from: 'other', kind: 'activity', trigger: 'activity' },
+    });
     const slidAt = h.now() + 500; // later than the follower's activity
     h.dispatch({
-      type: 'server',
+      type: 'answer',
       op: 'extend',
       status: {
         state: 'active',
@@ -175,7 +178,7 @@ describe('core reducer', () => {
     const h = createHarness();
     h.dispatch({ type: 'leadership', isLeader: false });
     const message = {
-      v: 1,
+      v: 2,
       from: 'b',
       kind: 'deadlines',
       idle: 2e6,
@@ -192,10 +195,9 @@ describe('core reducer', () => {
     h.dispatch({
       type: 'remote',
       message: {
-        v: 1,
+        v: 2,
         from: 'b',
         kind: 'ended',
-        phase: 'expired',
         reason: 'revoked',
         absolute: 9e6,
         trigger: 'status',

@@ -1,7 +1,7 @@
 import type { SessionEvent, SessionLimit, SessionTrigger } from '../types.js';
 import type { EndReason } from '../wire.js';
 import { nearestDeadline } from './state.js';
-import type { Action, CoreState, Effect, Operation, Step, TabMessage } from './types.js';
+import type { Action, CoreState, Operation, Step, TabMessage } from './types.js';
 
 /** A follower waits this long past a deadline for the leader's verdict before asking itself. */
 const FOLLOWER_GRACE = 1500;
@@ -14,7 +14,11 @@ type Origin = Pick<SessionEvent, 'tabId' | 'local' | 'trigger'>;
 /** Event fields other than the ones every event carries. */
 type Details<E = SessionEvent> = E extends SessionEvent ? Omit<E, keyof Origin> : never;
 /** A cross-tab message without the fields every message carries. */
-type Body<M = TabMessage> = M extends TabMessage ? Omit<M, 'v' | 'from'> : never;
+type Body = TabMessage extends infer M
+  ? M extends TabMessage
+    ? Omit<M, 'v' | 'from'>
+    : never
+  : never;
 
 /**
  * The pure core: `(state, action, now) -> { state, effects }`. No DOM, no timers, no
@@ -23,18 +27,20 @@ type Body<M = TabMessage> = M extends TabMessage ? Omit<M, 'v' | 'from'> : never
  */
 export function reduce(state: CoreState, action: Action, now: number): Step {
   const s: Mutable<CoreState> = { ...state };
-  const effects: Effect[] = [];
+  const events: SessionEvent[] = [];
+  let message: TabMessage | null = null;
+  let started: Operation | null = null;
   const { tabId, warnBefore, keepaliveInterval, pollInterval } = s.config;
   let trigger: SessionTrigger = 'status';
 
-  const own = (why: SessionTrigger): Origin => ({ tabId, local: true, trigger: why });
-  const emit = (event: Details, origin: Origin) =>
-    effects.push({ type: 'emit', event: { ...event, ...origin } as SessionEvent });
-  const post = (message: Body) =>
-    effects.push({ type: 'post', message: { v: 1, from: tabId, ...message } as TabMessage });
+  const own = (why = trigger): Origin => ({ tabId, local: true, trigger: why });
+  const emit = (event: Details, origin = own()) =>
+    events.push({ ...event, ...origin } as SessionEvent);
+  const post = (body: Body) => {
+    message = { v: 2, from: tabId, ...body } as TabMessage;
+  };
   const request = (op: Operation) => {
-    effects.push({ type: 'request', op });
-    s.inFlight = op;
+    started = s.inFlight = op;
     if (s.retry?.op === op) s.retry = null;
   };
 
@@ -70,7 +76,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
    * Ends the session view: `logged-out` (and `missing` before anything was live) is a
    * sign-out, anything else an expiry. Emits once, tells other tabs when this tab found out.
    */
-  const end = (reason: EndReason, origin: Origin) => {
+  const end = (reason: EndReason, origin = own()) => {
     const phase =
       reason === 'logged-out' || (reason === 'missing' && s.phase !== 'live')
         ? 'signed-out'
@@ -83,7 +89,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       emit({ type: 'signed-out', reason }, origin);
     }
     const absolute = s.deadlines?.absolute ?? null;
-    if (origin.local) post({ kind: 'ended', phase, reason, absolute, trigger: origin.trigger });
+    if (origin.local) post({ kind: 'ended', reason, absolute, trigger: origin.trigger });
     s.endedAbs = absolute ?? s.endedAbs;
     Object.assign(s, { phase, reason, deadlines: null, warning: null, endedAt: now });
     if (s.retry?.op !== 'logout') s.retry = null;
@@ -162,33 +168,52 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   };
 
   switch (action.type) {
-    case 'server': {
-      const extended = action.op === 'extend' && s.inFlight === 'extend';
-      if (s.inFlight === action.op) s.inFlight = null;
-      s.failures = 0;
-      s.retry = null;
-      // A logout answer says nothing about clocks or deadlines: the session is already over here.
-      if (action.op === 'logout') break;
-      const { status, sentAt, op } = action;
-      sample(status.now, sentAt, action.receivedAt);
-      s.canReauth = status.canReauth;
-      s.idleTimeoutMs = status.idleTimeoutMs;
-      s.pollAt = now + pollInterval;
-      // "No session" ends it unless the request carried the cookie a re-auth replaced, or is
-      // older than the last ending and contradicts nothing live.
-      if (status.state === 'active') {
-        s.user = status.user;
-        const why = op !== 'extend' ? 'status' : s.extendBy;
-        adopt(
-          status.idleExpiresAt,
-          status.absoluteExpiresAt,
-          sentAt,
-          why,
-          extended,
-          op === 'reauth',
-        );
-      } else if (sentAt >= s.sessionAt && (sentAt >= s.endedAt || s.phase === 'live')) {
-        end(status.reason, own('status'));
+    case 'answer': {
+      const { op, sentAt } = action;
+      const extended = op === 'extend' && s.inFlight === 'extend';
+      if (s.inFlight === op) s.inFlight = null;
+      if ('error' in action) {
+        s.failures++;
+        const deadline = nearestDeadline(s);
+        // Cannot confirm and the deadline has passed even allowing for clock uncertainty: the
+        // server has ended the session unless a tab we cannot hear extended it. Show it ended.
+        const ended = op === 'status' && !!deadline && now >= deadline.at + s.rtt / 2;
+        emit({ type: 'error', operation: op, error: action.error, willRetry: !ended });
+        if (ended) end(`${deadline.limit}-timeout`, own('local'));
+        else {
+          if (op === 'extend') s.extendAt = Math.min(s.extendAt, s.activeAt - 1);
+          // Backoff: 1 s, doubling to at most a minute.
+          s.retry = { op: action.op, at: now + Math.min(500 * 2 ** s.failures, 60_000) };
+        }
+      } else if ('reason' in action) {
+        trigger = 'response';
+        if (sentAt >= s.endedAt && sentAt >= s.sessionAt) end(action.reason);
+      } else {
+        s.failures = 0;
+        s.retry = null;
+        // A logout answer says nothing about clocks or deadlines: the session is already over here.
+        if (action.op === 'logout') break;
+        const { status } = action;
+        sample(status.now, sentAt, action.receivedAt);
+        s.canReauth = status.canReauth;
+        s.idleTimeoutMs = status.idleTimeoutMs;
+        s.pollAt = now + pollInterval;
+        // "No session" ends it unless the request carried the cookie a re-auth replaced, or is
+        // older than the last ending and contradicts nothing live.
+        if (status.state === 'active') {
+          s.user = status.user;
+          const why = op !== 'extend' ? 'status' : s.extendBy;
+          adopt(
+            status.idleExpiresAt,
+            status.absoluteExpiresAt,
+            sentAt,
+            why,
+            extended,
+            op === 'reauth',
+          );
+        } else if (sentAt >= s.sessionAt && (sentAt >= s.endedAt || s.phase === 'live')) {
+          end(status.reason);
+        }
       }
       break;
     }
@@ -197,28 +222,6 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       sample(action.now, action.sentAt, action.receivedAt);
       adopt(action.idle, action.absolute, action.sentAt, trigger);
       break;
-    case 'rejected':
-      trigger = 'response';
-      if (action.sentAt >= s.endedAt && action.sentAt >= s.sessionAt)
-        end(action.reason, own(trigger));
-      break;
-    case 'failed': {
-      const { op } = action;
-      s.failures++;
-      if (s.inFlight === op) s.inFlight = null;
-      const deadline = nearestDeadline(s);
-      // Cannot confirm and the deadline has passed even allowing for clock uncertainty: the
-      // server has ended the session unless a tab we cannot hear extended it. Show it ended.
-      const ended = op === 'status' && !!deadline && now >= deadline.at + s.rtt / 2;
-      emit({ type: 'error', operation: op, error: action.error, willRetry: !ended }, own(trigger));
-      if (ended) end(`${deadline.limit}-timeout`, own('local'));
-      else {
-        if (op === 'extend') s.extendAt = Math.min(s.extendAt, s.activeAt - 1);
-        // Backoff: 1 s, doubling to at most a minute.
-        s.retry = { op, at: now + Math.min(500 * 2 ** s.failures, 60_000) };
-      }
-      break;
-    }
     case 'activity':
       trigger = 'activity';
       // Activity while the idle warning shows does not count: the user confirms by choosing to stay.
@@ -228,7 +231,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
         // keepalive spacing, so activity the leader missed (a message lost in a race) is
         // said again in time.
         if (!s.isLeader && !(s.toldAt > s.extendAt && now - s.toldAt < spacing())) {
-          post({ kind: 'activity', at: now });
+          post({ kind: 'activity', trigger });
           s.toldAt = now;
         }
       }
@@ -247,11 +250,11 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     case 'logout':
       trigger = 'user';
       request('logout');
-      end('logged-out', own(trigger));
+      end('logged-out');
       break;
     case 'leadership':
       if (action.isLeader !== s.isLeader) {
-        emit({ type: 'leadership', isLeader: action.isLeader }, own(trigger));
+        emit({ type: 'leadership', isLeader: action.isLeader });
         s.isLeader = action.isLeader;
         // A new leader confirms the state at once rather than trusting what it heard.
         if (s.isLeader) s.pollAt = now;
@@ -259,7 +262,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       break;
     case 'remote': {
       const m = action.message;
-      trigger = m.kind === 'activity' ? 'activity' : m.trigger;
+      trigger = m.trigger;
       const origin = { tabId: m.from, local: false, trigger };
       if (m.kind === 'activity') {
         if (s.phase === 'live' && s.warning !== 'idle') s.activeAt = now;
@@ -314,10 +317,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     const want = now >= deadline.at - warnBefore ? deadline.limit : null;
     if (want !== s.warning) {
       const expiresAt = deadline.at;
-      emit(
-        want ? { type: 'warning', limit: want, expiresAt } : { type: 'warning-cleared' },
-        own(trigger),
-      );
+      emit(want ? { type: 'warning', limit: want, expiresAt } : { type: 'warning-cleared' });
       s.warning = want;
     }
     wake.push(want ? deadline.at : deadline.at - warnBefore);
@@ -332,6 +332,6 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       if (s.inFlight === null) due(s.pollAt, () => request('status'));
     }
   }
-  effects.push({ type: 'arm', at: wake.length > 0 ? Math.min(...wake) : null });
-  return { state: s, effects };
+  const wakeAt = wake.length > 0 ? Math.min(...wake) : null;
+  return { state: s, request: started, post: message, events, wakeAt };
 }

@@ -70,11 +70,16 @@ export interface CoreState {
   readonly user: PublicUser;
 }
 
-/** A cross-tab message, versioned; anything else on the channel is ignored. */
-export type TabMessage =
+/**
+ * A cross-tab message, versioned: anything else on the channel (garbage, another version of
+ * the SDK) is ignored. Times are this browser's clock except the deadlines (server clock).
+ */
+export type TabMessage = {
+  readonly v: 2;
+  readonly from: string;
+  readonly trigger: SessionTrigger;
+} & (
   | {
-      readonly v: 1;
-      readonly from: string;
       readonly kind: 'deadlines';
       readonly idle: number;
       readonly absolute: number;
@@ -83,30 +88,36 @@ export type TabMessage =
       readonly user: PublicUser;
       readonly extended: boolean;
       readonly reauthenticated: boolean;
-      readonly trigger: SessionTrigger;
     }
-  | { readonly v: 1; readonly from: string; readonly kind: 'activity'; readonly at: number }
+  | { readonly kind: 'activity' }
   | {
-      readonly v: 1;
-      readonly from: string;
       readonly kind: 'ended';
-      readonly phase: 'expired' | 'signed-out';
       readonly reason: EndReason;
       /** Absolute deadline of the session that ended (`null` if none was known). */
       readonly absolute: number | null;
-      readonly trigger: SessionTrigger;
-    };
+    }
+);
+
+/**
+ * What came of a session route call, or (`fetch`) of an app request the `fetch` wrapper
+ * sent: a status body (a logout may be answered without one), the end reason of a 401
+ * session problem, or a failure.
+ */
+type Answer<Op, Outcome> = {
+  readonly type: 'answer';
+  readonly op: Op;
+  readonly sentAt: number;
+} & Outcome;
 
 /** Inputs to the core; discriminated on `type`. */
 export type Action =
-  | { readonly type: 'server'; readonly op: 'logout' }
-  | {
-      readonly type: 'server';
-      readonly op: 'status' | 'extend' | 'reauth';
-      readonly status: SessionStatus;
-      readonly sentAt: number;
-      readonly receivedAt: number;
-    }
+  | Answer<'logout', { readonly status: SessionStatus | null }>
+  | Answer<
+      'status' | 'extend' | 'reauth',
+      { readonly status: SessionStatus; readonly receivedAt: number }
+    >
+  | Answer<Operation | 'fetch', { readonly reason: EndReason }>
+  | Answer<Operation, { readonly error: unknown }>
   | {
       /** A `Session-Deadline` header; `now` is the server's clock. */
       readonly type: 'header';
@@ -116,8 +127,6 @@ export type Action =
       readonly sentAt: number;
       readonly receivedAt: number;
     }
-  | { readonly type: 'rejected'; readonly reason: EndReason; readonly sentAt: number }
-  | { readonly type: 'failed'; readonly op: Operation; readonly error: unknown }
   | { readonly type: 'activity' }
   | { readonly type: 'tick'; readonly trigger: 'timer' | 'wake' }
   | { readonly type: 'extend' }
@@ -125,14 +134,15 @@ export type Action =
   | { readonly type: 'leadership'; readonly isLeader: boolean }
   | { readonly type: 'remote'; readonly message: TabMessage };
 
-/** What the shell must do after a step, in order; discriminated on `type`. */
-export type Effect =
-  | { readonly type: 'request'; readonly op: Operation }
-  | { readonly type: 'arm'; readonly at: number | null }
-  | { readonly type: 'post'; readonly message: TabMessage }
-  | { readonly type: 'emit'; readonly event: SessionEvent };
-
+/** What the shell must do after a step: start the request, post, emit, then arm the timer. */
 export interface Step {
   readonly state: CoreState;
-  readonly effects: readonly Effect[];
+  /** The session route to call; a step starts at most one request. */
+  readonly request: Operation | null;
+  /** What to tell the other tabs; a step has at most one piece of news. */
+  readonly post: TabMessage | null;
+  /** Events to emit, in order. */
+  readonly events: readonly SessionEvent[];
+  /** When to run the next `tick` (the one timer); `null` for none. */
+  readonly wakeAt: number | null;
 }

@@ -159,6 +159,21 @@ describe('session client in one tab', () => {
     tab.close();
   });
 
+  it('an extension refused with a 401 ends the session and does not block later ones', async () => {
+    const { open, step, server } = setup();
+    const tab = open();
+    await step(0);
+    server.end('revoked');
+    await tab.client.extend();
+    await step(0);
+    expect(tab.client.getSnapshot()).toMatchObject({ state: 'expired', lastReason: 'revoked' });
+    expect(await tab.client.reauthenticate()).toBe(true);
+    await step(0);
+    await tab.client.extend();
+    expect(server.calls.get('/session/extend')).toBe(2);
+    tab.close();
+  });
+
   it('destroy() leaves no listener, timer or channel behind, and can be called twice', async () => {
     const { open, step, browser } = setup();
     const tab = open();

@@ -94,14 +94,16 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
       for (let next = queue.shift(); next; next = queue.shift()) {
         const step = reduce(state, next, now());
         state = step.state;
-        for (const effect of step.effects) {
-          // A listener may have called destroy(): run nothing more, arm nothing.
+        const { request, post } = step;
+        if (request) pending.set(request, callRoute(request).then(dispatch));
+        if (post) channel?.post(post);
+        for (const event of step.events) {
+          // A listener may have called destroy(): emit nothing more, arm nothing.
           if (destroyed) return;
-          if (effect.type === 'arm') arm(effect.at);
-          else if (effect.type === 'post') channel?.post(effect.message);
-          else if (effect.type === 'emit') emit(effect.event.type, effect.event);
-          else pending.set(effect.op, callRoute(effect.op).then(dispatch));
+          emit(event.type, event);
         }
+        if (destroyed) return;
+        arm(step.wakeAt);
         const fresh = toSnapshot(state, now(), snapshot);
         if (fresh !== snapshot) {
           snapshot = fresh;
@@ -134,6 +136,8 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
   async function callRoute(op: Operation | 'reauth'): Promise<Action> {
     const post = op !== 'status';
     const sentAt = now();
+    let receivedAt = sentAt;
+    let outcome: object;
     try {
       const res = await o.fetch(`${o.endpoint}/${op}`, {
         method: post ? 'POST' : 'GET',
@@ -146,21 +150,22 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
         body: post ? '{}' : null,
         signal: timeoutSignal(o.requestTimeout) ?? null,
       });
-      const receivedAt = now();
+      receivedAt = now();
       const body = await readJson(res);
       const status = parseStatus(body);
-      // A logout answered without a status body still succeeded (the core reads no body then).
-      if (res.ok && (status || op === 'logout')) {
-        return { type: 'server', op, status, sentAt, receivedAt } as Action;
-      }
       const reason = res.status === 401 && sessionProblemReason(body);
-      if (reason) return { type: 'rejected', reason, sentAt };
-      const code = (body as { code?: unknown } | undefined)?.code;
-      throw new Error(`${op}: unexpected answer (HTTP ${res.status} ${code})`);
+      // A logout answered without a status body still succeeded (the core reads no body then).
+      if (res.ok && (status || op === 'logout')) outcome = { status };
+      else if (reason) outcome = { reason };
+      else {
+        const code = (body as { code?: unknown } | undefined)?.code;
+        throw new Error(`${op}: unexpected answer (HTTP ${res.status} ${code})`);
+      }
     } catch (error) {
-      // A failed re-auth never reaches the core as `failed`: the re-auth code reports it.
-      return { type: 'failed', op: op as Operation, error };
+      // A failed re-auth never reaches the core: the re-auth code reports it.
+      outcome = { error };
     }
+    return { type: 'answer', op, sentAt, receivedAt, ...outcome } as Action;
   }
 
   /** Dispatches a user action and resolves when the request it caused (if any) has settled. */
@@ -194,15 +199,11 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
           if ((await Promise.race([reauth({ signal }), gaveUp])) === false)
             throw new Error('reauth: the app function declined or timed out');
         }
-        const outcome = await callRoute(reauth === 'endpoint' ? 'reauth' : 'status');
-        if (outcome.type === 'failed') throw outcome.error;
-        if (
-          outcome.type !== 'server' ||
-          outcome.op === 'logout' ||
-          outcome.status.state !== 'active'
-        )
+        const answer = await callRoute(reauth === 'endpoint' ? 'reauth' : 'status');
+        if ('error' in answer) throw answer.error;
+        if (!('status' in answer) || answer.status?.state !== 'active')
           throw new Error('reauth: no session after re-auth');
-        dispatch({ ...outcome, op: 'reauth' });
+        dispatch({ ...answer, op: 'reauth' } as Action);
         return true;
       } catch (error) {
         emitOwn('reauth-failed', { error, trigger: 'response' });
@@ -249,7 +250,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
       ({ res, reason, sentAt } = await send(spare));
     }
     if (!reason) return res;
-    dispatch({ type: 'rejected', reason, sentAt });
+    dispatch({ type: 'answer', op: 'fetch', reason, sentAt });
     throw new SessionExpiredError(reason, res);
   }
 

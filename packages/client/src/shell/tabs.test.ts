@@ -93,8 +93,16 @@ describe('session client across tabs', () => {
     for (const junk of [
       null,
       42,
-      { v: 2, kind: 'ended' },
-      { v: 1, from: 'x', kind: 'ended', reason: 'nope' },
+      {
+        v: 1,
+        from: 'x',
+        kind: 'ended',
+        phase: 'expired',
+        reason: 'revoked',
+        absolute: null,
+        trigger: 'status',
+      },
+      { v: 2, from: 'x', kind: 'ended', reason: 'nope', absolute: null, trigger: 'status' },
     ]) {
       browser.hub.inject(junk);
     }
