@@ -7,6 +7,12 @@ import { expectReply, indexAdd, sweepIndex } from './user-index.js';
 
 const WRITE: readonly WriteResult[] = ['ok', 'missing'];
 
+/** True for `{}`, HGETALL's answer for a missing key (without listing the fields). */
+function isEmpty(hash: Record<string, string>): boolean {
+  for (const _field in hash) return false;
+  return true;
+}
+
 /** A Lua reply of field/value pairs (as HGETALL sends them) as an object; `{}` for anything else. */
 function hashFromPairs(reply: unknown): Record<string, string> {
   const pairs: Array<[string, string]> = [];
@@ -45,7 +51,7 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
       ctx.onCorrupt({ kind: 'session', id: sid, issue: 'key is not a hash' });
       return null;
     }
-    if (Object.keys(hash).length === 0) return null;
+    if (isEmpty(hash)) return null;
     const result = decodeSession(hash);
     if (!result.ok) {
       ctx.onCorrupt({ kind: 'session', id: sid, issue: result.issue });

@@ -1,7 +1,8 @@
+import type { Context } from 'hono';
 import type { SessionPatch } from '../store/types.js';
 import { sealSuccessor, unsealSuccessor } from '../token/seal.js';
 import { generateToken, rotateToken, type SessionToken } from '../token/token.js';
-import { type ClientFacts, emitFor, type Runtime, retainUntil } from './runtime.js';
+import { type ClientFacts, clientFacts, emitFor, type Runtime, retainUntil } from './runtime.js';
 import { createRecord, freshMeta, type LiveSession, type RequestState } from './state.js';
 
 /**
@@ -9,25 +10,38 @@ import { createRecord, freshMeta, type LiveSession, type RequestState } from './
  * one per-key delta, rotation CAS) and decides the one cookie to send. Leaves
  * `state.live` null when the session turned out to have ended meanwhile, so nothing stale
  * is sent. Store failures propagate (503).
+ *
+ * Returns `undefined` when there is nothing to write, the usual case: a plain read then
+ * costs no promise here (the caller awaits only a returned one).
  */
-export async function commitState(rt: Runtime, state: RequestState, client: () => ClientFacts) {
-  if (state.cleared) return;
-  if (!state.live) {
-    if (state.set.size > 0) await createLazily(rt, state, client());
-    return;
-  }
-  if (!(await writeDelta(rt, state, state.live))) {
+export function commitState(
+  rt: Runtime,
+  state: RequestState,
+  c: Context,
+): Promise<void> | undefined {
+  if (state.cleared) return undefined;
+  const { live } = state;
+  if (!live) return state.set.size > 0 ? createLazily(rt, state, clientFacts(rt, c)) : undefined;
+  const patch = deltaFor(rt, state, live);
+  const rotationDue =
+    !state.fresh && !state.issue && state.now - live.meta.rotatedAt >= rt.options.rotationInterval;
+  if (patch === null && !rotationDue) return undefined;
+  return writeThenRotate(rt, state, live, patch, rotationDue);
+}
+
+async function writeThenRotate(
+  rt: Runtime,
+  state: RequestState,
+  live: LiveSession,
+  patch: SessionPatch | null,
+  rotationDue: boolean,
+): Promise<void> {
+  if (patch !== null && !(await writeDelta(rt, state, live, patch))) {
     state.live = null;
     state.issue = null;
     return;
   }
-  if (
-    !state.fresh &&
-    !state.issue &&
-    state.now - state.live.meta.rotatedAt >= rt.options.rotationInterval
-  ) {
-    await rotate(rt, state, state.live);
-  }
+  if (rotationDue) await rotate(rt, state, live);
 }
 
 async function createLazily(rt: Runtime, state: RequestState, client: ClientFacts) {
@@ -52,26 +66,41 @@ async function createLazily(rt: Runtime, state: RequestState, client: ClientFact
   emitFor(rt, state.now, created.sid, null, { type: 'created', previousSid: null });
 }
 
-/** One conditional per-key write, or none: only changed data or a due touch costs a write. */
-async function writeDelta(rt: Runtime, state: RequestState, live: LiveSession): Promise<boolean> {
+/**
+ * The one per-key delta this request needs, or `null` when nothing changed and no touch
+ * is due: only changed data or a due touch costs a write. A due touch is applied to
+ * `live.meta` here, so the response's deadlines are the ones written.
+ */
+function deltaFor(rt: Runtime, state: RequestState, live: LiveSession): SessionPatch | null {
   const { now } = state;
-  const patch: SessionPatch = {};
-  if (state.set.size > 0) patch.set = Object.fromEntries(state.set);
-  if (state.unset.size > 0) patch.unset = [...state.unset];
-  const dataChanged = patch.set !== undefined || patch.unset !== undefined;
+  const dataChanged = state.set.size > 0 || state.unset.size > 0;
   const touchDue =
     !state.fresh &&
     (state.extend ||
       (!state.passive &&
         (dataChanged ||
           (!state.touched && now - live.meta.lastActiveAt >= rt.options.touchInterval))));
+  if (!dataChanged && !touchDue) return null;
+  const patch: SessionPatch = {};
+  if (state.set.size > 0) patch.set = Object.fromEntries(state.set);
+  if (state.unset.size > 0) patch.unset = [...state.unset];
   if (touchDue) {
     const idleExpiresAt = Math.min(now + rt.options.idleTimeout, live.meta.absoluteExpiresAt);
     patch.meta = { lastActiveAt: now, idleExpiresAt };
     live.meta.lastActiveAt = now;
     live.meta.idleExpiresAt = idleExpiresAt;
   }
-  if (!dataChanged && !touchDue) return true;
+  return patch;
+}
+
+/** Writes the delta, conditional on the record still existing; false if it is gone. */
+async function writeDelta(
+  rt: Runtime,
+  state: RequestState,
+  live: LiveSession,
+  patch: SessionPatch,
+): Promise<boolean> {
+  const { now } = state;
   const result = await rt.store.update(live.sid, patch, retainUntil(rt, live.meta, now));
   if (result === 'missing') return false;
   if (state.extend) {

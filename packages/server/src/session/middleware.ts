@@ -15,9 +15,10 @@ import {
   finishResponse,
   respondSessionLimit,
   respondStoreUnavailable,
+  sessionCookies,
   storeUnavailable,
 } from './respond.js';
-import { clientFacts, type Runtime } from './runtime.js';
+import type { Runtime } from './runtime.js';
 import { initialState } from './state.js';
 import type { SessionEnv, SessionMiddleware } from './types.js';
 
@@ -55,6 +56,7 @@ export function session(options?: SessionOptions): SessionMiddleware {
     store: guardStore(resolved.store, resolved.storeTimeout),
     hasher: createHasher(resolved.secret),
     emit: createEmitter(resolved.onEvent),
+    cookies: sessionCookies(resolved.cookie),
   };
   const lifelineSession: MiddlewareHandler<SessionEnv> = async (c, next) => {
     const now = rt.options.now();
@@ -82,7 +84,8 @@ export function session(options?: SessionOptions): SessionMiddleware {
     if (c.error instanceof StoreUnavailableError) return respondStoreUnavailable(rt, c);
     if (c.error instanceof SessionLimitError) return respondSessionLimit(rt, c);
     try {
-      await commitState(rt, state, () => clientFacts(rt, c));
+      const writing = commitState(rt, state, c);
+      if (writing) await writing;
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       return respondStoreUnavailable(rt, c);

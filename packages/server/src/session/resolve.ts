@@ -81,7 +81,10 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
     return none('revoked', sid);
   };
 
-  const token = await matchToken(rt, record, presented, hash, sid, now);
+  // The current token is the usual case: no promise for it (the predecessor path unseals).
+  const token = rt.hasher.equal(hash, record.tokenHash)
+    ? presented
+    : await matchPredecessor(rt, record, presented, hash, sid, now);
   if (!token) {
     return (
       (await refuse('theft-suspected', rt.options.onTheft === 'revoke')) ?? none('missing', sid)
@@ -109,8 +112,8 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
   };
 }
 
-/** The current token if `presented` is it, or is the predecessor inside its grace window. */
-async function matchToken(
+/** The current token if `presented` is the predecessor inside its grace window, else `null`. */
+async function matchPredecessor(
   rt: Runtime,
   record: SessionRecord,
   presented: SessionToken,
@@ -118,7 +121,6 @@ async function matchToken(
   sid: string,
   now: number,
 ): Promise<SessionToken | null> {
-  if (rt.hasher.equal(hash, record.tokenHash)) return presented;
   const previous = record.previous;
   if (!previous || now >= previous.until || !rt.hasher.equal(hash, previous.tokenHash)) return null;
   const successor = await unsealSuccessor(presented, previous.sealedSuccessor, sid);

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { ResolvedOptions } from '../config/options.js';
 import { DEADLINE_HEADER, formatDeadlineHeader } from '../contract/protocol.js';
 import { replaceSessionCookie } from '../cookie/replace.js';
 import {
@@ -10,11 +11,28 @@ import { problemResponse } from '../problem/problem.js';
 import type { Runtime } from './runtime.js';
 import type { RequestState } from './state.js';
 
+/** The session cookie's two possible shapes, built once per `session()`. */
+export interface SessionCookies {
+  /** Plain name, no Secure (http, e.g. localhost in development). */
+  plain: Readonly<CookieAttributes>;
+  /** `__Host-` name and Secure (https). */
+  secure: Readonly<CookieAttributes>;
+  /** Both names: a response carries at most one session cookie under either. */
+  names: readonly string[];
+}
+
+export function sessionCookies(cookie: ResolvedOptions['cookie']): SessionCookies {
+  const { name, sameSite } = cookie;
+  const plain = Object.freeze({ name, secure: false, sameSite });
+  const secure = Object.freeze({ name: `__Host-${name}`, secure: true, sameSite });
+  return { plain, secure, names: Object.freeze([plain.name, secure.name]) };
+}
+
 /** The cookie name and attributes for this request: `__Host-` and Secure on HTTPS. */
-export function cookieAttributes(rt: Runtime, c: Context): CookieAttributes {
-  const { name, sameSite, secure } = rt.options.cookie;
+export function cookieAttributes(rt: Runtime, c: Context): Readonly<CookieAttributes> {
+  const { secure } = rt.options.cookie;
   const isSecure = secure === 'auto' ? isHttps(rt, c) : secure;
-  return { name: isSecure ? `__Host-${name}` : name, secure: isSecure, sameSite };
+  return isSecure ? rt.cookies.secure : rt.cookies.plain;
 }
 
 function isHttps(rt: Runtime, c: Context): boolean {
@@ -76,7 +94,7 @@ export function finishResponse(
   rt: Runtime,
   c: Context,
   state: RequestState,
-  attrs: CookieAttributes,
+  attrs: Readonly<CookieAttributes>,
 ): void {
   const { now, live } = state;
   let ours: string | null = null;
@@ -84,8 +102,7 @@ export function finishResponse(
   else if (live && state.issue) {
     ours = serializeSessionCookie(attrs, state.issue.value, live.meta.absoluteExpiresAt - now);
   }
-  const { name } = rt.options.cookie;
-  const res = replaceSessionCookie(c.res, [name, `__Host-${name}`], ours);
+  const res = replaceSessionCookie(c.res, rt.cookies.names, ours);
   if (res !== c.res) {
     c.res = undefined;
     c.res = res;

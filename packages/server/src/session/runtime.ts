@@ -4,6 +4,7 @@ import type { Emit } from '../events/emit.js';
 import type { SessionEvent } from '../events/types.js';
 import type { SessionRecord, SessionStore } from '../store/types.js';
 import type { TokenHasher } from '../token/hasher.js';
+import type { SessionCookies } from './respond.js';
 
 /** What one `session()` instance shares between its requests and its manager. */
 export interface Runtime {
@@ -12,6 +13,8 @@ export interface Runtime {
   store: SessionStore;
   hasher: TokenHasher;
   emit: Emit;
+  /** The session cookie's attributes over http and https, and both its names. */
+  cookies: SessionCookies;
 }
 
 /**

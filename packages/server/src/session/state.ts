@@ -54,8 +54,10 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     state.reason = resolution.reason;
     return state;
   }
-  const { data, ...meta } = resolution.record;
-  state.live = { sid: resolution.sid, token: resolution.token, meta, data };
+  // The record serves as the meta as it is (its `data` rides along unused): copying its
+  // fields on every request would be garbage for nothing. Stores hand out their own copy.
+  const { record } = resolution;
+  state.live = { sid: resolution.sid, token: resolution.token, meta: record, data: record.data };
   if (resolution.successor) state.issue = resolution.token;
   state.touched = resolution.touched;
   return state;
