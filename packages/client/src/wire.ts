@@ -69,13 +69,12 @@ export function formatDeadlineHeader(d: DeadlineHeader): string {
 
 /** Parses a `Session-Deadline` header value; `null` when any part is missing or malformed. */
 export function parseDeadlineHeader(value: string | null): DeadlineHeader | null {
-  if (!value || value.length > 200) return null;
   const d: Record<string, number> = {};
-  for (const part of value.split(',')) {
-    const m = /^(idle|absolute|now)=(\d{1,16})$/.exec(part.trim());
+  for (const part of value && value.length <= 200 ? value.split(',') : []) {
+    const m = /^\s*(idle|absolute|now)=(\d{1,16})\s*$/.exec(part);
     if (!m) return null;
     d[m[1] as string] = Number(m[2]);
   }
-  // The pattern admits only these three names, so with all three present `d` is exactly one.
-  return 'idle' in d && 'absolute' in d && 'now' in d ? (d as unknown as DeadlineHeader) : null;
+  // The pattern admits only these three names: three distinct ones are exactly these.
+  return Object.keys(d).length === 3 ? (d as unknown as DeadlineHeader) : null;
 }

@@ -40,7 +40,7 @@ describe('after a silent re-authentication', () => {
   it('a "no session" answer to a request sent with the old cookie does not sign the new session out', () => {
     const late = revoked(T0 + 120);
     const s = run(reauthenticated(), serverSays('status', late, T0 + 40, T0 + 200), T0 + 200);
-    expect(s.phase).toBe('live');
+    expect(s.phase).toBe('active');
   });
 
   it('a 401 to an app request sent with the old cookie does not sign it out either', () => {
@@ -49,7 +49,7 @@ describe('after a silent re-authentication', () => {
       { type: 'answer', op: 'fetch', reason: 'revoked', sentAt: T0 + 60 },
       T0 + 210,
     );
-    expect(s.phase).toBe('live');
+    expect(s.phase).toBe('active');
   });
 
   it("another tab's news that the previous session ended does not end this one", () => {
@@ -62,7 +62,7 @@ describe('after a silent re-authentication', () => {
       trigger: 'response',
     } as const;
     const s = run(reauthenticated(), { type: 'remote', message: ended }, T0 + 200);
-    expect(s.phase).toBe('live');
+    expect(s.phase).toBe('active');
   });
 
   it('a "no session" answer to a request sent after the re-auth still ends it', () => {

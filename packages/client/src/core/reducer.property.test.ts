@@ -51,7 +51,7 @@ function run({ skew, idle, absolute, commands }: Scenario) {
       const op = h.answer(c.rtt, c.fail);
       if (op === 'extend') lastExtendFailed = c.fail;
     } else {
-      if (h.state().phase === 'live' && (c.kind === 'extend' || h.state().warning !== 'idle'))
+      if (h.state().phase === 'active' && (c.kind === 'extend' || h.state().warning !== 'idle'))
         owed = true;
       h.dispatch(c.kind === 'activity' ? { type: 'activity' } : { type: 'extend' });
     }

@@ -19,7 +19,7 @@ describe('core reducer', () => {
     const h = createHarness({ skew: -7 * MIN });
     expect(requests(h.dispatch({ type: 'leadership', isLeader: true }))).toEqual(['status']);
     h.answer(200);
-    expect(h.state().phase).toBe('live');
+    expect(h.state().phase).toBe('active');
     expect(h.localDeadline()).toBe(1_000_000 + 10 * MIN);
   });
 
@@ -129,13 +129,13 @@ describe('core reducer', () => {
     h.dispatch({ type: 'activity' });
     h.advance(MIN);
     h.answer(0, true);
-    expect(h.state()).toMatchObject({ phase: 'live', failures: 1, retry: { op: 'extend' } });
+    expect(h.state()).toMatchObject({ phase: 'active', failures: 1, retry: { op: 'extend' } });
     h.advance(1000);
     h.answer(0, true);
     expect(h.state().retry?.at).toBe(h.now() + 2000);
     h.advance(2000);
     h.answer(0);
-    expect(h.state()).toMatchObject({ phase: 'live', failures: 0, retry: null });
+    expect(h.state()).toMatchObject({ phase: 'active', failures: 0, retry: null });
   });
 
   it('shows expiry when the deadline passed and the server cannot be reached', () => {
@@ -191,7 +191,7 @@ describe('core reducer', () => {
       trigger: 'activity',
     } as const;
     expect(emitted(h.dispatch({ type: 'remote', message }))).toEqual(['extended']);
-    expect(h.state()).toMatchObject({ phase: 'live', deadlines: { idle: 2e6, absolute: 9e6 } });
+    expect(h.state()).toMatchObject({ phase: 'active', deadlines: { idle: 2e6, absolute: 9e6 } });
     h.dispatch({
       type: 'remote',
       message: {

@@ -78,7 +78,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
    */
   const end = (reason: EndReason, origin = own()) => {
     const phase =
-      reason === 'logged-out' || (reason === 'missing' && s.phase !== 'live')
+      reason === 'logged-out' || (reason === 'missing' && s.phase !== 'active')
         ? 'signed-out'
         : 'expired';
     if (s.phase === phase && s.reason === reason) return;
@@ -140,10 +140,10 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     if (sentAt < s.endedAt && !reauth) return;
     const announce =
       take(idle, absolute, sentAt, sentAt >= s.dlSentAt, reauth) ||
-      s.phase !== 'live' ||
+      s.phase !== 'active' ||
       extended ||
       reauth;
-    s.phase = 'live';
+    s.phase = 'active';
     // The server slid the idle deadline when it set it: that counts as the last extension.
     // Never dated later than the request was sent: the offset estimate can err by half a
     // round trip, and activity after the send must not pass for covered when it may not be.
@@ -211,7 +211,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
             extended,
             op === 'reauth',
           );
-        } else if (sentAt >= s.sessionAt && (sentAt >= s.endedAt || s.phase === 'live')) {
+        } else if (sentAt >= s.sessionAt && (sentAt >= s.endedAt || s.phase === 'active')) {
           end(status.reason);
         }
       }
@@ -225,7 +225,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     case 'activity':
       trigger = 'activity';
       // Activity while the idle warning shows does not count: the user confirms by choosing to stay.
-      if (s.phase === 'live' && s.warning !== 'idle') {
+      if (s.phase === 'active' && s.warning !== 'idle') {
         s.activeAt = now;
         // Told the leader already, and no extension since: stay quiet, but only for one
         // keepalive spacing, so activity the leader missed (a message lost in a race) is
@@ -241,7 +241,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       break;
     case 'extend':
       trigger = 'user';
-      if (s.phase === 'live' && s.inFlight !== 'extend') {
+      if (s.phase === 'active' && s.inFlight !== 'extend') {
         request('extend');
         s.activeAt = s.extendAt = now;
         s.extendBy = 'user';
@@ -265,19 +265,19 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       trigger = m.trigger;
       const origin = { tabId: m.from, local: false, trigger };
       if (m.kind === 'activity') {
-        if (s.phase === 'live' && s.warning !== 'idle') s.activeAt = now;
+        if (s.phase === 'active' && s.warning !== 'idle') s.activeAt = now;
       } else if (m.kind === 'ended') {
         // News of a session other than ours (the one a re-auth here just replaced) is not ours.
-        if (s.phase !== 'live' || m.absolute === null || m.absolute === s.deadlines?.absolute) {
+        if (s.phase !== 'active' || m.absolute === null || m.absolute === s.deadlines?.absolute) {
           end(m.reason, origin);
         }
         // A late message about the session that already ended here must not revive it.
-      } else if (s.phase === 'live' || m.absolute !== s.endedAbs) {
+      } else if (s.phase === 'active' || m.absolute !== s.endedAbs) {
         if (s.rtt === Number.POSITIVE_INFINITY) {
           // No clock sample of our own yet: borrow the sender's, the least precise possible.
           Object.assign(s, { offset: m.offset, rtt: Number.MAX_SAFE_INTEGER, sampleAt: now });
         }
-        s.phase = 'live';
+        s.phase = 'active';
         s.canReauth = m.canReauth;
         s.user = m.user;
         s.pollAt = now + pollInterval;

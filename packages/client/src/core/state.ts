@@ -54,9 +54,9 @@ export function toSnapshot(
 ): SessionSnapshot {
   const d = s.deadlines;
   const deadline = nearestDeadline(s);
-  // `warning` is only ever set while live (the reducer clears it otherwise).
+  // `warning` is only ever set while active (the reducer clears it otherwise).
   const next: SessionSnapshot = {
-    state: s.warning ? 'warning' : s.phase === 'live' ? 'active' : s.phase,
+    state: s.warning ? 'warning' : s.phase,
     idleExpiresAt: d && d.idle - s.offset,
     absoluteExpiresAt: d && d.absolute - s.offset,
     remaining: deadline ? Math.max(0, deadline.at - now) : 0,

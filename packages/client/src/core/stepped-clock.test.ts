@@ -44,6 +44,6 @@ describe('a stepped local clock', () => {
       if (result.request) polls++;
     }
     expect(polls).toBeLessThan(3);
-    expect(result.state.phase).toBe('live');
+    expect(result.state.phase).toBe('active');
   });
 });

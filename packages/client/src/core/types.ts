@@ -24,8 +24,11 @@ export type Operation = 'status' | 'extend' | 'logout';
  */
 export interface CoreState {
   readonly config: CoreConfig;
-  /** `live` has deadlines; every other phase has none. */
-  readonly phase: 'unknown' | 'live' | 'expired' | 'signed-out';
+  /**
+   * The public `state` but for `warning` (an `active` session inside the warning window).
+   * `active` has deadlines; every other phase has none.
+   */
+  readonly phase: 'unknown' | 'active' | 'expired' | 'signed-out';
   readonly deadlines: ServerDeadlines | null;
   readonly idleTimeoutMs: number;
   /**

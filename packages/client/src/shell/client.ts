@@ -10,7 +10,13 @@ import type {
   SessionEvent,
   TabChannel,
 } from '../types.js';
-import { CSRF_HEADER, DEADLINE_HEADER, PASSIVE_HEADER, parseDeadlineHeader } from '../wire.js';
+import {
+  CSRF_HEADER,
+  DEADLINE_HEADER,
+  PASSIVE_HEADER,
+  parseDeadlineHeader,
+  type SessionStatus,
+} from '../wire.js';
 import { resolveOptions } from './options.js';
 
 // Browsers run a longer delay at once (32-bit overflow); re-arming on wake covers the rest.
@@ -200,9 +206,8 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
             throw new Error('reauth: the app function declined or timed out');
         }
         const answer = await callRoute(reauth === 'endpoint' ? 'reauth' : 'status');
-        if ('error' in answer) throw answer.error;
-        if (!('status' in answer) || answer.status?.state !== 'active')
-          throw new Error('reauth: no session after re-auth');
+        const { status, error } = answer as { status?: SessionStatus | null; error?: unknown };
+        if (status?.state !== 'active') throw error ?? new Error('reauth: no session after it');
         dispatch({ ...answer, op: 'reauth' } as Action);
         return true;
       } catch (error) {
