@@ -56,5 +56,7 @@ try {
 }
 console.log(`\n${formatTable(reports)}\n`);
 console.log(
-  'ratio = median over rounds of (case req/s ÷ bare Hono req/s in the run just before it)',
+  'ratio = median over rounds of (case req/s ÷ bare Hono req/s in the run just before it)\n' +
+    "server CPU = median over rounds of the server process's user + system CPU per answered request,\n" +
+    '  case (bare Hono in the paired runs); steadier than req/s when other work shares the machine',
 );

@@ -13,6 +13,8 @@ export interface LoadResult {
   requestsPerSecond: number;
   /** Requests answered 2xx, the denominator for store calls per request. */
   ok: number;
+  /** Requests answered with any status: the denominator for server CPU per request. */
+  answered: number;
   /** Non-2xx answers, errors and timeouts: a case that fails them is broken, not slow. */
   failed: number;
   latencyP99Ms: number;
@@ -32,6 +34,7 @@ export async function drive(url: string, request: BenchRequest, load: LoadOption
   return {
     requestsPerSecond: ok / (result.duration || load.duration),
     ok,
+    answered: ok + result.non2xx,
     failed: result.non2xx + result.errors + result.timeouts,
     latencyP99Ms: result.latency.p99,
   } satisfies LoadResult;

@@ -22,10 +22,27 @@ export interface CaseReport {
   ratio: number;
   /** Every round's ratio, to show how much the machine's noise moved it. */
   ratios: number[];
+  /**
+   * Median server CPU (user + system) per answered request, µs, of the case and of the bare
+   * runs paired with it. CPU a request costs moves far less with background load than
+   * requests/s do, so this is the steadier figure on a shared machine.
+   */
+  cpuMicrosPerRequest: number;
+  bareCpuMicrosPerRequest: number;
   readsPerRequest: number | null;
   writesPerRequest: number | null;
   /** Non-2xx answers, errors and timeouts over all measured rounds. */
   failed: number;
+}
+
+type CpuRun = LoadResult & { cpuPerRequest: number };
+
+/** One measured run, with the server process's CPU per answered request. */
+async function driveWithCpu(server: ServerProcess, options: RunOptions): Promise<CpuRun> {
+  const before = await server.cpuMicros();
+  const result = await drive(server.url, server.request, options);
+  const used = (await server.cpuMicros()) - before;
+  return { ...result, cpuPerRequest: result.answered > 0 ? used / result.answered : Number.NaN };
 }
 
 /** Starts a case's server and puts it through the warm-up (JIT, pools, caches). */
@@ -46,12 +63,12 @@ export async function measureCase(
   options: RunOptions,
 ): Promise<CaseReport> {
   const server = await startWarm(c, options);
-  const bareRuns: LoadResult[] = [];
-  const runs: LoadResult[] = [];
+  const bareRuns: CpuRun[] = [];
+  const runs: CpuRun[] = [];
   try {
     for (let round = 0; round < options.rounds; round++) {
-      bareRuns.push(await drive(bare.url, bare.request, options));
-      runs.push(await drive(server.url, server.request, options));
+      bareRuns.push(await driveWithCpu(bare, options));
+      runs.push(await driveWithCpu(server, options));
     }
     const counts = await server.counts();
     const ok = runs.reduce((sum, r) => sum + r.ok, 0);
@@ -62,6 +79,8 @@ export async function measureCase(
       bareRps: median(bareRuns.map((r) => r.requestsPerSecond)),
       ratio: median(ratios),
       ratios,
+      cpuMicrosPerRequest: median(runs.map((r) => r.cpuPerRequest)),
+      bareCpuMicrosPerRequest: median(bareRuns.map((r) => r.cpuPerRequest)),
       readsPerRequest: counts && ok > 0 ? counts.reads / ok : null,
       writesPerRequest: counts && ok > 0 ? counts.writes / ok : null,
       failed: runs.reduce((sum, r) => sum + r.failed, 0),

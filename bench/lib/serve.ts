@@ -2,17 +2,19 @@
  * The server process of one bench case. It runs apart from the load generator so the
  * two do not share an event loop. Protocol over the IPC channel:
  * child → parent `{ type: 'ready', port, request }`; parent → child `{ type: 'reset' }` (answered
- * `{ type: 'reset-done' }`) and `{ type: 'counts' }` (answered `{ type: 'counts', counts }`).
+ * `{ type: 'reset-done' }`), `{ type: 'counts' }` (answered `{ type: 'counts', counts }`) and
+ * `{ type: 'cpu' }` (answered `{ type: 'cpu', micros }`: this process's user + system CPU so far).
  */
 import { serve } from '@hono/node-server';
 import { findCase } from '../cases/registry.js';
 import type { BenchRequest } from '../cases/types.js';
 
-export type ParentMessage = { type: 'reset' } | { type: 'counts' };
+export type ParentMessage = { type: 'reset' } | { type: 'counts' } | { type: 'cpu' };
 export type ChildMessage =
   | { type: 'ready'; port: number; request: BenchRequest }
   | { type: 'reset-done' }
-  | { type: 'counts'; counts: { reads: number; writes: number } | null };
+  | { type: 'counts'; counts: { reads: number; writes: number } | null }
+  | { type: 'cpu'; micros: number };
 
 const id = process.argv[2];
 if (id === undefined || process.send === undefined) {
@@ -32,6 +34,9 @@ process.on('message', (message: ParentMessage) => {
     send({ type: 'reset-done' });
   } else if (message.type === 'counts') {
     send({ type: 'counts', counts: counts ? { ...counts } : null });
+  } else if (message.type === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    send({ type: 'cpu', micros: user + system });
   }
 });
 

@@ -13,6 +13,8 @@ export interface ServerProcess {
   resetCounts(): Promise<void>;
   /** Store calls since the last reset, or `null` when the case has no store. */
   counts(): Promise<StoreCounts | null>;
+  /** CPU time (user + system, µs) the server process has used so far. */
+  cpuMicros(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startServer(caseId: string): Promise<ServerProcess> {
     request: benchRequest,
     resetCounts: async () => void (await request({ type: 'reset' }, 'reset-done')),
     counts: async () => (await request({ type: 'counts' }, 'counts')).counts,
+    cpuMicros: async () => (await request({ type: 'cpu' }, 'cpu')).micros,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
