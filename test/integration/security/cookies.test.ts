@@ -68,6 +68,38 @@ describe('Cookie attributes', () => {
     expect(plain.status).toBe(401);
   });
 
+  it('item 7: over HTTPS every cookie Lifeline sets is __Host- and Secure, the remember-me credential too', async () => {
+    // rememberMe() is left at its defaults (no trustProxy of its own): it follows session().
+    const signIn = await srv.send('/login/https-remembered?remember=1', {
+      method: 'POST',
+      https: true,
+    });
+    const credential = signIn.rememberToken as string;
+    const reauth = await srv.send('/session/reauth', {
+      method: 'POST',
+      https: true,
+      sameOrigin: true,
+      cookies: [`__Host-lifeline_remember=${credential}`],
+    });
+    expect(reauth.status).toBe(200);
+    const logout = await srv.send('/session/logout', {
+      method: 'POST',
+      https: true,
+      sameOrigin: true,
+      token: reauth.token as string,
+      cookies: [`__Host-lifeline_remember=${reauth.rememberToken}`],
+    });
+    const lines = [signIn, reauth, logout].flatMap((r) => r.setCookies);
+    // Set and rotated (session and credential) at sign-in and re-auth, both cleared at logout.
+    expect(lines.length).toBe(6);
+    for (const line of lines) {
+      const c = parse(line);
+      expect(c.name.startsWith('__Host-'), line).toBe(true);
+      expect(c.attrs.has('secure'), line).toBe(true);
+      expect(c.attrs.has('httponly'), line).toBe(true);
+    }
+  });
+
   it('item 7 (development): on plain http the name has no prefix and no Secure; X-Forwarded-Proto counts only when trusted', async () => {
     const dev = await srv.send('/visit', { method: 'POST' });
     const c = parse(dev.sessionLines[0] ?? '');

@@ -133,6 +133,22 @@ describe('csrfGuard', () => {
     await expectRejected(untrusted);
   });
 
+  it('follows session({ trustProxy: true }) when it has no trustProxy of its own', async () => {
+    const behind = (trustProxy: boolean) => {
+      const app = new Hono<SessionEnv>();
+      app.use(session({ trustProxy }));
+      app.post('/act', csrfGuard(), (c) => c.text('done'));
+      return app;
+    };
+    const init = {
+      method: 'POST',
+      headers: { ...json, Origin: ORIGIN, 'X-Forwarded-Proto': 'https' },
+      body: '{}',
+    };
+    expect((await behind(true).request('http://app.test/act', init)).status).toBe(200);
+    await expectRejected(await behind(false).request('http://app.test/act', init));
+  });
+
   it('a rejected request does not extend the session it carried', async () => {
     const clock = manualClock();
     const app = new Hono<SessionEnv>();

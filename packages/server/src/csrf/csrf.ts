@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { CSRF_HEADER } from '../contract/protocol.js';
+import { sessionTrustsProxy } from '../cookie/https.js';
 import { problemResponse } from '../problem/problem.js';
 
 /** Options of {@link csrfGuard}. */
@@ -24,7 +25,8 @@ export interface CsrfGuardOptions {
   onReject?: (c: Context, reason: string) => void;
   /**
    * Behind a TLS-terminating proxy the request URL says `http:`: compare `Origin` with the
-   * scheme from `X-Forwarded-Proto` instead. Only when the proxy sets it. Default `false`.
+   * scheme from `X-Forwarded-Proto` instead. Only when the proxy sets it. Default `false`,
+   * except behind a `session({ trustProxy: true })`, whose setting the guard follows.
    */
   trustProxy?: boolean;
 }
@@ -82,7 +84,8 @@ function originProblem(
     return `Sec-Fetch-Site is ${JSON.stringify(site.slice(0, 32))}`;
   }
   if (origin === undefined) return allowMissing ? null : 'no Origin or Sec-Fetch-Site header';
-  if (origin === ownOrigin(c, trustProxy) || allowed.has(origin)) return null;
+  const proxied = trustProxy || sessionTrustsProxy(c);
+  if (origin === ownOrigin(c, proxied) || allowed.has(origin)) return null;
   return 'Origin is not allowed';
 }
 

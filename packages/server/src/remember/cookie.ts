@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { isHttpsRequest, sessionCookieIsSecure } from '../cookie/https.js';
 import { readSessionCookie } from '../cookie/parse.js';
 import {
   type CookieAttributes,
@@ -6,24 +7,19 @@ import {
   serializeSessionCookie,
 } from '../cookie/serialize.js';
 
-/** How the remember-me cookie is named and flagged for one request. */
+/**
+ * How the remember-me cookie is named and flagged for one request: `Secure` and `__Host-`
+ * when forced, when `session()` gave the session cookie them, or on HTTPS.
+ */
 export function rememberCookieAttributes(
   c: Context,
   baseName: string,
   secure: boolean | undefined,
   trustProxy: boolean,
 ): CookieAttributes {
-  const isSecure = secure ?? isHttps(c, trustProxy);
+  const isSecure = secure ?? (sessionCookieIsSecure(c) || isHttpsRequest(c, trustProxy));
   // `__Host-` pins the cookie to this host, Path=/ and Secure: no subdomain can plant one.
   return { name: isSecure ? `__Host-${baseName}` : baseName, secure: isSecure, sameSite: 'Lax' };
-}
-
-// The same rule as session(): the URL, or the client-facing proxy's first hop if trusted.
-function isHttps(c: Context, trustProxy: boolean): boolean {
-  if (new URL(c.req.url).protocol === 'https:') return true;
-  if (!trustProxy) return false;
-  const proto = c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim().toLowerCase();
-  return proto === 'https';
 }
 
 /** The cookie's value when the request carries exactly one well-formed one, else `null`. */

@@ -26,9 +26,15 @@ export interface RememberMeOptions {
   maxAgeMs?: number;
   /** Cookie name; `__Host-` is prefixed on HTTPS. Default `lifeline_remember`. */
   cookieName?: string;
-  /** Force the `Secure` flag and `__Host-` prefix on or off. Default: on when the request is HTTPS. */
+  /**
+   * Force the `Secure` flag and `__Host-` prefix on or off. Default: on whenever `session()`
+   * gave the request's session cookie them, or the request is HTTPS.
+   */
   secure?: boolean;
-  /** Trust `X-Forwarded-Proto` to decide whether the request is HTTPS, as `session()` does. Default `false`. */
+  /**
+   * Trust `X-Forwarded-Proto` to decide whether the request is HTTPS, for requests that
+   * `session()` has not already judged HTTPS. Default `false`.
+   */
   trustProxy?: boolean;
   /** Key for HMAC-SHA-256 of the stored hashes (at least 32 characters). Default: plain SHA-256. */
   secret?: string;

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ResolvedOptions } from '../config/options.js';
 import { DEADLINE_HEADER, formatDeadlineHeader } from '../contract/protocol.js';
+import { isHttpsRequest, noteSessionRequest } from '../cookie/https.js';
 import { replaceSessionCookie } from '../cookie/replace.js';
 import {
   type CookieAttributes,
@@ -31,17 +32,10 @@ export function sessionCookies(cookie: ResolvedOptions['cookie']): SessionCookie
 /** The cookie name and attributes for this request: `__Host-` and Secure on HTTPS. */
 export function cookieAttributes(rt: Runtime, c: Context): Readonly<CookieAttributes> {
   const { secure } = rt.options.cookie;
-  const isSecure = secure === 'auto' ? isHttps(rt, c) : secure;
+  const { trustProxy } = rt.options;
+  const isSecure = secure === 'auto' ? isHttpsRequest(c, trustProxy) : secure;
+  noteSessionRequest(c, isSecure, trustProxy);
   return isSecure ? rt.cookies.secure : rt.cookies.plain;
-}
-
-function isHttps(rt: Runtime, c: Context): boolean {
-  // The request URL is absolute; a prefix test avoids parsing it on every request.
-  if (c.req.url.startsWith('https:')) return true;
-  if (!rt.options.trustProxy) return false;
-  // The first hop is the client-facing proxy; later values are internal hops.
-  const proto = c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim().toLowerCase();
-  return proto === 'https';
 }
 
 /**

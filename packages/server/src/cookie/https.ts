@@ -1,0 +1,37 @@
+import type { Context } from 'hono';
+
+/**
+ * Whether the request reached the app over HTTPS: its URL says so, or a trusted proxy's
+ * `X-Forwarded-Proto` does. The first value is the client-facing hop; a proxy that ends
+ * TLS must overwrite the header, not append to what the client sent (docs/server.md).
+ */
+export function isHttpsRequest(c: Context, trustProxy: boolean): boolean {
+  // The request URL is absolute; a prefix test avoids parsing it on every request.
+  if (c.req.url.startsWith('https:')) return true;
+  if (!trustProxy) return false;
+  const proto = c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim().toLowerCase();
+  return proto === 'https';
+}
+
+// What session() decided for a request, as flags: cookies other code sets for it
+// (remember-me) must be at least as strict as the session cookie, and the CSRF guard on
+// its routes must read the proxy's scheme when session() trusts the proxy.
+const SECURE_COOKIE = 1;
+const TRUSTS_PROXY = 2;
+const sessionDecisions = new WeakMap<Context, number>();
+
+/** Notes how `session()` treated this request (nothing is stored for plain HTTP, no proxy). */
+export function noteSessionRequest(c: Context, secureCookie: boolean, trustProxy: boolean): void {
+  const flags = (secureCookie ? SECURE_COOKIE : 0) | (trustProxy ? TRUSTS_PROXY : 0);
+  if (flags !== 0) sessionDecisions.set(c, flags);
+}
+
+/** Whether `session()` gave this request's session cookie `Secure` and `__Host-`. */
+export function sessionCookieIsSecure(c: Context): boolean {
+  return ((sessionDecisions.get(c) ?? 0) & SECURE_COOKIE) !== 0;
+}
+
+/** Whether the `session()` this request passed through trusts `X-Forwarded-Proto`. */
+export function sessionTrustsProxy(c: Context): boolean {
+  return ((sessionDecisions.get(c) ?? 0) & TRUSTS_PROXY) !== 0;
+}
