@@ -15,10 +15,20 @@ const CART_LIMIT = 50;
 const cartItem = z.object({ item: z.string().trim().min(1).max(100) }).strict();
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
+/** The `reason` and `detail` an event carries, if any: what the page's log shows. */
+function reasonOf(event: object): { reason?: string; detail?: string } {
+  const { reason, detail } = event as { reason?: unknown; detail?: unknown };
+  return {
+    ...(typeof reason === 'string' ? { reason } : {}),
+    ...(typeof detail === 'string' ? { detail } : {}),
+  };
+}
+
 /**
  * The demo's API, mounted at `/api`: `GET /me` (protected), `GET /notifications`
  * (protected, passive), `POST /cart` (protected, CSRF-guarded, `{ item }` kept in the
- * session), and for the page `GET /events` and `GET /config` (both passive).
+ * session), and for the page `GET /events` (protected: the caller's own events, without
+ * ids) and `GET /config` (both passive).
  *
  * @example
  * app.route('/api', demoApi(config, log));
@@ -43,7 +53,16 @@ export function demoApi(config: DemoConfig, log: EventLog): Hono<SessionEnv> {
     c.var.session.set('cart', next);
     return c.json({ cart: next });
   });
-  api.get('/events', passive(), (c) => c.json({ events: log.list() }, 200, NO_STORE));
+  // Only the caller's own account's events, and without ids: the page needs what happened
+  // and why, never another visitor's session or credential hashes.
+  api.get('/events', passive(), requireSession(), (c) => {
+    const { userId } = c.var.session;
+    const events = log
+      .list()
+      .filter((e) => e.userId === userId)
+      .map(({ at, type, source, ...rest }) => ({ at, type, source, ...reasonOf(rest) }));
+    return c.json({ events }, 200, NO_STORE);
+  });
   // The page draws the timeline and arms the client's warning from these.
   const pageConfig = {
     idleTimeoutS: config.idleTimeoutMs / 1000,

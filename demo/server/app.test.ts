@@ -70,18 +70,27 @@ describe('demo: lifecycle', () => {
     expect(reauth.status).toBe(401);
   });
 
-  it('logs lifecycle events with reasons for the page, without tokens', async () => {
+  it("shows a signed-in visitor their own account's lifecycle events, without tokens or ids", async () => {
     const d = demo();
     await d.login(true);
-    await d.send('POST', '/session/logout', { headers: { 'Session-Request': '1' } });
+    d.advance(31 * MIN);
+    await d.send('POST', '/session/reauth', { headers: { 'Session-Request': '1' } });
     const res = await d.send('GET', '/api/events');
     const text = await res.text();
     const { events } = JSON.parse(text);
     const kinds = events.map((e: { source: string; type: string }) => `${e.source}:${e.type}`);
     expect(kinds).toEqual(
-      expect.arrayContaining(['session:created', 'remember:issued', 'session:destroyed']),
+      expect.arrayContaining(['remember:issued', 'remember:used', 'session:reauthenticated']),
     );
+    expect(events.find((e: { type: string }) => e.type === 'expired')).toMatchObject({
+      reason: 'idle-timeout',
+    });
     for (const value of d.jar.values()) expect(text).not.toContain(value);
+    const allowed = ['at', 'type', 'source', 'reason', 'detail'];
+    for (const e of events) expect(allowed).toEqual(expect.arrayContaining(Object.keys(e)));
+    // Signed out, the log is not for anyone to read.
+    await d.send('POST', '/session/logout', { headers: { 'Session-Request': '1' } });
+    expect((await d.send('GET', '/api/events')).status).toBe(401);
   });
 });
 
