@@ -17,6 +17,14 @@ describe('readSessionCookie', () => {
     expect(readSessionCookie(null, 'lifeline')).toEqual({ kind: 'absent' });
   });
 
+  it('allows the spaces and tabs RFC 6265 permits around a pair, and nothing else', () => {
+    expect(readSessionCookie(`a=1;\t lifeline = ${token}\t`, 'lifeline')).toEqual({
+      kind: 'token',
+      value: token,
+    });
+    expect(readSessionCookie(`\u00a0lifeline=${token}`, 'lifeline')).toEqual({ kind: 'absent' });
+  });
+
   it('does not confuse a cookie whose name merely contains ours', () => {
     expect(readSessionCookie(`xlifeline=${token}; lifelinex=${token}`, 'lifeline')).toEqual({
       kind: 'absent',
@@ -31,6 +39,8 @@ describe('readSessionCookie', () => {
     ['control character', `${token.slice(1)}\u0001`],
     ['percent-encoded', `${token.slice(3)}%41`],
     ['empty', ''],
+    ['no-break-space-wrapped', `\u00a0${token}`],
+    ['byte-order-mark-wrapped', `${token}\ufeff`],
   ])('refuses a %s value', (_, value) => {
     expect(readSessionCookie(`lifeline=${value}`, 'lifeline')).toEqual({
       kind: 'malformed',

@@ -30,12 +30,27 @@ export function readSessionCookie(header: string | null | undefined, name: strin
   let found: string | null = null;
   for (const pair of header.split(';')) {
     const eq = pair.indexOf('=');
-    const key = (eq === -1 ? pair : pair.slice(0, eq)).trim();
+    const key = trimOws(eq === -1 ? pair : pair.slice(0, eq));
     if (key !== name) continue;
     if (found !== null) return { kind: 'malformed', reason: 'duplicate' };
-    found = eq === -1 ? '' : pair.slice(eq + 1).trim();
+    found = eq === -1 ? '' : trimOws(pair.slice(eq + 1));
   }
   if (found === null) return { kind: 'absent' };
   if (!TOKEN_PATTERN.test(found)) return { kind: 'malformed', reason: 'malformed' };
   return { kind: 'token', value: found };
 }
+
+/**
+ * Strips the optional whitespace RFC 6265 allows around names and values: spaces and tabs
+ * only. `String.trim()` would also strip non-ASCII spaces (U+00A0, U+FEFF), letting a value
+ * no browser sends pass as a token.
+ */
+function trimOws(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isOws(text.charCodeAt(start))) start++;
+  while (end > start && isOws(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+const isOws = (code: number) => code === 0x20 || code === 0x09;
