@@ -15,6 +15,7 @@ import {
   passive,
   type RememberEvent,
   type RememberMe,
+  type RememberMeOptions,
   rememberMe,
   requireSession,
   type SessionEnv,
@@ -119,6 +120,8 @@ export interface Gate {
 
 export interface AppConfig {
   session?: SessionOptions;
+  /** `rememberMe()` options besides the store, users, clock and audit hook. */
+  remember?: Pick<RememberMeOptions, 'secret' | 'maxAgeMs' | 'cookieName'>;
   routes?: Omit<SessionRoutesOptions, 'manager'>;
   /** The store to wrap; default a fresh `memoryStore` on the test clock. */
   store?: SessionStore;
@@ -196,6 +199,7 @@ export async function startServer(config: AppConfig = {}): Promise<TestServer> {
     onEvent: (e) => {
       rememberEvents.push(e);
     },
+    ...config.remember,
   });
   const sessions = session({
     store,

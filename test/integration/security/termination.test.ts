@@ -6,6 +6,7 @@ import {
   HOST_COOKIE,
   login,
   MINUTE,
+  REMEMBER,
   sidOf,
   startServer,
   type TestServer,
@@ -187,15 +188,40 @@ describe('Termination and revocation', () => {
     ).toHaveLength(3);
   });
 
-  it('7.4.5 / item 34: all sessions of every user end when the id-hashing secret is replaced', async () => {
+  it('7.4.5 / item 34: all sessions of every user end when the id-hashing secrets are replaced, remember-me credentials too', async () => {
     const store = memoryStore({ now: Date.now });
-    const secret1 = 'a'.repeat(32);
-    const first = await startServer({ store, session: { secret: secret1 } });
+    const before = { session: { secret: 'a'.repeat(32) }, remember: { secret: 'r'.repeat(32) } };
+    const first = await startServer({ store, ...before });
     const tokens = [await login(first, 'u1'), await login(first, 'u2')];
+    let credential = (await first.send('/login/u3?remember=1', { method: 'POST' })).rememberToken;
     await first.close();
-    const second = await startServer({ store, session: { secret: 'b'.repeat(32) } });
+    const reauth = (on: TestServer) =>
+      on.send('/session/reauth', {
+        method: 'POST',
+        sameOrigin: true,
+        cookies: [`${REMEMBER}=${credential}`],
+      });
+
+    // Only the session key replaced: every session ends, but the credential still signs in.
+    const newSession = { secret: 'b'.repeat(32) };
+    const halfway = await startServer({ store, session: newSession, remember: before.remember });
     try {
-      for (const t of tokens) expect((await second.send('/api/me', { token: t })).status).toBe(401);
+      for (const t of tokens)
+        expect((await halfway.send('/api/me', { token: t })).status).toBe(401);
+      const back = await reauth(halfway);
+      expect(back.status).toBe(200);
+      credential = back.rememberToken;
+    } finally {
+      await halfway.close();
+    }
+    // Both keys replaced, as the docs say: the credential is unknown too.
+    const second = await startServer({
+      store,
+      session: newSession,
+      remember: { secret: 's'.repeat(32) },
+    });
+    try {
+      expect((await reauth(second)).status).toBe(401);
     } finally {
       await second.close();
     }
