@@ -58,25 +58,19 @@ const head = {
   from: (v: unknown) => typeof v === 'string' && v.length <= 100,
   trigger: ['activity', 'user', 'timer', 'wake', 'status', 'response', 'local'],
 };
+const sent = { ...head, sentAt: epoch };
+const answer = { ...sent, type: ['answer'], op: ['status', 'extend', 'logout', 'reauth', 'fetch'] };
 const MESSAGE_SHAPES = [
-  { ...head, kind: ['activity'] },
+  { ...head, type: ['activity'] },
+  { ...answer, reason: END_REASONS },
   {
-    ...head,
-    kind: ['ended'],
-    reason: END_REASONS,
-    absolute: (v: unknown) => v === null || epoch(v),
-  },
-  {
-    ...head,
-    kind: ['deadlines'],
-    idle: epoch,
-    absolute: epoch,
-    offset: Number.isFinite,
-    canReauth: bool,
-    user,
+    ...answer,
+    op: ['status', 'extend', 'reauth'],
+    status: (v: unknown) => parseStatus(v) !== null,
+    receivedAt: epoch,
     extended: bool,
-    reauthenticated: bool,
   },
+  { ...sent, type: ['header'], idle: epoch, absolute: epoch, now: epoch, receivedAt: epoch },
 ];
 
 /**

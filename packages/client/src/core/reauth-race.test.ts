@@ -53,13 +53,15 @@ describe('after a silent re-authentication', () => {
   });
 
   it("another tab's news that the previous session ended does not end this one", () => {
+    // Tab B's app request, sent with the old cookie before the re-auth, met a 401.
     const ended = {
       v: 2,
       from: 'B',
-      kind: 'ended',
-      reason: 'revoked',
-      absolute: OLD_ABSOLUTE,
       trigger: 'response',
+      type: 'answer',
+      op: 'fetch',
+      reason: 'revoked',
+      sentAt: T0 + 40,
     } as const;
     const s = run(reauthenticated(), { type: 'remote', message: ended }, T0 + 200);
     expect(s.phase).toBe('active');
@@ -69,5 +71,22 @@ describe('after a silent re-authentication', () => {
     const gone = revoked(T0 + 300);
     const s = run(reauthenticated(), serverSays('status', gone, T0 + 250, T0 + 300), T0 + 300);
     expect(s.phase).toBe('expired');
+  });
+
+  it("another tab's re-auth is taken even when a later-sent answer here still saw the old session", () => {
+    let s = run(initialState(CONFIG), { type: 'leadership', isLeader: false }, T0);
+    // This tab's check, sent at T0 + 60, reached the server before B's re-auth (sent at T0 + 50).
+    const old = active(T0 + 70, T0 + 70 + 10 * MIN, OLD_ABSOLUTE);
+    s = run(s, serverSays('status', old, T0 + 60, T0 + 80), T0 + 80);
+    const fresh = active(T0 + 100, T0 + 100 + 10 * MIN, T0 + 100 + 60 * MIN);
+    const message = {
+      ...serverSays('reauth', fresh, T0 + 50, T0 + 150),
+      v: 2,
+      from: 'B',
+      trigger: 'response',
+      extended: false,
+    } as const;
+    s = run(s, { type: 'remote', message }, T0 + 160);
+    expect(s.deadlines?.absolute).toBe(T0 + 100 + 60 * MIN);
   });
 });

@@ -69,7 +69,7 @@ describe('core reducer', () => {
     h.advance(200);
     h.dispatch({
       type: 'remote',
-      message: { v: 2, from: 'other', kind: 'activity', trigger: 'activity' },
+      message: { v: 2, from: 'other', type: 'activity', trigger: 'activity' },
     });
     const slidAt = h.now() + 500; // later than the follower's activity
     h.dispatch({
@@ -169,7 +169,8 @@ describe('core reducer', () => {
     h.advance(MIN);
     const effects = h.dispatch({ type: 'logout' });
     expect(emitted(effects)).toEqual(['signed-out']);
-    expect(effects.some((e) => e.type === 'post' && e.message.kind === 'ended')).toBe(true);
+    const told = effects.flatMap((e) => (e.type === 'post' ? [e.message] : []));
+    expect(told).toMatchObject([{ type: 'answer', reason: 'logged-out' }]);
     h.answer(10); // the extend sent before the logout
     expect(h.state().phase).toBe('signed-out');
   });
@@ -177,33 +178,46 @@ describe('core reducer', () => {
   it('adopts deadlines, extensions and endings from other tabs', () => {
     const h = createHarness();
     h.dispatch({ type: 'leadership', isLeader: false });
+    const status = {
+      state: 'active',
+      now: h.now(),
+      idleExpiresAt: 2e6,
+      absoluteExpiresAt: 9e6,
+      idleTimeoutMs: 10 * MIN,
+      canReauth: true,
+      user: null,
+    } as const;
     const message = {
       v: 2,
       from: 'b',
-      kind: 'deadlines',
-      idle: 2e6,
-      absolute: 9e6,
-      offset: 0,
-      canReauth: true,
-      user: null,
-      extended: true,
-      reauthenticated: false,
       trigger: 'activity',
+      type: 'answer',
+      op: 'extend',
+      status,
+      sentAt: h.now(),
+      receivedAt: h.now(),
+      extended: true,
     } as const;
     expect(emitted(h.dispatch({ type: 'remote', message }))).toEqual(['extended']);
     expect(h.state()).toMatchObject({ phase: 'active', deadlines: { idle: 2e6, absolute: 9e6 } });
+    // Another tab's news never answers this tab's own request, and is not passed on.
+    expect(h.state().inFlight).toBe('status');
+    expect(h.log.filter((e) => e.type === 'post')).toEqual([]);
+    h.sleep(1000);
     h.dispatch({
       type: 'remote',
       message: {
         v: 2,
         from: 'b',
-        kind: 'ended',
-        reason: 'revoked',
-        absolute: 9e6,
         trigger: 'status',
+        type: 'answer',
+        op: 'status',
+        reason: 'revoked',
+        sentAt: h.now(),
       },
     });
     expect(h.state()).toMatchObject({ phase: 'expired', reason: 'revoked' });
+    // A late copy of the news from before the ending does not revive the session.
     h.dispatch({ type: 'remote', message });
     expect(h.state().phase).toBe('expired');
   });

@@ -21,23 +21,31 @@ type Body = TabMessage extends infer M
   : never;
 
 /**
- * The pure core: `(state, action, now) -> { state, effects }`. No DOM, no timers, no
- * network; the shell runs the effects and feeds the results back as actions. The state
+ * The pure core: `(state, action, now) -> step`. No DOM, no timers, no network; the shell
+ * does what the step says and feeds the results back as actions. The state
  * passed in is never changed: the step's helpers below change a private copy in place.
  */
-export function reduce(state: CoreState, action: Action, now: number): Step {
+export function reduce(state: CoreState, input: Action, now: number): Step {
   const s: Mutable<CoreState> = { ...state };
+  // Another tab's news is the action it reduced, replayed here: tabs share one clock, so its
+  // times mean the same here. It differs only in whose it is: nothing in flight here is
+  // answered, and nothing is passed on.
+  const news = input.type === 'remote' ? input.message : null;
+  const action = news ?? input;
   const events: SessionEvent[] = [];
   let message: TabMessage | null = null;
   let started: Operation | null = null;
   const { tabId, warnBefore, keepaliveInterval, pollInterval } = s.config;
-  let trigger: SessionTrigger = 'status';
+  let trigger: SessionTrigger = news?.trigger ?? 'status';
 
   const own = (why = trigger): Origin => ({ tabId, local: true, trigger: why });
+  /** Who acted, for events about the session itself: the tab the news came from, else this one. */
+  const actor = (why?: SessionTrigger): Origin =>
+    news ? { tabId: news.from, local: false, trigger } : own(why);
   const emit = (event: Details, origin = own()) =>
     events.push({ ...event, ...origin } as SessionEvent);
   const post = (body: Body) => {
-    message = { v: 2, from: tabId, ...body } as TabMessage;
+    if (!news) message = { v: 2, from: tabId, ...body } as TabMessage;
   };
   const request = (op: Operation) => {
     started = s.inFlight = op;
@@ -74,9 +82,10 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
 
   /**
    * Ends the session view: `logged-out` (and `missing` before anything was live) is a
-   * sign-out, anything else an expiry. Emits once, tells other tabs when this tab found out.
+   * sign-out, anything else an expiry. Emits once, and tells the other tabs when this tab
+   * found out, as the answer to a request sent at `sentAt`.
    */
-  const end = (reason: EndReason, origin = own()) => {
+  const end = (reason: EndReason, sentAt: number, origin = actor()) => {
     const phase =
       reason === 'logged-out' || (reason === 'missing' && s.phase !== 'active')
         ? 'signed-out'
@@ -88,47 +97,19 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     } else if (s.phase !== 'unknown' || reason === 'logged-out') {
       emit({ type: 'signed-out', reason }, origin);
     }
-    const absolute = s.deadlines?.absolute ?? null;
-    if (origin.local) post({ kind: 'ended', reason, absolute, trigger: origin.trigger });
-    s.endedAbs = absolute ?? s.endedAbs;
+    post({ type: 'answer', op: 'status', reason, sentAt, trigger: origin.trigger });
     Object.assign(s, { phase, reason, deadlines: null, warning: null, endedAt: now });
     if (s.retry?.op !== 'logout') s.retry = null;
   };
 
   /**
-   * Takes deadlines when they are news: the first ones, a later idle deadline of the same
-   * session (it only moves forward, so a slow older answer cannot pull it back), or a
-   * different session's when `newer`. Afterwards `deadlines` is never null.
+   * Takes the deadlines of an answer or a header (of this tab's request, or another's) when
+   * they are news: the first ones, a later idle deadline of the same session (it only moves
+   * forward, so a slow older answer cannot pull it back), or a different session's from a
+   * request sent after the one that brought the current ones (a re-auth's session is the
+   * newest whenever its request was sent). Emits `extended` and `reauthenticated` as they
+   * apply, and tells the other tabs what was news.
    */
-  const take = (
-    idle: number,
-    absolute: number,
-    sentAt: number,
-    newer: boolean,
-    reauth: boolean,
-  ) => {
-    const cur = s.deadlines;
-    const changed = !cur || (cur.absolute !== absolute ? newer : idle > cur.idle);
-    if (changed) {
-      // A different absolute deadline, or a re-auth, is a new session from now on.
-      if (reauth || (cur && cur.absolute !== absolute)) s.sessionAt = now;
-      s.deadlines = { idle, absolute };
-      s.dlSentAt = sentAt;
-    }
-    return changed;
-  };
-
-  /** Emits `extended` and `reauthenticated` as they apply. */
-  const tell = (extended: boolean, reauth: boolean, origin: Origin) => {
-    if (extended) emit({ type: 'extended', idleExpiresAt: s.deadlines!.idle - s.offset }, origin);
-    if (reauth) {
-      emit({ type: 'reauthenticated' }, origin);
-      s.reason = null;
-      s.reauthAt = now;
-    }
-  };
-
-  /** Takes deadlines this tab's request brought back, and tells the other tabs. */
   const adopt = (
     idle: number,
     absolute: number,
@@ -137,60 +118,53 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     extended = false,
     reauth = false,
   ) => {
+    // A late answer about the session that already ended here must not revive it.
     if (sentAt < s.endedAt && !reauth) return;
-    const announce =
-      take(idle, absolute, sentAt, sentAt >= s.dlSentAt, reauth) ||
-      s.phase !== 'active' ||
-      extended ||
-      reauth;
+    const cur = s.deadlines;
+    const other = cur?.absolute !== absolute;
+    const changed = !cur || (other ? reauth || sentAt >= s.dlSentAt : idle > cur.idle);
+    if (changed) {
+      // A different absolute deadline, or a re-auth, is a new session from now on.
+      if (reauth || (cur && other)) s.sessionAt = now;
+      s.deadlines = { idle, absolute };
+      s.dlSentAt = sentAt;
+    }
+    if (changed || s.phase !== 'active' || extended || reauth) {
+      post({ ...action, extended, trigger: why } as Body);
+    }
     s.phase = 'active';
+    const current = s.deadlines!.idle;
     // The server slid the idle deadline when it set it: that counts as the last extension.
     // Never dated later than the request was sent: the offset estimate can err by half a
     // round trip, and activity after the send must not pass for covered when it may not be.
     if (s.idleTimeoutMs > 0) {
-      const slidAt = Math.min(sentAt, s.deadlines!.idle - s.idleTimeoutMs - s.offset);
+      const slidAt = Math.min(sentAt, current - s.idleTimeoutMs - s.offset);
       s.extendAt = Math.max(s.extendAt, slidAt);
     }
-    tell(extended, reauth, own(why));
-    if (announce) {
-      const { canReauth, user, offset } = s;
-      post({
-        kind: 'deadlines',
-        ...s.deadlines!,
-        offset,
-        canReauth,
-        user,
-        extended,
-        reauthenticated: reauth,
-        trigger: why,
-      });
+    const origin = actor(why);
+    if (extended) emit({ type: 'extended', idleExpiresAt: current - s.offset }, origin);
+    if (reauth) {
+      emit({ type: 'reauthenticated' }, origin);
+      s.reason = null;
+      s.reauthAt = now;
     }
   };
 
   switch (action.type) {
     case 'answer': {
       const { op, sentAt } = action;
-      const extended = op === 'extend' && s.inFlight === 'extend';
-      if (s.inFlight === op) s.inFlight = null;
-      if ('error' in action) {
-        s.failures++;
-        const deadline = nearestDeadline(s);
-        // Cannot confirm and the deadline has passed even allowing for clock uncertainty: the
-        // server has ended the session unless a tab we cannot hear extended it. Show it ended.
-        const ended = op === 'status' && !!deadline && now >= deadline.at + s.rtt / 2;
-        emit({ type: 'error', operation: op, error: action.error, willRetry: !ended });
-        if (ended) end(`${deadline.limit}-timeout`, own('local'));
-        else {
-          if (op === 'extend') s.extendAt = Math.min(s.extendAt, s.activeAt - 1);
-          // Backoff: 1 s, doubling to at most a minute.
-          s.retry = { op: action.op, at: now + Math.min(500 * 2 ** s.failures, 60_000) };
+      // Another tab's answer says whether it was an extension; for ours, it was if one was asked.
+      const extended =
+        (action as { extended?: boolean }).extended ?? (op === 'extend' && s.inFlight === 'extend');
+      if (!news && s.inFlight === op) s.inFlight = null;
+      if ('reason' in action) {
+        if (!news) trigger = 'response';
+        if (sentAt >= s.endedAt && sentAt >= s.sessionAt) end(action.reason, sentAt);
+      } else if ('status' in action) {
+        if (!news) {
+          s.failures = 0;
+          s.retry = null;
         }
-      } else if ('reason' in action) {
-        trigger = 'response';
-        if (sentAt >= s.endedAt && sentAt >= s.sessionAt) end(action.reason);
-      } else {
-        s.failures = 0;
-        s.retry = null;
         // A logout answer says nothing about clocks or deadlines: the session is already over here.
         if (action.op === 'logout') break;
         const { status } = action;
@@ -202,7 +176,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
         // older than the last ending and contradicts nothing live.
         if (status.state === 'active') {
           s.user = status.user;
-          const why = op !== 'extend' ? 'status' : s.extendBy;
+          const why = news || op !== 'extend' ? trigger : s.extendBy;
           adopt(
             status.idleExpiresAt,
             status.absoluteExpiresAt,
@@ -212,7 +186,20 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
             op === 'reauth',
           );
         } else if (sentAt >= s.sessionAt && (sentAt >= s.endedAt || s.phase === 'active')) {
-          end(status.reason);
+          end(status.reason, sentAt);
+        }
+      } else {
+        s.failures++;
+        const deadline = nearestDeadline(s);
+        // Cannot confirm and the deadline has passed even allowing for clock uncertainty: the
+        // server has ended the session unless a tab we cannot hear extended it. Show it ended.
+        const ended = op === 'status' && !!deadline && now >= deadline.at + s.rtt / 2;
+        emit({ type: 'error', operation: op, error: action.error, willRetry: !ended });
+        if (ended) end(`${deadline.limit}-timeout`, sentAt, own('local'));
+        else {
+          if (op === 'extend') s.extendAt = Math.min(s.extendAt, s.activeAt - 1);
+          // Backoff: 1 s, doubling to at most a minute.
+          s.retry = { op: action.op, at: now + Math.min(500 * 2 ** s.failures, 60_000) };
         }
       }
       break;
@@ -230,8 +217,8 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
         // Told the leader already, and no extension since: stay quiet, but only for one
         // keepalive spacing, so activity the leader missed (a message lost in a race) is
         // said again in time.
-        if (!s.isLeader && !(s.toldAt > s.extendAt && now - s.toldAt < spacing())) {
-          post({ kind: 'activity', trigger });
+        if (!news && !s.isLeader && !(s.toldAt > s.extendAt && now - s.toldAt < spacing())) {
+          post({ type: 'activity', trigger });
           s.toldAt = now;
         }
       }
@@ -250,7 +237,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     case 'logout':
       trigger = 'user';
       request('logout');
-      end('logged-out');
+      end('logged-out', now);
       break;
     case 'leadership':
       if (action.isLeader !== s.isLeader) {
@@ -260,33 +247,6 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
         if (s.isLeader) s.pollAt = now;
       }
       break;
-    case 'remote': {
-      const m = action.message;
-      trigger = m.trigger;
-      const origin = { tabId: m.from, local: false, trigger };
-      if (m.kind === 'activity') {
-        if (s.phase === 'active' && s.warning !== 'idle') s.activeAt = now;
-      } else if (m.kind === 'ended') {
-        // News of a session other than ours (the one a re-auth here just replaced) is not ours.
-        if (s.phase !== 'active' || m.absolute === null || m.absolute === s.deadlines?.absolute) {
-          end(m.reason, origin);
-        }
-        // A late message about the session that already ended here must not revive it.
-      } else if (s.phase === 'active' || m.absolute !== s.endedAbs) {
-        if (s.rtt === Number.POSITIVE_INFINITY) {
-          // No clock sample of our own yet: borrow the sender's, the least precise possible.
-          Object.assign(s, { offset: m.offset, rtt: Number.MAX_SAFE_INTEGER, sampleAt: now });
-        }
-        s.phase = 'active';
-        s.canReauth = m.canReauth;
-        s.user = m.user;
-        s.pollAt = now + pollInterval;
-        take(m.idle, m.absolute, now, true, m.reauthenticated);
-        if (m.extended) s.extendAt = now;
-        tell(m.extended, m.reauthenticated, origin);
-      }
-      break;
-    }
   }
 
   // Settle: bring the state up to `now` (warning, keepalive, polls, retries, deadline

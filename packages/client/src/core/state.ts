@@ -14,7 +14,6 @@ export const initialState = (config: CoreConfig): CoreState => ({
   sampleAt: NEVER,
   dlSentAt: NEVER,
   endedAt: NEVER,
-  endedAbs: null,
   sessionAt: NEVER,
   activeAt: NEVER,
   extendAt: NEVER,

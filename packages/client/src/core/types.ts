@@ -42,8 +42,6 @@ export interface CoreState {
   readonly dlSentAt: number;
   /** When the session was last seen ending; answers to requests sent before it are stale. */
   readonly endedAt: number;
-  /** Absolute deadline (server clock) of the session that last ended, to spot late news of it. */
-  readonly endedAbs: number | null;
   /**
    * When this tab learned of the current session (a re-auth, or another tab's news). A "no
    * session" answer to a request sent before it was about the previous session's cookie,
@@ -74,34 +72,6 @@ export interface CoreState {
 }
 
 /**
- * A cross-tab message, versioned: anything else on the channel (garbage, another version of
- * the SDK) is ignored. Times are this browser's clock except the deadlines (server clock).
- */
-export type TabMessage = {
-  readonly v: 2;
-  readonly from: string;
-  readonly trigger: SessionTrigger;
-} & (
-  | {
-      readonly kind: 'deadlines';
-      readonly idle: number;
-      readonly absolute: number;
-      readonly offset: number;
-      readonly canReauth: boolean;
-      readonly user: PublicUser;
-      readonly extended: boolean;
-      readonly reauthenticated: boolean;
-    }
-  | { readonly kind: 'activity' }
-  | {
-      readonly kind: 'ended';
-      readonly reason: EndReason;
-      /** Absolute deadline of the session that ended (`null` if none was known). */
-      readonly absolute: number | null;
-    }
-);
-
-/**
  * What came of a session route call, or (`fetch`) of an app request the `fetch` wrapper
  * sent: a status body (a logout may be answered without one), the end reason of a 401
  * session problem, or a failure.
@@ -111,25 +81,44 @@ type Answer<Op, Outcome> = {
   readonly op: Op;
   readonly sentAt: number;
 } & Outcome;
+type StatusAnswer = Answer<
+  'status' | 'extend' | 'reauth',
+  {
+    readonly status: SessionStatus;
+    readonly receivedAt: number;
+    /** Set on another tab's answer: whether it confirmed an extension that tab asked for. */
+    readonly extended?: boolean;
+  }
+>;
+type Ending = Answer<Operation | 'fetch', { readonly reason: EndReason }>;
+/** A `Session-Deadline` header; `now` is the server's clock. */
+interface Header {
+  readonly type: 'header';
+  readonly idle: number;
+  readonly absolute: number;
+  readonly now: number;
+  readonly sentAt: number;
+  readonly receivedAt: number;
+}
+
+/**
+ * A cross-tab message: news this tab took in (an answer or header that moved the
+ * deadlines, an ending, activity), as the action it reduced, for the other tabs to replay.
+ * Versioned: anything else on the channel (garbage, another version of the SDK) is ignored.
+ */
+export type TabMessage = {
+  readonly v: 2;
+  readonly from: string;
+  readonly trigger: SessionTrigger;
+} & (StatusAnswer | Ending | Header | { readonly type: 'activity' });
 
 /** Inputs to the core; discriminated on `type`. */
 export type Action =
   | Answer<'logout', { readonly status: SessionStatus | null }>
-  | Answer<
-      'status' | 'extend' | 'reauth',
-      { readonly status: SessionStatus; readonly receivedAt: number }
-    >
-  | Answer<Operation | 'fetch', { readonly reason: EndReason }>
+  | StatusAnswer
+  | Ending
   | Answer<Operation, { readonly error: unknown }>
-  | {
-      /** A `Session-Deadline` header; `now` is the server's clock. */
-      readonly type: 'header';
-      readonly idle: number;
-      readonly absolute: number;
-      readonly now: number;
-      readonly sentAt: number;
-      readonly receivedAt: number;
-    }
+  | Header
   | { readonly type: 'activity' }
   | { readonly type: 'tick'; readonly trigger: 'timer' | 'wake' }
   | { readonly type: 'extend' }

@@ -102,7 +102,15 @@ describe('session client across tabs', () => {
         absolute: null,
         trigger: 'status',
       },
-      { v: 2, from: 'x', kind: 'ended', reason: 'nope', absolute: null, trigger: 'status' },
+      {
+        v: 2,
+        from: 'x',
+        trigger: 'status',
+        type: 'answer',
+        op: 'status',
+        reason: 'nope',
+        sentAt: 1,
+      },
     ]) {
       browser.hub.inject(junk);
     }
