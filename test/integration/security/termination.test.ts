@@ -1,4 +1,4 @@
-import { memoryStore } from '@lifeline/server';
+import { memoryStore, type SessionStore } from '@lifeline/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   COOKIE,
@@ -13,6 +13,23 @@ import {
 } from './harness.js';
 
 const IDLE = 30 * MINUTE;
+
+/** A store whose first `parties` `listByUser` calls all wait until the last one arrives. */
+function listingBarrier(inner: SessionStore, parties: number): SessionStore {
+  const waiting: Array<() => void> = [];
+  return {
+    ...inner,
+    async listByUser(userId) {
+      if (waiting.length < parties) {
+        await new Promise<void>((release) => {
+          waiting.push(release);
+          if (waiting.length === parties) for (const go of waiting) go();
+        });
+      }
+      return inner.listByUser(userId);
+    },
+  };
+}
 
 let srv: TestServer;
 beforeAll(async () => {
@@ -340,6 +357,28 @@ describe('Termination and revocation', () => {
     } finally {
       await evicting.close();
       await refusing.close();
+    }
+  });
+
+  it('7.1.2 / item 36: six parallel logins never leave more live sessions than the limit', async () => {
+    for (const onSessionLimit of ['evict-oldest', 'refuse'] as const) {
+      // The worst interleaving, forced: all six logins look before any of them creates.
+      const store = listingBarrier(memoryStore({ now: Date.now }), 6);
+      const on = await startServer({ store, session: { maxSessionsPerUser: 2, onSessionLimit } });
+      try {
+        const replies = await Promise.all(
+          Array.from({ length: 6 }, () => on.send('/login/racer', { method: 'POST' })),
+        );
+        for (const r of replies) expect([200, 409]).toContain(r.status);
+        const live = await on.manager.listForUser('racer');
+        expect(live.length, onSessionLimit).toBeLessThanOrEqual(2);
+        // Refusing never ends another login's session: every login answered 200 is live.
+        const accepted = replies.filter((r) => r.status === 200);
+        if (onSessionLimit === 'refuse') expect(live.length).toBe(accepted.length);
+        else expect(accepted.length).toBe(6);
+      } finally {
+        await on.close();
+      }
     }
   });
 });

@@ -1,3 +1,4 @@
+import type { SessionRecord } from '../store/types.js';
 import { generateToken } from '../token/token.js';
 import { endRecord } from './resolve.js';
 import { type ClientFacts, emitFor, type Runtime } from './runtime.js';
@@ -57,6 +58,7 @@ export async function regenerate(
     }),
     generateToken,
   );
+  if (userId !== null) await settleLimit(rt, userId, now, created.sid, old?.sid ?? null);
   if (old) {
     await endRecord(rt, old.sid, old.meta, now, {
       reason: 'revoked',
@@ -81,6 +83,22 @@ export async function regenerate(
   }
 }
 
+/** The user's live sessions other than `replacing`, oldest first. */
+async function liveSessions(rt: Runtime, userId: string, now: number, replacing: string | null) {
+  const live = (await rt.store.listByUser(userId)).filter(
+    ({ sid, record }) =>
+      sid !== replacing &&
+      !record.ended &&
+      record.idleExpiresAt > now &&
+      record.absoluteExpiresAt > now,
+  );
+  // Stable: sessions created in the same millisecond keep the store's listing order.
+  return live.sort((a, b) => a.record.createdAt - b.record.createdAt);
+}
+
+const endForLimit = (rt: Runtime, sid: string, record: SessionRecord, now: number) =>
+  endRecord(rt, sid, record, now, { reason: 'revoked', detail: 'session-limit', at: now });
+
 /** Makes room for one more session of `userId`, or refuses, per `maxSessionsPerUser`. */
 async function enforceLimit(
   rt: Runtime,
@@ -90,17 +108,40 @@ async function enforceLimit(
 ): Promise<void> {
   const limit = rt.options.maxSessionsPerUser;
   if (limit === null) return;
-  const live = (await rt.store.listByUser(userId)).filter(
-    ({ sid, record }) =>
-      sid !== replacing &&
-      !record.ended &&
-      record.idleExpiresAt > now &&
-      record.absoluteExpiresAt > now,
-  );
+  const live = await liveSessions(rt, userId, now, replacing);
   if (live.length < limit) return;
   if (rt.options.onSessionLimit === 'refuse') throw new SessionLimitError(userId, limit);
-  live.sort((a, b) => a.record.createdAt - b.record.createdAt);
   for (const { sid, record } of live.slice(0, live.length - limit + 1)) {
-    await endRecord(rt, sid, record, now, { reason: 'revoked', detail: 'session-limit', at: now });
+    await endForLimit(rt, sid, record, now);
+  }
+}
+
+/**
+ * The second look, after creating: parallel logins all pass `enforceLimit` before any of
+ * them has created, so each checks again once its own session exists. With `refuse`, a
+ * login that then sees more than the limit ends its own new session and is refused; with
+ * `evict-oldest`, it ends the oldest others. Either way, once every login has finished, at
+ * most `limit` remain (the last to look saw all of them); a race may refuse or evict one
+ * more than a sequential run would, never keep one too many.
+ */
+async function settleLimit(
+  rt: Runtime,
+  userId: string,
+  now: number,
+  own: string,
+  replacing: string | null,
+): Promise<void> {
+  const limit = rt.options.maxSessionsPerUser;
+  if (limit === null) return;
+  const live = await liveSessions(rt, userId, now, replacing);
+  if (live.length <= limit) return;
+  if (rt.options.onSessionLimit === 'refuse') {
+    const mine = live.find(({ sid }) => sid === own);
+    if (mine) await endForLimit(rt, own, mine.record, now);
+    throw new SessionLimitError(userId, limit);
+  }
+  const others = live.filter(({ sid }) => sid !== own);
+  for (const { sid, record } of others.slice(0, live.length - limit)) {
+    await endForLimit(rt, sid, record, now);
   }
 }
