@@ -8,9 +8,9 @@ import type { EndReason } from './wire.js';
 export class SessionExpiredError extends Error {
   override readonly name = 'SessionExpiredError';
   /** Why the server says there is no session. */
-  readonly reason: EndReason;
+  declare readonly reason: EndReason;
   /** The 401 response, body unread. */
-  readonly response: Response;
+  declare readonly response: Response;
 
   constructor(reason: EndReason, response: Response) {
     super(`Session ended (${reason})`);

@@ -63,7 +63,7 @@ describe('after a silent re-authentication', () => {
       reason: 'revoked',
       sentAt: T0 + 40,
     } as const;
-    const s = run(reauthenticated(), { type: 'remote', message: ended }, T0 + 200);
+    const s = run(reauthenticated(), ended, T0 + 200);
     expect(s.phase).toBe('active');
   });
 
@@ -86,7 +86,7 @@ describe('after a silent re-authentication', () => {
       trigger: 'response',
       extended: false,
     } as const;
-    s = run(s, { type: 'remote', message }, T0 + 160);
+    s = run(s, message, T0 + 160);
     expect(s.deadlines?.absolute).toBe(T0 + 100 + 60 * MIN);
   });
 });

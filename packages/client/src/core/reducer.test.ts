@@ -67,10 +67,7 @@ describe('core reducer', () => {
     const sent = h.pending.shift();
     expect(sent?.op).toBe('extend');
     h.advance(200);
-    h.dispatch({
-      type: 'remote',
-      message: { v: 2, from: 'other', type: 'activity', trigger: 'activity' },
-    });
+    h.dispatch({ v: 2, from: 'other', type: 'activity', trigger: 'activity' });
     const slidAt = h.now() + 500; // later than the follower's activity
     h.dispatch({
       type: 'answer',
@@ -198,27 +195,24 @@ describe('core reducer', () => {
       receivedAt: h.now(),
       extended: true,
     } as const;
-    expect(emitted(h.dispatch({ type: 'remote', message }))).toEqual(['extended']);
+    expect(emitted(h.dispatch(message))).toEqual(['extended']);
     expect(h.state()).toMatchObject({ phase: 'active', deadlines: { idle: 2e6, absolute: 9e6 } });
     // Another tab's news never answers this tab's own request, and is not passed on.
     expect(h.state().inFlight).toBe('status');
     expect(h.log.filter((e) => e.type === 'post')).toEqual([]);
     h.sleep(1000);
     h.dispatch({
-      type: 'remote',
-      message: {
-        v: 2,
-        from: 'b',
-        trigger: 'status',
-        type: 'answer',
-        op: 'status',
-        reason: 'revoked',
-        sentAt: h.now(),
-      },
+      v: 2,
+      from: 'b',
+      trigger: 'status',
+      type: 'answer',
+      op: 'status',
+      reason: 'revoked',
+      sentAt: h.now(),
     });
     expect(h.state()).toMatchObject({ phase: 'expired', reason: 'revoked' });
     // A late copy of the news from before the ending does not revive the session.
-    h.dispatch({ type: 'remote', message });
+    h.dispatch(message);
     expect(h.state().phase).toBe('expired');
   });
 });

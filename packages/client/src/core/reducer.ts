@@ -25,13 +25,12 @@ type Body = TabMessage extends infer M
  * does what the step says and feeds the results back as actions. The state
  * passed in is never changed: the step's helpers below change a private copy in place.
  */
-export function reduce(state: CoreState, input: Action, now: number): Step {
+export function reduce(state: CoreState, action: Action, now: number): Step {
   const s: Mutable<CoreState> = { ...state };
-  // Another tab's news is the action it reduced, replayed here: tabs share one clock, so its
-  // times mean the same here. It differs only in whose it is: nothing in flight here is
-  // answered, and nothing is passed on.
-  const news = input.type === 'remote' ? input.message : null;
-  const action = news ?? input;
+  // Another tab's news (a message, which says `from` whom) is the action it reduced, replayed
+  // here: tabs share one clock, so its times mean the same here. It differs only in whose it
+  // is: nothing in flight here is answered, and nothing is passed on.
+  const news = 'from' in action ? action : null;
   const events: SessionEvent[] = [];
   let message: TabMessage | null = null;
   let started: Operation | null = null;

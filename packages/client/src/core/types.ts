@@ -112,7 +112,7 @@ export type TabMessage = {
   readonly trigger: SessionTrigger;
 } & (StatusAnswer | Ending | Header | { readonly type: 'activity' });
 
-/** Inputs to the core; discriminated on `type`. */
+/** Inputs to the core, discriminated on `type`; another tab's news is its message. */
 export type Action =
   | Answer<'logout', { readonly status: SessionStatus | null }>
   | StatusAnswer
@@ -124,7 +124,7 @@ export type Action =
   | { readonly type: 'extend' }
   | { readonly type: 'logout' }
   | { readonly type: 'leadership'; readonly isLeader: boolean }
-  | { readonly type: 'remote'; readonly message: TabMessage };
+  | TabMessage;
 
 /** What the shell must do after a step: start the request, post, emit, then arm the timer. */
 export interface Step {

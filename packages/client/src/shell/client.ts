@@ -145,16 +145,16 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     let receivedAt = sentAt;
     let outcome: object;
     try {
+      // Credentials: the default (same-origin) sends the session cookie.
       const res = await o.fetch(`${o.endpoint}/${op}`, {
         method: post ? 'POST' : 'GET',
-        credentials: 'same-origin',
         cache: 'no-store',
         headers: {
           accept: JSON_TYPE,
           ...(post && { 'content-type': JSON_TYPE, [CSRF_HEADER]: '1' }),
         },
         body: post ? '{}' : null,
-        signal: timeoutSignal(o.requestTimeout) ?? null,
+        signal: timeoutSignal(o.requestTimeout),
       });
       receivedAt = now();
       const body = await readJson(res);
@@ -267,7 +267,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
   detach.push(
     channel?.onMessage((raw) => {
       const message = parseTabMessage(raw);
-      if (message) dispatch({ type: 'remote', message });
+      if (message) dispatch(message);
       else channelError(new TypeError('Lifeline: ignored a malformed cross-tab message'));
     }),
     channel?.onLeadership((isLeader) => dispatch({ type: 'leadership', isLeader })),
