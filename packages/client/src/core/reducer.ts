@@ -46,9 +46,11 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   const post = (body: Body) => {
     if (!news) message = { v: 2, from: tabId, ...body } as TabMessage;
   };
+  /** Starts a request; an extension is dated when it is sent (the user or keepalive set `extendBy`). */
   const request = (op: Operation) => {
     started = s.inFlight = op;
     if (s.retry?.op === op) s.retry = null;
+    if (op === 'extend') s.extendAt = now;
   };
 
   /**
@@ -229,7 +231,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       trigger = 'user';
       if (s.phase === 'active' && s.inFlight !== 'extend') {
         request('extend');
-        s.activeAt = s.extendAt = now;
+        s.activeAt = now;
         s.extendBy = 'user';
       }
       break;
@@ -251,27 +253,22 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   // Settle: bring the state up to `now` (warning, keepalive, polls, retries, deadline
   // checks) and arm exactly one timer for the next instant that matters.
   const wake: number[] = [];
-  // Runs `run` when `at` has come, else wakes up for it.
-  const due = (at: number, run: () => void) => (now >= at ? run() : wake.push(at));
+  // Starts `op` when `at` has come, else wakes up for it.
+  const due = (at: number, op: Operation) => (now >= at ? request(op) : wake.push(at));
   const { retry } = s;
   // A signed-out tab retries only its logout.
   if (retry && s.inFlight === null && (retry.op === 'logout' || s.phase !== 'signed-out')) {
-    due(retry.at, () => {
-      request(retry.op);
-      if (retry.op === 'extend') s.extendAt = now;
-    });
+    due(retry.at, retry.op);
   }
-  if (s.phase === 'unknown' && s.inFlight === null && !s.retry)
-    due(s.pollAt, () => request('status'));
+  // Nothing in flight, and no retry waiting: a check or an extension may start.
+  const free = s.inFlight === null && !s.retry;
+  if (s.phase === 'unknown' && free) due(s.pollAt, 'status');
   const deadline = nearestDeadline(s);
-  const idle = s.inFlight === null;
   if (!deadline) s.warning = null;
   else if (now >= deadline.at) {
     // Past the deadline: never enter the warning now; confirm with the server before
     // declaring expiry (another tab may have extended without us hearing of it).
-    if (idle && !s.retry) {
-      due(deadline.at + (s.isLeader ? 0 : FOLLOWER_GRACE), () => request('status'));
-    }
+    if (free) due(deadline.at + (s.isLeader ? 0 : FOLLOWER_GRACE), 'status');
   } else {
     const want = now >= deadline.at - warnBefore ? deadline.limit : null;
     if (want !== s.warning) {
@@ -280,15 +277,13 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       s.warning = want;
     }
     wake.push(want ? deadline.at : deadline.at - warnBefore);
-    if (s.isLeader && !s.retry && idle) {
+    if (s.isLeader && free) {
       if (s.activeAt > s.extendAt && deadline.limit === 'idle' && !want) {
-        due(s.extendAt + spacing(), () => {
-          request('extend');
-          s.extendAt = now;
-          s.extendBy = 'activity';
-        });
+        // Nothing is in flight, so whatever extension comes next (this one) is the keepalive's.
+        s.extendBy = 'activity';
+        due(s.extendAt + spacing(), 'extend');
       }
-      if (s.inFlight === null) due(s.pollAt, () => request('status'));
+      if (s.inFlight === null) due(s.pollAt, 'status');
     }
   }
   const wakeAt = wake.length > 0 ? Math.min(...wake) : null;
