@@ -31,6 +31,9 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'demo/**/*.test.ts'],
           environment: 'node',
+          // Real servers and sockets: on a loaded two-core machine a thousand sign-ins
+          // can take longer than the default 5 s.
+          testTimeout: 20_000,
         },
       },
       {

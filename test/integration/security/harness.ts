@@ -136,7 +136,7 @@ export interface TestServer {
   rememberEvents: RememberEvent[];
   manager: SessionMiddleware['manager'];
   remember: RememberMe;
-  /** Holds the next `GET|POST /slow/:name` until opened. */
+  /** Holds the next `GET|POST /slow/:name` until opened (`?write=0`: the handler writes nothing). */
   gate(name: string): Gate;
   send(path: string, init?: SendInit): Promise<Reply>;
   /**
@@ -272,7 +272,7 @@ export async function startServer(config: AppConfig = {}): Promise<TestServer> {
     const gate = gates.get(c.req.param('name'));
     gate?.entered();
     await gate?.wait;
-    c.var.session.set('slow', c.req.param('name'));
+    if (c.req.query('write') !== '0') c.var.session.set('slow', c.req.param('name'));
     return c.json({ state: c.var.session.state });
   });
   app.route('/session', sessionRoutes({ ...config.routes, manager: sessions.manager }));

@@ -199,4 +199,28 @@ describe('Creation, rotation, fixation', () => {
     expect(await alive(t1)).toBe(false);
     expect(await sidOf(srv, t2)).not.toBeNull();
   });
+
+  it('item 19: a late request that presented the predecessor sends no stale successor after a step-up or a logout, also when it writes nothing', async () => {
+    for (const then of ['step-up', 'logout'] as const) {
+      const t0 = await login(srv, `late-${then}`);
+      srv.clock.advance(ROTATE + 1);
+      const t1 = (await srv.send('/api/data', { token: t0 })).token as string;
+      // Inside t1's grace window, a request still carrying t0 is held; it writes nothing.
+      const gate = srv.gate(`grace-${then}`);
+      const slow = srv.send(`/slow/grace-${then}?write=0`, { token: t0 });
+      await gate.entered;
+      const t2 =
+        then === 'step-up'
+          ? ((await srv.send('/step-up', { method: 'POST', token: t1 })).token as string)
+          : (await srv.send('/session/logout', { method: 'POST', token: t1, sameOrigin: true }))
+              .token;
+      gate.open();
+      const late = await slow;
+      expect(late.status).toBe(200);
+      expect(late.token, then).toBeUndefined(); // not t1: the browser keeps t2, or stays out
+      if (then === 'step-up') expect(await alive(t2 as string)).toBe(true);
+      else expect(late.headers.get('Session-Deadline')).toBeNull();
+      expect(await alive(t1)).toBe(false);
+    }
+  });
 });

@@ -25,7 +25,9 @@ export function commitState(
   const patch = deltaFor(rt, state, live);
   const rotationDue =
     !state.fresh && !state.issue && state.now - live.meta.rotatedAt >= rt.options.rotationInterval;
-  if (patch === null && !rotationDue) return undefined;
+  if (patch === null && !rotationDue) {
+    return state.fromGrace ? confirmSuccessor(rt, state, live) : undefined;
+  }
   return writeThenRotate(rt, state, live, patch, rotationDue);
 }
 
@@ -41,7 +43,23 @@ async function writeThenRotate(
     state.issue = null;
     return;
   }
+  if (state.fromGrace) return confirmSuccessor(rt, state, live);
   if (rotationDue) await rotate(rt, state, live);
+}
+
+/**
+ * A request that presented the predecessor sends the successor only while it is still the
+ * session's token: meanwhile another request may have signed in again, logged out or
+ * rotated once more, and a late stale cookie would replace the browser's newer one. Costs
+ * one read, only for requests inside a rotation's grace window. A session that ended
+ * meanwhile gets neither cookie nor deadline header.
+ */
+async function confirmSuccessor(rt: Runtime, state: RequestState, live: LiveSession) {
+  const record = await rt.store.get(live.sid);
+  if (record && !record.ended && rt.hasher.equal(record.tokenHash, rt.hasher.tokenHash(live.token)))
+    return;
+  state.issue = null;
+  if (!record || record.ended) state.live = null;
 }
 
 async function createLazily(rt: Runtime, state: RequestState, client: ClientFacts) {

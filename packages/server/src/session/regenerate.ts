@@ -71,6 +71,7 @@ export async function regenerate(
     live: { sid: created.sid, token: created.token, meta, data: stored },
     reason: null,
     issue: created.token,
+    fromGrace: false,
     cleared: false,
     fresh: true,
   });

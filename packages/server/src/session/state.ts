@@ -29,6 +29,11 @@ export interface RequestState {
   extend: boolean;
   /** Set when the token changed in this request (new, regenerated or successor). */
   issue: SessionToken | null;
+  /**
+   * The request presented the predecessor inside its grace window, so `issue` is the
+   * successor: it is sent only once the store confirms it is still the current token.
+   */
+  fromGrace: boolean;
   /** Set by `destroy()`: the response clears the cookie. */
   cleared: boolean;
   /** The session was created or regenerated in this request: no touch, no rotation. */
@@ -47,6 +52,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     touched: false,
     extend: false,
     issue: null,
+    fromGrace: false,
     cleared: false,
     fresh: false,
   };
@@ -58,7 +64,10 @@ export function initialState(resolution: Resolution, now: number, passive: boole
   // fields on every request would be garbage for nothing. Stores hand out their own copy.
   const { record } = resolution;
   state.live = { sid: resolution.sid, token: resolution.token, meta: record, data: record.data };
-  if (resolution.successor) state.issue = resolution.token;
+  if (resolution.successor) {
+    state.issue = resolution.token;
+    state.fromGrace = true;
+  }
   state.touched = resolution.touched;
   return state;
 }
