@@ -62,6 +62,9 @@ function countedClient(client: Redis) {
     evalsha: (...args: Parameters<Redis['evalsha']>) => count(client.evalsha(...args)),
     eval: (...args: Parameters<Redis['eval']>) => count(client.eval(...args)),
     hgetall: (key: string) => count(client.hgetall(key)),
+    // Session reads go through `call` when the client has it, as an ioredis client does.
+    call: (command: string, ...args: Array<string | number>) =>
+      count(client.call(command, ...args)),
   };
   return { counted, tally };
 }

@@ -11,6 +11,13 @@ export interface RedisClient {
   evalsha(sha1: string, numkeys: number, ...keysAndArgs: RedisArg[]): Promise<unknown>;
   eval(script: string, numkeys: number, ...keysAndArgs: RedisArg[]): Promise<unknown>;
   hgetall(key: string): Promise<Record<string, string>>;
+  /**
+   * Optional: any command, its reply as the server sent it (ioredis `call`). When present,
+   * session reads send `HGETALL` through it and decode the field/value array themselves,
+   * which costs less than building an object first. It must resolve to that array (or to
+   * the same object `hgetall` gives) and reject like the other methods.
+   */
+  call?(command: string, ...args: RedisArg[]): Promise<unknown>;
 }
 
 /** A store command that did not answer in time: the middleware answers 503, as for any outage. */

@@ -59,38 +59,156 @@ export function parseStoredJson(text: string): unknown {
   return n;
 }
 
+/**
+ * A session hash as the client answers it: field/value pairs (a raw `HGETALL` or a Lua
+ * reply) or an object (a client's `hgetall`).
+ */
+export type StoredHash = readonly unknown[] | Readonly<Record<string, string>>;
+
+/** True for a missing key's reply: no fields (without listing them). */
+export function isEmptyHash(hash: StoredHash): boolean {
+  if (Array.isArray(hash)) return hash.length === 0;
+  for (const _field in hash) return false;
+  return true;
+}
+
 /** Result of decoding a stored hash: the record, or why it is unusable. */
 export type Decoded<T> = { ok: true; value: T } | { ok: false; issue: string };
+
+/** The meta fields as parsed, by name; one fixed shape, so filling and reading it is cheap. */
+interface MetaSlots {
+  tokenHash: unknown;
+  previous: unknown;
+  userId: unknown;
+  user: unknown;
+  createdAt: unknown;
+  authenticatedAt: unknown;
+  lastActiveAt: unknown;
+  idleExpiresAt: unknown;
+  absoluteExpiresAt: unknown;
+  rotatedAt: unknown;
+  userAgent: unknown;
+  location: unknown;
+  ended: unknown;
+}
+
+/** A record being decoded: its meta slots, its data, and the first problem found. */
+class RecordReader {
+  readonly meta: MetaSlots = {
+    tokenHash: undefined,
+    previous: undefined,
+    userId: undefined,
+    user: undefined,
+    createdAt: undefined,
+    authenticatedAt: undefined,
+    lastActiveAt: undefined,
+    idleExpiresAt: undefined,
+    absoluteExpiresAt: undefined,
+    rotatedAt: undefined,
+    userAgent: undefined,
+    location: undefined,
+    ended: undefined,
+  };
+  readonly data: { [key: string]: JsonValue } = {};
+  issue: string | null = null;
+
+  /** Takes one stored field; false (with `issue` set) when it makes the record unusable. */
+  take(field: unknown, text: unknown): boolean {
+    if (typeof field !== 'string' || typeof text !== 'string') {
+      this.issue = 'reply is not field/value strings';
+      return false;
+    }
+    let value: unknown;
+    try {
+      value = parseStoredJson(text);
+    } catch {
+      this.issue = `field ${field} is not JSON`;
+      return false;
+    }
+    const meta = this.meta;
+    // Whole field names, compared as strings: no slicing and no lookup by a computed key.
+    switch (field) {
+      case 'm:tokenHash':
+        meta.tokenHash = value;
+        return true;
+      case 'm:previous':
+        meta.previous = value;
+        return true;
+      case 'm:userId':
+        meta.userId = value;
+        return true;
+      case 'm:user':
+        meta.user = value;
+        return true;
+      case 'm:createdAt':
+        meta.createdAt = value;
+        return true;
+      case 'm:authenticatedAt':
+        meta.authenticatedAt = value;
+        return true;
+      case 'm:lastActiveAt':
+        meta.lastActiveAt = value;
+        return true;
+      case 'm:idleExpiresAt':
+        meta.idleExpiresAt = value;
+        return true;
+      case 'm:absoluteExpiresAt':
+        meta.absoluteExpiresAt = value;
+        return true;
+      case 'm:rotatedAt':
+        meta.rotatedAt = value;
+        return true;
+      case 'm:userAgent':
+        meta.userAgent = value;
+        return true;
+      case 'm:location':
+        meta.location = value;
+        return true;
+      case 'm:ended':
+        meta.ended = value;
+        return true;
+    }
+    if (field.startsWith(DATA)) {
+      const key = field.slice(DATA.length);
+      // Assignment would make a stored `d:__proto__` the prototype; it must stay plain data.
+      if (key === '__proto__') setOwn(this.data, key, value as JsonValue);
+      else this.data[key] = value as JsonValue;
+      return true;
+    }
+    // A meta field this version does not know (a newer one's, or `m:__proto__`) is
+    // dropped, as the schema drops unknown keys; anything else is outside the layout.
+    if (field.startsWith(META)) return true;
+    this.issue = `unexpected field ${field}`;
+    return false;
+  }
+
+  /** The record, once every field is taken. */
+  finish(): Decoded<SessionRecord> {
+    const read = readMeta(this.meta);
+    if (!read.ok) return read;
+    const record = read.meta as SessionRecord;
+    record.data = this.data;
+    return { ok: true, value: record };
+  }
+}
 
 /**
  * Parses and validates a session hash. Anything unexpected (a field outside `d:`/`m:`,
  * non-JSON text, a missing or mistyped meta field) makes the whole record unusable:
- * half a session is worse than none.
+ * half a session is worse than none. Runs on every request: one pass, no copies.
  */
-export function decodeSession(hash: Record<string, string>): Decoded<SessionRecord> {
-  // Runs on every request: one pass, no intermediate entry arrays.
-  // No prototype: a stored `m:__proto__` must be a plain (stripped) key, not meta's parent.
-  const meta: Record<string, unknown> = Object.create(null);
-  const data: { [key: string]: JsonValue } = {};
-  for (const field of Object.keys(hash)) {
-    const isMeta = field.startsWith(META);
-    if (!isMeta && !field.startsWith(DATA))
-      return { ok: false, issue: `unexpected field ${field}` };
-    let value: unknown;
-    try {
-      value = parseStoredJson(hash[field]!);
-    } catch {
-      return { ok: false, issue: `field ${field} is not JSON` };
+export function decodeSession(hash: StoredHash): Decoded<SessionRecord> {
+  const reader = new RecordReader();
+  if (Array.isArray(hash)) {
+    if (hash.length % 2 !== 0) return { ok: false, issue: 'reply is not field/value pairs' };
+    for (let i = 0; i < hash.length; i += 2) {
+      if (!reader.take(hash[i], hash[i + 1])) return { ok: false, issue: reader.issue! };
     }
-    const name = field.slice(2);
-    if (isMeta) meta[name] = value;
-    // Assignment would make a stored `d:__proto__` the prototype; it must stay plain data.
-    else if (name === '__proto__') setOwn(data, name, value as JsonValue);
-    else data[name] = value as JsonValue;
+  } else {
+    const fields = hash as Readonly<Record<string, string>>;
+    for (const field of Object.keys(fields)) {
+      if (!reader.take(field, fields[field])) return { ok: false, issue: reader.issue! };
+    }
   }
-  const read = readMeta(meta);
-  if (!read.ok) return read;
-  const record = read.meta as SessionRecord;
-  record.data = data;
-  return { ok: true, value: record };
+  return reader.finish();
 }

@@ -1,6 +1,7 @@
 import { sharedDeadline } from '../store/deadlines.js';
 import type { RedisArg, RedisClient, ScriptCall } from './client.js';
 import { luaScript, RedisTimeoutError } from './client.js';
+import type { StoredHash } from './codec.js';
 import type { Keyspace } from './keys.js';
 import * as lua from './scripts.js';
 
@@ -23,13 +24,15 @@ export interface StoreContext {
   pruneAbove: number;
   onCorrupt: (event: RedisCorruption) => void;
   hgetall(key: string): Promise<Record<string, string>>;
+  /** A session's whole hash: raw field/value pairs when the client can give them, else `hgetall`. */
+  readHash(key: string): Promise<StoredHash>;
   run: { -readonly [K in keyof typeof lua]: ScriptCall };
 }
 
 /** Wires the client, the command timeout and the scripts into a {@link StoreContext}. */
 export function storeContext(
   client: RedisClient,
-  settings: Omit<StoreContext, 'hgetall' | 'run'> & { commandTimeoutMs: number },
+  settings: Omit<StoreContext, 'hgetall' | 'readHash' | 'run'> & { commandTimeoutMs: number },
 ): StoreContext {
   const { commandTimeoutMs, ...rest } = settings;
   // One shared timer for every command's limit: a command may still run later (a
@@ -51,7 +54,13 @@ export function storeContext(
     run[name] = (keys: readonly string[], args: readonly RedisArg[]) =>
       timed(call(keys, args), `script ${name}`);
   }
-  return { ...rest, run, hgetall: (key) => timed(client.hgetall(key), 'HGETALL') };
+  const hgetall = (key: string) => timed(client.hgetall(key), 'HGETALL');
+  // `call` skips the client's pairs-to-object step (ioredis transforms only the lowercase
+  // name): the decoder reads the pairs directly. Either reply shape decodes the same.
+  const readHash: StoreContext['readHash'] = client.call
+    ? (key) => timed(client.call!('HGETALL', key) as Promise<StoredHash>, 'HGETALL')
+    : hgetall;
+  return { ...rest, run, hgetall, readHash };
 }
 
 /** True for the server's reply to a command on a key of another type (a foreign key). */

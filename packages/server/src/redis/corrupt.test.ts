@@ -7,6 +7,8 @@ import { uniquePrefix, useRedis } from './redis.fixture.js';
 
 let client: Redis;
 let store: SessionStore;
+/** The same store through a client without `call`: session reads use `hgetall`'s object. */
+let objectStore: SessionStore;
 const prefix = uniquePrefix('corrupt');
 const reports: RedisCorruption[] = [];
 const HOUR = 3_600_000;
@@ -22,6 +24,16 @@ useRedis(
   (c) => {
     client = c;
     store = redisStore({ client, prefix, onCorrupt: (event) => reports.push(event) });
+    const withoutCall = {
+      evalsha: client.evalsha.bind(client),
+      eval: client.eval.bind(client),
+      hgetall: client.hgetall.bind(client),
+    };
+    objectStore = redisStore({
+      client: withoutCall,
+      prefix,
+      onCorrupt: (event) => reports.push(event),
+    });
   },
 );
 
@@ -43,6 +55,29 @@ describe('redisStore with bad store content', () => {
     expect(reports.slice(before)).toEqual([
       { kind: 'session', id: sid, issue: expect.any(String) },
     ]);
+  });
+
+  it.each(breakages)(
+    'reads as no session through hgetall too, and reports it, when %s',
+    async (_, breakIt) => {
+      const sid = `bad-object-${reports.length}-${Math.random()}`;
+      await breakIt(await storeValid(sid));
+      const before = reports.length;
+      expect(await objectStore.get(sid)).toBeNull();
+      expect(reports.slice(before)).toEqual([
+        { kind: 'session', id: sid, issue: expect.any(String) },
+      ]);
+    },
+  );
+
+  it('reads the same record through call and through hgetall', async () => {
+    const sid = `same-${Math.random()}`;
+    await storeValid(sid, 'dave');
+    const viaCall = await store.get(sid);
+    expect(viaCall).toMatchObject({ userId: 'dave', data: { a: 1 } });
+    expect(await objectStore.get(sid)).toStrictEqual(viaCall);
+    expect(await objectStore.get('absent')).toBeNull();
+    expect(await store.get('absent')).toBeNull();
   });
 
   it.each(breakages)(

@@ -90,7 +90,8 @@ describe('stored session meta', () => {
 
   it('keeps a user object as parsed, and drops what the schema drops', () => {
     const user = { name: 'Ada', roles: ['admin'] };
-    const read = readMeta({ ...valid, user, futureField: 1 });
+    const stored: Record<string, unknown> = { ...valid, user, futureField: 1 };
+    const read = readMeta(stored);
     expect(read.ok && read.meta.user).toBe(user);
     expect(read.ok && 'futureField' in read.meta).toBe(false);
     const proto = readMeta({ ...valid, user: JSON.parse('{"__proto__":{"a":1},"b":2}') });

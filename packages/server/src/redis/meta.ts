@@ -37,8 +37,8 @@ export const metaSchema = z.object({
     .nullable(),
 });
 
-/** Meta values as parsed from the stored JSON, by field name; absent fields are `undefined`. */
-export type RawMeta = { readonly [name: string]: unknown };
+/** Meta values as parsed from the stored JSON, by field name; absent fields absent or `undefined`. */
+export type RawMeta = { readonly [K in keyof SessionMeta]?: unknown };
 
 /** Result of validating stored meta: the meta, or why it is unusable. */
 export type MetaReading = { ok: true; meta: SessionMeta } | { ok: false; issue: string };
@@ -144,7 +144,10 @@ function quickMeta(raw: RawMeta): SessionMeta | null {
 export function readMeta(raw: RawMeta): MetaReading {
   const meta = quickMeta(raw);
   if (meta !== null) return { ok: true, meta };
-  const parsed = metaSchema.safeParse(raw);
+  // zod sees only the fields present, as stored: an unset slot is an absent field.
+  const present: Record<string, unknown> = Object.create(null);
+  for (const [name, value] of Object.entries(raw)) if (value !== undefined) present[name] = value;
+  const parsed = metaSchema.safeParse(present);
   if (!parsed.success) return { ok: false, issue: z.prettifyError(parsed.error) };
   return { ok: true, meta: parsed.data as SessionMeta };
 }

@@ -1,29 +1,18 @@
 import type { SessionMethods } from '../store/own.js';
 import type { SessionRecord, WriteResult } from '../store/types.js';
-import { decodeSession, json, patchFields, recordFields } from './codec.js';
+import {
+  decodeSession,
+  isEmptyHash,
+  json,
+  patchFields,
+  recordFields,
+  type StoredHash,
+} from './codec.js';
 import { isWrongType, type StoreContext } from './context.js';
 import { touchHints } from './touch-hints.js';
 import { expectReply, indexAdd, sweepIndex } from './user-index.js';
 
 const WRITE: readonly WriteResult[] = ['ok', 'missing'];
-
-/** True for `{}`, HGETALL's answer for a missing key (without listing the fields). */
-function isEmpty(hash: Record<string, string>): boolean {
-  for (const _field in hash) return false;
-  return true;
-}
-
-/** A Lua reply of field/value pairs (as HGETALL sends them) as an object; `{}` for anything else. */
-function hashFromPairs(reply: unknown): Record<string, string> {
-  const pairs: Array<[string, string]> = [];
-  if (!Array.isArray(reply)) return {};
-  for (let i = 0; i + 1 < reply.length; i += 2) {
-    const [field, value] = [reply[i], reply[i + 1]];
-    if (typeof field === 'string' && typeof value === 'string') pairs.push([field, value]);
-  }
-  // fromEntries defines own properties, so a stored `__proto__` field stays visible as corrupt.
-  return Object.fromEntries(pairs);
-}
 
 /**
  * The session half of the Redis store. `get` is one `HGETALL`; `getAndTouch` is that too
@@ -35,9 +24,9 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
   const hints = touchHints();
 
   async function get(sid: string): Promise<SessionRecord | null> {
-    let hash: Record<string, string> | null;
+    let hash: StoredHash | null;
     try {
-      hash = await ctx.hgetall(keys.session(sid));
+      hash = await ctx.readHash(keys.session(sid));
     } catch (error) {
       if (!isWrongType(error)) throw error;
       hash = null;
@@ -46,12 +35,12 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
   }
 
   /** The record in a stored hash (`null`: a foreign key), or null with a report. */
-  function decoded(sid: string, hash: Record<string, string> | null): SessionRecord | null {
+  function decoded(sid: string, hash: StoredHash | null): SessionRecord | null {
     if (hash === null) {
       ctx.onCorrupt({ kind: 'session', id: sid, issue: 'key is not a hash' });
       return null;
     }
-    if (isEmpty(hash)) return null;
+    if (isEmptyHash(hash)) return null;
     const result = decodeSession(hash);
     if (!result.ok) {
       ctx.onCorrupt({ kind: 'session', id: sid, issue: result.issue });
@@ -80,7 +69,9 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
       if (hints.notDue(sid, touch.dueAtOrBefore)) return get(sid);
       const args = [touch.tokenHash, touch.dueAtOrBefore, touch.now, touch.idleExpiresAt].map(json);
       const reply = await run.READ_TOUCH([keys.session(sid)], args);
-      return decoded(sid, reply === 'wrongtype' ? null : hashFromPairs(reply));
+      // The script answers HGETALL's pairs (a Lua table), or `wrongtype` for a foreign key.
+      if (reply === 'wrongtype') return decoded(sid, null);
+      return decoded(sid, Array.isArray(reply) ? reply : []);
     },
 
     async create(sid, record, expiresAt) {
