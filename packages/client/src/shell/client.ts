@@ -31,11 +31,11 @@ type Listener = (event?: SessionEvent) => void;
 const timeoutSignal = (ms: number): AbortSignal | undefined =>
   globalThis.AbortSignal?.timeout?.(ms);
 
-/** Reads a JSON body when the response says it is JSON; `undefined` otherwise. */
-const readJson = async (res: Response): Promise<unknown> =>
-  /\bjson\b/i.test(String(res.headers.get('content-type')))
-    ? res.json().catch(() => undefined)
-    : undefined;
+/**
+ * Reads a JSON body; `undefined` when it is not JSON. The content type is not consulted:
+ * every body is checked field by field before use.
+ */
+const readJson = (res: Response): Promise<unknown> => res.json().catch(() => undefined);
 
 /** Reads the deadline header of any response into a core action; `null` when absent or malformed. */
 export function deadlineAction(res: Response, sentAt: number, receivedAt: number): Action | null {
@@ -203,11 +203,11 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
             signal.addEventListener('abort', () => resolve(false)),
           );
           if ((await Promise.race([reauth({ signal }), gaveUp])) === false)
-            throw new Error('reauth: the app function declined or timed out');
+            throw new Error('reauth: declined or timed out');
         }
         const answer = await callRoute(reauth === 'endpoint' ? 'reauth' : 'status');
         const { status, error } = answer as { status?: SessionStatus | null; error?: unknown };
-        if (status?.state !== 'active') throw error ?? new Error('reauth: no session after it');
+        if (status?.state !== 'active') throw error ?? new Error('reauth: no session');
         dispatch({ ...answer, op: 'reauth' } as Action);
         return true;
       } catch (error) {
@@ -268,7 +268,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     channel?.onMessage((raw) => {
       const message = parseTabMessage(raw);
       if (message) dispatch(message);
-      else channelError(new TypeError('Lifeline: ignored a malformed cross-tab message'));
+      else channelError(new TypeError('Lifeline: malformed cross-tab message'));
     }),
     channel?.onLeadership((isLeader) => dispatch({ type: 'leadership', isLeader })),
   );
