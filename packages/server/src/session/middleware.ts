@@ -61,14 +61,14 @@ export function session(options?: SessionOptions): SessionMiddleware {
   const lifelineSession: MiddlewareHandler<SessionEnv> = async (c, next) => {
     const now = rt.options.now();
     const attrs = cookieAttributes(rt, c);
-    const userAgent = c.req.header('User-Agent') ?? null;
     const passive = isPassiveRequest(c);
     let resolution: Resolution;
     try {
       resolution = await resolveSession(rt, {
         cookieHeader: c.req.header('Cookie') ?? null,
         cookieName: attrs.name,
-        userAgent,
+        // Read only where it is compared: each header lookup costs on every request.
+        userAgent: rt.options.bindUserAgent ? (c.req.header('User-Agent') ?? null) : null,
         now,
         // Only where nothing after the read can still refuse the touch: a safe method, not
         // passive (header or a passive() route, 405s included), no User-Agent binding.

@@ -25,6 +25,7 @@ export type Resolution =
 export interface RequestFacts {
   cookieHeader: string | null;
   cookieName: string;
+  /** The request's `User-Agent`; only read (else null) when `bindUserAgent` is on. */
   userAgent: string | null;
   now: number;
   /**
@@ -40,20 +41,13 @@ export interface RequestFacts {
  * Store failures propagate (the middleware answers 503).
  */
 export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Resolution> {
+  // Helpers are module functions, not closures: nothing extra to allocate per request.
   const { now } = req;
-  const none = (reason: EndReason, sid: string | null = null): Resolution => ({
-    state: 'none',
-    reason,
-    sid,
-  });
-  const reject = (reason: RejectReason, sid: string | null, userId: string | null = null) =>
-    emitFor(rt, now, sid, userId, { type: 'rejected', reason });
-
   const reading = readSessionCookie(req.cookieHeader, req.cookieName);
   if (reading.kind === 'absent') return none('missing');
   const presented = reading.kind === 'token' ? tokenFromValue(reading.value) : null;
   if (!presented) {
-    reject(reading.kind === 'malformed' ? reading.reason : 'malformed', null);
+    reject(rt, now, reading.kind === 'malformed' ? reading.reason : 'malformed', null);
     return none('missing');
   }
   const sid = rt.hasher.sid(presented);
@@ -68,27 +62,18 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
       })
     : await rt.store.get(sid);
   if (!record) {
-    reject('unknown', sid);
+    reject(rt, now, 'unknown', sid);
     return none('missing', sid);
   }
   if (record.ended) return none(record.ended.reason, sid);
-
-  // A suspicious request is rejected; with the `revoke` policy the session ends too.
-  const refuse = async (why: 'theft-suspected' | 'user-agent-changed', revoke: boolean) => {
-    reject(why, sid, record.userId);
-    if (!revoke) return null;
-    await endRecord(rt, sid, record, now, { reason: 'revoked', detail: why, at: now });
-    return none('revoked', sid);
-  };
 
   // The current token is the usual case: no promise for it (the predecessor path unseals).
   const token = rt.hasher.equal(hash, record.tokenHash)
     ? presented
     : await matchPredecessor(rt, record, presented, hash, sid, now);
   if (!token) {
-    return (
-      (await refuse('theft-suspected', rt.options.onTheft === 'revoke')) ?? none('missing', sid)
-    );
+    const revoke = rt.options.onTheft === 'revoke';
+    return (await refuse(rt, now, sid, record, 'theft-suspected', revoke)) ?? none('missing', sid);
   }
 
   const timeout = deadlinePassed(record, now);
@@ -99,7 +84,8 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
   }
 
   if (rt.options.bindUserAgent && record.userAgent !== null && record.userAgent !== req.userAgent) {
-    const ended = await refuse('user-agent-changed', rt.options.bindUserAgent === 'revoke');
+    const revoke = rt.options.bindUserAgent === 'revoke';
+    const ended = await refuse(rt, now, sid, record, 'user-agent-changed', revoke);
     if (ended) return ended;
   }
   return {
@@ -110,6 +96,35 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
     successor: token !== presented,
     touched: touchWithRead && record.lastActiveAt === now,
   };
+}
+
+function none(reason: EndReason, sid: string | null = null): Resolution {
+  return { state: 'none', reason, sid };
+}
+
+function reject(
+  rt: Runtime,
+  now: number,
+  reason: RejectReason,
+  sid: string | null,
+  userId: string | null = null,
+): void {
+  emitFor(rt, now, sid, userId, { type: 'rejected', reason });
+}
+
+/** A suspicious request is rejected; with the `revoke` policy the session ends too. */
+async function refuse(
+  rt: Runtime,
+  now: number,
+  sid: string,
+  record: SessionRecord,
+  why: 'theft-suspected' | 'user-agent-changed',
+  revoke: boolean,
+): Promise<Resolution | null> {
+  reject(rt, now, why, sid, record.userId);
+  if (!revoke) return null;
+  await endRecord(rt, sid, record, now, { reason: 'revoked', detail: why, at: now });
+  return none('revoked', sid);
 }
 
 /** The current token if `presented` is the predecessor inside its grace window, else `null`. */
