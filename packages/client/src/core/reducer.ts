@@ -125,8 +125,8 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     const other = cur?.absolute !== absolute;
     const changed = !cur || (other ? reauth || sentAt >= s.dlSentAt : idle > cur.idle);
     if (changed) {
-      // A different absolute deadline, or a re-auth, is a new session from now on.
-      if (reauth || (cur && other)) s.sessionAt = now;
+      // A different absolute deadline is a new session from now on (so is a re-auth, below).
+      if (cur && other) s.sessionAt = now;
       s.deadlines = { idle, absolute };
       s.dlSentAt = sentAt;
     }
@@ -147,7 +147,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     if (reauth) {
       emit({ type: 'reauthenticated' }, origin);
       s.reason = null;
-      s.reauthAt = now;
+      s.sessionAt = now;
     }
   };
 

@@ -23,7 +23,6 @@ export const initialState = (config: CoreConfig): CoreState => ({
   pollAt: NEVER,
   failures: 0,
   retry: null,
-  reauthAt: NEVER,
   isLeader: false,
   warning: null,
   reason: null,

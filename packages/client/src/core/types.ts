@@ -43,9 +43,10 @@ export interface CoreState {
   /** When the session was last seen ending; answers to requests sent before it are stale. */
   readonly endedAt: number;
   /**
-   * When this tab learned of the current session (a re-auth, or another tab's news). A "no
-   * session" answer to a request sent before it was about the previous session's cookie,
-   * which a re-auth kills at once: it must not sign the new session out.
+   * When this tab learned of the current session (a re-auth here or in another tab, or
+   * deadlines of a different session). A "no session" answer to a request sent before it
+   * was about the previous session's cookie, which a re-auth kills at once: it must not
+   * sign the new session out. Re-auth requests sent before it are covered by it.
    */
   readonly sessionAt: number;
   /** The person's last activity here or in another tab. */
@@ -62,8 +63,6 @@ export interface CoreState {
   /** Consecutive failed requests, for the backoff. */
   readonly failures: number;
   readonly retry: { readonly op: Operation; readonly at: number } | null;
-  /** The last silent re-auth here or in another tab: requests sent before it are covered. */
-  readonly reauthAt: number;
   readonly isLeader: boolean;
   readonly warning: SessionLimit | null;
   readonly reason: EndReason | null;

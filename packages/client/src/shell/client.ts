@@ -187,12 +187,13 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
   /**
    * Silent re-authentication, single-flight: concurrent callers in this tab share one
    * attempt, and the Web Lock makes tabs take turns. A tab that waited while another
-   * succeeded (any re-auth since `since`) takes that result instead of trying again.
+   * succeeded (a fresh session learned of since `since`) takes that result instead of
+   * trying again.
    */
   function reauthenticate(since = now()): Promise<boolean> {
     const attempt = async () => {
       const { reauth } = o;
-      if (state.reauthAt >= since) return true;
+      if (state.sessionAt >= since) return true;
       if (!reauth) return false;
       try {
         if (reauth !== 'endpoint') {
