@@ -5,7 +5,7 @@ import * as server from '@lifeline/server/contract';
 import { DEADLINE_HEADER, formatDeadlineHeader, statusSchema } from '@lifeline/server/contract';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { parseStatus } from './core/parse.js';
-import { deadlineAction } from './shell/client.js';
+import { createClientCore } from './shell/client.js';
 import * as wire from './wire.js';
 
 type SessionStatus = server.SessionStatus;
@@ -79,19 +79,28 @@ describe('client and server contract', () => {
     }
   });
 
-  it('reads the deadline header the server formats', () => {
-    const header = formatDeadlineHeader({ idle: 10, absolute: 20, now: 5 });
-    const res = new Response(null, { headers: { [DEADLINE_HEADER]: header } });
-    expect(deadlineAction(res, 1, 3)).toEqual({
-      type: 'header',
-      idle: 10,
-      absolute: 20,
-      now: 5,
-      sentAt: 1,
-      receivedAt: 3,
-    });
-    expect(
-      deadlineAction(new Response(null, { headers: { [DEADLINE_HEADER]: 'idle=x' } }), 1, 3),
-    ).toBeNull();
+  it('reads the deadline header the server formats', async () => {
+    const withHeader = (value: string) =>
+      createClientCore({
+        now: () => 5,
+        timers: { setTimeout: () => 0, clearTimeout: () => {} },
+        channel: null,
+        document: null,
+        window: null,
+        activity: false,
+        // `/status` never answers: only the app response's header can tell the deadlines.
+        fetch: async (input) =>
+          String(input).endsWith('/session/status')
+            ? new Promise<Response>(() => {})
+            : new Response(null, { headers: { [DEADLINE_HEADER]: value } }),
+      });
+    const read = withHeader(formatDeadlineHeader({ idle: 10, absolute: 20, now: 5 }));
+    await read.fetch('http://app.test/api');
+    expect(read.getSnapshot()).toMatchObject({ idleExpiresAt: 10, absoluteExpiresAt: 20 });
+    read.destroy();
+    const malformed = withHeader('idle=x');
+    await malformed.fetch('http://app.test/api');
+    expect(malformed.getSnapshot()).toMatchObject({ state: 'unknown', idleExpiresAt: null });
+    malformed.destroy();
   });
 });

@@ -37,12 +37,6 @@ const timeoutSignal = (ms: number): AbortSignal | undefined =>
  */
 const readJson = (res: Response): Promise<unknown> => res.json().catch(() => undefined);
 
-/** Reads the deadline header of any response into a core action; `null` when absent or malformed. */
-export function deadlineAction(res: Response, sentAt: number, receivedAt: number): Action | null {
-  const d = parseDeadlineHeader(res.headers.get(DEADLINE_HEADER));
-  return d && { type: 'header', ...d, sentAt, receivedAt };
-}
-
 /**
  * The composition root: wires the pure core to timers, DOM listeners, the network and the
  * cross-tab channel. Without a `channel` option, or when the channel cannot be opened (a
@@ -230,8 +224,8 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
   const send = async (request: Request) => {
     const sentAt = now();
     const res = await o.fetch(request);
-    const action = deadlineAction(res, sentAt, now());
-    if (action) dispatch(action);
+    const deadlines = parseDeadlineHeader(res.headers.get(DEADLINE_HEADER));
+    if (deadlines) dispatch({ type: 'header', ...deadlines, sentAt, receivedAt: now() });
     const reason = res.status === 401 ? sessionProblemReason(await readJson(res.clone())) : null;
     return { res, reason, sentAt };
   };
