@@ -50,23 +50,29 @@ export function mountWarningDialog(
   // its own); the visually hidden live region speaks the time in steps.
   const id = `lifeline${Math.random()}`;
   // Built one by one, never through `innerHTML`, so Trusted Types have nothing to object to.
-  // Each part is `tag class`; the link stands in for the primary button once the session ended.
-  const [dialog, title, body, clock, live, actions, secondary, primary, link] =
-    'dialog dialog,h2 title,p body,p clock,p sr,div actions,button secondary,button primary,a primary'
-      .split(',')
-      .map((part, i) => {
-        const [tag, cls] = part.split(' ');
-        const node = doc.createElement(tag!);
-        node.className = `${i > 5 ? 'lifeline-button ' : ''}lifeline-${cls}`;
-        node.id = id + i;
-        return node;
-      }) as Parts;
+  // Each part is `tag classes`; the link stands in for the primary button once the session ended.
+  const [dialog, title, body, clock, live, actions, secondary, primary, link] = [
+    'dialog lifeline-dialog',
+    'h2 lifeline-title',
+    'p lifeline-body',
+    'p lifeline-clock',
+    'p lifeline-sr',
+    'div lifeline-actions',
+    'button lifeline-button lifeline-secondary',
+    'button lifeline-button lifeline-primary',
+    'a lifeline-button lifeline-primary',
+  ].map((part, i) => {
+    const [tag, ...classes] = part.split(' ');
+    const node = doc.createElement(tag!);
+    node.className = classes.join(' ');
+    node.id = id + i;
+    return node;
+  }) as Parts;
   dialog.setAttribute('role', 'alertdialog');
   dialog.setAttribute('aria-labelledby', `${id}1`);
   dialog.setAttribute('aria-describedby', `${id}2 ${id}4`);
   clock.setAttribute('role', 'timer');
   live.setAttribute('aria-live', 'polite');
-  live.setAttribute('aria-atomic', 'true');
   dialog.append(title, body, clock, live, actions);
   doc.body.append(dialog);
   const labels: Record<Mode, [string, string]> = {
@@ -75,22 +81,21 @@ export function mountWarningDialog(
     ended: [t.signIn, t.close],
   };
 
-  const stops = [() => dialog.remove()];
+  let unstyle = () => {};
   if (injectStyles) {
     // A constructable stylesheet is outside CSP's reach; a <style> needs the nonce.
     if (nonce == null && doc.adoptedStyleSheets) {
       const sheet = new CSSStyleSheet();
       sheet.replaceSync(DIALOG_CSS);
       doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
-      stops.push(() => {
+      unstyle = () => {
         doc.adoptedStyleSheets = doc.adoptedStyleSheets.filter((s) => s !== sheet);
-      });
+      };
     } else {
-      const style = doc.createElement('style');
+      // Inside the dialog, so it leaves with it.
+      const style = dialog.appendChild(doc.createElement('style'));
       if (nonce) style.nonce = nonce;
       style.textContent = DIALOG_CSS;
-      doc.head.append(style);
-      stops.push(() => style.remove());
     }
   }
 
@@ -112,11 +117,11 @@ export function mountWarningDialog(
   };
 
   const tick = () => {
-    const left = deadline - now();
+    const left = Math.max(deadline - now(), 0);
     // Rounded up, so 0.2 s left shows 00:01; minutes grow past 59 rather than wrapping.
-    const secs = left > 0 ? Math.ceil(left / 1000) : 0;
-    const m = Math.floor(secs / 60);
+    const secs = Math.ceil(left / 1000);
     const s = secs % 60;
+    const m = (secs - s) / 60;
     clock.textContent = `${pad(m)}:${pad(s)}`;
     // A live region that changed every second would drown out everything else, so the time
     // is spoken in 20-second steps (numbered below zero) and every second in the last 20
@@ -126,18 +131,17 @@ export function mountWarningDialog(
     if (step !== spokenStep) {
       spokenStep = step;
       // Units pluralised and translated by the browser's Intl: no unit words to translate.
-      const lang = options.lang || doc.documentElement.lang || undefined;
+      const lang = options.lang || doc.documentElement.lang || [];
       const unit = (n: number, unit: string) =>
         n.toLocaleString(lang, { style: 'unit', unit, unitDisplay: 'long' });
-      const time = [m && unit(m, 'minute'), (s || !m) && unit(s, 'second')];
-      live.textContent = t.announce.replace('{time}', time.filter(Boolean).join(' '));
+      const time = m ? unit(m, 'minute') + (s ? ` ${unit(s, 'second')}` : '') : unit(s, 'second');
+      live.textContent = t.announce.replace('{time}', time);
     }
     if (secs) timer = setTimeout(tick, left % 1000 || 1000);
   };
 
   const close = () => {
     clearTimeout(timer);
-    mode = null;
     dialog.close();
   };
 
@@ -157,12 +161,12 @@ export function mountWarningDialog(
       // A new warning is spoken at once; a refreshed snapshot of the same one is not.
       live.textContent = '';
       spokenStep = -1;
-      // Parts this mode lacks leave the DOM: no `hidden` for page CSS to override.
-      if (ended) clock.remove();
-      else live.before(clock);
+      // The link and the button swap places: no `hidden` for page CSS to override.
       actions.replaceChildren(secondary, main);
     }
-    if (!ended) tick();
+    // The notice has no clock; an empty one takes no room.
+    if (ended) clock.textContent = '';
+    else tick();
     // The browser gives focus back to where it was when a modal dialog closes.
     if (!dialog.open) dialog.showModal();
     if (changed) main.focus();
@@ -195,31 +199,37 @@ export function mountWarningDialog(
     open('ended', why[e.reason] ?? t.endedOther);
   };
 
-  const quietly = (p: Promise<unknown>) => p.catch(() => {});
-
-  // Escape means "stay": extend, or keep working. Browsers fire `cancel` for every close
-  // request, also when they do not let it be cancelled, so `close` needs no handler.
-  const stay = () => {
-    if (mode === 'idle') return void quietly(client.extend());
+  // Escape means "stay": extend, keep working, or close the notice, like the calm button of
+  // each mode. Browsers fire `cancel` for every close request, also when they do not let it
+  // be cancelled, so `close` needs no handler.
+  dialog.oncancel = (e) => {
+    e.preventDefault();
+    (mode === 'idle' ? primary : secondary).click();
+  };
+  // The client's actions report failures as `error` events rather than rejecting; a
+  // re-authentication that fails in any way still leads to the sign-in page.
+  primary.onclick = async () => {
+    if (mode === 'idle') return void client.extend();
+    const fresh = client.getSnapshot().canReauth && (await client.reauthenticate().catch(() => {}));
+    if (!fresh) location.assign(signInHref());
+  };
+  secondary.onclick = () => {
+    if (mode === 'idle') return void client.logout();
     if (mode === 'absolute') dismissed = deadline;
     close();
   };
-  dialog.oncancel = (e) => {
-    e.preventDefault();
-    stay();
-  };
-  primary.onclick = async () => {
-    if (mode === 'idle') return stay();
-    const fresh = client.getSnapshot().canReauth && (await quietly(client.reauthenticate()));
-    if (!fresh) location.assign(signInHref());
-  };
-  secondary.onclick = () => (mode === 'idle' ? void quietly(client.logout()) : stay());
 
-  stops.push(client.subscribe(render), client.on('expired', ended), client.on('signed-out', ended));
+  const stops = [
+    client.subscribe(render),
+    client.on('expired', ended),
+    client.on('signed-out', ended),
+  ];
   render();
 
   return () => {
     close();
+    dialog.remove();
+    unstyle();
     for (const stop of stops) stop();
   };
 }
