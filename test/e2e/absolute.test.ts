@@ -39,7 +39,9 @@ it('words the absolute limit differently, offers no extension, and ends the sess
   await tab!.keyboard.type(' saved');
   await world.advance(25_000);
   await expectState([tab!], 'expired');
-  await expect.poll(() => dialog.locator('.lifeline-body').textContent()).toMatch(/maximum length/);
+  await expect
+    .poll(() => dialog.locator('.lifeline-body').textContent())
+    .toMatch(/maximum session length/);
   expect((await world.status()).reason).toBe('absolute-timeout');
 });
 

@@ -31,7 +31,7 @@ it('warns in every idle tab before expiry, and "Stay signed in" in one tab close
   }
   await expect
     .poll(() => tabs[0]!.locator('.lifeline-title').textContent())
-    .toBe("You'll be signed out soon due to inactivity");
+    .toBe("You'll be signed out soon");
 
   await tabs[1]!.getByRole('button', { name: 'Stay signed in' }).click();
   for (const tab of tabs) await dialogIn(tab).waitFor({ state: 'hidden', timeout: 2000 });

@@ -42,11 +42,9 @@ describe('mountWarningDialog', () => {
     const d = dialog();
     expect(d.open).toBe(true);
     expect(d.getAttribute('role')).toBe('alertdialog');
-    expect(byId(d.getAttribute('aria-labelledby'))?.textContent).toBe(
-      "You'll be signed out soon due to inactivity",
-    );
+    expect(byId(d.getAttribute('aria-labelledby'))?.textContent).toBe("You'll be signed out soon");
     const [bodyId] = (d.getAttribute('aria-describedby') ?? '').split(' ');
-    expect(byId(bodyId ?? null)?.textContent).toMatch(/signed out when the timer runs out/);
+    expect(byId(bodyId ?? null)?.textContent).toMatch(/inactive, so we'll sign you out/);
     expect(document.activeElement?.textContent).toBe('Stay signed in');
     expect(d.querySelector('[role="timer"]')?.textContent).toBe('02:00');
   });
@@ -60,25 +58,25 @@ describe('mountWarningDialog', () => {
   it('speaks the time in 20-second steps, and every second in the last 20', () => {
     warnIdle(65);
     const live = dialog().querySelector('[aria-live="polite"]') as HTMLElement;
-    expect(live.textContent).toBe('1 minute 5 seconds left before you are signed out.');
+    expect(live.textContent).toBe("You'll be signed out in 1 minute 5 seconds.");
     vi.advanceTimersByTime(1_000);
-    expect(live.textContent).toMatch(/^1 minute 5 seconds/);
+    expect(live.textContent).toMatch(/ in 1 minute 5 seconds\.$/);
     vi.advanceTimersByTime(4_000);
-    expect(live.textContent).toMatch(/^1 minute left/);
+    expect(live.textContent).toMatch(/ in 1 minute\.$/);
     vi.advanceTimersByTime(19_000);
-    expect(live.textContent).toMatch(/^1 minute left/);
+    expect(live.textContent).toMatch(/ in 1 minute\.$/);
     vi.advanceTimersByTime(1_000);
-    expect(live.textContent).toMatch(/^40 seconds/);
+    expect(live.textContent).toMatch(/ in 40 seconds\.$/);
     vi.advanceTimersByTime(21_000);
-    expect(live.textContent).toMatch(/^19 seconds/);
+    expect(live.textContent).toMatch(/ in 19 seconds\.$/);
     vi.advanceTimersByTime(1_000);
-    expect(live.textContent).toMatch(/^18 seconds/);
+    expect(live.textContent).toMatch(/ in 18 seconds\.$/);
   });
 
   it('does not repeat the spoken time when the same warning is refreshed', () => {
     warnIdle(100);
     const live = dialog().querySelector('[aria-live="polite"]') as HTMLElement;
-    expect(live.textContent).toMatch(/^1 minute 40 seconds/);
+    expect(live.textContent).toMatch(/ in 1 minute 40 seconds\.$/);
     vi.advanceTimersByTime(3_000);
     live.textContent = ''; // what a screen reader has already read
     client.set({ remaining: 97_000 }); // a snapshot change within the same warning

@@ -40,8 +40,8 @@ export interface DialogStrings {
 
 /** The default English strings. */
 export const defaultStrings: DialogStrings = {
-  idleTitle: "You'll be signed out soon due to inactivity",
-  idleBody: 'To protect your account you will be signed out when the timer runs out.',
+  idleTitle: "You'll be signed out soon",
+  idleBody: "You've been inactive, so we'll sign you out to protect your account.",
   stay: 'Stay signed in',
   signOut: 'Sign out',
   absoluteTitle: 'Maximum session length reached',
@@ -50,10 +50,10 @@ export const defaultStrings: DialogStrings = {
   saveWork: 'Save my work first',
   endedTitle: 'You have been signed out',
   endedIdle: 'You were inactive, so we signed you out to protect your account.',
-  endedAbsolute: 'Your session reached its maximum length.',
+  endedAbsolute: 'You reached the maximum session length.',
   endedLoggedOut: 'You signed out, possibly in another tab.',
   endedOther: 'Your session has ended.',
   signIn: 'Sign in again',
   close: 'Close',
-  announce: '{time} left before you are signed out.',
+  announce: "You'll be signed out in {time}.",
 };
