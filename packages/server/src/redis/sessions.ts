@@ -1,5 +1,5 @@
 import type { SessionMethods } from '../store/own.js';
-import type { SessionRecord, WriteResult } from '../store/types.js';
+import type { SessionRecord, TouchIfDue, WriteResult } from '../store/types.js';
 import {
   decodeSession,
   isEmptyHash,
@@ -50,6 +50,15 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
     return result.value;
   }
 
+  /** The `READ_TOUCH` script: the hash, touched in the same script when the touch is due. */
+  async function readAndTouch(sid: string, touch: TouchIfDue): Promise<SessionRecord | null> {
+    const args = [touch.tokenHash, touch.dueAtOrBefore, touch.now, touch.idleExpiresAt].map(json);
+    const reply = await run.READ_TOUCH([keys.session(sid)], args);
+    // The script answers HGETALL's pairs (a Lua table), or `wrongtype` for a foreign key.
+    if (reply === 'wrongtype') return decoded(sid, null);
+    return decoded(sid, Array.isArray(reply) ? reply : []);
+  }
+
   async function listByUser(userId: string) {
     const kept = await sweepIndex(
       ctx,
@@ -64,14 +73,9 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
     get,
     listByUser,
 
-    async getAndTouch(sid, touch) {
+    getAndTouch(sid, touch) {
       // Most reads fall inside the touch interval: a plain HGETALL spares Redis the script.
-      if (hints.notDue(sid, touch.dueAtOrBefore)) return get(sid);
-      const args = [touch.tokenHash, touch.dueAtOrBefore, touch.now, touch.idleExpiresAt].map(json);
-      const reply = await run.READ_TOUCH([keys.session(sid)], args);
-      // The script answers HGETALL's pairs (a Lua table), or `wrongtype` for a foreign key.
-      if (reply === 'wrongtype') return decoded(sid, null);
-      return decoded(sid, Array.isArray(reply) ? reply : []);
+      return hints.notDue(sid, touch.dueAtOrBefore) ? get(sid) : readAndTouch(sid, touch);
     },
 
     async create(sid, record, expiresAt) {

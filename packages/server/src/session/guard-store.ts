@@ -16,22 +16,27 @@ export class StoreUnavailableError extends Error {
  */
 export function guardStore(store: SessionStore, timeoutMs: number): SessionStore {
   const guarded: Record<string, unknown> = {};
-  const withDeadline = sharedDeadline(
-    timeoutMs,
-    () => new StoreUnavailableError(`store call timed out after ${timeoutMs} ms`),
-  );
+  const timedOut = () => new StoreUnavailableError(`store call timed out after ${timeoutMs} ms`);
   for (const key of Object.keys(storeMethods(store))) {
     const method = (store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[
       key
     ];
     if (typeof method !== 'function') continue;
-    guarded[key] = async (...args: unknown[]) => {
+    const unavailable = (error: unknown) =>
+      error instanceof StoreUnavailableError
+        ? error
+        : new StoreUnavailableError(`store.${key} failed`, { cause: error });
+    // One shared timer per method; the limit itself maps a rejection, so the wrapper
+    // needs no async frame of its own around every store call.
+    const withDeadline = sharedDeadline(timeoutMs, timedOut, unavailable);
+    guarded[key] = (...args: unknown[]) => {
+      let result: unknown;
       try {
-        return await withDeadline(Promise.resolve(method.apply(store, args)));
+        result = method.apply(store, args);
       } catch (error) {
-        if (error instanceof StoreUnavailableError) throw error;
-        throw new StoreUnavailableError(`store.${key} failed`, { cause: error });
+        return Promise.reject(unavailable(error));
       }
+      return withDeadline(Promise.resolve(result));
     };
   }
   return guarded as unknown as SessionStore;

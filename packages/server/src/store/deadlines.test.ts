@@ -15,6 +15,16 @@ describe('sharedDeadline', () => {
     await expect(limit(never())).rejects.toThrow('too slow');
   });
 
+  it('maps a call’s own rejection when told how, never the timeout', async () => {
+    const limit = sharedDeadline(
+      30,
+      () => new Error('too slow'),
+      (error) => new Error(`mapped: ${(error as Error).message}`),
+    );
+    await expect(limit(Promise.reject(new Error('own')))).rejects.toThrow('mapped: own');
+    await expect(limit(never())).rejects.toThrow('too slow');
+  });
+
   it('still times out when the wall clock is stepped back an hour meanwhile', async () => {
     vi.useFakeTimers({ toFake: ['Date'] }); // only the wall clock is fake; timers are real
     const limit = sharedDeadline(50, () => new Error('too slow'));

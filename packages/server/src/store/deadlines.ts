@@ -17,6 +17,8 @@ interface Pending {
 export function sharedDeadline(
   timeoutMs: number,
   timedOut: () => Error,
+  /** Maps a call's own rejection (default: passed on as it is). */
+  failed: (error: unknown) => unknown = (error) => error,
 ): <T>(promise: Promise<T>) => Promise<T> {
   const pending = new Set<Pending>();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -47,7 +49,7 @@ export function sharedDeadline(
         },
         (error: unknown) => {
           pending.delete(call);
-          reject(error);
+          reject(failed(error));
         },
       );
     });
