@@ -13,12 +13,12 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Origin = Pick<SessionEvent, 'tabId' | 'local' | 'trigger'>;
 /** Event fields other than the ones every event carries. */
 type Details<E = SessionEvent> = E extends SessionEvent ? Omit<E, keyof Origin> : never;
-/** A cross-tab message without the fields every message carries. */
-type Body = TabMessage extends infer M
+/** A cross-tab message without the fields every message carries (its trigger is the step's unless said). */
+type Body = (TabMessage extends infer M
   ? M extends TabMessage
-    ? Omit<M, 'v' | 'from'>
+    ? Omit<M, 'v' | 'from' | 'trigger'>
     : never
-  : never;
+  : never) & { trigger?: SessionTrigger };
 
 /**
  * The pure core: `(state, action, now) -> step`. No DOM, no timers, no network; the shell
@@ -44,7 +44,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   const emit = (event: Details, origin = own()) =>
     events.push({ ...event, ...origin } as SessionEvent);
   const post = (body: Body) => {
-    if (!news) message = { v: 2, from: tabId, ...body } as TabMessage;
+    if (!news) message = { v: 2, from: tabId, trigger, ...body } as TabMessage;
   };
   /** Starts a request; an extension is dated when it is sent (the user or keepalive set `extendBy`). */
   const request = (op: Operation) => {
@@ -86,7 +86,8 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
    * sign-out, anything else an expiry. Emits once, and tells the other tabs when this tab
    * found out, as the answer to a request sent at `sentAt`.
    */
-  const end = (reason: EndReason, sentAt: number, origin = actor()) => {
+  const end = (reason: EndReason, sentAt: number) => {
+    const origin = actor();
     const phase =
       reason === 'logged-out' || (reason === 'missing' && s.phase !== 'active')
         ? 'signed-out'
@@ -98,7 +99,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     } else if (s.phase !== 'unknown' || reason === 'logged-out') {
       emit({ type: 'signed-out', reason }, origin);
     }
-    post({ type: 'answer', op: 'status', reason, sentAt, trigger: origin.trigger });
+    post({ type: 'answer', op: 'status', reason, sentAt });
     Object.assign(s, { phase, reason, deadlines: null, warning: null, endedAt: now });
     if (s.retry?.op !== 'logout') s.retry = null;
   };
@@ -196,8 +197,10 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
         // server has ended the session unless a tab we cannot hear extended it. Show it ended.
         const ended = op === 'status' && !!deadline && now >= deadline.at + s.rtt / 2;
         emit({ type: 'error', operation: op, error: action.error, willRetry: !ended });
-        if (ended) end(`${deadline.limit}-timeout`, sentAt, own('local'));
-        else {
+        if (ended) {
+          trigger = 'local';
+          end(`${deadline.limit}-timeout`, sentAt);
+        } else {
           if (op === 'extend') s.extendAt = Math.min(s.extendAt, s.activeAt - 1);
           // Backoff: 1 s, doubling to at most a minute.
           s.retry = { op: action.op, at: now + Math.min(500 * 2 ** s.failures, 60_000) };
@@ -219,7 +222,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
         // keepalive spacing, so activity the leader missed (a message lost in a race) is
         // said again in time.
         if (!news && !s.isLeader && !(s.toldAt > s.extendAt && now - s.toldAt < spacing())) {
-          post({ type: 'activity', trigger });
+          post({ type: 'activity' });
           s.toldAt = now;
         }
       }
