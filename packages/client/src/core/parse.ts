@@ -59,14 +59,14 @@ const head = {
   trigger: ['activity', 'user', 'timer', 'wake', 'status', 'response', 'local'],
 };
 const sent = { ...head, sentAt: epoch };
-const answer = { ...sent, type: ['answer'], op: ['status', 'extend', 'logout', 'reauth', 'fetch'] };
+// The answers a tab passes on: those that moved the deadlines, and endings (as `status`).
+const answer = { ...sent, type: ['answer'], op: ['status', 'extend', 'reauth'] };
 const MESSAGE_SHAPES = [
   { ...head, type: ['activity'] },
   { ...answer, reason: END_REASONS },
   {
     ...answer,
-    op: ['status', 'extend', 'reauth'],
-    status: (v: unknown) => parseStatus(v) !== null,
+    status: (v: unknown) => !!parseStatus(v),
     receivedAt: epoch,
     extended: bool,
   },

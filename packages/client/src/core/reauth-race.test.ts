@@ -59,7 +59,7 @@ describe('after a silent re-authentication', () => {
       from: 'B',
       trigger: 'response',
       type: 'answer',
-      op: 'fetch',
+      op: 'status',
       reason: 'revoked',
       sentAt: T0 + 40,
     } as const;

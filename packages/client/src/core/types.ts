@@ -109,7 +109,13 @@ export type TabMessage = {
   readonly v: 2;
   readonly from: string;
   readonly trigger: SessionTrigger;
-} & (StatusAnswer | Ending | Header | { readonly type: 'activity' });
+} & (
+  | StatusAnswer
+  /** An ending, whatever found it: the status this tab took it for. */
+  | Answer<'status', { readonly reason: EndReason }>
+  | Header
+  | { readonly type: 'activity' }
+);
 
 /** Inputs to the core, discriminated on `type`; another tab's news is its message. */
 export type Action =
