@@ -236,15 +236,13 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
   async function sessionFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init);
     if (o.document?.visibilityState === 'hidden') request.headers.set(PASSIVE_HEADER, '1');
-    let spare: Request | null = null;
-    try {
-      // Cloned before sending: once sent, a body cannot be read again.
-      spare = request.clone();
-    } catch {}
+    // Cloned before sending: once sent, a body cannot be read again. (A request just made
+    // has an unread body, so cloning it cannot throw.)
+    const spare = request.clone();
     let { res, reason, sentAt } = await send(request);
     // `sentAt`: a re-auth that finished after this request left is enough; another would
     // kill the session it created.
-    if (reason && spare && (await reauthenticate(sentAt))) {
+    if (reason && (await reauthenticate(sentAt))) {
       ({ res, reason, sentAt } = await send(spare));
     }
     if (!reason) return res;
