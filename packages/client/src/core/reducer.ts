@@ -13,12 +13,12 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Origin = Pick<SessionEvent, 'tabId' | 'local' | 'trigger'>;
 /** Event fields other than the ones every event carries. */
 type Details<E = SessionEvent> = E extends SessionEvent ? Omit<E, keyof Origin> : never;
-/** A cross-tab message without the fields every message carries (its trigger is the step's unless said). */
-type Body = (TabMessage extends infer M
+/** A cross-tab message without the fields every message carries (the step's trigger is its). */
+type Body = TabMessage extends infer M
   ? M extends TabMessage
     ? Omit<M, 'v' | 'from' | 'trigger'>
     : never
-  : never) & { trigger?: SessionTrigger };
+  : never;
 
 /**
  * The pure core: `(state, action, now) -> step`. No DOM, no timers, no network; the shell
@@ -37,10 +37,9 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   const { tabId, warnBefore, keepaliveInterval, pollInterval } = s.config;
   let trigger: SessionTrigger = news?.trigger ?? 'status';
 
-  const own = (why = trigger): Origin => ({ tabId, local: true, trigger: why });
+  const own = (): Origin => ({ tabId, local: true, trigger });
   /** Who acted, for events about the session itself: the tab the news came from, else this one. */
-  const actor = (why?: SessionTrigger): Origin =>
-    news ? { tabId: news.from, local: false, trigger } : own(why);
+  const actor = (): Origin => (news ? { tabId: news.from, local: false, trigger } : own());
   const emit = (event: Details, origin = own()) =>
     events.push({ ...event, ...origin } as SessionEvent);
   const post = (body: Body) => {
@@ -116,7 +115,6 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     idle: number,
     absolute: number,
     sentAt: number,
-    why: SessionTrigger,
     extended = false,
     reauth = false,
   ) => {
@@ -132,7 +130,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       s.dlSentAt = sentAt;
     }
     if (changed || s.phase !== 'active' || extended || reauth) {
-      post({ ...action, extended, trigger: why } as Body);
+      post({ ...action, extended } as Body);
     }
     s.phase = 'active';
     const current = s.deadlines!.idle;
@@ -143,7 +141,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       const slidAt = Math.min(sentAt, current - s.idleTimeoutMs - s.offset);
       s.extendAt = Math.max(s.extendAt, slidAt);
     }
-    const origin = actor(why);
+    const origin = actor();
     if (extended) emit({ type: 'extended', idleExpiresAt: current - s.offset }, origin);
     if (reauth) {
       emit({ type: 'reauthenticated' }, origin);
@@ -178,15 +176,10 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
         // older than the last ending and contradicts nothing live.
         if (status.state === 'active') {
           s.user = status.user;
-          const why = news || op !== 'extend' ? trigger : s.extendBy;
-          adopt(
-            status.idleExpiresAt,
-            status.absoluteExpiresAt,
-            sentAt,
-            why,
-            extended,
-            op === 'reauth',
-          );
+          // An extension of ours was asked for by the user or the keepalive.
+          if (!news && op === 'extend') trigger = s.extendBy;
+          const { idleExpiresAt, absoluteExpiresAt } = status;
+          adopt(idleExpiresAt, absoluteExpiresAt, sentAt, extended, op === 'reauth');
         } else if (sentAt >= s.sessionAt && (sentAt >= s.endedAt || s.phase === 'active')) {
           end(status.reason, sentAt);
         }
@@ -211,7 +204,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     case 'header':
       trigger = 'response';
       sample(action.now, action.sentAt, action.receivedAt);
-      adopt(action.idle, action.absolute, action.sentAt, trigger);
+      adopt(action.idle, action.absolute, action.sentAt);
       break;
     case 'activity':
       trigger = 'activity';
