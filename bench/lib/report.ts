@@ -8,7 +8,7 @@ function targetText(r: CaseReport): string {
   const parts: string[] = [];
   if (t.ratio !== undefined) parts.push(`≥ ${t.ratio.toFixed(2)}`);
   if (t.maxWritesPerRequest !== undefined) parts.push(`≤ ${t.maxWritesPerRequest} writes/req`);
-  return parts.join(', ');
+  return parts.length > 0 ? parts.join(', ') : '-';
 }
 
 /** Whether the figures meet the case's target; targets are printed, never asserted. */
