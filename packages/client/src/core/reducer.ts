@@ -37,11 +37,16 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   const { tabId, warnBefore, keepaliveInterval, pollInterval } = s.config;
   let trigger: SessionTrigger = news?.trigger ?? 'status';
 
-  const own = (): Origin => ({ tabId, local: true, trigger });
-  /** Who acted, for events about the session itself: the tab the news came from, else this one. */
-  const actor = (): Origin => (news ? { tabId: news.from, local: false, trigger } : own());
-  const emit = (event: Details, origin = own()) =>
-    events.push({ ...event, ...origin } as SessionEvent);
+  /** Adds an event; one about the session itself (`shared`) comes from the tab that found out. */
+  const emit = (event: Details, shared?: boolean) => {
+    const from = shared ? news?.from : undefined;
+    events.push({
+      ...event,
+      tabId: from ?? tabId,
+      local: from === undefined,
+      trigger,
+    } as SessionEvent);
+  };
   const post = (body: Body) => {
     if (!news) message = { v: 2, from: tabId, trigger, ...body } as TabMessage;
   };
@@ -86,7 +91,6 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
    * found out, as the answer to a request sent at `sentAt`.
    */
   const end = (reason: EndReason, sentAt: number) => {
-    const origin = actor();
     const phase =
       reason === 'logged-out' || (reason === 'missing' && s.phase !== 'active')
         ? 'signed-out'
@@ -94,9 +98,9 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     if (s.phase === phase && s.reason === reason) return;
     if (phase === 'expired') {
       const limit = reason.endsWith('-timeout') ? (reason.split('-')[0] as SessionLimit) : null;
-      emit({ type: 'expired', reason, limit }, origin);
+      emit({ type: 'expired', reason, limit }, true);
     } else if (s.phase !== 'unknown' || reason === 'logged-out') {
-      emit({ type: 'signed-out', reason }, origin);
+      emit({ type: 'signed-out', reason }, true);
     }
     post({ type: 'answer', op: 'status', reason, sentAt });
     Object.assign(s, { phase, reason, deadlines: null, warning: null, endedAt: now });
@@ -141,10 +145,9 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       const slidAt = Math.min(sentAt, current - s.idleTimeoutMs - s.offset);
       s.extendAt = Math.max(s.extendAt, slidAt);
     }
-    const origin = actor();
-    if (extended) emit({ type: 'extended', idleExpiresAt: current - s.offset }, origin);
+    if (extended) emit({ type: 'extended', idleExpiresAt: current - s.offset }, true);
     if (reauth) {
-      emit({ type: 'reauthenticated' }, origin);
+      emit({ type: 'reauthenticated' }, true);
       s.reason = null;
       s.sessionAt = now;
     }

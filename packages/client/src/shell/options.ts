@@ -47,7 +47,7 @@ function merge<T extends object>(defaults: T, given: object, prefix = ''): T {
  * still take effect and a server import touches nothing.
  */
 export function resolveOptions(options: SessionClientOptions): ResolvedOptions {
-  const g = globalThis as {
+  const g = globalThis as typeof globalThis & {
     document?: DocumentLike;
     navigator?: { locks?: LockManagerLike };
   };
@@ -63,10 +63,10 @@ export function resolveOptions(options: SessionClientOptions): ResolvedOptions {
       locks: g.navigator?.locks,
       now: () => Date.now(),
       // The timer functions are looked up on the global object at each call.
-      timers: globalThis as unknown as Timers,
+      timers: g as unknown as Timers,
       fetch: (input, init) => fetch(input, init),
       document: g.document,
-      window: globalThis.window,
+      window: g.window,
       tabId: Math.random().toString(36).slice(2, 10),
       activity: null,
     },
