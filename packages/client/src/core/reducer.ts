@@ -263,12 +263,12 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   const free = s.inFlight === null && !s.retry;
   if (s.phase === 'unknown' && free) due(s.pollAt, 'status');
   const deadline = nearestDeadline(s);
-  if (!deadline) s.warning = null;
-  else if (now >= deadline.at) {
+  // Without deadlines there is nothing to do: the ending that cleared them cleared the warning.
+  if (deadline && now >= deadline.at) {
     // Past the deadline: never enter the warning now; confirm with the server before
     // declaring expiry (another tab may have extended without us hearing of it).
     if (free) due(deadline.at + (s.isLeader ? 0 : FOLLOWER_GRACE), 'status');
-  } else {
+  } else if (deadline) {
     const want = now >= deadline.at - warnBefore ? deadline.limit : null;
     if (want !== s.warning) {
       const expiresAt = deadline.at;
