@@ -26,8 +26,6 @@ type El = HTMLElement;
 type Parts = [HTMLDialogElement, El, El, El, El, El, El, El, HTMLAnchorElement];
 type EndEvent = Extract<SessionEvent, { type: 'expired' | 'signed-out' }>;
 
-const pad = (n: number) => (n < 10 ? '0' : '') + n;
-
 /**
  * Mounts the session warning dialog: it opens by itself before the idle or absolute
  * deadline in every tab, offers "Stay signed in" (Escape does the same), counts down, and
@@ -48,7 +46,6 @@ export function mountWarningDialog(
   // A native modal <dialog> announced as an alert dialog, labelled by its title and
   // described by its body plus the spoken time. The clock is a `timer` (never announced on
   // its own); the visually hidden live region speaks the time in steps.
-  const id = `lifeline${Math.random()}`;
   // Built one by one, never through `innerHTML`, so Trusted Types have nothing to object to.
   // Each part is `tag classes`; the link stands in for the primary button once the session ended.
   const [dialog, title, body, clock, live, actions, secondary, primary, link] = [
@@ -61,16 +58,17 @@ export function mountWarningDialog(
     'button lifeline-button lifeline-secondary',
     'button lifeline-button lifeline-primary',
     'a lifeline-button lifeline-primary',
-  ].map((part, i) => {
+  ].map((part) => {
     const [tag, ...classes] = part.split(' ');
     const node = doc.createElement(tag!);
     node.className = classes.join(' ');
-    node.id = id + i;
+    // The last class doubles as the id the ARIA references below need (one dialog a page).
+    node.id = classes.pop()!;
     return node;
   }) as Parts;
   dialog.setAttribute('role', 'alertdialog');
-  dialog.setAttribute('aria-labelledby', `${id}1`);
-  dialog.setAttribute('aria-describedby', `${id}2 ${id}4`);
+  dialog.setAttribute('aria-labelledby', 'lifeline-title');
+  dialog.setAttribute('aria-describedby', 'lifeline-body lifeline-sr');
   clock.setAttribute('role', 'timer');
   live.setAttribute('aria-live', 'polite');
   dialog.append(title, body, clock, live, actions);
@@ -81,7 +79,7 @@ export function mountWarningDialog(
     ended: [t.signIn, t.close],
   };
 
-  let unstyle = () => {};
+  let unstyle: (() => void) | undefined;
   if (injectStyles) {
     // A constructable stylesheet is outside CSP's reach; a <style> needs the nonce.
     if (nonce == null && doc.adoptedStyleSheets) {
@@ -92,15 +90,17 @@ export function mountWarningDialog(
         doc.adoptedStyleSheets = doc.adoptedStyleSheets.filter((s) => s !== sheet);
       };
     } else {
-      // Inside the dialog, so it leaves with it.
-      const style = dialog.appendChild(doc.createElement('style'));
+      // Nonce and text first: CSP checks a <style> as it connects. Inside the dialog, so it
+      // leaves with it.
+      const style = doc.createElement('style');
       if (nonce) style.nonce = nonce;
       style.textContent = DIALOG_CSS;
+      dialog.append(style);
     }
   }
 
-  let mode: Mode | null = null;
-  let deadline = 0;
+  let mode: Mode | undefined;
+  let deadline: number;
   let dismissed = 0;
   // Only a session this page saw alive can "end": a page opened after the end (the sign-in
   // page the notice links to) must not greet the person with the notice again.
@@ -108,21 +108,13 @@ export function mountWarningDialog(
   let timer: ReturnType<typeof setTimeout> | undefined;
   let spokenStep = -1;
 
-  const signInHref = () => {
-    const url = new URL(signInUrl, location.href);
-    // The hash can hold tokens (OAuth fragments): it goes only to a same-origin sign-in page.
-    const hash = url.origin === location.origin ? location.hash : '';
-    url.searchParams.set('returnTo', location.pathname + location.search + hash);
-    return url.href;
-  };
-
   const tick = () => {
     const left = Math.max(deadline - now(), 0);
     // Rounded up, so 0.2 s left shows 00:01; minutes grow past 59 rather than wrapping.
     const secs = Math.ceil(left / 1000);
     const s = secs % 60;
     const m = (secs - s) / 60;
-    clock.textContent = `${pad(m)}:${pad(s)}`;
+    clock.textContent = (m < 10 ? '0' : '') + m + (s < 10 ? ':0' : ':') + s;
     // A live region that changed every second would drown out everything else, so the time
     // is spoken in 20-second steps (numbered below zero) and every second in the last 20
     // (WCAG 2.2.1 asks for 20 s to react). Steps compare, never count: a late tick still
@@ -155,7 +147,13 @@ export function mountWarningDialog(
     title.textContent = t[`${next}Title`];
     body.textContent = text;
     [main.textContent, secondary.textContent] = labels[next];
-    link.href = signInHref();
+    // The way back to this page, as it is now: "Sign in again" in both the absolute warning
+    // and the notice goes there.
+    const url = new URL(signInUrl, location.href);
+    // The hash can hold tokens (OAuth fragments): it goes only to a same-origin sign-in page.
+    const hash = url.origin === location.origin ? location.hash : '';
+    url.searchParams.set('returnTo', location.pathname + location.search + hash);
+    link.href = url.href;
     clearTimeout(timer);
     if (changed) {
       // A new warning is spoken at once; a refreshed snapshot of the same one is not.
@@ -163,13 +161,13 @@ export function mountWarningDialog(
       spokenStep = -1;
       // The link and the button swap places: no `hidden` for page CSS to override.
       actions.replaceChildren(secondary, main);
+      // The browser gives focus back to where it was when a modal dialog closes.
+      if (!dialog.open) dialog.showModal();
+      main.focus();
     }
     // The notice has no clock; an empty one takes no room.
     if (ended) clock.textContent = '';
     else tick();
-    // The browser gives focus back to where it was when a modal dialog closes.
-    if (!dialog.open) dialog.showModal();
-    if (changed) main.focus();
   };
 
   const render = () => {
@@ -177,7 +175,7 @@ export function mountWarningDialog(
     const limit = s.warning; // set only in the `warning` state
     if (s.state === 'active' || limit) seenLive = true;
     if (limit) {
-      deadline = s[`${limit}ExpiresAt`] ?? now();
+      deadline = s[`${limit}ExpiresAt`]!; // a warning always has its deadline
       // "Save my work first" holds for this deadline; a new clock sample may move its local
       // reading by a few ms, a new session's deadline moves by far more than a second.
       if (limit === 'idle' || Math.abs(dismissed - deadline) > 1000) {
@@ -189,7 +187,7 @@ export function mountWarningDialog(
   };
 
   const ended = (e: EndEvent) => {
-    if (!seenLive || (e.type === 'signed-out' && e.local)) return;
+    if (!seenLive) return;
     seenLive = false;
     const why: Partial<Record<string, string>> = {
       'idle-timeout': t.endedIdle,
@@ -206,30 +204,33 @@ export function mountWarningDialog(
     e.preventDefault();
     (mode === 'idle' ? primary : secondary).click();
   };
-  // The client's actions report failures as `error` events rather than rejecting; a
-  // re-authentication that fails in any way still leads to the sign-in page.
+  // The client's actions never reject: failures come as `error` and `reauth-failed` events,
+  // and a re-authentication that fails still leads to the sign-in page.
   primary.onclick = async () => {
-    if (mode === 'idle') return void client.extend();
-    const fresh = client.getSnapshot().canReauth && (await client.reauthenticate().catch(() => {}));
-    if (!fresh) location.assign(signInHref());
+    if (mode === 'idle') return client.extend();
+    const fresh = client.getSnapshot().canReauth && (await client.reauthenticate());
+    if (!fresh) location.assign(link.href);
   };
   secondary.onclick = () => {
-    if (mode === 'idle') return void client.logout();
-    if (mode === 'absolute') dismissed = deadline;
+    if (mode === 'idle') return client.logout();
+    // "Save my work first" holds for this deadline. Closing the notice records the ended
+    // session's deadline, which no later session shares.
+    dismissed = deadline;
     close();
   };
 
   const stops = [
     client.subscribe(render),
     client.on('expired', ended),
-    client.on('signed-out', ended),
+    // A sign-out made in this tab needs no notice: the person knows.
+    client.on('signed-out', (e) => e.local || ended(e)),
   ];
   render();
 
   return () => {
     close();
     dialog.remove();
-    unstyle();
+    unstyle?.();
     for (const stop of stops) stop();
   };
 }

@@ -11,7 +11,7 @@ import { DIALOG_CSS } from './styles.js';
  * so this interim ceiling sits at the measured size and only ever goes down. The
  * stylesheet alone keeps its own 512 B ceiling.
  */
-const DIALOG_BUDGET = 2155;
+const DIALOG_BUDGET = 2064;
 const CSS_BUDGET = 512;
 
 const gzip = (text: string) => gzipSync(text, { level: 9 }).length;

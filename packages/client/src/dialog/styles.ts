@@ -3,13 +3,13 @@
  * overridable through the `lifeline-*` classes. Kept short: it counts toward the budget.
  */
 export const DIALOG_CSS =
-  '.lifeline-dialog{--a:var(--lifeline-accent,#2553d9);--b:var(--lifeline-bg,#fff);max-width:28rem;padding:1.5rem;border:0;border-radius:var(--lifeline-radius,12px);background:var(--b);color:var(--lifeline-fg,#1a1d24);font:1rem/1.5 var(--lifeline-font,system-ui,sans-serif)}' +
+  '.lifeline-dialog{max-width:28rem;padding:1.5rem;border:0;border-radius:var(--lifeline-radius,12px);background:var(--lifeline-bg,#fff);color:var(--lifeline-fg,#1a1d24);font:1rem/1.5 var(--lifeline-font,system-ui)}' +
   '.lifeline-dialog::backdrop{background:var(--lifeline-backdrop,#0f1219a0)}' +
   '.lifeline-title{margin:0;font-size:1.25rem}' +
   '.lifeline-clock{margin:1rem 0;font:600 2rem monospace}' +
   '.lifeline-actions{display:flex;gap:.5rem;justify-content:end}' +
-  '.lifeline-button{padding:.5em 1em;border:1px solid;border-radius:calc(var(--lifeline-radius,12px)/2);background:none;color:var(--a);font:inherit;font-weight:600;text-decoration:none}' +
-  '.lifeline-primary{background:var(--a);color:var(--b)}' +
+  '.lifeline-button{padding:.5em 1em;border:1px solid;border-radius:calc(var(--lifeline-radius,12px)/2);background:0 0;color:var(--lifeline-accent,#2553d9);font:600 1rem/1.5 var(--lifeline-font,system-ui);text-decoration:none}' +
+  '.lifeline-primary{background:var(--lifeline-accent,#2553d9);color:var(--lifeline-bg,#fff)}' +
   // Visually hidden, still read: 1px tall so a long sentence adds no scrolling.
   '.lifeline-sr{position:absolute;height:1px;overflow:hidden;clip-path:inset(50%)}';
 
