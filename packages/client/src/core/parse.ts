@@ -68,7 +68,6 @@ const MESSAGE_SHAPES = [
     ...answer,
     status: (v: unknown) => !!parseStatus(v),
     receivedAt: epoch,
-    extended: bool,
   },
   { ...sent, type: ['header'], idle: epoch, absolute: epoch, now: epoch, receivedAt: epoch },
 ];

@@ -84,7 +84,6 @@ describe('after a silent re-authentication', () => {
       v: 2,
       from: 'B',
       trigger: 'response',
-      extended: false,
     } as const;
     s = run(s, message, T0 + 160);
     expect(s.deadlines?.absolute).toBe(T0 + 100 + 60 * MIN);

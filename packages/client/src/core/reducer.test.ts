@@ -193,7 +193,6 @@ describe('core reducer', () => {
       status,
       sentAt: h.now(),
       receivedAt: h.now(),
-      extended: true,
     } as const;
     expect(emitted(h.dispatch(message))).toEqual(['extended']);
     expect(h.state()).toMatchObject({ phase: 'active', deadlines: { idle: 2e6, absolute: 9e6 } });

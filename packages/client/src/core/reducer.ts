@@ -134,7 +134,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       s.dlSentAt = sentAt;
     }
     if (changed || s.phase !== 'active' || extended || reauth) {
-      post({ ...action, extended } as Body);
+      post(action as Body);
     }
     s.phase = 'active';
     const current = s.deadlines!.idle;
@@ -156,9 +156,6 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   switch (action.type) {
     case 'answer': {
       const { op, sentAt } = action;
-      // Another tab's answer says whether it was an extension; for ours, it was if one was asked.
-      const extended =
-        (action as { extended?: boolean }).extended ?? (op === 'extend' && s.inFlight === 'extend');
       if (!news && s.inFlight === op) s.inFlight = null;
       if ('reason' in action) {
         if (!news) trigger = 'response';
@@ -182,7 +179,9 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
           // An extension of ours was asked for by the user or the keepalive.
           if (!news && op === 'extend') trigger = s.extendBy;
           const { idleExpiresAt, absoluteExpiresAt } = status;
-          adopt(idleExpiresAt, absoluteExpiresAt, sentAt, extended, op === 'reauth');
+          // An extend answer that gets this far confirms the extension that was asked for: one
+          // is in flight at a time, and one sent before an ending is stale.
+          adopt(idleExpiresAt, absoluteExpiresAt, sentAt, op === 'extend', op === 'reauth');
         } else if (sentAt >= s.sessionAt && (sentAt >= s.endedAt || s.phase === 'active')) {
           end(status.reason, sentAt);
         }

@@ -85,8 +85,6 @@ type StatusAnswer = Answer<
   {
     readonly status: SessionStatus;
     readonly receivedAt: number;
-    /** Set on another tab's answer: whether it confirmed an extension that tab asked for. */
-    readonly extended?: boolean;
   }
 >;
 type Ending = Answer<Operation | 'fetch', { readonly reason: EndReason }>;
