@@ -41,7 +41,7 @@ it('words the absolute limit differently, offers no extension, and ends the sess
   await expectState([tab!], 'expired');
   await expect
     .poll(() => dialog.locator('.lifeline-body').textContent())
-    .toMatch(/maximum session length/);
+    .toMatch(/maximum session length reached/i);
   expect((await world.status()).reason).toBe('absolute-timeout');
 });
 

@@ -94,7 +94,7 @@ describe('absolute limit and the signed-out notice', () => {
 
   it('closes the notice when the session is live again (signed in from another tab)', () => {
     client.emit({ ...origin, type: 'expired', reason: 'absolute-timeout', limit: 'absolute' });
-    expect(dialog().querySelector('p')?.textContent).toMatch(/maximum session length/);
+    expect(dialog().querySelector('p')?.textContent).toMatch(/maximum session length reached/i);
     client.set({ state: 'active' });
     expect(dialog().open).toBe(false);
   });

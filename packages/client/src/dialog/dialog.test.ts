@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mountWarningDialog } from './dialog.js';
 import { type FakeClient, fakeClient } from './fake-client.js';
+import { DIALOG_CSS } from './styles.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 let client: FakeClient;
@@ -105,6 +106,16 @@ describe('mountWarningDialog', () => {
     dialog().dispatchEvent(cancel);
     expect(cancel.defaultPrevented).toBe(true);
     expect(client.calls).toEqual(['extend']);
+  });
+
+  it('with a CSP nonce, puts its styles in a <style nonce> inside the dialog, gone on unmount', () => {
+    unmount();
+    unmount = mountWarningDialog(client, { nonce: 'r4nd0m' });
+    const style = dialog().querySelector('style') as HTMLStyleElement;
+    expect(style.nonce).toBe('r4nd0m');
+    expect(style.textContent).toBe(DIALOG_CSS);
+    unmount();
+    expect(document.querySelector('style')).toBeNull();
   });
 
   it('signs out on "Sign out" and shows no "signed out" notice for a sign-out this tab made', () => {
