@@ -52,6 +52,15 @@ describe('absolute limit and the signed-out notice', () => {
     expect(dialog().open).toBe(true);
   });
 
+  it('closing a notice that came without a warning leaves the next absolute warning alone', () => {
+    client.emit({ ...origin, type: 'signed-out', reason: 'logged-out' });
+    (dialog().querySelector('.lifeline-secondary') as HTMLButtonElement).click();
+    expect(dialog().open).toBe(false);
+    client.set({ state: 'warning', warning: 'absolute', absoluteExpiresAt: T0 + 90_000 });
+    expect(dialog().dataset.mode).toBe('absolute');
+    expect(dialog().open).toBe(true);
+  });
+
   it('re-authenticates silently from the absolute warning when the server offers it', async () => {
     client.set({
       state: 'warning',

@@ -100,7 +100,7 @@ export function mountWarningDialog(
   }
 
   let mode: Mode | undefined;
-  let deadline: number;
+  let deadline = 0;
   let dismissed = 0;
   // Only a session this page saw alive can "end": a page opened after the end (the sign-in
   // page the notice links to) must not greet the person with the notice again.
