@@ -160,6 +160,35 @@ describe('core reducer', () => {
     expect(h.state().deadlines?.idle).toBe(later);
   });
 
+  it('a late "no session" answer does not end a session confirmed after the ending', () => {
+    const h = started();
+    const sentBefore = h.now();
+    const body = { now: h.now(), idleTimeoutMs: 10 * MIN, canReauth: false } as const;
+    h.sleep(10);
+    h.dispatch({ type: 'answer', op: 'fetch', reason: 'revoked', sentAt: h.now() });
+    expect(h.state().phase).toBe('expired');
+    h.sleep(1000);
+    const deadlines = { idleExpiresAt: h.now() + 5 * MIN, absoluteExpiresAt: h.now() + 50 * MIN };
+    const live = { ...body, ...deadlines, state: 'active', user: null } as const;
+    h.dispatch({
+      type: 'answer',
+      op: 'status',
+      status: live,
+      sentAt: h.now(),
+      receivedAt: h.now(),
+    });
+    expect(h.state().phase).toBe('active');
+    const none = { ...body, state: 'none', reason: 'revoked' } as const;
+    h.dispatch({
+      type: 'answer',
+      op: 'status',
+      status: none,
+      sentAt: sentBefore,
+      receivedAt: h.now(),
+    });
+    expect(h.state().phase).toBe('active');
+  });
+
   it('logout signs out at once, tells the other tabs and ignores late answers', () => {
     const h = started();
     h.dispatch({ type: 'activity' });

@@ -157,10 +157,8 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     case 'answer': {
       const { op, sentAt } = action;
       if (!news && s.inFlight === op) s.inFlight = null;
-      if ('reason' in action) {
-        if (!news) trigger = 'response';
-        if (sentAt >= s.endedAt && sentAt >= s.sessionAt) end(action.reason, sentAt);
-      } else if ('status' in action) {
+      let reason: EndReason;
+      if ('status' in action) {
         if (!news) {
           s.failures = 0;
           s.retry = null;
@@ -172,8 +170,6 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
         s.canReauth = status.canReauth;
         s.idleTimeoutMs = status.idleTimeoutMs;
         s.pollAt = now + pollInterval;
-        // "No session" ends it unless the request carried the cookie a re-auth replaced, or is
-        // older than the last ending and contradicts nothing live.
         if (status.state === 'active') {
           s.user = status.user;
           // An extension of ours was asked for by the user or the keepalive.
@@ -182,9 +178,12 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
           // An extend answer that gets this far confirms the extension that was asked for: one
           // is in flight at a time, and one sent before an ending is stale.
           adopt(idleExpiresAt, absoluteExpiresAt, sentAt, op === 'extend', op === 'reauth');
-        } else if (sentAt >= s.sessionAt && (sentAt >= s.endedAt || s.phase === 'active')) {
-          end(status.reason, sentAt);
+          break;
         }
+        reason = status.reason;
+      } else if ('reason' in action) {
+        if (!news) trigger = 'response';
+        reason = action.reason;
       } else {
         s.failures++;
         const deadline = nearestDeadline(s);
@@ -200,7 +199,11 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
           // Backoff: 1 s, doubling to at most a minute.
           s.retry = { op: action.op, at: now + Math.min(500 * 2 ** s.failures, 60_000) };
         }
+        break;
       }
+      // "No session" ends it unless the request is older than the last ending, or carried the
+      // cookie a re-auth replaced (a late answer must not end what came after it).
+      if (sentAt >= s.endedAt && sentAt >= s.sessionAt) end(reason, sentAt);
       break;
     }
     case 'header':
