@@ -125,8 +125,10 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     // A late answer about the session that already ended here must not revive it.
     if (sentAt < s.endedAt && !reauth) return;
     const cur = s.deadlines;
+    // No deadlines yet (or since an ending, which answers older than it never get past) count
+    // as another session's.
     const other = cur?.absolute !== absolute;
-    const changed = !cur || (other ? reauth || sentAt >= s.dlSentAt : idle > cur.idle);
+    const changed = other ? reauth || sentAt >= s.dlSentAt : idle > cur!.idle;
     if (changed) {
       // A different absolute deadline is a new session from now on (so is a re-auth, below).
       if (cur && other) s.sessionAt = now;
