@@ -46,6 +46,7 @@ export function mountWarningDialog(
   // A native modal <dialog> announced as an alert dialog, labelled by its title and
   // described by its body plus the spoken time. The clock is a `timer` (never announced on
   // its own); the visually hidden live region speaks the time in steps.
+  //
   // Built one by one, never through `innerHTML`, so Trusted Types have nothing to object to.
   // Each part is `tag classes`; the link stands in for the primary button once the session ended.
   const [dialog, title, body, clock, live, actions, secondary, primary, link] = [
@@ -138,7 +139,8 @@ export function mountWarningDialog(
   };
 
   const open = (next: Mode, text: string) => {
-    // A new mode, or one shown again after the browser closed the dialog on a second Escape.
+    // A new mode, or the same one shown again after the dialog closed (a button, or the
+    // browser on a second Escape).
     const changed = next !== mode || !dialog.open;
     const ended = next === 'ended';
     const main = ended ? link : primary;
