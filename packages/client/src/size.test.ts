@@ -16,7 +16,7 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * yet (docs/client.md, "Size"), so its ceiling sits at the measured size. Both are
  * ratchets: they only go down.
  */
-const CORE_BUDGET = 4549;
+const CORE_BUDGET = 4547;
 const EVERYTHING_BUDGET = 9703;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));

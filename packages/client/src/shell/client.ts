@@ -97,11 +97,8 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
         const { request, post } = step;
         if (request) pending.set(request, callRoute(request).then(dispatch));
         if (post) channel?.post(post);
-        for (const event of step.events) {
-          // A listener may have called destroy(): emit nothing more, arm nothing.
-          if (destroyed) return;
-          emit(event.type, event);
-        }
+        for (const event of step.events) emit(event.type, event);
+        // A listener may have called destroy(): arm nothing (it removed the other listeners).
         if (destroyed) return;
         arm(step.wakeAt);
         const fresh = toSnapshot(state, now(), snapshot);
