@@ -17,7 +17,7 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * ratchets: they only go down.
  */
 const CORE_BUDGET = 4547;
-const EVERYTHING_BUDGET = 9703;
+const EVERYTHING_BUDGET = 9575;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));
