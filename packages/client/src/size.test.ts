@@ -16,8 +16,8 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * yet (docs/client.md, "Size"), so its ceiling sits at the measured size. Both are
  * ratchets: they only go down.
  */
-const CORE_BUDGET = 4547;
-const EVERYTHING_BUDGET = 9575;
+const CORE_BUDGET = 4543;
+const EVERYTHING_BUDGET = 9571;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

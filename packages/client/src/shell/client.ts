@@ -23,7 +23,6 @@ import { resolveOptions } from './options.js';
 const MAX_DELAY = 2 ** 31 - 1;
 /** Listener key of snapshot subscribers, beside the event types. */
 const CHANGE = 'change';
-const JSON_TYPE = 'application/json';
 
 type Listener = (event?: SessionEvent) => void;
 
@@ -142,7 +141,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
         cache: 'no-store',
         // A POST sends no body (the routes read none as `{}`); the header makes it non-simple
         // in CORS terms, as the CSRF guard asks.
-        headers: { accept: JSON_TYPE, ...(post && { [CSRF_HEADER]: '1' }) },
+        headers: { accept: 'application/json', ...(post && { [CSRF_HEADER]: '1' }) },
         signal: timeoutSignal(o.requestTimeout),
       });
       receivedAt = now();
