@@ -8,9 +8,12 @@ import type { Context } from 'hono';
 export function isHttpsRequest(c: Context, trustProxy: boolean): boolean {
   // The request URL is absolute; a prefix test avoids parsing it on every request.
   if (c.req.url.startsWith('https:')) return true;
-  if (!trustProxy) return false;
-  const proto = c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim().toLowerCase();
-  return proto === 'https';
+  return trustProxy && forwardedProto(c) === 'https';
+}
+
+/** The client-facing scheme a proxy forwarded (first `X-Forwarded-Proto` value), lower case. */
+export function forwardedProto(c: Context): string | undefined {
+  return c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim().toLowerCase();
 }
 
 // What session() decided for a request, as flags: cookies other code sets for it

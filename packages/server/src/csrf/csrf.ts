@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { CSRF_HEADER } from '../contract/protocol.js';
-import { sessionTrustsProxy } from '../cookie/https.js';
+import { forwardedProto, sessionTrustsProxy } from '../cookie/https.js';
 import { problemResponse } from '../problem/problem.js';
 
 /** Options of {@link csrfGuard}. */
@@ -92,7 +92,7 @@ function originProblem(
 /** This request's origin, with the client-facing scheme when a trusted proxy says it. */
 function ownOrigin(c: Context, trustProxy: boolean): string {
   const url = new URL(c.req.url);
-  const proto = trustProxy ? c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim() : undefined;
+  const proto = trustProxy ? forwardedProto(c) : undefined;
   if (proto === 'https' || proto === 'http') url.protocol = `${proto}:`;
   return url.origin;
 }

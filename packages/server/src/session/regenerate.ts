@@ -41,7 +41,7 @@ export async function regenerate(
   const data = switching ? Object.fromEntries(state.set) : currentData(state);
 
   // Refuse before ending anything: a refused login must not also lose the visitor's session.
-  if (userId !== null) await enforceLimit(rt, userId, now, old?.sid ?? null);
+  if (userId !== null) await keepWithinLimit(rt, userId, now, old?.sid ?? null, null);
   // Create first, then end the old record: a store failure in between answers 503 and
   // leaves the visitor's current session alive rather than none at all.
   const created = await createRecord(
@@ -58,7 +58,8 @@ export async function regenerate(
     }),
     generateToken,
   );
-  if (userId !== null) await settleLimit(rt, userId, now, created.sid, old?.sid ?? null);
+  // Parallel logins all pass the first look before any of them has created: look again.
+  if (userId !== null) await keepWithinLimit(rt, userId, now, old?.sid ?? null, created.sid);
   if (old) {
     await endRecord(rt, old.sid, old.meta, now, {
       reason: 'revoked',
@@ -97,52 +98,35 @@ async function liveSessions(rt: Runtime, userId: string, now: number, replacing:
   return live.sort((a, b) => a.record.createdAt - b.record.createdAt);
 }
 
-const endForLimit = (rt: Runtime, sid: string, record: SessionRecord, now: number) =>
-  endRecord(rt, sid, record, now, { reason: 'revoked', detail: 'session-limit', at: now });
-
-/** Makes room for one more session of `userId`, or refuses, per `maxSessionsPerUser`. */
-async function enforceLimit(
-  rt: Runtime,
-  userId: string,
-  now: number,
-  replacing: string | null,
-): Promise<void> {
-  const limit = rt.options.maxSessionsPerUser;
-  if (limit === null) return;
-  const live = await liveSessions(rt, userId, now, replacing);
-  if (live.length < limit) return;
-  if (rt.options.onSessionLimit === 'refuse') throw new SessionLimitError(userId, limit);
-  for (const { sid, record } of live.slice(0, live.length - limit + 1)) {
-    await endForLimit(rt, sid, record, now);
-  }
-}
-
 /**
- * The second look, after creating: parallel logins all pass `enforceLimit` before any of
- * them has created, so each checks again once its own session exists. With `refuse`, a
- * login that then sees more than the limit ends its own new session and is refused; with
- * `evict-oldest`, it ends the oldest others. Either way, once every login has finished, at
- * most `limit` remain (the last to look saw all of them); a race may refuse or evict one
- * more than a sequential run would, never keep one too many.
+ * Holds `userId` to `maxSessionsPerUser`, counting the login under way: before it creates
+ * (`own` null: the new session is still to come) and again after (`own`: its new sid).
+ * Over the limit, `refuse` ends the login's own new session, if any, and throws;
+ * `evict-oldest` ends the oldest others. Once every parallel login has finished, at most
+ * `limit` remain (the last to look saw all of them); a race may refuse or evict one more
+ * than a sequential run would, never keep one too many.
  */
-async function settleLimit(
+async function keepWithinLimit(
   rt: Runtime,
   userId: string,
   now: number,
-  own: string,
   replacing: string | null,
+  own: string | null,
 ): Promise<void> {
   const limit = rt.options.maxSessionsPerUser;
   if (limit === null) return;
+  const end = (sid: string, record: SessionRecord) =>
+    endRecord(rt, sid, record, now, { reason: 'revoked', detail: 'session-limit', at: now });
   const live = await liveSessions(rt, userId, now, replacing);
-  if (live.length <= limit) return;
+  const total = live.length + (own === null ? 1 : 0);
+  if (total <= limit) return;
   if (rt.options.onSessionLimit === 'refuse') {
     const mine = live.find(({ sid }) => sid === own);
-    if (mine) await endForLimit(rt, own, mine.record, now);
+    if (mine) await end(mine.sid, mine.record);
     throw new SessionLimitError(userId, limit);
   }
   const others = live.filter(({ sid }) => sid !== own);
-  for (const { sid, record } of others.slice(0, live.length - limit)) {
-    await endForLimit(rt, sid, record, now);
+  for (const { sid, record } of others.slice(0, total - limit)) {
+    await end(sid, record);
   }
 }
