@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 
 it('imports and starts on a server (no window) without touching the DOM or throwing', async () => {
   expect(typeof (globalThis as { window?: unknown }).window).toBe('undefined');
@@ -14,4 +14,24 @@ it('imports and starts on a server (no window) without touching the DOM or throw
   expect(client.getSnapshot().state).toBe('unknown');
   expect(calls).toEqual(['/session/status']);
   client.destroy();
+});
+
+it('stays inert on a server without a fetch option: no request, no timer holding the process', async () => {
+  expect(typeof (globalThis as { location?: unknown }).location).toBe('undefined');
+  const fetchSpy = vi.spyOn(globalThis, 'fetch');
+  const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
+  try {
+    const { createSessionClient } = await import('./index.js');
+    const client = createSessionClient();
+    await client.extend();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(client.getSnapshot().state).toBe('unknown');
+    expect(fetchSpy).not.toHaveBeenCalled();
+    expect(setTimeoutSpy).not.toHaveBeenCalled();
+    expect(await client.reauthenticate()).toBe(false);
+    client.destroy();
+  } finally {
+    fetchSpy.mockRestore();
+    setTimeoutSpy.mockRestore();
+  }
 });

@@ -46,7 +46,9 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
   const { now, tabId, timers } = o;
   let state: CoreState = initialState(o);
   let snapshot = toSnapshot(state, now(), null);
-  let destroyed = false;
+  // On a server (no `location`) a relative endpoint cannot be fetched, and retrying would
+  // keep a timer holding the process open: without a `fetch` option the client is inert.
+  let destroyed = !(options.fetch || (globalThis as { location?: unknown }).location);
   let busy = false;
   let timer: unknown = null;
   let reauthRunning: Promise<boolean> | null = null;
