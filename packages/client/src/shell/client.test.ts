@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
-import type { SessionEvent } from '../types.js';
+import type { SessionClientOptions, SessionEvent } from '../types.js';
 
 const MIN = 60_000;
 
@@ -114,7 +114,44 @@ describe('session client in one tab', () => {
 
   it('refuses a warning shorter than 20 seconds', () => {
     const browser = createSimulatedBrowser();
-    expect(() => browser.openTab({ warnBefore: 10_000 })).toThrow(/warnBefore/);
+    expect(() => browser.openTab({ warnBefore: 10_000 })).toThrow(RangeError);
+    expect(() => browser.openTab({ warnBefore: 10_000 })).toThrow(/"warnBefore"/);
+    expect(() => browser.openTab({ activity: { throttle: -1 } })).toThrow(
+      /"activity.throttle" must be a number >= 0, got -1/,
+    );
+  });
+
+  it.each([
+    [{ endpoint: 123 }, /"endpoint" must be of type string, got 123/],
+    [{ endpoint: null }, /"endpoint" must be of type string, got null/],
+    [{ warnBefore: '120000' }, /"warnBefore" must be of type number/],
+    [{ reauth: 'popup' }, /"reauth" must be 'endpoint', false or a function, got popup/],
+    [{ reauth: true }, /"reauth" must be 'endpoint', false or a function/],
+    [{ activity: { events: 'click' } }, /"activity.events" must be of type object/],
+    [{ fetch: 'https://example.test' }, /"fetch" must be of type function/],
+    [{ now: null }, /"now" must be of type function, got null/],
+    [{ tabId: 7 }, /"tabId" must be of type string/],
+  ])('refuses %o where the client is made, naming the option', (bad, message) => {
+    const browser = createSimulatedBrowser();
+    const open = () => browser.openTab(bad as unknown as SessionClientOptions);
+    expect(open).toThrow(TypeError);
+    expect(open).toThrow(message);
+    expect(browser.clock.pending()).toBe(0);
+  });
+
+  it('takes null for the options that mean "none", and every accepted kind of reauth', () => {
+    const browser = createSimulatedBrowser();
+    const server = createFakeServer({ now: browser.clock.now });
+    for (const options of [
+      { locks: null, document: null, window: null, channel: null },
+      { activity: { target: null } },
+      { activity: false as const },
+      { reauth: false as const },
+      { reauth: 'endpoint' as const },
+      { reauth: async () => true },
+    ]) {
+      browser.openTab({ fetch: server.fetch, ...options }).close();
+    }
   });
 
   it('destroy() called from an event listener stops at once, leaving no timer armed', async () => {

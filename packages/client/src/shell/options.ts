@@ -24,18 +24,38 @@ const MINIMUMS = {
 };
 
 /**
- * `defaults` with the options given (one left `undefined` takes the default; `null` is
- * kept), rejecting a numeric option out of range with a message that names it.
+ * `defaults` with the options given (one left `undefined` takes the default), rejecting
+ * an option of the wrong type (`TypeError`) or out of range (`RangeError`) with a message
+ * that names it, so a mistake fails where the client is made, not at its first request.
+ * An option takes its default's type, or `null` (none) where that is an object; `reauth`
+ * takes `'endpoint'`, `false` or a function.
  */
 function merge<T extends object>(defaults: T, given: object, prefix = ''): T {
   const o = { ...defaults } as Record<string, unknown>;
-  for (const [name, value] of Object.entries(given)) if (value !== undefined) o[name] = value;
+  const refuse = (Refusal: typeof TypeError, name: string, what: string, value: unknown) => {
+    throw new Refusal(`Lifeline: option "${prefix}${name}" must be ${what}, got ${String(value)}`);
+  };
+  for (const [name, value] of Object.entries(given)) {
+    if (value === undefined) continue;
+    const kind = typeof o[name];
+    const fits =
+      name === 'reauth'
+        ? value === 'endpoint' || value === false || typeof value === 'function'
+        : o[name] == null || typeof value === kind || (value === null && kind === 'object');
+    if (!fits) {
+      refuse(
+        TypeError,
+        name,
+        name === 'reauth' ? "'endpoint', false or a function" : `of type ${kind}`,
+        value,
+      );
+    }
+    o[name] = value;
+  }
   for (const [name, min] of Object.entries(MINIMUMS)) {
     const value = o[name];
     if (value !== undefined && !(Number.isFinite(value) && (value as number) >= min)) {
-      throw new RangeError(
-        `Lifeline: option "${prefix}${name}" must be a number >= ${min}, got ${value}`,
-      );
+      refuse(RangeError, name, `a number >= ${min}`, value);
     }
   }
   return o as T;
