@@ -3,7 +3,7 @@ export type RedisArg = string | number;
 
 /**
  * The few commands the Redis store calls. An ioredis `Redis` or `Cluster` instance
- * satisfies it as is; for node-redis, wrap the client as shown in docs/redis.md.
+ * satisfies it as is; wrap a node-redis client with `fromNodeRedis` (node-redis.ts).
  * Replies follow ioredis: `hgetall` resolves to a plain object (`{}` for a missing key),
  * Lua tables come back as arrays, and errors reject with the server's message.
  */
