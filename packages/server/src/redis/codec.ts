@@ -89,6 +89,7 @@ interface MetaSlots {
   rotatedAt: unknown;
   userAgent: unknown;
   location: unknown;
+  credentialId: unknown;
   ended: unknown;
 }
 
@@ -107,6 +108,7 @@ class RecordReader {
     rotatedAt: undefined,
     userAgent: undefined,
     location: undefined,
+    credentialId: undefined,
     ended: undefined,
   };
   readonly data: { [key: string]: JsonValue } = {};
@@ -163,6 +165,9 @@ class RecordReader {
         return true;
       case 'm:location':
         meta.location = value;
+        return true;
+      case 'm:credentialId':
+        meta.credentialId = value;
         return true;
       case 'm:ended':
         meta.ended = value;

@@ -43,6 +43,7 @@ describe('redisStore with bad store content', () => {
     ['a data field is not JSON', (key) => client.hset(key, 'd:a', 'undefined')],
     ['a meta field is missing', (key) => client.hdel(key, 'm:tokenHash')],
     ['a meta field has the wrong type', (key) => client.hset(key, 'm:createdAt', '"yesterday"')],
+    ['the credential id is not a string', (key) => client.hset(key, 'm:credentialId', '42')],
     ['the end reason is unknown', (key) => client.hset(key, 'm:ended', '{"reason":"x","at":1}')],
     ['a field is outside the layout', (key) => client.hset(key, 'foreign', '1')],
   ];

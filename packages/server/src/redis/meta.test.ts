@@ -17,6 +17,7 @@ const valid = {
   rotatedAt: NOW,
   userAgent: 'agent',
   location: null,
+  credentialId: 'c'.repeat(43),
   ended: null,
 };
 
@@ -81,6 +82,25 @@ describe('stored session meta', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('reads a record stored before the credential link as linking none', () => {
+    const { credentialId: _, ...older } = valid;
+    const read = readMeta(older);
+    expect(read.ok && 'credentialId' in read.meta).toBe(false);
+    expect(readMeta({ ...valid, credentialId: null })).toMatchObject({
+      ok: true,
+      meta: { credentialId: null },
+    });
+  });
+
+  it('refuses a credential id that is not a string', () => {
+    for (const credentialId of [42, true, {}, ['c']]) {
+      expect(readMeta({ ...valid, credentialId })).toEqual({
+        ok: false,
+        issue: expect.stringContaining('credentialId'),
+      });
+    }
   });
 
   it('explains a rejection in zod’s words', () => {

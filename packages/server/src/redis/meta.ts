@@ -28,6 +28,7 @@ export const metaSchema = z.object({
   rotatedAt: epochMs,
   userAgent: z.string().nullable(),
   location: z.string().nullable().optional(),
+  credentialId: z.string().nullable().optional(),
   ended: z
     .object({
       reason: z.enum(END_REASONS).exclude(['missing']),
@@ -100,6 +101,7 @@ function quickMeta(raw: RawMeta): SessionMeta | null {
     rotatedAt,
     userAgent,
     location,
+    credentialId,
   } = raw;
   if (
     previous === undefined ||
@@ -115,7 +117,8 @@ function quickMeta(raw: RawMeta): SessionMeta | null {
     !isEpochMs(absoluteExpiresAt) ||
     !isEpochMs(rotatedAt) ||
     !isTextOrNull(userAgent) ||
-    !(location === undefined || isTextOrNull(location))
+    !(location === undefined || isTextOrNull(location)) ||
+    !(credentialId === undefined || isTextOrNull(credentialId))
   ) {
     return null;
   }
@@ -133,7 +136,9 @@ function quickMeta(raw: RawMeta): SessionMeta | null {
     userAgent,
     ended,
   };
+  // Fields absent in older records stay absent, as the schema outputs them.
   if (location !== undefined) meta.location = location;
+  if (credentialId !== undefined) meta.credentialId = credentialId;
   return meta;
 }
 

@@ -57,6 +57,11 @@ export interface SessionMeta {
   userAgent: string | null;
   /** Coarse location of the device that created the session; absent in older records. */
   location?: string | null;
+  /**
+   * Store id of the remember-me credential this device holds (see `getCredential`): it is
+   * deleted when the session is revoked. Absent in older records, which means none.
+   */
+  credentialId?: string | null;
   /** Set once the session has ended; the record is then a tombstone with empty data. */
   ended: EndedMarker | null;
 }

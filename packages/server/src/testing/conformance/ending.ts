@@ -17,6 +17,15 @@ export function endingCases(ctx: StoreContext): void {
       expect(await ctx.store.get(sid)).toEqual({ ...record, ended, data: {} });
     });
 
+    it('keeps the linked credential id on the tombstone', async () => {
+      const sid = randomKey('sid');
+      const credentialId = randomKey('cred');
+      await ctx.store.create(sid, sessionRecord({ credentialId }), Date.now() + HOUR);
+      const ended: EndedMarker = { reason: 'revoked', detail: 'user', at: Date.now() };
+      expect(await ctx.store.end(sid, ended, Date.now() + HOUR)).toBe('ok');
+      expect(await ctx.store.get(sid)).toMatchObject({ credentialId, ended });
+    });
+
     it('changes nothing when the session already ended, keeping the first reason', async () => {
       const sid = randomKey('sid');
       await ctx.store.create(sid, sessionRecord(), Date.now() + HOUR);

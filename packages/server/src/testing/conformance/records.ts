@@ -29,6 +29,25 @@ export function recordCases(ctx: StoreContext): void {
       expect(Object.hasOwn(stored?.data ?? {}, '__proto__')).toBe(true);
     });
 
+    it('keeps the remember-me credential id the record links', async () => {
+      const sid = randomKey('sid');
+      const record = sessionRecord({ userId: 'alice', credentialId: randomKey('cred') });
+      await ctx.store.create(sid, record, Date.now() + HOUR);
+      expect(await ctx.store.get(sid)).toEqual(record);
+      const none = randomKey('sid');
+      await ctx.store.create(none, sessionRecord({ credentialId: null }), Date.now() + HOUR);
+      expect((await ctx.store.get(none))?.credentialId).toBeNull();
+    });
+
+    it('reads a record without a credential id (an older one) as linking none', async () => {
+      const sid = randomKey('sid');
+      const { credentialId: _, ...older } = sessionRecord({ userId: 'alice' });
+      await ctx.store.create(sid, older, Date.now() + HOUR);
+      const stored = await ctx.store.get(sid);
+      expect(stored).toMatchObject(older);
+      expect(stored?.credentialId ?? null).toBeNull();
+    });
+
     it('refuses to create over an existing sid and leaves the record unchanged', async () => {
       const sid = randomKey('sid');
       const first = sessionRecord({ data: { owner: 'first' } });

@@ -46,6 +46,16 @@ export function updateCases(ctx: StoreContext): void {
       expect(await ctx.store.get(sid)).toEqual({ ...record, ...meta });
     });
 
+    it('links, replaces and unlinks a credential id through the meta patch', async () => {
+      const sid = randomKey('sid');
+      await ctx.store.create(sid, sessionRecord({ data: { a: 1 } }), Date.now() + HOUR);
+      for (const credentialId of [randomKey('cred'), randomKey('cred'), null]) {
+        const result = await ctx.store.update(sid, { meta: { credentialId } }, Date.now() + HOUR);
+        expect(result).toBe('ok');
+        expect(await ctx.store.get(sid)).toMatchObject({ credentialId, data: { a: 1 } });
+      }
+    });
+
     it('never moves lastActiveAt or the idle deadline back (a slow, earlier request)', async () => {
       const sid = randomKey('sid');
       const record = sessionRecord();
