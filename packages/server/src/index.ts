@@ -22,6 +22,7 @@ export {
 export {
   markPassiveRoute,
   passive,
+  type ReauthProof,
   type ReauthStrategy,
   type RegenerateOptions,
   type Session,

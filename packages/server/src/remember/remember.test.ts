@@ -89,12 +89,19 @@ describe('rememberMe', () => {
     expect(await (await a.call('/reauth', other)).json()).toBeNull();
   });
 
-  it('re-authenticates with the cookie, returns the user and rotates the cookie', async () => {
-    const { call, events } = setup();
+  it('re-authenticates with the cookie, returns the user and credential id and rotates the cookie', async () => {
+    const { call, events, store } = setup();
     const issued = onlyCookie(await call('/issue')).pair;
     expect(await (await call('/can', issued)).json()).toBe(true);
     const res = await call('/reauth', issued);
-    expect(await res.json()).toEqual({ userId: 'u1', user: { name: 'User u1' } });
+    const proof = await res.json();
+    expect(proof).toEqual({
+      userId: 'u1',
+      user: { name: 'User u1' },
+      credentialId: events[0]?.credentialId,
+    });
+    // The id is the credential's store key, which the new session records.
+    expect(await store.getCredential(proof.credentialId)).toMatchObject({ userId: 'u1' });
     const rotated = onlyCookie(res).pair;
     expect(rotated).not.toBe(issued);
     // The rotated cookie works in turn.

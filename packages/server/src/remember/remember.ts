@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { guardStore } from '../session/guard-store.js';
-import type { ReauthStrategy } from '../session/types.js';
+import type { ReauthStrategy, Session } from '../session/types.js';
 import { createHasher } from '../token/hasher.js';
 import { generateToken, rotateToken, type SessionToken, tokenFromValue } from '../token/token.js';
 import {
@@ -13,7 +13,11 @@ import { type RememberEvent, type RememberMeOptions, resolveRememberOptions } fr
 
 /** A remember-me {@link ReauthStrategy} that the login handler also uses to issue credentials. */
 export interface RememberMe extends ReauthStrategy {
-  /** Issues a credential for `userId` and sets its cookie (replacing any the browser had). */
+  /**
+   * Issues a credential for `userId` and sets its cookie (replacing any the browser had).
+   * The request's session records it (`linkCredential`), before or after `regenerate()`
+   * alike, so revoking that session deletes the credential too.
+   */
   issue(c: Context, userId: string): Promise<void>;
   /** Deletes the request's credential and clears its cookie (logout). */
   forget(c: Context): Promise<void>;
@@ -111,7 +115,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
       if (swapped === 'missing') return reject(c, null, 'expired', record.userId);
       writeRememberCookie(c, attrs(c), next.value, record.expiresAt - now());
       await emit('used', id, record.userId);
-      return { userId: record.userId, user };
+      return { userId: record.userId, user, credentialId: id };
     },
 
     async issue(c, userId) {
@@ -126,6 +130,8 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
         throw new Error('rememberMe: the store refused a new credential id');
       }
       writeRememberCookie(c, attrs(c), token.value, config.maxAgeMs);
+      // Without session() in front there is no session to link; re-auth links the next one.
+      (c.get('session') as Session | undefined)?.linkCredential(id);
       await emit('issued', id, userId);
     },
 

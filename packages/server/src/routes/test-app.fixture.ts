@@ -17,6 +17,8 @@ export interface RoutesTestOptions {
   routes?: SessionRoutesOptions;
   /** Shared by the session and remember-me. Default: a memory store on the test clock. */
   store?: (clock: ManualClock) => SessionStore;
+  /** Where the test clock starts (epoch ms); a store on real time (Redis) needs about now. */
+  clockStart?: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface RoutesTestOptions {
  * (`POST /login?user=…&remember=1`) and the session routes under `/session`.
  */
 export function routesTestApp(options: RoutesTestOptions = {}) {
-  const clock = manualClock();
+  const clock = manualClock(options.clockStart);
   const store = options.store?.(clock) ?? memoryStore({ now: clock.now });
   const events: SessionEvent[] = [];
   const disabled = new Set<string>();
@@ -52,7 +54,7 @@ export function routesTestApp(options: RoutesTestOptions = {}) {
   });
   app.get('/touch', (c) => c.json({ state: c.var.session.state }));
   app.route('/session', sessionRoutes({ manager: middleware.manager, ...options.routes }));
-  return { app, clock, store, events, disabled, manager: middleware.manager };
+  return { app, clock, store, events, disabled, remember, manager: middleware.manager };
 }
 
 /** A {@link routesTestApp} with a browser signed in through `POST /login<query>`. */

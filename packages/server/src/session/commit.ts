@@ -3,7 +3,13 @@ import type { SessionPatch } from '../store/types.js';
 import { sealSuccessor, unsealSuccessor } from '../token/seal.js';
 import { generateToken, rotateToken, type SessionToken } from '../token/token.js';
 import { type ClientFacts, clientFacts, emitFor, type Runtime, retainUntil } from './runtime.js';
-import { createRecord, freshMeta, type LiveSession, type RequestState } from './state.js';
+import {
+  createRecord,
+  freshMeta,
+  type LiveSession,
+  linkedCredential,
+  type RequestState,
+} from './state.js';
 
 /**
  * After the handler: applies the request's changes with the fewest writes (lazy create,
@@ -73,6 +79,7 @@ async function createLazily(rt: Runtime, state: RequestState, client: ClientFact
         user: null,
         authenticatedAt: null,
         ...client,
+        credentialId: state.credential ?? null,
       }),
       data,
     }),
@@ -86,12 +93,15 @@ async function createLazily(rt: Runtime, state: RequestState, client: ClientFact
 
 /**
  * The one per-key delta this request needs, or `null` when nothing changed and no touch
- * is due: only changed data or a due touch costs a write. A due touch is applied to
- * `live.meta` here, so the response's deadlines are the ones written.
+ * is due: only changed data, a newly linked credential or a due touch costs a write. A due
+ * touch is applied to `live.meta` here, so the response's deadlines are the ones written.
  */
 function deltaFor(rt: Runtime, state: RequestState, live: LiveSession): SessionPatch | null {
   const { now } = state;
-  const dataChanged = state.set.size > 0 || state.unset.size > 0;
+  // Also for a session regenerated in this request: `issue()` usually comes after the login.
+  const linking =
+    state.credential !== undefined && state.credential !== (live.meta.credentialId ?? null);
+  const dataChanged = state.set.size > 0 || state.unset.size > 0 || linking;
   const touchDue =
     !state.fresh &&
     (state.extend ||
@@ -107,6 +117,11 @@ function deltaFor(rt: Runtime, state: RequestState, live: LiveSession): SessionP
     patch.meta = { lastActiveAt: now, idleExpiresAt };
     live.meta.lastActiveAt = now;
     live.meta.idleExpiresAt = idleExpiresAt;
+  }
+  if (linking) {
+    const credentialId = linkedCredential(state, live.meta);
+    patch.meta = { ...patch.meta, credentialId };
+    live.meta.credentialId = credentialId;
   }
   return patch;
 }

@@ -4,7 +4,7 @@ import type { JsonValue } from '../store/types.js';
 import { regenerate } from './regenerate.js';
 import { endRecord } from './resolve.js';
 import { clientFacts, emitFor, type Runtime } from './runtime.js';
-import type { RequestState } from './state.js';
+import { linkedCredential, type RequestState } from './state.js';
 import type { RegenerateOptions, Session, SessionDeadlines } from './types.js';
 
 /**
@@ -93,14 +93,23 @@ class SessionHandle implements Session {
     const state = this.#state;
     const live = state.live;
     if (live) {
-      await endRecord(rt, live.sid, live.meta, state.now, { reason, at: state.now });
+      const record = { ...live.meta, credentialId: linkedCredential(state, live.meta) };
+      await endRecord(rt, live.sid, record, state.now, { reason, at: state.now });
       emitFor(rt, state.now, live.sid, live.meta.userId, { type: 'destroyed', reason });
     }
     Object.assign(state, { live: null, reason, issue: null, cleared: true, fresh: false });
+    state.credential = undefined;
     state.set.clear();
     state.unset.clear();
     // A deliberate logout must not leave a credential that silently signs the user back in.
     if (reason === 'logged-out') await rt.options.reauth?.forget?.(this.#c);
+  }
+  linkCredential(credentialId: string | null): void {
+    if (credentialId !== null && (typeof credentialId !== 'string' || credentialId === '')) {
+      throw new TypeError('linkCredential: `credentialId` must be a non-empty string or null');
+    }
+    // A destroyed session stays destroyed; the credential is the caller's to forget.
+    if (!this.#state.cleared) this.#state.credential = credentialId;
   }
   extend(): void {
     const state = this.#state;
@@ -117,13 +126,19 @@ class SessionHandle implements Session {
   async reauthenticate(): Promise<boolean> {
     const proof = await this.#rt.options.reauth?.reauthenticate(this.#c);
     if (!proof) return false;
-    await regenerate(this.#rt, this.#state, clientFacts(this.#rt, this.#c), {
+    const options: RegenerateOptions = {
       userId: proof.userId,
       ...(proof.user !== undefined && { user: proof.user }),
       // A stored credential proves the device, not the person: not a fresh authentication.
       authenticated: proof.fresh === true,
       cause: 'reauth',
-    });
+    };
+    // The new session links the credential that proved it: revoking it deletes that too.
+    const client = clientFacts(this.#rt, this.#c);
+    const { credentialId } = proof;
+    const linked =
+      typeof credentialId === 'string' && credentialId !== '' ? credentialId : undefined;
+    await regenerate(this.#rt, this.#state, client, options, linked);
     return true;
   }
 }

@@ -4,6 +4,7 @@ export { markPassiveRoute, passive } from './passive.js';
 export { SessionLimitError } from './regenerate.js';
 export { sessionStatus } from './status.js';
 export type {
+  ReauthProof,
   ReauthStrategy,
   RegenerateOptions,
   Session,

@@ -1,5 +1,5 @@
 import type { SessionRecord } from '../store/types.js';
-import { endRecord } from './resolve.js';
+import { endRecord, forgetLinkedCredential } from './resolve.js';
 import type { Runtime } from './runtime.js';
 import type { SessionManager, SessionSummary } from './types.js';
 
@@ -45,7 +45,14 @@ export function createManager(rt: Runtime): SessionManager {
     async revoke(id, detail = 'admin') {
       const now = rt.options.now();
       const record = await rt.store.get(id);
-      if (!record || record.ended) return;
+      if (!record) return;
+      // Already revoked: delete its credential again, so a call whose delete failed (503)
+      // can be repeated. A regenerated session handed its credential on: that one stays.
+      if (record.ended) {
+        const { reason, detail: why } = record.ended;
+        if (reason === 'revoked' && why !== 'regenerated') await forgetLinkedCredential(rt, record);
+        return;
+      }
       await endRecord(rt, id, record, now, { reason: 'revoked', detail, at: now });
     },
     async revokeUser(userId, options = {}) {
@@ -56,12 +63,9 @@ export function createManager(rt: Runtime): SessionManager {
       let ended = 0;
       for (const { sid, record } of sessions) {
         if (sid === options.exceptId) continue;
-        const at = now;
-        if (
-          await endRecord(rt, sid, record, now, { reason: 'revoked', detail: 'revoke-user', at })
-        ) {
-          ended++;
-        }
+        const ending = { reason: 'revoked', detail: 'revoke-user', at: now } as const;
+        // The user's credentials go all at once below (or stay, with `keepCredentials`).
+        if (await endRecord(rt, sid, record, now, ending, true)) ended++;
       }
       if (!options.keepCredentials) await rt.store.deleteCredentialsOfUser(userId);
       return ended;

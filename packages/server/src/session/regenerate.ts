@@ -19,13 +19,16 @@ export class SessionLimitError extends Error {
 /**
  * Login, re-auth or privilege change: stores the data under a wholly new token, then ends
  * the old record at once (no grace window: the pre-login ID must die). The deadlines
- * restart: the new session is a new authentication.
+ * restart: the new session is a new authentication. The device's remember-me credential
+ * moves to the new session: `credentialId` (a re-auth's), else one linked in this request,
+ * else the old session's unless the user changes.
  */
 export async function regenerate(
   rt: Runtime,
   state: RequestState,
   client: ClientFacts,
   options: RegenerateOptions = {},
+  credentialId?: string,
 ): Promise<void> {
   const { now } = state;
   const old = state.live;
@@ -39,6 +42,8 @@ export async function regenerate(
   const authenticated =
     options.authenticated ?? (options.userId !== undefined && options.userId !== null);
   const data = switching ? Object.fromEntries(state.set) : currentData(state);
+  const carried = state.credential !== undefined ? state.credential : previous?.meta.credentialId;
+  const credential = credentialId ?? carried ?? null;
 
   // Refuse before ending anything: a refused login must not also lose the visitor's session.
   if (userId !== null) await keepWithinLimit(rt, userId, now, old?.sid ?? null, null);
@@ -53,6 +58,7 @@ export async function regenerate(
         user,
         authenticatedAt: authenticated ? now : (previous?.meta.authenticatedAt ?? null),
         ...client,
+        credentialId: credential,
       }),
       data,
     }),
@@ -61,11 +67,8 @@ export async function regenerate(
   // Parallel logins all pass the first look before any of them has created: look again.
   if (userId !== null) await keepWithinLimit(rt, userId, now, old?.sid ?? null, created.sid);
   if (old) {
-    await endRecord(rt, old.sid, old.meta, now, {
-      reason: 'revoked',
-      detail: 'regenerated',
-      at: now,
-    });
+    const ended = { reason: 'revoked', detail: 'regenerated', at: now } as const;
+    await endRecord(rt, old.sid, old.meta, now, ended, true);
   }
   const { data: stored, ...meta } = created.record;
   Object.assign(state, {
@@ -75,6 +78,7 @@ export async function regenerate(
     fromGrace: false,
     cleared: false,
     fresh: true,
+    credential: undefined,
   });
   state.set.clear();
   state.unset.clear();
@@ -115,14 +119,22 @@ async function keepWithinLimit(
 ): Promise<void> {
   const limit = rt.options.maxSessionsPerUser;
   if (limit === null) return;
-  const end = (sid: string, record: SessionRecord) =>
-    endRecord(rt, sid, record, now, { reason: 'revoked', detail: 'session-limit', at: now });
+  const end = (sid: string, record: SessionRecord, keepCredential = false) =>
+    endRecord(
+      rt,
+      sid,
+      record,
+      now,
+      { reason: 'revoked', detail: 'session-limit', at: now },
+      keepCredential,
+    );
   const live = await liveSessions(rt, userId, now, replacing);
   const total = live.length + (own === null ? 1 : 0);
   if (total <= limit) return;
   if (rt.options.onSessionLimit === 'refuse') {
+    // The refused session never reached the browser: the device keeps its credential.
     const mine = live.find(({ sid }) => sid === own);
-    if (mine) await end(mine.sid, mine.record);
+    if (mine) await end(mine.sid, mine.record, true);
     throw new SessionLimitError(userId, limit);
   }
   const others = live.filter(({ sid }) => sid !== own);

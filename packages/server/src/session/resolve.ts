@@ -155,17 +155,38 @@ function deadlinePassed(
   return null;
 }
 
-/** Ends a record, leaving a tombstone; emits `revoked` for revocations. */
+/**
+ * Ends a record, leaving a tombstone. A revocation emits `revoked` and deletes the
+ * remember-me credential the session links, or the device would sign straight back in;
+ * `keepCredential` is for endings that hand the credential on (`regenerate()`) or deal
+ * with credentials themselves (`revokeUser`). Timeouts keep it: bringing the device back
+ * after one is what it is for. The record ends before the credential goes, so a failing
+ * delete (503) never leaves the session alive.
+ */
 export async function endRecord(
   rt: Runtime,
   sid: string,
-  record: Pick<SessionRecord, 'absoluteExpiresAt' | 'userId'>,
+  record: Pick<SessionRecord, 'absoluteExpiresAt' | 'userId' | 'credentialId'>,
   now: number,
   ended: EndedMarker,
+  keepCredential = false,
 ): Promise<boolean> {
   const result = await rt.store.end(sid, ended, retainUntil(rt, record, now));
-  if (result === 'ok' && ended.reason === 'revoked') {
+  if (result !== 'ok') return false;
+  if (ended.reason === 'revoked') {
     emitFor(rt, now, sid, record.userId, { type: 'revoked', detail: ended.detail ?? 'revoked' });
+    if (!keepCredential) await forgetLinkedCredential(rt, record);
   }
-  return result === 'ok';
+  return true;
+}
+
+/** Deletes the credential a session links, if any. */
+export async function forgetLinkedCredential(
+  rt: Runtime,
+  record: Pick<SessionRecord, 'credentialId'>,
+): Promise<void> {
+  const { credentialId } = record;
+  if (typeof credentialId === 'string' && credentialId !== '') {
+    await rt.store.deleteCredential(credentialId);
+  }
 }

@@ -38,6 +38,11 @@ export interface RequestState {
   cleared: boolean;
   /** The session was created or regenerated in this request: no touch, no rotation. */
   fresh: boolean;
+  /**
+   * A remember-me credential linked in this request (`linkCredential`), not yet in the
+   * record; `undefined` when unchanged. The next `regenerate()` or the commit writes it.
+   */
+  credential: string | null | undefined;
 }
 
 /** The request's initial state from its resolution. */
@@ -55,6 +60,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     fromGrace: false,
     cleared: false,
     fresh: false,
+    credential: undefined,
   };
   if (resolution.state === 'none') {
     state.reason = resolution.reason;
@@ -80,13 +86,18 @@ export function currentData(state: RequestState): { [key: string]: JsonValue } {
   return data;
 }
 
+/** The credential the session links once this request's changes are written. */
+export function linkedCredential(state: RequestState, meta: SessionMeta): string | null {
+  return state.credential !== undefined ? state.credential : (meta.credentialId ?? null);
+}
+
 /** A brand-new record's metadata, starting both deadlines now. */
 export function freshMeta(
   rt: Runtime,
   now: number,
   fields: Pick<
     SessionMeta,
-    'tokenHash' | 'userId' | 'user' | 'authenticatedAt' | 'userAgent' | 'location'
+    'tokenHash' | 'userId' | 'user' | 'authenticatedAt' | 'userAgent' | 'location' | 'credentialId'
   >,
 ): SessionMeta {
   const absoluteExpiresAt = now + rt.options.absoluteTimeout;

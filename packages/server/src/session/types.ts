@@ -73,6 +73,14 @@ export interface Session<Data extends SessionData = SessionData> {
    */
   markPassive(): void;
   /**
+   * Records the remember-me credential this device holds (its store id, as
+   * `store.getCredential` takes it), so that revoking the session deletes it too; `null`
+   * unlinks. Written with the request's other changes, to the session that is live when
+   * the request ends (so before or after `regenerate()` alike), and carried over by
+   * `regenerate()` while the user stays the same. `rememberMe().issue()` calls it.
+   */
+  linkCredential(credentialId: string | null): void;
+  /**
    * Silent re-authentication through the configured `reauth` strategy: on success a
    * brand-new session (`regenerate({ cause: 'reauth' })`) and `true`; `false` when there is
    * no strategy or it proves nobody.
@@ -113,6 +121,20 @@ export interface SessionManager {
   get(id: string): Promise<SessionRecord | null>;
 }
 
+/** Who a {@link ReauthStrategy} proved the request to be. */
+export interface ReauthProof {
+  userId: string;
+  /** Public claims for `/status`; default: none. */
+  user?: PublicUser;
+  /** An interactive proof (see `reauthenticate`). Default `false`. */
+  fresh?: boolean;
+  /**
+   * Store id of the credential that proved it (remember-me): the new session records it
+   * and deletes it when revoked. Default: what the request's session links, for the same user.
+   */
+  credentialId?: string;
+}
+
 /** Silent re-authentication: the app's hook behind `POST /reauth` (see `rememberMe()`). */
 export interface ReauthStrategy {
   /** Whether this request carries something that could re-authenticate (shown as `canReauth`). */
@@ -123,9 +145,7 @@ export interface ReauthStrategy {
    * a popup): it then satisfies `requireSession({ fresh })`. A stored credential such as
    * remember-me is not fresh, so sensitive routes still ask for the password.
    */
-  reauthenticate(
-    c: Context,
-  ): Promise<{ userId: string; user?: PublicUser; fresh?: boolean } | null>;
+  reauthenticate(c: Context): Promise<ReauthProof | null>;
   /** Called after logout, so a credential does not outlive the session by user intent. */
   forget?(c: Context): Promise<void>;
 }

@@ -1,0 +1,270 @@
+import type { Hono } from 'hono';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { Browser, type RoutesTestOptions, routesTestApp } from '../routes/test-app.fixture.js';
+import { StoreUnavailableError } from '../session/guard-store.js';
+import type { SessionEnv } from '../session/types.js';
+import { memoryStore } from '../store/memory/index.js';
+import type { ManualClock } from '../testing/clock.js';
+
+const MIN = 60_000;
+const REMEMBER = 'lifeline_remember';
+
+/** An app with one browser signed in with "remember me" (laptop) and one without (phone). */
+async function rememberedDevice(options?: RoutesTestOptions) {
+  const t = routesTestApp(options);
+  const laptop = new Browser(t.app);
+  await laptop.send('POST', '/login?remember=1', { headers: { 'User-Agent': 'Laptop' } });
+  const phone = new Browser(t.app);
+  await phone.send('POST', '/login', { headers: { 'User-Agent': 'Phone' } });
+  const listed = await t.manager.listForUser('u1');
+  const laptopId = listed.find((s) => s.userAgent === 'Laptop')!.id;
+  return { ...t, laptop, phone, laptopId };
+}
+
+/** `POST /session/reauth` from a browser holding only the given remember-me cookie. */
+function reauthWith(t: { app: Hono<SessionEnv> }, cookie: string): Promise<Response> {
+  const device = new Browser(t.app);
+  device.cookies.set(REMEMBER, cookie);
+  return device.post('/session/reauth');
+}
+
+const status = async (b: Browser) => (await b.get('/session/status')).json();
+
+describe('revoking a session deletes the remember-me credential it was issued with', () => {
+  it('manager.revoke(id): the device can no longer re-authenticate', async () => {
+    const t = await rememberedDevice();
+    const linked = (await t.manager.get(t.laptopId))?.credentialId;
+    expect(await t.store.getCredential(linked!)).toMatchObject({ userId: 'u1' });
+    await t.manager.revoke(t.laptopId);
+    expect(await status(t.laptop)).toMatchObject({ state: 'none', reason: 'revoked' });
+    const res = await t.laptop.post('/session/reauth');
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 'reauth_failed' });
+    expect(t.laptop.cookies.has(REMEMBER)).toBe(false);
+    expect(await t.store.getCredential(linked!)).toBeNull();
+  });
+
+  it('POST /session/sessions/revoke { id } from another device ends that device for good', async () => {
+    const t = await rememberedDevice();
+    const res = await t.phone.post('/session/sessions/revoke', { id: t.laptopId });
+    expect(await res.json()).toEqual({ revoked: 1, currentEnded: false });
+    expect((await t.laptop.post('/session/reauth')).status).toBe(401);
+    expect(await status(t.phone)).toMatchObject({ state: 'active' });
+  });
+
+  it('POST /session/sessions/revoke { id } naming the current session deletes its credential too', async () => {
+    const t = await rememberedDevice();
+    const credential = t.laptop.cookies.get(REMEMBER)!;
+    const res = await t.laptop.post('/session/sessions/revoke', { id: t.laptopId });
+    expect(await res.json()).toEqual({ revoked: 1, currentEnded: true });
+    expect((await reauthWith(t, credential)).status).toBe(401);
+  });
+
+  it("onTheft: 'revoke': a replayed old session token ends the session and its credential", async () => {
+    const t = await rememberedDevice({ session: { onTheft: 'revoke' } });
+    const stolen = t.laptop.cookies.get('lifeline')!;
+    t.clock.advance(15 * MIN);
+    await t.laptop.get('/touch'); // rotates: `stolen` is now the predecessor
+    t.clock.advance(11_000); // past the grace window
+    const thief = new Browser(t.app);
+    thief.cookies.set('lifeline', stolen);
+    await thief.get('/touch');
+    expect(await status(t.laptop)).toMatchObject({ state: 'none', reason: 'revoked' });
+    expect((await t.laptop.post('/session/reauth')).status).toBe(401);
+  });
+
+  it("bindUserAgent: 'revoke': a changed User-Agent ends the session and its credential", async () => {
+    const t = await rememberedDevice({ session: { bindUserAgent: 'revoke' } });
+    await t.laptop.send('GET', '/touch', { headers: { 'User-Agent': 'Other' } });
+    expect(await t.manager.get(t.laptopId)).toMatchObject({
+      ended: { reason: 'revoked', detail: 'user-agent-changed' },
+    });
+    const res = await t.laptop.send('POST', '/session/reauth', {
+      headers: { 'User-Agent': 'Laptop' },
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('maxSessionsPerUser: the evicted oldest session loses its credential', async () => {
+    const t = await rememberedDevice({ session: { maxSessionsPerUser: 2 } });
+    t.clock.advance(1);
+    await new Browser(t.app).post('/login');
+    expect(await status(t.laptop)).toMatchObject({ state: 'none', reason: 'revoked' });
+    expect((await t.laptop.post('/session/reauth')).status).toBe(401);
+    expect(await status(t.phone)).toMatchObject({ state: 'active' });
+  });
+});
+
+describe('the credential stays with the device while its session only moves on', () => {
+  it('a login again (regenerate) keeps the credential and hands the link to the new session', async () => {
+    const t = await rememberedDevice();
+    const linked = (await t.manager.get(t.laptopId))?.credentialId;
+    await t.laptop.send('POST', '/login', { headers: { 'User-Agent': 'Laptop' } });
+    expect(await t.manager.get(t.laptopId)).toMatchObject({ ended: { detail: 'regenerated' } });
+    expect(await t.store.getCredential(linked!)).not.toBeNull();
+    const current = (await t.manager.listForUser('u1')).find((s) => s.userAgent === 'Laptop')!;
+    expect((await t.manager.get(current.id))?.credentialId).toBe(linked);
+    await t.manager.revoke(current.id);
+    expect((await t.laptop.post('/session/reauth')).status).toBe(401);
+  });
+
+  it('after an idle timeout the device re-authenticates, and the new session carries the link', async () => {
+    const t = await rememberedDevice();
+    const linked = (await t.manager.get(t.laptopId))?.credentialId;
+    t.clock.advance(31 * MIN);
+    expect(await status(t.laptop)).toMatchObject({ state: 'none', reason: 'idle-timeout' });
+    expect((await t.laptop.post('/session/reauth')).status).toBe(200);
+    const [renewed] = await t.manager.listForUser('u1');
+    expect((await t.manager.get(renewed!.id))?.credentialId).toBe(linked);
+    await t.manager.revoke(renewed!.id);
+    expect((await t.laptop.post('/session/reauth')).status).toBe(401);
+  });
+
+  it('after an absolute timeout the device re-authenticates, and the new session carries the link', async () => {
+    const t = await rememberedDevice();
+    const linked = (await t.manager.get(t.laptopId))?.credentialId;
+    for (let i = 0; i < 17; i++) {
+      t.clock.advance(29 * MIN);
+      await t.laptop.get('/touch');
+    }
+    expect(await status(t.laptop)).toMatchObject({ state: 'none', reason: 'absolute-timeout' });
+    expect((await t.laptop.post('/session/reauth')).status).toBe(200);
+    const [renewed] = await t.manager.listForUser('u1');
+    expect((await t.manager.get(renewed!.id))?.credentialId).toBe(linked);
+  });
+
+  it('revokeUser with keepCredentials ends the sessions and keeps their credentials', async () => {
+    const t = await rememberedDevice();
+    const linked = (await t.manager.get(t.laptopId))?.credentialId;
+    expect(await t.manager.revokeUser('u1', { keepCredentials: true })).toBe(2);
+    expect(await t.store.getCredential(linked!)).toMatchObject({ userId: 'u1' });
+    expect((await t.laptop.post('/session/reauth')).status).toBe(200);
+  });
+});
+
+describe('a re-auth refused by the session limit', () => {
+  it("keeps both devices' credentials when parallel re-auths each refuse their own new session", async () => {
+    // Armed, the first `arrivals` listings wait for each other: every re-auth looks before any creates.
+    const barrier = { armed: false, arrivals: 2, release: [] as Array<() => void> };
+    const store = (clock: ManualClock) => {
+      const inner = memoryStore({ now: clock.now });
+      return new Proxy(inner, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver);
+          if (key !== 'listByUser' || typeof value !== 'function') return value;
+          return async (...args: unknown[]) => {
+            if (barrier.armed && barrier.release.length < barrier.arrivals) {
+              await new Promise<void>((resolve) => {
+                barrier.release.push(resolve);
+                if (barrier.release.length === barrier.arrivals)
+                  for (const go of barrier.release) go();
+              });
+            }
+            return value.apply(target, args);
+          };
+        },
+      });
+    };
+    const t = routesTestApp({
+      store,
+      session: { maxSessionsPerUser: 2, onSessionLimit: 'refuse' },
+    });
+    const [laptop, phone] = [new Browser(t.app), new Browser(t.app)];
+    await laptop.post('/login?remember=1');
+    await phone.post('/login?remember=1');
+    t.clock.advance(31 * MIN); // both idle: each needs its credential
+    await new Browser(t.app).post('/login'); // a third device takes one of the two places
+    barrier.armed = true;
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    onTestFinished(() => logged.mockRestore());
+    const replies = await Promise.all([laptop, phone].map((b) => b.post('/session/reauth')));
+    expect(replies.map((r) => r.status)).toEqual([409, 409]);
+    expect((await laptop.post('/session/reauth')).status).toBe(200);
+    const live = await t.manager.listForUser('u1');
+    const records = await Promise.all(live.map((l) => t.manager.get(l.id)));
+    expect(records.filter((r) => typeof r?.credentialId === 'string')).toHaveLength(1);
+  });
+});
+
+describe('linking when issue() comes first', () => {
+  it('issue() before regenerate() links the session the login creates', async () => {
+    const t = routesTestApp();
+    t.app.post('/login-issue-first', async (c) => {
+      await t.remember.issue(c, 'u1');
+      await c.var.session.regenerate({ userId: 'u1' });
+      return c.json({ id: c.var.session.id });
+    });
+    const laptop = new Browser(t.app);
+    await laptop.post('/session/status'); // any anonymous request first
+    const { id } = await (await laptop.post('/login-issue-first')).json();
+    expect((await t.manager.get(id))?.credentialId).toEqual(expect.any(String));
+    await t.manager.revoke(id);
+    expect((await laptop.post('/session/reauth')).status).toBe(401);
+  });
+});
+
+describe('Session.linkCredential', () => {
+  it('refuses an id that is not a non-empty string or null, naming it', async () => {
+    const t = routesTestApp();
+    t.app.post('/link', (c) => {
+      const bad = [42, '', undefined, {}] as unknown as string[];
+      const errors = bad.map((id) => {
+        try {
+          c.var.session.linkCredential(id);
+          return null;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      });
+      return c.json(errors);
+    });
+    const messages = await (await new Browser(t.app).post('/link')).json();
+    expect(messages).toEqual(Array(4).fill(expect.stringContaining('credentialId')));
+  });
+});
+
+describe('a store failure while deleting the credential', () => {
+  /** The memory store, with `deleteCredential` failing while `failing` is set. */
+  function failingDeletes() {
+    const flag = { failing: false };
+    const store = (clock: ManualClock) => {
+      const inner = memoryStore({ now: clock.now });
+      return new Proxy(inner, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver);
+          if (key !== 'deleteCredential' || typeof value !== 'function') return value;
+          return (...args: unknown[]) =>
+            flag.failing ? Promise.reject(new Error('ECONNRESET')) : value.apply(target, args);
+        },
+      });
+    };
+    return { flag, store };
+  }
+
+  it('still ends the session; repeating manager.revoke then deletes the credential', async () => {
+    const outage = failingDeletes();
+    const t = await rememberedDevice({ store: outage.store });
+    const linked = (await t.manager.get(t.laptopId))?.credentialId;
+    outage.flag.failing = true;
+    await expect(t.manager.revoke(t.laptopId)).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(await status(t.laptop)).toMatchObject({ state: 'none', reason: 'revoked' });
+    expect(await t.store.getCredential(linked!)).not.toBeNull();
+    outage.flag.failing = false;
+    await t.manager.revoke(t.laptopId);
+    expect(await t.store.getCredential(linked!)).toBeNull();
+    expect((await t.laptop.post('/session/reauth')).status).toBe(401);
+  });
+
+  it('answers POST /session/sessions/revoke with 503 store_unavailable, the session ended', async () => {
+    // Hono reports the handler's error before the middleware turns it into the 503.
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    onTestFinished(() => logged.mockRestore());
+    const outage = failingDeletes();
+    const t = await rememberedDevice({ store: outage.store });
+    outage.flag.failing = true;
+    const res = await t.phone.post('/session/sessions/revoke', { id: t.laptopId });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ code: 'store_unavailable' });
+    expect(await status(t.laptop)).toMatchObject({ state: 'none', reason: 'revoked' });
+  });
+});
