@@ -295,6 +295,31 @@ describe('Termination and revocation', () => {
     expect((await revoke(mine, { id: theirs })).status).toBe(404);
   });
 
+  it('7.5.2 / item 35: ending one session also deletes that device’s remember-me credential', async () => {
+    const phone = await srv.send('/login/one-device?remember=1', { method: 'POST' });
+    const credential = phone.rememberToken as string;
+    const phoneId = (await sidOf(srv, phone.token as string)) as string;
+    const laptop = await login(srv, 'one-device');
+    const revoked = await srv.send('/session/sessions/revoke', {
+      method: 'POST',
+      token: laptop,
+      sameOrigin: true,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: phoneId }),
+    });
+    expect(revoked.json).toEqual({ revoked: 1, currentEnded: false });
+    // The phone still sends its credential: it no longer signs the phone back in.
+    const back = await srv.send('/session/reauth', {
+      method: 'POST',
+      sameOrigin: true,
+      cookies: [`${REMEMBER}=${credential}`],
+    });
+    expect(back.status).toBe(401);
+    expect(back.json.code).toBe('reauth_failed');
+    expect(back.token).toBeUndefined();
+    expect(await alive(laptop)).toBe(true);
+  });
+
   it('7.5.2 / item 35: each listed session carries the coarse location the app supplies', async () => {
     // The app decides what "coarse" means: here a CDN-style country header.
     const located = await startServer({
