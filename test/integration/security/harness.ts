@@ -53,14 +53,14 @@ export interface InstrumentedStore extends SessionStore {
   down: boolean;
   /** Calls of one method since the last `reset()`. */
   count(method: string): number;
-  /** Calls that write (create, update, rotate, end, and a `getAndTouch` that touched). */
+  /** Calls that write (create, update, rotate, confirmRotation, end, and a `getAndTouch` that touched). */
   writes(): number;
   /** Calls that read a session (`get`, `getAndTouch`). */
   reads(): number;
   reset(): void;
 }
 
-const WRITES = new Set(['create', 'update', 'rotate', 'end']);
+const WRITES = new Set(['create', 'update', 'rotate', 'confirmRotation', 'end']);
 
 /** Wraps `inner` (not a mock: every call reaches the real store unless `down`). */
 export function instrumentedStore(inner: SessionStore): InstrumentedStore {
@@ -93,6 +93,15 @@ export function instrumentedStore(inner: SessionStore): InstrumentedStore {
       calls.push({ method, args: structuredClone(args) });
       if (wrapper.down) throw new Error('connection lost');
       return fn.apply(inner, args);
+    };
+  }
+  // Optional methods are passed on only where the store has them, as the middleware sees it.
+  const confirmRotation = inner.confirmRotation;
+  if (confirmRotation) {
+    wrapper.confirmRotation = async (...args) => {
+      calls.push({ method: 'confirmRotation', args: structuredClone(args) });
+      if (wrapper.down) throw new Error('connection lost');
+      return confirmRotation.apply(inner, args);
     };
   }
   const getAndTouch = inner.getAndTouch;

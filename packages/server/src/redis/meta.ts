@@ -16,7 +16,12 @@ const jsonObject = z.record(z.string(), z.json());
 export const metaSchema = z.object({
   tokenHash: z.string().min(1),
   previous: z
-    .object({ tokenHash: z.string().min(1), until: epochMs, sealedSuccessor: z.string() })
+    .object({
+      tokenHash: z.string().min(1),
+      until: epochMs,
+      sealedSuccessor: z.string(),
+      confirmed: z.boolean().optional(),
+    })
     .nullable(),
   userId: z.string().nullable(),
   user: jsonObject.nullable(),
@@ -54,14 +59,16 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 }
 
-/** `previous` as the schema outputs it (only its three fields), or undefined if not plainly valid. */
+/** `previous` as the schema outputs it (only its known fields), or undefined if not plainly valid. */
 function quickPrevious(v: unknown): PreviousToken | null | undefined {
   if (v === null) return null;
   if (!isPlainObject(v)) return undefined;
-  const { tokenHash, until, sealedSuccessor } = v;
+  const { tokenHash, until, sealedSuccessor, confirmed } = v;
   if (!isText(tokenHash) || tokenHash.length === 0 || !isEpochMs(until) || !isText(sealedSuccessor))
     return undefined;
-  return { tokenHash, until, sealedSuccessor };
+  if (confirmed === undefined) return { tokenHash, until, sealedSuccessor };
+  if (typeof confirmed !== 'boolean') return undefined;
+  return { tokenHash, until, sealedSuccessor, confirmed };
 }
 
 /** `ended` as the schema outputs it, or undefined if not plainly valid. */

@@ -111,6 +111,19 @@ return 'ok'
 `;
 
 /**
+ * Records that the current token's predecessor is confirmed: replaces `m:previous`, only
+ * while the session is live and `m:tokenHash` is still the given one (a newer rotation's
+ * predecessor is never overwritten). The key's expiry stays.
+ * ARGV: current tokenHash, confirmed previous (JSON each).
+ */
+export const SESSION_CONFIRM = `${LIVE}
+if not live(KEYS[1]) then return 'missing' end
+if redis.call('HGET', KEYS[1], 'm:tokenHash') ~= ARGV[1] then return 'conflict' end
+redis.call('HSET', KEYS[1], 'm:previous', ARGV[2])
+return 'ok'
+`;
+
+/**
  * Turns a live session into a tombstone: drops every data field, records why it ended.
  * ARGV: expiresAt, ended marker (JSON).
  */

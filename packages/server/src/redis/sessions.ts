@@ -121,6 +121,12 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
       return expectReply(reply, ['ok', 'conflict', 'missing'] as const);
     },
 
+    async confirmRotation(sid, confirmation) {
+      const args = [json(confirmation.tokenHash), json(confirmation.previous)];
+      const reply = await run.SESSION_CONFIRM([keys.session(sid)], args);
+      return expectReply(reply, ['ok', 'conflict', 'missing'] as const);
+    },
+
     async end(sid, ended, expiresAt) {
       const reply = await run.SESSION_END([keys.session(sid)], [expiresAt, json(ended)]);
       return expectReply(reply, WRITE);

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { SessionPatch } from '../store/types.js';
-import { sealSuccessor, unsealSuccessor } from '../token/seal.js';
-import { generateToken, rotateToken, type SessionToken } from '../token/token.js';
+import { generateToken } from '../token/token.js';
+import { confirmRotation, rotate } from './rotate.js';
 import { type ClientFacts, clientFacts, emitFor, type Runtime, retainUntil } from './runtime.js';
 import {
   createRecord,
@@ -10,6 +10,9 @@ import {
   linkedCredential,
   type RequestState,
 } from './state.js';
+
+/** What follows the delta: a rotation, or the confirmation of one nobody confirmed yet. */
+type Then = 'rotate' | 'confirm' | null;
 
 /**
  * After the handler: applies the request's changes with the fewest writes (lazy create,
@@ -31,18 +34,21 @@ export function commitState(
   const patch = deltaFor(rt, state, live);
   const rotationDue =
     !state.fresh && !state.issue && state.now - live.meta.rotatedAt >= rt.options.rotationInterval;
-  if (patch === null && !rotationDue) {
+  // The current token presented while its rotation is unconfirmed: the successor arrived.
+  const confirmDue = !state.fromGrace && live.meta.previous?.confirmed === false;
+  const then: Then = rotationDue ? 'rotate' : confirmDue ? 'confirm' : null;
+  if (patch === null && then === null) {
     return state.fromGrace ? confirmSuccessor(rt, state, live) : undefined;
   }
-  return writeThenRotate(rt, state, live, patch, rotationDue);
+  return writeThen(rt, state, live, patch, then);
 }
 
-async function writeThenRotate(
+async function writeThen(
   rt: Runtime,
   state: RequestState,
   live: LiveSession,
   patch: SessionPatch | null,
-  rotationDue: boolean,
+  then: Then,
 ): Promise<void> {
   if (patch !== null && !(await writeDelta(rt, state, live, patch))) {
     state.live = null;
@@ -50,7 +56,10 @@ async function writeThenRotate(
     return;
   }
   if (state.fromGrace) return confirmSuccessor(rt, state, live);
-  if (rotationDue) await rotate(rt, state, live);
+  if (then === 'rotate') await rotate(rt, state, live);
+  else if (then === 'confirm') {
+    await confirmRotation(rt, state, live.sid, live.meta.tokenHash, live.meta.previous!);
+  }
 }
 
 /**
@@ -104,6 +113,7 @@ function deltaFor(rt: Runtime, state: RequestState, live: LiveSession): SessionP
   const dataChanged = state.set.size > 0 || state.unset.size > 0 || linking;
   const touchDue =
     !state.fresh &&
+    !state.pastGrace &&
     (state.extend ||
       (!state.passive &&
         (dataChanged ||
@@ -143,54 +153,4 @@ async function writeDelta(
     });
   }
   return true;
-}
-
-/**
- * Periodic rotation as a compare-and-set. Of N parallel requests exactly one wins; the
- * others re-read and open the sealed successor, so every cookie they send is the same.
- */
-async function rotate(rt: Runtime, state: RequestState, live: LiveSession): Promise<void> {
-  const { now } = state;
-  const successor = rotateToken(live.token);
-  const result = await rt.store.rotate(
-    live.sid,
-    {
-      expectedTokenHash: live.meta.tokenHash,
-      tokenHash: rt.hasher.tokenHash(successor),
-      previous: {
-        tokenHash: live.meta.tokenHash,
-        until: now + rt.options.rotationGrace,
-        sealedSuccessor: await sealSuccessor(live.token, successor, live.sid),
-      },
-      rotatedAt: now,
-    },
-    retainUntil(rt, live.meta, now),
-  );
-  if (result === 'ok') {
-    state.issue = successor;
-    emitFor(rt, now, live.sid, live.meta.userId, { type: 'rotated' });
-    return;
-  }
-  if (result === 'missing') {
-    state.live = null;
-    return;
-  }
-  state.issue = await successorAfterConflict(rt, live, now);
-}
-
-/** The winner's successor, or `null` (no cookie) if the record moved on further or ended. */
-async function successorAfterConflict(
-  rt: Runtime,
-  live: LiveSession,
-  now: number,
-): Promise<SessionToken | null> {
-  const record = await rt.store.get(live.sid);
-  const previous = record?.previous;
-  if (!record || record.ended || !previous || now >= previous.until) return null;
-  if (!rt.hasher.equal(previous.tokenHash, live.meta.tokenHash)) return null;
-  const successor = await unsealSuccessor(live.token, previous.sealedSuccessor, live.sid);
-  if (!successor || !rt.hasher.equal(rt.hasher.tokenHash(successor), record.tokenHash)) {
-    return null;
-  }
-  return successor;
 }

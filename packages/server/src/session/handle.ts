@@ -114,7 +114,7 @@ class SessionHandle implements Session {
   extend(): void {
     const state = this.#state;
     const meta = state.live?.meta;
-    if (!meta) return;
+    if (!meta || state.pastGrace) return;
     state.extend = true;
     meta.idleExpiresAt = Math.min(state.now + this.#rt.options.idleTimeout, meta.absoluteExpiresAt);
   }

@@ -76,6 +76,7 @@ export async function regenerate(
     reason: null,
     issue: created.token,
     fromGrace: false,
+    pastGrace: false,
     cleared: false,
     fresh: true,
     credential: undefined,

@@ -1,7 +1,7 @@
 import type { EndReason } from '../contract/protocol.js';
 import { readSessionCookie } from '../cookie/parse.js';
 import type { RejectReason } from '../events/types.js';
-import type { EndedMarker, SessionRecord } from '../store/types.js';
+import type { EndedMarker, PreviousToken, SessionRecord } from '../store/types.js';
 import { unsealSuccessor } from '../token/seal.js';
 import { type SessionToken, tokenFromValue } from '../token/token.js';
 import { emitFor, type Runtime, retainUntil } from './runtime.js';
@@ -16,6 +16,11 @@ export type Resolution =
       token: SessionToken;
       /** The request presented the predecessor: the response must set `token`. */
       successor: boolean;
+      /**
+       * The predecessor came past its grace window and resolved only because its rotation
+       * is unconfirmed: the request must not move the idle deadline.
+       */
+      pastGrace: boolean;
       /** The read itself made the throttled touch: the commit need not touch again. */
       touched: boolean;
     }
@@ -88,14 +93,25 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
     const ended = await refuse(rt, now, sid, record, 'user-agent-changed', revoke);
     if (ended) return ended;
   }
+  const successor = token !== presented;
   return {
     state: 'live',
     sid,
     record,
     token,
-    successor: token !== presented,
+    successor,
+    pastGrace: successor && now >= record.previous!.until,
     touched: touchWithRead && record.lastActiveAt === now,
   };
+}
+
+/**
+ * Whether a predecessor still resolves: inside its grace window, or while its rotation is
+ * unconfirmed (the successor may never have reached the browser: the request that rotated
+ * timed out while the store still applied the rotation).
+ */
+export function predecessorResolves(previous: PreviousToken, now: number): boolean {
+  return now < previous.until || previous.confirmed === false;
 }
 
 function none(reason: EndReason, sid: string | null = null): Resolution {
@@ -127,7 +143,7 @@ async function refuse(
   return none('revoked', sid);
 }
 
-/** The current token if `presented` is the predecessor inside its grace window, else `null`. */
+/** The current token if `presented` is the predecessor and still resolves, else `null`. */
 async function matchPredecessor(
   rt: Runtime,
   record: SessionRecord,
@@ -137,7 +153,8 @@ async function matchPredecessor(
   now: number,
 ): Promise<SessionToken | null> {
   const previous = record.previous;
-  if (!previous || now >= previous.until || !rt.hasher.equal(hash, previous.tokenHash)) return null;
+  if (!previous || !predecessorResolves(previous, now)) return null;
+  if (!rt.hasher.equal(hash, previous.tokenHash)) return null;
   const successor = await unsealSuccessor(presented, previous.sealedSuccessor, sid);
   // A successor that does not open, or does not match, means corrupt store contents.
   if (!successor || !rt.hasher.equal(rt.hasher.tokenHash(successor), record.tokenHash)) {

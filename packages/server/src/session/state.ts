@@ -34,6 +34,12 @@ export interface RequestState {
    * successor: it is sent only once the store confirms it is still the current token.
    */
   fromGrace: boolean;
+  /**
+   * The predecessor came past its grace window, accepted only because its rotation is
+   * unconfirmed: nothing this request does moves the idle deadline, so a stolen
+   * predecessor cannot outlive an idle user.
+   */
+  pastGrace: boolean;
   /** Set by `destroy()`: the response clears the cookie. */
   cleared: boolean;
   /** The session was created or regenerated in this request: no touch, no rotation. */
@@ -58,6 +64,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     extend: false,
     issue: null,
     fromGrace: false,
+    pastGrace: false,
     cleared: false,
     fresh: false,
     credential: undefined,
@@ -73,6 +80,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
   if (resolution.successor) {
     state.issue = resolution.token;
     state.fromGrace = true;
+    state.pastGrace = resolution.pastGrace;
   }
   state.touched = resolution.touched;
   return state;

@@ -22,13 +22,22 @@ export type JsonValue =
   | JsonValue[]
   | { [key: string]: JsonValue };
 
-/** The predecessor token of a periodic rotation, alive only inside its grace window. */
+/**
+ * The predecessor token of a periodic rotation, alive only inside its grace window, or
+ * for as long as its successor is not known to have reached the browser.
+ */
 export interface PreviousToken {
   tokenHash: string;
-  /** Epoch ms after which the predecessor no longer resolves. */
+  /** Epoch ms after which the predecessor no longer resolves (once `confirmed`). */
   until: number;
   /** The successor token, sealed with a key derived from the predecessor token. */
   sealedSuccessor: string;
+  /**
+   * `false` from the rotation until {@link SessionStore.confirmRotation} records that the
+   * successor reached the browser: until then the predecessor resolves past `until` too
+   * (bounded by the session's deadlines). Absent, as in records written without it: `true`.
+   */
+  confirmed?: boolean;
 }
 
 /** Why a session ended, kept as a tombstone so a late request learns the exact reason. */
@@ -87,6 +96,14 @@ export interface RotationSwap {
   rotatedAt: number;
 }
 
+/** What {@link SessionStore.confirmRotation} writes: the predecessor, now confirmed. */
+export interface RotationConfirmation {
+  /** Only while this is still the current token hash: a newer rotation's predecessor stays. */
+  tokenHash: string;
+  /** Replaces the stored `previous`: the same predecessor, `confirmed: true`, `until` maybe later. */
+  previous: PreviousToken;
+}
+
 /**
  * The touch {@link SessionStore.getAndTouch} applies in the same atomic step as its read,
  * so an ordinary request that moves the idle deadline still costs one round trip.
@@ -143,6 +160,14 @@ export interface SessionStore {
   update(sid: string, patch: SessionPatch, expiresAt: number): Promise<WriteResult>;
   /** Atomic compare-and-set of the current token: exactly one concurrent rotation wins. */
   rotate(sid: string, swap: RotationSwap, expiresAt: number): Promise<RotateResult>;
+  /**
+   * Optional: records that the current token's predecessor is confirmed, setting `previous`
+   * to `confirmation.previous`, atomically and only while the record is live and its
+   * current token hash is `confirmation.tokenHash` (`conflict` otherwise, changing
+   * nothing). The store's expiry stays. Without it, rotations are written confirmed at
+   * once, and a predecessor past its grace window never resolves.
+   */
+  confirmRotation?(sid: string, confirmation: RotationConfirmation): Promise<RotateResult>;
   /**
    * Ends a live session: its data is dropped and it becomes a tombstone carrying `ended`
    * until `expiresAt`. Ending an unknown or already ended session changes nothing.

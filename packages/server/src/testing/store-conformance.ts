@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { confirmCases } from './conformance/confirm.js';
 import { credentialCases } from './conformance/credentials.js';
 import { endingCases } from './conformance/ending.js';
 import { expiryCases } from './conformance/expiry.js';
@@ -23,12 +24,18 @@ export interface ConformanceOptions {
    * round trip). Default `true`: its cases run and fail if it is missing.
    */
   getAndTouch?: boolean;
+  /**
+   * Whether the store implements the optional `confirmRotation` (and keeps `previous`
+   * with its `confirmed` flag as given). Default `true`: its cases run and fail if it is
+   * missing.
+   */
+  confirmRotation?: boolean;
 }
 
 /**
  * Registers the storage contract every Lifeline store must meet, as Vitest tests against
  * a real backend: round trips, the read with its touch, per-key updates that never clash or resurrect, rotation as
- * an exact compare-and-set under 20 parallel callers, tombstones, the user index,
+ * an exact compare-and-set under 20 parallel callers, its confirmation, tombstones, the user index,
  * remember-me credentials and real-time expiry.
  *
  * Each test gets a fresh store from `factory` and uses random keys, so a shared backend
@@ -48,12 +55,18 @@ export function describeStoreConformance(
   factory: StoreFactory,
   options: ConformanceOptions = {},
 ): void {
-  const { expiryTtlMs = 150, expirySettleMs = 250, getAndTouch = true } = options;
+  const {
+    expiryTtlMs = 150,
+    expirySettleMs = 250,
+    getAndTouch = true,
+    confirmRotation = true,
+  } = options;
   describe(`${name}: SessionStore conformance`, () => {
     const ctx = storeContext(factory);
     recordCases(ctx);
     updateCases(ctx);
     rotationCases(ctx);
+    if (confirmRotation) confirmCases(ctx);
     if (getAndTouch) touchCases(ctx);
     endingCases(ctx);
     userIndexCases(ctx);

@@ -93,6 +93,15 @@ export function sessionMethods(
       return 'ok';
     },
 
+    async confirmRotation(sid, confirmation) {
+      sweep();
+      const slot = live(sid);
+      if (slot === undefined) return 'missing';
+      if (slot.value.tokenHash !== confirmation.tokenHash) return 'conflict';
+      slot.value.previous = copyJson(confirmation.previous);
+      return 'ok';
+    },
+
     async end(sid, ended, expiresAt) {
       sweep();
       const slot = live(sid);

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { PreviousToken, RotationConfirmation, SessionStore } from '../../store/types.js';
+import type { StoreContext } from '../context.js';
+import { randomKey, sessionRecord } from '../fixtures.js';
+
+const HOUR = 3_600_000;
+
+/** The store's `confirmRotation`; the suite was told the store has one. */
+function confirmRotation(store: SessionStore) {
+  const method = store.confirmRotation;
+  if (method === undefined) {
+    throw new Error(
+      'the store has no confirmRotation: pass { confirmRotation: false } to the suite',
+    );
+  }
+  return (sid: string, confirmation: RotationConfirmation) => method.call(store, sid, confirmation);
+}
+
+/** A session rotated once, its predecessor not confirmed yet. */
+async function rotated(ctx: StoreContext, n = 1) {
+  const sid = randomKey('sid');
+  const record = sessionRecord({ data: { cart: ['fig'] } });
+  await ctx.store.create(sid, record, Date.now() + HOUR);
+  const previous: PreviousToken = {
+    tokenHash: record.tokenHash,
+    until: Date.now() + 10_000,
+    sealedSuccessor: `sealed-${n}`,
+    confirmed: false,
+  };
+  const swap = { expectedTokenHash: record.tokenHash, tokenHash: `successor-${n}`, previous };
+  expect(await ctx.store.rotate(sid, { ...swap, rotatedAt: Date.now() }, Date.now() + HOUR)).toBe(
+    'ok',
+  );
+  return { sid, record, previous, tokenHash: swap.tokenHash };
+}
+
+/** confirmRotation: a compare-and-set of `previous` on the current token hash. */
+export function confirmCases(ctx: StoreContext): void {
+  describe('confirmRotation', () => {
+    it('keeps an unconfirmed predecessor as rotate wrote it', async () => {
+      const { sid, previous } = await rotated(ctx);
+      expect((await ctx.store.get(sid))?.previous).toEqual(previous);
+    });
+
+    it('replaces the predecessor while the token is current, and changes nothing else', async () => {
+      const { sid, previous, tokenHash } = await rotated(ctx);
+      const before = await ctx.store.get(sid);
+      const confirmed = { ...previous, until: previous.until + 5_000, confirmed: true };
+      expect(await confirmRotation(ctx.store)(sid, { tokenHash, previous: confirmed })).toBe('ok');
+      expect(await ctx.store.get(sid)).toEqual({ ...before, previous: confirmed });
+    });
+
+    it('never overwrites the predecessor of a newer rotation', async () => {
+      const { sid, previous, tokenHash } = await rotated(ctx);
+      const newer: PreviousToken = {
+        tokenHash,
+        until: Date.now() + 10_000,
+        sealedSuccessor: 'sealed-newer',
+        confirmed: false,
+      };
+      const swap = { expectedTokenHash: tokenHash, tokenHash: 'successor-newer', previous: newer };
+      await ctx.store.rotate(sid, { ...swap, rotatedAt: Date.now() }, Date.now() + HOUR);
+      const stale = { tokenHash, previous: { ...previous, confirmed: true } };
+      expect(await confirmRotation(ctx.store)(sid, stale)).toBe('conflict');
+      const stored = await ctx.store.get(sid);
+      expect(stored?.tokenHash).toBe('successor-newer');
+      expect(stored?.previous).toEqual(newer);
+    });
+
+    it('answers missing for an unknown or ended session and creates nothing', async () => {
+      const unknown = randomKey('sid');
+      const previous = { tokenHash: 'x', until: Date.now(), sealedSuccessor: 's', confirmed: true };
+      expect(await confirmRotation(ctx.store)(unknown, { tokenHash: 'y', previous })).toBe(
+        'missing',
+      );
+      expect(await ctx.store.get(unknown)).toBeNull();
+      const { sid, tokenHash } = await rotated(ctx);
+      await ctx.store.end(sid, { reason: 'logged-out', at: Date.now() }, Date.now() + HOUR);
+      const ended = await ctx.store.get(sid);
+      expect(await confirmRotation(ctx.store)(sid, { tokenHash, previous })).toBe('missing');
+      expect(await ctx.store.get(sid)).toEqual(ended);
+    });
+  });
+}
