@@ -43,14 +43,15 @@ export function createHasher(secret?: string): TokenHasher {
  * pristine state (SHA-256's initial words, or HMAC's keyed inner and outer states) is
  * copied into `work`, which costs a few words, where a fresh hash allocates buffers and
  * views and, for HMAC, hashes the key twice. Synchronous, so no call can interleave.
+ *
+ * `digest()` rather than `digestInto()` a kept array: SHA-256's `digestInto` builds a
+ * `DataView` over any array but its own buffer, which cost more than the 32-byte copy
+ * `digest()` returns. Both wipe `work`'s state and buffer (`destroy()`), so the token's
+ * bytes never linger in a long-lived object.
  */
 function reusedDigest<T extends Hash<T>>(pristine: T, work: T): (data: Uint8Array) => string {
-  const out = new Uint8Array(pristine.outputLen);
   return (data) => {
     pristine._cloneInto(work);
-    work.update(data).digestInto(out);
-    // Wipes the state and buffer: the token's bytes must not linger in a long-lived object.
-    work.destroy();
-    return encodeBase64url(out);
+    return encodeBase64url(work.update(data).digest());
   };
 }

@@ -68,6 +68,15 @@ describe('base64url', () => {
     );
   });
 
+  it('encodes inputs longer than one string-building chunk (8192 characters) like btoa', () => {
+    const bytes = Uint8Array.from({ length: 20_000 }, (_, i) => (i * 131 + 7) & 255);
+    let binary = '';
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    const expected = btoa(binary).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    expect(encodeBase64url(bytes)).toBe(expected);
+    expect(decodeBase64url(expected)).toEqual(bytes);
+  });
+
   it('decodes like atob, and calls an encoding canonical exactly when it re-encodes to itself', () => {
     const base64url = fc.stringMatching(/^[A-Za-z0-9_-]{0,60}$/).filter((t) => t.length % 4 !== 1);
     fc.assert(
