@@ -167,11 +167,15 @@ describe('redisStore with bad store content', () => {
   it('reads a corrupt or foreign credential as none and reports it', async () => {
     await client.set(`${prefix}c:{foreign}`, 'x');
     await client.hset(`${prefix}c:{partial}`, 'tokenHash', '"t"', 'userId', '"u"');
+    const whole = ['tokenHash', '"t"', 'userId', '"u"', 'createdAt', '1', 'expiresAt', '2'];
+    await client.hset(`${prefix}c:{previous}`, ...whole, 'previous', '{"tokenHash":"p"}');
     expect(await store.getCredential('foreign')).toBeNull();
     expect(await store.getCredential('partial')).toBeNull();
-    expect(reports.slice(-2).map((r) => [r.kind, r.id])).toEqual([
+    expect(await store.getCredential('previous')).toBeNull();
+    expect(reports.slice(-3).map((r) => [r.kind, r.id])).toEqual([
       ['credential', 'foreign'],
       ['credential', 'partial'],
+      ['credential', 'previous'],
     ]);
   });
 });

@@ -11,6 +11,11 @@ const credentialSchema = z.object({
   userId: z.string(),
   createdAt: epochMs,
   expiresAt: epochMs,
+  // Absent in credentials stored before rotations kept their predecessor.
+  previous: z
+    .object({ tokenHash: z.string().min(1), until: epochMs, sealedSuccessor: z.string().min(1) })
+    .nullable()
+    .optional(),
 });
 
 /**
@@ -42,7 +47,9 @@ export function credentialMethods(ctx: StoreContext): CredentialMethods {
 
     async createCredential(id, record) {
       const index = keys.userCredentials(record.userId);
-      const fields = Object.entries(record).flatMap(([name, value]) => [name, json(value)]);
+      const fields = Object.entries(record).flatMap(([name, value]) =>
+        value === undefined ? [] : [name, json(value)],
+      );
       const args = [record.expiresAt, id, record.createdAt, ...fields];
       const together = !ctx.cluster;
       const reply = Number(
@@ -56,8 +63,9 @@ export function credentialMethods(ctx: StoreContext): CredentialMethods {
       return true;
     },
 
-    async rotateCredential(id, expectedTokenHash, tokenHash, expiresAt) {
+    async rotateCredential(id, expectedTokenHash, tokenHash, expiresAt, previous) {
       const args = [json(expectedTokenHash), json(tokenHash), json(expiresAt)];
+      if (previous !== undefined) args.push(json(previous));
       const reply = await run.CREDENTIAL_ROTATE([keys.credential(id)], args);
       return expectReply(reply, ['ok', 'conflict', 'missing'] as const);
     },

@@ -140,13 +140,16 @@ return 'ok'
 `;
 
 /**
- * Compare-and-set of a credential's token hash, moving its expiry.
- * ARGV: expected tokenHash, new tokenHash, expiresAt (JSON each; expiresAt also raw).
+ * Compare-and-set of a credential's token hash, moving its expiry and replacing its
+ * predecessor (`previous`; removed when ARGV[4] is absent).
+ * ARGV: expected tokenHash, new tokenHash, expiresAt, previous (JSON each; expiresAt also raw).
  */
 export const CREDENTIAL_ROTATE = `
 if redis.call('TYPE', KEYS[1]).ok ~= 'hash' then return 'missing' end
 if redis.call('HGET', KEYS[1], 'tokenHash') ~= ARGV[1] then return 'conflict' end
 redis.call('HSET', KEYS[1], 'tokenHash', ARGV[2], 'expiresAt', ARGV[3])
+if ARGV[4] then redis.call('HSET', KEYS[1], 'previous', ARGV[4])
+else redis.call('HDEL', KEYS[1], 'previous') end
 redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 return 'ok'
 `;

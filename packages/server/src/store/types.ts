@@ -130,6 +130,21 @@ export interface CredentialRecord {
   userId: string;
   createdAt: number;
   expiresAt: number;
+  /** The token the last rotation replaced, alive for a short grace window. Absent in older records: none. */
+  previous?: PreviousCredential | null;
+}
+
+/**
+ * A credential's predecessor after a rotation: parallel uses of the same cookie (a retry,
+ * a double submit) present it, and inside its window get the successor instead of being
+ * taken for a replay.
+ */
+export interface PreviousCredential {
+  tokenHash: string;
+  /** Epoch ms after which presenting the predecessor is suspected theft again. */
+  until: number;
+  /** The successor token, sealed with a key derived from the predecessor token. */
+  sealedSuccessor: string;
 }
 
 /** Session and credential storage. All instants are epoch milliseconds. */
@@ -180,12 +195,17 @@ export interface SessionStore {
   getCredential(id: string): Promise<CredentialRecord | null>;
   /** Stores a new credential; `false` when `id` exists. */
   createCredential(id: string, record: CredentialRecord): Promise<boolean>;
-  /** Compare-and-set of a credential's token hash (rotation on every use). */
+  /**
+   * Compare-and-set of a credential's token hash (rotation on every use). In the same
+   * atomic step it stores `previous` as the record's `previous`, or removes any stored one
+   * when it is not given.
+   */
   rotateCredential(
     id: string,
     expectedTokenHash: string,
     tokenHash: string,
     expiresAt: number,
+    previous?: PreviousCredential,
   ): Promise<RotateResult>;
   /** Deletes one credential (logout, or reuse detected: the whole family dies). */
   deleteCredential(id: string): Promise<void>;

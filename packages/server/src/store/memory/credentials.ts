@@ -27,7 +27,7 @@ export function credentialMethods(
       return true;
     },
 
-    async rotateCredential(id, expectedTokenHash, tokenHash, expiresAt) {
+    async rotateCredential(id, expectedTokenHash, tokenHash, expiresAt, previous) {
       sweep();
       const slot = table.get(id);
       if (slot === undefined) return 'missing';
@@ -35,6 +35,8 @@ export function credentialMethods(
       table.reschedule(id, slot, expiresAt);
       slot.value.tokenHash = tokenHash;
       slot.value.expiresAt = expiresAt;
+      if (previous === undefined) delete slot.value.previous;
+      else slot.value.previous = copyJson(previous);
       return 'ok';
     },
 
