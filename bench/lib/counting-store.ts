@@ -1,4 +1,5 @@
 import type { SessionStore } from '@lifeline/server';
+import { OWN_TIME_LIMIT } from '../../packages/server/src/store/deadlines.js';
 
 /** Store calls seen since the last reset. */
 export interface StoreCounts {
@@ -21,10 +22,15 @@ export function countingStore(inner: SessionStore): { store: SessionStore; count
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== 'function' || property === 'close') return value;
       const kind = READS.has(property as keyof SessionStore) ? 'reads' : 'writes';
-      return (...args: unknown[]) => {
+      const counted = (...args: unknown[]) => {
         counts[kind]++;
         return Reflect.apply(value, target, args);
       };
+      // Counting adds no waiting: a method that settles on its own still does, so the
+      // middleware's guard treats it as it treats the store's own (one time limit, not two).
+      const own: unknown = (value as { [OWN_TIME_LIMIT]?: unknown })[OWN_TIME_LIMIT];
+      if (own !== undefined) Object.defineProperty(counted, OWN_TIME_LIMIT, { value: own });
+      return counted;
     },
   });
   return { store, counts };

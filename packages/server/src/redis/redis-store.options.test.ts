@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ownTimeLimit } from '../store/deadlines.js';
 import { sessionRecord } from '../testing/index.js';
 import type { RedisArg, RedisClient } from './client.js';
 import { type RedisStoreOptions, redisStore } from './index.js';
@@ -68,5 +69,19 @@ describe('redisStore options', () => {
     await createFor(client);
     expect(scripts).toHaveLength(1);
     expect(slotsOf(scripts[0]!).size).toBe(2);
+  });
+
+  it('bounds its session reads by commandTimeoutMs itself, and says so (writes it does not claim)', async () => {
+    const never = () => new Promise<never>(() => {});
+    const client: RedisClient = { evalsha: never, eval: never, hgetall: never, call: never };
+    const store = redisStore({ client, commandTimeoutMs: 30 });
+    expect(ownTimeLimit(store.get)).toBe(30);
+    expect(ownTimeLimit(store.getAndTouch)).toBe(30);
+    expect(ownTimeLimit(store.update)).toBeUndefined();
+    const started = performance.now();
+    await expect(store.get('sid')).rejects.toThrow(/did not answer within 30 ms/);
+    const touch = { tokenHash: 'h', dueAtOrBefore: 0, now: 1, idleExpiresAt: 2 };
+    await expect(store.getAndTouch!('sid', touch)).rejects.toThrow(/did not answer within 30 ms/);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });

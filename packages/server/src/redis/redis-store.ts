@@ -1,3 +1,4 @@
+import { declareOwnTimeLimits } from '../store/deadlines.js';
 import type { SessionStore } from '../store/types.js';
 import type { RedisClient } from './client.js';
 import { type RedisCorruption, storeContext } from './context.js';
@@ -91,5 +92,10 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     pruneAbove: positive('pruneAbove', pruneAbove),
     commandTimeoutMs: positive('commandTimeoutMs', commandTimeoutMs),
   });
-  return { ...sessionMethods(ctx), ...credentialMethods(ctx) };
+  // A session read is one command (HGETALL or the READ_TOUCH script) under the command
+  // limit, so the middleware's guard need not time it a second time.
+  return declareOwnTimeLimits(
+    { ...sessionMethods(ctx), ...credentialMethods(ctx) },
+    { get: commandTimeoutMs, getAndTouch: commandTimeoutMs },
+  );
 }

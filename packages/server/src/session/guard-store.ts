@@ -1,4 +1,4 @@
-import { sharedDeadline } from '../store/deadlines.js';
+import { ownTimeLimit, sharedDeadline } from '../store/deadlines.js';
 import type { SessionStore } from '../store/types.js';
 
 /** A store call failed or took too long; the middleware answers 503 `store_unavailable`. */
@@ -10,6 +10,10 @@ export class StoreUnavailableError extends Error {
  * Wraps a store so that every call either settles within `timeoutMs` or rejects with
  * {@link StoreUnavailableError}, and any failure (thrown synchronously or rejected) is
  * that error too. An outage must become a 503, never a hang, a crash or a logout.
+ *
+ * A call the store itself bounds within `timeoutMs` (see `OWN_TIME_LIMITS`) gets no
+ * second limit here, only the error mapping: the memory store's calls settle at once, the
+ * Redis store's reads within `commandTimeoutMs`.
  *
  * @example
  * const store = guardStore(redisStore(redis), 2_000);
@@ -26,17 +30,22 @@ export function guardStore(store: SessionStore, timeoutMs: number): SessionStore
       error instanceof StoreUnavailableError
         ? error
         : new StoreUnavailableError(`store.${key} failed`, { cause: error });
+    const own = ownTimeLimit(method);
+    const fail = (error: unknown) => Promise.reject(unavailable(error));
     // One shared timer per method; the limit itself maps a rejection, so the wrapper
     // needs no async frame of its own around every store call.
-    const withDeadline = sharedDeadline(timeoutMs, timedOut, unavailable);
+    const limit =
+      own !== undefined && own <= timeoutMs
+        ? (pending: Promise<unknown>) => pending.then(undefined, fail)
+        : sharedDeadline(timeoutMs, timedOut, unavailable);
     guarded[key] = (...args: unknown[]) => {
       let result: unknown;
       try {
         result = method.apply(store, args);
       } catch (error) {
-        return Promise.reject(unavailable(error));
+        return fail(error);
       }
-      return withDeadline(Promise.resolve(result));
+      return limit(Promise.resolve(result));
     };
   }
   return guarded as unknown as SessionStore;

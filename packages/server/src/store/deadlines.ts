@@ -54,3 +54,36 @@ export function sharedDeadline(
       );
     });
 }
+
+/**
+ * How a store says that one of its methods settles on its own: the method (the function
+ * itself) carries the ms within which every call of it resolves or rejects. The session
+ * middleware's guard then adds no time limit of its own to that method when the method's
+ * is no longer than `storeTimeout`: one limit per call instead of two, on every request's
+ * read. Both built-in stores declare it (the memory store: every method, 0 ms; the Redis
+ * store: its session reads, `commandTimeoutMs`).
+ *
+ * On the function, not the store: a wrapper (a `Proxy` that delays or fails calls, a
+ * spread copy with one method replaced, `bind`) makes a new function that carries nothing,
+ * so the guard times it as usual. A wrapper that adds no waiting may copy the property.
+ */
+export const OWN_TIME_LIMIT = Symbol.for('lifeline.ownTimeLimit');
+
+/** Marks `store`'s named methods as settling on their own within the given ms. */
+export function declareOwnTimeLimits<T extends object>(
+  store: T,
+  limits: Readonly<Record<string, number>>,
+): T {
+  for (const [name, ms] of Object.entries(limits)) {
+    const method = (store as Record<string, unknown>)[name];
+    if (typeof method === 'function') Object.defineProperty(method, OWN_TIME_LIMIT, { value: ms });
+  }
+  return store;
+}
+
+/** The ms within which `method` settles on its own, if it was declared (else undefined). */
+export function ownTimeLimit(method: unknown): number | undefined {
+  if (typeof method !== 'function') return undefined;
+  const ms = (method as { [OWN_TIME_LIMIT]?: unknown })[OWN_TIME_LIMIT];
+  return typeof ms === 'number' && ms >= 0 ? ms : undefined;
+}

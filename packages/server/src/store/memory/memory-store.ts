@@ -1,3 +1,4 @@
+import { declareOwnTimeLimits } from '../deadlines.js';
 import type { CredentialRecord, SessionRecord, SessionStore } from '../types.js';
 import { credentialMethods } from './credentials.js';
 import { type DropCause, ExpiringTable, type Slot } from './expiring-table.js';
@@ -88,7 +89,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     sessions.sweep();
     credentials.sweep();
   };
-  return {
+  const store: MemoryStore = {
     ...sessionMethods(sessions, sweep),
     ...credentialMethods(credentials, sweep),
     stats(): MemoryStoreStats {
@@ -105,4 +106,6 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     },
     async close(): Promise<void> {},
   };
+  // Every call is synchronous after its sweep: it has settled when it returns.
+  return declareOwnTimeLimits(store, Object.fromEntries(Object.keys(store).map((k) => [k, 0])));
 }
