@@ -29,8 +29,8 @@ export interface TokenHasher {
 export function createHasher(secret?: string): TokenHasher {
   const key = secret ? new TextEncoder().encode(secret) : null;
   const digest = key
-    ? reusedDigest(hmac.create(sha256, key), hmac.create(sha256, key))
-    : reusedDigest(sha256.create(), sha256.create());
+    ? reusedDigest(hmac.create(sha256, key), hmac.create(sha256, key), true)
+    : reusedDigest(sha256.create(), sha256.create(), false);
   return {
     sid: (token) => digest(token.family),
     tokenHash: (token) => digest(token.bytes),
@@ -44,14 +44,29 @@ export function createHasher(secret?: string): TokenHasher {
  * copied into `work`, which costs a few words, where a fresh hash allocates buffers and
  * views and, for HMAC, hashes the key twice. Synchronous, so no call can interleave.
  *
- * `digest()` rather than `digestInto()` a kept array: SHA-256's `digestInto` builds a
- * `DataView` over any array but its own buffer, which cost more than the 32-byte copy
- * `digest()` returns. Both wipe `work`'s state and buffer (`destroy()`), so the token's
+ * SHA-256 answers through `digest()`, which copies the result out of the hash's own
+ * buffer: cheaper than the `DataView` its `digestInto()` builds over any other array. HMAC
+ * answers into a kept array (`keepOutput`), because it takes a `subarray` of its output,
+ * and a view over a fresh small array costs far more than one over a kept array (see
+ * token.ts). Either way `work`'s state and buffer are wiped (`destroy()`), so the token's
  * bytes never linger in a long-lived object.
  */
-function reusedDigest<T extends Hash<T>>(pristine: T, work: T): (data: Uint8Array) => string {
+function reusedDigest<T extends Hash<T>>(
+  pristine: T,
+  work: T,
+  keepOutput: boolean,
+): (data: Uint8Array) => string {
+  if (!keepOutput) {
+    return (data) => {
+      pristine._cloneInto(work);
+      return encodeBase64url(work.update(data).digest());
+    };
+  }
+  const out = new Uint8Array(pristine.outputLen);
   return (data) => {
     pristine._cloneInto(work);
-    return encodeBase64url(work.update(data).digest());
+    work.update(data).digestInto(out);
+    work.destroy();
+    return encodeBase64url(out);
   };
 }
