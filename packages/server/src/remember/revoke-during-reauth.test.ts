@@ -42,7 +42,7 @@ function appWithHeldLookup() {
   return { app, clock, held, manager: sessions.manager };
 }
 
-describe('revoking all of a user's sessions while a re-auth is under way', () => {
+describe("revoking all of a user's sessions while a re-auth is under way", () => {
   for (const presents of ['the current cookie', 'the cookie a use just replaced'] as const) {
     it(`leaves no session for a re-auth that presents ${presents}`, async () => {
       const t = appWithHeldLookup();
