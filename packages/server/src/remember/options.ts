@@ -24,12 +24,6 @@ export interface RememberMeOptions {
   ) => NonNullable<PublicUser> | null | Promise<NonNullable<PublicUser> | null>;
   /** Lifetime of a credential from its issue, in ms; use does not extend it. Default 30 days, at most 400. */
   maxAgeMs?: number;
-  /**
-   * How long, in ms, the cookie a use just rotated away still counts: a parallel use (a
-   * double submit, a retry after a lost response) gets the same new cookie instead of
-   * being taken for theft. Default 10 s, at most 60 s; `0` turns it off.
-   */
-  rotationGrace?: number;
   /** Cookie name; `__Host-` is prefixed on HTTPS. Default `lifeline_remember`. */
   cookieName?: string;
   /**
@@ -70,7 +64,6 @@ const schema = z.object({
     .min(60_000)
     .max(MAX_COOKIE_AGE_S * 1000, 'must be at most 400 days (RFC 6265bis)')
     .default(30 * 24 * 60 * 60 * 1000),
-  rotationGrace: z.number().int().nonnegative().max(60_000, 'must be at most 60 s').default(10_000),
   cookieName: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
@@ -98,9 +91,9 @@ export function resolveRememberOptions(options: RememberMeOptions): ResolvedReme
     throw new TypeError(`rememberMe: \`${path}\` ${issue?.message ?? 'is invalid'}`);
   }
   const { store, findUser, secure, secret, onEvent, now = Date.now } = options;
-  const { maxAgeMs, rotationGrace, cookieName, storeTimeout, trustProxy } = result.data;
+  const { maxAgeMs, cookieName, storeTimeout, trustProxy } = result.data;
   return {
-    ...{ store, findUser, maxAgeMs, rotationGrace, cookieName, storeTimeout, trustProxy },
+    ...{ store, findUser, maxAgeMs, cookieName, storeTimeout, trustProxy },
     ...{ now, secure, secret, onEvent },
   };
 }

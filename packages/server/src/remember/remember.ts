@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { guardStore } from '../session/guard-store.js';
 import type { ReauthStrategy, Session } from '../session/types.js';
-import type { CredentialRecord } from '../store/types.js';
 import { createHasher } from '../token/hasher.js';
 import { generateToken, rotateToken, type SessionToken, tokenFromValue } from '../token/token.js';
 import {
@@ -11,7 +10,6 @@ import {
   writeRememberCookie,
 } from './cookie.js';
 import { type RememberEvent, type RememberMeOptions, resolveRememberOptions } from './options.js';
-import { predecessorOf, sessionSeed, successorInGrace } from './successor.js';
 
 /** A remember-me {@link ReauthStrategy} that the login handler also uses to issue credentials. */
 export interface RememberMe extends ReauthStrategy {
@@ -33,10 +31,8 @@ export interface RememberMe extends ReauthStrategy {
  * keeps only a hash of the whole token, compared in constant time. Every use rotates the
  * validator (compare-and-set) and sends the new cookie, so a copied cookie works once at
  * most: when an old validator comes back with a known selector, someone else holds the
- * current one, and the credential is deleted and reported as `theft-suspected`. The one
- * exception is the validator a use just replaced, for `rotationGrace`: a parallel use (a
- * double submit, a retry after a lost response) gets the same new cookie and the same
- * session. A credential lives `maxAgeMs` from its issue; using it does not extend that.
+ * current one, and the credential is deleted and reported as `theft-suspected`. A
+ * credential lives `maxAgeMs` from its issue; using it does not extend that.
  *
  * @example
  * const remember = rememberMe({ store, findUser: (id) => users.publicClaims(id) });
@@ -73,39 +69,6 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
     return null;
   }
 
-  /**
-   * Rotates the credential from `token`, keeping `token` as its predecessor for
-   * `rotationGrace`. A lost compare-and-set (a parallel use rotated first) yields that
-   * use's successor when the re-read shows `token` as its predecessor in the window;
-   * `null` otherwise, leaving the cookie to the response that carries the newer one.
-   */
-  async function rotate(
-    c: Context,
-    id: string,
-    record: CredentialRecord,
-    token: SessionToken,
-    hash: string,
-  ): Promise<SessionToken | null> {
-    const next = rotateToken(token);
-    const until = now() + config.rotationGrace;
-    const previous =
-      config.rotationGrace > 0
-        ? await predecessorOf(token, record.tokenHash, next, id, until)
-        : undefined;
-    const nextHash = hasher.tokenHash(next);
-    const swapped = await store.rotateCredential(
-      id,
-      record.tokenHash,
-      nextHash,
-      record.expiresAt,
-      previous,
-    );
-    if (swapped === 'ok') return next;
-    if (swapped === 'missing') return reject(c, null, 'expired', record.userId);
-    const reread = await store.getCredential(id);
-    return reread && successorInGrace(hasher, reread, token, hash, id, now());
-  }
-
   async function forget(c: Context): Promise<void> {
     const token = presented(c);
     if (token !== null) {
@@ -132,25 +95,27 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
         writeRememberCookie(c, attrs(c), null);
         return null;
       }
-      const hash = hasher.tokenHash(token);
-      const isCurrent = hasher.equal(record.tokenHash, hash);
-      // Not current: the token a parallel use just rotated away (its successor is this
-      // request's too, not rotated again), or else a replay.
-      const successor = isCurrent
-        ? null
-        : await successorInGrace(hasher, record, token, hash, id, now());
-      if (!isCurrent && successor === null) return reject(c, id, 'theft-suspected', record.userId);
+      if (!hasher.equal(record.tokenHash, hasher.tokenHash(token))) {
+        return reject(c, id, 'theft-suspected', record.userId);
+      }
       if (record.expiresAt <= now()) return reject(c, id, 'expired', record.userId);
       const user = await config.findUser(record.userId);
       if (user === null) return reject(c, id, 'user-disabled', record.userId);
 
-      const current = successor ?? (await rotate(c, id, record, token, hash));
-      if (current === null) return null;
-      writeRememberCookie(c, attrs(c), current.value, record.expiresAt - now());
+      const next = rotateToken(token);
+      const nextHash = hasher.tokenHash(next);
+      const swapped = await store.rotateCredential(
+        id,
+        record.tokenHash,
+        nextHash,
+        record.expiresAt,
+      );
+      // `conflict`: a parallel request rotated first and its response carries the cookie.
+      if (swapped === 'conflict') return null;
+      if (swapped === 'missing') return reject(c, null, 'expired', record.userId);
+      writeRememberCookie(c, attrs(c), next.value, record.expiresAt - now());
       await emit('used', id, record.userId);
-      // Parallel uses share `current`, so they derive one session and send one cookie.
-      const seed = await sessionSeed(current, id);
-      return { userId: record.userId, user, credentialId: id, sessionSeed: seed };
+      return { userId: record.userId, user, credentialId: id };
     },
 
     async issue(c, userId) {

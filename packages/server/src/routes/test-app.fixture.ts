@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import type { SessionOptions } from '../config/options.js';
 import type { SessionEvent } from '../events/types.js';
-import type { RememberMeOptions } from '../remember/options.js';
 import { rememberMe } from '../remember/remember.js';
 import { session } from '../session/middleware.js';
 import type { SessionEnv } from '../session/types.js';
@@ -16,8 +15,6 @@ const ORIGIN = 'http://localhost';
 export interface RoutesTestOptions {
   session?: SessionOptions;
   routes?: SessionRoutesOptions;
-  /** `rememberMe()` options besides the store, clock and users (e.g. `onEvent`). */
-  remember?: Omit<RememberMeOptions, 'store' | 'now' | 'findUser'>;
   /** Shared by the session and remember-me. Default: a memory store on the test clock. */
   store?: (clock: ManualClock) => SessionStore;
   /** Where the test clock starts (epoch ms); a store on real time (Redis) needs about now. */
@@ -37,7 +34,6 @@ export function routesTestApp(options: RoutesTestOptions = {}) {
     store,
     now: clock.now,
     findUser: (id) => (disabled.has(id) ? null : { name: `User ${id}` }),
-    ...options.remember,
   });
   const middleware = session({
     store,

@@ -1,10 +1,9 @@
 import type { Context } from 'hono';
 import type { PublicUser } from '../contract/schemas.js';
 import type { JsonValue } from '../store/types.js';
-import { type ReauthFacts, regenerate } from './regenerate.js';
+import { regenerate } from './regenerate.js';
 import { endRecord } from './resolve.js';
 import { clientFacts, emitFor, type Runtime } from './runtime.js';
-import { MIN_SEED_BYTES } from './seeded.js';
 import { linkedCredential, type RequestState } from './state.js';
 import type { RegenerateOptions, Session, SessionDeadlines } from './types.js';
 
@@ -136,16 +135,10 @@ class SessionHandle implements Session {
     };
     // The new session links the credential that proved it: revoking it deletes that too.
     const client = clientFacts(this.#rt, this.#c);
-    const { credentialId, sessionSeed } = proof;
-    const reauth: ReauthFacts = {};
-    if (typeof credentialId === 'string' && credentialId !== '') reauth.credentialId = credentialId;
-    if (sessionSeed !== undefined) {
-      if (!(sessionSeed instanceof Uint8Array) || sessionSeed.length < MIN_SEED_BYTES) {
-        throw new TypeError('reauthenticate: `sessionSeed` must be at least 32 bytes');
-      }
-      reauth.sessionSeed = sessionSeed;
-    }
-    await regenerate(this.#rt, this.#state, client, options, reauth);
+    const { credentialId } = proof;
+    const linked =
+      typeof credentialId === 'string' && credentialId !== '' ? credentialId : undefined;
+    await regenerate(this.#rt, this.#state, client, options, linked);
     return true;
   }
 }

@@ -1,18 +1,9 @@
 import type { SessionRecord } from '../store/types.js';
-import { generateToken, type SessionToken } from '../token/token.js';
+import { generateToken } from '../token/token.js';
 import { endRecord } from './resolve.js';
 import { type ClientFacts, emitFor, type Runtime } from './runtime.js';
-import { createOrJoin, type NewSession, seededToken } from './seeded.js';
 import { createRecord, currentData, freshMeta, type RequestState } from './state.js';
 import type { RegenerateOptions } from './types.js';
-
-/** What a re-auth's proof adds to `regenerate()`. */
-export interface ReauthFacts {
-  /** The credential that proved it: the new session links it. */
-  credentialId?: string;
-  /** Parallel re-auths with one credential derive one session token from it (see `seeded.ts`). */
-  sessionSeed?: Uint8Array;
-}
 
 /** `regenerate({ userId })` met `maxSessionsPerUser` with `onSessionLimit: 'refuse'`. */
 export class SessionLimitError extends Error {
@@ -30,16 +21,14 @@ export class SessionLimitError extends Error {
  * the old record at once (no grace window: the pre-login ID must die). The deadlines
  * restart: the new session is a new authentication. The device's remember-me credential
  * moves to the new session: `credentialId` (a re-auth's), else one linked in this request,
- * else the old session's unless the user changes. A re-auth's `sessionSeed` fixes the new
- * token, so parallel re-auths with one credential end in one session: the first creates
- * it, the others join it and send the same cookie.
+ * else the old session's unless the user changes.
  */
 export async function regenerate(
   rt: Runtime,
   state: RequestState,
   client: ClientFacts,
   options: RegenerateOptions = {},
-  reauth: ReauthFacts = {},
+  credentialId?: string,
 ): Promise<void> {
   const { now } = state;
   const old = state.live;
@@ -54,36 +43,30 @@ export async function regenerate(
     options.authenticated ?? (options.userId !== undefined && options.userId !== null);
   const data = switching ? Object.fromEntries(state.set) : currentData(state);
   const carried = state.credential !== undefined ? state.credential : previous?.meta.credentialId;
-  const credential = reauth.credentialId ?? carried ?? null;
-  const build = (tokenHash: string): SessionRecord => ({
-    ...freshMeta(rt, now, {
-      tokenHash,
-      userId,
-      user,
-      authenticatedAt: authenticated ? now : (previous?.meta.authenticatedAt ?? null),
-      ...client,
-      credentialId: credential,
-    }),
-    data,
-  });
-  const seed =
-    reauth.sessionSeed && userId !== null
-      ? { userId, token: await seededToken(reauth.sessionSeed, userId) }
-      : null;
-  // A seeded session may already exist (a parallel re-auth made it): it is not one more.
-  const skip = [old?.sid ?? null, seed ? rt.hasher.sid(seed.token) : null];
+  const credential = credentialId ?? carried ?? null;
 
   // Refuse before ending anything: a refused login must not also lose the visitor's session.
-  if (userId !== null) await keepWithinLimit(rt, userId, now, skip, null);
+  if (userId !== null) await keepWithinLimit(rt, userId, now, old?.sid ?? null, null);
   // Create first, then end the old record: a store failure in between answers 503 and
   // leaves the visitor's current session alive rather than none at all.
-  const created = await newSession(rt, build, now, seed);
+  const created = await createRecord(
+    rt,
+    (tokenHash) => ({
+      ...freshMeta(rt, now, {
+        tokenHash,
+        userId,
+        user,
+        authenticatedAt: authenticated ? now : (previous?.meta.authenticatedAt ?? null),
+        ...client,
+        credentialId: credential,
+      }),
+      data,
+    }),
+    generateToken,
+  );
   // Parallel logins all pass the first look before any of them has created: look again.
-  // A joined session's creator looked already, and must not lose it to this request.
-  if (userId !== null && !created.joined) {
-    await keepWithinLimit(rt, userId, now, [old?.sid ?? null], created.sid);
-  }
-  if (old && old.sid !== created.sid) {
+  if (userId !== null) await keepWithinLimit(rt, userId, now, old?.sid ?? null, created.sid);
+  if (old) {
     const ended = { reason: 'revoked', detail: 'regenerated', at: now } as const;
     await endRecord(rt, old.sid, old.meta, now, ended, true);
   }
@@ -98,40 +81,20 @@ export async function regenerate(
     fresh: true,
     credential: undefined,
   });
-  // A joined session holds the data its creator carried over; this request's own changes
-  // stay pending and are written to it as a delta.
-  if (!created.joined) {
-    state.set.clear();
-    state.unset.clear();
-  }
+  state.set.clear();
+  state.unset.clear();
   const previousSid = old?.sid ?? null;
-  if (!created.joined) emitFor(rt, now, created.sid, userId, { type: 'created', previousSid });
+  emitFor(rt, now, created.sid, userId, { type: 'created', previousSid });
   if (options.cause === 'reauth') {
     emitFor(rt, now, created.sid, userId, { type: 'reauthenticated', previousSid });
   }
 }
 
-/** The seeded session, created or joined, when there is one to use; else a random token. */
-async function newSession(
-  rt: Runtime,
-  build: (tokenHash: string) => SessionRecord,
-  now: number,
-  seed: { token: SessionToken; userId: string } | null,
-): Promise<NewSession> {
-  const found = seed && (await createOrJoin(rt, seed.token, build, seed.userId, now));
-  return found ?? { ...(await createRecord(rt, build, generateToken)), joined: false };
-}
-
-/** The user's live sessions other than those in `skip`, oldest first. */
-async function liveSessions(
-  rt: Runtime,
-  userId: string,
-  now: number,
-  skip: ReadonlyArray<string | null>,
-) {
+/** The user's live sessions other than `replacing`, oldest first. */
+async function liveSessions(rt: Runtime, userId: string, now: number, replacing: string | null) {
   const live = (await rt.store.listByUser(userId)).filter(
     ({ sid, record }) =>
-      !skip.includes(sid) &&
+      sid !== replacing &&
       !record.ended &&
       record.idleExpiresAt > now &&
       record.absoluteExpiresAt > now,
@@ -143,8 +106,6 @@ async function liveSessions(
 /**
  * Holds `userId` to `maxSessionsPerUser`, counting the login under way: before it creates
  * (`own` null: the new session is still to come) and again after (`own`: its new sid).
- * Sessions in `skip` are not counted: the one being replaced, and a seeded one that a
- * parallel re-auth may have created already (it is the one to come).
  * Over the limit, `refuse` ends the login's own new session, if any, and throws;
  * `evict-oldest` ends the oldest others. Once every parallel login has finished, at most
  * `limit` remain (the last to look saw all of them); a race may refuse or evict one more
@@ -154,7 +115,7 @@ async function keepWithinLimit(
   rt: Runtime,
   userId: string,
   now: number,
-  skip: ReadonlyArray<string | null>,
+  replacing: string | null,
   own: string | null,
 ): Promise<void> {
   const limit = rt.options.maxSessionsPerUser;
@@ -168,7 +129,7 @@ async function keepWithinLimit(
       { reason: 'revoked', detail: 'session-limit', at: now },
       keepCredential,
     );
-  const live = await liveSessions(rt, userId, now, skip);
+  const live = await liveSessions(rt, userId, now, replacing);
   const total = live.length + (own === null ? 1 : 0);
   if (total <= limit) return;
   if (rt.options.onSessionLimit === 'refuse') {

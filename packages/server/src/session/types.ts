@@ -83,8 +83,7 @@ export interface Session<Data extends SessionData = SessionData> {
   /**
    * Silent re-authentication through the configured `reauth` strategy: on success a
    * brand-new session (`regenerate({ cause: 'reauth' })`) and `true`; `false` when there is
-   * no strategy or it proves nobody. A parallel re-auth with the same remember-me cookie
-   * joins the session the first one created (see `ReauthProof.sessionSeed`).
+   * no strategy or it proves nobody.
    */
   reauthenticate(): Promise<boolean>;
 }
@@ -134,14 +133,6 @@ export interface ReauthProof {
    * and deletes it when revoked. Default: what the request's session links, for the same user.
    */
   credentialId?: string;
-  /**
-   * Secret bytes (at least 32) that every parallel use of one credential shares and
-   * nothing else does; `rememberMe()` derives them from the credential's new token. The
-   * new session's token is derived from them (and the user), so parallel re-auths create
-   * one session: the first creates it, the others join it and send the same cookie.
-   * Never log them. Default: none, each re-auth creates its own session.
-   */
-  sessionSeed?: Uint8Array;
 }
 
 /** Silent re-authentication: the app's hook behind `POST /reauth` (see `rememberMe()`). */
