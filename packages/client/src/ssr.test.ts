@@ -29,6 +29,21 @@ it('stays inert on a server without a fetch option: no request, no timer holding
     expect(fetchSpy).not.toHaveBeenCalled();
     expect(setTimeoutSpy).not.toHaveBeenCalled();
     expect(await client.reauthenticate()).toBe(false);
+    let closed = 0;
+    const inert = createSessionClient({
+      channel: () => ({
+        post() {},
+        onMessage: () => () => {},
+        onLeadership: () => () => {},
+        isLeader: () => true,
+        close() {
+          closed++;
+        },
+      }),
+    });
+    inert.destroy();
+    inert.destroy();
+    expect(closed).toBe(1);
     client.destroy();
   } finally {
     fetchSpy.mockRestore();

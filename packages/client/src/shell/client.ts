@@ -309,13 +309,15 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     reauthenticate: async () => !destroyed && reauthenticate(),
     refresh,
     fetch: sessionFetch,
+    // Idempotent without a guard: an inert client starts out `destroyed` yet holds
+    // listeners and maybe a channel, which the first call must still release.
     destroy() {
-      if (destroyed) return;
       destroyed = true;
       queue.length = 0;
       arm(null);
-      for (const off of detach) off?.();
+      for (const off of detach.splice(0)) off?.();
       channel?.close();
+      channel = null;
       listeners.clear();
     },
   };
