@@ -11,7 +11,7 @@ export class StoreUnavailableError extends Error {
  * {@link StoreUnavailableError}, and any failure (thrown synchronously or rejected) is
  * that error too. An outage must become a 503, never a hang, a crash or a logout.
  *
- * A call the store itself bounds within `timeoutMs` (see `OWN_TIME_LIMITS`) gets no
+ * A call the store itself bounds within `timeoutMs` (see `OWN_TIME_LIMIT`) gets no
  * second limit here, only the error mapping: the memory store's calls settle at once, the
  * Redis store's reads within `commandTimeoutMs`.
  *

@@ -36,8 +36,8 @@ export interface RequestState {
   fromGrace: boolean;
   /**
    * The predecessor came past its grace window, accepted only because its rotation is
-   * unconfirmed: nothing this request does moves the idle deadline, so a stolen
-   * predecessor cannot outlive an idle user.
+   * unconfirmed: nothing this request does moves the idle deadline (the successor it
+   * is handed does, like any current token).
    */
   pastGrace: boolean;
   /** Set by `destroy()`: the response clears the cookie. */
