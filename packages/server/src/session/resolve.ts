@@ -143,8 +143,12 @@ async function refuse(
   return none('revoked', sid);
 }
 
-/** The current token if `presented` is the predecessor and still resolves, else `null`. */
-async function matchPredecessor(
+/**
+ * The current token if `presented` (whose hash is `hash`) is the record's predecessor and
+ * still resolves, else `null`. Also how a request that lost a rotation's compare-and-set
+ * finds the winner's successor.
+ */
+export async function matchPredecessor(
   rt: Runtime,
   record: SessionRecord,
   presented: SessionToken,

@@ -1,8 +1,8 @@
 import type { PreviousToken, RotateResult } from '../store/types.js';
-import { sealSuccessor, unsealSuccessor } from '../token/seal.js';
+import { sealSuccessor } from '../token/seal.js';
 import { rotateToken, type SessionToken } from '../token/token.js';
 import { StoreUnavailableError } from './guard-store.js';
-import { predecessorResolves } from './resolve.js';
+import { matchPredecessor } from './resolve.js';
 import { emitFor, type Runtime, retainUntil } from './runtime.js';
 import type { LiveSession, RequestState } from './state.js';
 
@@ -81,12 +81,6 @@ async function successorAfterConflict(
   now: number,
 ): Promise<SessionToken | null> {
   const record = await rt.store.get(live.sid);
-  const previous = record?.previous;
-  if (!record || record.ended || !previous || !predecessorResolves(previous, now)) return null;
-  if (!rt.hasher.equal(previous.tokenHash, live.meta.tokenHash)) return null;
-  const successor = await unsealSuccessor(live.token, previous.sealedSuccessor, live.sid);
-  if (!successor || !rt.hasher.equal(rt.hasher.tokenHash(successor), record.tokenHash)) {
-    return null;
-  }
-  return successor;
+  if (!record || record.ended) return null;
+  return matchPredecessor(rt, record, live.token, live.meta.tokenHash, live.sid, now);
 }
