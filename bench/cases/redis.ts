@@ -1,6 +1,8 @@
 import { redisStore } from '@lifeline/server/redis';
+import { Hono } from 'hono';
 import Redis from 'ioredis';
 import { deleteKeys } from '../../packages/server/src/redis/keys.fixture.js';
+import { BODY } from './bare.js';
 import { sessionCases } from './session.js';
 import type { BenchCase } from './types.js';
 
@@ -109,6 +111,46 @@ function redisCase(base: BenchCase): BenchCase {
   };
 }
 
+/**
+ * Not a target, a reference: bare Hono plus what any Redis-backed session costs before
+ * any session logic, on the same client: one `HGETALL` of a session-sized hash awaited
+ * per request, and one deadline-shaped header. The session read's distance from this row
+ * is Lifeline's own work; this row's distance from bare Hono is the client, the loopback
+ * round trip and Redis sharing the machine.
+ */
+const rawReadCase: BenchCase = {
+  id: 'redis:raw-read',
+  title: 'reference: bare Hono + one raw HGETALL + one header (no Lifeline)',
+  async prepare() {
+    const client = connect();
+    await client.connect();
+    // A real session's hash (the session-read case seeds one), so the reply is as long.
+    const prefix = `lifeline-bench:${process.pid}:`;
+    const seeded = await sessionCases('redis', () => redisStore({ client, prefix }))[0]!.prepare();
+    const [key] = await client.keys(`${prefix}s:*`);
+    if (key === undefined) throw new Error('seeding a session for the raw read failed');
+    const app = new Hono();
+    app.get('/read', async (c) => {
+      const hash = (await client.call('HGETALL', key)) as string[];
+      const now = Date.now();
+      c.header(
+        'Session-Deadline',
+        `idle=${now + 1_800_000}, absolute=${now + 28_800_000}, now=${now}`,
+      );
+      return c.json({ ...BODY, value: hash.length > 0 ? BODY.value : null });
+    });
+    return {
+      fetch: app.fetch,
+      request: { method: 'GET', path: '/read' },
+      async close() {
+        await seeded.close?.();
+        await deleteKeys(client, prefix);
+        client.disconnect();
+      },
+    };
+  },
+};
+
 const available = process.env.REDIS_URL !== undefined || (await answers());
 if (!available) {
   console.log(
@@ -125,5 +167,7 @@ export const redisCases: BenchCase[] = available
         throw new Error('unused: redisCase builds the store');
       },
       { touchEveryRequest: true },
-    ).map(redisCase)
+    )
+      .map(redisCase)
+      .concat(rawReadCase)
   : [];
