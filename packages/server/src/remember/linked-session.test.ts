@@ -4,6 +4,7 @@ import { Browser, type RoutesTestOptions, routesTestApp } from '../routes/test-a
 import { StoreUnavailableError } from '../session/guard-store.js';
 import type { SessionEnv } from '../session/types.js';
 import { memoryStore } from '../store/memory/index.js';
+import type { EndedMarker } from '../store/types.js';
 import type { ManualClock } from '../testing/clock.js';
 
 const MIN = 60_000;
@@ -140,17 +141,33 @@ describe('the credential stays with the device while its session only moves on',
     expect(await t.store.getCredential(linked!)).toMatchObject({ userId: 'u1' });
     expect((await t.laptop.post('/session/reauth')).status).toBe(200);
   });
+
+  it('manager.revoke on a session revokeUser ended with keepCredentials keeps its credential', async () => {
+    const t = await rememberedDevice();
+    const linked = (await t.manager.get(t.laptopId))?.credentialId;
+    await t.manager.revokeUser('u1', { keepCredentials: true });
+    await t.manager.revoke(t.laptopId);
+    expect(await t.store.getCredential(linked!)).toMatchObject({ userId: 'u1' });
+    expect((await t.laptop.post('/session/reauth')).status).toBe(200);
+  });
 });
 
 describe('a re-auth refused by the session limit', () => {
-  it("keeps both devices' credentials when parallel re-auths each refuse their own new session", async () => {
+  it("keeps both devices' credentials when parallel re-auths each refuse their own new session, also through a later manager.revoke", async () => {
     // Armed, the first `arrivals` listings wait for each other: every re-auth looks before any creates.
     const barrier = { armed: false, arrivals: 2, release: [] as Array<() => void> };
+    const refused: string[] = [];
     const store = (clock: ManualClock) => {
       const inner = memoryStore({ now: clock.now });
       return new Proxy(inner, {
         get(target, key, receiver) {
           const value = Reflect.get(target, key, receiver);
+          if (key === 'end') {
+            return (sid: string, ended: EndedMarker, until: number) => {
+              if (ended.detail === 'session-limit-refused') refused.push(sid);
+              return inner.end(sid, ended, until);
+            };
+          }
           if (key !== 'listByUser' || typeof value !== 'function') return value;
           return async (...args: unknown[]) => {
             if (barrier.armed && barrier.release.length < barrier.arrivals) {
@@ -179,6 +196,9 @@ describe('a re-auth refused by the session limit', () => {
     onTestFinished(() => logged.mockRestore());
     const replies = await Promise.all([laptop, phone].map((b) => b.post('/session/reauth')));
     expect(replies.map((r) => r.status)).toEqual([409, 409]);
+    // Revoking the refused sessions (an admin tidying up) leaves the devices' credentials.
+    expect(refused).toHaveLength(2);
+    for (const sid of refused) await t.manager.revoke(sid);
     expect((await laptop.post('/session/reauth')).status).toBe(200);
     const live = await t.manager.listForUser('u1');
     const records = await Promise.all(live.map((l) => t.manager.get(l.id)));

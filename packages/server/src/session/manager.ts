@@ -1,5 +1,5 @@
 import type { SessionRecord } from '../store/types.js';
-import { endRecord, forgetLinkedCredential } from './resolve.js';
+import { endRecord, forgetLinkedCredential, revokesCredential } from './resolve.js';
 import type { Runtime } from './runtime.js';
 import type { SessionManager, SessionSummary } from './types.js';
 
@@ -47,10 +47,10 @@ export function createManager(rt: Runtime): SessionManager {
       const record = await rt.store.get(id);
       if (!record) return;
       // Already revoked: delete its credential again, so a call whose delete failed (503)
-      // can be repeated. A regenerated session handed its credential on: that one stays.
+      // can be repeated; but only where that ending deletes it (not one kept by
+      // `revokeUser({ keepCredentials })`, a regenerate or a refused login).
       if (record.ended) {
-        const { reason, detail: why } = record.ended;
-        if (reason === 'revoked' && why !== 'regenerated') await forgetLinkedCredential(rt, record);
+        if (revokesCredential(record.ended)) await forgetLinkedCredential(rt, record);
         return;
       }
       await endRecord(rt, id, record, now, { reason: 'revoked', detail, at: now });
@@ -65,7 +65,7 @@ export function createManager(rt: Runtime): SessionManager {
         if (sid === options.exceptId) continue;
         const ending = { reason: 'revoked', detail: 'revoke-user', at: now } as const;
         // The user's credentials go all at once below (or stay, with `keepCredentials`).
-        if (await endRecord(rt, sid, record, now, ending, true)) ended++;
+        if (await endRecord(rt, sid, record, now, ending)) ended++;
       }
       if (!options.keepCredentials) await rt.store.deleteCredentialsOfUser(userId);
       return ended;

@@ -68,7 +68,7 @@ export async function regenerate(
   if (userId !== null) await keepWithinLimit(rt, userId, now, old?.sid ?? null, created.sid);
   if (old) {
     const ended = { reason: 'revoked', detail: 'regenerated', at: now } as const;
-    await endRecord(rt, old.sid, old.meta, now, ended, true);
+    await endRecord(rt, old.sid, old.meta, now, ended);
   }
   const { data: stored, ...meta } = created.record;
   Object.assign(state, {
@@ -120,20 +120,17 @@ async function keepWithinLimit(
 ): Promise<void> {
   const limit = rt.options.maxSessionsPerUser;
   if (limit === null) return;
-  const end = (sid: string, record: SessionRecord, keepCredential = false) =>
-    endRecord(
-      rt,
-      sid,
-      record,
-      now,
-      { reason: 'revoked', detail: 'session-limit', at: now },
-      keepCredential,
-    );
+  // A refused login's own session never reached the browser: the device keeps its credential.
+  const end = (sid: string, record: SessionRecord, refused = false) =>
+    endRecord(rt, sid, record, now, {
+      reason: 'revoked',
+      detail: refused ? 'session-limit-refused' : 'session-limit',
+      at: now,
+    });
   const live = await liveSessions(rt, userId, now, replacing);
   const total = live.length + (own === null ? 1 : 0);
   if (total <= limit) return;
   if (rt.options.onSessionLimit === 'refuse') {
-    // The refused session never reached the browser: the device keeps its credential.
     const mine = live.find(({ sid }) => sid === own);
     if (mine) await end(mine.sid, mine.record, true);
     throw new SessionLimitError(userId, limit);
