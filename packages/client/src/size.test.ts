@@ -14,10 +14,12 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * bundles ship it (see ../build/lean-broadcast-channel.ts). The design's budgets are
  * 4096 B (core) and 10240 B (everything). Everything meets its budget; the core does not
  * yet (docs/client.md, "Size"), so its ceiling sits at the measured size. Both are
- * ratchets: they only go down (once up, by 122 B, for the options' type checks and an inert client's clean-up).
+ * ratchets: they only go down, except for correctness fixes, each recorded in docs/client.md
+ * ("Size"): 122 B for the options' type checks and an inert client's clean-up, then 24 B
+ * for the type checks of the options that have no default.
  */
-const CORE_BUDGET = 4665;
-const EVERYTHING_BUDGET = 9691;
+const CORE_BUDGET = 4689;
+const EVERYTHING_BUDGET = 9713;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

@@ -131,6 +131,10 @@ describe('session client in one tab', () => {
     [{ fetch: 'https://example.test' }, /"fetch" must be of type function/],
     [{ now: null }, /"now" must be of type function, got null/],
     [{ tabId: 7 }, /"tabId" must be of type string/],
+    // Options without a default: an object or function, or null for none.
+    [{ activity: 'on' }, /"activity" must be of type object or function, got on/],
+    [{ channel: 'lifeline' }, /"channel" must be of type object or function, got lifeline/],
+    [{ locks: 42 }, /"locks" must be of type object/],
   ])('refuses %o where the client is made, naming the option', (bad, message) => {
     const browser = createSimulatedBrowser();
     const open = () => browser.openTab(bad as unknown as SessionClientOptions);

@@ -37,11 +37,16 @@ function merge<T extends object>(defaults: T, given: object, prefix = ''): T {
   };
   for (const [name, value] of Object.entries(given)) {
     if (value === undefined) continue;
-    const kind = typeof o[name];
+    // No default (`channel`; `locks`, `document`, `window` where the global is missing;
+    // `activity`, resolved below): an object or function, or `null`/`false` for none.
+    const unset = o[name] == null;
+    const kind = unset ? 'object or function' : typeof o[name];
     const fits =
       name === 'reauth'
         ? value === 'endpoint' || value === false || typeof value === 'function'
-        : o[name] == null || typeof value === kind || (value === null && kind === 'object');
+        : typeof value === kind ||
+          (value === null && kind === 'object') ||
+          (unset && (value === false || typeof value === 'object' || typeof value === 'function'));
     if (!fits) {
       refuse(
         TypeError,
