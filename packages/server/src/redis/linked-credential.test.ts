@@ -51,6 +51,25 @@ describe('the remember-me credential linked to a session, on Redis', () => {
     expect((await t.reauth()).status).toBe(401);
   });
 
+  it('two tabs re-authenticating at once with one cookie both get a session, linked to it', async () => {
+    const t = await onRedis();
+    t.clock.advance(31 * 60_000);
+    const tab = new Browser(t.app);
+    for (const [name, value] of t.laptop.cookies) tab.cookies.set(name, value);
+    const replies = await Promise.all([t.reauth(), tab.send('POST', '/session/reauth', AS_LAPTOP)]);
+    expect(replies.map((r) => r.status)).toEqual([200, 200]);
+    // Both hold the same, current remember-me cookie, which goes on working.
+    expect(tab.cookies.get('lifeline_remember')).toBe(t.laptop.cookies.get('lifeline_remember'));
+    const laptops = (await t.manager.listForUser('u1')).filter((s) => s.userAgent === 'Laptop');
+    expect(laptops).toHaveLength(2);
+    const links = await Promise.all(
+      laptops.map(async (s) => (await t.manager.get(s.id))?.credentialId),
+    );
+    expect(new Set(links).size).toBe(1);
+    t.clock.advance(31 * 60_000);
+    expect((await t.reauth()).status).toBe(200);
+  });
+
   it('reads a session stored without the field (an older record) as live and linking none', async () => {
     const t = await onRedis();
     const id = await t.laptopId();

@@ -24,6 +24,13 @@ export interface RememberMeOptions {
   ) => NonNullable<PublicUser> | null | Promise<NonNullable<PublicUser> | null>;
   /** Lifetime of a credential from its issue, in ms; use does not extend it. Default 30 days, at most 400. */
   maxAgeMs?: number;
+  /**
+   * How long, in ms, the validator a use replaced still works, for parallel uses of the
+   * same cookie (two tabs, a retry): they get the current validator and a session of their
+   * own instead of being taken for theft. After it, the replaced validator is theft again.
+   * Default 10 s (as sessions' `rotationGrace`), at most 60 s; 0 turns it off.
+   */
+  graceMs?: number;
   /** Cookie name; `__Host-` is prefixed on HTTPS. Default `lifeline_remember`. */
   cookieName?: string;
   /**
@@ -64,6 +71,7 @@ const schema = z.object({
     .min(60_000)
     .max(MAX_COOKIE_AGE_S * 1000, 'must be at most 400 days (RFC 6265bis)')
     .default(30 * 24 * 60 * 60 * 1000),
+  graceMs: z.number().int().min(0).max(60_000).default(10_000),
   cookieName: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
@@ -91,9 +99,9 @@ export function resolveRememberOptions(options: RememberMeOptions): ResolvedReme
     throw new TypeError(`rememberMe: \`${path}\` ${issue?.message ?? 'is invalid'}`);
   }
   const { store, findUser, secure, secret, onEvent, now = Date.now } = options;
-  const { maxAgeMs, cookieName, storeTimeout, trustProxy } = result.data;
+  const { maxAgeMs, graceMs, cookieName, storeTimeout, trustProxy } = result.data;
   return {
-    ...{ store, findUser, maxAgeMs, cookieName, storeTimeout, trustProxy },
+    ...{ store, findUser, maxAgeMs, graceMs, cookieName, storeTimeout, trustProxy },
     ...{ now, secure, secret, onEvent },
   };
 }

@@ -110,15 +110,88 @@ describe('rememberMe', () => {
   });
 
   it('treats a replayed old cookie as theft: the credential dies for everyone', async () => {
-    const { call, events } = setup();
+    const { call, events, advance } = setup();
     const stolen = onlyCookie(await call('/issue')).pair;
     const current = onlyCookie(await call('/reauth', stolen)).pair;
+    advance(10_000); // the replaced validator's grace window is over
     const replay = await call('/reauth', stolen);
     expect(await replay.json()).toBeNull();
     expect(onlyCookie(replay).line).toContain('Max-Age=0');
     expect(events.at(-1)).toMatchObject({ type: 'theft-suspected', userId: 'u1' });
     // The legitimate holder's current cookie no longer works either.
     expect(await (await call('/reauth', current)).json()).toBeNull();
+  });
+
+  describe('parallel uses of one cookie (two tabs, a retry) inside the grace window', () => {
+    it('a second use of the replaced cookie gets the current one, no theft', async () => {
+      const { call, events, advance } = setup();
+      const issued = onlyCookie(await call('/issue')).pair;
+      const first = await call('/reauth', issued);
+      advance(9_999);
+      const second = await call('/reauth', issued);
+      expect(await second.json()).toMatchObject({ userId: 'u1', credentialId: expect.any(String) });
+      expect(onlyCookie(second).pair).toBe(onlyCookie(first).pair);
+      expect(events.map((e) => e.type)).toEqual(['issued', 'used', 'used']);
+      // The current cookie still works, and rotates as usual.
+      expect(await (await call('/reauth', onlyCookie(first).pair)).json()).not.toBeNull();
+    });
+
+    it('two uses at the same instant both succeed with the same new cookie', async () => {
+      const { call, events } = setup();
+      const issued = onlyCookie(await call('/issue')).pair;
+      const replies = await Promise.all([call('/reauth', issued), call('/reauth', issued)]);
+      const proofs = await Promise.all(replies.map((r) => r.json()));
+      expect(proofs).toEqual([
+        expect.objectContaining({ userId: 'u1' }),
+        expect.objectContaining({ userId: 'u1' }),
+      ]);
+      expect(onlyCookie(replies[0]!).pair).toBe(onlyCookie(replies[1]!).pair);
+      expect(events.some((e) => e.type === 'theft-suspected')).toBe(false);
+    });
+
+    it('a validator two rotations old is theft even inside the window', async () => {
+      const { call, events } = setup();
+      const first = onlyCookie(await call('/issue')).pair;
+      const second = onlyCookie(await call('/reauth', first)).pair;
+      await call('/reauth', second);
+      expect(await (await call('/reauth', first)).json()).toBeNull();
+      expect(events.at(-1)).toMatchObject({ type: 'theft-suspected' });
+    });
+
+    it('graceMs: 0 takes any replaced cookie for theft at once', async () => {
+      const { call, events } = setup({ graceMs: 0 });
+      const issued = onlyCookie(await call('/issue')).pair;
+      await call('/reauth', issued);
+      expect(await (await call('/reauth', issued)).json()).toBeNull();
+      expect(events.at(-1)).toMatchObject({ type: 'theft-suspected' });
+    });
+
+    it('a tampered sealed successor in the store is theft, never a crash', async () => {
+      const { call, store, events } = setup();
+      const issued = onlyCookie(await call('/issue')).pair;
+      await call('/reauth', issued);
+      const id = events[0]!.credentialId;
+      const record = (await store.getCredential(id))!;
+      const previous = {
+        ...record.previous!,
+        sealedSuccessor: `x${record.previous!.sealedSuccessor.slice(1)}`,
+      };
+      await store.rotateCredential(
+        id,
+        record.tokenHash,
+        record.tokenHash,
+        record.expiresAt,
+        previous,
+      );
+      expect(await (await call('/reauth', issued)).json()).toBeNull();
+      expect(events.at(-1)).toMatchObject({ type: 'theft-suspected' });
+    });
+
+    it('refuses a graceMs outside 0-60 s, naming it', () => {
+      for (const graceMs of [-1, 60_001, 1.5]) {
+        expect(() => setup({ graceMs })).toThrow(/`graceMs`/);
+      }
+    });
   });
 
   it('stores only hashes: neither the cookie nor its selector is a store key or value', async () => {

@@ -9,6 +9,7 @@ import {
   rememberCookieAttributes,
   writeRememberCookie,
 } from './cookie.js';
+import { credentialGrace } from './grace.js';
 import { type RememberEvent, type RememberMeOptions, resolveRememberOptions } from './options.js';
 
 /** A remember-me {@link ReauthStrategy} that the login handler also uses to issue credentials. */
@@ -46,6 +47,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
   // Failures and hangs become StoreUnavailableError, which session() answers with a 503.
   const store = guardStore(config.store, config.storeTimeout);
   const hasher = createHasher(config.secret);
+  const grace = credentialGrace(hasher, now, config.graceMs);
   const attrs = (c: Context) =>
     rememberCookieAttributes(c, config.cookieName, config.secure, config.trustProxy);
 
@@ -90,30 +92,40 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
         return null;
       }
       const id = hasher.sid(token);
-      const record = await store.getCredential(id);
+      const presentedHash = hasher.tokenHash(token);
+      let record = await store.getCredential(id);
       if (record === null) {
         writeRememberCookie(c, attrs(c), null);
         return null;
       }
-      if (!hasher.equal(record.tokenHash, hasher.tokenHash(token))) {
-        return reject(c, id, 'theft-suspected', record.userId);
+      let current: SessionToken | null = token;
+      if (!hasher.equal(record.tokenHash, presentedHash)) {
+        current = await grace.successor(record, token, presentedHash, id);
+        if (current === null) return reject(c, id, 'theft-suspected', record.userId);
       }
       if (record.expiresAt <= now()) return reject(c, id, 'expired', record.userId);
       const user = await config.findUser(record.userId);
       if (user === null) return reject(c, id, 'user-disabled', record.userId);
 
-      const next = rotateToken(token);
-      const nextHash = hasher.tokenHash(next);
-      const swapped = await store.rotateCredential(
-        id,
-        record.tokenHash,
-        nextHash,
-        record.expiresAt,
-      );
-      // `conflict`: a parallel request rotated first and its response carries the cookie.
-      if (swapped === 'conflict') return null;
-      if (swapped === 'missing') return reject(c, null, 'expired', record.userId);
-      writeRememberCookie(c, attrs(c), next.value, record.expiresAt - now());
+      if (current === token) {
+        const next = rotateToken(token);
+        const swapped = await store.rotateCredential(
+          id,
+          record.tokenHash,
+          hasher.tokenHash(next),
+          record.expiresAt,
+          await grace.predecessor(token, next, id),
+        );
+        if (swapped === 'missing') return reject(c, null, 'expired', record.userId);
+        if (swapped === 'ok') current = next;
+        else {
+          // A parallel use rotated first: this one is inside that rotation's window.
+          record = await store.getCredential(id);
+          current = record && (await grace.successor(record, token, presentedHash, id));
+          if (record === null || current === null) return null;
+        }
+      }
+      writeRememberCookie(c, attrs(c), current.value, record.expiresAt - now());
       await emit('used', id, record.userId);
       return { userId: record.userId, user, credentialId: id };
     },

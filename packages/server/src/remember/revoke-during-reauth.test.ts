@@ -11,22 +11,54 @@ import { rememberMe } from './remember.js';
 const MIN = 60_000;
 const REMEMBER = 'lifeline_remember';
 
-/** An app whose `findUser` the test can hold, so a revocation lands while a re-auth waits on it. */
+/** A step a request can be held at: `hold()` arms it, and resolves once a request waits there. */
+function gate() {
+  let gate: Promise<void> | null = null;
+  let entered = () => {};
+  let release = () => {};
+  return {
+    async pass() {
+      if (!gate) return;
+      entered();
+      await gate;
+    },
+    hold(): Promise<void> {
+      gate = new Promise<void>((resolve) => {
+        release = () => {
+          gate = null;
+          resolve();
+        };
+      });
+      return new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+    },
+    release: () => release(),
+  };
+}
+
+/**
+ * An app where the test can hold a re-auth at `findUser` (before the credential rotates)
+ * or at the store's `create` (after it rotated, before the new session exists), so a
+ * revocation lands right there.
+ */
 function appWithHeldLookup() {
   const clock = manualClock();
-  const store = memoryStore({ now: clock.now });
-  const held: { gate: Promise<void> | null; entered: () => void } = {
-    gate: null,
-    entered: () => {},
+  const inner = memoryStore({ now: clock.now });
+  const held = gate();
+  const creating = gate();
+  const store: typeof inner = {
+    ...inner,
+    create: async (...args) => {
+      await creating.pass();
+      return inner.create(...args);
+    },
   };
   const remember = rememberMe({
     store,
     now: clock.now,
     findUser: async () => {
-      if (held.gate) {
-        held.entered();
-        await held.gate;
-      }
+      await held.pass();
       return { name: 'User u1' };
     },
   });
@@ -39,33 +71,57 @@ function appWithHeldLookup() {
     return c.json({ ok: true });
   });
   app.route('/session', sessionRoutes({ manager: sessions.manager }));
-  return { app, clock, held, manager: sessions.manager };
+  return { app, clock, held, creating, manager: sessions.manager };
 }
 
 describe("revoking all of a user's sessions while a re-auth is under way", () => {
-  // (A replaced cookie is refused as reuse before any lookup: there is no grace window.)
-  it('leaves no session for a re-auth that presents the current cookie', async () => {
-    const t = appWithHeldLookup();
+  /** Signs a device in with remember-me, lets it go idle, and gives `other` its cookie. */
+  async function idleDevice(t: ReturnType<typeof appWithHeldLookup>) {
     const device = new Browser(t.app);
     await device.post('/login');
-    const copied = device.cookies.get(REMEMBER)!;
     t.clock.advance(31 * MIN);
     const other = new Browser(t.app);
-    other.cookies.set(REMEMBER, copied);
+    other.cookies.set(REMEMBER, device.cookies.get(REMEMBER)!);
+    return { device, other };
+  }
 
-    let release!: () => void;
-    t.held.gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const entered = new Promise<void>((resolve) => {
-      t.held.entered = resolve;
-    });
-    const pending = other.post('/session/reauth');
+  /** Runs `reauth` held at `at`, revokes all of u1's sessions there, then lets it go on. */
+  async function revokeWhileHeld(
+    t: ReturnType<typeof appWithHeldLookup>,
+    at: ReturnType<typeof gate>,
+    reauth: () => Promise<Response>,
+  ) {
+    const entered = at.hold();
+    const pending = reauth();
     await entered;
     await t.manager.revokeUser('u1');
-    release();
-    await pending;
+    at.release();
+    return pending;
+  }
 
+  it('leaves no session for a re-auth that presents the current cookie', async () => {
+    const t = appWithHeldLookup();
+    const { other } = await idleDevice(t);
+    await revokeWhileHeld(t, t.held, () => other.post('/session/reauth'));
+    expect(await t.manager.listForUser('u1')).toHaveLength(0);
+    expect((await (await other.get('/session/status')).json()).state).toBe('none');
+  });
+
+  it('leaves no session for a re-auth that rotated the credential before the revocation', async () => {
+    const t = appWithHeldLookup();
+    const { other } = await idleDevice(t);
+    const res = await revokeWhileHeld(t, t.creating, () => other.post('/session/reauth'));
+    expect(res.status).toBe(401);
+    expect(await t.manager.listForUser('u1')).toHaveLength(0);
+    expect((await (await other.get('/session/status')).json()).state).toBe('none');
+  });
+
+  it('leaves no session for a parallel use of the replaced cookie inside its grace window', async () => {
+    const t = appWithHeldLookup();
+    const { device, other } = await idleDevice(t);
+    expect((await device.post('/session/reauth')).status).toBe(200); // replaces other's cookie
+    const res = await revokeWhileHeld(t, t.held, () => other.post('/session/reauth'));
+    expect(res.status).toBe(401);
     expect(await t.manager.listForUser('u1')).toHaveLength(0);
     expect((await (await other.get('/session/status')).json()).state).toBe('none');
   });

@@ -139,6 +139,12 @@ class SessionHandle implements Session {
     const linked =
       typeof credentialId === 'string' && credentialId !== '' ? credentialId : undefined;
     await regenerate(this.#rt, this.#state, client, options, linked);
+    // A revokeUser that deleted the credential while this session was being made has
+    // missed the session (it listed the user's sessions before it existed): end it here.
+    if (linked && (await this.#rt.store.getCredential(linked)) === null) {
+      await this.destroy('revoked');
+      return false;
+    }
     return true;
   }
 }

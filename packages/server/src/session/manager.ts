@@ -57,6 +57,9 @@ export function createManager(rt: Runtime): SessionManager {
     },
     async revokeUser(userId, options = {}) {
       const now = rt.options.now();
+      // Credentials first: a re-auth that creates its session after the listing below
+      // finds its credential gone once it has created, and ends that session itself.
+      if (!options.keepCredentials) await rt.store.deleteCredentialsOfUser(userId);
       // Every record not yet ended, whatever its deadlines: a session past its idle deadline
       // that no request has closed yet could otherwise be revived by a request in flight.
       const sessions = (await rt.store.listByUser(userId)).filter(({ record }) => !record.ended);
@@ -64,10 +67,9 @@ export function createManager(rt: Runtime): SessionManager {
       for (const { sid, record } of sessions) {
         if (sid === options.exceptId) continue;
         const ending = { reason: 'revoked', detail: 'revoke-user', at: now } as const;
-        // The user's credentials go all at once below (or stay, with `keepCredentials`).
+        // The user's credentials went all at once above (or stay, with `keepCredentials`).
         if (await endRecord(rt, sid, record, now, ending)) ended++;
       }
-      if (!options.keepCredentials) await rt.store.deleteCredentialsOfUser(userId);
       return ended;
     },
     get(id) {
