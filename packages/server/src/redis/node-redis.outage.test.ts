@@ -1,11 +1,16 @@
 import { Hono } from 'hono';
-import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SessionEnv, session } from '../index.js';
 import type { SessionStore } from '../store/types.js';
 import { sessionRecord } from '../testing/index.js';
 import { fromNodeRedis, RedisTimeoutError, redisStore } from './index.js';
 import { connectNodeRedis, type NodeRedis } from './node-redis.fixture.js';
+import {
+  eventually,
+  expectRecoveryAfterRestart,
+  expectTimeoutWhilePaused,
+  operationsWhileDown,
+} from './outage.fixture.js';
 import { type OwnRedis, ownRedis } from './redis.fixture.js';
 
 /**
@@ -31,18 +36,6 @@ function app(on: NodeRedis) {
 }
 let recommended: Hono<SessionEnv>;
 let withQueue: Hono<SessionEnv>;
-
-/** Retries `op` until it resolves: node-redis reconnects on its own schedule. */
-async function eventually<T>(op: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await op();
-    } catch (error) {
-      if (attempt >= 100) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
 
 async function me(on: Hono<SessionEnv>, cookie: string): Promise<Response> {
   return on.request('http://localhost/me', { headers: { Cookie: cookie } });
@@ -73,34 +66,14 @@ afterAll(async () => {
 
 describe('redisStore through node-redis during a Redis outage', () => {
   it('rejects every operation at once while the server is down, then works again after a restart', async () => {
-    await store.create('before', sessionRecord({ data: { a: 1 } }), Date.now() + HOUR);
-    await server.stop();
-
-    const at = Date.now();
-    const outcomes = await Promise.allSettled([
-      store.get('before'),
-      store.create('during', sessionRecord(), at + HOUR),
-      store.update('before', { set: { a: 2 } }, at + HOUR),
-      store.end('before', { reason: 'revoked', at }, at + HOUR),
-      store.listByUser('alice'),
-      store.getCredential('c'),
-    ]);
-    for (const outcome of outcomes) {
+    for (const outcome of await operationsWhileDown(store, server)) {
       expect(outcome.status).toBe('rejected');
       // Refused by the client (offline), not left waiting for the store's timeout.
       const reason = (outcome as PromiseRejectedResult).reason;
       expect(reason).toBeInstanceOf(Error);
       expect(reason).not.toBeInstanceOf(RedisTimeoutError);
     }
-
-    // A restarted server has lost its data and its script cache: EVALSHA must fall back.
-    await server.start();
-    await eventually(() => store.get('x'));
-    expect(await store.create('after', sessionRecord({ data: { a: 1 } }), Date.now() + HOUR)).toBe(
-      true,
-    );
-    expect(await store.update('after', { set: { a: 2 } }, Date.now() + HOUR)).toBe('ok');
-    expect((await store.get('after'))?.data).toEqual({ a: 2 });
+    await expectRecoveryAfterRestart(store, server);
   });
 
   it('answers 503 store_unavailable without clearing the cookie, at once or at the timeout', async () => {
@@ -135,11 +108,6 @@ describe('redisStore through node-redis during a Redis outage', () => {
     await eventually(() =>
       store.create('paused', sessionRecord({ data: { a: 1 } }), Date.now() + HOUR),
     );
-    // CLIENT PAUSE holds every client's commands, like an overloaded or stalled Redis.
-    const admin = new Redis(server.url);
-    await admin.client('PAUSE', 1500, 'ALL');
-    admin.disconnect();
-    await expect(store.get('paused')).rejects.toThrow(/did not answer within 500 ms/);
-    expect((await eventually(() => store.get('paused')))?.data).toEqual({ a: 1 });
+    await expectTimeoutWhilePaused(store, server, 'paused', { a: 1 });
   });
 });
