@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import type { PublicUser } from '../contract/schemas.js';
 import type { JsonValue } from '../store/types.js';
+import { endRecord } from './end-record.js';
 import { regenerate } from './regenerate.js';
-import { endRecord } from './resolve.js';
 import { clientFacts, emitFor, type Runtime } from './runtime.js';
 import { linkedCredential, type RequestState } from './state.js';
 import type { RegenerateOptions, Session, SessionDeadlines } from './types.js';

@@ -1,5 +1,5 @@
 import type { SessionRecord } from '../store/types.js';
-import { endRecord, forgetLinkedCredential, revokesCredential } from './resolve.js';
+import { endRecord, forgetLinkedCredential, revokesCredential } from './end-record.js';
 import type { Runtime } from './runtime.js';
 import type { SessionManager, SessionSummary } from './types.js';
 

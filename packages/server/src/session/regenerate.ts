@@ -1,6 +1,6 @@
 import type { SessionRecord } from '../store/types.js';
 import { generateToken } from '../token/token.js';
-import { endRecord } from './resolve.js';
+import { endRecord } from './end-record.js';
 import { type ClientFacts, emitFor, type Runtime } from './runtime.js';
 import { createRecord, currentData, freshMeta, type RequestState } from './state.js';
 import type { RegenerateOptions } from './types.js';

@@ -1,10 +1,11 @@
 import type { EndReason } from '../contract/protocol.js';
 import { readSessionCookie } from '../cookie/parse.js';
 import type { RejectReason } from '../events/types.js';
-import type { EndedMarker, PreviousToken, SessionRecord } from '../store/types.js';
+import type { PreviousToken, SessionRecord } from '../store/types.js';
 import { unsealSuccessor } from '../token/seal.js';
 import { type SessionToken, tokenFromValue } from '../token/token.js';
-import { emitFor, type Runtime, retainUntil } from './runtime.js';
+import { endRecord } from './end-record.js';
+import { emitFor, type Runtime } from './runtime.js';
 
 /** The outcome of the one store read a request makes. */
 export type Resolution =
@@ -174,50 +175,4 @@ function deadlinePassed(
   if (now >= record.absoluteExpiresAt) return 'absolute-timeout';
   if (now >= record.idleExpiresAt) return 'idle-timeout';
   return null;
-}
-
-/**
- * Revocations that leave the linked remember-me credential alone: the session only moved
- * on (`regenerated`), `revokeUser` deals with the user's credentials itself (deleting
- * them, or keeping them on request), and a login refused by the session limit never
- * reached the browser (`session-limit-refused`). Every other revocation deletes it.
- */
-const KEEPS_CREDENTIAL = new Set(['regenerated', 'revoke-user', 'session-limit-refused']);
-
-/** True when ending a session this way deletes the credential it links. */
-export const revokesCredential = (ended: EndedMarker): boolean =>
-  ended.reason === 'revoked' && !KEEPS_CREDENTIAL.has(ended.detail ?? '');
-
-/**
- * Ends a record, leaving a tombstone. A revocation emits `revoked` and deletes the
- * remember-me credential the session links (unless its detail says the credential is
- * handed on or dealt with elsewhere), or the device would sign straight back in.
- * Timeouts keep it: bringing the device back after one is what it is for. The record
- * ends before the credential goes, so a failing delete (503) never leaves the session alive.
- */
-export async function endRecord(
-  rt: Runtime,
-  sid: string,
-  record: Pick<SessionRecord, 'absoluteExpiresAt' | 'userId' | 'credentialId'>,
-  now: number,
-  ended: EndedMarker,
-): Promise<boolean> {
-  const result = await rt.store.end(sid, ended, retainUntil(rt, record, now));
-  if (result !== 'ok') return false;
-  if (ended.reason === 'revoked') {
-    emitFor(rt, now, sid, record.userId, { type: 'revoked', detail: ended.detail ?? 'revoked' });
-    if (revokesCredential(ended)) await forgetLinkedCredential(rt, record);
-  }
-  return true;
-}
-
-/** Deletes the credential a session links, if any. */
-export async function forgetLinkedCredential(
-  rt: Runtime,
-  record: Pick<SessionRecord, 'credentialId'>,
-): Promise<void> {
-  const { credentialId } = record;
-  if (typeof credentialId === 'string' && credentialId !== '') {
-    await rt.store.deleteCredential(credentialId);
-  }
 }
