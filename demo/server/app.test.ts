@@ -45,7 +45,9 @@ describe('demo: lifecycle', () => {
     // The victim comes back first: the credential rotates.
     await victim.send('POST', '/session/reauth', { headers: { 'Session-Request': '1' } });
     expect((await victim.send('GET', '/api/me')).status).toBe(200);
-    // The thief replays the old copy against the same server.
+    // The thief replays the old copy against the same server, once the replaced cookie's
+    // grace window for parallel uses (10 s) is over.
+    victim.advance(10_000);
     const replay = await victim.app.request(`${ORIGIN}/session/reauth`, {
       method: 'POST',
       headers: {
