@@ -24,24 +24,43 @@ export function credentialGrace(hasher: TokenHasher, now: () => number, graceMs:
     },
 
     /**
-     * The current token for a request presenting the validator the last rotation replaced,
-     * inside its window; `null` for anything else, which is taken for theft.
+     * The credential's current token as `token` leads to it: `token` itself when it is
+     * current, the successor it was rotated to when it is the replaced validator inside
+     * its window (a parallel use, or a request that read before the rotation), else
+     * `null`, which at first sight is taken for theft.
      */
-    async successor(
+    async current(
       record: CredentialRecord,
       token: SessionToken,
-      presentedHash: string,
       id: string,
     ): Promise<SessionToken | null> {
+      const hash = hasher.tokenHash(token);
+      if (hasher.equal(record.tokenHash, hash)) return token;
       const previous = record.previous;
-      if (!previous || now() >= previous.until) return null;
-      if (!hasher.equal(previous.tokenHash, presentedHash)) return null;
+      if (!inWindow(previous) || !hasher.equal(previous.tokenHash, hash)) return null;
       const successor = await unsealSuccessor(token, previous.sealedSuccessor, id);
-      // It must still be the current validator: one rotated on since is not handed out.
+      // It must be the current validator: one rotated on since is not handed out.
       if (successor === null || !hasher.equal(record.tokenHash, hasher.tokenHash(successor))) {
         return null;
       }
       return successor;
     },
   };
+
+  /**
+   * A well-formed predecessor whose window is open now. Anything else (another store's
+   * malformed record, a window longer than `graceMs` allows) counts as none.
+   */
+  function inWindow(previous: unknown): previous is PreviousCredential {
+    if (typeof previous !== 'object' || previous === null) return false;
+    const { tokenHash, until, sealedSuccessor } = previous as Partial<PreviousCredential>;
+    const at = now();
+    return (
+      typeof tokenHash === 'string' &&
+      typeof sealedSuccessor === 'string' &&
+      typeof until === 'number' &&
+      at < until &&
+      until <= at + graceMs
+    );
+  }
 }

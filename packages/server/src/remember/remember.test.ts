@@ -1,19 +1,23 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../store/memory/index.js';
+import type { SessionStore } from '../store/types.js';
 import type { RememberEvent, RememberMeOptions } from './options.js';
 import { rememberMe } from './remember.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
-function setup(overrides: Partial<RememberMeOptions> = {}) {
+function setup(
+  overrides: Partial<RememberMeOptions> = {},
+  wrap: (store: SessionStore) => SessionStore = (store) => store,
+) {
   let clock = 1_700_000_000_000;
   const now = () => clock;
   const store = memoryStore({ now });
   const events: RememberEvent[] = [];
   const disabled = new Set<string>();
   const remember = rememberMe({
-    store,
+    store: wrap(store),
     now,
     findUser: (id) => (disabled.has(id) ? null : { name: `User ${id}` }),
     onEvent: (e) => {
@@ -187,10 +191,73 @@ describe('rememberMe', () => {
       expect(events.at(-1)).toMatchObject({ type: 'theft-suspected' });
     });
 
+    it('a parallel use held while the cookie rotated on sends the newest cookie, not the one it read', async () => {
+      let hold: Promise<void> | null = null;
+      let entered = () => {};
+      const { call, events, advance } = setup({
+        findUser: async (id) => {
+          if (hold) {
+            const gate = hold;
+            hold = null;
+            entered();
+            await gate;
+          }
+          return { name: `User ${id}` };
+        },
+      });
+      const v0 = onlyCookie(await call('/issue')).pair;
+      const v1 = onlyCookie(await call('/reauth', v0)).pair;
+      let release!: () => void;
+      hold = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const inside = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      const slow = call('/reauth', v0); // a second tab, inside the window, held in findUser
+      await inside;
+      const v2 = onlyCookie(await call('/reauth', v1)).pair; // the first tab moves on
+      release();
+      const late = onlyCookie(await slow).pair; // arrives last: the browser keeps it
+      expect(late).toBe(v2);
+      advance(10_000);
+      expect(await (await call('/reauth', late)).json()).not.toBeNull();
+      expect(events.some((e) => e.type === 'theft-suspected')).toBe(false);
+    });
+
     it('refuses a graceMs outside 0-60 s, naming it', () => {
       for (const graceMs of [-1, 60_001, 1.5]) {
         expect(() => setup({ graceMs })).toThrow(/`graceMs`/);
       }
+    });
+  });
+
+  describe("a malformed `previous` from another store's records", () => {
+    /** The app on a store whose credentials come back with `previous` bent by `corrupt`. */
+    function corrupted(corrupt: (previous: Record<string, unknown>) => unknown) {
+      return setup({}, (store) => ({
+        ...store,
+        getCredential: async (id) => {
+          const record = await store.getCredential(id);
+          if (!record?.previous) return record;
+          return { ...record, previous: corrupt({ ...record.previous }) } as typeof record;
+        },
+      }));
+    }
+
+    it.each([
+      ['no fields', () => ({})],
+      ['a numeric hash', (p: Record<string, unknown>) => ({ ...p, tokenHash: 7 })],
+      ['until NaN', (p: Record<string, unknown>) => ({ ...p, until: Number.NaN })],
+      ['a window far past graceMs', (p: Record<string, unknown>) => ({ ...p, until: 8.64e15 })],
+    ])('%s counts as no window: the replaced cookie is theft, never a 5xx', async (_, bend) => {
+      const { call, events } = corrupted(bend);
+      const v0 = onlyCookie(await call('/issue')).pair;
+      await call('/reauth', v0);
+      const res = await call('/reauth', v0);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toBeNull();
+      expect(events.at(-1)).toMatchObject({ type: 'theft-suspected' });
     });
   });
 

@@ -92,21 +92,18 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
         return null;
       }
       const id = hasher.sid(token);
-      const presentedHash = hasher.tokenHash(token);
       let record = await store.getCredential(id);
       if (record === null) {
         writeRememberCookie(c, attrs(c), null);
         return null;
       }
-      let current: SessionToken | null = token;
-      if (!hasher.equal(record.tokenHash, presentedHash)) {
-        current = await grace.successor(record, token, presentedHash, id);
-        if (current === null) return reject(c, id, 'theft-suspected', record.userId);
-      }
+      let current = await grace.current(record, token, id);
+      if (current === null) return reject(c, id, 'theft-suspected', record.userId);
       if (record.expiresAt <= now()) return reject(c, id, 'expired', record.userId);
       const user = await config.findUser(record.userId);
       if (user === null) return reject(c, id, 'user-disabled', record.userId);
 
+      let rotated: SessionToken | null = null;
       if (current === token) {
         const next = rotateToken(token);
         const swapped = await store.rotateCredential(
@@ -117,13 +114,17 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
           await grace.predecessor(token, next, id),
         );
         if (swapped === 'missing') return reject(c, null, 'expired', record.userId);
-        if (swapped === 'ok') current = next;
-        else {
-          // A parallel use rotated first: this one is inside that rotation's window.
-          record = await store.getCredential(id);
-          current = record && (await grace.successor(record, token, presentedHash, id));
-          if (record === null || current === null) return null;
-        }
+        if (swapped === 'ok') rotated = next;
+      }
+      if (rotated) current = rotated;
+      else {
+        // A parallel use rotated first, or this one came with the replaced validator: the
+        // credential may have moved on while the user was looked up. Send the token it
+        // leads to now, or a response arriving last would leave a replaced cookie behind.
+        record = await store.getCredential(id);
+        const latest = record && (await grace.current(record, current, id));
+        if (record === null || latest === null) return null;
+        current = latest;
       }
       writeRememberCookie(c, attrs(c), current.value, record.expiresAt - now());
       await emit('used', id, record.userId);
