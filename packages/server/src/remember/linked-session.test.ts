@@ -288,3 +288,130 @@ describe('a store failure while deleting the credential', () => {
     expect(await status(t.laptop)).toMatchObject({ state: 'none', reason: 'revoked' });
   });
 });
+
+describe('parallel re-auths with one cookie and maxSessionsPerUser', () => {
+  /** A device signed in with remember-me, idle, and a second tab holding the same cookies. */
+  async function twoTabs(session: RoutesTestOptions['session']) {
+    const t = routesTestApp({ session });
+    const tab1 = new Browser(t.app);
+    await tab1.send('POST', '/login?remember=1', { headers: { 'User-Agent': 'Laptop' } });
+    return { t, tab1 };
+  }
+  const copy = (from: Browser, to: Browser) => {
+    for (const [name, value] of from.cookies) to.cookies.set(name, value);
+  };
+
+  it('count as one device: the second tab neither evicts the first nor loses the credential', async () => {
+    const { t, tab1 } = await twoTabs({ maxSessionsPerUser: 1 });
+    t.clock.advance(31 * MIN);
+    const tab2 = new Browser(t.app);
+    copy(tab1, tab2);
+    expect((await tab1.post('/session/reauth')).status).toBe(200);
+    expect((await tab2.post('/session/reauth')).status).toBe(200); // the replaced cookie
+    expect(await status(tab1)).toMatchObject({ state: 'active' });
+    expect(await status(tab2)).toMatchObject({ state: 'active' });
+    t.clock.advance(31 * MIN);
+    expect((await tab1.post('/session/reauth')).status).toBe(200);
+  });
+
+  it("never evict another device's session (and so its credential)", async () => {
+    const { t, tab1: laptop } = await twoTabs({ maxSessionsPerUser: 2 });
+    t.clock.advance(20 * MIN);
+    const phone = new Browser(t.app);
+    await phone.send('POST', '/login?remember=1', { headers: { 'User-Agent': 'Phone' } });
+    t.clock.advance(11 * MIN); // the laptop is idle, the phone live
+    const tab2 = new Browser(t.app);
+    copy(laptop, tab2);
+    expect((await laptop.post('/session/reauth')).status).toBe(200);
+    expect((await tab2.post('/session/reauth')).status).toBe(200);
+    expect(await status(phone)).toMatchObject({ state: 'active' });
+    t.clock.advance(31 * MIN);
+    expect((await phone.post('/session/reauth')).status).toBe(200);
+  });
+
+  it("onSessionLimit 'refuse' does not refuse the device's second tab", async () => {
+    const { t, tab1 } = await twoTabs({ maxSessionsPerUser: 1, onSessionLimit: 'refuse' });
+    t.clock.advance(31 * MIN);
+    const tab2 = new Browser(t.app);
+    copy(tab1, tab2);
+    expect((await tab1.post('/session/reauth')).status).toBe(200);
+    expect((await tab2.post('/session/reauth')).status).toBe(200);
+    expect(tab2.cookies.get(REMEMBER)).toBe(tab1.cookies.get(REMEMBER));
+  });
+});
+
+describe('manager.revoke(id, detail)', () => {
+  it('refuses the details that keep a credential, so an audit detail cannot keep one by accident', async () => {
+    const t = await rememberedDevice();
+    for (const detail of ['revoke-user', 'regenerated', 'session-limit-refused']) {
+      await expect(t.manager.revoke(t.laptopId, detail)).rejects.toThrow(/`detail` .* reserved/);
+    }
+    expect(await status(t.laptop)).toMatchObject({ state: 'active' });
+    await t.manager.revoke(t.laptopId, 'fraud-team');
+    expect((await t.laptop.post('/session/reauth')).status).toBe(401);
+  });
+});
+
+describe('another user signing in on the same browser', () => {
+  it("forgets the first user's remember-me credential, so re-auth never signs in as them", async () => {
+    const t = routesTestApp();
+    const browser = new Browser(t.app);
+    await browser.post('/login?user=u1&remember=1');
+    const u1Credential = browser.cookies.get(REMEMBER)!;
+    await browser.post('/login?user=u2'); // without remember-me
+    expect(browser.cookies.has(REMEMBER)).toBe(false);
+    t.clock.advance(31 * MIN);
+    expect((await browser.post('/session/reauth')).status).toBe(401);
+    expect((await reauthWith(t, u1Credential)).status).toBe(401);
+  });
+
+  it('keeps the credential when the same user signs in again', async () => {
+    const t = routesTestApp();
+    const browser = new Browser(t.app);
+    await browser.post('/login?user=u1&remember=1');
+    await browser.post('/login?user=u1');
+    t.clock.advance(31 * MIN);
+    expect((await browser.post('/session/reauth')).status).toBe(200);
+  });
+});
+
+describe('a re-auth whose credential a revokeUser deleted meanwhile', () => {
+  it('answers 401 and takes back the remember cookie it had set', async () => {
+    const held = { gate: null as Promise<void> | null, entered: () => {} };
+    const t = routesTestApp({
+      store: (clock) => {
+        const inner = memoryStore({ now: clock.now });
+        return {
+          ...inner,
+          create: async (...args: Parameters<typeof inner.create>) => {
+            const gate = held.gate;
+            held.gate = null;
+            if (gate) {
+              held.entered();
+              await gate;
+            }
+            return inner.create(...args);
+          },
+        };
+      },
+    });
+    const browser = new Browser(t.app);
+    await browser.post('/login?remember=1');
+    t.clock.advance(31 * MIN);
+    let release!: () => void;
+    held.gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const inside = new Promise<void>((resolve) => {
+      held.entered = resolve;
+    });
+    const pending = browser.post('/session/reauth');
+    await inside;
+    await t.manager.revokeUser('u1');
+    release();
+    const res = await pending;
+    expect(res.status).toBe(401);
+    const line = res.headers.getSetCookie().find((l) => l.startsWith(`${REMEMBER}=`));
+    expect(line).toMatch(/Max-Age=0/);
+  });
+});

@@ -176,9 +176,11 @@ describe('rememberMe', () => {
       await call('/reauth', issued);
       const id = events[0]!.credentialId;
       const record = (await store.getCredential(id))!;
+      const sealed = record.previous!.sealedSuccessor;
+      // One character changed (never to itself: that would be no tampering at all).
       const previous = {
         ...record.previous!,
-        sealedSuccessor: `x${record.previous!.sealedSuccessor.slice(1)}`,
+        sealedSuccessor: `${sealed[0] === 'x' ? 'y' : 'x'}${sealed.slice(1)}`,
       };
       await store.rotateCredential(
         id,

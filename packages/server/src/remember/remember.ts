@@ -149,5 +149,17 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
     },
 
     forget,
+
+    async forgetIfNotFor(c, userId) {
+      const token = presented(c);
+      if (token === null) return;
+      const id = hasher.sid(token);
+      const record = await store.getCredential(id);
+      // Gone already (an issue() earlier in this request forgot it): its cookie stays as set.
+      if (record === null || record.userId === userId) return;
+      await store.deleteCredential(id);
+      await emit('forgotten', id, record.userId);
+      writeRememberCookie(c, attrs(c), null);
+    },
   };
 }

@@ -87,6 +87,10 @@ class SessionHandle implements Session {
 
   async regenerate(options?: RegenerateOptions): Promise<void> {
     await regenerate(this.#rt, this.#state, clientFacts(this.#rt, this.#c), options);
+    const userId = options?.userId;
+    if (typeof userId === 'string' && options?.cause !== 'reauth') {
+      await this.#rt.options.reauth?.forgetIfNotFor?.(this.#c, userId);
+    }
   }
   async destroy(reason: 'logged-out' | 'revoked' = 'logged-out'): Promise<void> {
     const rt = this.#rt;
@@ -143,6 +147,8 @@ class SessionHandle implements Session {
     // missed the session (it listed the user's sessions before it existed): end it here.
     if (linked && (await this.#rt.store.getCredential(linked)) === null) {
       await this.destroy('revoked');
+      // The strategy has just sent a cookie for the credential that is gone: take it back.
+      await this.#rt.options.reauth?.forget?.(this.#c);
       return false;
     }
     return true;

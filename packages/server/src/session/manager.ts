@@ -43,6 +43,11 @@ export function createManager(rt: Runtime): SessionManager {
         .sort((a, b) => b.lastActiveAt - a.lastActiveAt);
     },
     async revoke(id, detail = 'admin') {
+      // These details mean "the credential is handed on or dealt with elsewhere" (they
+      // keep it): an app's audit detail must not pick that by accident.
+      if (!revokesCredential({ reason: 'revoked', detail, at: 0 })) {
+        throw new TypeError(`manager.revoke: \`detail\` "${detail}" is reserved`);
+      }
       const now = rt.options.now();
       const record = await rt.store.get(id);
       if (!record) return;

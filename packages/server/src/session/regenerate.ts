@@ -46,7 +46,8 @@ export async function regenerate(
   const credential = credentialId ?? carried ?? null;
 
   // Refuse before ending anything: a refused login must not also lose the visitor's session.
-  if (userId !== null) await keepWithinLimit(rt, userId, now, old?.sid ?? null, null);
+  const device = { sid: old?.sid ?? null, credential };
+  if (userId !== null) await keepWithinLimit(rt, userId, now, device, null);
   // Create first, then end the old record: a store failure in between answers 503 and
   // leaves the visitor's current session alive rather than none at all.
   const created = await createRecord(
@@ -65,7 +66,7 @@ export async function regenerate(
     generateToken,
   );
   // Parallel logins all pass the first look before any of them has created: look again.
-  if (userId !== null) await keepWithinLimit(rt, userId, now, old?.sid ?? null, created.sid);
+  if (userId !== null) await keepWithinLimit(rt, userId, now, device, created.sid);
   if (old) {
     const ended = { reason: 'revoked', detail: 'regenerated', at: now } as const;
     await endRecord(rt, old.sid, old.meta, now, ended);
@@ -90,11 +91,31 @@ export async function regenerate(
   }
 }
 
-/** The user's live sessions other than `replacing`, oldest first. */
-async function liveSessions(rt: Runtime, userId: string, now: number, replacing: string | null) {
+/**
+ * What a login replaces on its device: the request's own session and, when the new
+ * session links a remember-me credential, the device's other sessions linking it (parallel
+ * re-auths with one cookie, two tabs). The session limit counts them as that one login.
+ */
+interface Device {
+  sid: string | null;
+  credential: string | null;
+}
+
+/** The user's live sessions but the device's others (`own` stays), oldest first. */
+async function liveSessions(
+  rt: Runtime,
+  userId: string,
+  now: number,
+  device: Device,
+  own: string | null,
+) {
+  const sameDevice = (sid: string, record: SessionRecord) =>
+    sid !== own &&
+    (sid === device.sid ||
+      (device.credential !== null && record.credentialId === device.credential));
   const live = (await rt.store.listByUser(userId)).filter(
     ({ sid, record }) =>
-      sid !== replacing &&
+      !sameDevice(sid, record) &&
       !record.ended &&
       record.idleExpiresAt > now &&
       record.absoluteExpiresAt > now,
@@ -108,14 +129,15 @@ async function liveSessions(rt: Runtime, userId: string, now: number, replacing:
  * (`own` null: the new session is still to come) and again after (`own`: its new sid).
  * Over the limit, `refuse` ends the login's own new session, if any, and throws;
  * `evict-oldest` ends the oldest others. Once every parallel login has finished, at most
- * `limit` remain (the last to look saw all of them); a race may refuse or evict one more
- * than a sequential run would, never keep one too many.
+ * `limit` devices remain (the last to look saw all of them); a race may refuse or evict
+ * one more than a sequential run would, never keep one too many. A device's parallel
+ * re-auths with one cookie count once: none of them evicts or refuses another.
  */
 async function keepWithinLimit(
   rt: Runtime,
   userId: string,
   now: number,
-  replacing: string | null,
+  device: Device,
   own: string | null,
 ): Promise<void> {
   const limit = rt.options.maxSessionsPerUser;
@@ -127,7 +149,7 @@ async function keepWithinLimit(
       detail: refused ? 'session-limit-refused' : 'session-limit',
       at: now,
     });
-  const live = await liveSessions(rt, userId, now, replacing);
+  const live = await liveSessions(rt, userId, now, device, own);
   const total = live.length + (own === null ? 1 : 0);
   if (total <= limit) return;
   if (rt.options.onSessionLimit === 'refuse') {

@@ -110,7 +110,11 @@ export interface SessionSummary {
 /** Operations on sessions outside a request: admin APIs, account disable, "sign out others". */
 export interface SessionManager {
   listForUser(userId: string, currentId?: string | null): Promise<SessionSummary[]>;
-  /** Ends one session by id (reason `revoked`). */
+  /**
+   * Ends one session by id (reason `revoked`) and deletes its remember-me credential.
+   * `detail` is for audit logs (default `admin`); the details Lifeline's own endings use to
+   * keep a credential (`regenerated`, `revoke-user`, `session-limit-refused`) are refused.
+   */
   revoke(id: string, detail?: string): Promise<void>;
   /** Ends every session of a user except `exceptId`, and deletes their remember-me credentials unless kept. */
   revokeUser(
@@ -148,6 +152,12 @@ export interface ReauthStrategy {
   reauthenticate(c: Context): Promise<ReauthProof | null>;
   /** Called after logout, so a credential does not outlive the session by user intent. */
   forget?(c: Context): Promise<void>;
+  /**
+   * Called when the request signs in as `userId` (`regenerate({ userId })`): forgets a
+   * credential the request carries for anyone else, or it would sign the browser back in
+   * as them once the new session ends.
+   */
+  forgetIfNotFor?(c: Context, userId: string): Promise<void>;
 }
 
 /** The middleware `session()` returns, with its manager attached. */
