@@ -50,6 +50,32 @@ describe('readScriptTag', () => {
     );
   });
 
+  it('accepts an http(s) or relative data-sign-in-url', () => {
+    for (const url of ['/login', 'login', 'https://id.example.com/login', '//id.example.com/x']) {
+      const dataset = tag('<script></script>');
+      dataset.signInUrl = url;
+      expect(readScriptTag(dataset).signInUrl).toBe(url);
+    }
+  });
+
+  it('refuses a data-sign-in-url of any other scheme, or not a URL, naming the attribute', () => {
+    for (const url of [
+      'javascript:alert(1)',
+      ' JavaScript:alert(1)',
+      'java\tscript:alert(1)',
+      'data:text/html,x',
+      'https://[',
+    ]) {
+      const dataset = tag('<script></script>');
+      dataset.signInUrl = url;
+      expect(() => readScriptTag(dataset)).toThrow(
+        new TypeError(
+          `Lifeline: data-sign-in-url must be an http(s) or relative URL (got "${url}")`,
+        ),
+      );
+    }
+  });
+
   it('reports the version published in package.json', () => {
     expect(VERSION).toBe(packageJson.version);
   });

@@ -47,6 +47,15 @@ describe('startFromScriptTag', () => {
     lifeline.destroy();
   });
 
+  it('refuses a javascript: data-sign-in-url at once, before starting anything', async () => {
+    expect(() =>
+      startFromScriptTag(scriptTag({ 'data-sign-in-url': 'javascript:alert(1)' })),
+    ).toThrow(/data-sign-in-url/);
+    await Promise.resolve();
+    expect(fetch).not.toHaveBeenCalled();
+    expect(document.querySelector('dialog')).toBeNull();
+  });
+
   it('in <head> without defer (no <body> yet) mounts the dialog once the document is parsed', () => {
     const body = document.body;
     body.remove();

@@ -33,6 +33,7 @@ export const PROBLEM_CODES = [
   'store_unavailable',
   'reauth_failed',
   'session_limit',
+  'client_script_unavailable',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

@@ -12,6 +12,7 @@ const STATUS: Record<ProblemCode, number> = {
   invalid_request: 400,
   store_unavailable: 503,
   session_limit: 409,
+  client_script_unavailable: 503,
 };
 
 const TITLE: Record<ProblemCode, string> = {
@@ -24,6 +25,7 @@ const TITLE: Record<ProblemCode, string> = {
   invalid_request: 'Invalid request',
   store_unavailable: 'Sessions are temporarily unavailable',
   session_limit: 'Too many active sessions',
+  client_script_unavailable: 'The session script is temporarily unavailable',
 };
 
 /** Options of {@link problemResponse}. */

@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
+import { problemSchema } from '../contract/schemas.js';
 import { Browser, routesTestApp } from './test-app.fixture.js';
 
 const SCRIPT = '(()=>{window.lifeline=1})();';
 
 describe('GET /session/client.js', () => {
-  it('is a plain 404 until a bundle is configured', async () => {
+  it('is a 404 problem until a bundle is configured, never cached', async () => {
     const res = await new Browser(routesTestApp().app).get('/session/client.js');
     expect(res.status).toBe(404);
-    expect(res.headers.get('Content-Type')).not.toContain('problem');
+    expect(res.headers.get('Content-Type')).toBe('application/problem+json');
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
+    expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff');
+    expect(res.headers.get('ETag')).toBeNull();
+    expect(await res.json()).toEqual({
+      type: 'urn:lifeline:problem:invalid_request',
+      title: 'Invalid request',
+      status: 404,
+      code: 'invalid_request',
+      detail: 'no client bundle is configured',
+    });
   });
 
   it('serves the bundle as JavaScript with a strong ETag and no-cache', async () => {
@@ -55,7 +66,20 @@ describe('GET /session/client.js', () => {
       return SCRIPT;
     };
     const browser = new Browser(routesTestApp({ routes: { clientScript } }).app);
-    expect((await browser.get('/session/client.js')).status).toBe(503);
+    const failed = await browser.get('/session/client.js');
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('Content-Type')).toBe('application/problem+json');
+    // A 503 must not be cached: the next request retries the load.
+    expect(failed.headers.get('Cache-Control')).toBe('no-store');
+    expect(failed.headers.get('Retry-After')).toBe('5');
+    expect(failed.headers.get('X-Content-Type-Options')).toBe('nosniff');
+    expect(failed.headers.get('ETag')).toBeNull();
+    // The new code is part of the contract's schema, not just of this route.
+    expect(problemSchema.parse(await failed.json())).toMatchObject({
+      type: 'urn:lifeline:problem:client_script_unavailable',
+      status: 503,
+      code: 'client_script_unavailable',
+    });
     expect((await browser.get('/session/client.js')).status).toBe(200);
     expect((await browser.get('/session/client.js')).status).toBe(200);
     expect(calls).toBe(2);

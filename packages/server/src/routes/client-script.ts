@@ -1,8 +1,12 @@
 import type { Context, Handler } from 'hono';
+import { problemResponse } from '../problem/problem.js';
 import { encodeBase64url } from '../token/base64url.js';
 
 /** The client bundle: its text, or a function that loads it (called until it succeeds once). */
 export type ClientScriptSource = string | (() => string | Promise<string>);
+
+// A `<script>` pointed at an error body must never run it as script.
+const NOSNIFF = { 'X-Content-Type-Options': 'nosniff' };
 
 interface Loaded {
   body: string;
@@ -13,7 +17,8 @@ interface Loaded {
  * `GET /client.js`: serves the SDK's IIFE bundle so a plain page needs one script tag.
  * Revalidated on every use (`no-cache`) against a strong ETag of its contents, so a
  * deploy is picked up at once while an unchanged bundle costs a 304. Without a source it
- * is a plain 404.
+ * is a 404 `invalid_request` problem; a source that fails to load is a 503
+ * `client_script_unavailable` problem, retried by the next request. Errors are `no-store`.
  *
  * @example
  * sessionRoutes({ clientScript: () => readFile(bundlePath, 'utf8') });
@@ -36,12 +41,21 @@ export function clientScript(source: ClientScriptSource | undefined): Handler {
   };
 
   return async function clientScriptHandler(c: Context) {
-    if (source === undefined) return c.text('Not Found', 404);
+    if (source === undefined) {
+      return problemResponse('invalid_request', {
+        status: 404,
+        detail: 'no client bundle is configured',
+        headers: NOSNIFF,
+      });
+    }
     let script: Loaded;
     try {
       script = await load();
     } catch {
-      return c.text('Client bundle unavailable', 503, { 'Retry-After': '5' });
+      // Not `store_unavailable`: the sessions work, only the bundle is missing (e.g. not built yet).
+      return problemResponse('client_script_unavailable', {
+        headers: { ...NOSNIFF, 'Retry-After': '5' },
+      });
     }
     const { body, etag } = script;
     const headers = {

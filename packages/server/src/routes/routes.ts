@@ -10,7 +10,7 @@ import { methodNotAllowed } from './methods.js';
 
 /** Options of {@link sessionRoutes}. */
 export interface SessionRoutesOptions {
-  /** The SDK bundle served at `GET /client.js`. Default: none (404). */
+  /** The SDK bundle served at `GET /client.js`. Default: none (404 `invalid_request` problem). */
   clientScript?: ClientScriptSource;
   /** Enables `GET /sessions` and `POST /sessions/revoke`: pass `session(...).manager`. Default: none (404). */
   manager?: SessionManager;
