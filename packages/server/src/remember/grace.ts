@@ -2,6 +2,7 @@ import type { CredentialRecord, PreviousCredential } from '../store/types.js';
 import type { TokenHasher } from '../token/hasher.js';
 import { sealSuccessor, unsealSuccessor } from '../token/seal.js';
 import type { SessionToken } from '../token/token.js';
+import { MAX_GRACE_MS } from './options.js';
 
 /**
  * The grace window of a remember-me rotation: parallel uses of one cookie (two tabs, a
@@ -49,7 +50,9 @@ export function credentialGrace(hasher: TokenHasher, now: () => number, graceMs:
 
   /**
    * A well-formed predecessor whose window is open now. Anything else (another store's
-   * malformed record, a window longer than `graceMs` allows) counts as none.
+   * malformed record, a window longer than any `graceMs` can set) counts as none. The
+   * bound is the option's maximum, not this instance's `graceMs`: another instance whose
+   * clock runs a little ahead writes an `until` slightly past this one's reach.
    */
   function inWindow(previous: unknown): previous is PreviousCredential {
     if (typeof previous !== 'object' || previous === null) return false;
@@ -60,7 +63,7 @@ export function credentialGrace(hasher: TokenHasher, now: () => number, graceMs:
       typeof sealedSuccessor === 'string' &&
       typeof until === 'number' &&
       at < until &&
-      until <= at + graceMs
+      until <= at + MAX_GRACE_MS
     );
   }
 }

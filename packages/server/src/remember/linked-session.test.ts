@@ -301,18 +301,34 @@ describe('parallel re-auths with one cookie and maxSessionsPerUser', () => {
     for (const [name, value] of from.cookies) to.cookies.set(name, value);
   };
 
-  it('count as one device: the second tab neither evicts the first nor loses the credential', async () => {
+  it("replace the device's other session first, keeping the credential they share", async () => {
     const { t, tab1 } = await twoTabs({ maxSessionsPerUser: 1 });
     t.clock.advance(31 * MIN);
     const tab2 = new Browser(t.app);
     copy(tab1, tab2);
     expect((await tab1.post('/session/reauth')).status).toBe(200);
     expect((await tab2.post('/session/reauth')).status).toBe(200); // the replaced cookie
-    expect(await status(tab1)).toMatchObject({ state: 'active' });
     expect(await status(tab2)).toMatchObject({ state: 'active' });
-    t.clock.advance(31 * MIN);
+    // One browser holds one session cookie: the other session made room, and the device's
+    // credential still brings it back.
+    expect(await status(tab1)).toMatchObject({ state: 'none', reason: 'revoked' });
     expect((await tab1.post('/session/reauth')).status).toBe(200);
   });
+
+  for (const onSessionLimit of ['evict-oldest', 'refuse'] as const) {
+    it(`${onSessionLimit}: one remember cookie re-authenticating again and again stays within the limit`, async () => {
+      const { t, tab1 } = await twoTabs({ maxSessionsPerUser: 2, onSessionLimit });
+      let cookie = tab1.cookies.get(REMEMBER)!;
+      for (let i = 0; i < 6; i++) {
+        t.clock.advance(1000);
+        const fresh = new Browser(t.app); // the remember cookie only, no session cookie
+        fresh.cookies.set(REMEMBER, cookie);
+        expect((await fresh.post('/session/reauth')).status).toBe(200);
+        cookie = fresh.cookies.get(REMEMBER)!;
+      }
+      expect((await t.manager.listForUser('u1')).length).toBeLessThanOrEqual(2);
+    });
+  }
 
   it("never evict another device's session (and so its credential)", async () => {
     const { t, tab1: laptop } = await twoTabs({ maxSessionsPerUser: 2 });
@@ -363,6 +379,31 @@ describe('another user signing in on the same browser', () => {
     t.clock.advance(31 * MIN);
     expect((await browser.post('/session/reauth')).status).toBe(401);
     expect((await reauthWith(t, u1Credential)).status).toBe(401);
+  });
+
+  it("a store outage there answers 503 and still takes the first user's cookie away", async () => {
+    const outage = { failing: false };
+    const t = routesTestApp({
+      store: (clock) => {
+        const inner = memoryStore({ now: clock.now });
+        return {
+          ...inner,
+          getCredential: async (id: string) => {
+            if (outage.failing) throw new Error('ECONNRESET');
+            return inner.getCredential(id);
+          },
+        };
+      },
+    });
+    const browser = new Browser(t.app);
+    await browser.post('/login?user=u1&remember=1');
+    outage.failing = true;
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    onTestFinished(() => logged.mockRestore());
+    expect((await browser.post('/login?user=u2')).status).toBe(503);
+    outage.failing = false;
+    expect(await status(browser)).toMatchObject({ canReauth: false });
+    expect((await browser.post('/session/reauth')).status).toBe(401);
   });
 
   it('keeps the credential when the same user signs in again', async () => {

@@ -56,6 +56,9 @@ export interface RememberMeOptions {
   onEvent?: (event: RememberEvent) => void | Promise<void>;
 }
 
+/** The longest grace window `graceMs` may set. */
+export const MAX_GRACE_MS = 60_000;
+
 const fn = (what: string) =>
   z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', `must be ${what}`);
 
@@ -71,7 +74,7 @@ const schema = z.object({
     .min(60_000)
     .max(MAX_COOKIE_AGE_S * 1000, 'must be at most 400 days (RFC 6265bis)')
     .default(30 * 24 * 60 * 60 * 1000),
-  graceMs: z.number().int().min(0).max(60_000).default(10_000),
+  graceMs: z.number().int().min(0).max(MAX_GRACE_MS).default(10_000),
   cookieName: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')

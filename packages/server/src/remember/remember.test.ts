@@ -227,6 +227,41 @@ describe('rememberMe', () => {
       expect(events.some((e) => e.type === 'theft-suspected')).toBe(false);
     });
 
+    it('another instance a few ms behind the one that rotated still sees the window', async () => {
+      let real = 1_700_000_000_000;
+      const store = memoryStore({ now: () => real });
+      const events: RememberEvent[] = [];
+      const instance = (skew: number) => {
+        const remember = rememberMe({
+          store,
+          now: () => real + skew,
+          findUser: (id) => ({ name: id }),
+          onEvent: (e) => {
+            events.push(e);
+          },
+        });
+        const app = new Hono();
+        app.post('/issue', async (c) => {
+          await remember.issue(c, 'u1');
+          return c.text('ok');
+        });
+        app.post('/reauth', async (c) => c.json(await remember.reauthenticate(c)));
+        return (path: string, cookie?: string) =>
+          app.request(`http://localhost${path}`, {
+            method: 'POST',
+            headers: cookie ? { Cookie: cookie } : {},
+          });
+      };
+      const [a, b] = [instance(0), instance(-5)];
+      const v0 = onlyCookie(await a('/issue')).pair;
+      const v1 = onlyCookie(await a('/reauth', v0)).pair;
+      real += 1;
+      const res = await b('/reauth', v0);
+      expect(await res.json()).not.toBeNull();
+      expect(onlyCookie(res).pair).toBe(v1);
+      expect(events.map((e) => e.type)).not.toContain('theft-suspected');
+    });
+
     it('refuses a graceMs outside 0-60 s, naming it', () => {
       for (const graceMs of [-1, 60_001, 1.5]) {
         expect(() => setup({ graceMs })).toThrow(/`graceMs`/);

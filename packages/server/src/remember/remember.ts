@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { guardStore } from '../session/guard-store.js';
 import type { ReauthStrategy, Session } from '../session/types.js';
+import type { CredentialRecord } from '../store/types.js';
 import { createHasher } from '../token/hasher.js';
 import { generateToken, rotateToken, type SessionToken, tokenFromValue } from '../token/token.js';
 import {
@@ -154,12 +155,20 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
       const token = presented(c);
       if (token === null) return;
       const id = hasher.sid(token);
-      const record = await store.getCredential(id);
+      let record: CredentialRecord | null;
+      try {
+        record = await store.getCredential(id);
+      } catch (error) {
+        // Whose it is cannot be told: the 503 still takes the cookie, so the browser cannot
+        // sign back in as someone else after this half-done login.
+        writeRememberCookie(c, attrs(c), null);
+        throw error;
+      }
       // Gone already (an issue() earlier in this request forgot it): its cookie stays as set.
       if (record === null || record.userId === userId) return;
+      writeRememberCookie(c, attrs(c), null);
       await store.deleteCredential(id);
       await emit('forgotten', id, record.userId);
-      writeRememberCookie(c, attrs(c), null);
     },
   };
 }

@@ -3,11 +3,18 @@ import { emitFor, type Runtime, retainUntil } from './runtime.js';
 
 /**
  * Revocations that leave the linked remember-me credential alone: the session only moved
- * on (`regenerated`), `revokeUser` deals with the user's credentials itself (deleting
- * them, or keeping them on request), and a login refused by the session limit never
- * reached the browser (`session-limit-refused`). Every other revocation deletes it.
+ * on (`regenerated`); `revokeUser` deals with the user's credentials itself (deleting
+ * them, or keeping them on request); a login refused by the session limit never reached
+ * the browser (`session-limit-refused`); the limit made room by ending another session of
+ * the same device, which still holds the credential (`session-limit-replaced`). Every
+ * other revocation deletes it.
  */
-const KEEPS_CREDENTIAL = new Set(['regenerated', 'revoke-user', 'session-limit-refused']);
+const KEEPS_CREDENTIAL = new Set([
+  'regenerated',
+  'revoke-user',
+  'session-limit-refused',
+  'session-limit-replaced',
+]);
 
 /** True when ending a session this way deletes the credential it links. */
 export const revokesCredential = (ended: EndedMarker): boolean =>

@@ -113,7 +113,8 @@ export interface SessionManager {
   /**
    * Ends one session by id (reason `revoked`) and deletes its remember-me credential.
    * `detail` is for audit logs (default `admin`); the details Lifeline's own endings use to
-   * keep a credential (`regenerated`, `revoke-user`, `session-limit-refused`) are refused.
+   * keep a credential (`regenerated`, `revoke-user`, `session-limit-refused`,
+   * `session-limit-replaced`) are refused.
    */
   revoke(id: string, detail?: string): Promise<void>;
   /** Ends every session of a user except `exceptId`, and deletes their remember-me credentials unless kept. */
