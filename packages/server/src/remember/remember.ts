@@ -65,10 +65,14 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
     return value === null ? null : tokenFromValue(value);
   }
 
+  /**
+   * Ends the request's credential: the cookie is cleared first, so a store failure (a 503,
+   * which keeps the line) still leaves the browser without it.
+   */
   async function reject(c: Context, id: string | null, why: RememberEvent['type'], userId: string) {
+    writeRememberCookie(c, attrs(c), null);
     if (id !== null) await store.deleteCredential(id);
     if (id !== null) await emit(why, id, userId);
-    writeRememberCookie(c, attrs(c), null);
     return null;
   }
 
@@ -165,10 +169,9 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
         throw error;
       }
       // Gone already (an issue() earlier in this request forgot it): its cookie stays as set.
-      if (record === null || record.userId === userId) return;
-      writeRememberCookie(c, attrs(c), null);
-      await store.deleteCredential(id);
-      await emit('forgotten', id, record.userId);
+      if (record !== null && record.userId !== userId) {
+        await reject(c, id, 'forgotten', record.userId);
+      }
     },
   };
 }
