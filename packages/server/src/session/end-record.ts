@@ -16,9 +16,13 @@ const KEEPS_CREDENTIAL = new Set([
   'session-limit-replaced',
 ]);
 
+/** True for a revocation detail that leaves the linked credential alone. */
+export const keepsCredential = (detail: string | undefined): boolean =>
+  KEEPS_CREDENTIAL.has(detail ?? '');
+
 /** True when ending a session this way deletes the credential it links. */
 export const revokesCredential = (ended: EndedMarker): boolean =>
-  ended.reason === 'revoked' && !KEEPS_CREDENTIAL.has(ended.detail ?? '');
+  ended.reason === 'revoked' && !keepsCredential(ended.detail);
 
 /**
  * Ends a record, leaving a tombstone. A revocation emits `revoked` and deletes the

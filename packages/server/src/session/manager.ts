@@ -1,5 +1,10 @@
 import type { SessionRecord } from '../store/types.js';
-import { endRecord, forgetLinkedCredential, revokesCredential } from './end-record.js';
+import {
+  endRecord,
+  forgetLinkedCredential,
+  keepsCredential,
+  revokesCredential,
+} from './end-record.js';
 import type { Runtime } from './runtime.js';
 import type { SessionManager, SessionSummary } from './types.js';
 
@@ -45,7 +50,7 @@ export function createManager(rt: Runtime): SessionManager {
     async revoke(id, detail = 'admin') {
       // These details mean "the credential is handed on or dealt with elsewhere" (they
       // keep it): an app's audit detail must not pick that by accident.
-      if (!revokesCredential({ reason: 'revoked', detail, at: 0 })) {
+      if (keepsCredential(detail)) {
         throw new TypeError(`manager.revoke: \`detail\` "${detail}" is reserved`);
       }
       const now = rt.options.now();
