@@ -112,6 +112,9 @@ describe("revoking all of a user's sessions while a re-auth is under way", () =>
     const { other } = await idleDevice(t);
     const res = await revokeWhileHeld(t, t.creating, () => other.post('/session/reauth'));
     expect(res.status).toBe(401);
+    // The remember cookie it had set for the credential now gone is taken back.
+    const line = res.headers.getSetCookie().find((l) => l.startsWith(`${REMEMBER}=`));
+    expect(line).toMatch(/Max-Age=0/);
     expect(await t.manager.listForUser('u1')).toHaveLength(0);
     expect((await (await other.get('/session/status')).json()).state).toBe('none');
   });
