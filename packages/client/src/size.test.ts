@@ -15,11 +15,12 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * 4096 B (core) and 10240 B (everything). Everything meets its budget; the core does not
  * yet (docs/client.md, "Size"), so its ceiling sits at the measured size. Both are
  * ratchets: they only go down, except for correctness fixes, each recorded in docs/client.md
- * ("Size"): 122 B for the options' type checks and an inert client's clean-up, then 24 B
- * for the type checks of the options that have no default.
+ * ("Size"): 122 B for the options' type checks and an inert client's clean-up, 24 B for
+ * the type checks of the options that have no default, then 11 B so that a bad option that
+ * cannot be turned into a string still gets the message naming it.
  */
-const CORE_BUDGET = 4689;
-const EVERYTHING_BUDGET = 9713;
+const CORE_BUDGET = 4700;
+const EVERYTHING_BUDGET = 9724;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

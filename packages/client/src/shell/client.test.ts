@@ -135,6 +135,18 @@ describe('session client in one tab', () => {
     [{ activity: 'on' }, /"activity" must be of type object or function, got on/],
     [{ channel: 'lifeline' }, /"channel" must be of type object or function, got lifeline/],
     [{ locks: 42 }, /"locks" must be of type object/],
+    // An object that cannot be turned into a string still gets the message naming the option.
+    [{ endpoint: Object.create(null) }, /"endpoint" must be of type string, got object/],
+    [
+      {
+        reauth: {
+          toString: () => {
+            throw new Error('no');
+          },
+        },
+      },
+      /"reauth" must be .*, got object/,
+    ],
   ])('refuses %o where the client is made, naming the option', (bad, message) => {
     const browser = createSimulatedBrowser();
     const open = () => browser.openTab(bad as unknown as SessionClientOptions);

@@ -33,7 +33,10 @@ const MINIMUMS = {
 function merge<T extends object>(defaults: T, given: object, prefix = ''): T {
   const o = { ...defaults } as Record<string, unknown>;
   const refuse = (Refusal: typeof TypeError, name: string, what: string, value: unknown) => {
-    throw new Refusal(`Lifeline: option "${prefix}${name}" must be ${what}, got ${String(value)}`);
+    // An object shows as its type: turning one into a string can throw (no prototype, a
+    // throwing `toString`), which would replace this message with one naming nothing.
+    const got = Object(value) === value ? typeof value : String(value);
+    throw new Refusal(`Lifeline: option "${prefix}${name}" must be ${what}, got ${got}`);
   };
   for (const [name, value] of Object.entries(given)) {
     if (value === undefined) continue;
