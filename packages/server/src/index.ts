@@ -28,6 +28,7 @@ export {
   type Session,
   type SessionData,
   type SessionDeadlines,
+  SessionEndedError,
   type SessionEnv,
   SessionLimitError,
   type SessionManager,

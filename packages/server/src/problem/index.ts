@@ -1,1 +1,6 @@
-export { type ProblemOptions, problemBody, problemResponse } from './problem.js';
+export {
+  noSessionResponse,
+  type ProblemOptions,
+  problemBody,
+  problemResponse,
+} from './problem.js';

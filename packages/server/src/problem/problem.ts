@@ -70,3 +70,20 @@ export function problemResponse(code: ProblemCode, options: ProblemOptions = {})
     },
   });
 }
+
+/**
+ * The 401 for a request without a live session, its code telling the SDK why: expired
+ * (`idle-timeout`, `absolute-timeout`), ended (`revoked`, `logged-out`), or none at all.
+ */
+export function noSessionResponse(reason: EndReason | null): Response {
+  switch (reason) {
+    case 'idle-timeout':
+    case 'absolute-timeout':
+      return problemResponse('session_expired', { reason });
+    case 'revoked':
+    case 'logged-out':
+      return problemResponse('session_revoked', { reason });
+    default:
+      return problemResponse('session_required', { reason: 'missing' });
+  }
+}

@@ -1,6 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { EndReason } from '../contract/protocol.js';
-import { problemResponse } from '../problem/problem.js';
+import { noSessionResponse, problemResponse } from '../problem/problem.js';
 import type { SessionEnv } from '../session/types.js';
 
 /** Options of {@link requireSession}. */
@@ -11,19 +10,6 @@ export interface RequireSessionOptions {
    * Default: none (any live session passes).
    */
   fresh?: number;
-}
-
-function noSession(reason: EndReason | null): Response {
-  switch (reason) {
-    case 'idle-timeout':
-    case 'absolute-timeout':
-      return problemResponse('session_expired', { reason });
-    case 'revoked':
-    case 'logged-out':
-      return problemResponse('session_revoked', { reason });
-    default:
-      return problemResponse('session_required', { reason: 'missing' });
-  }
 }
 
 /**
@@ -46,7 +32,7 @@ export function requireSession(options: RequireSessionOptions = {}): MiddlewareH
   return async function requireLiveSession(c, next) {
     const session = c.var.session;
     if (!session) throw new Error('lifeline requireSession(): mount session() before it');
-    if (session.state !== 'active') return noSession(session.reason);
+    if (session.state !== 'active') return noSessionResponse(session.reason);
     if (fresh !== undefined) {
       const at = session.authenticatedAt;
       if (at === null || session.now - at > fresh) {

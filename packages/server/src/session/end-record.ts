@@ -6,14 +6,16 @@ import { emitFor, type Runtime, retainUntil } from './runtime.js';
  * on (`regenerated`); `revokeUser` deals with the user's credentials itself (deleting
  * them, or keeping them on request); a login refused by the session limit never reached
  * the browser (`session-limit-refused`); the limit made room by ending another session of
- * the same device, which still holds the credential (`session-limit-replaced`). Every
- * other revocation deletes it.
+ * the same device, which still holds the credential (`session-limit-replaced`); a
+ * privilege change's new session, ended because the one it replaced had ended meanwhile
+ * (`regenerate-abandoned`), never reached the browser. Every other revocation deletes it.
  */
 const KEEPS_CREDENTIAL = new Set([
   'regenerated',
   'revoke-user',
   'session-limit-refused',
   'session-limit-replaced',
+  'regenerate-abandoned',
 ]);
 
 /** True for a revocation detail that leaves the linked credential alone. */

@@ -1,7 +1,8 @@
 export { StoreUnavailableError } from './guard-store.js';
 export { session } from './middleware.js';
 export { markPassiveRoute, passive } from './passive.js';
-export { SessionLimitError } from './regenerate.js';
+export { SessionEndedError } from './regenerate.js';
+export { SessionLimitError } from './session-limit.js';
 export { sessionStatus } from './status.js';
 export type {
   ReauthProof,

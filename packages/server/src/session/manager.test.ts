@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sessionCookie, testApp, withCookie } from './app.fixture.js';
-import { SessionLimitError } from './regenerate.js';
+import { SessionLimitError } from './session-limit.js';
 
 type T = ReturnType<typeof testApp>;
 async function login(t: T, user = 'ada', ua = 'Browser/1') {

@@ -8,17 +8,19 @@ import { guardStore, StoreUnavailableError } from './guard-store.js';
 import { createSessionHandle } from './handle.js';
 import { createManager } from './manager.js';
 import { isPassiveRequest } from './passive.js';
-import { SessionLimitError } from './regenerate.js';
+import { SessionEndedError } from './regenerate.js';
 import { type Resolution, resolveSession } from './resolve.js';
 import {
   cookieAttributes,
   finishResponse,
+  respondSessionEnded,
   respondSessionLimit,
   respondStoreUnavailable,
   sessionCookies,
   storeUnavailable,
 } from './respond.js';
 import type { Runtime } from './runtime.js';
+import { SessionLimitError } from './session-limit.js';
 import { initialState } from './state.js';
 import type { SessionEnv, SessionMiddleware } from './types.js';
 
@@ -83,6 +85,7 @@ export function session(options?: SessionOptions): SessionMiddleware {
     await next();
     if (c.error instanceof StoreUnavailableError) return respondStoreUnavailable(rt, c);
     if (c.error instanceof SessionLimitError) return respondSessionLimit(rt, c);
+    if (c.error instanceof SessionEndedError) return respondSessionEnded(rt, c, c.error.reason);
     try {
       const writing = commitState(rt, state, c);
       if (writing) await writing;

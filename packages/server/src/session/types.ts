@@ -55,7 +55,12 @@ export interface Session<Data extends SessionData = SessionData> {
   /** Sets one key. Creates the session (lazily) if there is none. */
   set<K extends keyof Data & string>(key: K, value: Data[K]): void;
   delete(key: keyof Data & string): void;
-  /** Login or privilege change: a new token, the old one dead at once, data kept. */
+  /**
+   * Login or privilege change: a new token, the old one dead at once, data kept. A
+   * privilege change (no sign-in) throws `SessionEndedError` when the session it replaces
+   * was ended meanwhile (revoked, signed out in another tab, or renewed by a parallel
+   * request); the middleware answers 401 (409 for a parallel one) unless the app catches it.
+   */
   regenerate(options?: RegenerateOptions): Promise<void>;
   /**
    * Ends the session (record deleted to a tombstone, cookie cleared, `Clear-Site-Data`).
@@ -114,7 +119,7 @@ export interface SessionManager {
    * Ends one session by id (reason `revoked`) and deletes its remember-me credential.
    * `detail` is for audit logs (default `admin`); the details Lifeline's own endings use to
    * keep a credential (`regenerated`, `revoke-user`, `session-limit-refused`,
-   * `session-limit-replaced`) are refused.
+   * `session-limit-replaced`, `regenerate-abandoned`) are refused.
    */
   revoke(id: string, detail?: string): Promise<void>;
   /** Ends every session of a user except `exceptId`, and deletes their remember-me credentials unless kept. */

@@ -1,0 +1,83 @@
+import type { SessionRecord } from '../store/types.js';
+import { endRecord } from './end-record.js';
+import type { Runtime } from './runtime.js';
+
+/** `regenerate({ userId })` met `maxSessionsPerUser` with `onSessionLimit: 'refuse'`. */
+export class SessionLimitError extends Error {
+  override name = 'SessionLimitError';
+  constructor(
+    readonly userId: string,
+    readonly limit: number,
+  ) {
+    super(`user already has ${limit} live sessions`);
+  }
+}
+
+/**
+ * The login's device: the request's own session (which it replaces) and the remember-me
+ * credential the new session links, if any. The device's other live sessions linking that
+ * credential (parallel re-auths with one cookie) are the first to make room under the limit.
+ */
+export interface Device {
+  sid: string | null;
+  credential: string | null;
+}
+
+/** The user's live sessions other than the one the login replaces, oldest first. */
+async function liveSessions(rt: Runtime, userId: string, now: number, replacing: string | null) {
+  const live = (await rt.store.listByUser(userId)).filter(
+    ({ sid, record }) =>
+      sid !== replacing &&
+      !record.ended &&
+      record.idleExpiresAt > now &&
+      record.absoluteExpiresAt > now,
+  );
+  // Stable: sessions created in the same millisecond keep the store's listing order.
+  return live.sort((a, b) => a.record.createdAt - b.record.createdAt);
+}
+
+/**
+ * Holds `userId` to `maxSessionsPerUser`, counting the login under way: before it creates
+ * (`own` null: the new session is still to come) and again after (`own`: its new sid).
+ * Over the limit, `refuse` ends the login's own new session, if any, and throws;
+ * `evict-oldest` ends the oldest others. Once every parallel login has finished, at most
+ * `limit` remain (the last to look saw all of them); a race may refuse or evict one more
+ * than a sequential run would, never keep one too many. The device's other sessions
+ * linking the same credential go first, keeping the credential; then the rule applies.
+ */
+export async function keepWithinLimit(
+  rt: Runtime,
+  userId: string,
+  now: number,
+  device: Device,
+  own: string | null,
+): Promise<void> {
+  const limit = rt.options.maxSessionsPerUser;
+  if (limit === null) return;
+  const end = (sid: string, record: SessionRecord, detail: string) =>
+    endRecord(rt, sid, record, now, { reason: 'revoked', detail, at: now });
+  const live = await liveSessions(rt, userId, now, device.sid);
+  let over = live.length + (own === null ? 1 : 0) - limit;
+  if (over <= 0) return;
+  // The device's other sessions sharing the credential make room first, and keep it: they
+  // are the same browser's parallel re-auths, and it holds one session cookie at a time.
+  const mine = live.find(({ sid }) => sid === own);
+  const siblings = live.filter(
+    ({ sid, record }) =>
+      sid !== own && device.credential !== null && record.credentialId === device.credential,
+  );
+  for (const { sid, record } of siblings.slice(0, over)) {
+    await end(sid, record, 'session-limit-replaced');
+    over--;
+  }
+  if (over <= 0) return;
+  if (rt.options.onSessionLimit === 'refuse') {
+    // A refused login's own session never reached the browser: the device keeps its credential.
+    if (mine) await end(mine.sid, mine.record, 'session-limit-refused');
+    throw new SessionLimitError(userId, limit);
+  }
+  const others = live.filter((entry) => entry !== mine && !siblings.includes(entry));
+  for (const { sid, record } of others.slice(0, over)) {
+    await end(sid, record, 'session-limit');
+  }
+}
