@@ -140,6 +140,22 @@ describe('rememberMe', () => {
       expect(await (await call('/reauth', onlyCookie(first).pair)).json()).not.toBeNull();
     });
 
+    it('a use whose credential is revoked while it runs gets no user and loses the cookie', async () => {
+      let reads = 0;
+      let vanishAt = -1;
+      const { call } = setup({}, (store) => ({
+        ...store,
+        getCredential: async (id) => (++reads === vanishAt ? null : store.getCredential(id)),
+      }));
+      const issued = onlyCookie(await call('/issue')).pair;
+      await call('/reauth', issued);
+      // The grace use reads the credential, then reads it again before it answers: gone then.
+      vanishAt = reads + 2;
+      const res = await call('/reauth', issued);
+      expect(await res.json()).toBeNull();
+      expect(onlyCookie(res).line).toContain('Max-Age=0');
+    });
+
     it('two uses at the same instant both succeed with the same new cookie', async () => {
       const { call, events } = setup();
       const issued = onlyCookie(await call('/issue')).pair;
@@ -297,6 +313,30 @@ describe('rememberMe', () => {
       expect(events.at(-1)).toMatchObject({ type: 'theft-suspected' });
     });
   });
+
+  it.each([
+    ['a null hash', { tokenHash: null }],
+    ['a numeric user', { userId: 7 }],
+    ['no lifetime', { expiresAt: undefined }],
+  ])(
+    'takes a stored credential with %s for none: no user, the cookie cleared, never a 5xx',
+    async (_, bend) => {
+      let corrupt = false;
+      const { call } = setup({}, (store) => ({
+        ...store,
+        getCredential: async (id) => {
+          const record = await store.getCredential(id);
+          return corrupt && record ? ({ ...record, ...bend } as unknown as typeof record) : record;
+        },
+      }));
+      const v0 = onlyCookie(await call('/issue')).pair;
+      corrupt = true;
+      const res = await call('/reauth', v0);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toBeNull();
+      expect(onlyCookie(res).line).toContain('Max-Age=0');
+    },
+  );
 
   it('stores only hashes: neither the cookie nor its selector is a store key or value', async () => {
     const { call, store } = setup();

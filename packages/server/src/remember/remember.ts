@@ -60,6 +60,17 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
     } catch {}
   }
 
+  /** The stored credential; a custom store's malformed record counts as none, not a 500. */
+  async function read(id: string): Promise<CredentialRecord | null> {
+    const r = await store.getCredential(id);
+    const wellFormed =
+      r !== null &&
+      typeof r.tokenHash === 'string' &&
+      typeof r.userId === 'string' &&
+      Number.isFinite(r.expiresAt);
+    return wellFormed ? r : null;
+  }
+
   function presented(c: Context): SessionToken | null {
     const value = readRememberCookie(c, attrs(c));
     return value === null ? null : tokenFromValue(value);
@@ -97,7 +108,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
         return null;
       }
       const id = hasher.sid(token);
-      let record = await store.getCredential(id);
+      let record = await read(id);
       if (record === null) {
         writeRememberCookie(c, attrs(c), null);
         return null;
@@ -126,9 +137,11 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
         // A parallel use rotated first, or this one came with the replaced validator: the
         // credential may have moved on while the user was looked up. Send the token it
         // leads to now, or a response arriving last would leave a replaced cookie behind.
-        record = await store.getCredential(id);
-        const latest = record && (await grace.current(record, current, id));
-        if (record === null || latest === null) return null;
+        record = await read(id);
+        // Gone meanwhile (revoked): take the cookie back too, or the status still offers a re-auth.
+        if (record === null) return reject(c, null, 'forgotten', '');
+        const latest = await grace.current(record, current, id);
+        if (latest === null) return null;
         current = latest;
       }
       writeRememberCookie(c, attrs(c), current.value, record.expiresAt - now());
