@@ -86,6 +86,17 @@ describe('revoking a session deletes the remember-me credential it was issued wi
     expect(res.status).toBe(401);
   });
 
+  it('manager.revoke(id) of a session its device has since re-authenticated away from still ends that device', async () => {
+    const t = await rememberedDevice();
+    // The laptop (or a thief holding its remember cookie) re-authenticates: a new session id.
+    expect((await t.laptop.post('/session/reauth')).status).toBe(200);
+    expect(await t.manager.get(t.laptopId)).toMatchObject({ ended: { detail: 'regenerated' } });
+    await t.manager.revoke(t.laptopId); // the id a "your devices" list showed a moment ago
+    expect(await status(t.laptop)).toMatchObject({ state: 'none', reason: 'revoked' });
+    expect((await t.laptop.post('/session/reauth')).status).toBe(401);
+    expect(await status(t.phone)).toMatchObject({ state: 'active' });
+  });
+
   it('maxSessionsPerUser: the evicted oldest session loses its credential', async () => {
     const t = await rememberedDevice({ session: { maxSessionsPerUser: 2 } });
     t.clock.advance(1);

@@ -1,4 +1,4 @@
-import type { SessionRecord } from '../store/types.js';
+import type { EndedMarker, SessionRecord } from '../store/types.js';
 import {
   endRecord,
   forgetLinkedCredential,
@@ -7,6 +7,11 @@ import {
 } from './end-record.js';
 import type { Runtime } from './runtime.js';
 import type { SessionManager, SessionSummary } from './types.js';
+
+/** An ending by which the session's device went on with another session: a re-auth, a login. */
+function movedOn(ended: EndedMarker): boolean {
+  return ended.detail === 'regenerated' || ended.detail === 'session-limit-replaced';
+}
 
 function isLive(record: SessionRecord, now: number): boolean {
   return !record.ended && now < record.idleExpiresAt && now < record.absoluteExpiresAt;
@@ -40,6 +45,22 @@ export function createManager(rt: Runtime): SessionManager {
     const all = await rt.store.listByUser(userId);
     return { now, sessions: all.filter(({ record }) => isLive(record, now)) };
   };
+  /**
+   * "Sign out that device", for a session its device has already moved on from (a
+   * re-auth or login made it a new one): the device is the remember-me credential they
+   * share. Ends the user's live sessions linking it and deletes it, or a device that
+   * re-authenticates faster than a revoke list refreshes could never be signed out.
+   */
+  const revokeDevice = async (record: SessionRecord, detail: string, now: number) => {
+    const { credentialId, userId } = record;
+    if (typeof credentialId !== 'string' || credentialId === '' || userId === null) return;
+    const { sessions } = await live(userId);
+    for (const { sid, record: other } of sessions) {
+      if (other.credentialId !== credentialId) continue;
+      await endRecord(rt, sid, other, now, { reason: 'revoked', detail, at: now });
+    }
+    await rt.store.deleteCredential(credentialId);
+  };
   return {
     async listForUser(userId, currentId = null) {
       const { sessions } = await live(userId);
@@ -61,6 +82,7 @@ export function createManager(rt: Runtime): SessionManager {
       // `revokeUser({ keepCredentials })`, a regenerate or a refused login).
       if (record.ended) {
         if (revokesCredential(record.ended)) await forgetLinkedCredential(rt, record);
+        else if (movedOn(record.ended)) await revokeDevice(record, detail, now);
         return;
       }
       await endRecord(rt, id, record, now, { reason: 'revoked', detail, at: now });

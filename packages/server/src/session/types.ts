@@ -117,7 +117,9 @@ export interface SessionManager {
   listForUser(userId: string, currentId?: string | null): Promise<SessionSummary[]>;
   /**
    * Ends one session by id (reason `revoked`) and deletes its remember-me credential.
-   * `detail` is for audit logs (default `admin`); the details Lifeline's own endings use to
+   * A session its device has already moved on from (a re-auth or login renewed it) is
+   * followed to the device: the user's live sessions linking the same credential end and
+   * the credential is deleted. `detail` is for audit logs (default `admin`); the details Lifeline's own endings use to
    * keep a credential (`regenerated`, `revoke-user`, `session-limit-refused`,
    * `session-limit-replaced`, `regenerate-abandoned`) are refused.
    */
