@@ -37,3 +37,37 @@ export const bareHeaderCase: BenchCase = {
     return { fetch: app.fetch, request: { method: 'GET', path: '/read' } };
   },
 };
+
+/**
+ * Bare Hono behind the least an async session middleware does: read the `Cookie`
+ * header, wait for one (already settled) store answer, set the deadline header. Not a
+ * target, a reference: on `@hono/node-server` a handler chain that returns a promise
+ * leaves the synchronous fast path, and the request's headers are materialised for the
+ * cookie, whatever the middleware then does. Lifeline's distance from this row is its
+ * own work.
+ */
+export const bareAsyncCase: BenchCase = {
+  id: 'bare-async',
+  title: 'reference: bare Hono + async middleware (cookie read, one await, header)',
+  async prepare() {
+    const app = new Hono();
+    const answer = Promise.resolve('stored');
+    app.use(async (c, next) => {
+      const cookie = c.req.header('Cookie');
+      if ((await answer) !== 'stored' || cookie === undefined) throw new Error('no cookie');
+      const now = Date.now();
+      c.header(
+        'Session-Deadline',
+        `idle=${now + 1_800_000}, absolute=${now + 28_800_000}, now=${now}`,
+      );
+      await next();
+    });
+    app.get('/read', (c) => c.json(BODY));
+    // A cookie of a session cookie's size, so the header read costs what it does there.
+    const cookie = `lifeline=${'x'.repeat(43)}`;
+    return {
+      fetch: app.fetch,
+      request: { method: 'GET', path: '/read', headers: { Cookie: cookie } },
+    };
+  },
+};

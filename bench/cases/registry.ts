@@ -1,4 +1,4 @@
-import { bareCase, bareHeaderCase } from './bare.js';
+import { bareAsyncCase, bareCase, bareHeaderCase } from './bare.js';
 import { memoryCases } from './memory.js';
 import { redisCases } from './redis.js';
 import type { BenchCase } from './types.js';
@@ -11,6 +11,7 @@ import type { BenchCase } from './types.js';
 export const CASES: readonly BenchCase[] = [
   bareCase,
   bareHeaderCase,
+  bareAsyncCase,
   ...memoryCases,
   ...redisCases,
 ];
