@@ -28,9 +28,10 @@ export function commitState(
   state: RequestState,
   c: Context,
 ): Promise<void> | undefined {
-  if (state.cleared) return undefined;
+  if (state.cleared || state.abandoned) return undefined;
   const { live } = state;
   if (!live) return state.set.size > 0 ? createLazily(rt, state, clientFacts(rt, c)) : undefined;
+  const linkedBefore = live.meta.credentialId ?? null;
   const patch = deltaFor(rt, state, live);
   const rotationDue =
     !state.fresh && !state.issue && state.now - live.meta.rotatedAt >= rt.options.rotationInterval;
@@ -40,7 +41,7 @@ export function commitState(
   if (patch === null && then === null) {
     return state.fromGrace ? confirmSuccessor(rt, state, live) : undefined;
   }
-  return writeThen(rt, state, live, patch, then);
+  return writeThen(rt, state, live, patch, then, linkedBefore);
 }
 
 async function writeThen(
@@ -49,10 +50,15 @@ async function writeThen(
   live: LiveSession,
   patch: SessionPatch | null,
   then: Then,
+  linkedBefore: string | null,
 ): Promise<void> {
   if (patch !== null && !(await writeDelta(rt, state, live, patch))) {
     state.live = null;
     state.issue = null;
+    // Ended meanwhile (revoked, signed out): a credential issued in this request for it
+    // would sign the user straight back in.
+    const issued = state.credential;
+    if (issued && issued !== linkedBefore) await rt.store.deleteCredential(issued);
     return;
   }
   if (state.fromGrace) return confirmSuccessor(rt, state, live);

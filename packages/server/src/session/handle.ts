@@ -75,7 +75,8 @@ class SessionHandle implements Session {
   }
   set(key: string, value: unknown): void {
     const state = this.#state;
-    if (state.cleared) return; // a destroyed session stays destroyed for this request
+    // A destroyed or abandoned session stays so for this request.
+    if (state.cleared || state.abandoned) return;
     state.unset.delete(key);
     state.set.set(key, structuredClone(value as JsonValue));
   }

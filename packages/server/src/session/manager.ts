@@ -9,9 +9,12 @@ import type { Runtime } from './runtime.js';
 import type { SessionManager, SessionSummary } from './types.js';
 
 /** An ending by which the session's device went on with another session: a re-auth, a login. */
-function movedOn(ended: EndedMarker): boolean {
-  return ended.detail === 'regenerated' || ended.detail === 'session-limit-replaced';
+function movedOn(ended: EndedMarker | null | undefined): boolean {
+  return ended?.detail === 'regenerated' || ended?.detail === 'session-limit-replaced';
 }
+
+/** `revokeUser` lists again while sessions move on under it; a bound keeps it finite. */
+const MAX_REVOKE_PASSES = 5;
 
 function isLive(record: SessionRecord, now: number): boolean {
   return !record.ended && now < record.idleExpiresAt && now < record.absoluteExpiresAt;
@@ -85,23 +88,35 @@ export function createManager(rt: Runtime): SessionManager {
         else if (movedOn(record.ended)) await revokeDevice(record, detail, now);
         return;
       }
-      await endRecord(rt, id, record, now, { reason: 'revoked', detail, at: now });
+      if (await endRecord(rt, id, record, now, { reason: 'revoked', detail, at: now })) return;
+      // Ended between the read and the end: moved on meanwhile, it is followed all the same.
+      const ended = (await rt.store.get(id))?.ended;
+      if (ended && movedOn(ended)) await revokeDevice(record, detail, now);
     },
     async revokeUser(userId, options = {}) {
       const now = rt.options.now();
+      const forget = () => !options.keepCredentials && rt.store.deleteCredentialsOfUser(userId);
       // Credentials first: a re-auth that creates its session after the listing below
       // finds its credential gone once it has created, and ends that session itself.
-      if (!options.keepCredentials) await rt.store.deleteCredentialsOfUser(userId);
-      // Every record not yet ended, whatever its deadlines: a session past its idle deadline
-      // that no request has closed yet could otherwise be revived by a request in flight.
-      const sessions = (await rt.store.listByUser(userId)).filter(({ record }) => !record.ended);
+      await forget();
       let ended = 0;
-      for (const { sid, record } of sessions) {
-        if (sid === options.exceptId) continue;
-        const ending = { reason: 'revoked', detail: 'revoke-user', at: now } as const;
-        // The user's credentials went all at once above (or stay, with `keepCredentials`).
-        if (await endRecord(rt, sid, record, now, ending)) ended++;
+      // A listed session a request renewed meanwhile (a privilege change, a re-login) has a
+      // successor the listing missed: list again until a pass finds none, within reason.
+      for (let pass = 0, again = true; again && pass < MAX_REVOKE_PASSES; pass++) {
+        again = false;
+        // Every record not yet ended, whatever its deadlines: a session past its idle
+        // deadline that no request has closed yet could be revived by a request in flight.
+        const listed = (await rt.store.listByUser(userId)).filter(({ record }) => !record.ended);
+        for (const { sid, record } of listed) {
+          if (sid === options.exceptId) continue;
+          const ending = { reason: 'revoked', detail: 'revoke-user', at: now } as const;
+          // The user's credentials go all at once (or stay, with `keepCredentials`).
+          if (await endRecord(rt, sid, record, now, ending)) ended++;
+          else if (movedOn((await rt.store.get(sid))?.ended)) again = true;
+        }
       }
+      // Again: a request in flight may have issued one while the sessions were ending.
+      await forget();
       return ended;
     },
     get(id) {

@@ -13,8 +13,7 @@ import { type Resolution, resolveSession } from './resolve.js';
 import {
   cookieAttributes,
   finishResponse,
-  respondSessionEnded,
-  respondSessionLimit,
+  respondRefusal,
   respondStoreUnavailable,
   sessionCookies,
   storeUnavailable,
@@ -84,8 +83,9 @@ export function session(options?: SessionOptions): SessionMiddleware {
     c.set('session', createSessionHandle(rt, c, state));
     await next();
     if (c.error instanceof StoreUnavailableError) return respondStoreUnavailable(rt, c);
-    if (c.error instanceof SessionLimitError) return respondSessionLimit(rt, c);
-    if (c.error instanceof SessionEndedError) return respondSessionEnded(rt, c, c.error.reason);
+    if (c.error instanceof SessionLimitError || c.error instanceof SessionEndedError) {
+      return respondRefusal(rt, c, c.error);
+    }
     try {
       const writing = commitState(rt, state, c);
       if (writing) await writing;

@@ -1,133 +1,117 @@
-import { Hono } from 'hono';
-import { describe, expect, it } from 'vitest';
-import { sessionRoutes } from '../routes/routes.js';
-import { Browser } from '../routes/test-app.fixture.js';
-import { memoryStore } from '../store/memory/index.js';
-import { manualClock } from '../testing/clock.js';
-import { session } from './middleware.js';
-import type { SessionEnv } from './types.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { SessionOptions } from '../config/options.js';
+import type { Browser } from '../routes/test-app.fixture.js';
+import { raceApp } from './race.fixture.js';
 
-/** Holds the next `/elevate` after its session was resolved, before it regenerates. */
-function gate() {
-  let held: Promise<void> | null = null;
-  let entered = () => {};
-  let release = () => {};
-  return {
-    async pass() {
-      const wait = held;
-      held = null; // only the one request waits
-      if (!wait) return;
-      entered();
-      await wait;
-    },
-    /** Resolves once the request waits at the gate. */
-    hold(): Promise<void> {
-      held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      return new Promise<void>((resolve) => {
-        entered = resolve;
-      });
-    },
-    release: () => release(),
-  };
-}
+type Race = ReturnType<typeof raceApp>;
 
-function app() {
-  const clock = manualClock();
-  const sessions = session({ store: memoryStore({ now: clock.now }), now: clock.now });
-  const elevate = gate();
-  const a = new Hono<SessionEnv>();
-  a.use(sessions);
-  a.post('/login', async (c) => {
-    await c.var.session.regenerate({ userId: 'u1' });
-    return c.text('ok');
-  });
-  // A privilege change (sudo, role switch): a new token for the same user, no sign-in.
-  a.post('/elevate', async (c) => {
-    await elevate.pass();
-    await c.var.session.regenerate({ cause: 'privilege-change' });
-    return c.text('elevated');
-  });
-  // A sign-in held the same way (the password checked, about to regenerate).
-  a.post('/login-held', async (c) => {
-    await elevate.pass();
-    await c.var.session.regenerate({ userId: 'u1' });
-    return c.text('signed in');
-  });
-  a.route('/session', sessionRoutes({ manager: sessions.manager }));
-  return { app: a, manager: sessions.manager, elevate };
-}
-
-/** Signs in, then holds a privilege change after its read; `during` runs while it waits. */
-async function elevateAcross(during: (t: ReturnType<typeof app>, b: Browser) => Promise<void>) {
-  const t = app();
-  const b = new Browser(t.app);
-  await b.post('/login');
-  const entered = t.elevate.hold();
-  const pending = b.post('/elevate');
+/** Signs in, holds `path` after its session was read, runs `during`, then lets it finish. */
+async function heldAcross(
+  path: string,
+  during: (t: Race) => Promise<void>,
+  options: SessionOptions = {},
+  login = '/login',
+) {
+  const t = raceApp(options);
+  await t.browser.post(login);
+  const entered = t.handler.hold();
+  const pending = t.browser.post(path);
   await entered;
-  await during(t, b);
-  t.elevate.release();
-  return { t, b, res: await pending };
+  await during(t);
+  t.handler.release();
+  return { t, res: await pending };
 }
 
-const stateOf = async (b: Browser) => (await (await b.get('/session/status')).json()).state;
+const revokeUser = async (t: Race) => {
+  expect(await t.manager.revokeUser('u1')).toBe(1);
+};
+const reauth = (b: Browser) => b.post('/session/reauth');
 
-describe('regenerate() across an ending of the session it replaces', () => {
+describe('a privilege change (regenerate() without a sign-in) held across an ending', () => {
   it('answers 401 session_revoked and leaves no live session when revokeUser ran meanwhile', async () => {
-    const { t, b, res } = await elevateAcross(async (t) => {
-      expect(await t.manager.revokeUser('u1')).toBe(1);
-    });
+    const { t, res } = await heldAcross('/elevate', revokeUser);
     expect(res.status).toBe(401);
     expect(res.headers.get('Content-Type')).toBe('application/problem+json');
     expect(await res.json()).toMatchObject({ code: 'session_revoked', reason: 'revoked' });
-    expect(await t.manager.listForUser('u1')).toHaveLength(0);
-    expect(await stateOf(b)).toBe('none');
+    expect(await t.live()).toHaveLength(0);
+    expect(await t.state()).toBe('none');
   });
 
   it('leaves no live session when that one session was revoked meanwhile', async () => {
-    const { t, b, res } = await elevateAcross(async (t) => {
-      const [listed] = await t.manager.listForUser('u1');
+    const { t, res } = await heldAcross('/elevate', async (t) => {
+      const [listed] = await t.live();
       await t.manager.revoke(listed!.id);
     });
     expect(res.status).toBe(401);
-    expect(await t.manager.listForUser('u1')).toHaveLength(0);
-    expect(await stateOf(b)).toBe('none');
+    expect(await t.live()).toHaveLength(0);
   });
 
   it('leaves no live session when another tab signed out meanwhile', async () => {
-    const { t, b, res } = await elevateAcross(async (_, b) => {
-      expect((await b.post('/session/logout')).status).toBe(200);
+    const { t, res } = await heldAcross('/elevate', async (t) => {
+      expect((await t.browser.post('/session/logout')).status).toBe(200);
     });
     expect(await res.json()).toMatchObject({ code: 'session_revoked', reason: 'logged-out' });
-    expect(await t.manager.listForUser('u1')).toHaveLength(0);
-    expect(await stateOf(b)).toBe('none');
+    expect(await t.live()).toHaveLength(0);
   });
 
-  it('answers 409 and keeps the session that a parallel regenerate made', async () => {
-    const { t, b, res } = await elevateAcross(async (_, b) => {
-      expect((await b.post('/elevate')).status).toBe(200); // a double submit that wins
-    });
-    expect(res.status).toBe(409);
-    expect(await res.json()).toMatchObject({ code: 'invalid_request' });
-    // The loser sent no cookie, so the browser keeps the winner's session.
+  it('does not let a credential issued in the held request sign the revoked user back in', async () => {
+    for (const path of ['/elevate-remember', '/remember-device']) {
+      const { t } = await heldAcross(path, revokeUser);
+      expect((await reauth(t.browser)).status).toBe(401);
+      expect(await t.live()).toHaveLength(0);
+    }
+  });
+
+  it('logs no stack trace for the refusal: it is an answer, not a crash', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    await heldAcross('/elevate', revokeUser);
+    expect(logged).not.toHaveBeenCalled();
+    logged.mockRestore();
+  });
+
+  it('writes nothing more when the app catches SessionEndedError and carries on', async () => {
+    const { t, res } = await heldAcross('/elevate-or-carry-on', revokeUser);
+    expect(await res.text()).toBe('carried on');
     expect(res.headers.getSetCookie()).toEqual([]);
-    expect(await t.manager.listForUser('u1')).toHaveLength(1);
-    expect(await stateOf(b)).toBe('active');
+    expect(await t.state()).toBe('none');
   });
+});
 
-  it('still signs in when the session a login replaces was revoked meanwhile', async () => {
-    const t = app();
-    const b = new Browser(t.app);
-    await b.post('/login');
-    const entered = t.elevate.hold();
-    const pending = b.post('/login-held');
-    await entered;
-    await t.manager.revokeUser('u1'); // e.g. "sign out everywhere" from another device
-    t.elevate.release();
-    // The login proved itself (a password): it does not stand on the session it replaces.
-    expect((await pending).status).toBe(200);
-    expect(await stateOf(b)).toBe('active');
+describe('a double-submitted privilege change', () => {
+  for (const login of ['/login', '/login?remember=1']) {
+    it(`answers the loser 409 and keeps the winner's session, also at maxSessionsPerUser 1 (${login})`, async () => {
+      const { t, res } = await heldAcross(
+        '/elevate',
+        async (t) => {
+          expect((await t.browser.post('/elevate')).status).toBe(200); // the one that wins
+        },
+        { maxSessionsPerUser: 1 },
+        login,
+      );
+      expect(res.status).toBe(409);
+      expect(await res.json()).toMatchObject({ code: 'invalid_request' });
+      // The loser sent no cookie, so the browser keeps the winner's session.
+      expect(res.headers.getSetCookie()).toEqual([]);
+      expect(await t.live()).toHaveLength(1);
+      expect(await t.state()).toBe('active');
+    });
+  }
+
+  it("never replaces the winner's cookie when the loser's app catches and carries on", async () => {
+    const { t, res } = await heldAcross('/elevate-or-carry-on', async (t) => {
+      expect((await t.browser.post('/elevate')).status).toBe(200);
+    });
+    expect(await res.text()).toBe('carried on');
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(await t.live()).toHaveLength(1);
+    expect(await t.state()).toBe('active');
+  });
+});
+
+describe('a sign-in held across an ending', () => {
+  it('still signs in: it proves itself rather than standing on the session it replaces', async () => {
+    const { t, res } = await heldAcross('/login-held', revokeUser);
+    expect(res.status).toBe(200);
+    expect(await t.state()).toBe('active');
   });
 });

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ResolvedOptions } from '../config/options.js';
-import { DEADLINE_HEADER, type EndReason, formatDeadlineHeader } from '../contract/protocol.js';
+import { DEADLINE_HEADER, formatDeadlineHeader } from '../contract/protocol.js';
 import { isHttpsRequest, noteSessionRequest } from '../cookie/https.js';
 import { replaceSessionCookie } from '../cookie/replace.js';
 import {
@@ -8,7 +8,7 @@ import {
   serializeClearCookie,
   serializeSessionCookie,
 } from '../cookie/serialize.js';
-import { noSessionResponse, problemResponse } from '../problem/problem.js';
+import { problemResponse } from '../problem/problem.js';
 import type { Runtime } from './runtime.js';
 import type { RequestState } from './state.js';
 
@@ -60,35 +60,11 @@ export function storeUnavailable(): Response {
 }
 
 /**
- * A login refused by `onSessionLimit: 'refuse'`: a 409 problem rather than the app's 500,
- * and the visitor's current session (if any) is left as it was.
+ * The answer of a refusal the app did not catch (`SessionLimitError`, `SessionEndedError`):
+ * its own problem, instead of Hono's 500, and the session cookie left as it was.
  */
-export function respondSessionLimit(rt: Runtime, c: Context): void {
-  replaceResponse(
-    rt,
-    c,
-    problemResponse('session_limit', {
-      detail: 'Sign out on another device first, then try again.',
-    }),
-  );
-}
-
-/**
- * A privilege change whose session ended while it ran: 401 with the session code for why,
- * or 409 when a parallel `regenerate()` replaced it (that request's cookie is the one to
- * keep). The cookie is left as it was either way.
- */
-export function respondSessionEnded(rt: Runtime, c: Context, reason: EndReason | null): void {
-  replaceResponse(
-    rt,
-    c,
-    reason === null
-      ? problemResponse('invalid_request', {
-          status: 409,
-          detail: 'Another request renewed the session meanwhile; try again.',
-        })
-      : noSessionResponse(reason),
-  );
+export function respondRefusal(rt: Runtime, c: Context, refusal: { getResponse(): Response }) {
+  replaceResponse(rt, c, refusal.getResponse());
 }
 
 /** Replaces the handler's response with the 503, dropping any session cookie it set. */

@@ -1,8 +1,13 @@
+import { problemResponse } from '../problem/problem.js';
 import type { SessionRecord } from '../store/types.js';
 import { endRecord } from './end-record.js';
 import type { Runtime } from './runtime.js';
 
-/** `regenerate({ userId })` met `maxSessionsPerUser` with `onSessionLimit: 'refuse'`. */
+/**
+ * `regenerate({ userId })` met `maxSessionsPerUser` with `onSessionLimit: 'refuse'`.
+ * Uncaught, it becomes a 409 `session_limit` and the visitor's current session is kept;
+ * `getResponse()` also spares Hono's default error handler a logged stack trace.
+ */
 export class SessionLimitError extends Error {
   override name = 'SessionLimitError';
   constructor(
@@ -10,6 +15,11 @@ export class SessionLimitError extends Error {
     readonly limit: number,
   ) {
     super(`user already has ${limit} live sessions`);
+  }
+  getResponse(): Response {
+    return problemResponse('session_limit', {
+      detail: 'Sign out on another device first, then try again.',
+    });
   }
 }
 

@@ -42,6 +42,11 @@ export interface RequestState {
   pastGrace: boolean;
   /** Set by `destroy()`: the response clears the cookie. */
   cleared: boolean;
+  /**
+   * Set when a privilege change found its session ended under it (`SessionEndedError`):
+   * nothing more is written or sent for this request's session.
+   */
+  abandoned: boolean;
   /** The session was created or regenerated in this request: no touch, no rotation. */
   fresh: boolean;
   /**
@@ -66,6 +71,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     fromGrace: false,
     pastGrace: false,
     cleared: false,
+    abandoned: false,
     fresh: false,
     credential: undefined,
   };

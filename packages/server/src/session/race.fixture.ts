@@ -1,0 +1,111 @@
+import { Hono } from 'hono';
+import type { SessionOptions } from '../config/options.js';
+import { rememberMe } from '../remember/remember.js';
+import { sessionRoutes } from '../routes/routes.js';
+import { Browser } from '../routes/test-app.fixture.js';
+import { memoryStore } from '../store/memory/index.js';
+import type { EndedMarker, SessionStore } from '../store/types.js';
+import { manualClock } from '../testing/clock.js';
+import { session } from './middleware.js';
+import { SessionEndedError } from './regenerate.js';
+import type { SessionEnv } from './types.js';
+
+/** One waiting point: `pass()` waits there once armed with `hold()`, for one caller. */
+export function gate() {
+  let held: Promise<void> | null = null;
+  let entered = () => {};
+  let release = () => {};
+  return {
+    async pass() {
+      const wait = held;
+      held = null;
+      if (!wait) return;
+      entered();
+      await wait;
+    },
+    /** Arms the gate; resolves once a caller waits at it. */
+    hold(): Promise<void> {
+      held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+    },
+    release: () => release(),
+  };
+}
+
+/**
+ * An app for races around a session's ending: remember-me on a memory store whose
+ * `listByUser` and `end` can be held (`listed`, `ending`), and handlers held after their
+ * session was resolved (`handler`): a sign-in, a privilege change, one that issues a credential
+ * first, a "remember this device" toggle, and one that catches `SessionEndedError`.
+ */
+export function raceApp(options: SessionOptions = {}) {
+  const clock = manualClock();
+  const inner = memoryStore({ now: clock.now });
+  const listed = gate();
+  const ending = gate();
+  const store: SessionStore = {
+    ...inner,
+    listByUser: async (userId: string) => {
+      const found = await inner.listByUser(userId);
+      await listed.pass();
+      return found;
+    },
+    end: async (sid: string, ended: EndedMarker, expiresAt: number) => {
+      if (ended.detail === 'admin') await ending.pass();
+      return inner.end(sid, ended, expiresAt);
+    },
+  };
+  const remember = rememberMe({ store, now: clock.now, findUser: (id) => ({ name: id }) });
+  const sessions = session({ store, now: clock.now, reauth: remember, ...options });
+  const handler = gate();
+  const app = new Hono<SessionEnv>();
+  app.use(sessions);
+  app.post('/login', async (c) => {
+    await c.var.session.regenerate({ userId: 'u1' });
+    if (c.req.query('remember') === '1') await remember.issue(c, 'u1');
+    return c.text('signed in');
+  });
+  // A sign-in whose password check is done, about to regenerate.
+  app.post('/login-held', async (c) => {
+    await handler.pass();
+    await c.var.session.regenerate({ userId: 'u1' });
+    return c.text('signed in');
+  });
+  // A privilege change (sudo, role switch): a new token for the same user, no sign-in.
+  app.post('/elevate', async (c) => {
+    await handler.pass();
+    await c.var.session.regenerate({ cause: 'privilege-change' });
+    return c.text('elevated');
+  });
+  app.post('/elevate-remember', async (c) => {
+    await handler.pass();
+    await remember.issue(c, c.var.session.userId!);
+    await c.var.session.regenerate({ cause: 'privilege-change' });
+    return c.text('elevated');
+  });
+  app.post('/remember-device', async (c) => {
+    await handler.pass();
+    await remember.issue(c, c.var.session.userId!);
+    return c.text('remembered');
+  });
+  app.post('/elevate-or-carry-on', async (c) => {
+    await handler.pass();
+    try {
+      await c.var.session.regenerate({ cause: 'privilege-change' });
+    } catch (error) {
+      if (!(error instanceof SessionEndedError)) throw error;
+      c.var.session.set('role', 'admin');
+      return c.text('carried on');
+    }
+    return c.text('elevated');
+  });
+  app.route('/session', sessionRoutes({ manager: sessions.manager }));
+  const browser = new Browser(app);
+  const live = () => sessions.manager.listForUser('u1');
+  const state = async (b = browser) => (await (await b.get('/session/status')).json()).state;
+  return { app, browser, manager: sessions.manager, handler, listed, ending, live, state };
+}
