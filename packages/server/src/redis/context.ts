@@ -23,7 +23,6 @@ export interface StoreContext {
   /** Index size past which creating a record prunes the user's index first. */
   pruneAbove: number;
   onCorrupt: (event: RedisCorruption) => void;
-  hgetall(key: string): Promise<Record<string, string>>;
   /** A session's whole hash: raw field/value pairs when the client can give them, else `hgetall`. */
   readHash(key: string): Promise<StoredHash>;
   run: { -readonly [K in keyof typeof lua]: ScriptCall };
@@ -32,7 +31,7 @@ export interface StoreContext {
 /** Wires the client, the command timeout and the scripts into a {@link StoreContext}. */
 export function storeContext(
   client: RedisClient,
-  settings: Omit<StoreContext, 'hgetall' | 'readHash' | 'run'> & { commandTimeoutMs: number },
+  settings: Omit<StoreContext, 'readHash' | 'run'> & { commandTimeoutMs: number },
 ): StoreContext {
   const { commandTimeoutMs, ...rest } = settings;
   // One shared timer for every command's limit: a command may still run later (a
@@ -60,7 +59,7 @@ export function storeContext(
   const readHash: StoreContext['readHash'] = client.call
     ? (key) => timed(client.call!('HGETALL', key) as Promise<StoredHash>, 'HGETALL')
     : hgetall;
-  return { ...rest, run, hgetall, readHash };
+  return { ...rest, run, readHash };
 }
 
 /** True for the server's reply to a command on a key of another type (a foreign key). */

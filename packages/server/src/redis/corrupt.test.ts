@@ -164,6 +164,28 @@ describe('redisStore with bad store content', () => {
     expect(await client.zrange(`${prefix}u:{carol}:s`, 0, -1)).toEqual(['good-listed']);
   });
 
+  it.each<[string, (key: string) => Promise<unknown>]>([
+    ['of another type', (key) => client.rpush(key, 'x')],
+    ['not JSON', (key) => client.set(key, '{oops')],
+    ['JSON of the wrong shape', (key) => client.set(key, '{"tokenHash":"p","until":"soon"}')],
+  ])(
+    'reads a credential whose predecessor key is %s as having none, reports it, and a rotation replaces it',
+    async (_, breakIt) => {
+      const id = `bad-previous-${Math.random()}`;
+      const record = { tokenHash: 't', userId: 'u', createdAt: 1, expiresAt: Date.now() + HOUR };
+      await store.createCredential(id, record);
+      await breakIt(`${prefix}c:{${id}}:previous`);
+      const before = reports.length;
+      expect(await store.getCredential(id)).toEqual(record);
+      expect(reports.slice(before)).toEqual([
+        { kind: 'credential', id, issue: expect.stringMatching(/^previous: /) },
+      ]);
+      const previous = { tokenHash: 't', until: Date.now() + HOUR, sealedSuccessor: 's' };
+      expect(await store.rotateCredential(id, 't', 'n', record.expiresAt, previous)).toBe('ok');
+      expect((await store.getCredential(id))?.previous).toEqual(previous);
+    },
+  );
+
   it('reads a corrupt or foreign credential as none and reports it', async () => {
     await client.set(`${prefix}c:{foreign}`, 'x');
     await client.hset(`${prefix}c:{partial}`, 'tokenHash', '"t"', 'userId', '"u"');

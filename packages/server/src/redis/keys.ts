@@ -9,6 +9,8 @@ export interface Keyspace {
   session(sid: string): string;
   /** The remember-me credential HASH. */
   credential(id: string): string;
+  /** A credential's predecessor (JSON, sealed successor included), expiring at its `until`. */
+  credentialPrevious(id: string): string;
   /** ZSET of a user's session ids, scored by creation time. */
   userSessions(userId: string): string;
   /** ZSET of a user's credential ids, scored by creation time. */
@@ -27,6 +29,7 @@ export function keyspace(prefix: string): Keyspace {
   return {
     session: (sid) => `${prefix}s:{${sid}}`,
     credential: (id) => `${prefix}c:{${id}}`,
+    credentialPrevious: (id) => `${prefix}c:{${id}}:previous`,
     userSessions: (userId) => `${user(userId)}:s`,
     userCredentials: (userId) => `${user(userId)}:c`,
   };

@@ -83,6 +83,9 @@ describe('redisStore key layout and round trips', () => {
       await store.update('sid-d', { meta: { userId: 'fred' } }, later());
       await store.listByUser('erin');
       await store.createCredential('cred-d', { ...credential('erin') });
+      const previous = { tokenHash: 'x', until: later(), sealedSuccessor: 's' };
+      await store.rotateCredential('cred-d', 'x', 'y', later(), previous);
+      await store.getCredential('cred-d');
       await store.deleteCredentialsOfUser('erin');
     });
     expect(commands.length).toBeGreaterThan(5);

@@ -140,24 +140,12 @@ return 'ok'
 `;
 
 /**
- * Compare-and-set of a credential's token hash, moving its expiry and replacing its
- * predecessor (`previous`; removed when ARGV[4] is absent).
- * ARGV: expected tokenHash, new tokenHash, expiresAt, previous (JSON each; expiresAt also raw).
+ * Deletes every key in KEYS (a record and the keys that belong to it); given ARGV[1], only
+ * while the first one's `userId` field still equals it.
  */
-export const CREDENTIAL_ROTATE = `
-if redis.call('TYPE', KEYS[1]).ok ~= 'hash' then return 'missing' end
-if redis.call('HGET', KEYS[1], 'tokenHash') ~= ARGV[1] then return 'conflict' end
-redis.call('HSET', KEYS[1], 'tokenHash', ARGV[2], 'expiresAt', ARGV[3])
-if ARGV[4] then redis.call('HSET', KEYS[1], 'previous', ARGV[4])
-else redis.call('HDEL', KEYS[1], 'previous') end
-redis.call('PEXPIREAT', KEYS[1], ARGV[3])
-return 'ok'
-`;
-
-/** Deletes the key; given ARGV[1], only while its `userId` field still equals it. */
 export const DELETE = `
 if ARGV[1] and redis.call('HGET', KEYS[1], 'userId') ~= ARGV[1] then return 0 end
-return redis.call('DEL', KEYS[1])
+return redis.call('DEL', unpack(KEYS))
 `;
 
 /** Adds ARGV[2] to the index at score ARGV[1] (keeping an existing score); returns its size. */
@@ -174,3 +162,6 @@ export const INDEX_REMOVE = `${CHUNKED}
 chunked('ZREM', KEYS[1], ARGV, 1, #ARGV)
 return 'ok'
 `;
+
+// The credential scripts live in their own module; `run` takes every export of this one.
+export * from './credential-scripts.js';

@@ -9,7 +9,9 @@ import { MAX_GRACE_MS } from './options.js';
  * retry) present the validator a use just replaced. The rotation stores that validator's
  * hash beside the new one, with the new token sealed under a key derived from the
  * replaced one, so only a request presenting it can open it and nothing in the store
- * works as a cookie. `graceMs` 0: no window, every replaced validator is theft.
+ * works as a cookie. The store forgets it at `until` (store contract), so past the window
+ * not even a store reader holding the replaced cookie can open the current one.
+ * `graceMs` 0: no window, every replaced validator is theft.
  */
 export function credentialGrace(hasher: TokenHasher, now: () => number, graceMs: number) {
   return {

@@ -130,14 +130,18 @@ export interface CredentialRecord {
   userId: string;
   createdAt: number;
   expiresAt: number;
-  /** The token the last rotation replaced, alive for a short grace window. Absent in older records: none. */
+  /**
+   * The token the last rotation replaced, alive for a short grace window. Absent in older
+   * records, and once `previous.until` has passed: none.
+   */
   previous?: PreviousCredential | null;
 }
 
 /**
  * A credential's predecessor after a rotation: parallel uses of the same cookie (a retry,
  * a double submit) present it, and inside its window get the successor instead of being
- * taken for a replay.
+ * taken for a replay. A store forgets it at `until` (see `getCredential`): past its window
+ * the sealed successor would only help someone who read the store and kept an old cookie.
  */
 export interface PreviousCredential {
   tokenHash: string;
@@ -191,14 +195,23 @@ export interface SessionStore {
   /** Live sessions of a user (ended and expired ones are pruned from the index lazily). */
   listByUser(userId: string): Promise<Array<{ sid: string; record: SessionRecord }>>;
 
-  /** The remember-me credential under `id` (hash of the token's selector), or `null`. */
+  /**
+   * The remember-me credential under `id` (hash of the token's selector), or `null`. Its
+   * `previous` is left out once `previous.until` is at or before the store's clock: a
+   * store never returns a predecessor past its window, and where its engine can expire
+   * data (a Redis TTL) it must not keep the sealed successor readable past `until`
+   * either; one without expiry drops it no later than the next read that sees it past.
+   */
   getCredential(id: string): Promise<CredentialRecord | null>;
-  /** Stores a new credential; `false` when `id` exists. */
+  /**
+   * Stores a new credential; `false` when `id` exists. A `previous` in it is forgotten at
+   * its `until` as a rotation's is.
+   */
   createCredential(id: string, record: CredentialRecord): Promise<boolean>;
   /**
    * Compare-and-set of a credential's token hash (rotation on every use). In the same
    * atomic step it stores `previous` as the record's `previous`, or removes any stored one
-   * when it is not given.
+   * when it is not given. A stored `previous` is forgotten at its `until` (`getCredential`).
    */
   rotateCredential(
     id: string,

@@ -6,17 +6,22 @@ import type { ExpiringTable } from './expiring-table.js';
 /**
  * The remember-me half of the memory store: credentials expire at their own `expiresAt`
  * and are indexed by user so "sign out everywhere" can delete them all. Synchronous
- * bodies make the rotation a true compare-and-set.
+ * bodies make the rotation a true compare-and-set. A rotation's `previous` is dropped by
+ * the first read at or past its `until`: no timer, and never returned after it.
  */
 export function credentialMethods(
   table: ExpiringTable<CredentialRecord>,
   sweep: () => void,
+  now: () => number,
 ): CredentialMethods {
   return {
     async getCredential(id) {
       sweep();
       const slot = table.get(id);
-      return slot === undefined ? null : copyJson(slot.value);
+      if (slot === undefined) return null;
+      const previous = slot.value.previous;
+      if (previous != null && previous.until <= now()) delete slot.value.previous;
+      return copyJson(slot.value);
     },
 
     async createCredential(id, record) {

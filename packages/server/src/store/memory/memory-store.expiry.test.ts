@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { manualClock, sessionRecord } from '../../testing/index.js';
+import { credentialRecord, manualClock, sessionRecord } from '../../testing/index.js';
 import { memoryStore } from './index.js';
 
 const HOUR = 3_600_000;
@@ -57,6 +57,22 @@ describe('memoryStore expiry', () => {
     expect(afterOne).toBeLessThan(1000);
     for (let i = 0; i < 20; i++) await store.get('unknown');
     expect(store.stats()).toMatchObject({ sessions: 0, expired: 1000 });
+  });
+
+  it("drops a credential's `previous` from storage once a read sees its until pass", async () => {
+    let time = 1_700_000_000_000;
+    const store = memoryStore({ now: () => time });
+    const record = credentialRecord('ann', { expiresAt: time + HOUR });
+    await store.createCredential('c', record);
+    const previous = { tokenHash: record.tokenHash, until: time + 1000, sealedSuccessor: 's' };
+    await store.rotateCredential('c', record.tokenHash, 'next', record.expiresAt, previous);
+    time += 999;
+    expect((await store.getCredential('c'))?.previous).toEqual(previous);
+    time += 1;
+    expect(await store.getCredential('c')).toEqual({ ...record, tokenHash: 'next' });
+    // Gone from the record, not just hidden: a clock stepping back does not bring it back.
+    time -= 500;
+    expect((await store.getCredential('c'))?.previous).toBeUndefined();
   });
 
   it('keeps a tombstone until the deadline given to end, then forgets it', async () => {

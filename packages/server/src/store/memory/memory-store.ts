@@ -91,7 +91,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   };
   const store: MemoryStore = {
     ...sessionMethods(sessions, sweep),
-    ...credentialMethods(credentials, sweep),
+    ...credentialMethods(credentials, sweep, now),
     stats(): MemoryStoreStats {
       const c = sessions.counters;
       const k = credentials.counters;

@@ -43,6 +43,33 @@ export function expiryCases(ctx: StoreContext, { ttlMs, settleMs }: ExpiryTiming
       expect(await ctx.store.get(sid)).toBeNull();
     });
 
+    it("forgets a credential's `previous` at its until and keeps the credential", async () => {
+      const [rotated, created] = [randomKey('cred'), randomKey('cred')];
+      const record = credentialRecord(randomKey('user'));
+      const previous = () => ({
+        tokenHash: randomKey('token'),
+        until: Date.now() + ttlMs,
+        sealedSuccessor: randomKey('sealed'),
+      });
+      await ctx.store.createCredential(rotated, record);
+      const expiresAt = Date.now() + HOUR;
+      const rotation = previous();
+      await ctx.store.rotateCredential(rotated, record.tokenHash, 'next', expiresAt, rotation);
+      const stored = { ...record, previous: previous() };
+      await ctx.store.createCredential(created, stored);
+      expect((await ctx.store.getCredential(rotated))?.previous).toEqual(rotation);
+      expect((await ctx.store.getCredential(created))?.previous).toEqual(stored.previous);
+      await sleep(ttlMs + settleMs);
+      const [late, lateCreated] = [
+        await ctx.store.getCredential(rotated),
+        await ctx.store.getCredential(created),
+      ];
+      expect(late).toMatchObject({ tokenHash: 'next', expiresAt, userId: record.userId });
+      expect(late?.previous ?? null).toBeNull();
+      expect(lateCreated).toMatchObject({ tokenHash: record.tokenHash });
+      expect(lateCreated?.previous ?? null).toBeNull();
+    });
+
     it('forgets a credential after its expiresAt', async () => {
       const id = randomKey('cred');
       await ctx.store.createCredential(

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import type { CredentialRecord, PreviousCredential } from '../store/types.js';
+import { json } from './codec.js';
+
+const epochMs = z.number().int().nonnegative();
+const previousSchema = z.object({
+  tokenHash: z.string().min(1),
+  until: epochMs,
+  sealedSuccessor: z.string().min(1),
+});
+const credentialSchema = z.object({
+  tokenHash: z.string().min(1),
+  userId: z.string(),
+  createdAt: epochMs,
+  expiresAt: epochMs,
+  // Only in hashes rotated before the predecessor got its own key; absent in all others.
+  previous: previousSchema.nullable().optional(),
+});
+
+/** A decoded `CREDENTIAL_READ` reply: the record, and what was wrong in the store, if anything. */
+export interface DecodedCredential {
+  record: CredentialRecord | null;
+  issue: string | null;
+}
+
+/**
+ * Decodes a `CREDENTIAL_READ` reply. A broken hash is no credential; a broken predecessor
+ * key is only no predecessor (a rotation replaces it). A predecessor whose `until` is at
+ * or before `now` is left out, whichever key held it.
+ */
+export function decodeCredential(reply: unknown, now: number): DecodedCredential {
+  if (reply === 'wrongtype') return { record: null, issue: 'key is not a hash' };
+  if (!Array.isArray(reply) || !Array.isArray(reply[0])) {
+    throw new Error(`redisStore: unexpected credential reply ${JSON.stringify(reply)}`);
+  }
+  const [pairs, stored] = reply as [unknown[], unknown];
+  if (pairs.length === 0) return { record: null, issue: null };
+  const parsed = credentialSchema.safeParse(parseFields(pairs));
+  if (!parsed.success) return { record: null, issue: z.prettifyError(parsed.error) };
+  const { previous: legacy, ...record } = parsed.data;
+  const own = decodePrevious(stored);
+  const previous = own.previous ?? legacy ?? null;
+  if (previous !== null && previous.until > now) Object.assign(record, { previous });
+  return { record, issue: own.issue };
+}
+
+function decodePrevious(stored: unknown): {
+  previous: PreviousCredential | null;
+  issue: string | null;
+} {
+  if (stored === null || stored === undefined) return { previous: null, issue: null };
+  if (typeof stored !== 'string') {
+    return { previous: null, issue: 'previous: key is not a string' };
+  }
+  const parsed = previousSchema.safeParse(parseOrUndefined(stored));
+  if (parsed.success) return { previous: parsed.data, issue: null };
+  return { previous: null, issue: `previous: ${z.prettifyError(parsed.error)}` };
+}
+
+/** The hash fields of a new credential, `previous` left out (it goes to its own key). */
+export function credentialFields(record: CredentialRecord): string[] {
+  return Object.entries(record).flatMap(([name, value]) =>
+    value === undefined || name === 'previous' ? [] : [name, json(value)],
+  );
+}
+
+/**
+ * A predecessor as the create and rotate scripts take it: its JSON and when its key
+ * expires, at its `until` but never after the credential; `['', '']` for none. The expiry
+ * is checked here, as PEXPIREAT takes only an integer and a script stops half done.
+ */
+export function previousArgs(
+  previous: PreviousCredential | null | undefined,
+  expiresAt: number,
+): [string, string] {
+  if (previous == null) return ['', ''];
+  const at = Math.floor(Math.min(previous.until, expiresAt));
+  if (!Number.isSafeInteger(at)) {
+    throw new TypeError(`redisStore: previous.until must be epoch milliseconds, got ${at}`);
+  }
+  return [json(previous), String(at)];
+}
+
+/** JSON-parses every field of HGETALL pairs; a non-JSON one becomes `undefined` and fails. */
+function parseFields(pairs: readonly unknown[]): Record<string, unknown> {
+  const fields: Array<[string, unknown]> = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const [field, text] = [pairs[i], pairs[i + 1]];
+    fields.push([String(field), typeof text === 'string' ? parseOrUndefined(text) : undefined]);
+  }
+  // fromEntries defines own properties, so a stored `__proto__` field stays inert.
+  return Object.fromEntries(fields);
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
