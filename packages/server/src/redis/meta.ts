@@ -39,6 +39,7 @@ export const metaSchema = z.object({
       reason: z.enum(END_REASONS).exclude(['missing']),
       detail: z.string().optional(),
       at: epochMs,
+      successor: z.string().optional(),
     })
     .nullable(),
 });
@@ -75,11 +76,14 @@ function quickPrevious(v: unknown): PreviousToken | null | undefined {
 function quickEnded(v: unknown): EndedMarker | null | undefined {
   if (v === null) return null;
   if (!isPlainObject(v)) return undefined;
-  const { reason, detail, at } = v;
+  const { reason, detail, at, successor } = v;
   if (!ENDED_REASONS.has(reason) || !isEpochMs(at)) return undefined;
-  if (detail === undefined) return { reason: reason as EndedMarker['reason'], at };
-  if (!isText(detail)) return undefined;
-  return { reason: reason as EndedMarker['reason'], detail, at };
+  if (detail !== undefined && !isText(detail)) return undefined;
+  if (successor !== undefined && !isText(successor)) return undefined;
+  const ended: EndedMarker = { reason: reason as EndedMarker['reason'], at };
+  if (detail !== undefined) ended.detail = detail;
+  if (successor !== undefined) ended.successor = successor;
+  return ended;
 }
 
 /**

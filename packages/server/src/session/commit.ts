@@ -28,7 +28,10 @@ export function commitState(
   state: RequestState,
   c: Context,
 ): Promise<void> | undefined {
-  if (state.cleared || state.abandoned) return undefined;
+  if (state.cleared) return undefined;
+  // A credential issued after SessionEndedError was caught would sign the user back in.
+  if (state.abandoned)
+    return state.credential ? rt.store.deleteCredential(state.credential) : undefined;
   const { live } = state;
   if (!live) return state.set.size > 0 ? createLazily(rt, state, clientFacts(rt, c)) : undefined;
   const linkedBefore = live.meta.credentialId ?? null;
@@ -56,9 +59,13 @@ async function writeThen(
     state.live = null;
     state.issue = null;
     // Ended meanwhile (revoked, signed out): a credential issued in this request for it
-    // would sign the user straight back in.
+    // would sign the user straight back in. Renewed by another tab instead, it is only
+    // left unlinked, as before.
     const issued = state.credential;
-    if (issued && issued !== linkedBefore) await rt.store.deleteCredential(issued);
+    if (issued && issued !== linkedBefore) {
+      const ended = (await rt.store.get(live.sid))?.ended;
+      if (ended?.detail !== 'regenerated') await rt.store.deleteCredential(issued);
+    }
     return;
   }
   if (state.fromGrace) return confirmSuccessor(rt, state, live);

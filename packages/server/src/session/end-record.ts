@@ -44,7 +44,15 @@ export async function endRecord(
   if (result !== 'ok') return false;
   if (ended.reason === 'revoked') {
     emitFor(rt, now, sid, record.userId, { type: 'revoked', detail: ended.detail ?? 'revoked' });
-    if (revokesCredential(ended)) await forgetLinkedCredential(rt, record);
+    if (revokesCredential(ended)) {
+      await forgetLinkedCredential(rt, record);
+      // One linked after `record` was read (a "remember this device" request in flight)
+      // is on the tombstone.
+      const stored = await rt.store.get(sid);
+      if (stored && stored.credentialId !== record.credentialId) {
+        await forgetLinkedCredential(rt, stored);
+      }
+    }
   }
   return true;
 }

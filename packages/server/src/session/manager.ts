@@ -13,8 +13,38 @@ function movedOn(ended: EndedMarker | null | undefined): boolean {
   return ended?.detail === 'regenerated' || ended?.detail === 'session-limit-replaced';
 }
 
-/** `revokeUser` lists again while sessions move on under it; a bound keeps it finite. */
-const MAX_REVOKE_PASSES = 5;
+/** How many renewals a revocation chases; each one took the other side a whole request. */
+const MAX_FOLLOW = 20;
+
+/**
+ * Ends the session `sid` (read as `record`, if known) and, when a regenerate renewed it
+ * before that could happen, the session that replaced it (`ended.successor`), and so
+ * on: a revocation racing a privilege change still ends the session the device holds
+ * now. Stops at `except`. True when it ended one.
+ */
+async function endFollowing(
+  rt: Runtime,
+  sid: string,
+  ended: EndedMarker,
+  record: SessionRecord | null,
+  except?: string | null,
+): Promise<boolean> {
+  let at = sid;
+  let known = record;
+  for (let step = 0; step < MAX_FOLLOW && at !== except; step++) {
+    const current = known ?? (await rt.store.get(at));
+    known = null;
+    if (!current) return false;
+    if (!current.ended) {
+      if (await endRecord(rt, at, current, ended.at, ended)) return true;
+      continue; // ended under us: read it again to see how
+    }
+    const next = current.ended.detail === 'regenerated' ? current.ended.successor : undefined;
+    if (next === undefined) return false;
+    at = next;
+  }
+  return false;
+}
 
 function isLive(record: SessionRecord, now: number): boolean {
   return !record.ended && now < record.idleExpiresAt && now < record.absoluteExpiresAt;
@@ -83,15 +113,16 @@ export function createManager(rt: Runtime): SessionManager {
       // Already revoked: delete its credential again, so a call whose delete failed (503)
       // can be repeated; but only where that ending deletes it (not one kept by
       // `revokeUser({ keepCredentials })`, a regenerate or a refused login).
-      if (record.ended) {
-        if (revokesCredential(record.ended)) await forgetLinkedCredential(rt, record);
-        else if (movedOn(record.ended)) await revokeDevice(record, detail, now);
+      if (record.ended && revokesCredential(record.ended)) {
+        await forgetLinkedCredential(rt, record);
         return;
       }
-      if (await endRecord(rt, id, record, now, { reason: 'revoked', detail, at: now })) return;
-      // Ended between the read and the end: moved on meanwhile, it is followed all the same.
-      const ended = (await rt.store.get(id))?.ended;
-      if (ended && movedOn(ended)) await revokeDevice(record, detail, now);
+      const ending: EndedMarker = { reason: 'revoked', detail, at: now };
+      if (await endFollowing(rt, id, ending, record)) return;
+      // Moved on without a successor to follow (a sign-in, the session limit): the device
+      // is the remember-me credential it shares with its new session.
+      const latest = (await rt.store.get(id)) ?? record;
+      if (movedOn(latest.ended)) await revokeDevice(latest, detail, now);
     },
     async revokeUser(userId, options = {}) {
       const now = rt.options.now();
@@ -99,21 +130,15 @@ export function createManager(rt: Runtime): SessionManager {
       // Credentials first: a re-auth that creates its session after the listing below
       // finds its credential gone once it has created, and ends that session itself.
       await forget();
+      // Every record not yet ended, whatever its deadlines: a session past its idle deadline
+      // that no request has closed yet could otherwise be revived by a request in flight.
+      const listed = (await rt.store.listByUser(userId)).filter(({ record }) => !record.ended);
+      const ending: EndedMarker = { reason: 'revoked', detail: 'revoke-user', at: now };
       let ended = 0;
-      // A listed session a request renewed meanwhile (a privilege change, a re-login) has a
-      // successor the listing missed: list again until a pass finds none, within reason.
-      for (let pass = 0, again = true; again && pass < MAX_REVOKE_PASSES; pass++) {
-        again = false;
-        // Every record not yet ended, whatever its deadlines: a session past its idle
-        // deadline that no request has closed yet could be revived by a request in flight.
-        const listed = (await rt.store.listByUser(userId)).filter(({ record }) => !record.ended);
-        for (const { sid, record } of listed) {
-          if (sid === options.exceptId) continue;
-          const ending = { reason: 'revoked', detail: 'revoke-user', at: now } as const;
-          // The user's credentials go all at once (or stay, with `keepCredentials`).
-          if (await endRecord(rt, sid, record, now, ending)) ended++;
-          else if (movedOn((await rt.store.get(sid))?.ended)) again = true;
-        }
+      for (const { sid, record } of listed) {
+        if (sid === options.exceptId) continue;
+        // A listed session renewed meanwhile is followed to the one that replaced it.
+        if (await endFollowing(rt, sid, ending, record, options.exceptId)) ended++;
       }
       // Again: a request in flight may have issued one while the sessions were ending.
       await forget();

@@ -99,6 +99,7 @@ export function raceApp(options: SessionOptions = {}) {
     } catch (error) {
       if (!(error instanceof SessionEndedError)) throw error;
       c.var.session.set('role', 'admin');
+      if (c.req.query('remember') === '1') await remember.issue(c, 'u1');
       return c.text('carried on');
     }
     return c.text('elevated');

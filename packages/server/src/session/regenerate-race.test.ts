@@ -62,6 +62,20 @@ describe('a privilege change (regenerate() without a sign-in) held across an end
     }
   });
 
+  it('deletes a credential the app issues after catching SessionEndedError', async () => {
+    const { t } = await heldAcross('/elevate-or-carry-on?remember=1', revokeUser);
+    expect((await reauth(t.browser)).status).toBe(401);
+  });
+
+  it('keeps a credential issued while another tab renewed the session (not an ending)', async () => {
+    const { t, res } = await heldAcross('/remember-device', async (t) => {
+      expect((await t.browser.post('/elevate')).status).toBe(200);
+    });
+    expect(res.status).toBe(200);
+    t.browser.cookies.delete('lifeline'); // the session is gone later; remember-me remains
+    expect((await reauth(t.browser)).status).toBe(200);
+  });
+
   it('logs no stack trace for the refusal: it is an answer, not a crash', async () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     await heldAcross('/elevate', revokeUser);

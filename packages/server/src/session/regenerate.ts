@@ -1,6 +1,6 @@
 import type { EndReason } from '../contract/protocol.js';
 import { noSessionResponse, problemResponse } from '../problem/problem.js';
-import type { SessionRecord } from '../store/types.js';
+import type { EndedMarker, SessionRecord } from '../store/types.js';
 import { generateToken } from '../token/token.js';
 import { endRecord, forgetLinkedCredential } from './end-record.js';
 import { type ClientFacts, emitFor, type Runtime } from './runtime.js';
@@ -97,7 +97,10 @@ export async function regenerate(
   // Parallel logins all pass the first look before any of them has created: look again.
   if (limited) await keepWithinLimit(rt, userId, now, device, created.sid);
   if (old) {
-    const ended = { reason: 'revoked', detail: 'regenerated', at: now } as const;
+    // Where it went, unless a sign-in (which proves itself) replaced it: a revocation
+    // racing this renewal follows it to the new session.
+    const ended: EndedMarker = { reason: 'revoked', detail: 'regenerated', at: now };
+    if (!authenticated) ended.successor = created.sid;
     const endedHere = await endRecord(rt, old.sid, old.meta, now, ended);
     // Ended meanwhile by anything else, the session a privilege change replaces takes the
     // new one with it (a request held open across a revocation would otherwise sign the

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Browser } from '../routes/test-app.fixture.js';
 import { raceApp } from './race.fixture.js';
 
 describe('a revocation that a request renews the session under', () => {
@@ -33,5 +34,53 @@ describe('a revocation that a request renews the session under', () => {
     await revoking;
     expect(await t.live()).toHaveLength(0);
     expect((await t.browser.post('/session/reauth')).status).toBe(401);
+  });
+});
+
+describe('a revocation racing requests of the session it ends', () => {
+  it('manager.revoke(id) follows a privilege change that renews the session between its read and its end', async () => {
+    const t = raceApp();
+    await t.browser.post('/login'); // no remember-me: nothing but the renewal links the two
+    const [listed] = await t.live();
+    const ending = t.ending.hold();
+    const revoking = t.manager.revoke(listed!.id);
+    await ending;
+    expect((await t.browser.post('/elevate')).status).toBe(200);
+    t.ending.release();
+    await revoking;
+    expect(await t.live()).toHaveLength(0);
+    expect(await t.state()).toBe('none');
+  });
+
+  it('manager.revoke(id) also deletes a credential a request linked while it ran', async () => {
+    const t = raceApp();
+    await t.browser.post('/login');
+    const [listed] = await t.live();
+    const ending = t.ending.hold();
+    const revoking = t.manager.revoke(listed!.id);
+    await ending; // read the session (no credential yet), about to end it
+    expect((await t.browser.post('/remember-device')).status).toBe(200);
+    t.ending.release();
+    await revoking;
+    expect((await t.browser.post('/session/reauth')).status).toBe(401);
+  });
+
+  it("revokeUser({ exceptId }) keeps the excepted session's successor while ending another's", async () => {
+    const t = raceApp();
+    const other = new Browser(t.app);
+    await t.browser.post('/login');
+    await other.post('/login');
+    const mine = (await (await t.browser.get('/session/sessions')).json()).sessions.find(
+      (s: { current: boolean }) => s.current,
+    ).id;
+    const listing = t.listed.hold();
+    const revoking = t.manager.revokeUser('u1', { exceptId: mine });
+    await listing;
+    expect((await other.post('/elevate')).status).toBe(200);
+    expect((await t.browser.post('/elevate')).status).toBe(200);
+    t.listed.release();
+    expect(await revoking).toBe(1);
+    expect(await t.state()).toBe('active');
+    expect(await t.state(other)).toBe('none');
   });
 });

@@ -46,6 +46,11 @@ export interface EndedMarker {
   /** Free-form detail for audit logs, e.g. `regenerated`, `theft-suspected`, `admin`. */
   detail?: string;
   at: number;
+  /**
+   * The session that replaced this one (`regenerated`), so that revoking this id, or a
+   * revocation racing the renewal, can follow it. Stores keep it as given.
+   */
+  successor?: string;
 }
 
 /** Metadata of a session: everything except the app's data. */

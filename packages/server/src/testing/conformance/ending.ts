@@ -17,6 +17,15 @@ export function endingCases(ctx: StoreContext): void {
       expect(await ctx.store.get(sid)).toEqual({ ...record, ended, data: {} });
     });
 
+    it('keeps the successor a regenerate names on the tombstone', async () => {
+      const sid = randomKey('sid');
+      await ctx.store.create(sid, sessionRecord(), Date.now() + HOUR);
+      const successor = randomKey('sid');
+      const ended: EndedMarker = { reason: 'revoked', detail: 'regenerated', at: 1, successor };
+      expect(await ctx.store.end(sid, ended, Date.now() + HOUR)).toBe('ok');
+      expect((await ctx.store.get(sid))?.ended).toEqual(ended);
+    });
+
     it('keeps the linked credential id on the tombstone', async () => {
       const sid = randomKey('sid');
       const credentialId = randomKey('cred');
