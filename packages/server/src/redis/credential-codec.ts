@@ -39,7 +39,10 @@ export function decodeCredential(reply: unknown, now: number): DecodedCredential
   if (!parsed.success) return { record: null, issue: z.prettifyError(parsed.error) };
   const { previous: legacy, ...record } = parsed.data;
   const own = decodePrevious(stored);
-  const previous = own.previous ?? legacy ?? null;
+  // Both only while instances of two versions share the store (a rolling deploy): the
+  // later window is the newer rotation.
+  const candidates = [own.previous, legacy ?? null].filter((p) => p !== null);
+  const previous = candidates.sort((a, b) => b.until - a.until)[0] ?? null;
   if (previous !== null && previous.until > now) Object.assign(record, { previous });
   return { record, issue: own.issue };
 }
@@ -65,20 +68,25 @@ export function credentialFields(record: CredentialRecord): string[] {
 }
 
 /**
- * A predecessor as the create and rotate scripts take it: its JSON and when its key
- * expires, at its `until` but never after the credential; `['', '']` for none. The expiry
- * is checked here, as PEXPIREAT takes only an integer and a script stops half done.
+ * A predecessor as the create and rotate scripts take it: its JSON and how many ms its key
+ * lives, until its `until` but never past the credential; `['', '']` for none or one
+ * already over. A time to live, not a time: a Redis clock apart from this instance's
+ * would otherwise shift a window of seconds. Checked here, as PEXPIRE takes only a
+ * positive integer and a script stops half done.
  */
 export function previousArgs(
   previous: PreviousCredential | null | undefined,
   expiresAt: number,
+  now: number,
 ): [string, string] {
   if (previous == null) return ['', ''];
-  const at = Math.floor(Math.min(previous.until, expiresAt));
-  if (!Number.isSafeInteger(at)) {
-    throw new TypeError(`redisStore: previous.until must be epoch milliseconds, got ${at}`);
+  const ttl = Math.floor(Math.min(previous.until, expiresAt) - now);
+  if (!Number.isSafeInteger(ttl)) {
+    throw new TypeError(
+      `redisStore: previous.until must be epoch milliseconds, got ${previous.until}`,
+    );
   }
-  return [json(previous), String(at)];
+  return ttl > 0 ? [json(previous), String(ttl)] : ['', ''];
 }
 
 /** JSON-parses every field of HGETALL pairs; a non-JSON one becomes `undefined` and fails. */

@@ -27,7 +27,7 @@ return { h, previous }
  * Creates a credential unless its key exists, with its predecessor when ARGV[4] is not
  * empty, and (given KEYS[3]) adds it to its user index.
  * KEYS: credential hash, predecessor key, user index (single-node mode only).
- * ARGV: expiresAt, id, index score, predecessor JSON or '', its expiry or '', then
+ * ARGV: expiresAt, id, index score, predecessor JSON or '', its time to live (ms) or '', then
  * field/value pairs. Returns -1 when the key existed, else the index size (0 without one).
  */
 export const CREDENTIAL_CREATE = `
@@ -36,7 +36,7 @@ redis.call('HSET', KEYS[1], unpack(ARGV, 6))
 redis.call('PEXPIREAT', KEYS[1], ARGV[1])
 if ARGV[4] ~= '' then
   redis.call('SET', KEYS[2], ARGV[4])
-  redis.call('PEXPIREAT', KEYS[2], ARGV[5])
+  redis.call('PEXPIRE', KEYS[2], ARGV[5])
 else redis.call('DEL', KEYS[2]) end
 if not KEYS[3] then return 0 end
 redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[2])
@@ -48,7 +48,7 @@ return redis.call('ZCARD', KEYS[3])
  * predecessor (deleted when ARGV[4] is absent). `SET` replaces a key of any type.
  * KEYS: credential hash, predecessor key.
  * ARGV: expected tokenHash, new tokenHash (JSON each), expiresAt, predecessor JSON, its
- * expiry (min of its `until` and expiresAt).
+ * time to live in ms (to the earlier of its `until` and expiresAt).
  */
 export const CREDENTIAL_ROTATE = `
 if redis.call('TYPE', KEYS[1]).ok ~= 'hash' then return 'missing' end
@@ -59,7 +59,7 @@ redis.call('HDEL', KEYS[1], 'previous')
 redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 if ARGV[4] then
   redis.call('SET', KEYS[2], ARGV[4])
-  redis.call('PEXPIREAT', KEYS[2], ARGV[5])
+  redis.call('PEXPIRE', KEYS[2], ARGV[5])
 else redis.call('DEL', KEYS[2]) end
 return 'ok'
 `;

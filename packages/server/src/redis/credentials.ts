@@ -29,7 +29,7 @@ export function credentialMethods(ctx: StoreContext): CredentialMethods {
     async createCredential(id, record) {
       const index = keys.userCredentials(record.userId);
       const { expiresAt, createdAt } = record;
-      const stored = previousArgs(record.previous, expiresAt);
+      const stored = previousArgs(record.previous, expiresAt, ctx.now());
       const args = [expiresAt, id, createdAt, ...stored, ...credentialFields(record)];
       const together = !ctx.cluster;
       const reply = Number(
@@ -45,7 +45,8 @@ export function credentialMethods(ctx: StoreContext): CredentialMethods {
 
     async rotateCredential(id, expectedTokenHash, tokenHash, expiresAt, previous) {
       const args = [json(expectedTokenHash), json(tokenHash), json(expiresAt)];
-      if (previous != null) args.push(...previousArgs(previous, expiresAt));
+      const [stored, ttl] = previousArgs(previous, expiresAt, ctx.now());
+      if (stored !== '') args.push(stored, ttl);
       const reply = await run.CREDENTIAL_ROTATE(keysOf(id), args);
       return expectReply(reply, ['ok', 'conflict', 'missing'] as const);
     },
