@@ -20,7 +20,7 @@ const MAX_FOLLOW = 20;
  * Ends the session `sid` (read as `record`, if known) and, when a regenerate renewed it
  * before that could happen, the session that replaced it (`ended.successor`), and so
  * on: a revocation racing a privilege change still ends the session the device holds
- * now. Stops at `except`. True when it ended one.
+ * now. Stops at `except` and at a session of another user. True when it ended one.
  */
 async function endFollowing(
   rt: Runtime,
@@ -31,10 +31,14 @@ async function endFollowing(
 ): Promise<boolean> {
   let at = sid;
   let known = record;
+  let userId: string | null | undefined;
   for (let step = 0; step < MAX_FOLLOW && at !== except; step++) {
     const current = known ?? (await rt.store.get(at));
     known = null;
-    if (!current) return false;
+    // A privilege change keeps the user: a successor of someone else's (store content
+    // gone wrong) is never ended on this one's behalf.
+    if (!current || (userId !== undefined && current.userId !== userId)) return false;
+    userId = current.userId;
     if (!current.ended) {
       if (await endRecord(rt, at, current, ended.at, ended)) return true;
       continue; // ended under us: read it again to see how

@@ -108,5 +108,15 @@ export function raceApp(options: SessionOptions = {}) {
   const browser = new Browser(app);
   const live = () => sessions.manager.listForUser('u1');
   const state = async (b = browser) => (await (await b.get('/session/status')).json()).state;
-  return { app, browser, manager: sessions.manager, handler, listed, ending, live, state };
+  return {
+    app,
+    browser,
+    store: inner,
+    manager: sessions.manager,
+    handler,
+    listed,
+    ending,
+    live,
+    state,
+  };
 }

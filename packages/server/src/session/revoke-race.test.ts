@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Browser } from '../routes/test-app.fixture.js';
+import { randomKey, sessionRecord } from '../testing/fixtures.js';
 import { raceApp } from './race.fixture.js';
 
 describe('a revocation that a request renews the session under', () => {
@@ -82,5 +83,19 @@ describe('a revocation racing requests of the session it ends', () => {
     expect(await revoking).toBe(1);
     expect(await t.state()).toBe('active');
     expect(await t.state(other)).toBe('none');
+  });
+
+  it("never follows a successor into another user's session (store content gone wrong)", async () => {
+    const t = raceApp();
+    await t.browser.post('/login');
+    const [mine] = await t.live();
+    const theirs = randomKey('sid');
+    const until = Date.now() + 3_600_000;
+    await t.store.create(theirs, sessionRecord({ userId: 'u2' }), until);
+    const forged = { reason: 'revoked', detail: 'regenerated', at: 1, successor: theirs } as const;
+    await t.store.end(mine!.id, forged, until);
+    await t.manager.revoke(mine!.id);
+    expect(await t.manager.revokeUser('u1')).toBe(0);
+    expect((await t.store.get(theirs))?.ended).toBeNull();
   });
 });
