@@ -10,6 +10,7 @@ import {
   linkedCredential,
   type RequestState,
 } from './state.js';
+import { currentSession } from './successor.js';
 
 /** What follows the delta: a rotation, or the confirmation of one nobody confirmed yet. */
 type Then = 'rotate' | 'confirm' | null;
@@ -58,14 +59,8 @@ async function writeThen(
   if (patch !== null && !(await writeDelta(rt, state, live, patch))) {
     state.live = null;
     state.issue = null;
-    // Ended meanwhile (revoked, signed out): a credential issued in this request for it
-    // would sign the user straight back in. Renewed by another tab instead, it is only
-    // left unlinked, as before.
     const issued = state.credential;
-    if (issued && issued !== linkedBefore) {
-      const ended = (await rt.store.get(live.sid))?.ended;
-      if (ended?.detail !== 'regenerated') await rt.store.deleteCredential(issued);
-    }
+    if (issued && issued !== linkedBefore) await relinkOrForget(rt, state, live.sid, issued);
     return;
   }
   if (state.fromGrace) return confirmSuccessor(rt, state, live);
@@ -166,4 +161,20 @@ async function writeDelta(
     });
   }
   return true;
+}
+
+/**
+ * A credential issued in a request whose session is gone by its commit: renewed by
+ * another tab, it goes to the session that replaced it (so revoking that one deletes it);
+ * ended (revoked, signed out), it is deleted, as it would sign the user straight back in.
+ */
+async function relinkOrForget(rt: Runtime, state: RequestState, sid: string, issued: string) {
+  const now = state.now;
+  const reached = await currentSession(rt, sid, null);
+  if (reached && !reached.record.ended) {
+    const patch = { meta: { credentialId: issued } };
+    const until = retainUntil(rt, reached.record, now);
+    if ((await rt.store.update(reached.sid, patch, until)) === 'ok') return;
+  }
+  await rt.store.deleteCredential(issued);
 }

@@ -6,48 +6,12 @@ import {
   revokesCredential,
 } from './end-record.js';
 import type { Runtime } from './runtime.js';
+import { currentSession, endCurrent } from './successor.js';
 import type { SessionManager, SessionSummary } from './types.js';
 
 /** An ending by which the session's device went on with another session: a re-auth, a login. */
 function movedOn(ended: EndedMarker | null | undefined): boolean {
   return ended?.detail === 'regenerated' || ended?.detail === 'session-limit-replaced';
-}
-
-/** How many renewals a revocation chases; each one took the other side a whole request. */
-const MAX_FOLLOW = 20;
-
-/**
- * Ends the session `sid` (read as `record`, if known) and, when a regenerate renewed it
- * before that could happen, the session that replaced it (`ended.successor`), and so
- * on: a revocation racing a privilege change still ends the session the device holds
- * now. Stops at `except` and at a session of another user. True when it ended one.
- */
-async function endFollowing(
-  rt: Runtime,
-  sid: string,
-  ended: EndedMarker,
-  record: SessionRecord | null,
-  except?: string | null,
-): Promise<boolean> {
-  let at = sid;
-  let known = record;
-  let userId: string | null | undefined;
-  for (let step = 0; step < MAX_FOLLOW && at !== except; step++) {
-    const current = known ?? (await rt.store.get(at));
-    known = null;
-    // A privilege change keeps the user: a successor of someone else's (store content
-    // gone wrong) is never ended on this one's behalf.
-    if (!current || (userId !== undefined && current.userId !== userId)) return false;
-    userId = current.userId;
-    if (!current.ended) {
-      if (await endRecord(rt, at, current, ended.at, ended)) return true;
-      continue; // ended under us: read it again to see how
-    }
-    const next = current.ended.detail === 'regenerated' ? current.ended.successor : undefined;
-    if (next === undefined) return false;
-    at = next;
-  }
-  return false;
 }
 
 function isLive(record: SessionRecord, now: number): boolean {
@@ -122,11 +86,12 @@ export function createManager(rt: Runtime): SessionManager {
         return;
       }
       const ending: EndedMarker = { reason: 'revoked', detail, at: now };
-      if (await endFollowing(rt, id, ending, record)) return;
+      const result = await endCurrent(rt, id, ending, record);
+      if (result.ended) return;
       // Moved on without a successor to follow (a sign-in, the session limit): the device
       // is the remember-me credential it shares with its new session.
-      const latest = (await rt.store.get(id)) ?? record;
-      if (movedOn(latest.ended)) await revokeDevice(latest, detail, now);
+      const trailEnd = result.reached?.record;
+      if (trailEnd && movedOn(trailEnd.ended)) await revokeDevice(trailEnd, detail, now);
     },
     async revokeUser(userId, options = {}) {
       const now = rt.options.now();
@@ -138,11 +103,14 @@ export function createManager(rt: Runtime): SessionManager {
       // that no request has closed yet could otherwise be revived by a request in flight.
       const listed = (await rt.store.listByUser(userId)).filter(({ record }) => !record.ended);
       const ending: EndedMarker = { reason: 'revoked', detail: 'revoke-user', at: now };
+      // The caller's own session, also as another tab of its device may have renewed it.
+      const except = new Set<string>();
+      if (options.exceptId) await currentSession(rt, options.exceptId, null, except);
       let ended = 0;
       for (const { sid, record } of listed) {
-        if (sid === options.exceptId) continue;
+        if (except.has(sid)) continue;
         // A listed session renewed meanwhile is followed to the one that replaced it.
-        if (await endFollowing(rt, sid, ending, record, options.exceptId)) ended++;
+        if ((await endCurrent(rt, sid, ending, record, except)).ended) ended++;
       }
       // Again: a request in flight may have issued one while the sessions were ending.
       await forget();

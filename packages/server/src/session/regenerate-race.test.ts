@@ -67,13 +67,26 @@ describe('a privilege change (regenerate() without a sign-in) held across an end
     expect((await reauth(t.browser)).status).toBe(401);
   });
 
-  it('keeps a credential issued while another tab renewed the session (not an ending)', async () => {
+  it('hands a credential issued while another tab renewed the session to the renewed one', async () => {
     const { t, res } = await heldAcross('/remember-device', async (t) => {
       expect((await t.browser.post('/elevate')).status).toBe(200);
     });
     expect(res.status).toBe(200);
-    t.browser.cookies.delete('lifeline'); // the session is gone later; remember-me remains
-    expect((await reauth(t.browser)).status).toBe(200);
+    const [renewed] = await t.live();
+    expect((await t.manager.get(renewed!.id))?.credentialId).toEqual(expect.any(String));
+    // Linked, so revoking the session deletes it, as for any linked credential.
+    await t.manager.revoke(renewed!.id);
+    t.browser.cookies.delete('lifeline');
+    expect((await reauth(t.browser)).status).toBe(401);
+  });
+
+  it('deletes a credential issued while another tab renewed the session, once revokeUser ran', async () => {
+    const { t } = await heldAcross('/remember-device', async (t) => {
+      expect((await t.browser.post('/elevate')).status).toBe(200);
+      await t.manager.revokeUser('u1');
+    });
+    t.browser.cookies.delete('lifeline');
+    expect((await reauth(t.browser)).status).toBe(401);
   });
 
   it('logs no stack trace for the refusal: it is an answer, not a crash', async () => {

@@ -98,4 +98,18 @@ describe('a revocation racing requests of the session it ends', () => {
     expect(await t.manager.revokeUser('u1')).toBe(0);
     expect((await t.store.get(theirs))?.ended).toBeNull();
   });
+
+  it("revokeUser({ exceptId }) keeps the caller's device when another of its tabs renewed that session first", async () => {
+    const t = raceApp();
+    const other = new Browser(t.app);
+    await t.browser.post('/login');
+    await other.post('/login');
+    const mine = (await (await t.browser.get('/session/sessions')).json()).sessions.find(
+      (s: { current: boolean }) => s.current,
+    ).id;
+    expect((await t.browser.post('/elevate')).status).toBe(200); // another tab, same cookie jar
+    expect(await t.manager.revokeUser('u1', { exceptId: mine })).toBe(1);
+    expect(await t.state()).toBe('active');
+    expect(await t.state(other)).toBe('none');
+  });
 });
