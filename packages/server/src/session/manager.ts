@@ -88,10 +88,14 @@ export function createManager(rt: Runtime): SessionManager {
       const ending: EndedMarker = { reason: 'revoked', detail, at: now };
       const result = await endCurrent(rt, id, ending, record);
       if (result.ended) return;
-      // Moved on without a successor to follow (a sign-in, the session limit): the device
-      // is the remember-me credential it shares with its new session.
-      const trailEnd = result.reached?.record;
-      if (trailEnd && movedOn(trailEnd.ended)) await revokeDevice(trailEnd, detail, now);
+      // The trail ends without a live session (a sign-in names no successor; the session
+      // limit; a timeout, after which the device re-authenticated): if the session moved on
+      // at all, the device is the remember-me credential it carried along the way.
+      const first = (await rt.store.get(id)) ?? record;
+      const last = result.reached?.record ?? first;
+      if (!movedOn(first.ended) && !movedOn(last.ended)) return;
+      await revokeDevice(last, detail, now);
+      if (first.credentialId !== last.credentialId) await revokeDevice(first, detail, now);
     },
     async revokeUser(userId, options = {}) {
       const now = rt.options.now();

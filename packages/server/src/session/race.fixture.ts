@@ -111,6 +111,7 @@ export function raceApp(options: SessionOptions = {}) {
   return {
     app,
     browser,
+    clock,
     store: inner,
     manager: sessions.manager,
     handler,

@@ -112,4 +112,16 @@ describe('a revocation racing requests of the session it ends', () => {
     expect(await t.state()).toBe('active');
     expect(await t.state(other)).toBe('none');
   });
+
+  it('manager.revoke(id) follows the device through a renewal, a timeout and a re-auth', async () => {
+    const t = raceApp();
+    await t.browser.post('/login?remember=1');
+    const [first] = await t.live();
+    expect((await t.browser.post('/elevate')).status).toBe(200);
+    t.clock.advance(31 * 60_000); // the renewed session times out; the device re-authenticates
+    expect((await t.browser.post('/session/reauth')).status).toBe(200);
+    await t.manager.revoke(first!.id); // the id a list showed before all that
+    expect(await t.state()).toBe('none');
+    expect((await t.browser.post('/session/reauth')).status).toBe(401);
+  });
 });
