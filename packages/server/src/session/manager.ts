@@ -47,15 +47,16 @@ export function createManager(rt: Runtime): SessionManager {
     return { now, sessions: all.filter(({ record }) => isLive(record, now)) };
   };
   /**
-   * "Sign out that device", for a session its device has already moved on from (a
-   * re-auth or login made it a new one): the device is the remember-me credential they
-   * share. Ends the user's live sessions linking it and deletes it, or a device that
-   * re-authenticates faster than a revoke list refreshes could never be signed out.
+   * "Sign out that device": the device is the remember-me credential its sessions share
+   * (parallel re-auths, a session it moved on to). Ends the user's sessions linking it and
+   * deletes it, or a device that re-authenticates faster than a revoke list refreshes
+   * could never be signed out.
    */
   const revokeDevice = async (record: SessionRecord, detail: string, now: number) => {
     const { credentialId, userId } = record;
     if (typeof credentialId !== 'string' || credentialId === '' || userId === null) return;
-    const { sessions } = await live(userId);
+    // Not ended, whatever the deadlines: a request in flight could still revive one.
+    const sessions = (await rt.store.listByUser(userId)).filter(({ record }) => !record.ended);
     for (const { sid, record: other } of sessions) {
       if (other.credentialId !== credentialId) continue;
       await endRecord(rt, sid, other, now, { reason: 'revoked', detail, at: now });
@@ -87,7 +88,9 @@ export function createManager(rt: Runtime): SessionManager {
       }
       const ending: EndedMarker = { reason: 'revoked', detail, at: now };
       const result = await endCurrent(rt, id, ending, record);
-      if (result.ended) return;
+      // The device's other sessions go with it: those sharing its remember-me credential
+      // (parallel re-auths, or one made from the cookie after this one idled out unseen).
+      if (result.ended) return revokeDevice(result.reached.record, detail, now);
       // The trail ends without a live session (a sign-in names no successor; the session
       // limit; a timeout, after which the device re-authenticated): if the session moved on
       // at all, the device is the remember-me credential it carried along the way.

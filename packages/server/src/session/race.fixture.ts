@@ -87,6 +87,11 @@ export function raceApp(options: SessionOptions = {}) {
     await c.var.session.regenerate({ cause: 'privilege-change' });
     return c.text('elevated');
   });
+  app.post('/write', async (c) => {
+    await handler.pass();
+    c.var.session.set('note', 'kept');
+    return c.text('written');
+  });
   app.post('/remember-device', async (c) => {
     await handler.pass();
     await remember.issue(c, c.var.session.userId!);

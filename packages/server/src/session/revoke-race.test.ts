@@ -124,4 +124,34 @@ describe('a revocation racing requests of the session it ends', () => {
     expect(await t.state()).toBe('none');
     expect((await t.browser.post('/session/reauth')).status).toBe(401);
   });
+
+  it("manager.revoke(id) ends the device's other sessions sharing its remember-me credential", async () => {
+    const t = raceApp();
+    await t.browser.post('/login?remember=1');
+    const [first] = await t.live();
+    t.clock.advance(31 * 60_000); // idles out, and no request marks it ended
+    t.browser.cookies.delete('lifeline'); // a browser restart: the remember cookie alone
+    expect((await t.browser.post('/session/reauth')).status).toBe(200);
+    await t.manager.revoke(first!.id);
+    expect(await t.state()).toBe('none');
+  });
+
+  it('manager.revoke(id) also ends a device session past its idle deadline that a request in flight could revive', async () => {
+    const t = raceApp();
+    await t.browser.post('/login?remember=1');
+    const [first] = await t.live();
+    expect((await t.browser.post('/elevate')).status).toBe(200);
+    t.clock.advance(31 * 60_000);
+    expect((await t.browser.post('/session/reauth')).status).toBe(200);
+    t.clock.advance(30 * 60_000 - 1000); // the re-auth's session, 1 s before its idle deadline
+    const entered = t.handler.hold();
+    const writing = t.browser.post('/write'); // resolved live, held in its handler
+    await entered;
+    t.clock.advance(2000);
+    await t.manager.revoke(first!.id);
+    t.handler.release();
+    await writing;
+    expect(await t.state()).toBe('none');
+    expect(await t.live()).toHaveLength(0);
+  });
 });

@@ -43,7 +43,7 @@ export async function currentSession(
 /**
  * Ends the session `sid` is now (see {@link currentSession}): a revocation racing a
  * privilege change still ends the session the device holds. Never one on `except`'s
- * trail. Returns whether it ended one, and where the trail ended when it did not.
+ * trail. Returns whether it ended one, and the session it ended or where the trail ended.
  */
 export async function endCurrent(
   rt: Runtime,
@@ -51,11 +51,13 @@ export async function endCurrent(
   ended: EndedMarker,
   record: SessionRecord | null,
   except: ReadonlySet<string> = new Set(),
-): Promise<{ ended: true } | { ended: false; reached: Reached | null }> {
+): Promise<{ ended: true; reached: Reached } | { ended: false; reached: Reached | null }> {
   let reached = await currentSession(rt, sid, record);
   for (let attempt = 0; attempt < MAX_FOLLOW; attempt++) {
     if (!reached || reached.record.ended || except.has(reached.sid)) break;
-    if (await endRecord(rt, reached.sid, reached.record, ended.at, ended)) return { ended: true };
+    if (await endRecord(rt, reached.sid, reached.record, ended.at, ended)) {
+      return { ended: true, reached };
+    }
     // Ended under us: see how, and follow it if it was renewed.
     reached = await currentSession(rt, reached.sid, null);
   }
