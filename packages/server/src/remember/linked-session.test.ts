@@ -286,6 +286,23 @@ describe('a store failure while deleting the credential', () => {
     expect((await t.laptop.post('/session/reauth')).status).toBe(401);
   });
 
+  it("repeating manager.revoke also ends the device's other session sharing the credential", async () => {
+    const outage = failingDeletes();
+    const t = await rememberedDevice({ store: outage.store });
+    t.clock.advance(31 * MIN);
+    const tab2 = new Browser(t.app);
+    for (const [name, value] of t.laptop.cookies) tab2.cookies.set(name, value);
+    expect((await t.laptop.post('/session/reauth')).status).toBe(200);
+    expect((await tab2.post('/session/reauth')).status).toBe(200); // a second session, same credential
+    const [one] = (await t.manager.listForUser('u1')).filter((s) => s.userAgent !== 'Phone');
+    outage.flag.failing = true;
+    await expect(t.manager.revoke(one!.id)).rejects.toBeInstanceOf(StoreUnavailableError);
+    outage.flag.failing = false;
+    await t.manager.revoke(one!.id);
+    expect(await status(t.laptop)).toMatchObject({ state: 'none' });
+    expect(await status(tab2)).toMatchObject({ state: 'none' });
+  });
+
   it('answers POST /session/sessions/revoke with 503 store_unavailable, the session ended', async () => {
     // Hono reports the handler's error before the middleware turns it into the 503.
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -364,6 +381,26 @@ describe('parallel re-auths with one cookie and maxSessionsPerUser', () => {
     expect((await tab1.post('/session/reauth')).status).toBe(200);
     expect((await tab2.post('/session/reauth')).status).toBe(200);
     expect(tab2.cookies.get(REMEMBER)).toBe(tab1.cookies.get(REMEMBER));
+  });
+});
+
+describe("revoking another session of the caller's own browser", () => {
+  it('ends that session but never the caller, who is told so', async () => {
+    const t = routesTestApp();
+    const laptop = new Browser(t.app);
+    await laptop.send('POST', '/login?remember=1', { headers: { 'User-Agent': 'Laptop' } });
+    t.clock.advance(31 * MIN);
+    const tab2 = new Browser(t.app);
+    for (const [name, value] of laptop.cookies) tab2.cookies.set(name, value);
+    await laptop.post('/session/reauth');
+    await tab2.post('/session/reauth'); // a second session linking the same credential
+    await laptop.send('POST', '/login', { headers: { 'User-Agent': 'Laptop' } }); // fresh again
+    const { sessions } = await (await laptop.get('/session/sessions')).json();
+    const other = sessions.find((s: { current: boolean; userAgent: string }) => !s.current);
+    const res = await laptop.post('/session/sessions/revoke', { id: other.id });
+    expect(await res.json()).toEqual({ revoked: 1, currentEnded: false });
+    expect(await status(laptop)).toMatchObject({ state: 'active' });
+    expect(await status(tab2)).toMatchObject({ state: 'none' });
   });
 });
 

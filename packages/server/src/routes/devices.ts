@@ -54,7 +54,9 @@ async function revoke(c: Ctx, manager: SessionManager, userId: string, request: 
         response: problemResponse('invalid_request', { status: 404, detail: 'no such session' }),
       };
     }
-    if (request.id !== current) await manager.revoke(request.id, 'user');
+    // Another session of this very browser (sharing its remember-me credential) ends, but
+    // the caller's own stays: it asked to sign out something else.
+    if (request.id !== current) await manager.revoke(request.id, 'user', { exceptId: current });
     else await session.destroy('revoked');
     return { revoked: 1, currentEnded: request.id === current };
   }

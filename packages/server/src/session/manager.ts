@@ -52,13 +52,18 @@ export function createManager(rt: Runtime): SessionManager {
    * deletes it, or a device that re-authenticates faster than a revoke list refreshes
    * could never be signed out.
    */
-  const revokeDevice = async (record: SessionRecord, detail: string, now: number) => {
+  const revokeDevice = async (
+    record: SessionRecord,
+    detail: string,
+    now: number,
+    except: ReadonlySet<string>,
+  ) => {
     const { credentialId, userId } = record;
     if (typeof credentialId !== 'string' || credentialId === '' || userId === null) return;
     // Not ended, whatever the deadlines: a request in flight could still revive one.
     const sessions = (await rt.store.listByUser(userId)).filter(({ record }) => !record.ended);
     for (const { sid, record: other } of sessions) {
-      if (other.credentialId !== credentialId) continue;
+      if (other.credentialId !== credentialId || except.has(sid)) continue;
       await endRecord(rt, sid, other, now, { reason: 'revoked', detail, at: now });
     }
     await rt.store.deleteCredential(credentialId);
@@ -70,7 +75,7 @@ export function createManager(rt: Runtime): SessionManager {
         .map(({ sid, record }) => summarize(sid, record, currentId))
         .sort((a, b) => b.lastActiveAt - a.lastActiveAt);
     },
-    async revoke(id, detail = 'admin') {
+    async revoke(id, detail = 'admin', options = {}) {
       // These details mean "the credential is handed on or dealt with elsewhere" (they
       // keep it): an app's audit detail must not pick that by accident.
       if (keepsCredential(detail)) {
@@ -79,26 +84,30 @@ export function createManager(rt: Runtime): SessionManager {
       const now = rt.options.now();
       const record = await rt.store.get(id);
       if (!record) return;
-      // Already revoked: delete its credential again, so a call whose delete failed (503)
-      // can be repeated; but only where that ending deletes it (not one kept by
-      // `revokeUser({ keepCredentials })`, a regenerate or a refused login).
+      // The caller's own session, as far as it was renewed: never signed out from here.
+      const except = new Set<string>();
+      if (options.exceptId) await currentSession(rt, options.exceptId, null, except);
+      // Already revoked: end the device and delete its credential again, so a call that
+      // failed half way (503) can be repeated; but only where that ending deletes it (not
+      // one kept by `revokeUser({ keepCredentials })`, a regenerate or a refused login).
       if (record.ended && revokesCredential(record.ended)) {
+        await revokeDevice(record, detail, now, except);
         await forgetLinkedCredential(rt, record);
         return;
       }
       const ending: EndedMarker = { reason: 'revoked', detail, at: now };
-      const result = await endCurrent(rt, id, ending, record);
+      const result = await endCurrent(rt, id, ending, record, except);
       // The device's other sessions go with it: those sharing its remember-me credential
       // (parallel re-auths, or one made from the cookie after this one idled out unseen).
-      if (result.ended) return revokeDevice(result.reached.record, detail, now);
+      if (result.ended) return revokeDevice(result.reached.record, detail, now, except);
       // The trail ends without a live session (a sign-in names no successor; the session
       // limit; a timeout, after which the device re-authenticated): if the session moved on
       // at all, the device is the remember-me credential it carried along the way.
       const first = (await rt.store.get(id)) ?? record;
       const last = result.reached?.record ?? first;
       if (!movedOn(first.ended) && !movedOn(last.ended)) return;
-      await revokeDevice(last, detail, now);
-      if (first.credentialId !== last.credentialId) await revokeDevice(first, detail, now);
+      await revokeDevice(last, detail, now, except);
+      if (first.credentialId !== last.credentialId) await revokeDevice(first, detail, now, except);
     },
     async revokeUser(userId, options = {}) {
       const now = rt.options.now();

@@ -116,14 +116,15 @@ export interface SessionSummary {
 export interface SessionManager {
   listForUser(userId: string, currentId?: string | null): Promise<SessionSummary[]>;
   /**
-   * Ends one session by id (reason `revoked`) and deletes its remember-me credential.
-   * A session its device has already moved on from (a re-auth or login renewed it) is
-   * followed to the device: the user's live sessions linking the same credential end and
-   * the credential is deleted. `detail` is for audit logs (default `admin`); the details Lifeline's own endings use to
-   * keep a credential (`regenerated`, `revoke-user`, `session-limit-refused`,
-   * `session-limit-replaced`, `regenerate-abandoned`) are refused.
+   * Signs out a device: ends the session `id` (reason `revoked`), the user's other sessions
+   * linking its remember-me credential, and deletes that credential. A session its device
+   * has already moved on from (a re-auth, a privilege change, a login that kept the
+   * credential) is followed to the device. `exceptId` (the caller's own session, and what
+   * it was renewed into) is never ended. `detail` is for audit logs (default `admin`); the
+   * details Lifeline's own endings use to keep a credential (`regenerated`, `revoke-user`,
+   * `session-limit-refused`, `session-limit-replaced`, `regenerate-abandoned`) are refused.
    */
-  revoke(id: string, detail?: string): Promise<void>;
+  revoke(id: string, detail?: string, options?: { exceptId?: string | null }): Promise<void>;
   /** Ends every session of a user except `exceptId`, and deletes their remember-me credentials unless kept. */
   revokeUser(
     userId: string,
