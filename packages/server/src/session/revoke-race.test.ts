@@ -3,6 +3,24 @@ import { Browser } from '../routes/test-app.fixture.js';
 import { randomKey, sessionRecord } from '../testing/fixtures.js';
 import { raceApp } from './race.fixture.js';
 
+type Race = ReturnType<typeof raceApp>;
+
+/** Runs `during` while `manager.revoke(id)` has read the session and waits to end it. */
+async function revokeAcross(t: Race, id: string, during: () => Promise<void>) {
+  const ending = t.ending.hold();
+  const revoking = t.manager.revoke(id);
+  await ending;
+  await during();
+  t.ending.release();
+  await revoking;
+}
+
+/** The id of the session `b` (default: the race app's browser) holds. */
+async function currentId(t: Race, b = t.browser): Promise<string> {
+  const { sessions } = await (await b.get('/session/sessions')).json();
+  return sessions.find((s: { current: boolean }) => s.current).id;
+}
+
 describe('a revocation that a request renews the session under', () => {
   it('revokeUser also ends the successor of a session a privilege change renewed after the listing', async () => {
     const t = raceApp();
@@ -27,12 +45,9 @@ describe('a revocation that a request renews the session under', () => {
     const t = raceApp();
     await t.browser.post('/login?remember=1');
     const [listed] = await t.live();
-    const ending = t.ending.hold();
-    const revoking = t.manager.revoke(listed!.id);
-    await ending; // read the session live, about to end it
-    expect((await t.browser.post('/session/reauth')).status).toBe(200); // moves on
-    t.ending.release();
-    await revoking;
+    await revokeAcross(t, listed!.id, async () => {
+      expect((await t.browser.post('/session/reauth')).status).toBe(200); // moves on
+    });
     expect(await t.live()).toHaveLength(0);
     expect((await t.browser.post('/session/reauth')).status).toBe(401);
   });
@@ -43,12 +58,9 @@ describe('a revocation racing requests of the session it ends', () => {
     const t = raceApp();
     await t.browser.post('/login'); // no remember-me: nothing but the renewal links the two
     const [listed] = await t.live();
-    const ending = t.ending.hold();
-    const revoking = t.manager.revoke(listed!.id);
-    await ending;
-    expect((await t.browser.post('/elevate')).status).toBe(200);
-    t.ending.release();
-    await revoking;
+    await revokeAcross(t, listed!.id, async () => {
+      expect((await t.browser.post('/elevate')).status).toBe(200);
+    });
     expect(await t.live()).toHaveLength(0);
     expect(await t.state()).toBe('none');
   });
@@ -57,12 +69,10 @@ describe('a revocation racing requests of the session it ends', () => {
     const t = raceApp();
     await t.browser.post('/login');
     const [listed] = await t.live();
-    const ending = t.ending.hold();
-    const revoking = t.manager.revoke(listed!.id);
-    await ending; // read the session (no credential yet), about to end it
-    expect((await t.browser.post('/remember-device')).status).toBe(200);
-    t.ending.release();
-    await revoking;
+    // Read with no credential yet; the credential is linked before the end.
+    await revokeAcross(t, listed!.id, async () => {
+      expect((await t.browser.post('/remember-device')).status).toBe(200);
+    });
     expect((await t.browser.post('/session/reauth')).status).toBe(401);
   });
 
@@ -71,9 +81,7 @@ describe('a revocation racing requests of the session it ends', () => {
     const other = new Browser(t.app);
     await t.browser.post('/login');
     await other.post('/login');
-    const mine = (await (await t.browser.get('/session/sessions')).json()).sessions.find(
-      (s: { current: boolean }) => s.current,
-    ).id;
+    const mine = await currentId(t);
     const listing = t.listed.hold();
     const revoking = t.manager.revokeUser('u1', { exceptId: mine });
     await listing;
@@ -104,9 +112,7 @@ describe('a revocation racing requests of the session it ends', () => {
     const other = new Browser(t.app);
     await t.browser.post('/login');
     await other.post('/login');
-    const mine = (await (await t.browser.get('/session/sessions')).json()).sessions.find(
-      (s: { current: boolean }) => s.current,
-    ).id;
+    const mine = await currentId(t);
     expect((await t.browser.post('/elevate')).status).toBe(200); // another tab, same cookie jar
     expect(await t.manager.revokeUser('u1', { exceptId: mine })).toBe(1);
     expect(await t.state()).toBe('active');
