@@ -6,7 +6,7 @@ import {
   revokesCredential,
 } from './end-record.js';
 import type { Runtime } from './runtime.js';
-import { currentSession, endCurrent } from './successor.js';
+import { endCurrent, trailOf } from './successor.js';
 import type { SessionManager, SessionSummary } from './types.js';
 
 /** An ending by which the session's device went on with another session: a re-auth, a login. */
@@ -85,8 +85,7 @@ export function createManager(rt: Runtime): SessionManager {
       const record = await rt.store.get(id);
       if (!record) return;
       // The caller's own session, as far as it was renewed: never signed out from here.
-      const except = new Set<string>();
-      if (options.exceptId) await currentSession(rt, options.exceptId, null, except);
+      const except = await trailOf(rt, options.exceptId);
       // Already revoked: end the device and delete its credential again, so a call that
       // failed half way (503) can be repeated; but only where that ending deletes it (not
       // one kept by `revokeUser({ keepCredentials })`, a regenerate or a refused login).
@@ -120,8 +119,7 @@ export function createManager(rt: Runtime): SessionManager {
       const listed = (await rt.store.listByUser(userId)).filter(({ record }) => !record.ended);
       const ending: EndedMarker = { reason: 'revoked', detail: 'revoke-user', at: now };
       // The caller's own session, also as another tab of its device may have renewed it.
-      const except = new Set<string>();
-      if (options.exceptId) await currentSession(rt, options.exceptId, null, except);
+      const except = await trailOf(rt, options.exceptId);
       let ended = 0;
       for (const { sid, record } of listed) {
         if (except.has(sid)) continue;

@@ -40,6 +40,13 @@ export async function currentSession(
   return { sid: at, record: current };
 }
 
+/** Every sid on `sid`'s renewal trail (none for none): a caller's own, to spare. */
+export async function trailOf(rt: Runtime, sid: string | null | undefined): Promise<Set<string>> {
+  const trail = new Set<string>();
+  if (sid) await currentSession(rt, sid, null, trail);
+  return trail;
+}
+
 /**
  * Ends the session `sid` is now (see {@link currentSession}): a revocation racing a
  * privilege change still ends the session the device holds. Never one on `except`'s
