@@ -18,6 +18,10 @@ const KEEPS_CREDENTIAL = new Set([
   'regenerate-abandoned',
 ]);
 
+/** True when a regenerate ended the session: it moved on under a new token. */
+export const isRenewal = (ended: EndedMarker | null | undefined): boolean =>
+  ended?.reason === 'revoked' && ended.detail === 'regenerated';
+
 /** True for a revocation detail that leaves the linked credential alone. */
 export const keepsCredential = (detail: string | undefined): boolean =>
   KEEPS_CREDENTIAL.has(detail ?? '');

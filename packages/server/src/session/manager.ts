@@ -1,17 +1,12 @@
 import type { EndedMarker, SessionRecord } from '../store/types.js';
-import {
-  endRecord,
-  forgetLinkedCredential,
-  keepsCredential,
-  revokesCredential,
-} from './end-record.js';
+import { endRecord, isRenewal, keepsCredential, revokesCredential } from './end-record.js';
 import type { Runtime } from './runtime.js';
 import { endCurrent, trailOf } from './successor.js';
 import type { SessionManager, SessionSummary } from './types.js';
 
 /** An ending by which the session's device went on with another session: a re-auth, a login. */
 function movedOn(ended: EndedMarker | null | undefined): boolean {
-  return ended?.detail === 'regenerated' || ended?.detail === 'session-limit-replaced';
+  return isRenewal(ended) || ended?.detail === 'session-limit-replaced';
 }
 
 function isLive(record: SessionRecord, now: number): boolean {
@@ -47,6 +42,12 @@ export function createManager(rt: Runtime): SessionManager {
     return { now, sessions: all.filter(({ record }) => isLive(record, now)) };
   };
   /**
+   * A user's sessions not yet ended, whatever their deadlines: one past its idle deadline
+   * that no request has closed yet could still be revived by a request in flight.
+   */
+  const notEnded = async (userId: string) =>
+    (await rt.store.listByUser(userId)).filter(({ record }) => !record.ended);
+  /**
    * "Sign out that device": the device is the remember-me credential its sessions share
    * (parallel re-auths, a session it moved on to). Ends the user's sessions linking it and
    * deletes it, or a device that re-authenticates faster than a revoke list refreshes
@@ -59,10 +60,8 @@ export function createManager(rt: Runtime): SessionManager {
     except: ReadonlySet<string>,
   ) => {
     const { credentialId, userId } = record;
-    if (typeof credentialId !== 'string' || credentialId === '' || userId === null) return;
-    // Not ended, whatever the deadlines: a request in flight could still revive one.
-    const sessions = (await rt.store.listByUser(userId)).filter(({ record }) => !record.ended);
-    for (const { sid, record: other } of sessions) {
+    if (typeof credentialId !== 'string' || credentialId === '') return;
+    for (const { sid, record: other } of userId === null ? [] : await notEnded(userId)) {
       if (other.credentialId !== credentialId || except.has(sid)) continue;
       await endRecord(rt, sid, other, now, { reason: 'revoked', detail, at: now });
     }
@@ -90,9 +89,7 @@ export function createManager(rt: Runtime): SessionManager {
       // failed half way (503) can be repeated; but only where that ending deletes it (not
       // one kept by `revokeUser({ keepCredentials })`, a regenerate or a refused login).
       if (record.ended && revokesCredential(record.ended)) {
-        await revokeDevice(record, detail, now, except);
-        await forgetLinkedCredential(rt, record);
-        return;
+        return revokeDevice(record, detail, now, except);
       }
       const ending: EndedMarker = { reason: 'revoked', detail, at: now };
       const result = await endCurrent(rt, id, ending, record, except);
@@ -114,9 +111,7 @@ export function createManager(rt: Runtime): SessionManager {
       // Credentials first: a re-auth that creates its session after the listing below
       // finds its credential gone once it has created, and ends that session itself.
       await forget();
-      // Every record not yet ended, whatever its deadlines: a session past its idle deadline
-      // that no request has closed yet could otherwise be revived by a request in flight.
-      const listed = (await rt.store.listByUser(userId)).filter(({ record }) => !record.ended);
+      const listed = await notEnded(userId);
       const ending: EndedMarker = { reason: 'revoked', detail: 'revoke-user', at: now };
       // The caller's own session, also as another tab of its device may have renewed it.
       const except = await trailOf(rt, options.exceptId);

@@ -2,7 +2,7 @@ import type { EndReason } from '../contract/protocol.js';
 import { noSessionResponse, problemResponse } from '../problem/problem.js';
 import type { EndedMarker, SessionRecord } from '../store/types.js';
 import { generateToken } from '../token/token.js';
-import { endRecord, forgetLinkedCredential } from './end-record.js';
+import { endRecord, forgetLinkedCredential, isRenewal } from './end-record.js';
 import { type ClientFacts, emitFor, type Runtime } from './runtime.js';
 import { keepWithinLimit } from './session-limit.js';
 import {
@@ -146,12 +146,18 @@ async function abandon(
   });
   if (record.credentialId !== old.meta.credentialId) await forgetLinkedCredential(rt, record);
   const ending = (await rt.store.get(old.sid))?.ended;
-  const parallel = ending?.reason === 'revoked' && ending.detail === 'regenerated';
-  const reason = parallel ? null : (ending?.reason ?? 'missing');
+  // Renewed by a parallel regenerate: no reason of its own to report (409).
+  const reason = isRenewal(ending) ? null : (ending?.reason ?? 'missing');
   // Nothing more is written or sent for this request, even if the app catches the error:
   // a lazily created session's cookie would replace the one a parallel request set.
-  Object.assign(state, { live: null, reason: reason ?? 'missing', issue: null, fresh: false });
-  Object.assign(state, { abandoned: true, credential: undefined });
+  Object.assign(state, {
+    live: null,
+    reason: reason ?? 'missing',
+    issue: null,
+    fresh: false,
+    abandoned: true,
+    credential: undefined,
+  });
   state.set.clear();
   state.unset.clear();
   throw new SessionEndedError(reason);

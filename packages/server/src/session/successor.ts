@@ -1,5 +1,5 @@
 import type { EndedMarker, SessionRecord } from '../store/types.js';
-import { endRecord } from './end-record.js';
+import { endRecord, isRenewal } from './end-record.js';
 import type { Runtime } from './runtime.js';
 
 /** How many renewals are followed; each one took the other side a whole request. */
@@ -30,7 +30,7 @@ export async function currentSession(
   const { userId } = current;
   for (let step = 0; step < MAX_FOLLOW; step++) {
     path?.add(at);
-    const next = current.ended?.detail === 'regenerated' ? current.ended.successor : undefined;
+    const next = isRenewal(current.ended) ? current.ended?.successor : undefined;
     if (next === undefined) break;
     const successor = await rt.store.get(next);
     if (!successor || successor.userId !== userId) break;
