@@ -80,10 +80,16 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
    * Ends the request's credential: the cookie is cleared first, so a store failure (a 503,
    * which keeps the line) still leaves the browser without it.
    */
-  async function reject(c: Context, id: string | null, why: RememberEvent['type'], userId: string) {
+  async function reject(c: Context, id: string, why: RememberEvent['type'], userId: string) {
+    dropCookie(c);
+    await store.deleteCredential(id);
+    await emit(why, id, userId);
+    return null;
+  }
+
+  /** Takes the remember cookie back: its credential is gone, so no re-auth is offered. */
+  function dropCookie(c: Context): null {
     writeRememberCookie(c, attrs(c), null);
-    if (id !== null) await store.deleteCredential(id);
-    if (id !== null) await emit(why, id, userId);
     return null;
   }
 
@@ -109,10 +115,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
       }
       const id = hasher.sid(token);
       let record = await read(id);
-      if (record === null) {
-        writeRememberCookie(c, attrs(c), null);
-        return null;
-      }
+      if (record === null) return dropCookie(c);
       let current = await grace.current(record, token, id);
       if (current === null) return reject(c, id, 'theft-suspected', record.userId);
       if (record.expiresAt <= now()) return reject(c, id, 'expired', record.userId);
@@ -129,7 +132,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
           record.expiresAt,
           await grace.predecessor(token, next, id),
         );
-        if (swapped === 'missing') return reject(c, null, 'expired', record.userId);
+        if (swapped === 'missing') return dropCookie(c);
         if (swapped === 'ok') rotated = next;
       }
       if (rotated) current = rotated;
@@ -139,7 +142,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
         // leads to now, or a response arriving last would leave a replaced cookie behind.
         record = await read(id);
         // Gone meanwhile (revoked): take the cookie back too, or the status still offers a re-auth.
-        if (record === null) return reject(c, null, 'forgotten', '');
+        if (record === null) return dropCookie(c);
         const latest = await grace.current(record, current, id);
         if (latest === null) return null;
         current = latest;
@@ -178,7 +181,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
       } catch (error) {
         // Whose it is cannot be told: the 503 still takes the cookie, so the browser cannot
         // sign back in as someone else after this half-done login.
-        writeRememberCookie(c, attrs(c), null);
+        dropCookie(c);
         throw error;
       }
       // Gone already (an issue() earlier in this request forgot it): its cookie stays as set.
