@@ -4,7 +4,7 @@ import type { JsonValue } from '../store/types.js';
 import { endRecord } from './end-record.js';
 import { regenerate } from './regenerate.js';
 import { clientFacts, emitFor, type Runtime } from './runtime.js';
-import { linkedCredential, type RequestState } from './state.js';
+import { linkedCredential, type RequestState, switchSession } from './state.js';
 import type { RegenerateOptions, Session, SessionDeadlines } from './types.js';
 
 /**
@@ -102,10 +102,7 @@ class SessionHandle implements Session {
       await endRecord(rt, live.sid, record, state.now, { reason, at: state.now });
       emitFor(rt, state.now, live.sid, live.meta.userId, { type: 'destroyed', reason });
     }
-    Object.assign(state, { live: null, reason, issue: null, cleared: true, fresh: false });
-    state.credential = undefined;
-    state.set.clear();
-    state.unset.clear();
+    switchSession(state, { live: null, reason, issue: null, cleared: true, fresh: false });
     // A deliberate logout must not leave a credential that silently signs the user back in.
     if (reason === 'logged-out') await rt.options.reauth?.forget?.(this.#c);
   }

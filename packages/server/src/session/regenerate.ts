@@ -11,6 +11,7 @@ import {
   freshMeta,
   type LiveSession,
   type RequestState,
+  switchSession,
 } from './state.js';
 import type { RegenerateOptions } from './types.js';
 
@@ -109,7 +110,8 @@ export async function regenerate(
     if (!endedHere && standsOnOld) await abandon(rt, state, old, created.sid, created.record);
   }
   const { data: stored, ...meta } = created.record;
-  Object.assign(state, {
+  // What this request wrote is in the new record already.
+  switchSession(state, {
     live: { sid: created.sid, token: created.token, meta, data: stored },
     reason: null,
     issue: created.token,
@@ -117,10 +119,7 @@ export async function regenerate(
     pastGrace: false,
     cleared: false,
     fresh: true,
-    credential: undefined,
   });
-  state.set.clear();
-  state.unset.clear();
   const previousSid = old?.sid ?? null;
   emitFor(rt, now, created.sid, userId, { type: 'created', previousSid });
   if (options.cause === 'reauth') {
@@ -150,15 +149,12 @@ async function abandon(
   const reason = isRenewal(ending) ? null : (ending?.reason ?? 'missing');
   // Nothing more is written or sent for this request, even if the app catches the error:
   // a lazily created session's cookie would replace the one a parallel request set.
-  Object.assign(state, {
+  switchSession(state, {
     live: null,
     reason: reason ?? 'missing',
     issue: null,
     fresh: false,
     abandoned: true,
-    credential: undefined,
   });
-  state.set.clear();
-  state.unset.clear();
   throw new SessionEndedError(reason);
 }

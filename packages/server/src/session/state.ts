@@ -92,6 +92,16 @@ export function initialState(resolution: Resolution, now: number, passive: boole
   return state;
 }
 
+/**
+ * Gives the request another session, or none (`changes`): what it had pending (data
+ * changes, a credential to link) belonged to the old one and is dropped.
+ */
+export function switchSession(state: RequestState, changes: Partial<RequestState>): void {
+  Object.assign(state, changes, { credential: undefined });
+  state.set.clear();
+  state.unset.clear();
+}
+
 /** The data as the handler sees it: the stored data with this request's changes applied. */
 export function currentData(state: RequestState): { [key: string]: JsonValue } {
   const data = { ...state.live?.data };
