@@ -37,7 +37,7 @@ export function demoApi(config: DemoConfig, log: EventLog): Hono<SessionEnv> {
   const api = new Hono<SessionEnv>();
   api.get('/me', requireSession(), (c) => {
     const { userId, user } = c.var.session;
-    return c.json({ userId, user });
+    return c.json({ userId, user }, 200, NO_STORE);
   });
   api.get('/notifications', passive(), requireSession(), (c) =>
     c.json({ notifications: [{ id: 1, text: 'Polling this never keeps your session alive.' }] }),

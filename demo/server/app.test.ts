@@ -34,7 +34,10 @@ describe('demo: lifecycle', () => {
     expect((await d.send('GET', '/api/me')).status).toBe(401);
     const reauth = await d.send('POST', '/session/reauth', { headers: { 'Session-Request': '1' } });
     expect(reauth.status).toBe(200);
-    expect(await (await d.send('GET', '/api/me')).json()).toMatchObject({ userId: 'demo' });
+    const me = await d.send('GET', '/api/me');
+    expect(await me.json()).toMatchObject({ userId: 'demo' });
+    // The account's data must not sit in a shared or browser cache after the session ends.
+    expect(me.headers.get('Cache-Control')).toBe('no-store');
   });
 
   it('ends the user’s sessions everywhere when a stolen remember-me cookie is replayed', async () => {

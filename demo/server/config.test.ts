@@ -48,6 +48,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses a warning lead that is not shorter than the idle timeout (the default 120 s included)', () => {
+    expect(() => loadConfig({ IDLE_TIMEOUT_S: '3' })).toThrow(
+      /WARN_BEFORE_S: must be shorter than IDLE_TIMEOUT_S/,
+    );
+    expect(() => loadConfig({ IDLE_TIMEOUT_S: '60', WARN_BEFORE_S: '60' })).toThrow(
+      /WARN_BEFORE_S: must be shorter than IDLE_TIMEOUT_S/,
+    );
+    expect(loadConfig({ IDLE_TIMEOUT_S: '60', WARN_BEFORE_S: '59' }).warnBeforeMs).toBe(59_000);
+  });
+
   it('refuses an absolute timeout shorter than the idle one', () => {
     expect(() => loadConfig({ IDLE_TIMEOUT_S: '600', ABSOLUTE_TIMEOUT_S: '60' })).toThrow(
       /ABSOLUTE_TIMEOUT_S: must not be shorter than IDLE_TIMEOUT_S/,

@@ -40,6 +40,11 @@ const env = z
   .refine((e) => e.ABSOLUTE_TIMEOUT_S >= e.IDLE_TIMEOUT_S, {
     path: ['ABSOLUTE_TIMEOUT_S'],
     message: 'must not be shorter than IDLE_TIMEOUT_S',
+  })
+  // A lead as long as the idle timeout would put every fresh session inside its warning.
+  .refine((e) => e.WARN_BEFORE_S < e.IDLE_TIMEOUT_S, {
+    path: ['WARN_BEFORE_S'],
+    message: 'must be shorter than IDLE_TIMEOUT_S',
   });
 
 /**
