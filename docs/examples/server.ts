@@ -1,6 +1,8 @@
 import {
   csrfGuard,
   memoryStore,
+  problemResponse,
+  readJsonBody,
   rememberMe,
   requireSession,
   type SessionEnv,
@@ -8,6 +10,7 @@ import {
   sessionRoutes,
 } from '@lifeline/server';
 import { Hono } from 'hono';
+import { z } from 'zod';
 
 // Your user table; `findUser` returns public claims, or null for a disabled account.
 const users = new Map([['ada', { name: 'Ada Lovelace' }]]);
@@ -22,9 +25,15 @@ export const app = new Hono<SessionEnv>();
 app.use(sessions);
 app.route('/session', sessionRoutes({ manager: sessions.manager }));
 
+const credentials = z.object({ username: z.string(), password: z.string() });
+
 app.post('/login', csrfGuard(), async (c) => {
-  const { username, password } = await c.req.json<{ username: string; password: string }>();
-  if (!passwordOk(username, password)) return c.json({ error: 'wrong credentials' }, 401);
+  const body = await readJsonBody(c, credentials); // a bad body: 400/413/415 problem+json
+  if (!body.ok) return body.response;
+  const { username, password } = body.data;
+  if (!passwordOk(username, password)) {
+    return problemResponse('invalid_request', { status: 401, detail: 'wrong credentials' });
+  }
   await c.var.session.regenerate({ userId: username, user: users.get(username) ?? null });
   await remember.issue(c, username); // optional: lets POST /session/reauth sign back in
   return c.json({ ok: true });

@@ -41,7 +41,15 @@ describe('README examples', () => {
   it('server example: sign in, reach a protected route, and get a calm 401 without a session', async () => {
     const visit = browser();
     expect((await visit('/api/me')).status).toBe(401);
-    expect((await visit('/login', json({ username: 'ada', password: 'wrong' }))).status).toBe(401);
+    const wrong = await visit('/login', json({ username: 'ada', password: 'wrong' }));
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('Content-Type')).toBe('application/problem+json');
+    // A body that is not the credentials is the client's error, never a 500.
+    for (const body of ['{', '[]', JSON.stringify({ username: 'ada' })]) {
+      const bad = await visit('/login', { ...json(null), body });
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toMatchObject({ code: 'invalid_request' });
+    }
     expect(
       (await visit('/login', json({ username: 'ada', password: 'correct horse' }))).status,
     ).toBe(200);
