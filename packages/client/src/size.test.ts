@@ -16,11 +16,13 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * yet (docs/client.md, "Size"), so its ceiling sits at the measured size. Both are
  * ratchets: they only go down, except for correctness fixes, each recorded in docs/client.md
  * ("Size"): 122 B for the options' type checks and an inert client's clean-up, 24 B for
- * the type checks of the options that have no default, then 11 B so that a bad option that
- * cannot be turned into a string still gets the message naming it.
+ * the type checks of the options that have no default, 11 B so that a bad option that
+ * cannot be turned into a string still gets the message naming it, then 91 B for sessions
+ * that follow an ending (a stale 401 no longer signs a new sign-in out, a sign-out is not
+ * undone or retried into the next session) and for a destroyed or follower tab's requests.
  */
-const CORE_BUDGET = 4700;
-const EVERYTHING_BUDGET = 9724;
+const CORE_BUDGET = 4791;
+const EVERYTHING_BUDGET = 9812;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

@@ -103,6 +103,9 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       emit({ type: 'signed-out', reason }, true);
     }
     post({ type: 'answer', op: 'status', reason, sentAt });
+    // The session signed out of, so that no later news of it (its logout may not have
+    // reached the server yet) shows it live again.
+    if (reason === 'logged-out') s.loggedOut = s.deadlines?.absolute ?? s.loggedOut;
     Object.assign(s, { phase, reason, deadlines: null, warning: null, endedAt: now });
     if (s.retry?.op !== 'logout') s.retry = null;
   };
@@ -122,16 +125,29 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     extended = false,
     reauth = false,
   ) => {
-    // A late answer about the session that already ended here must not revive it.
-    if (sentAt < s.endedAt && !reauth) return;
+    if (absolute === s.loggedOut) return;
+    // A late answer about the session that already ended here must not revive it, nor may a
+    // re-auth sent before a sign-out: its new session is signed out of too.
+    // (One sent in the sign-out's own millisecond counts as before it: the sign-out wins.)
+    const beforeSignOut = s.reason === 'logged-out' && sentAt <= s.endedAt;
+    if (reauth ? beforeSignOut : sentAt < s.endedAt) {
+      if (reauth && !news) request('logout');
+      return;
+    }
     const cur = s.deadlines;
     // No deadlines yet (or since an ending, which answers older than it never get past) count
     // as another session's.
     const other = cur?.absolute !== absolute;
     const changed = other ? reauth || sentAt >= s.dlSentAt : idle > cur!.idle;
     if (changed) {
-      // A different absolute deadline is a new session from now on (so is a re-auth, below).
-      if (cur && other) s.sessionAt = now;
+      // A different absolute deadline (or the first since an ending) is a new session from
+      // now on (so is a re-auth, below): a "no session" answer to a request sent before it
+      // is about an older cookie, and a sign-out still being retried was for an older one.
+      // The first deadlines a tab learns are its first session, not a new one.
+      if (other && s.phase !== 'unknown') {
+        s.sessionAt = now;
+        if (s.retry?.op === 'logout') s.retry = null;
+      }
       s.deadlines = { idle, absolute };
       s.dlSentAt = sentAt;
     }

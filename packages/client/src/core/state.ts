@@ -26,6 +26,7 @@ export const initialState = (config: CoreConfig): CoreState => ({
   isLeader: false,
   warning: null,
   reason: null,
+  loggedOut: null,
   canReauth: false,
   user: null,
 });

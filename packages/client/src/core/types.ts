@@ -66,6 +66,8 @@ export interface CoreState {
   readonly isLeader: boolean;
   readonly warning: SessionLimit | null;
   readonly reason: EndReason | null;
+  /** The absolute deadline (server clock) of the session last signed out of, if any. */
+  readonly loggedOut: number | null;
   readonly canReauth: boolean;
   readonly user: PublicUser;
 }

@@ -26,9 +26,12 @@ const CHANGE = 'change';
 
 type Listener = (event?: SessionEvent) => void;
 
-/** Aborts after `ms`; `AbortSignal.timeout` where present (every current browser). */
+/**
+ * Aborts after `ms`; `AbortSignal.timeout` where present (every current browser). A whole
+ * number within a timer's range: Node throws for any other, where browsers round it.
+ */
 const timeoutSignal = (ms: number): AbortSignal | undefined =>
-  globalThis.AbortSignal?.timeout?.(ms);
+  globalThis.AbortSignal?.timeout?.(Math.min(MAX_DELAY, Math.round(ms)));
 
 /**
  * Reads a JSON body; `undefined` when it is not JSON. The content type is not consulted:
@@ -172,7 +175,9 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     if (started !== before) await started;
   };
 
-  const refresh = async () => dispatch(await callRoute('status'));
+  const refresh = async () => {
+    if (!destroyed) dispatch(await callRoute('status'));
+  };
 
   /**
    * Silent re-authentication, single-flight: concurrent callers in this tab share one
@@ -184,7 +189,8 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     const attempt = async () => {
       const { reauth } = o;
       if (state.sessionAt >= since) return true;
-      if (!reauth) return false;
+      // A tab destroyed while it waited for the lock hears no other tab's news any more.
+      if (!reauth || destroyed) return false;
       try {
         if (reauth !== 'endpoint') {
           const signal = timeoutSignal(o.requestTimeout * 6) ?? new AbortController().signal;
@@ -296,7 +302,8 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
   listen(doc, 'resume', refresh);
   listen(o.window, 'focus', wake);
   listen(o.window, 'pageshow', refresh);
-  listen(o.window, 'online', refresh);
+  // Every tab hears `online` at once: the leader asks for all of them.
+  listen(o.window, 'online', () => (state.isLeader ? refresh() : wake()));
 
   dispatch({ type: 'leadership', isLeader: channel ? channel.isLeader() : true });
 

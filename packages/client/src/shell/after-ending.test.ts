@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+
+const MIN = 60_000;
+
+/**
+ * A tab whose session expired; the person signs in again (a login page in another tab, or
+ * an in-page form followed by refresh()). An app request that left before the new sign-in
+ * (so it carried no live session) is answered 401 after the tab learned of the new session.
+ */
+function setup(reauth: 'endpoint' | false) {
+  const browser = createSimulatedBrowser();
+  const server = createFakeServer({
+    now: browser.clock.now,
+    idleTimeoutMs: 10 * MIN,
+    absoluteTimeoutMs: 60 * MIN,
+    canReauth: false,
+  });
+  server.signIn();
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  // /api/slow is answered by the server when it arrives, but the answer reaches the page late.
+  const fetchImpl: typeof fetch = async (input, init) => {
+    const res = await server.fetch(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.includes('/api/slow')) await gate;
+    return res;
+  };
+  const open = () => browser.openTab({ fetch: fetchImpl, reauth });
+  return { browser, server, open, release: () => release() };
+}
+
+describe('a new session learned of after an ending', () => {
+  for (const reauth of [false, 'endpoint'] as const) {
+    it(`is not signed out by a stale 401 of a request sent before the sign-in (reauth: ${reauth})`, async () => {
+      const { browser, server, open, release } = setup(reauth);
+      const a = open();
+      const b = open();
+      browser.clock.advance(0);
+      await flush(20);
+      // The session ends on the server; tab a learns of it (and tells b).
+      server.end('idle-timeout');
+      await a.client.refresh();
+      await flush(20);
+      expect(a.client.getSnapshot().state).toBe('expired');
+      browser.clock.advance(1000);
+      // An app request leaves with no live session; its 401 is slow to arrive.
+      const slow = a.client.fetch('/api/slow').catch((e: unknown) => e);
+      await flush(20);
+      browser.clock.advance(1000);
+      // The person signs in again; tab b (say a reloaded login page) learns of it, tells a.
+      server.signIn();
+      await b.client.refresh();
+      await flush(20);
+      expect(a.client.getSnapshot().state).toBe('active');
+      expect(b.client.getSnapshot().state).toBe('active');
+      browser.clock.advance(1000);
+      // The stale 401 arrives.
+      release();
+      await slow;
+      await flush(20);
+      expect(server.live()).toBe(true);
+      expect([a.client.getSnapshot().state, b.client.getSnapshot().state]).toEqual([
+        'active',
+        'active',
+      ]);
+      a.close();
+      b.close();
+    });
+  }
+});
+
+function signedIn() {
+  const browser = createSimulatedBrowser();
+  const server = createFakeServer({
+    now: browser.clock.now,
+    idleTimeoutMs: 10 * MIN,
+    absoluteTimeoutMs: 60 * MIN,
+    canReauth: true,
+  });
+  server.signIn();
+  const step = async (ms: number) => {
+    browser.clock.advance(ms);
+    await flush(20);
+  };
+  return { browser, server, step };
+}
+
+describe('a sign-out and what comes after it', () => {
+  it('a logout retried after the person signed in again does not end the new session', async () => {
+    const { browser, server, step } = signedIn();
+    const a = browser.openTab({ fetch: server.fetch });
+    const b = browser.openTab({ fetch: server.fetch });
+    await step(0);
+    // The server is unreachable when the person signs out; the logout is retried with backoff.
+    server.breakWith(503);
+    await a.client.logout();
+    await step(0);
+    expect(a.client.getSnapshot().state).toBe('signed-out');
+    for (let i = 0; i < 16; i++) await step(1000);
+    const failedLogouts = server.calls.get('/session/logout');
+    server.breakWith(null);
+    // Back online, the person signs in again (a fresh session) and tab b learns of it.
+    await step(2_000);
+    server.signIn();
+    await b.client.refresh();
+    await step(0);
+    expect(b.client.getSnapshot().state).toBe('active');
+    expect(a.client.getSnapshot().state).toBe('active');
+    // Minutes later, with nobody signing out, the new session must still be there.
+    await step(2 * MIN);
+    // (the old session's logout never reached the server while it was down)
+    expect(failedLogouts).toBeGreaterThan(1);
+    expect(server.live()).toBe(true);
+    expect(b.client.getSnapshot().state).toBe('active');
+    a.close();
+    b.close();
+  });
+
+  it('a re-auth answered after the person signed out does not revive the session view', async () => {
+    const { browser, server, step } = signedIn();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const fetchImpl: typeof fetch = async (input, init) => {
+      const res = await server.fetch(input, init);
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.endsWith('/session/reauth')) await gate;
+      return res;
+    };
+    const a = browser.openTab({ fetch: fetchImpl });
+    await step(0);
+    server.end('idle-timeout');
+    await a.client.refresh();
+    await step(0);
+    expect(a.client.getSnapshot().state).toBe('expired');
+    // The app tries a silent re-auth; while it is on its way, the person clicks "Sign out".
+    const reauth = a.client.reauthenticate();
+    await flush(20);
+    await a.client.logout();
+    await step(0);
+    expect(a.client.getSnapshot().state).toBe('signed-out');
+    release();
+    await reauth;
+    await step(0);
+    // The person signed out: the tab must not show a live session afterwards.
+    expect(a.client.getSnapshot().state).toBe('signed-out');
+    a.close();
+  });
+});
