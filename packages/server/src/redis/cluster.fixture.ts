@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis, { Cluster } from 'ioredis';
-import { freePort, REDIS_MISSING } from './redis.fixture.js';
+import { REDIS_MISSING } from './redis.fixture.js';
 
 /**
  * Test support: a real Redis Cluster of its own (three masters, no replicas) on free
@@ -19,11 +20,27 @@ export interface OwnRedisCluster {
 const SLOTS = 16384;
 const BUS_OFFSET = 10_000; // Redis's cluster bus listens on port + 10000
 
-/** A free port whose cluster-bus port is in range and free as well. */
+/** Whether nothing listens on `port` at 127.0.0.1 right now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free port whose cluster-bus port is free as well, both below Linux's ephemeral range
+ * (32768 and up). An OS-chosen free port's bus port used to land in that range, where an
+ * outgoing connection of a parallel test could take it first: that node never started and
+ * the whole suite timed out.
+ */
 async function clusterPort(taken: Set<number>): Promise<number> {
   for (;;) {
-    const port = await freePort();
-    if (port + BUS_OFFSET > 65_535 || taken.has(port)) continue;
+    const port = 12_000 + Math.floor(Math.random() * 10_000); // bus ports 22000-31999
+    if (taken.has(port) || !(await canListen(port)) || !(await canListen(port + BUS_OFFSET))) {
+      continue;
+    }
     taken.add(port);
     return port;
   }
