@@ -1,4 +1,5 @@
 import { decodeBase64url, encodeBase64url, isCanonicalBase64url } from './base64url.js';
+import { randomBytes } from './random.js';
 
 /** Bytes in a session token: 16 of family, 16 of secret. */
 export const TOKEN_BYTES = 32;
@@ -33,14 +34,14 @@ function fromBytes(bytes: Uint8Array<ArrayBuffer>): SessionToken {
 
 /** A wholly new token: 32 bytes from the CSPRNG (new session, `regenerate()`). */
 export function generateToken(): SessionToken {
-  return fromBytes(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES)));
+  return fromBytes(randomBytes(TOKEN_BYTES));
 }
 
 /** The successor of a periodic rotation: the same family, a fresh secret. */
 export function rotateToken(token: SessionToken): SessionToken {
   const bytes = new Uint8Array(TOKEN_BYTES);
   bytes.set(token.family, 0);
-  crypto.getRandomValues(bytes.subarray(FAMILY_BYTES));
+  bytes.set(randomBytes(TOKEN_BYTES - FAMILY_BYTES), FAMILY_BYTES);
   return fromBytes(bytes);
 }
 
