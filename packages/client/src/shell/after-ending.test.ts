@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+import { lateAnswers } from './late-answers.fixture.js';
 
 const MIN = 60_000;
 
@@ -17,19 +18,10 @@ function setup(reauth: 'endpoint' | false) {
     canReauth: false,
   });
   server.signIn();
-  let release: () => void = () => {};
-  const gate = new Promise<void>((r) => {
-    release = r;
-  });
   // /api/slow is answered by the server when it arrives, but the answer reaches the page late.
-  const fetchImpl: typeof fetch = async (input, init) => {
-    const res = await server.fetch(input, init);
-    const url = input instanceof Request ? input.url : String(input);
-    if (url.includes('/api/slow')) await gate;
-    return res;
-  };
-  const open = () => browser.openTab({ fetch: fetchImpl, reauth });
-  return { browser, server, open, release: () => release() };
+  const { fetch, release } = lateAnswers(server, (url) => url.includes('/api/slow'));
+  const open = () => browser.openTab({ fetch, reauth });
+  return { browser, server, open, release };
 }
 
 describe('a new session learned of after an ending', () => {
@@ -121,17 +113,8 @@ describe('a sign-out and what comes after it', () => {
 
   it('a re-auth answered after the person signed out does not revive the session view', async () => {
     const { browser, server, step } = signedIn();
-    let release: () => void = () => {};
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    const fetchImpl: typeof fetch = async (input, init) => {
-      const res = await server.fetch(input, init);
-      const url = input instanceof Request ? input.url : String(input);
-      if (url.endsWith('/session/reauth')) await gate;
-      return res;
-    };
-    const a = browser.openTab({ fetch: fetchImpl });
+    const { fetch, release } = lateAnswers(server, (url) => url.endsWith('/session/reauth'));
+    const a = browser.openTab({ fetch });
     await step(0);
     server.end('idle-timeout');
     await a.client.refresh();

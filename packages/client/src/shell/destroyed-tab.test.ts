@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+import { lateAnswers } from './late-answers.fixture.js';
 
 const MIN = 60_000;
 
@@ -8,18 +9,9 @@ describe('destroy() and what was queued before it', () => {
     const browser = createSimulatedBrowser();
     const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
     server.signIn();
-    let release: () => void = () => {};
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    const slowReauth: typeof fetch = async (input, init) => {
-      const res = await server.fetch(input, init);
-      const url = input instanceof Request ? input.url : String(input);
-      if (url.endsWith('/session/reauth')) await gate;
-      return res;
-    };
+    const slow = lateAnswers(server, (url) => url.endsWith('/session/reauth'));
     const a = browser.openTab({ fetch: server.fetch });
-    const b = browser.openTab({ fetch: slowReauth });
+    const b = browser.openTab({ fetch: slow.fetch });
     browser.clock.advance(0);
     await flush(20);
     server.end('idle-timeout');
@@ -29,7 +21,7 @@ describe('destroy() and what was queued before it', () => {
     const aDone = a.client.reauthenticate();
     await flush(5);
     a.close(); // the tab is closed (or its component unmounted) while it waits
-    release();
+    slow.release();
     await Promise.all([aDone, bDone]);
     await flush(20);
     expect(server.calls.get('/session/reauth')).toBe(1);
