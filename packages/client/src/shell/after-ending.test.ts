@@ -4,20 +4,30 @@ import { lateAnswers } from './late-answers.fixture.js';
 
 const MIN = 60_000;
 
+/** A browser and a server where the person is signed in; `step` moves time and lets it settle. */
+function signedIn(canReauth = true) {
+  const browser = createSimulatedBrowser();
+  const server = createFakeServer({
+    now: browser.clock.now,
+    idleTimeoutMs: 10 * MIN,
+    absoluteTimeoutMs: 60 * MIN,
+    canReauth,
+  });
+  server.signIn();
+  const step = async (ms: number) => {
+    browser.clock.advance(ms);
+    await flush(20);
+  };
+  return { browser, server, step };
+}
+
 /**
  * A tab whose session expired; the person signs in again (a login page in another tab, or
  * an in-page form followed by refresh()). An app request that left before the new sign-in
  * (so it carried no live session) is answered 401 after the tab learned of the new session.
  */
 function setup(reauth: 'endpoint' | false) {
-  const browser = createSimulatedBrowser();
-  const server = createFakeServer({
-    now: browser.clock.now,
-    idleTimeoutMs: 10 * MIN,
-    absoluteTimeoutMs: 60 * MIN,
-    canReauth: false,
-  });
-  server.signIn();
+  const { browser, server } = signedIn(false);
   // /api/slow is answered by the server when it arrives, but the answer reaches the page late.
   const { fetch, release } = lateAnswers(server, (url) => url.includes('/api/slow'));
   const open = () => browser.openTab({ fetch, reauth });
@@ -63,22 +73,6 @@ describe('a new session learned of after an ending', () => {
     });
   }
 });
-
-function signedIn() {
-  const browser = createSimulatedBrowser();
-  const server = createFakeServer({
-    now: browser.clock.now,
-    idleTimeoutMs: 10 * MIN,
-    absoluteTimeoutMs: 60 * MIN,
-    canReauth: true,
-  });
-  server.signIn();
-  const step = async (ms: number) => {
-    browser.clock.advance(ms);
-    await flush(20);
-  };
-  return { browser, server, step };
-}
 
 describe('a sign-out and what comes after it', () => {
   it('a logout retried after the person signed in again does not end the new session', async () => {
