@@ -1,4 +1,4 @@
-import { type SessionEnv, type SessionOptions, session } from '@lifeline/server';
+import { type SessionEnv, type SessionEvent, type SessionOptions, session } from '@lifeline/server';
 import { redisStore } from '@lifeline/server/redis';
 import { manualClock } from '@lifeline/server/testing';
 import { Hono } from 'hono';
@@ -96,6 +96,33 @@ describe('two instances sharing one Redis', () => {
     clock.advance(10_001);
     expect((await send(a, 'GET', '/me', old)).body.state).toBe('none');
     expect((await send(a, 'GET', '/me', rotated.cookie!)).body.user).toBe('bob');
+  });
+
+  it('reads the sealed successor only for a predecessor in its window, and refuses one Redis forgot without taking it for theft', async () => {
+    const events: SessionEvent[] = [];
+    const strict = await instance({ onTheft: 'revoke', onEvent: (e) => void events.push(e) });
+    const old = (await send(strict, 'POST', '/login/frank')).cookie!;
+    clock.advance(15 * MINUTE + 1);
+    const rotated = (await send(strict, 'GET', '/me', old)).cookie!;
+    // The grace path reads the sealed successor in a command of its own (then re-reads
+    // the record before it sends the successor); the current token's request does not.
+    const late = await commandsDuring(strict.client, prefix, async () => {
+      expect((await send(strict, 'GET', '/me', old)).cookie).toBe(rotated);
+    });
+    expect(late.map((c) => c[0]?.toLowerCase())).toEqual(['hgetall', 'evalsha', 'hgetall']);
+    const current = await commandsDuring(strict.client, prefix, async () => {
+      expect((await send(strict, 'GET', '/me', rotated)).body.user).toBe('frank');
+    });
+    expect(current).toHaveLength(1);
+    // Gone from Redis while the app's window is still open (its edge): no session for
+    // that request, no theft, and the current cookie keeps working.
+    await deleteKeys(strict.client, `${prefix}s:{*}:sealed`);
+    expect(await send(strict, 'GET', '/me', old)).toMatchObject({
+      body: { state: 'none', reason: 'missing' },
+      cookie: null,
+    });
+    expect(events.filter((e) => e.type === 'rejected').map((e) => e.reason)).toEqual(['unknown']);
+    expect((await send(strict, 'GET', '/me', rotated)).body.user).toBe('frank');
   });
 
   it("ends every one of a user's sessions on B once A revokes them all", async () => {

@@ -7,6 +7,8 @@
 export interface Keyspace {
   /** The session HASH: `d:<key>` data fields and `m:<name>` meta fields, JSON each. */
   session(sid: string): string;
+  /** The sealed successor of the session's predecessor (a string), expiring with its window. */
+  sessionSealed(sid: string): string;
   /** The remember-me credential HASH. */
   credential(id: string): string;
   /** A credential's predecessor (JSON, sealed successor included), expiring at its `until`. */
@@ -28,6 +30,7 @@ export function keyspace(prefix: string): Keyspace {
   const user = (userId: string) => `${prefix}u:{${encodeURIComponent(userId)}}`;
   return {
     session: (sid) => `${prefix}s:{${sid}}`,
+    sessionSealed: (sid) => `${prefix}s:{${sid}}:sealed`,
     credential: (id) => `${prefix}c:{${id}}`,
     credentialPrevious: (id) => `${prefix}c:{${id}}:previous`,
     userSessions: (userId) => `${user(userId)}:s`,

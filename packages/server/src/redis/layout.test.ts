@@ -79,8 +79,27 @@ describe('redisStore key layout and round trips', () => {
   it('never names keys of two hash tags in one command in cluster mode', async () => {
     const store = redisStore({ client, prefix, cluster: true });
     const commands = await commandsDuring(client, prefix, async () => {
-      await store.create('sid-d', sessionRecord({ userId: 'erin' }), later());
+      await store.create('sid-d', sessionRecord({ userId: 'erin', tokenHash: 't1' }), later());
       await store.update('sid-d', { meta: { userId: 'fred' } }, later());
+      const sealed = { tokenHash: 't1', until: later(), sealedSuccessor: 's', confirmed: false };
+      await store.rotate(
+        'sid-d',
+        {
+          ...sealed,
+          expectedTokenHash: 't1',
+          tokenHash: 't2',
+          previous: sealed,
+          rotatedAt: Date.now(),
+        },
+        later(),
+      );
+      await store.confirmRotation?.('sid-d', {
+        tokenHash: 't2',
+        previous: { ...sealed, confirmed: true },
+        at: Date.now(),
+      });
+      await store.getSealedSuccessor?.('sid-d');
+      await store.end('sid-d', ended(), later());
       await store.listByUser('erin');
       await store.createCredential('cred-d', { ...credential('erin') });
       const previous = { tokenHash: 'x', until: later(), sealedSuccessor: 's' };
@@ -90,6 +109,62 @@ describe('redisStore key layout and round trips', () => {
     });
     expect(commands.length).toBeGreaterThan(5);
     for (const command of commands) expect(new Set(tagsOf(command)).size).toBe(1);
+  });
+
+  it("keeps a rotation's sealed successor out of the hash, in a key that lives until its window closes", async () => {
+    const store = redisStore({ client, prefix });
+    const hash = `${prefix}s:{sid-s}`;
+    const key = `${prefix}s:{sid-s}:sealed`;
+    const record = sessionRecord({ tokenHash: 't1' });
+    await store.create('sid-s', record, record.absoluteExpiresAt);
+    const now = Date.now();
+    const previous = { tokenHash: 't1', until: now + 10_000, sealedSuccessor: 'sealed-1' };
+    const swap = { expectedTokenHash: 't1', tokenHash: 't2', rotatedAt: now };
+    // Unconfirmed: the browser may never have seen the successor, so it lives with the record.
+    await store.rotate('sid-s', { ...swap, previous: { ...previous, confirmed: false } }, later());
+    expect(JSON.parse((await client.hget(hash, 'm:previous'))!)).toEqual({
+      tokenHash: 't1',
+      until: now + 10_000,
+      confirmed: false,
+    });
+    expect(await client.get(key)).toBe('sealed-1');
+    expect(Math.abs((await client.pexpiretime(key)) - (await client.pexpiretime(hash)))).toBe(0);
+    // Confirmed: the rest of the window, counted from the app's instant `at`.
+    const confirmed = { ...previous, until: now + 10_000, confirmed: true };
+    await store.confirmRotation?.('sid-s', {
+      tokenHash: 't2',
+      previous: confirmed,
+      at: now + 4_000,
+    });
+    const ttl = await client.pttl(key);
+    expect(ttl).toBeGreaterThan(5_000);
+    expect(ttl).toBeLessThanOrEqual(6_000);
+    expect(await store.getSealedSuccessor?.('sid-s')).toBe('sealed-1');
+    // A rotation written confirmed gets its window at once; an ending deletes the key.
+    const next = { tokenHash: 't2', until: now + 10_000, sealedSuccessor: 'sealed-2' };
+    await store.rotate(
+      'sid-s',
+      { ...swap, expectedTokenHash: 't2', tokenHash: 't3', previous: next },
+      later(),
+    );
+    expect(await client.get(key)).toBe('sealed-2');
+    expect(await client.pttl(key)).toBeGreaterThan(9_000);
+    await store.end('sid-s', ended(), later());
+    expect(await client.exists(key)).toBe(0);
+    expect(await store.getSealedSuccessor?.('sid-s')).toBeNull();
+  });
+
+  it('reads a sealed successor kept in the hash by an older version, and not past its window', async () => {
+    const now = Date.now();
+    const inline = { tokenHash: 'old', until: now + 60_000, sealedSuccessor: 'inline' };
+    const store = (at: number) => redisStore({ client, prefix, now: () => at });
+    await store(now).create('sid-i', sessionRecord({ previous: inline }), later());
+    expect((await store(now).get('sid-i'))?.previous).toEqual(inline);
+    const { sealedSuccessor: _, ...past } = inline;
+    expect((await store(now + 60_000).get('sid-i'))?.previous).toEqual(past);
+    const unconfirmed = { ...inline, confirmed: false };
+    await store(now).create('sid-j', sessionRecord({ previous: unconfirmed }), later());
+    expect((await store(now + 60_000).get('sid-j'))?.previous).toEqual(unconfirmed);
   });
 
   it('sweeps a user index that grew past pruneAbove on the next create', async () => {

@@ -19,7 +19,8 @@ export const metaSchema = z.object({
     .object({
       tokenHash: z.string().min(1),
       until: epochMs,
-      sealedSuccessor: z.string(),
+      // Inline only in records written before it moved to its own key.
+      sealedSuccessor: z.string().optional(),
       confirmed: z.boolean().optional(),
     })
     .nullable(),
@@ -65,11 +66,15 @@ function quickPrevious(v: unknown): PreviousToken | null | undefined {
   if (v === null) return null;
   if (!isPlainObject(v)) return undefined;
   const { tokenHash, until, sealedSuccessor, confirmed } = v;
-  if (!isText(tokenHash) || tokenHash.length === 0 || !isEpochMs(until) || !isText(sealedSuccessor))
-    return undefined;
-  if (confirmed === undefined) return { tokenHash, until, sealedSuccessor };
-  if (typeof confirmed !== 'boolean') return undefined;
-  return { tokenHash, until, sealedSuccessor, confirmed };
+  if (!isText(tokenHash) || tokenHash.length === 0 || !isEpochMs(until)) return undefined;
+  if (confirmed !== undefined && typeof confirmed !== 'boolean') return undefined;
+  const previous: PreviousToken = { tokenHash, until };
+  if (sealedSuccessor !== undefined) {
+    if (!isText(sealedSuccessor)) return undefined;
+    previous.sealedSuccessor = sealedSuccessor;
+  }
+  if (confirmed !== undefined) previous.confirmed = confirmed;
+  return previous;
 }
 
 /** `ended` as the schema outputs it, or undefined if not plainly valid. */

@@ -92,10 +92,10 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     pruneAbove: positive('pruneAbove', pruneAbove),
     commandTimeoutMs: positive('commandTimeoutMs', commandTimeoutMs),
   });
-  // A session read is one command (HGETALL or the READ_TOUCH script) under the command
-  // limit, so the middleware's guard need not time it a second time.
+  // A session read is one command (HGETALL, the READ_TOUCH or SESSION_SEALED script)
+  // under the command limit, so the middleware's guard need not time it a second time.
   return declareOwnTimeLimits(
     { ...sessionMethods(ctx), ...credentialMethods(ctx) },
-    { get: commandTimeoutMs, getAndTouch: commandTimeoutMs },
+    { get: commandTimeoutMs, getAndTouch: commandTimeoutMs, getSealedSuccessor: commandTimeoutMs },
   );
 }

@@ -55,6 +55,9 @@ h[at['m:idleExpiresAt']] = nextIdle
 return h
 `;
 
+/** The sealed successor of a session's predecessor (a string), or nil once forgotten. */
+export const SESSION_SEALED = `return redis.call('GET', KEYS[1])`;
+
 /**
  * Creates a record unless its key exists, and (given `KEYS[2]`) adds it to its user index.
  * ARGV: expiresAt, member id, index score, then field/value pairs.
@@ -99,36 +102,52 @@ return 'ok'
 `;
 
 /**
- * Compare-and-set of the current token hash; writes the successor and its predecessor.
- * ARGV: expiresAt, expected tokenHash, new tokenHash, previous, rotatedAt (JSON each).
+ * Compare-and-set of the current token hash; writes the successor and its predecessor
+ * (without its sealed successor, which goes to its own key KEYS[2], or is deleted when
+ * ARGV[6] is empty). That key lives ARGV[7] ms (a confirmed rotation: until its window
+ * closes), or while unconfirmed as long as the record (ARGV[7] is 0).
+ * ARGV: expiresAt, expected tokenHash, new tokenHash, previous, rotatedAt (JSON each),
+ * sealed successor, its time to live in ms.
  */
 export const SESSION_ROTATE = `${LIVE}
 if not live(KEYS[1]) then return 'missing' end
 if redis.call('HGET', KEYS[1], 'm:tokenHash') ~= ARGV[2] then return 'conflict' end
 redis.call('HSET', KEYS[1], 'm:tokenHash', ARGV[3], 'm:previous', ARGV[4], 'm:rotatedAt', ARGV[5])
 redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+if ARGV[6] == '' then
+  redis.call('DEL', KEYS[2])
+elseif ARGV[7] == '0' then
+  redis.call('SET', KEYS[2], ARGV[6])
+  redis.call('PEXPIREAT', KEYS[2], ARGV[1])
+else
+  redis.call('SET', KEYS[2], ARGV[6], 'PX', ARGV[7])
+end
 return 'ok'
 `;
 
 /**
  * Records that the current token's predecessor is confirmed: replaces `m:previous`, only
  * while the session is live and `m:tokenHash` is still the given one (a newer rotation's
- * predecessor is never overwritten). The key's expiry stays.
- * ARGV: current tokenHash, confirmed previous (JSON each).
+ * predecessor is never overwritten), and gives the sealed successor's key (KEYS[2]) the
+ * rest of the window to live. The record's expiry stays.
+ * ARGV: current tokenHash, confirmed previous (JSON each), the window's rest in ms.
  */
 export const SESSION_CONFIRM = `${LIVE}
 if not live(KEYS[1]) then return 'missing' end
 if redis.call('HGET', KEYS[1], 'm:tokenHash') ~= ARGV[1] then return 'conflict' end
 redis.call('HSET', KEYS[1], 'm:previous', ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return 'ok'
 `;
 
 /**
- * Turns a live session into a tombstone: drops every data field, records why it ended.
+ * Turns a live session into a tombstone: drops every data field and its predecessor's
+ * sealed successor (KEYS[2]), records why it ended.
  * ARGV: expiresAt, ended marker (JSON).
  */
 export const SESSION_END = `${CHUNKED}${LIVE}
 if not live(KEYS[1]) then return 'missing' end
+redis.call('DEL', KEYS[2])
 local data = {}
 for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
   if string.sub(field, 1, 2) == 'd:' then data[#data + 1] = field end

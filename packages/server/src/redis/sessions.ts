@@ -1,5 +1,5 @@
 import type { SessionMethods } from '../store/own.js';
-import type { SessionRecord, TouchIfDue, WriteResult } from '../store/types.js';
+import type { PreviousToken, SessionRecord, TouchIfDue, WriteResult } from '../store/types.js';
 import {
   decodeSession,
   isEmptyHash,
@@ -22,6 +22,8 @@ const WRITE: readonly WriteResult[] = ['ok', 'missing'];
 export function sessionMethods(ctx: StoreContext): SessionMethods {
   const { keys, run } = ctx;
   const hints = touchHints();
+  /** The record and its sealed successor's key, in one hash tag (one cluster slot). */
+  const sessionKeys = (sid: string) => [keys.session(sid), keys.sessionSealed(sid)];
 
   async function get(sid: string): Promise<SessionRecord | null> {
     let hash: StoredHash | null;
@@ -46,8 +48,14 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
       ctx.onCorrupt({ kind: 'session', id: sid, issue: result.issue });
       return null;
     }
-    if (result.value.ended === null) hints.remember(sid, result.value.lastActiveAt);
-    return result.value;
+    const record = result.value;
+    if (record.ended === null) hints.remember(sid, record.lastActiveAt);
+    // A record written before the sealed successor had its own key holds it inline.
+    const previous = record.previous;
+    if (previous?.sealedSuccessor !== undefined && !stillSealed(previous, ctx.now())) {
+      delete previous.sealedSuccessor;
+    }
+    return record;
   }
 
   /** The `READ_TOUCH` script: the hash, touched in the same script when the touch is due. */
@@ -109,27 +117,59 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
       return result;
     },
 
+    async getSealedSuccessor(sid) {
+      let reply: unknown;
+      try {
+        reply = await run.SESSION_SEALED([keys.sessionSealed(sid)], []);
+      } catch (error) {
+        if (!isWrongType(error)) throw error;
+        ctx.onCorrupt({ kind: 'session', id: sid, issue: 'sealed successor key is not a string' });
+        return null;
+      }
+      return typeof reply === 'string' ? reply : null;
+    },
+
     async rotate(sid, swap, expiresAt) {
+      // The sealed successor lives in its own key, so it can expire when its window
+      // closes without a write to the record (see docs/redis.md).
+      const { sealedSuccessor = '', ...previous } = swap.previous;
       const args = [
         expiresAt,
         json(swap.expectedTokenHash),
         json(swap.tokenHash),
-        json(swap.previous),
+        json(previous),
         json(swap.rotatedAt),
+        sealedSuccessor,
+        previous.confirmed === false ? 0 : windowRest(previous.until, swap.rotatedAt),
       ];
-      const reply = await run.SESSION_ROTATE([keys.session(sid)], args);
+      const reply = await run.SESSION_ROTATE(sessionKeys(sid), args);
       return expectReply(reply, ['ok', 'conflict', 'missing'] as const);
     },
 
-    async confirmRotation(sid, confirmation) {
-      const args = [json(confirmation.tokenHash), json(confirmation.previous)];
-      const reply = await run.SESSION_CONFIRM([keys.session(sid)], args);
+    async confirmRotation(sid, { tokenHash, previous, at }) {
+      const { sealedSuccessor: _kept, ...stored } = previous;
+      const args = [json(tokenHash), json(stored), windowRest(previous.until, at)];
+      const reply = await run.SESSION_CONFIRM(sessionKeys(sid), args);
       return expectReply(reply, ['ok', 'conflict', 'missing'] as const);
     },
 
     async end(sid, ended, expiresAt) {
-      const reply = await run.SESSION_END([keys.session(sid)], [expiresAt, json(ended)]);
+      const reply = await run.SESSION_END(sessionKeys(sid), [expiresAt, json(ended)]);
       return expectReply(reply, WRITE);
     },
   };
+}
+
+/**
+ * What is left of a grace window ending at `until`, counted from the app's instant `at`,
+ * in ms (at least 1: `PEXPIRE` with 0 would delete at once). A time to live rather than an
+ * instant, so a Redis clock that differs from the app's neither stretches nor closes it.
+ */
+function windowRest(until: number, at: number): number {
+  return Math.max(1, Math.ceil(until - at));
+}
+
+/** Whether a predecessor's sealed successor may still be handed out at `now`. */
+function stillSealed(previous: PreviousToken, now: number): boolean {
+  return previous.confirmed === false || now < previous.until;
 }

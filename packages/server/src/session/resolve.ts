@@ -78,6 +78,12 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
     ? presented
     : await matchPredecessor(rt, record, presented, hash, sid, now);
   if (!token) {
+    // The predecessor in its window whose successor the store no longer answers (forgotten
+    // at the window's edge, or unreadable): no session, but no replay either.
+    if (isLivePredecessor(rt, record, hash, now)) {
+      reject(rt, now, 'unknown', sid, record.userId);
+      return none('missing', sid);
+    }
     const revoke = rt.options.onTheft === 'revoke';
     return (await refuse(rt, now, sid, record, 'theft-suspected', revoke)) ?? none('missing', sid);
   }
@@ -157,15 +163,28 @@ export async function matchPredecessor(
   sid: string,
   now: number,
 ): Promise<SessionToken | null> {
-  const previous = record.previous;
-  if (!previous || !predecessorResolves(previous, now)) return null;
-  if (!rt.hasher.equal(hash, previous.tokenHash)) return null;
-  const successor = await unsealSuccessor(presented, previous.sealedSuccessor, sid);
+  if (!isLivePredecessor(rt, record, hash, now)) return null;
+  const previous = record.previous!;
+  // A store that keeps the sealed successor apart answers it in a second read, needed
+  // only here (see SessionStore.getSealedSuccessor).
+  const sealed = previous.sealedSuccessor ?? (await rt.store.getSealedSuccessor?.(sid)) ?? null;
+  if (sealed === null) return null;
+  const successor = await unsealSuccessor(presented, sealed, sid);
   // A successor that does not open, or does not match, means corrupt store contents.
   if (!successor || !rt.hasher.equal(rt.hasher.tokenHash(successor), record.tokenHash)) {
     return null;
   }
   return successor;
+}
+
+/** Whether `hash` is the record's predecessor and it still resolves at `now`. */
+function isLivePredecessor(rt: Runtime, record: SessionRecord, hash: string, now: number): boolean {
+  const previous = record.previous;
+  return (
+    previous !== null &&
+    predecessorResolves(previous, now) &&
+    rt.hasher.equal(hash, previous.tokenHash)
+  );
 }
 
 function deadlinePassed(

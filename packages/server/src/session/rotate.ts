@@ -63,6 +63,7 @@ export async function confirmRotation(
     result = await rt.store.confirmRotation(sid, {
       tokenHash,
       previous: { ...previous, until, confirmed: true },
+      at: state.now,
     });
   } catch (error) {
     if (error instanceof StoreUnavailableError) return;

@@ -3,7 +3,15 @@ import type { JsonValue, SessionStore } from './types.js';
 /** The session half of a store, for implementations that keep the halves in two modules. */
 export type SessionMethods = Pick<
   SessionStore,
-  'get' | 'getAndTouch' | 'create' | 'update' | 'rotate' | 'confirmRotation' | 'end' | 'listByUser'
+  | 'get'
+  | 'getAndTouch'
+  | 'getSealedSuccessor'
+  | 'create'
+  | 'update'
+  | 'rotate'
+  | 'confirmRotation'
+  | 'end'
+  | 'listByUser'
 >;
 
 /** The remember-me credential half of a store. */

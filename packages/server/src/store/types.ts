@@ -30,8 +30,14 @@ export interface PreviousToken {
   tokenHash: string;
   /** Epoch ms after which the predecessor no longer resolves (once `confirmed`). */
   until: number;
-  /** The successor token, sealed with a key derived from the predecessor token. */
-  sealedSuccessor: string;
+  /**
+   * The successor token, sealed with a key derived from the predecessor token. Absent
+   * when the store keeps it apart from the record (read it with
+   * {@link SessionStore.getSealedSuccessor}) or has forgotten it: a store forgets it once
+   * the predecessor no longer resolves (`confirmed` and `until` passed), since from then
+   * on it would only help someone who read the store and kept an old cookie.
+   */
+  sealedSuccessor?: string;
   /**
    * `false` from the rotation until {@link SessionStore.confirmRotation} records that the
    * successor reached the browser: until then the predecessor resolves past `until` too
@@ -107,6 +113,8 @@ export interface RotationConfirmation {
   tokenHash: string;
   /** Replaces the stored `previous`: the same predecessor, `confirmed: true`, `until` maybe later. */
   previous: PreviousToken;
+  /** The request's instant: a store that expires the sealed successor does so `until − at` from now. */
+  at: number;
 }
 
 /**
@@ -158,8 +166,22 @@ export interface PreviousCredential {
 
 /** Session and credential storage. All instants are epoch milliseconds. */
 export interface SessionStore {
-  /** The record under `sid`, live or ended; `null` if unknown, expired from the store, or corrupt. */
+  /**
+   * The record under `sid`, live or ended; `null` if unknown, expired from the store, or
+   * corrupt. Its `previous.sealedSuccessor` is left out once the predecessor no longer
+   * resolves (`confirmed`, and `until` at or before the store's clock), and may be left
+   * out before that by a store that keeps it apart (`getSealedSuccessor`).
+   */
   get(sid: string): Promise<SessionRecord | null>;
+  /**
+   * Optional, for a store that keeps a rotation's sealed successor apart from the record,
+   * so that it can forget it at `until` without a write to the record on the read path:
+   * the sealed successor of `sid`'s current predecessor, or `null` once forgotten. Where
+   * the engine can expire data (a Redis TTL) it is not readable past `until` once the
+   * rotation is confirmed, nor after the session ends. Read only when a request presents
+   * the predecessor inside its window: the rare second round trip of the grace path.
+   */
+  getSealedSuccessor?(sid: string): Promise<string | null>;
   /**
    * Optional: `get`, and in the same atomic step, when `touch` is due, the throttled touch
    * (`lastActiveAt` and `idleExpiresAt` move). It touches only a live record whose current

@@ -71,6 +71,6 @@ export function describeStoreConformance(
     endingCases(ctx);
     userIndexCases(ctx);
     credentialCases(ctx);
-    expiryCases(ctx, { ttlMs: expiryTtlMs, settleMs: expirySettleMs });
+    expiryCases(ctx, { ttlMs: expiryTtlMs, settleMs: expirySettleMs, confirmRotation });
   });
 }

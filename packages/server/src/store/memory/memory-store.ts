@@ -90,7 +90,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     credentials.sweep();
   };
   const store: MemoryStore = {
-    ...sessionMethods(sessions, sweep),
+    ...sessionMethods(sessions, sweep, now),
     ...credentialMethods(credentials, sweep, now),
     stats(): MemoryStoreStats {
       const c = sessions.counters;

@@ -20,6 +20,18 @@ function applyPatch(record: SessionRecord, patch: SessionPatch): void {
 }
 
 /**
+ * Drops a rotation's sealed successor once its predecessor no longer resolves (confirmed,
+ * `until` passed): from then on it would only open the session for someone who read the
+ * store and kept an old cookie. No timer: the first read that sees it past drops it.
+ */
+function forgetSealedPast(record: SessionRecord, now: number): void {
+  const previous = record.previous;
+  if (previous !== null && previous.confirmed !== false && previous.until <= now) {
+    delete previous.sealedSuccessor;
+  }
+}
+
+/**
  * The session half of the memory store. Every method body is synchronous after its
  * sweep, so no other call can interleave: read-check-write (CAS, conditional update) is
  * atomic without locks. Records go in and out through `copyJson`.
@@ -27,6 +39,7 @@ function applyPatch(record: SessionRecord, patch: SessionPatch): void {
 export function sessionMethods(
   table: ExpiringTable<SessionRecord>,
   sweep: () => void,
+  now: () => number,
 ): SessionMethods {
   const live = (sid: string) => {
     const slot = table.get(sid);
@@ -37,7 +50,9 @@ export function sessionMethods(
     async get(sid) {
       sweep();
       const slot = table.get(sid);
-      return slot === undefined ? null : copyJson(slot.value);
+      if (slot === undefined) return null;
+      forgetSealedPast(slot.value, now());
+      return copyJson(slot.value);
     },
 
     async getAndTouch(sid, touch) {
@@ -55,6 +70,7 @@ export function sessionMethods(
         record.lastActiveAt = touch.now;
         record.idleExpiresAt = Math.min(touch.idleExpiresAt, record.absoluteExpiresAt);
       }
+      forgetSealedPast(record, now());
       return copyJson(record);
     },
 
@@ -110,6 +126,7 @@ export function sessionMethods(
       table.reschedule(sid, slot, expiresAt);
       slot.value.ended = marker;
       slot.value.data = {};
+      delete slot.value.previous?.sealedSuccessor;
       table.setUser(sid, slot, null); // the user index lists live sessions only
       return 'ok';
     },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PreviousToken, RotationConfirmation, SessionStore } from '../../store/types.js';
 import type { StoreContext } from '../context.js';
 import { randomKey, sessionRecord } from '../fixtures.js';
+import { readWhole } from './whole.js';
 
 const HOUR = 3_600_000;
 
@@ -39,15 +40,18 @@ export function confirmCases(ctx: StoreContext): void {
   describe('confirmRotation', () => {
     it('keeps an unconfirmed predecessor as rotate wrote it', async () => {
       const { sid, previous } = await rotated(ctx);
-      expect((await ctx.store.get(sid))?.previous).toEqual(previous);
+      expect((await readWhole(ctx.store, sid))?.previous).toEqual(previous);
     });
 
     it('replaces the predecessor while the token is current, and changes nothing else', async () => {
       const { sid, previous, tokenHash } = await rotated(ctx);
-      const before = await ctx.store.get(sid);
+      const before = await readWhole(ctx.store, sid);
       const confirmed = { ...previous, until: previous.until + 5_000, confirmed: true };
-      expect(await confirmRotation(ctx.store)(sid, { tokenHash, previous: confirmed })).toBe('ok');
-      expect(await ctx.store.get(sid)).toEqual({ ...before, previous: confirmed });
+      const at = Date.now();
+      expect(await confirmRotation(ctx.store)(sid, { tokenHash, previous: confirmed, at })).toBe(
+        'ok',
+      );
+      expect(await readWhole(ctx.store, sid)).toEqual({ ...before, previous: confirmed });
     });
 
     it('never overwrites the predecessor of a newer rotation', async () => {
@@ -60,9 +64,9 @@ export function confirmCases(ctx: StoreContext): void {
       };
       const swap = { expectedTokenHash: tokenHash, tokenHash: 'successor-newer', previous: newer };
       await ctx.store.rotate(sid, { ...swap, rotatedAt: Date.now() }, Date.now() + HOUR);
-      const stale = { tokenHash, previous: { ...previous, confirmed: true } };
+      const stale = { tokenHash, previous: { ...previous, confirmed: true }, at: Date.now() };
       expect(await confirmRotation(ctx.store)(sid, stale)).toBe('conflict');
-      const stored = await ctx.store.get(sid);
+      const stored = await readWhole(ctx.store, sid);
       expect(stored?.tokenHash).toBe('successor-newer');
       expect(stored?.previous).toEqual(newer);
     });
@@ -70,14 +74,15 @@ export function confirmCases(ctx: StoreContext): void {
     it('answers missing for an unknown or ended session and creates nothing', async () => {
       const unknown = randomKey('sid');
       const previous = { tokenHash: 'x', until: Date.now(), sealedSuccessor: 's', confirmed: true };
-      expect(await confirmRotation(ctx.store)(unknown, { tokenHash: 'y', previous })).toBe(
+      const at = Date.now();
+      expect(await confirmRotation(ctx.store)(unknown, { tokenHash: 'y', previous, at })).toBe(
         'missing',
       );
       expect(await ctx.store.get(unknown)).toBeNull();
       const { sid, tokenHash } = await rotated(ctx);
       await ctx.store.end(sid, { reason: 'logged-out', at: Date.now() }, Date.now() + HOUR);
       const ended = await ctx.store.get(sid);
-      expect(await confirmRotation(ctx.store)(sid, { tokenHash, previous })).toBe('missing');
+      expect(await confirmRotation(ctx.store)(sid, { tokenHash, previous, at })).toBe('missing');
       expect(await ctx.store.get(sid)).toEqual(ended);
     });
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoreContext } from '../context.js';
 import { credentialRecord, randomKey, sessionRecord, sleep } from '../fixtures.js';
+import { readWhole } from './whole.js';
 
 const HOUR = 3_600_000;
 
@@ -8,10 +9,15 @@ const HOUR = 3_600_000;
 export interface ExpiryTiming {
   ttlMs: number;
   settleMs: number;
+  /** Whether the store has `confirmRotation` (its case runs only then). */
+  confirmRotation: boolean;
 }
 
 /** Deadlines run on real time (Redis TTLs do), so these tests sleep briefly. */
-export function expiryCases(ctx: StoreContext, { ttlMs, settleMs }: ExpiryTiming): void {
+export function expiryCases(
+  ctx: StoreContext,
+  { ttlMs, settleMs, confirmRotation }: ExpiryTiming,
+): void {
   describe('expiry', () => {
     it('forgets a session after its expiresAt, and updates then find nothing', async () => {
       const [short, long] = [randomKey('sid'), randomKey('sid')];
@@ -41,6 +47,48 @@ export function expiryCases(ctx: StoreContext, { ttlMs, settleMs }: ExpiryTiming
       expect((await ctx.store.get(sid))?.ended?.reason).toBe('logged-out');
       await sleep(ttlMs + settleMs);
       expect(await ctx.store.get(sid)).toBeNull();
+    });
+
+    it("forgets a confirmed rotation's sealed successor at its until; an unconfirmed one's stays", async () => {
+      const sealedOf = async (sid: string) =>
+        (await readWhole(ctx.store, sid))?.previous?.sealedSuccessor;
+      const rotated = async (confirmed: boolean | undefined) => {
+        const sid = randomKey('sid');
+        const record = sessionRecord();
+        await ctx.store.create(sid, record, Date.now() + HOUR);
+        const previous = {
+          tokenHash: record.tokenHash,
+          until: Date.now() + ttlMs,
+          sealedSuccessor: sid,
+        };
+        const swap = {
+          expectedTokenHash: record.tokenHash,
+          tokenHash: `next-${sid}`,
+          rotatedAt: Date.now(),
+        };
+        const given = confirmed === undefined ? previous : { ...previous, confirmed };
+        expect(await ctx.store.rotate(sid, { ...swap, previous: given }, Date.now() + HOUR)).toBe(
+          'ok',
+        );
+        return { sid, previous, tokenHash: swap.tokenHash };
+      };
+      const [plain, confirmedAtOnce] = [await rotated(undefined), await rotated(true)];
+      const unconfirmed = confirmRotation ? await rotated(false) : null;
+      const late = confirmRotation ? await rotated(false) : null;
+      if (late) {
+        // Confirmed later, with the rest of its window counted from the confirmation.
+        const previous = { ...late.previous, until: Date.now() + ttlMs, confirmed: true };
+        const at = Date.now();
+        await ctx.store.confirmRotation?.(late.sid, { tokenHash: late.tokenHash, previous, at });
+      }
+      const all = [plain, confirmedAtOnce, unconfirmed, late].flatMap((r) => (r ? [r] : []));
+      for (const { sid } of all) expect(await sealedOf(sid)).toBe(sid);
+      await sleep(ttlMs + settleMs);
+      for (const { sid } of [plain, confirmedAtOnce, ...(late ? [late] : [])]) {
+        expect(await sealedOf(sid)).toBeUndefined();
+        expect((await ctx.store.get(sid))?.tokenHash).toBe(`next-${sid}`);
+      }
+      if (unconfirmed) expect(await sealedOf(unconfirmed.sid)).toBe(unconfirmed.sid);
     });
 
     it("forgets a credential's `previous` at its until and keeps the credential", async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RotationSwap } from '../../store/types.js';
 import type { StoreContext } from '../context.js';
 import { randomKey, sessionRecord } from '../fixtures.js';
+import { readWhole } from './whole.js';
 
 const HOUR = 3_600_000;
 
@@ -24,7 +25,7 @@ export function rotationCases(ctx: StoreContext): void {
       await ctx.store.create(sid, record, Date.now() + HOUR);
       const swap = swapFrom(record.tokenHash, 1);
       expect(await ctx.store.rotate(sid, swap, Date.now() + HOUR)).toBe('ok');
-      const stored = await ctx.store.get(sid);
+      const stored = await readWhole(ctx.store, sid);
       expect(stored).toEqual({
         ...record,
         tokenHash: swap.tokenHash,
@@ -45,7 +46,7 @@ export function rotationCases(ctx: StoreContext): void {
       expect(winners).toHaveLength(1);
       expect(results.filter((r) => r === 'conflict')).toHaveLength(19);
       const winner = swaps[winners[0]!]!;
-      const stored = await ctx.store.get(sid);
+      const stored = await readWhole(ctx.store, sid);
       expect(stored?.tokenHash).toBe(winner.tokenHash);
       expect(stored?.previous).toEqual(winner.previous);
     });
