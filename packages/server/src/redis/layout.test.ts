@@ -122,7 +122,14 @@ describe('redisStore key layout and round trips', () => {
     const swap = { expectedTokenHash: 't1', tokenHash: 't2', rotatedAt: now };
     // Unconfirmed: the browser may never have seen the successor, so it lives with the record.
     await store.rotate('sid-s', { ...swap, previous: { ...previous, confirmed: false } }, later());
+    // In the hash: an empty placeholder, which a version that kept it there still reads.
     expect(JSON.parse((await client.hget(hash, 'm:previous'))!)).toEqual({
+      tokenHash: 't1',
+      until: now + 10_000,
+      sealedSuccessor: '',
+      confirmed: false,
+    });
+    expect((await store.get('sid-s'))?.previous).toEqual({
       tokenHash: 't1',
       until: now + 10_000,
       confirmed: false,

@@ -50,10 +50,12 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
     }
     const record = result.value;
     if (record.ended === null) hints.remember(sid, record.lastActiveAt);
-    // A record written before the sealed successor had its own key holds it inline.
+    // The sealed successor is in its own key (an empty placeholder here), or inline in a
+    // record written before it had one, and then only inside its window.
     const previous = record.previous;
-    if (previous?.sealedSuccessor !== undefined && !stillSealed(previous, ctx.now())) {
-      delete previous.sealedSuccessor;
+    const sealed = previous?.sealedSuccessor;
+    if (sealed !== undefined && (sealed === '' || !stillSealed(previous!, ctx.now()))) {
+      delete previous!.sealedSuccessor;
     }
     return record;
   }
@@ -132,12 +134,13 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
     async rotate(sid, swap, expiresAt) {
       // The sealed successor lives in its own key, so it can expire when its window
       // closes without a write to the record (see docs/redis.md).
-      const { sealedSuccessor = '', ...previous } = swap.previous;
+      const { previous } = swap;
+      const sealedSuccessor = previous.sealedSuccessor ?? '';
       const args = [
         expiresAt,
         json(swap.expectedTokenHash),
         json(swap.tokenHash),
-        json(previous),
+        json(inHash(previous)),
         json(swap.rotatedAt),
         sealedSuccessor,
         previous.confirmed === false ? 0 : windowRest(previous.until, swap.rotatedAt),
@@ -147,8 +150,7 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
     },
 
     async confirmRotation(sid, { tokenHash, previous, at }) {
-      const { sealedSuccessor: _kept, ...stored } = previous;
-      const args = [json(tokenHash), json(stored), windowRest(previous.until, at)];
+      const args = [json(tokenHash), json(inHash(previous)), windowRest(previous.until, at)];
       const reply = await run.SESSION_CONFIRM(sessionKeys(sid), args);
       return expectReply(reply, ['ok', 'conflict', 'missing'] as const);
     },
@@ -167,6 +169,14 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
  */
 function windowRest(until: number, at: number): number {
   return Math.max(1, Math.ceil(until - at));
+}
+
+/**
+ * `m:previous` as stored: the sealed successor left empty (it has its own key), present
+ * so that a version that kept it inline still reads the record during a rolling deploy.
+ */
+function inHash(previous: PreviousToken): PreviousToken {
+  return { ...previous, sealedSuccessor: '' };
 }
 
 /** Whether a predecessor's sealed successor may still be handed out at `now`. */
