@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PreviousToken, RotationConfirmation, SessionStore } from '../../store/types.js';
 import type { StoreContext } from '../context.js';
-import { randomKey, sessionRecord } from '../fixtures.js';
-import { readWhole } from './whole.js';
+import { randomKey } from '../fixtures.js';
+import { readWhole, rotatedSession } from './rotated.js';
 
 const HOUR = 3_600_000;
 
@@ -18,22 +18,8 @@ function confirmRotation(store: SessionStore) {
 }
 
 /** A session rotated once, its predecessor not confirmed yet. */
-async function rotated(ctx: StoreContext, n = 1) {
-  const sid = randomKey('sid');
-  const record = sessionRecord({ data: { cart: ['fig'] } });
-  await ctx.store.create(sid, record, Date.now() + HOUR);
-  const previous: PreviousToken = {
-    tokenHash: record.tokenHash,
-    until: Date.now() + 10_000,
-    sealedSuccessor: `sealed-${n}`,
-    confirmed: false,
-  };
-  const swap = { expectedTokenHash: record.tokenHash, tokenHash: `successor-${n}`, previous };
-  expect(await ctx.store.rotate(sid, { ...swap, rotatedAt: Date.now() }, Date.now() + HOUR)).toBe(
-    'ok',
-  );
-  return { sid, record, previous, tokenHash: swap.tokenHash };
-}
+const rotated = (ctx: StoreContext) =>
+  rotatedSession(ctx.store, { until: Date.now() + 10_000, confirmed: false });
 
 /** confirmRotation: a compare-and-set of `previous` on the current token hash. */
 export function confirmCases(ctx: StoreContext): void {

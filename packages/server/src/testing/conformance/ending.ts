@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EndedMarker } from '../../store/types.js';
 import type { StoreContext } from '../context.js';
 import { randomKey, sessionRecord } from '../fixtures.js';
-import { readWhole } from './whole.js';
+import { readWhole, rotatedSession } from './rotated.js';
 
 const HOUR = 3_600_000;
 
@@ -19,17 +19,9 @@ export function endingCases(ctx: StoreContext): void {
     });
 
     it("drops the sealed successor of the session's predecessor with its data", async () => {
-      const sid = randomKey('sid');
-      const record = sessionRecord();
-      await ctx.store.create(sid, record, Date.now() + HOUR);
-      const previous = {
-        tokenHash: record.tokenHash,
-        until: Date.now() + HOUR,
-        sealedSuccessor: 's',
-      };
-      const swap = { expectedTokenHash: record.tokenHash, tokenHash: 'next', previous };
-      await ctx.store.rotate(sid, { ...swap, rotatedAt: Date.now() }, Date.now() + HOUR);
-      expect((await readWhole(ctx.store, sid))?.previous?.sealedSuccessor).toBe('s');
+      const { sid, previous } = await rotatedSession(ctx.store, { until: Date.now() + HOUR });
+      const sealed = previous.sealedSuccessor;
+      expect((await readWhole(ctx.store, sid))?.previous?.sealedSuccessor).toBe(sealed);
       await ctx.store.end(sid, { reason: 'logged-out', at: Date.now() }, Date.now() + HOUR);
       const tombstone = await readWhole(ctx.store, sid);
       expect(tombstone?.ended?.reason).toBe('logged-out');

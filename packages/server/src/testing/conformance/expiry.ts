@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoreContext } from '../context.js';
 import { credentialRecord, randomKey, sessionRecord, sleep } from '../fixtures.js';
-import { readWhole } from './whole.js';
+import { readWhole, rotatedSession } from './rotated.js';
 
 const HOUR = 3_600_000;
 
@@ -52,26 +52,8 @@ export function expiryCases(
     it("forgets a confirmed rotation's sealed successor at its until; an unconfirmed one's stays", async () => {
       const sealedOf = async (sid: string) =>
         (await readWhole(ctx.store, sid))?.previous?.sealedSuccessor;
-      const rotated = async (confirmed: boolean | undefined) => {
-        const sid = randomKey('sid');
-        const record = sessionRecord();
-        await ctx.store.create(sid, record, Date.now() + HOUR);
-        const previous = {
-          tokenHash: record.tokenHash,
-          until: Date.now() + ttlMs,
-          sealedSuccessor: sid,
-        };
-        const swap = {
-          expectedTokenHash: record.tokenHash,
-          tokenHash: `next-${sid}`,
-          rotatedAt: Date.now(),
-        };
-        const given = confirmed === undefined ? previous : { ...previous, confirmed };
-        expect(await ctx.store.rotate(sid, { ...swap, previous: given }, Date.now() + HOUR)).toBe(
-          'ok',
-        );
-        return { sid, previous, tokenHash: swap.tokenHash };
-      };
+      const rotated = (confirmed?: boolean) =>
+        rotatedSession(ctx.store, { until: Date.now() + ttlMs, confirmed });
       const [plain, confirmedAtOnce] = [await rotated(undefined), await rotated(true)];
       const unconfirmed = confirmRotation ? await rotated(false) : null;
       const late = confirmRotation ? await rotated(false) : null;
@@ -82,13 +64,13 @@ export function expiryCases(
         await ctx.store.confirmRotation?.(late.sid, { tokenHash: late.tokenHash, previous, at });
       }
       const all = [plain, confirmedAtOnce, unconfirmed, late].flatMap((r) => (r ? [r] : []));
-      for (const { sid } of all) expect(await sealedOf(sid)).toBe(sid);
+      for (const { sid } of all) expect(await sealedOf(sid)).toBe(`sealed-${sid}`);
       await sleep(ttlMs + settleMs);
       for (const { sid } of [plain, confirmedAtOnce, ...(late ? [late] : [])]) {
         expect(await sealedOf(sid)).toBeUndefined();
         expect((await ctx.store.get(sid))?.tokenHash).toBe(`next-${sid}`);
       }
-      if (unconfirmed) expect(await sealedOf(unconfirmed.sid)).toBe(unconfirmed.sid);
+      if (unconfirmed) expect(await sealedOf(unconfirmed.sid)).toBe(`sealed-${unconfirmed.sid}`);
     });
 
     it("forgets a credential's `previous` at its until and keeps the credential", async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RotationSwap } from '../../store/types.js';
 import type { StoreContext } from '../context.js';
 import { randomKey, sessionRecord } from '../fixtures.js';
-import { readWhole } from './whole.js';
+import { readWhole } from './rotated.js';
 
 const HOUR = 3_600_000;
 
