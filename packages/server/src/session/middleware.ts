@@ -82,7 +82,9 @@ export function session(options?: SessionOptions): SessionMiddleware {
     const state = initialState(resolution, now, passive);
     c.set('session', createSessionHandle(rt, c, state));
     await next();
-    if (c.error instanceof StoreUnavailableError) return respondStoreUnavailable(rt, c);
+    if (c.error instanceof StoreUnavailableError) {
+      return respondStoreUnavailable(rt, c, state, attrs);
+    }
     if (c.error instanceof SessionLimitError || c.error instanceof SessionEndedError) {
       return respondRefusal(rt, c, c.error);
     }
@@ -91,7 +93,7 @@ export function session(options?: SessionOptions): SessionMiddleware {
       if (writing) await writing;
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
-      return respondStoreUnavailable(rt, c);
+      return respondStoreUnavailable(rt, c, state, attrs);
     }
     finishResponse(rt, c, state, attrs);
   };

@@ -50,6 +50,40 @@ describe('store outage', () => {
     });
   });
 
+  it('hands over the session a sign-in already made when a later store call fails, so the 503 signs nobody out', async () => {
+    const clock = manualClock();
+    const { store, control } = flakyStore(memoryStore({ now: clock.now }));
+    const t = testApp({ store, now: clock.now });
+    // The old session is ended by the time the store fails: in the handler (a remember-me
+    // credential, say) or in the commit after it (the data this request wrote).
+    t.app.post('/login-then-fail/:where', async (c) => {
+      await c.var.session.regenerate({ userId: 'ada' });
+      c.var.session.set('signedInAt', clock.now());
+      control.mode = 'down';
+      if (c.req.param('where') === 'handler') await t.manager.listForUser('ada');
+      return c.text('ok');
+    });
+    for (const where of ['handler', 'commit']) {
+      control.mode = 'up';
+      const old = sessionCookie(await t.app.request('/login/ada', { method: 'POST' }))!;
+      const res = await t.app.request(
+        `/login-then-fail/${where}`,
+        withCookie(old, { method: 'POST' }),
+      );
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ code: 'store_unavailable' });
+      const issued = sessionCookie(res);
+      expect(issued).toMatch(/^[\w-]{43}$/);
+      expect(issued).not.toBe(old);
+      expect(res.headers.get('Cache-Control')).toBe('no-store');
+      control.mode = 'up';
+      expect(await (await t.app.request('/read', withCookie(issued!))).json()).toMatchObject({
+        state: 'active',
+        userId: 'ada',
+      });
+    }
+  });
+
   it('treats a store that hangs as an outage after storeTimeout', async () => {
     const { store, control } = flakyStore(memoryStore());
     const { app } = testApp({ store, storeTimeout: 20 });

@@ -67,9 +67,26 @@ export function respondRefusal(rt: Runtime, c: Context, refusal: { getResponse()
   replaceResponse(rt, c, refusal.getResponse());
 }
 
-/** Replaces the handler's response with the 503, dropping any session cookie it set. */
-export function respondStoreUnavailable(rt: Runtime, c: Context): void {
-  replaceResponse(rt, c, storeUnavailable());
+/**
+ * Replaces the handler's response with the 503, dropping any session cookie it set. A
+ * session this request already put in the store (a sign-in whose old session is ended, a
+ * rotation) still goes to the browser: its old cookie may be dead, and an outage must
+ * never sign anyone out.
+ */
+export function respondStoreUnavailable(
+  rt: Runtime,
+  c: Context,
+  state: RequestState,
+  attrs: Readonly<CookieAttributes>,
+): void {
+  const res = storeUnavailable();
+  const { live, issue } = state;
+  if (live && issue && !state.cleared) {
+    const maxAge = live.meta.absoluteExpiresAt - state.now;
+    res.headers.append('Set-Cookie', serializeSessionCookie(attrs, issue.value, maxAge));
+    res.headers.set('Cache-Control', 'no-store');
+  }
+  replaceResponse(rt, c, res);
 }
 
 /**
