@@ -60,7 +60,15 @@ export async function readJsonBody<S extends z.ZodType>(
 }
 
 function validate<S extends z.ZodType>(schema: S, value: unknown): BodyResult<z.infer<S>> {
-  const result = schema.safeParse(value);
+  let result: z.ZodSafeParseResult<z.infer<S>>;
+  try {
+    result = schema.safeParse(value);
+  } catch (error) {
+    // A recursive schema (`z.json()`, `z.lazy`) walks as deep as the body nests; 4 KB of
+    // `[` overflows the stack, which `safeParse` does not catch. Anything else is the app's.
+    if (error instanceof RangeError) return invalid(400, 'the body is nested too deeply');
+    throw error;
+  }
   if (result.success) return { ok: true, data: result.data };
   const issue = result.error.issues[0];
   const where = issue && issue.path.length > 0 ? `\`${issue.path.join('.')}\`: ` : '';

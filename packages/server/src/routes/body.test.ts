@@ -1,0 +1,45 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { readJsonBody } from './body.js';
+
+/** An app whose one route reads its body with `schema`. */
+function appReading(schema: z.ZodType) {
+  const app = new Hono();
+  app.post('/', async (c) => {
+    const body = await readJsonBody(c, schema);
+    return body.ok ? c.json({ ok: true }) : body.response;
+  });
+  const post = (text: string) =>
+    app.request('/', {
+      method: 'POST',
+      body: text,
+      headers: { 'Content-Type': 'application/json' },
+    });
+  return { app, post };
+}
+
+describe('readJsonBody', () => {
+  it('answers 400 for a body nested too deeply for a recursive schema, within the size limit', async () => {
+    const { post } = appReading(z.object({ value: z.json() }).strict());
+    expect((await post('{"value":[[1]]}')).status).toBe(200);
+    // About 4 KB of brackets: zod's walk of z.json() overflows the stack on it.
+    const deep = `{"value":${'['.repeat(2040)}${']'.repeat(2040)}}`;
+    expect(deep.length).toBeLessThanOrEqual(4096);
+    const res = await post(deep);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('Content-Type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({ code: 'invalid_request' });
+  });
+
+  it("passes the app's own errors from a schema on, as the bugs they are", async () => {
+    const schema = z.object({ n: z.number() }).refine(() => {
+      throw new TypeError('a bug in the refinement');
+    });
+    const { app, post } = appReading(schema);
+    app.onError((error, c) => c.text(error.message, 500));
+    const res = await post('{"n":1}');
+    expect(res.status).toBe(500);
+    expect(await res.text()).toBe('a bug in the refinement');
+  });
+});
