@@ -54,8 +54,36 @@ describe('resolveOptions', () => {
     ['a cookie name with a space', { cookie: { name: 'my session' } }, /"cookie\.name"/],
     ['a store without methods', { store: {} as never }, /"store"/],
     ['an unknown theft response', { onTheft: 'ignore' as never }, /"onTheft"/],
+    [
+      'a cookie name with its own prefix',
+      { cookie: { name: '__Host-sid' } },
+      /"cookie\.name".*__Host-/,
+    ],
+    ['a cookie name with a Secure prefix', { cookie: { name: '__secure-sid' } }, /"cookie\.name"/],
+    [
+      "the re-auth strategy's cookie name",
+      {
+        cookie: { name: 'remember' },
+        reauth: {
+          cookieName: 'remember',
+          canReauth: () => false,
+          reauthenticate: async () => null,
+        },
+      },
+      /"cookie\.name".*re-auth/,
+    ],
+    // Each of these used to be accepted, then failed every store write as a 503.
+    ['a clock with fractions', { now: () => performance.timeOrigin + 0.5 }, /"now".*whole epoch/],
+    ['a clock reading NaN', { now: () => Number.NaN }, /"now"/],
+    ['a clock reading a string', { now: (() => '1700000000000') as never }, /"now"/],
+    ['a clock that throws', { now: () => JSON.parse('{') as number }, /"now"/],
+    ['a clock that is not a function', { now: 1_700_000_000_000 as never }, /"now"/],
   ])('refuses %s, naming the option', (_, options, message) => {
     expect(() => resolveOptions(options)).toThrow(message);
+  });
+
+  it('accepts a whole-millisecond clock, and uses it', () => {
+    expect(resolveOptions({ now: () => 1_700_000_000_000 }).now()).toBe(1_700_000_000_000);
   });
 
   it('accepts SameSite=None when the cookie is always Secure', () => {

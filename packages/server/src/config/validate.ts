@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { PREFIXED, unprefixed } from '../cookie/name.js';
+import type { ReauthStrategy } from '../session/types.js';
 import { memoryStore } from '../store/memory/index.js';
+import { EPOCH_CLOCK, isEpochClock } from './clock.js';
 import type { ResolvedOptions, SessionOptions } from './options.js';
 
 const MINUTE = 60_000;
@@ -50,13 +53,14 @@ const schema = z
         name: z
           .string()
           .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/, 'must be a cookie token of 1-64 characters')
+          .refine(unprefixed, PREFIXED)
           .default('lifeline'),
         sameSite: z.enum(['Lax', 'Strict', 'None']).default('Lax'),
         secure: z.union([z.literal('auto'), z.boolean()]).default('auto'),
       })
       .default({ name: 'lifeline', sameSite: 'Lax', secure: 'auto' }),
     trustProxy: z.boolean().default(false),
-    now: fn.optional(),
+    now: z.custom<() => number>(isEpochClock, EPOCH_CLOCK).optional(),
     reauth: reauth.optional(),
     onEvent: fn.optional(),
     location: fn.optional(),
@@ -78,6 +82,8 @@ const schema = z
       fail('rotationGrace', 'must be shorter than rotationInterval');
     if (o.cookie.sameSite === 'None' && o.cookie.secure !== true)
       fail('cookie.sameSite', '"None" requires cookie.secure: true');
+    if ((o.reauth as ReauthStrategy | undefined)?.cookieName === o.cookie.name)
+      fail('cookie.name', "must differ from the re-auth strategy's cookie name");
   });
 
 /** Thrown at start-up for a bad option; the message names the option. */

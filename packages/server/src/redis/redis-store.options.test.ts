@@ -32,6 +32,7 @@ describe('redisStore options', () => {
     ],
     ['a zero command timeout', { commandTimeoutMs: 0 }, /`commandTimeoutMs` must be a positive/],
     ['a negative prune threshold', { pruneAbove: -1 }, /`pruneAbove` must be a positive/],
+    ['a clock with fractions', { now: () => 1.5 }, /`now` must be a function returning whole/],
     [
       'a command timeout that is not a number',
       { commandTimeoutMs: Number.NaN },

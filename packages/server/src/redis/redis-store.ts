@@ -1,3 +1,4 @@
+import { EPOCH_CLOCK, isEpochClock } from '../config/clock.js';
 import { declareOwnTimeLimits } from '../store/deadlines.js';
 import type { SessionStore } from '../store/types.js';
 import type { RedisClient } from './client.js';
@@ -79,6 +80,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     throw new TypeError('redisStore: `client` must be a Redis client (evalsha, eval, hgetall)');
   }
   if (typeof prefix !== 'string') throw new TypeError('redisStore: `prefix` must be a string');
+  if (!isEpochClock(now)) throw new TypeError(`redisStore: \`now\` ${EPOCH_CLOCK}`);
   if (typeof cluster !== 'boolean') throw new TypeError('redisStore: `cluster` must be a boolean');
   // Single-node scripts name keys of two slots: every create would fail with CROSSSLOT.
   if (!cluster && isClusterClient(client)) {

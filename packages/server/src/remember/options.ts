@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { EPOCH_CLOCK, isEpochClock } from '../config/clock.js';
 import type { PublicUser } from '../contract/schemas.js';
+import { PREFIXED, unprefixed } from '../cookie/name.js';
 import { MAX_COOKIE_AGE_S } from '../cookie/serialize.js';
 import type { SessionStore } from '../store/types.js';
 
@@ -78,12 +80,13 @@ const schema = z.object({
   cookieName: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
+    .refine(unprefixed, PREFIXED)
     .default('lifeline_remember'),
   secure: z.boolean().optional(),
   trustProxy: z.boolean().default(false),
   storeTimeout: z.number().int().positive().default(2000),
   secret: z.string().min(32, 'must be at least 32 characters').optional(),
-  now: fn('a function returning epoch ms').optional(),
+  now: z.custom<() => number>(isEpochClock, EPOCH_CLOCK).optional(),
   onEvent: fn('a function').optional(),
 });
 

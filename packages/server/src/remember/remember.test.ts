@@ -411,5 +411,9 @@ describe('rememberMe', () => {
     expect(() => rememberMe({ store, findUser, maxAgeMs: 401 * DAY })).toThrow(/maxAgeMs/);
     expect(() => rememberMe({ store, findUser, cookieName: 'a b' })).toThrow(/cookieName/);
     expect(() => rememberMe({ store, findUser, secret: 'short' })).toThrow(/secret/);
+    expect(() => rememberMe({ store, findUser, now: () => 0.5 })).toThrow(/`now`.*whole epoch/);
+    expect(() => rememberMe({ store, findUser, cookieName: '__Host-r' })).toThrow(
+      /cookieName.*__Host-/,
+    );
   });
 });

@@ -105,6 +105,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
   }
 
   return {
+    cookieName: config.cookieName,
     canReauth: (c) => presented(c) !== null,
 
     async reauthenticate(c) {

@@ -167,6 +167,11 @@ export interface ReauthStrategy {
    * as them once the new session ends.
    */
   forgetIfNotFor?(c: Context, userId: string): Promise<void>;
+  /**
+   * The cookie it reads, if any (without the `__Host-` prefix): `session()` refuses a
+   * session cookie of the same name, since the two would overwrite each other.
+   */
+  readonly cookieName?: string;
 }
 
 /** The middleware `session()` returns, with its manager attached. */

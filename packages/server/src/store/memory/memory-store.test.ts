@@ -3,6 +3,11 @@ import { credentialRecord, manualClock, sessionRecord } from '../../testing/inde
 import { type MemoryEviction, memoryStore } from './index.js';
 
 describe('memoryStore bound', () => {
+  it('refuses a clock that does not read whole epoch milliseconds, naming `now`', () => {
+    expect(() => memoryStore({ now: () => Number.NaN })).toThrow(/memoryStore: `now` must be/);
+    expect(() => memoryStore({ now: () => 1.5 })).toThrow(/`now`/);
+  });
+
   it('evicts the session with the earliest deadline when full and reports it', async () => {
     const clock = manualClock();
     const evicted: MemoryEviction[] = [];

@@ -1,3 +1,4 @@
+import { EPOCH_CLOCK, isEpochClock } from '../../config/clock.js';
 import { declareOwnTimeLimits } from '../deadlines.js';
 import type { CredentialRecord, SessionRecord, SessionStore } from '../types.js';
 import { credentialMethods } from './credentials.js';
@@ -70,6 +71,7 @@ function positiveInteger(name: string, value: number): number {
  */
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const { maxSessions = 100_000, maxCredentials = 100_000, now = Date.now, onEvict } = options;
+  if (!isEpochClock(now)) throw new TypeError(`memoryStore: \`now\` ${EPOCH_CLOCK}`);
   const report =
     (kind: MemoryEviction['kind']) => (id: string, slot: Slot<Owned>, cause: DropCause) => {
       if (cause !== 'evicted' || onEvict === undefined) return;
