@@ -7,8 +7,8 @@ import * as lua from './scripts.js';
 
 /** A store record Redis holds but that fails validation (reported, then treated as absent). */
 export interface RedisCorruption {
-  kind: 'session' | 'credential';
-  /** The record's id (a hash, safe to log). */
+  kind: 'session' | 'credential' | 'user-index';
+  /** The record's id (a hash, safe to log); for a user index, its key. */
   id: string;
   /** What is wrong, e.g. `field m:createdAt: expected number`. */
   issue: string;

@@ -200,4 +200,56 @@ describe('redisStore with bad store content', () => {
       ['credential', 'previous'],
     ]);
   });
+
+  it.each([
+    ['a string', (key: string) => client.set(key, 'x')],
+    ['a hash', (key: string) => client.hset(key, 'f', 'v')],
+  ])(
+    'reads a user index holding %s as empty and reported, and the next sign-in replaces it',
+    async (_, breakIt) => {
+      for (const cluster of [false, true]) {
+        const user = `foreign-index-${Math.random()}`;
+        const at = redisStore({ client, prefix, cluster, onCorrupt: (e) => void reports.push(e) });
+        const sessions = `${prefix}u:{${encodeURIComponent(user)}}:s`;
+        const credentials = `${prefix}u:{${encodeURIComponent(user)}}:c`;
+        await breakIt(sessions);
+        await breakIt(credentials);
+        const before = reports.length;
+        // Reads: nothing listed, nothing thrown (they used to fail with WRONGTYPE: a 503).
+        expect(await at.listByUser(user)).toEqual([]);
+        await at.deleteCredentialsOfUser(user);
+        expect(reports.slice(before)).toEqual([
+          { kind: 'user-index', id: sessions, issue: 'key is not a sorted set' },
+          { kind: 'user-index', id: credentials, issue: 'key is not a sorted set' },
+        ]);
+        // Writes: the foreign key is replaced by a real index, and that is reported too.
+        const expiresAt = Date.now() + HOUR;
+        expect(await at.create(`s-${user}`, sessionRecord({ userId: user }), expiresAt)).toBe(true);
+        const credential = { tokenHash: 't', userId: user, createdAt: 1, expiresAt };
+        expect(await at.createCredential(`c-${user}`, credential)).toBe(true);
+        expect((await at.listByUser(user)).map((l) => l.sid)).toEqual([`s-${user}`]);
+        expect(await client.zrange(credentials, 0, -1)).toEqual([`c-${user}`]);
+        expect(reports.slice(before + 2).map((r) => [r.kind, r.id])).toEqual([
+          ['user-index', sessions],
+          ['user-index', credentials],
+        ]);
+      }
+    },
+  );
+
+  it('skips a credential the user index lists whose key holds another type, when revoking the user', async () => {
+    const user = `foreign-credential-${Math.random()}`;
+    const expiresAt = Date.now() + HOUR;
+    await store.createCredential('c-good', {
+      tokenHash: 't',
+      userId: user,
+      createdAt: 1,
+      expiresAt,
+    });
+    await client.zadd(`${prefix}u:{${encodeURIComponent(user)}}:c`, 2, 'c-foreign');
+    await client.set(`${prefix}c:{c-foreign}`, 'x');
+    await store.deleteCredentialsOfUser(user);
+    expect(await store.getCredential('c-good')).toBeNull();
+    expect(await client.get(`${prefix}c:{c-foreign}`)).toBe('x');
+  });
 });

@@ -7,6 +7,8 @@
  * only keys of one slot. Expiries come from the caller as integers; Lua never formats one.
  */
 
+import { INDEXED } from './lua-parts.js';
+
 /**
  * Reads a credential and its predecessor in one round trip.
  * KEYS: credential hash, predecessor key.
@@ -30,7 +32,7 @@ return { h, previous }
  * ARGV: expiresAt, id, index score, predecessor JSON or '', its time to live (ms) or '', then
  * field/value pairs. Returns -1 when the key existed, else the index size (0 without one).
  */
-export const CREDENTIAL_CREATE = `
+export const CREDENTIAL_CREATE = `${INDEXED}
 if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 6))
 redis.call('PEXPIREAT', KEYS[1], ARGV[1])
@@ -39,8 +41,7 @@ if ARGV[4] ~= '' then
   redis.call('PEXPIRE', KEYS[2], ARGV[5])
 else redis.call('DEL', KEYS[2]) end
 if not KEYS[3] then return 0 end
-redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[2])
-return redis.call('ZCARD', KEYS[3])
+return indexAdd(KEYS[3], ARGV[3], ARGV[2], ARGV[1])
 `;
 
 /**

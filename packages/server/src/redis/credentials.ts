@@ -3,7 +3,7 @@ import type { CredentialRecord } from '../store/types.js';
 import { json } from './codec.js';
 import type { StoreContext } from './context.js';
 import { credentialFields, decodeCredential, previousArgs } from './credential-codec.js';
-import { expectReply, indexAdd, indexMembers, sweepIndex } from './user-index.js';
+import { expectReply, indexAdd, indexMembers, indexSize, sweepIndex } from './user-index.js';
 
 /**
  * The remember-me half of the Redis store: a HASH per credential (fields JSON-encoded,
@@ -32,11 +32,14 @@ export function credentialMethods(ctx: StoreContext): CredentialMethods {
       const stored = previousArgs(record.previous, expiresAt, ctx.now());
       const args = [expiresAt, id, createdAt, ...stored, ...credentialFields(record)];
       const together = !ctx.cluster;
-      const reply = Number(
-        await run.CREDENTIAL_CREATE(together ? [...keysOf(id), index] : keysOf(id), args),
+      const reply = await run.CREDENTIAL_CREATE(
+        together ? [...keysOf(id), index] : keysOf(id),
+        args,
       );
-      if (reply === -1) return false;
-      const size = together ? reply : await indexAdd(ctx, index, id, record.createdAt);
+      if (Number(reply) === -1) return false;
+      const size = together
+        ? indexSize(ctx, index, reply)
+        : await indexAdd(ctx, index, id, record.createdAt, expiresAt);
       if (size > ctx.pruneAbove) {
         await sweepIndex(ctx, index, getCredential, (found) => found.userId === record.userId);
       }

@@ -174,6 +174,24 @@ describe('redisStore key layout and round trips', () => {
     expect((await store(now + 60_000).get('sid-j'))?.previous).toEqual(unconfirmed);
   });
 
+  it('lets a user index expire with its longest-lived record, in either mode', async () => {
+    for (const cluster of [false, true]) {
+      const store = redisStore({ client, prefix, cluster });
+      const user = `ida-${cluster}`;
+      const index = `${prefix}u:{${user}}:s`;
+      const soon = Date.now() + 60_000;
+      await store.create(`i1-${cluster}`, sessionRecord({ userId: user }), soon + 60_000);
+      expect(await client.pexpiretime(index)).toBe(soon + 60_000);
+      // A record expiring sooner never shortens it; a later one moves it on.
+      await store.create(`i2-${cluster}`, sessionRecord({ userId: user }), soon);
+      expect(await client.pexpiretime(index)).toBe(soon + 60_000);
+      await store.create(`i3-${cluster}`, sessionRecord({ userId: user }), soon + 120_000);
+      expect(await client.pexpiretime(index)).toBe(soon + 120_000);
+      await store.createCredential(`ci-${cluster}`, { ...credential(user), expiresAt: soon });
+      expect(await client.pexpiretime(`${prefix}u:{${user}}:c`)).toBe(soon);
+    }
+  });
+
   it('sweeps a user index that grew past pruneAbove on the next create', async () => {
     const store = redisStore({ client, prefix, pruneAbove: 5 });
     const index = `${prefix}u:{gina}:s`;

@@ -6,6 +6,8 @@
  * `tonumber` (a JSON number is a Lua number literal) and never write back reformatted.
  */
 
+import { INDEXED } from './lua-parts.js';
+
 // Redis caps how many values Lua's `unpack` may spread, so long field lists go in chunks.
 const CHUNKED = `
 local function chunked(cmd, key, list, from, to)
@@ -63,13 +65,12 @@ export const SESSION_SEALED = `return redis.call('GET', KEYS[1])`;
  * ARGV: expiresAt, member id, index score, then field/value pairs.
  * Returns -1 when the key existed, else the index size (0 without an index).
  */
-export const CREATE = `${CHUNKED}
+export const CREATE = `${CHUNKED}${INDEXED}
 if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
 chunked('HSET', KEYS[1], ARGV, 4, #ARGV)
 redis.call('PEXPIREAT', KEYS[1], ARGV[1])
 if not KEYS[2] then return 0 end
-redis.call('ZADD', KEYS[2], 'NX', ARGV[3], ARGV[2])
-return redis.call('ZCARD', KEYS[2])
+return indexAdd(KEYS[2], ARGV[3], ARGV[2], ARGV[1])
 `;
 
 /**
@@ -160,24 +161,32 @@ return 'ok'
 
 /**
  * Deletes every key in KEYS (a record and the keys that belong to it); given ARGV[1], only
- * while the first one's `userId` field still equals it.
+ * while the first one is a hash whose `userId` field still equals it.
  */
 export const DELETE = `
-if ARGV[1] and redis.call('HGET', KEYS[1], 'userId') ~= ARGV[1] then return 0 end
+if ARGV[1] and (redis.call('TYPE', KEYS[1]).ok ~= 'hash'
+  or redis.call('HGET', KEYS[1], 'userId') ~= ARGV[1]) then return 0 end
 return redis.call('DEL', unpack(KEYS))
 `;
 
-/** Adds ARGV[2] to the index at score ARGV[1] (keeping an existing score); returns its size. */
-export const INDEX_ADD = `
-redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[2])
-return redis.call('ZCARD', KEYS[1])
+/**
+ * Adds ARGV[2] to the index at score ARGV[1] (keeping an existing score), its record
+ * expiring at ARGV[3]; returns the index size.
+ */
+export const INDEX_ADD = `${INDEXED}
+return indexAdd(KEYS[1], ARGV[1], ARGV[2], ARGV[3])
 `;
 
-/** Every member of an index, oldest first. */
-export const INDEX_READ = `return redis.call('ZRANGE', KEYS[1], 0, -1)`;
+/** Every member of an index, oldest first; 'wrongtype' for a key of another type. */
+export const INDEX_READ = `
+local kind = redis.call('TYPE', KEYS[1]).ok
+if kind ~= 'zset' and kind ~= 'none' then return 'wrongtype' end
+return redis.call('ZRANGE', KEYS[1], 0, -1)
+`;
 
-/** Removes the members in ARGV from an index. */
+/** Removes the members in ARGV from an index (nothing from a key of another type). */
 export const INDEX_REMOVE = `${CHUNKED}
+if redis.call('TYPE', KEYS[1]).ok ~= 'zset' then return 'ok' end
 chunked('ZREM', KEYS[1], ARGV, 1, #ARGV)
 return 'ok'
 `;

@@ -10,7 +10,7 @@ import {
 } from './codec.js';
 import { isWrongType, type StoreContext } from './context.js';
 import { touchHints } from './touch-hints.js';
-import { expectReply, indexAdd, sweepIndex } from './user-index.js';
+import { expectReply, indexAdd, indexSize, sweepIndex } from './user-index.js';
 
 const WRITE: readonly WriteResult[] = ['ok', 'missing'];
 
@@ -94,14 +94,19 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
       const args = [expiresAt, sid, record.createdAt, ...recordFields(record)];
       // One script for record and index, unless they sit in two cluster slots.
       const together = index !== null && !ctx.cluster;
-      const reply = Number(
-        await run.CREATE(together ? [keys.session(sid), index] : [keys.session(sid)], args),
+      const reply = await run.CREATE(
+        together ? [keys.session(sid), index] : [keys.session(sid)],
+        args,
       );
-      if (reply === -1) return false;
+      if (Number(reply) === -1) return false;
       // Cluster: the index entry follows the record; if it fails the caller gets a
       // rejection and never hands out a cookie for the unindexed record.
       const size =
-        index !== null && !together ? await indexAdd(ctx, index, sid, record.createdAt) : reply;
+        index === null
+          ? 0
+          : together
+            ? indexSize(ctx, index, reply)
+            : await indexAdd(ctx, index, sid, record.createdAt, expiresAt);
       if (userId !== null && size > ctx.pruneAbove) await listByUser(userId);
       return true;
     },
@@ -112,10 +117,10 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
       const index = typeof newUser === 'string' ? keys.userSessions(newUser) : null;
       // A new owner is indexed before the record says so (a failed write leaves only a
       // stale entry) and again after, in case a concurrent listing pruned it in between.
-      if (index !== null) await indexAdd(ctx, index, sid, ctx.now());
+      if (index !== null) await indexAdd(ctx, index, sid, ctx.now(), expiresAt);
       const args = [expiresAt, set.length / 2, ...set, ...unset];
       const result = expectReply(await run.SESSION_UPDATE([keys.session(sid)], args), WRITE);
-      if (index !== null && result === 'ok') await indexAdd(ctx, index, sid, ctx.now());
+      if (index !== null && result === 'ok') await indexAdd(ctx, index, sid, ctx.now(), expiresAt);
       return result;
     },
 

@@ -8,19 +8,38 @@ import type { StoreContext } from './context.js';
  * an index may hold stale entries but never misses a record written through the store.
  */
 
-/** Adds `id` to the index (an existing entry keeps its score); resolves to the index size. */
+/**
+ * Adds `id`, whose record expires at `expiresAt`, to the index (an existing entry keeps
+ * its score); resolves to the index size.
+ */
 export async function indexAdd(
   ctx: StoreContext,
   key: string,
   id: string,
   score: number,
+  expiresAt: number,
 ): Promise<number> {
-  return Number(await ctx.run.INDEX_ADD([key], [score, id]));
+  return indexSize(ctx, key, await ctx.run.INDEX_ADD([key], [score, id, expiresAt]));
 }
 
-/** Every id in the index, oldest first. */
+/**
+ * The index size a script's `indexAdd` answered ({ size, replaced }), reporting an index
+ * key it found holding another type and replaced.
+ */
+export function indexSize(ctx: StoreContext, key: string, reply: unknown): number {
+  if (!Array.isArray(reply)) return Number(reply);
+  if (Number(reply[1]) === 1) {
+    ctx.onCorrupt({ kind: 'user-index', id: key, issue: 'key is not a sorted set (replaced)' });
+  }
+  return Number(reply[0]);
+}
+
+/** Every id in the index, oldest first; none (reported) for a key of another type. */
 export async function indexMembers(ctx: StoreContext, key: string): Promise<string[]> {
   const reply = await ctx.run.INDEX_READ([key], []);
+  if (reply === 'wrongtype') {
+    ctx.onCorrupt({ kind: 'user-index', id: key, issue: 'key is not a sorted set' });
+  }
   if (!Array.isArray(reply)) return [];
   return reply.filter((member): member is string => typeof member === 'string');
 }
