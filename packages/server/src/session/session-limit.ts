@@ -51,8 +51,9 @@ async function liveSessions(rt: Runtime, userId: string, now: number, replacing:
  * (`own` null: the new session is still to come) and again after (`own`: its new sid).
  * Over the limit, `refuse` ends the login's own new session, if any, and throws;
  * `evict-oldest` ends the oldest others. Once every parallel login has finished, at most
- * `limit` remain (the last to look saw all of them); a race may refuse or evict one more
- * than a sequential run would, never keep one too many. The device's other sessions
+ * `limit` remain (the last to look saw all of them); a race may evict one more than a
+ * sequential run would, or refuse every login of the race (each sees the others' new
+ * sessions), never keep one too many (docs/server.md). The device's other sessions
  * linking the same credential go first, keeping the credential; then the rule applies.
  */
 export async function keepWithinLimit(
