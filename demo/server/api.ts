@@ -45,7 +45,9 @@ export function demoApi(config: DemoConfig, log: EventLog): Hono<SessionEnv> {
   api.post('/cart', csrfGuard(), requireSession(), async (c) => {
     const body = await readJsonBody(c, cartItem);
     if (!body.ok) return body.response;
-    const cart = (c.var.session.get('cart') as string[] | undefined) ?? [];
+    // Session data is store content: anything but a list of strings starts a new cart.
+    const stored = c.var.session.get('cart');
+    const cart = isCart(stored) ? stored : [];
     if (cart.length >= CART_LIMIT) {
       return problemResponse('invalid_request', { detail: `at most ${CART_LIMIT} items` });
     }
@@ -71,4 +73,9 @@ export function demoApi(config: DemoConfig, log: EventLog): Hono<SessionEnv> {
   };
   api.get('/config', passive(), (c) => c.json(pageConfig));
   return api;
+}
+
+/** A cart as this app stores it: a list of item names. */
+function isCart(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }

@@ -122,4 +122,16 @@ describe('demo: bad input', () => {
     });
     expect(forged.status).toBe(403);
   });
+
+  it('starts a new cart when the stored one is not a list of names, instead of a 500', async () => {
+    for (const stored of [5, { a: 1 }, 'book', [1, 2], null]) {
+      const d = demo();
+      await d.login();
+      const { sid, record } = (await d.store.listByUser('demo'))[0]!;
+      await d.store.update(sid, { set: { cart: stored } }, record.absoluteExpiresAt);
+      const res = await d.postJson('/api/cart', { item: 'pen' });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ cart: ['pen'] });
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { memoryStore } from '@lifeline/server';
 import { createDemoApp } from './app.js';
 import { type DemoConfig, loadConfig } from './config.js';
 
@@ -8,7 +9,9 @@ export const JSON_HEADERS = { 'Content-Type': 'application/json' };
 /** The demo app with a hand-driven clock and a cookie-keeping, same-origin client. */
 export function demo(overrides: Partial<DemoConfig> = {}) {
   let time = 1_700_000_000_000;
-  const app = createDemoApp({ ...loadConfig({}), ...overrides }, { now: () => time });
+  const now = () => time;
+  const store = memoryStore({ now });
+  const app = createDemoApp({ ...loadConfig({}), ...overrides }, { now, store });
   const jar = new Map<string, string>();
   async function send(method: string, path: string, init: RequestInit = {}) {
     const headers = new Headers(init.headers);
@@ -29,5 +32,5 @@ export function demo(overrides: Partial<DemoConfig> = {}) {
   const login = (remember = false) =>
     postJson('/login', { username: 'demo', password: 'demo', remember });
   const status = async () => (await send('GET', '/session/status')).json();
-  return { app, jar, send, postJson, login, status, advance: (ms: number) => (time += ms) };
+  return { app, store, jar, send, postJson, login, status, advance: (ms: number) => (time += ms) };
 }
