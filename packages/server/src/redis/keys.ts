@@ -27,7 +27,7 @@ export interface Keyspace {
  * keyspace('lifeline:').session('abc'); // 'lifeline:s:{abc}'
  */
 export function keyspace(prefix: string): Keyspace {
-  const user = (userId: string) => `${prefix}u:{${encodeURIComponent(userId)}}`;
+  const user = (userId: string) => `${prefix}u:{${encodeUserId(userId)}}`;
   return {
     session: (sid) => `${prefix}s:{${sid}}`,
     sessionSealed: (sid) => `${prefix}s:{${sid}}:sealed`,
@@ -36,4 +36,17 @@ export function keyspace(prefix: string): Keyspace {
     userSessions: (userId) => `${user(userId)}:s`,
     userCredentials: (userId) => `${user(userId)}:c`,
   };
+}
+
+/**
+ * `encodeURIComponent`, which throws on a lone UTF-16 surrogate (an id JSON and the memory
+ * store take as it is): each one becomes `%u` and its 4 hex digits, which the encoding of
+ * any other text cannot produce (a `%` in the id itself becomes `%25`).
+ */
+function encodeUserId(userId: string): string {
+  return userId.replace(/\p{Surrogate}|\P{Surrogate}+/gu, (part) =>
+    /^\p{Surrogate}$/u.test(part)
+      ? `%u${part.charCodeAt(0).toString(16).padStart(4, '0')}`
+      : encodeURIComponent(part),
+  );
 }

@@ -192,6 +192,19 @@ describe('redisStore key layout and round trips', () => {
     }
   });
 
+  it('indexes a user id holding a lone surrogate (it used to throw: a 503 for that user), apart from look-alikes', async () => {
+    const store = redisStore({ client, prefix });
+    const ids = ['lone-\uD800', 'lone-%ud800', 'lone-\uFFFD'];
+    for (const userId of ids) {
+      await store.create(`sid-${ids.indexOf(userId)}-u`, sessionRecord({ userId }), later());
+    }
+    for (const userId of ids) {
+      expect((await store.listByUser(userId)).map((l) => l.sid)).toEqual([
+        `sid-${ids.indexOf(userId)}-u`,
+      ]);
+    }
+  });
+
   it('sweeps a user index that grew past pruneAbove on the next create', async () => {
     const store = redisStore({ client, prefix, pruneAbove: 5 });
     const index = `${prefix}u:{gina}:s`;
