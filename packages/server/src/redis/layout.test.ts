@@ -205,6 +205,18 @@ describe('redisStore key layout and round trips', () => {
     }
   });
 
+  it('drops a session more than a minute past its deadline from the user index, nobody having ended it', async () => {
+    const store = redisStore({ client, prefix });
+    const now = Date.now();
+    const dead = sessionRecord({ userId: 'ivy', idleExpiresAt: now - 61_000 });
+    const edge = sessionRecord({ userId: 'ivy', idleExpiresAt: now - 10_000 });
+    await store.create('ivy-dead', dead, later());
+    await store.create('ivy-edge', edge, later());
+    expect((await store.listByUser('ivy')).map((l) => l.sid)).toEqual(['ivy-edge']);
+    expect(await client.zrange(`${prefix}u:{ivy}:s`, 0, -1)).toEqual(['ivy-edge']);
+    expect((await store.get('ivy-dead'))?.ended).toBeNull();
+  });
+
   it('sweeps a user index that grew past pruneAbove on the next create', async () => {
     const store = redisStore({ client, prefix, pruneAbove: 5 });
     const index = `${prefix}u:{gina}:s`;

@@ -70,11 +70,12 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
   }
 
   async function listByUser(userId: string) {
+    const now = ctx.now();
     const kept = await sweepIndex(
       ctx,
       keys.userSessions(userId),
       get,
-      (record) => record.ended === null && record.userId === userId,
+      (record) => record.ended === null && record.userId === userId && !longDead(record, now),
     );
     return kept.map(({ id, record }) => ({ sid: id, record }));
   }
@@ -187,4 +188,21 @@ function inHash(previous: PreviousToken): PreviousToken {
 /** Whether a predecessor's sealed successor may still be handed out at `now`. */
 function stillSealed(previous: PreviousToken, now: number): boolean {
   return previous.confirmed === false || now < previous.until;
+}
+
+/**
+ * How long past a deadline a session that nobody ended stays listed: another instance's
+ * clock may run behind this one's, and to it the session may still be live.
+ */
+const DEAD_AFTER_MS = 60_000;
+
+/**
+ * A session past its idle or absolute deadline by more than {@link DEAD_AFTER_MS}: dead to
+ * every instance (the next request ends it), so its index entry goes. Kept, a user who
+ * signs in often without signing out would carry every such session until its record
+ * expires (the absolute deadline plus the idle timeout), and each sign-in past
+ * `pruneAbove` would read them all.
+ */
+function longDead(record: SessionRecord, now: number): boolean {
+  return now >= Math.min(record.idleExpiresAt, record.absoluteExpiresAt) + DEAD_AFTER_MS;
 }
