@@ -33,13 +33,15 @@ describe('readJsonBody', () => {
   });
 
   it("passes the app's own errors from a schema on, as the bugs they are", async () => {
-    const schema = z.object({ n: z.number() }).refine(() => {
-      throw new TypeError('a bug in the refinement');
+    const schema = z.object({ n: z.number() }).refine(({ n }) => {
+      if (n === 1) throw new TypeError('a bug in the refinement');
+      return n.toFixed(200) !== ''; // a RangeError of its own, not a deep body
     });
     const { app, post } = appReading(schema);
     app.onError((error, c) => c.text(error.message, 500));
     const res = await post('{"n":1}');
     expect(res.status).toBe(500);
     expect(await res.text()).toBe('a bug in the refinement');
+    expect((await post('{"n":2}')).status).toBe(500);
   });
 });

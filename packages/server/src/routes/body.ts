@@ -66,7 +66,9 @@ function validate<S extends z.ZodType>(schema: S, value: unknown): BodyResult<z.
   } catch (error) {
     // A recursive schema (`z.json()`, `z.lazy`) walks as deep as the body nests; 4 KB of
     // `[` overflows the stack, which `safeParse` does not catch. Anything else is the app's.
-    if (error instanceof RangeError) return invalid(400, 'the body is nested too deeply');
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      return invalid(400, 'the body is nested too deeply');
+    }
     throw error;
   }
   if (result.success) return { ok: true, data: result.data };

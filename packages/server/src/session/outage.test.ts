@@ -84,6 +84,26 @@ describe('store outage', () => {
     }
   });
 
+  it('sends no successor with the 503 of a request that presented the predecessor', async () => {
+    const clock = manualClock();
+    const { store, control } = flakyStore(memoryStore({ now: clock.now }));
+    const t = testApp({ store, now: clock.now });
+    t.app.post('/grace-then-fail', (c) => {
+      c.var.session.set('a', 1);
+      control.mode = 'down';
+      return c.text('ok');
+    });
+    const old = sessionCookie(await t.app.request('/login/ada', { method: 'POST' }))!;
+    clock.advance(15 * 60_000 + 1);
+    const successor = sessionCookie(await t.app.request('/read', withCookie(old)));
+    expect(successor).toMatch(/^[\w-]{43}$/);
+    // Inside the window the predecessor resolves (its successor handed over on success);
+    // a 503 must not hand it over unchecked: it may no longer be the session's token.
+    const res = await t.app.request('/grace-then-fail', withCookie(old, { method: 'POST' }));
+    expect(res.status).toBe(503);
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
   it('treats a store that hangs as an outage after storeTimeout', async () => {
     const { store, control } = flakyStore(memoryStore());
     const { app } = testApp({ store, storeTimeout: 20 });

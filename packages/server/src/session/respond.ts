@@ -81,7 +81,8 @@ export function respondStoreUnavailable(
 ): void {
   const res = storeUnavailable();
   const { live, issue } = state;
-  if (live && issue && !state.cleared) {
+  // Not a successor a grace request was handed: only commit checks it is still current.
+  if (live && issue && !state.cleared && !state.fromGrace) {
     const maxAge = live.meta.absoluteExpiresAt - state.now;
     res.headers.append('Set-Cookie', serializeSessionCookie(attrs, issue.value, maxAge));
     res.headers.set('Cache-Control', 'no-store');
