@@ -22,11 +22,17 @@ function flakyStore(inner: SessionStore) {
   return { store, control };
 }
 
+/** The test app on a real memory store that can fail (see flakyStore), on a hand-driven clock. */
+function flakyApp() {
+  const clock = manualClock();
+  const { store, control } = flakyStore(memoryStore({ now: clock.now }));
+  return { t: testApp({ store, now: clock.now }), clock, control };
+}
+
 describe('store outage', () => {
   it('answers 503 store_unavailable without touching the cookie, and recovers', async () => {
-    const clock = manualClock();
-    const { store, control } = flakyStore(memoryStore({ now: clock.now }));
-    const { app } = testApp({ store, now: clock.now });
+    const { t, control } = flakyApp();
+    const { app } = t;
     const token = sessionCookie(await app.request('/login/ada', { method: 'POST' }))!;
 
     control.mode = 'down';
@@ -51,9 +57,7 @@ describe('store outage', () => {
   });
 
   it('hands over the session a sign-in already made when a later store call fails, so the 503 signs nobody out', async () => {
-    const clock = manualClock();
-    const { store, control } = flakyStore(memoryStore({ now: clock.now }));
-    const t = testApp({ store, now: clock.now });
+    const { t, clock, control } = flakyApp();
     // The old session is ended by the time the store fails: in the handler (a remember-me
     // credential, say) or in the commit after it (the data this request wrote).
     t.app.post('/login-then-fail/:where', async (c) => {
@@ -85,9 +89,7 @@ describe('store outage', () => {
   });
 
   it('sends no successor with the 503 of a request that presented the predecessor', async () => {
-    const clock = manualClock();
-    const { store, control } = flakyStore(memoryStore({ now: clock.now }));
-    const t = testApp({ store, now: clock.now });
+    const { t, clock, control } = flakyApp();
     t.app.post('/grace-then-fail', (c) => {
       c.var.session.set('a', 1);
       control.mode = 'down';
@@ -115,9 +117,7 @@ describe('store outage', () => {
   });
 
   it('turns a store failure after the handler into a 503, not a 500 or a lost write', async () => {
-    const clock = manualClock();
-    const { store, control } = flakyStore(memoryStore({ now: clock.now }));
-    const t = testApp({ store, now: clock.now });
+    const { t, control } = flakyApp();
     t.app.post('/write-then-fail', (c) => {
       c.var.session.set('a', 1);
       control.mode = 'down';
