@@ -83,8 +83,7 @@ export function respondStoreUnavailable(
   const { live, issue } = state;
   // Not a successor a grace request was handed: only commit checks it is still current.
   if (live && issue && !state.cleared && !state.fromGrace) {
-    const maxAge = live.meta.absoluteExpiresAt - state.now;
-    res.headers.append('Set-Cookie', serializeSessionCookie(attrs, issue.value, maxAge));
+    res.headers.append('Set-Cookie', issuedCookie(attrs, state));
     res.headers.set('Cache-Control', 'no-store');
   }
   replaceResponse(rt, c, res);
@@ -105,9 +104,7 @@ export function finishResponse(
   const { now, live } = state;
   let ours: string | null = null;
   if (state.cleared) ours = serializeClearCookie(attrs);
-  else if (live && state.issue) {
-    ours = serializeSessionCookie(attrs, state.issue.value, live.meta.absoluteExpiresAt - now);
-  }
+  else if (live && state.issue) ours = issuedCookie(attrs, state);
   const res = replaceSessionCookie(c.res, rt.cookies.names, ours);
   if (res !== c.res) {
     c.res = undefined;
@@ -130,4 +127,10 @@ export function finishResponse(
   } else {
     headers.delete(DEADLINE_HEADER);
   }
+}
+
+/** The `Set-Cookie` line for the token the request issues, living to the absolute deadline. */
+function issuedCookie(attrs: Readonly<CookieAttributes>, state: RequestState): string {
+  const maxAge = state.live!.meta.absoluteExpiresAt - state.now;
+  return serializeSessionCookie(attrs, state.issue!.value, maxAge);
 }
