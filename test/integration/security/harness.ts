@@ -104,6 +104,14 @@ export function instrumentedStore(inner: SessionStore): InstrumentedStore {
       return confirmRotation.apply(inner, args);
     };
   }
+  const getSealedSuccessor = inner.getSealedSuccessor;
+  if (getSealedSuccessor) {
+    wrapper.getSealedSuccessor = async (sid) => {
+      calls.push({ method: 'getSealedSuccessor', args: [sid] });
+      if (wrapper.down) throw new Error('connection lost');
+      return getSealedSuccessor.call(inner, sid);
+    };
+  }
   const getAndTouch = inner.getAndTouch;
   if (getAndTouch) {
     wrapper.getAndTouch = async (sid, touch) => {

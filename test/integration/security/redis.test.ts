@@ -95,6 +95,21 @@ describe('Termination and revocation across instances (Redis)', () => {
     }
   });
 
+  it('item 16 (Redis): a rotation on B; inside the window A answers the predecessor with the successor, and after it refuses it', async () => {
+    const t0 = await login(a, 'rotating-across');
+    clock.advance(15 * MINUTE + 1);
+    const t1 = (await b.send('/api/data', { token: t0 })).token as string;
+    expect(t1).toMatch(/^[\w-]{43}$/);
+    expect(t1).not.toBe(t0);
+    clock.advance(10_000 - 1); // the default rotationGrace, less 1 ms
+    const late = await a.send('/api/me', { token: t0 });
+    expect(late.status).toBe(200);
+    expect(late.token).toBe(t1);
+    clock.advance(1);
+    expect((await a.send('/api/me', { token: t0 })).status).toBe(401);
+    expect(await alive(a, t1)).toBe(true);
+  });
+
   it('item 4 (Redis): no key or value in Redis contains a raw cookie value', async () => {
     const token = await login(a, 'redis-reader', { headers: {} });
     clock.advance(15 * MINUTE + 1);
