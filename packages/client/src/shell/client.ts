@@ -37,6 +37,9 @@ const timeoutSignal = (ms: number): AbortSignal | undefined =>
  * Reads a JSON body; `undefined` when it is not JSON. The content type is not consulted:
  * every body is checked field by field before use.
  */
+/** How long the fetch wrapper lets a failed re-auth stand (ms), unless a session appears. */
+const REAUTH_PAUSE = 30_000;
+
 const readJson = (res: Response): Promise<unknown> => res.json().catch(() => undefined);
 
 /**
@@ -55,6 +58,8 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
   let busy = false;
   let timer: unknown = null;
   let reauthRunning: Promise<boolean> | null = null;
+  /** When a re-auth last failed; the fetch wrapper waits for news before it tries again. */
+  let reauthFailedAt = -Infinity;
   let channel: TabChannel | null = null;
   const queue: Action[] = [];
   /** The latest request of each kind, so `extend()` and `logout()` can wait for theirs. */
@@ -208,6 +213,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
         dispatch({ ...answer, op: 'reauth' } as Action);
         return true;
       } catch (error) {
+        reauthFailedAt = now();
         emitOwn('reauth-failed', { error, trigger: 'response' });
         return false;
       }
@@ -245,8 +251,10 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     const spare = request.clone();
     let { res, reason, sentAt } = await send(request);
     // `sentAt`: a re-auth that finished after this request left is enough; another would
-    // kill the session it created.
-    if (reason && (await reauthenticate(sentAt))) {
+    // kill the session it created. After a failed one, only a new session (a sign-in, in
+    // any tab) or REAUTH_PAUSE makes another worth a request: no re-auth per failed call.
+    const retry = state.sessionAt >= reauthFailedAt || now() - reauthFailedAt >= REAUTH_PAUSE;
+    if (reason && retry && (await reauthenticate(sentAt))) {
       ({ res, reason, sentAt } = await send(spare));
     }
     if (!reason) return res;

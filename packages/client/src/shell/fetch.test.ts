@@ -64,4 +64,33 @@ describe('session fetch wrapper', () => {
     expect(server.calls.get('/api/save')).toBe(1);
     tab.close();
   });
+
+  it('after a failed re-auth, tries again only once a new session appears or 30 s have passed', async () => {
+    const { browser, server, tab } = setup(false);
+    await flush();
+    server.end('revoked');
+    const reauths = () => server.calls.get('/session/reauth') ?? 0;
+    const rejects = async (path: string) =>
+      expect(await tab.client.fetch(path).catch((e) => e)).toBeInstanceOf(SessionExpiredError);
+    await rejects('/api/a');
+    expect(reauths()).toBe(1);
+    // Later calls, one by one or together, meet the same 401 and send no re-auth of their own.
+    await rejects('/api/b');
+    await Promise.all(['/api/c', '/api/d', '/api/e'].map(rejects));
+    expect(reauths()).toBe(1);
+    browser.clock.advance(30_000);
+    await rejects('/api/f');
+    expect(reauths()).toBe(2);
+    // A sign-in (learned from any response) is news: its end is worth one re-auth at once.
+    server.signIn();
+    expect((await tab.client.fetch('/api/g')).status).toBe(200);
+    browser.clock.advance(1000);
+    server.end('revoked');
+    await rejects('/api/h');
+    expect(reauths()).toBe(3);
+    // An explicit call always tries.
+    expect(await tab.client.reauthenticate()).toBe(false);
+    expect(reauths()).toBe(4);
+    tab.close();
+  });
 });
