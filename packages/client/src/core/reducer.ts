@@ -97,7 +97,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
         : 'expired';
     if (s.phase === phase && s.reason === reason) return;
     if (phase === 'expired') {
-      const limit = reason.endsWith('-timeout') ? (reason.split('-')[0] as SessionLimit) : null;
+      const limit = (/^(idle|absolute)-/.exec(reason)?.[1] as SessionLimit) ?? null;
       emit({ type: 'expired', reason, limit }, true);
     } else if (s.phase !== 'unknown' || reason === 'logged-out') {
       emit({ type: 'signed-out', reason }, true);
@@ -116,15 +116,17 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
    * forward, so a slow older answer cannot pull it back), or a different session's from a
    * request sent after the one that brought the current ones (a re-auth's session is the
    * newest whenever its request was sent). Emits `extended` and `reauthenticated` as they
-   * apply, and tells the other tabs what was news.
+   * apply, and tells the other tabs what was news. `op` is the route answered (none for a
+   * header).
    */
   const adopt = (
     idle: number,
     absolute: number,
     sentAt: number,
-    extended = false,
-    reauth = false,
+    op?: Operation | 'reauth' | 'fetch',
   ) => {
+    const extended = op === 'extend';
+    const reauth = op === 'reauth';
     if (absolute === s.loggedOut) return;
     // A late answer about the session that already ended here must not revive it, nor may a
     // re-auth sent before a sign-out: its new session is signed out of too.
@@ -192,10 +194,9 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
           s.user = status.user;
           // An extension of ours was asked for by the user or the keepalive.
           if (!news && op === 'extend') trigger = s.extendBy;
-          const { idleExpiresAt, absoluteExpiresAt } = status;
           // An extend answer that gets this far confirms the extension that was asked for: one
           // is in flight at a time, and one sent before an ending is stale.
-          adopt(idleExpiresAt, absoluteExpiresAt, sentAt, op === 'extend', op === 'reauth');
+          adopt(status.idleExpiresAt, status.absoluteExpiresAt, sentAt, op);
           break;
         }
         reason = status.reason;
@@ -284,25 +285,27 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   if (s.phase === 'unknown' && free) due(s.pollAt, 'status');
   const deadline = nearestDeadline(s);
   // Without deadlines there is nothing to do: the ending that cleared them cleared the warning.
-  if (deadline && now >= deadline.at) {
-    // Past the deadline: never enter the warning now; confirm with the server before
-    // declaring expiry (another tab may have extended without us hearing of it).
-    if (free) due(deadline.at + (s.isLeader ? 0 : FOLLOWER_GRACE), 'status');
-  } else if (deadline) {
-    const want = now >= deadline.at - warnBefore ? deadline.limit : null;
-    if (want !== s.warning) {
-      const expiresAt = deadline.at;
-      emit(want ? { type: 'warning', limit: want, expiresAt } : { type: 'warning-cleared' });
-      s.warning = want;
-    }
-    wake.push(want ? deadline.at : deadline.at - warnBefore);
-    if (s.isLeader && free) {
-      if (s.activeAt > s.extendAt && deadline.limit === 'idle' && !want) {
-        // Nothing is in flight, so whatever extension comes next (this one) is the keepalive's.
-        s.extendBy = 'activity';
-        due(s.extendAt + spacing(), 'extend');
+  if (deadline) {
+    const { at, limit } = deadline;
+    if (now >= at) {
+      // Past the deadline: never enter the warning now; confirm with the server before
+      // declaring expiry (another tab may have extended without us hearing of it).
+      if (free) due(at + (s.isLeader ? 0 : FOLLOWER_GRACE), 'status');
+    } else {
+      const want = now >= at - warnBefore ? limit : null;
+      if (want !== s.warning) {
+        emit(want ? { type: 'warning', limit, expiresAt: at } : { type: 'warning-cleared' });
+        s.warning = want;
       }
-      if (s.inFlight === null) due(s.pollAt, 'status');
+      wake.push(want ? at : at - warnBefore);
+      if (s.isLeader && free) {
+        if (s.activeAt > s.extendAt && limit === 'idle' && !want) {
+          // Nothing is in flight, so whatever extension comes next (this one) is the keepalive's.
+          s.extendBy = 'activity';
+          due(s.extendAt + spacing(), 'extend');
+        }
+        if (s.inFlight === null) due(s.pollAt, 'status');
+      }
     }
   }
   const wakeAt = wake.length > 0 ? Math.min(...wake) : null;

@@ -66,7 +66,10 @@ export function toSnapshot(
     user: s.user,
     tabId: s.config.tabId,
   };
-  const same = (key: string) =>
-    key === 'remaining' || prev?.[key as 'state'] === next[key as 'state'];
-  return prev && Object.keys(next).every(same) ? prev : Object.freeze(next);
+  const same =
+    prev &&
+    Object.keys(next).every(
+      (key) => key === 'remaining' || prev[key as 'state'] === next[key as 'state'],
+    );
+  return same ? prev : Object.freeze(next);
 }

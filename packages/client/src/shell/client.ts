@@ -40,7 +40,7 @@ const timeoutSignal = (ms: number): AbortSignal | undefined =>
 /** How long the fetch wrapper lets a failed re-auth stand (ms), unless a session appears. */
 const REAUTH_PAUSE = 30_000;
 
-const readJson = (res: Response): Promise<unknown> => res.json().catch(() => undefined);
+const readJson = (res: Response): Promise<unknown> => res.json().catch(() => {});
 
 /**
  * The composition root: wires the pure core to timers, DOM listeners, the network and the
@@ -66,7 +66,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
   const pending = new Map<Operation, Promise<void>>();
   /** Event listeners by event type, and snapshot subscribers under `CHANGE`. */
   const listeners = new Map<string, Set<Listener>>();
-  /** Undoes every listener this client added (DOM, channel). */
+  /** Undoes every listener this client added (DOM, channel) and closes the channel. */
   const detach: Array<(() => void) | undefined> = [];
 
   const on = (type: string, listener: Listener) => {
@@ -102,14 +102,14 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     try {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const step = reduce(state, next, now());
+        const { request, post, events, wakeAt } = step;
         state = step.state;
-        const { request, post } = step;
         if (request) pending.set(request, callRoute(request).then(dispatch));
         if (post) channel?.post(post);
-        for (const event of step.events) emit(event.type, event);
+        for (const event of events) emit(event.type, event);
         // A listener may have called destroy(): arm nothing (it removed the other listeners).
         if (destroyed) return;
-        arm(step.wakeAt);
+        arm(wakeAt);
         const fresh = toSnapshot(state, now(), snapshot);
         if (fresh !== snapshot) {
           snapshot = fresh;
@@ -274,6 +274,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
       else channelError(new TypeError('Lifeline: malformed cross-tab message'));
     }),
     channel?.onLeadership((isLeader) => dispatch({ type: 'leadership', isLeader })),
+    () => channel?.close(),
   );
 
   // DOM listeners: passive, capturing activity listeners doing constant work per event, and
@@ -331,8 +332,6 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
       queue.length = 0;
       arm(null);
       for (const off of detach.splice(0)) off?.();
-      channel?.close();
-      channel = null;
       listeners.clear();
     },
   };

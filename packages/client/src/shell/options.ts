@@ -43,13 +43,13 @@ function merge<T extends object>(defaults: T, given: object, prefix = ''): T {
     // No default (`channel`; `locks`, `document`, `window` where the global is missing;
     // `activity`, resolved below): an object or function, or `null`/`false` for none.
     const unset = o[name] == null;
+    // Names every type the option takes: `typeof null` is 'object', so one that takes an
+    // object takes `null` too.
     const kind = unset ? 'object or function' : typeof o[name];
     const fits =
       name === 'reauth'
         ? value === 'endpoint' || value === false || typeof value === 'function'
-        : typeof value === kind ||
-          (value === null && kind === 'object') ||
-          (unset && (value === false || typeof value === 'object' || typeof value === 'function'));
+        : kind.includes(typeof value) || (unset && value === false);
     if (!fits) {
       refuse(
         TypeError,
@@ -61,8 +61,9 @@ function merge<T extends object>(defaults: T, given: object, prefix = ''): T {
     o[name] = value;
   }
   for (const [name, min] of Object.entries(MINIMUMS)) {
-    const value = o[name];
-    if (value !== undefined && !(Number.isFinite(value) && (value as number) >= min)) {
+    const value = o[name] as number | undefined;
+    // Finite and at least `min`: `NaN` and `Infinity` fail too.
+    if (value !== undefined && !(value >= min && value < Number.POSITIVE_INFINITY)) {
       refuse(RangeError, name, `a number >= ${min}`, value);
     }
   }
