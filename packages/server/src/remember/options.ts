@@ -64,7 +64,8 @@ export const MAX_GRACE_MS = 60_000;
 const fn = (what: string) =>
   z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', `must be ${what}`);
 
-const schema = z.object({
+// Strict: a misspelt option (`maxAge` for `maxAgeMs`) would otherwise leave its default in force.
+const schema = z.strictObject({
   store: z.custom<SessionStore>(
     (v) => typeof v === 'object' && v !== null && 'getCredential' in v,
     'must be a SessionStore',
@@ -101,6 +102,9 @@ export function resolveRememberOptions(options: RememberMeOptions): ResolvedReme
   const result = schema.safeParse(options);
   if (!result.success) {
     const issue = result.error.issues[0];
+    if (issue?.code === 'unrecognized_keys') {
+      throw new TypeError(`rememberMe: \`${issue.keys[0]}\` is not an option`);
+    }
     const path = issue?.path.join('.') || 'options';
     throw new TypeError(`rememberMe: \`${path}\` ${issue?.message ?? 'is invalid'}`);
   }

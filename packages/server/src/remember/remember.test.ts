@@ -412,6 +412,10 @@ describe('rememberMe', () => {
     expect(() => rememberMe({ store, findUser, cookieName: 'a b' })).toThrow(/cookieName/);
     expect(() => rememberMe({ store, findUser, secret: 'short' })).toThrow(/secret/);
     expect(() => rememberMe({ store, findUser, now: () => 0.5 })).toThrow(/`now`.*whole epoch/);
+    // A misspelt option is refused, not ignored with its default left in force.
+    expect(() => rememberMe({ store, findUser, maxAge: 5 } as never)).toThrow(
+      /`maxAge` is not an option/,
+    );
     expect(() => rememberMe({ store, findUser, cookieName: '__Host-r' })).toThrow(
       /cookieName.*__Host-/,
     );
