@@ -5,8 +5,8 @@ import { mountWarningDialog } from '@lifeline/client/dialog';
 export const client = createSessionClient({ endpoint: '/session', warnBefore: 120_000 });
 mountWarningDialog(client, { signInUrl: '/login' });
 
-// The session ended (why: idle-timeout, absolute-timeout, revoked, logged-out):
-// save what the person typed before the page shows "signed out".
+// The session ended on its own (why: idle-timeout, absolute-timeout, revoked, missing);
+// a sign-out is 'signed-out'. Save what the person typed before the page shows it.
 client.on('expired', (event) => {
   sessionStorage.setItem('draft', JSON.stringify({ reason: event.reason, at: Date.now() }));
 });

@@ -1,0 +1,18 @@
+import { expect, it } from 'vitest';
+import { createFakeServer, createSimulatedBrowser, flush } from './index.js';
+
+// The test-kit example of docs/client.md, as written there: keep the two in step.
+it('the documented example: after an hour of sleep, the leader wakes and every tab shows expired', async () => {
+  const browser = createSimulatedBrowser();
+  const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 600_000 });
+  server.signIn();
+  const [a, b] = [
+    browser.openTab({ fetch: server.fetch }),
+    browser.openTab({ fetch: server.fetch }),
+  ];
+  await flush(); // both tabs learn the session
+  browser.clock.sleep(3_600_000); // the laptop slept an hour
+  a.window.dispatch('focus'); // the leader wakes first, checks /status, tells b
+  await flush();
+  expect(b.client.getSnapshot().state).toBe('expired');
+});
