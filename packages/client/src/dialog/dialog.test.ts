@@ -56,6 +56,20 @@ describe('mountWarningDialog', () => {
     expect(dialog().querySelector('[role="timer"]')?.textContent).toBe('01:55');
   });
 
+  it('counts down and speaks the time on a page whose lang is no language tag (en_US)', () => {
+    document.documentElement.lang = 'en_US';
+    try {
+      warnIdle(65);
+      const live = dialog().querySelector('[aria-live="polite"]') as HTMLElement;
+      expect(live.textContent).toMatch(/ in 1 minute 5 seconds\.$/);
+      vi.advanceTimersByTime(5_000);
+      expect(dialog().querySelector('[role="timer"]')?.textContent).toBe('01:00');
+      expect(live.textContent).toMatch(/ in 1 minute\.$/);
+    } finally {
+      document.documentElement.lang = '';
+    }
+  });
+
   it('speaks the time in 20-second steps, and every second in the last 20', () => {
     warnIdle(65);
     const live = dialog().querySelector('[aria-live="polite"]') as HTMLElement;

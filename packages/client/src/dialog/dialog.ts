@@ -121,16 +121,24 @@ export function mountWarningDialog(
     // (WCAG 2.2.1 asks for 20 s to react). Steps compare, never count: a late tick still
     // lands in the right one.
     const step = secs > 20 ? -Math.ceil(secs / 20) : secs;
+    // Armed first, so that nothing below can stop the countdown.
+    if (secs) timer = setTimeout(tick, left % 1000 || 1000);
     if (step !== spokenStep) {
       spokenStep = step;
       // Units pluralised and translated by the browser's Intl: no unit words to translate.
       const lang = options.lang || doc.documentElement.lang || [];
-      const unit = (n: number, unit: string) =>
-        n.toLocaleString(lang, { style: 'unit', unit, unitDisplay: 'long' });
+      const unit = (n: number, unit: string) => {
+        const format = { style: 'unit', unit, unitDisplay: 'long' } as const;
+        // A page `lang` that is no language tag (`en_US`) makes Intl throw: use the default.
+        try {
+          return n.toLocaleString(lang, format);
+        } catch {
+          return n.toLocaleString([], format);
+        }
+      };
       const time = m ? unit(m, 'minute') + (s ? ` ${unit(s, 'second')}` : '') : unit(s, 'second');
       live.textContent = t.announce.replace('{time}', time);
     }
-    if (secs) timer = setTimeout(tick, left % 1000 || 1000);
   };
 
   const close = () => {
@@ -178,9 +186,10 @@ export function mountWarningDialog(
     if (s.state === 'active' || limit) seenLive = true;
     if (limit) {
       deadline = s[`${limit}ExpiresAt`]!; // a warning always has its deadline
-      // "Save my work first" holds for this deadline; a new clock sample may move its local
-      // reading by a few ms, a new session's deadline moves by far more than a second.
-      if (limit === 'idle' || Math.abs(dismissed - deadline) > 1000) {
+      // "Save my work first" holds for this deadline. A new clock sample moves its local
+      // reading by up to half a round trip (seconds on a slow first request); a new
+      // session's deadline moves by far more than a minute.
+      if (limit === 'idle' || Math.abs(dismissed - deadline) > 60_000) {
         return open(limit, t[`${limit}Body`]);
       }
     }

@@ -34,6 +34,9 @@ export function startFromScriptTag(script: HTMLScriptElement): LifelineGlobal {
     unmount = mountWarningDialog(client, {
       strings: config.strings,
       ...(config.signInUrl ? { signInUrl: config.signInUrl } : {}),
+      // The tag's own nonce, for a browser that needs a <style> element (no constructable
+      // stylesheets) under a nonce-based CSP.
+      ...(script.nonce ? { nonce: script.nonce } : {}),
     });
   };
   if (document.body) mount();
