@@ -176,4 +176,18 @@ describe('csrfGuard', () => {
     expect(() => csrfGuard({ origins: ['https://app.test/path'] })).toThrow(/origins/);
     expect(() => csrfGuard({ origins: ['not a url'] })).toThrow(/origins/);
   });
+
+  it('refuses options of the wrong type or name at start-up, instead of loosening the guard', () => {
+    // The string 'false' is truthy: accepted, it would let cross-site forms through.
+    expect(() => csrfGuard({ allowForms: 'false' as never })).toThrow(
+      'csrfGuard: `allowForms` must be a boolean',
+    );
+    expect(() => csrfGuard({ allowMissingOrigins: true } as never)).toThrow(
+      'csrfGuard: `allowMissingOrigins` is not an option',
+    );
+    expect(() => csrfGuard({ origins: 'https://app.test' as never })).toThrow(
+      '`origins` must be an array',
+    );
+    expect(() => csrfGuard({ onReject: true as never })).toThrow('`onReject` must be a function');
+  });
 });

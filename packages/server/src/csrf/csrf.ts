@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { type KnownOptions, refuseUnknownOptions } from '../config/known-options.js';
 import { CSRF_HEADER } from '../contract/protocol.js';
 import { forwardedProto, sessionTrustsProxy } from '../cookie/https.js';
 import { problemResponse } from '../problem/problem.js';
@@ -31,6 +32,35 @@ export interface CsrfGuardOptions {
   trustProxy?: boolean;
 }
 
+const CSRF_GUARD_OPTIONS: KnownOptions<CsrfGuardOptions> = {
+  origins: true,
+  allowForms: true,
+  allowMissingOrigin: true,
+  onReject: true,
+  trustProxy: true,
+};
+
+/**
+ * The options, checked once: a string where a boolean belongs (`allowForms: 'false'` is
+ * truthy) would loosen the guard without a word, so anything but the declared types throws.
+ */
+function checkOptions(options: CsrfGuardOptions): void {
+  refuseUnknownOptions('csrfGuard', options, CSRF_GUARD_OPTIONS);
+  const { origins, onReject } = options;
+  for (const flag of ['allowForms', 'allowMissingOrigin', 'trustProxy'] as const) {
+    const value = options[flag];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new TypeError(`csrfGuard: \`${flag}\` must be a boolean`);
+    }
+  }
+  if (origins !== undefined && !Array.isArray(origins)) {
+    throw new TypeError('csrfGuard: `origins` must be an array of origins');
+  }
+  if (onReject !== undefined && typeof onReject !== 'function') {
+    throw new TypeError('csrfGuard: `onReject` must be a function');
+  }
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // Sec-Fetch-Site `none` means the user started the request (address bar, bookmark).
 const TRUSTED_FETCH_SITES = new Set(['same-origin', 'none']);
@@ -54,6 +84,7 @@ const TRUSTED_FETCH_SITES = new Set(['same-origin', 'none']);
  * app.post('/login', csrfGuard({ allowForms: true }), loginHandler);
  */
 export function csrfGuard(options: CsrfGuardOptions = {}): MiddlewareHandler {
+  checkOptions(options);
   const { allowForms = false, allowMissingOrigin = false, trustProxy = false, onReject } = options;
   const allowed = new Set((options.origins ?? []).map(normaliseOrigin));
 

@@ -33,6 +33,9 @@ describe('redisStore options', () => {
     ['a zero command timeout', { commandTimeoutMs: 0 }, /`commandTimeoutMs` must be a positive/],
     ['a negative prune threshold', { pruneAbove: -1 }, /`pruneAbove` must be a positive/],
     ['a clock with fractions', { now: () => 1.5 }, /`now` must be a function returning whole/],
+    // Ignored, a misspelt prefix would put this app's keys beside another app's.
+    ['a misspelt option', { prefx: 'app:' } as never, /`prefx` is not an option/],
+    ['an onCorrupt that cannot be called', { onCorrupt: 'warn' as never }, /`onCorrupt` must/],
     [
       'a command timeout that is not a number',
       { commandTimeoutMs: Number.NaN },

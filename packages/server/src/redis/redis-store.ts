@@ -1,4 +1,5 @@
 import { EPOCH_CLOCK, isEpochClock } from '../config/clock.js';
+import { type KnownOptions, refuseUnknownOptions } from '../config/known-options.js';
 import { declareOwnTimeLimits } from '../store/deadlines.js';
 import type { SessionStore } from '../store/types.js';
 import type { RedisClient } from './client.js';
@@ -44,6 +45,16 @@ function isClusterClient(client: RedisClient): boolean {
   return (client as { isCluster?: unknown } | undefined)?.isCluster === true;
 }
 
+const REDIS_STORE_OPTIONS: KnownOptions<RedisStoreOptions> = {
+  client: true,
+  prefix: true,
+  cluster: true,
+  commandTimeoutMs: true,
+  pruneAbove: true,
+  now: true,
+  onCorrupt: true,
+};
+
 function positive(name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0) {
     throw new TypeError(`redisStore: \`${name}\` must be a positive number, got ${value}`);
@@ -67,6 +78,7 @@ function positive(name: string, value: number): number {
  * app.use(session({ store: redisStore({ client, prefix: 'myapp:' }) }));
  */
 export function redisStore(options: RedisStoreOptions): SessionStore {
+  refuseUnknownOptions('redisStore', options, REDIS_STORE_OPTIONS);
   const {
     client,
     prefix = 'lifeline:',
@@ -82,6 +94,10 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
   if (typeof prefix !== 'string') throw new TypeError('redisStore: `prefix` must be a string');
   if (!isEpochClock(now)) throw new TypeError(`redisStore: \`now\` ${EPOCH_CLOCK}`);
   if (typeof cluster !== 'boolean') throw new TypeError('redisStore: `cluster` must be a boolean');
+  // Checked here, or the first corrupt record would throw inside a request (a 500).
+  if (typeof onCorrupt !== 'function') {
+    throw new TypeError('redisStore: `onCorrupt` must be a function');
+  }
   // Single-node scripts name keys of two slots: every create would fail with CROSSSLOT.
   if (!cluster && isClusterClient(client)) {
     throw new TypeError('redisStore: `cluster: false` with a Redis Cluster client; leave it unset');

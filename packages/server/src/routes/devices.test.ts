@@ -125,4 +125,21 @@ describe('POST /session/sessions/revoke', () => {
     const { sessionRoutes } = await import('./routes.js');
     expect(() => sessionRoutes({ freshFor: -1 })).toThrow(/freshFor/);
   });
+
+  it('refuses a misspelt or mistyped option at creation, naming it', async () => {
+    const { sessionRoutes } = await import('./routes.js');
+    // Ignored, a misspelt manager would leave the device routes answering 404.
+    expect(() => sessionRoutes({ manger: {} } as never)).toThrow(
+      'sessionRoutes: `manger` is not an option',
+    );
+    expect(() => sessionRoutes({ manager: {} as never })).toThrow('`manager` must be');
+    expect(() => sessionRoutes({ clientScript: 42 as never })).toThrow('`clientScript` must be');
+    // The session routes' guard never takes form posts, whatever the app asks.
+    expect(() => sessionRoutes({ csrf: { allowForms: true } as never })).toThrow(
+      '`csrf.allowForms` is not an option',
+    );
+    expect(() => sessionRoutes({ csrf: { origin: ['https://a.test'] } as never })).toThrow(
+      'csrfGuard: `origin` is not an option',
+    );
+  });
 });

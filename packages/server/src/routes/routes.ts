@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { type KnownOptions, refuseUnknownOptions } from '../config/known-options.js';
 import { type CsrfGuardOptions, csrfGuard } from '../csrf/csrf.js';
 import { requireSession } from '../require/require-session.js';
 import type { SessionEnv, SessionManager } from '../session/types.js';
@@ -18,6 +19,31 @@ export interface SessionRoutesOptions {
   freshFor?: number;
   /** Options of the CSRF guard on every POST (e.g. extra `origins`). Default: same origin only. */
   csrf?: Omit<CsrfGuardOptions, 'allowForms'>;
+}
+
+const SESSION_ROUTES_OPTIONS: KnownOptions<SessionRoutesOptions> = {
+  clientScript: true,
+  manager: true,
+  freshFor: true,
+  csrf: true,
+};
+
+/** The options beyond `freshFor` (checked by the schema), once, at start-up. */
+function checkOptions(options: SessionRoutesOptions): void {
+  refuseUnknownOptions('sessionRoutes', options, SESSION_ROUTES_OPTIONS);
+  const { clientScript, manager, csrf } = options;
+  if (clientScript !== undefined && !['string', 'function'].includes(typeof clientScript)) {
+    throw new TypeError('sessionRoutes: `clientScript` must be a string or a function');
+  }
+  const methods = manager as Partial<Record<keyof SessionManager, unknown>> | undefined;
+  const used = ['listForUser', 'revoke', 'revokeUser'] as const;
+  if (methods !== undefined && !used.every((m) => typeof methods?.[m] === 'function')) {
+    throw new TypeError('sessionRoutes: `manager` must be `session(...).manager`');
+  }
+  // The session routes never take form posts: they would be open to cross-site forms.
+  if (csrf !== undefined && csrf !== null && 'allowForms' in csrf) {
+    throw new TypeError('sessionRoutes: `csrf.allowForms` is not an option');
+  }
 }
 
 const schema = z.object({
@@ -47,6 +73,7 @@ const schema = z.object({
  * app.route('/session', sessionRoutes({ manager: sessions.manager }));
  */
 export function sessionRoutes(options: SessionRoutesOptions = {}): Hono<SessionEnv> {
+  checkOptions(options);
   const parsed = schema.safeParse({ freshFor: options.freshFor });
   if (!parsed.success) {
     throw new TypeError(`sessionRoutes: \`freshFor\` ${parsed.error.issues[0]?.message}`);

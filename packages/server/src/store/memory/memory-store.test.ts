@@ -87,4 +87,13 @@ describe('memoryStore bound', () => {
     expect(() => memoryStore({ maxSessions: 0 })).toThrow(/maxSessions/);
     expect(() => memoryStore({ maxCredentials: 1.5 })).toThrow(/maxCredentials/);
   });
+
+  it('refuses a misspelt option and an onEvict that cannot be called, naming them', () => {
+    // Ignored, `maxSession` would leave the default bound of 100,000 in force.
+    expect(() => memoryStore({ maxSession: 10 } as never)).toThrow(
+      'memoryStore: `maxSession` is not an option',
+    );
+    // Accepted, it would throw at the first eviction, inside somebody's request.
+    expect(() => memoryStore({ onEvict: 'log' as never })).toThrow('`onEvict` must be a function');
+  });
 });

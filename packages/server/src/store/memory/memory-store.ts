@@ -1,4 +1,5 @@
 import { EPOCH_CLOCK, isEpochClock } from '../../config/clock.js';
+import { type KnownOptions, refuseUnknownOptions } from '../../config/known-options.js';
 import { declareOwnTimeLimits } from '../deadlines.js';
 import type { CredentialRecord, SessionRecord, SessionStore } from '../types.js';
 import { credentialMethods } from './credentials.js';
@@ -47,6 +48,13 @@ export interface MemoryStore extends SessionStore {
 
 type Owned = { userId: string | null };
 
+const MEMORY_STORE_OPTIONS: KnownOptions<MemoryStoreOptions> = {
+  maxSessions: true,
+  maxCredentials: true,
+  now: true,
+  onEvict: true,
+};
+
 function positiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new TypeError(`memoryStore: \`${name}\` must be a positive integer, got ${value}`);
@@ -70,8 +78,13 @@ function positiveInteger(name: string, value: number): number {
  * app.use(session({ store }));
  */
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  refuseUnknownOptions('memoryStore', options, MEMORY_STORE_OPTIONS);
   const { maxSessions = 100_000, maxCredentials = 100_000, now = Date.now, onEvict } = options;
   if (!isEpochClock(now)) throw new TypeError(`memoryStore: \`now\` ${EPOCH_CLOCK}`);
+  // Checked here, or the first eviction would throw inside a request (a 500).
+  if (onEvict !== undefined && typeof onEvict !== 'function') {
+    throw new TypeError('memoryStore: `onEvict` must be a function');
+  }
   const report =
     (kind: MemoryEviction['kind']) => (id: string, slot: Slot<Owned>, cause: DropCause) => {
       if (cause !== 'evicted' || onEvict === undefined) return;
