@@ -47,7 +47,11 @@ function signedIn(status: Extract<SessionStatus, { state: 'active' }>, nonce: st
 <button id="logout">Sign out</button>
 <script nonce="${nonce}">
 document.getElementById('logout').addEventListener('click', async () => {
-  await fetch('/session/logout', { method: 'POST', headers: { 'Session-Request': '1' } });
+  // Through the tag's client when it runs: every other tab then hears "signed out" at
+  // once, instead of finding the session missing at its next poll.
+  const client = window.Lifeline && window.Lifeline.client;
+  if (client) await client.logout();
+  else await fetch('/session/logout', { method: 'POST', headers: { 'Session-Request': '1' } });
   location.reload();
 });
 </script>`;

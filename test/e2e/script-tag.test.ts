@@ -59,3 +59,30 @@ it('runs the demo page through warning and sign-out without a single CSP violati
     await tab!.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
   ).toEqual([]);
 });
+
+it("signs every tab out at once from the one-tag page's Sign out, telling the others why", async () => {
+  world = await startWorld(DEMO_ENV);
+  const login = await world.context.request.post('/login', {
+    headers: { Origin: world.server.url },
+    data: { username: 'demo', password: 'demo' },
+  });
+  expect(login.status()).toBe(200);
+  const snapshot = () => {
+    const s = window.Lifeline?.client.getSnapshot();
+    return [s?.state, s?.lastReason];
+  };
+  const tabs = [];
+  for (let i = 0; i < 2; i++) {
+    const page = await world.context.newPage();
+    await page.goto('/plain');
+    await expect.poll(() => page.evaluate(snapshot)).toEqual(['active', null]);
+    tabs.push(page);
+  }
+  const [a, b] = tabs as [(typeof tabs)[number], (typeof tabs)[number]];
+  await a.locator('#logout').click();
+  // The page clock is frozen: tab B has no poll to learn from, only tab A's message.
+  await expect
+    .poll(() => b.evaluate(snapshot), { timeout: 3000 })
+    .toEqual(['signed-out', 'logged-out']);
+  expect((await world.status()).state).toBe('none');
+});
