@@ -81,7 +81,9 @@ export function createDemoApp(config: DemoConfig, deps: DemoDeps = {}): Hono<Ses
     const html = renderPage({
       status,
       nonce,
-      returnTo: safeReturnTo(c.req.query('returnTo')),
+      // Back to the page the form is on unless told otherwise: signing in on /plain must
+      // not land on the other page at /.
+      returnTo: safeReturnTo(c.req.query('returnTo')) ?? c.req.path,
       clientScript: deps.clientScript !== undefined,
       warnBeforeS: config.warnBeforeMs / 1000,
     });

@@ -56,6 +56,17 @@ describe('demo: signing in and using the API', () => {
     expect(await failed.text()).toContain('name="returnTo" value="/orders/42"');
   });
 
+  it('brings a form sign-in on /plain back to /plain, not to the page at /', async () => {
+    const d = demo();
+    const page = await (await d.send('GET', '/plain')).text();
+    const returnTo = /name="returnTo" value="([^"]*)"/.exec(page)?.[1];
+    expect(returnTo).toBe('/plain');
+    const res = await d.send('POST', '/login', {
+      body: new URLSearchParams({ username: 'demo', password: 'demo', returnTo: returnTo! }),
+    });
+    expect(res.headers.get('Location')).toBe('/plain');
+  });
+
   it('serves the sign-in page when signed out, under a nonce-based CSP and no-store', async () => {
     const res = await demo().send('GET', '/');
     expect(res.status).toBe(200);
