@@ -3,6 +3,15 @@ import { DEMO_ENV, IDLE_MS, WARN_MS } from './env.js';
 import { signIn, startWorld, type World } from './world.js';
 
 let world: World | undefined;
+
+/** Signs the browser context in with a JSON login, without a page. */
+async function signInByRequest(w: World): Promise<void> {
+  const login = await w.context.request.post('/login', {
+    headers: { Origin: w.server.url },
+    data: { username: 'demo', password: 'demo' },
+  });
+  expect(login.status()).toBe(200);
+}
 afterEach(async () => {
   await world?.close();
   world = undefined;
@@ -10,11 +19,7 @@ afterEach(async () => {
 
 it('starts the client and the dialog from one script tag, and exposes window.Lifeline', async () => {
   world = await startWorld(DEMO_ENV);
-  const login = await world.context.request.post('/login', {
-    headers: { Origin: world.server.url },
-    data: { username: 'demo', password: 'demo' },
-  });
-  expect(login.status()).toBe(200);
+  await signInByRequest(world);
   const page = await world.context.newPage();
   await page.goto('/plain');
   await page.waitForFunction(() => window.Lifeline !== undefined);
@@ -62,11 +67,7 @@ it('runs the demo page through warning and sign-out without a single CSP violati
 
 it("signs every tab out at once from the one-tag page's Sign out, telling the others why", async () => {
   world = await startWorld(DEMO_ENV);
-  const login = await world.context.request.post('/login', {
-    headers: { Origin: world.server.url },
-    data: { username: 'demo', password: 'demo' },
-  });
-  expect(login.status()).toBe(200);
+  await signInByRequest(world);
   const snapshot = () => {
     const s = window.Lifeline?.client.getSnapshot();
     return [s?.state, s?.lastReason];
