@@ -84,6 +84,7 @@ export function createDemoApp(config: DemoConfig, deps: DemoDeps = {}): Hono<Ses
       // Back to the page the form is on unless told otherwise: signing in on /plain must
       // not land on the other page at /.
       returnTo: safeReturnTo(c.req.query('returnTo')) ?? c.req.path,
+      signInAgain: c.req.query('returnTo') !== undefined,
       clientScript: deps.clientScript !== undefined,
       warnBeforeS: config.warnBeforeMs / 1000,
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { demo, JSON_HEADERS } from './test-client.js';
+import { renderPage } from './page.js';
+import { demo, JSON_HEADERS, MIN } from './test-client.js';
 
 describe('demo: signing in and using the API', () => {
   it('logs in with JSON, then reads /api/me and fills the cart kept in the session', async () => {
@@ -65,6 +66,36 @@ describe('demo: signing in and using the API', () => {
       body: new URLSearchParams({ username: 'demo', password: 'demo', returnTo: returnTo! }),
     });
     expect(res.headers.get('Location')).toBe('/plain');
+  });
+
+  it('shows the form over a live session when a sign-in link asks, and that sign-in moves the absolute deadline', async () => {
+    const d = demo();
+    await d.login();
+    const first = await d.status();
+    expect(await (await d.send('GET', '/plain')).text()).toContain('Signed in as');
+
+    const again = await (await d.send('GET', '/plain?returnTo=%2Fplain')).text();
+    expect(again).toContain('<form method="post" action="/login">');
+    expect(again).toContain('Sign in again to keep working');
+    expect(again).not.toContain('Signed in as');
+    // Its script tag runs the client without the dialog, whose warning would cover the form.
+    const tagged = renderPage({
+      status: first,
+      signInAgain: true,
+      clientScript: true,
+      warnBeforeS: 20,
+      nonce: 'n',
+    });
+    expect(tagged).toMatch(/<script src="\/session\/client.js"[^>]* data-dialog="false"/);
+
+    d.advance(MIN);
+    const res = await d.send('POST', '/login', {
+      body: new URLSearchParams({ username: 'demo', password: 'demo', returnTo: '/plain' }),
+    });
+    expect(res.headers.get('Location')).toBe('/plain');
+    const fresh = await d.status();
+    expect(fresh.state).toBe('active');
+    expect(fresh.absoluteExpiresAt).toBe(first.absoluteExpiresAt + MIN);
   });
 
   it('serves the sign-in page when signed out, under a nonce-based CSP and no-store', async () => {

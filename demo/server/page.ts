@@ -7,6 +7,11 @@ export interface PageModel {
   error?: string;
   /** Where the sign-in form goes back to (a checked same-origin path), else `/`. */
   returnTo?: string | null;
+  /**
+   * A sign-in link ("Sign in again", which carries `returnTo`) led here: show the form even
+   * over a live session, because only a new sign-in moves the absolute deadline.
+   */
+  signInAgain?: boolean;
   /** Adds the SDK's script tag when the bundle is served. */
   clientScript: boolean;
   /** The warning lead the script tag asks for (`data-warn-before`, seconds). */
@@ -24,8 +29,13 @@ const escapeHtml = (text: string) =>
 const time = (ms: number) =>
   `<time datetime="${new Date(ms).toISOString()}">${new Date(ms).toISOString()}</time>`;
 
-function signInForm(error: string | undefined, returnTo: string | null | undefined): string {
+const AGAIN_NOTE =
+  'Your session is close to its maximum length. Sign in again to keep working; this page comes back afterwards.';
+
+function signInForm(model: PageModel, again: boolean): string {
+  const { error, returnTo } = model;
   return `<h1>Sign in</h1>
+${again ? `<p role="status">${AGAIN_NOTE}</p>` : ''}
 ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/login">
   ${returnTo ? `<input type="hidden" name="returnTo" value="${escapeHtml(returnTo)}">` : ''}
@@ -66,10 +76,14 @@ document.getElementById('logout').addEventListener('click', async () => {
  */
 export function renderPage(model: PageModel): string {
   const { status, nonce } = model;
-  const body =
-    status.state === 'active' ? signedIn(status, nonce) : signInForm(model.error, model.returnTo);
+  const live = status.state === 'active';
+  const again = live && model.signInAgain === true;
+  const body = live && !again ? signedIn(status, nonce) : signInForm(model, again);
+  // On the sign-in-again form the tag keeps the tabs in step but shows no dialog: its
+  // absolute warning would cover the very form it asks for.
+  const dialog = again ? ' data-dialog="false"' : '';
   const script = model.clientScript
-    ? `<script src="/session/client.js" data-endpoint="/session" data-warn-before="${model.warnBeforeS}" defer></script>`
+    ? `<script src="/session/client.js" data-endpoint="/session" data-warn-before="${model.warnBeforeS}"${dialog} defer></script>`
     : '';
   return `<!doctype html>
 <html lang="en">

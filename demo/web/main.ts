@@ -10,16 +10,27 @@ import { loadConfig } from './config.js';
 import { drafts } from './drafts.js';
 import { mountLog } from './log.js';
 import { mountShell } from './shell.js';
-import { mountSignIn } from './signin.js';
+import { mountSignIn, signInRequested } from './signin.js';
 import { mountTimeline } from './timeline.js';
 
 const config = await loadConfig();
 const client = createSessionClient({ warnBefore: config.warnBeforeS * 1000 });
-mountWarningDialog(client, { signInUrl: '/' });
+// Not on the form a sign-in link opened: the absolute warning would cover the very form it
+// asks for. It comes once the person signed in.
+let dialogMounted = false;
+const mountDialog = () => {
+  if (!dialogMounted) mountWarningDialog(client, { signInUrl: '/' });
+  dialogMounted = true;
+};
+if (!signInRequested()) mountDialog();
 
 const form = mountClaimForm(client);
-mountShell(client, () => drafts.clear());
-mountSignIn(client, () => form.restore());
+const shell = mountShell(client, () => drafts.clear());
+mountSignIn(client, () => {
+  form.restore();
+  shell.render();
+  mountDialog();
+});
 mountTimeline(client, config);
 mountLog(client);
 mountApiButtons(client);

@@ -1,11 +1,12 @@
 import type { SessionClient } from '@lifeline/client';
 import { byId } from './dom.js';
+import { signInRequested } from './signin.js';
 
 /**
  * The page frame: which view shows (sign-in or the app), who is signed in, whether this
  * tab leads, and the header buttons. `body[data-session]` mirrors the state for tests.
  */
-export function mountShell(client: SessionClient, onSignOut: () => void): void {
+export function mountShell(client: SessionClient, onSignOut: () => void): { render(): void } {
   const signedIn = byId('signed-in');
   const signedOut = byId('signed-out');
   const role = byId('tab-role');
@@ -16,9 +17,11 @@ export function mountShell(client: SessionClient, onSignOut: () => void): void {
   const render = () => {
     const s = client.getSnapshot();
     const live = s.state === 'active' || s.state === 'warning';
+    // A live session still shows the sign-in form when a sign-in link asked for it.
+    const app = live && !signInRequested();
     document.body.dataset.session = s.state;
-    signedIn.hidden = !live;
-    signedOut.hidden = live || s.state === 'unknown';
+    signedIn.hidden = !app;
+    signedOut.hidden = app || s.state === 'unknown';
     signOut.hidden = user.hidden = !live;
     const name = s.user && typeof s.user.name === 'string' ? s.user.name : 'demo';
     user.textContent = `Signed in as ${name}`;
@@ -38,4 +41,5 @@ export function mountShell(client: SessionClient, onSignOut: () => void): void {
     onSignOut();
     void client.logout();
   });
+  return { render };
 }

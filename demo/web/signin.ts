@@ -2,6 +2,15 @@ import type { SessionClient } from '@lifeline/client';
 import { safeReturnTo } from '../shared/return-to.js';
 import { byId } from './dom.js';
 
+/**
+ * A sign-in link ("Sign in again" in the dialog, which adds `returnTo`) led to this page:
+ * the form shows even over a live session, because only a new sign-in moves the absolute
+ * deadline. Signing in drops the parameter.
+ */
+export const signInRequested = () => new URLSearchParams(location.search).has('returnTo');
+
+const AGAIN_NOTE = 'Your session is close to its maximum length. Sign in again to keep working.';
+
 const NOTES: Record<string, string> = {
   'idle-timeout': 'You were signed out after a period of inactivity. Your draft is saved.',
   'absolute-timeout': 'Your session reached its maximum length. Your draft is saved.',
@@ -18,8 +27,9 @@ export function mountSignIn(client: SessionClient, onSignedIn: () => void): void
   const error = byId('signin-error');
   const note = byId('signin-note');
   client.subscribe(() => {
-    const reason = client.getSnapshot().lastReason;
-    note.textContent = (reason && NOTES[reason]) ?? '';
+    const { lastReason: reason, state } = client.getSnapshot();
+    const live = state === 'active' || state === 'warning';
+    note.textContent = live ? AGAIN_NOTE : ((reason && NOTES[reason]) ?? '');
   });
 
   form.addEventListener('submit', async (event) => {

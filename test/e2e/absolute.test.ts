@@ -58,3 +58,28 @@ it('"Sign in again" in the absolute warning re-authenticates silently with "reme
   expect(fresh.absoluteExpiresAt!).toBeGreaterThan(first.absoluteExpiresAt!);
   expect(await tab!.inputValue('input[name="purpose"]')).toBe('w'.repeat(10));
 });
+
+it('"Sign in again" without "remember me" opens the sign-in form over the live session; signing in there moves the absolute deadline and keeps the draft', async () => {
+  world = await startWorld(ENV);
+  const [tab] = await world.openTabs(1);
+  await signIn(tab!);
+  const first = await world.status();
+  await workUntilAbsoluteWarning(world, tab!);
+  await tab!.getByRole('button', { name: 'Sign in again' }).click();
+
+  await tab!.waitForURL(/\?returnTo=/);
+  const form = tab!.locator('#signin-form');
+  await form.waitFor({ state: 'visible' });
+  expect(await tab!.locator('#signin-note').textContent()).toMatch(/sign in again/i);
+  // The absolute warning would cover the form it asks for.
+  expect(await tab!.locator('dialog.lifeline-dialog[open]').count()).toBe(0);
+
+  await form.locator('input[name="password"]').fill('demo');
+  await form.locator('button[type="submit"]').click();
+  await tab!.locator('#signed-in').waitFor({ state: 'visible' });
+  expect(new URL(tab!.url()).search).toBe('');
+  const fresh = await world.status();
+  expect(fresh.absoluteExpiresAt!).toBeGreaterThan(first.absoluteExpiresAt!);
+  expect(await tab!.inputValue('input[name="purpose"]')).toBe('w'.repeat(10));
+  await expectState([tab!], 'active');
+});
