@@ -25,6 +25,19 @@ afterEach(() => {
 });
 
 describe('absolute limit and the signed-out notice', () => {
+  it('shows the notice afresh when an open warning turns into it, so screen readers announce it', () => {
+    client.set({ state: 'warning', warning: 'absolute', absoluteExpiresAt: T0 + 90_000 });
+    // Words changed inside an open dialog are not announced; a dialog shown is.
+    const shown = vi.spyOn(dialog(), 'showModal');
+    // In the client's order: the event, then the new snapshot.
+    client.emit({ ...origin, type: 'expired', reason: 'absolute-timeout', limit: 'absolute' });
+    client.set({ state: 'expired', warning: null, lastReason: 'absolute-timeout' });
+    expect(shown).toHaveBeenCalledTimes(1);
+    expect(dialog().open).toBe(true);
+    expect(dialog().dataset.mode).toBe('ended');
+    expect(document.activeElement?.textContent).toBe('Sign in again');
+  });
+
   it('words the absolute limit differently and offers no extension', () => {
     client.set({ state: 'warning', warning: 'absolute', absoluteExpiresAt: T0 + 90_000 });
     expect(dialog().dataset.mode).toBe('absolute');

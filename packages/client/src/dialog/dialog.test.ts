@@ -50,6 +50,23 @@ describe('mountWarningDialog', () => {
     expect(d.querySelector('[role="timer"]')?.textContent).toBe('02:00');
   });
 
+  it('opens the warning in a page that replaced its <body> since the dialog was mounted', () => {
+    document.documentElement.replaceChild(document.createElement('body'), document.body);
+    warnIdle(120);
+    expect(document.body.contains(dialog())).toBe(true);
+    expect(dialog().open).toBe(true);
+    expect(document.activeElement?.textContent).toBe('Stay signed in');
+  });
+
+  it('shows an open warning again within a second when the page replaces its <body>', () => {
+    warnIdle(120);
+    document.documentElement.replaceChild(document.createElement('body'), document.body);
+    expect(dialog()).toBeNull();
+    vi.advanceTimersByTime(1_000);
+    expect(dialog().open).toBe(true);
+    expect(dialog().querySelector('[role="timer"]')?.textContent).toBe('01:59');
+  });
+
   it('counts down every second on screen', () => {
     warnIdle(120);
     vi.advanceTimersByTime(5_000);

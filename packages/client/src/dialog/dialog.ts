@@ -110,6 +110,9 @@ export function mountWarningDialog(
   let spokenStep = -1;
 
   const tick = () => {
+    // The page swapped its <body> (a framework's root render, Turbo) and took the open
+    // dialog with it: show it again in the new one.
+    if (!dialog.isConnected) return render();
     const left = Math.max(deadline - now(), 0);
     // Rounded up, so 0.2 s left shows 00:01; minutes grow past 59 rather than wrapping.
     const secs = Math.ceil(left / 1000);
@@ -147,9 +150,9 @@ export function mountWarningDialog(
   };
 
   const open = (next: Mode, text: string) => {
-    // A new mode, or the same one shown again after the dialog closed (a button, or the
-    // browser on a second Escape).
-    const changed = next !== mode || !dialog.open;
+    // A new mode, the same one shown again after the dialog closed (a button, or the
+    // browser on a second Escape), or a dialog the page took out with its old <body>.
+    const changed = next !== mode || !dialog.open || !dialog.isConnected;
     const ended = next === 'ended';
     const main = ended ? link : primary;
     mode = next;
@@ -171,8 +174,13 @@ export function mountWarningDialog(
       spokenStep = -1;
       // The link and the button swap places: no `hidden` for page CSS to override.
       actions.replaceChildren(secondary, main);
-      // The browser gives focus back to where it was when a modal dialog closes.
-      if (!dialog.open) dialog.showModal();
+      // Shown afresh, so a screen reader announces the new words (changed words inside an
+      // open dialog are not announced), and back in the page if it replaced its <body>
+      // (showModal() throws outside the document). The browser gives focus back to where
+      // it was when a modal dialog closes.
+      dialog.close();
+      doc.body.append(dialog);
+      dialog.showModal();
       main.focus();
     }
     // The notice has no clock; an empty one takes no room.
