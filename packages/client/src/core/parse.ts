@@ -76,4 +76,8 @@ const MESSAGE_SHAPES = [
  * Validates a message from another tab. Anything that is not a well-formed version-2
  * message (garbage, another version of the SDK) yields `null` and is ignored.
  */
-export const parseTabMessage = (m: unknown): TabMessage | null => parse(m, MESSAGE_SHAPES);
+export const parseTabMessage = (m: unknown): TabMessage | null => {
+  const message = parse<TabMessage>(m, MESSAGE_SHAPES);
+  // The core reads a status body wherever a `status` field is: an ending must carry none.
+  return message && 'reason' in message && 'status' in message ? null : message;
+};

@@ -9,6 +9,14 @@ const FOLLOWER_GRACE = 1500;
 const SAMPLE_MAX_AGE = 600_000;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * How much a retry is owed, by operation: a logout outranks an extension, which outranks a
+ * check (and a re-auth). An answer settles a retry of its own rank or lower; a failure never
+ * replaces one of a higher rank. A successful `/status` says nothing of a logout or
+ * extension still to be sent.
+ */
+const rank = (op?: string) => ['extend', 'logout'].indexOf(op!);
 /** Who acted, for events. */
 type Origin = Pick<SessionEvent, 'tabId' | 'local' | 'trigger'>;
 /** Event fields other than the ones every event carries. */
@@ -181,7 +189,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       if ('status' in action) {
         if (!news) {
           s.failures = 0;
-          s.retry = null;
+          if (rank(s.retry?.op) <= rank(op)) s.retry = null;
         }
         // A logout answer says nothing about clocks or deadlines: the session is already over here.
         if (action.op === 'logout') break;
@@ -216,7 +224,8 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
         } else {
           if (op === 'extend') s.extendAt = Math.min(s.extendAt, s.activeAt - 1);
           // Backoff: 1 s, doubling to at most a minute.
-          s.retry = { op: action.op, at: now + Math.min(500 * 2 ** s.failures, 60_000) };
+          if (rank(s.retry?.op) <= rank(op))
+            s.retry = { op: action.op, at: now + Math.min(500 * 2 ** s.failures, 60_000) };
         }
         break;
       }

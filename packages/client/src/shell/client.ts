@@ -253,7 +253,11 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     // `sentAt`: a re-auth that finished after this request left is enough; another would
     // kill the session it created. After a failed one, only a new session (a sign-in, in
     // any tab) or REAUTH_PAUSE makes another worth a request: no re-auth per failed call.
-    const retry = state.sessionAt >= reauthFailedAt || now() - reauthFailedAt >= REAUTH_PAUSE;
+    // Never after the person signed out (in any tab), until a new session appears: a
+    // background request must not sign them back in; `reauthenticate()` still can.
+    const retry =
+      (state.reason !== 'logged-out' || state.phase === 'active') &&
+      (state.sessionAt >= reauthFailedAt || now() - reauthFailedAt >= REAUTH_PAUSE);
     if (reason && retry && (await reauthenticate(sentAt))) {
       ({ res, reason, sentAt } = await send(spare));
     }
