@@ -245,6 +245,12 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
    */
   async function sessionFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init);
+    // Only the page's own origin, where the session lives (its routes are called with
+    // same-origin credentials), speaks for it: another API's 401 or deadline header says
+    // nothing of this session (and would end or prolong it in every tab), and the passive
+    // header would cost that API a CORS preflight it may refuse. Those pass untouched.
+    const page = globalThis.location;
+    if (page && new URL(request.url).origin !== page.origin) return o.fetch(request);
     if (o.document?.visibilityState === 'hidden') request.headers.set(PASSIVE_HEADER, '1');
     // Cloned before sending: once sent, a body cannot be read again. (A request just made
     // has an unread body, so cloning it cannot throw.)
@@ -314,7 +320,9 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
   });
   listen(doc, 'resume', refresh);
   listen(o.window, 'focus', wake);
-  listen(o.window, 'pageshow', refresh);
+  // Only a page restored from the back/forward cache may have missed anything: the first
+  // `pageshow` of every load would otherwise ask for the status a second time.
+  listen(o.window, 'pageshow', (event?: { persisted?: boolean }) => event?.persisted && refresh());
   // Every tab hears `online` at once: the leader asks for all of them.
   listen(o.window, 'online', () => (state.isLeader ? refresh() : wake()));
 

@@ -93,4 +93,50 @@ describe('session fetch wrapper', () => {
     expect(reauths()).toBe(4);
     tab.close();
   });
+
+  it('leaves requests to another origin alone: no passive header, and their 401 or deadline header says nothing of this session', async () => {
+    const browser = createSimulatedBrowser();
+    const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
+    server.signIn();
+    const foreign: Request[] = [];
+    // Another API (say another app's Lifeline) answering with its own session's news.
+    const fetcher: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (new URL(request.url).origin === location.origin) return server.fetch(input, init);
+      foreign.push(request);
+      const body = JSON.stringify({ type: 'about:blank', status: 401, code: 'session_expired' });
+      const headers = {
+        'Content-Type': 'application/problem+json',
+        'Session-Deadline': `idle=1, absolute=2, now=${browser.clock.now()}`,
+      };
+      return new Response(body, { status: 401, headers });
+    };
+    const tab = browser.openTab({ fetch: fetcher });
+    await flush();
+    const before = tab.client.getSnapshot();
+    tab.hide();
+    const res = await tab.client.fetch('https://api.other.test/feed');
+    await flush();
+    expect(res.status).toBe(401);
+    expect(foreign).toHaveLength(1);
+    expect(foreign[0]!.headers.get(PASSIVE_HEADER)).toBeNull();
+    expect(server.calls.get('/session/reauth')).toBeUndefined();
+    expect(tab.client.getSnapshot().state).toBe('active');
+    expect(tab.client.getSnapshot().idleExpiresAt).toBe(before.idleExpiresAt);
+    tab.close();
+  });
+
+  it('asks for the status when the page comes back from the back/forward cache, not at every load', async () => {
+    const { tab, server } = setup(true);
+    await flush();
+    const checks = () => server.calls.get('/session/status') ?? 0;
+    const first = checks();
+    tab.window.dispatch('pageshow', { persisted: false });
+    await flush();
+    expect(checks()).toBe(first);
+    tab.window.dispatch('pageshow', { persisted: true });
+    await flush();
+    expect(checks()).toBe(first + 1);
+    tab.close();
+  });
 });

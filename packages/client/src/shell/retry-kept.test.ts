@@ -47,7 +47,7 @@ describe('a request still owed a retry', () => {
     await tab.client.logout();
     await step(0);
     // The page comes back from the back/forward cache while the server is still down.
-    tab.window.dispatch('pageshow');
+    tab.window.dispatch('pageshow', { persisted: true });
     await step(0);
     server.breakWith(null);
     await step(2 * MIN);

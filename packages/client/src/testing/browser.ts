@@ -6,7 +6,8 @@ import { createFakeLocks, type FakeLocks } from './locks.js';
 
 /** An event target that counts its listeners, so a test can prove `destroy()` removed them. */
 export interface CountingTarget extends DocumentLike {
-  dispatch(type: string): void;
+  /** Calls the listeners of `type` with `event` (e.g. `{ persisted: true }` for `pageshow`). */
+  dispatch(type: string, event?: object): void;
   listeners(): number;
   visibilityState: DocumentVisibilityState;
 }
@@ -24,8 +25,8 @@ export function createCountingTarget(): CountingTarget {
     removeEventListener(type, fn) {
       byType.get(type)?.delete(fn);
     },
-    dispatch(type) {
-      for (const fn of [...(byType.get(type) ?? [])]) fn();
+    dispatch(type, event) {
+      for (const fn of [...(byType.get(type) ?? [])]) (fn as (event?: object) => void)(event);
     },
     listeners: () => [...byType.values()].reduce((n, set) => n + set.size, 0),
   };
