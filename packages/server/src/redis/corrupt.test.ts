@@ -12,6 +12,8 @@ let objectStore: SessionStore;
 const prefix = uniquePrefix('corrupt');
 const reports: RedisCorruption[] = [];
 const HOUR = 3_600_000;
+/** JSON nested deeper than a recursive validator's stack allows. */
+const DEEP = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
 
 /** A valid stored session hash for `sid`, so each case can break one thing. */
 async function storeValid(sid: string, userId: string | null = null): Promise<string> {
@@ -46,6 +48,11 @@ describe('redisStore with bad store content', () => {
     ['the credential id is not a string', (key) => client.hset(key, 'm:credentialId', '42')],
     ['the end reason is unknown', (key) => client.hset(key, 'm:ended', '{"reason":"x","at":1}')],
     ['a field is outside the layout', (key) => client.hset(key, 'foreign', '1')],
+    // A wrong field sends the record to the schema, which walks `user` recursively.
+    [
+      'a meta field has the wrong type and the user claims nest deeply',
+      (key) => client.hset(key, 'm:createdAt', '"yesterday"', 'm:user', `{"x":${DEEP}}`),
+    ],
   ];
 
   it.each(breakages)('reads as no session and reports it when %s', async (_, breakIt) => {
@@ -162,6 +169,14 @@ describe('redisStore with bad store content', () => {
     const listed = await store.listByUser('carol');
     expect(listed.map((l) => l.sid)).toEqual(['good-listed']);
     expect(await client.zrange(`${prefix}u:{carol}:s`, 0, -1)).toEqual(['good-listed']);
+  });
+
+  it('leaves a corrupt record too deep to validate out of its user list, without throwing', async () => {
+    const key = await storeValid('deep-listed', 'erin');
+    await storeValid('good-deep-listed', 'erin');
+    await client.hset(key, 'm:userId', '42', 'm:user', `{"x":${DEEP}}`);
+    const listed = await store.listByUser('erin');
+    expect(listed.map((l) => l.sid)).toEqual(['good-deep-listed']);
   });
 
   it.each<[string, (key: string) => Promise<unknown>]>([

@@ -205,16 +205,27 @@ describe('redisStore key layout and round trips', () => {
     }
   });
 
-  it('drops a session more than a minute past its deadline from the user index, nobody having ended it', async () => {
+  it('drops a session more than a minute past its absolute deadline from the user index, nobody having ended it', async () => {
     const store = redisStore({ client, prefix });
     const now = Date.now();
-    const dead = sessionRecord({ userId: 'ivy', idleExpiresAt: now - 61_000 });
-    const edge = sessionRecord({ userId: 'ivy', idleExpiresAt: now - 10_000 });
+    const dead = sessionRecord({ userId: 'ivy', absoluteExpiresAt: now - 61_000 });
+    const edge = sessionRecord({ userId: 'ivy', absoluteExpiresAt: now - 10_000 });
     await store.create('ivy-dead', dead, later());
     await store.create('ivy-edge', edge, later());
     expect((await store.listByUser('ivy')).map((l) => l.sid)).toEqual(['ivy-edge']);
     expect(await client.zrange(`${prefix}u:{ivy}:s`, 0, -1)).toEqual(['ivy-edge']);
     expect((await store.get('ivy-dead'))?.ended).toBeNull();
+  });
+
+  it('keeps listing a session long past its idle deadline: a request in flight may still revive it', async () => {
+    const store = redisStore({ client, prefix });
+    const now = Date.now();
+    const idle = sessionRecord({ userId: 'ivo', idleExpiresAt: now - 10 * 60_000 });
+    await store.create('ivo-idle', idle, later());
+    expect((await store.listByUser('ivo')).map((l) => l.sid)).toEqual(['ivo-idle']);
+    const revived = { lastActiveAt: now, idleExpiresAt: now + 60_000 };
+    expect(await store.update('ivo-idle', { meta: revived }, later())).toBe('ok');
+    expect((await store.listByUser('ivo')).map((l) => l.sid)).toEqual(['ivo-idle']);
   });
 
   it('sweeps a user index that grew past pruneAbove on the next create', async () => {

@@ -168,7 +168,14 @@ export function readMeta(raw: RawMeta): MetaReading {
   // zod sees only the fields present, as stored: an unset slot is an absent field.
   const present: Record<string, unknown> = Object.create(null);
   for (const [name, value] of Object.entries(raw)) if (value !== undefined) present[name] = value;
-  const parsed = metaSchema.safeParse(present);
+  let parsed: ReturnType<typeof metaSchema.safeParse>;
+  try {
+    parsed = metaSchema.safeParse(present);
+  } catch (error) {
+    // safeParse reports invalid input but throws what its recursive walk cannot survive
+    // (JSON nested thousands deep overflows the stack): still a corrupt record, not an outage.
+    return { ok: false, issue: `meta cannot be validated: ${(error as Error)?.name ?? error}` };
+  }
   if (!parsed.success) return { ok: false, issue: z.prettifyError(parsed.error) };
   return { ok: true, meta: parsed.data as SessionMeta };
 }

@@ -197,12 +197,16 @@ function stillSealed(previous: PreviousToken, now: number): boolean {
 const DEAD_AFTER_MS = 60_000;
 
 /**
- * A session past its idle or absolute deadline by more than {@link DEAD_AFTER_MS}: dead to
- * every instance (the next request ends it), so its index entry goes. Kept, a user who
- * signs in often without signing out would carry every such session until its record
- * expires (the absolute deadline plus the idle timeout), and each sign-in past
- * `pruneAbove` would read them all.
+ * A session past its absolute deadline by more than {@link DEAD_AFTER_MS}: dead to every
+ * instance, for good (a request in flight can only write an idle deadline capped at the
+ * absolute one), so its index entry goes. Kept, a user who signs in often without signing
+ * out would carry every such session until its record expires, and each sign-in past
+ * `pruneAbove` would read them all. Not its idle deadline: a request that resolved the
+ * session before that deadline and commits after it moves it forward again, so a session
+ * idle past it must still be listed (revoke-all ends it; the manager lists sessions not
+ * ended "whatever their deadlines" for that reason), and an entry pruned then would leave
+ * the revived session out of every later listing.
  */
 function longDead(record: SessionRecord, now: number): boolean {
-  return now >= Math.min(record.idleExpiresAt, record.absoluteExpiresAt) + DEAD_AFTER_MS;
+  return now >= record.absoluteExpiresAt + DEAD_AFTER_MS;
 }
