@@ -7,6 +7,8 @@ import { clientFacts, emitFor, type Runtime } from './runtime.js';
 import { linkedCredential, type RequestState, switchSession } from './state.js';
 import type { RegenerateOptions, Session, SessionDeadlines } from './types.js';
 
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
 /**
  * `c.var.session` over the request's state. Reads are synchronous; `set`/`delete` only
  * record a delta; `regenerate` and `destroy` write at once because they must take effect
@@ -74,6 +76,13 @@ class SessionHandle implements Session {
     return (state.set.has(key) ? state.set.get(key) : state.live?.data[key]) as never;
   }
   set(key: string, value: unknown): void {
+    // A lone surrogate (a string cut inside an emoji) cannot be stored as written: it
+    // becomes U+FFFD in UTF-8, where two such keys would meet and neither read back.
+    if (LONE_SURROGATE.test(key)) {
+      throw new TypeError(
+        'session.set(): the key holds a lone surrogate (not well-formed Unicode)',
+      );
+    }
     const state = this.#state;
     // A destroyed or abandoned session stays so for this request.
     if (state.cleared || state.abandoned) return;

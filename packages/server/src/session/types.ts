@@ -52,7 +52,11 @@ export interface Session<Data extends SessionData = SessionData> {
   /** Whether the configured `reauth` strategy could re-authenticate this request. */
   readonly canReauth: boolean;
   get<K extends keyof Data & string>(key: K): Data[K] | undefined;
-  /** Sets one key. Creates the session (lazily) if there is none. */
+  /**
+   * Sets one key. Creates the session (lazily) if there is none. Throws a `TypeError` for a
+   * key that is not well-formed Unicode (a lone surrogate, from a string cut inside an
+   * emoji): no store could keep it apart from others.
+   */
   set<K extends keyof Data & string>(key: K, value: Data[K]): void;
   delete(key: keyof Data & string): void;
   /**

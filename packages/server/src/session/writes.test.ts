@@ -45,6 +45,26 @@ describe('writes', () => {
     expect((await manager.get(id))!.lastActiveAt).toBe(before!.lastActiveAt);
   });
 
+  it('refuses a data key holding a lone surrogate, which no store could keep apart', async () => {
+    const { app, token } = await started((t) => {
+      t.app.post('/cut', (c) => {
+        const cut = '👍'.slice(0, 1); // a title cut inside an emoji
+        try {
+          c.var.session.set(`draft:${cut}`, 'text');
+        } catch (error) {
+          return c.text(String(error), 400);
+        }
+        c.var.session.set('draft:👍', 'kept');
+        return c.text('ok');
+      });
+    });
+    const res = await app.request('/cut', withCookie(token, { method: 'POST' }));
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/^TypeError: session.set\(\): .*lone surrogate/);
+    const ok = await app.request('/read', withCookie(token));
+    expect(ok.status).toBe(200);
+  });
+
   it('keeps both of two concurrent writes to different keys', async () => {
     const { app, token } = await started();
     await Promise.all([
