@@ -76,10 +76,38 @@ export function mountLog(client: SessionClient): void {
   );
 }
 
+/** The place in the server's log: the newest millisecond shown, and how many of its events. */
+interface AuditCursor {
+  at: number;
+  shown: number;
+}
+
+/**
+ * The events of an oldest-first list not shown yet; moves `cursor` past them. A time alone
+ * cannot mark the place: one request often logs several events in the same millisecond
+ * (a sign-in creates a session and issues a credential), and a later poll can bring more
+ * of that millisecond, so the events at the cursor's millisecond are counted.
+ */
+function unseenEvents<E extends { at: number }>(events: E[], cursor: AuditCursor): E[] {
+  const fresh: E[] = [];
+  let atCursor = 0;
+  for (const e of events) {
+    if (e.at < cursor.at) continue;
+    if (e.at > cursor.at) {
+      cursor.at = e.at;
+      cursor.shown = atCursor = 0;
+    }
+    if (++atCursor <= cursor.shown) continue;
+    cursor.shown = atCursor;
+    fresh.push(e);
+  }
+  return fresh;
+}
+
 /** Polls `/api/events` while the tab is visible, passively (it never extends the session). */
 function pollAudit(onEvent: (e: AuditEvent) => void): void {
   // The log starts with the last few minutes, then only what is new.
-  let since = Date.now() - 5 * 60_000;
+  const cursor: AuditCursor = { at: Date.now() - 5 * 60_000, shown: 0 };
   const poll = async () => {
     if (document.visibilityState !== 'visible') return;
     const res = await fetch('/api/events', {
@@ -88,11 +116,7 @@ function pollAudit(onEvent: (e: AuditEvent) => void): void {
     if (res?.status === 404) return clearInterval(timer);
     if (!res?.ok) return;
     const { events } = (await res.json()) as { events: AuditEvent[] };
-    for (const e of events) {
-      if (e.at <= since) continue;
-      since = e.at;
-      onEvent(e);
-    }
+    for (const e of unseenEvents(events, cursor)) onEvent(e);
   };
   const timer = setInterval(poll, 3000);
   void poll();
