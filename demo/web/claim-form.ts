@@ -7,7 +7,8 @@ const STEPS = ['Trip details', 'Expenses', 'Justification'];
 /**
  * The long multi-step claim form. Typing in it is activity, so it keeps the session alive;
  * every keystroke is saved as a draft (and once more on `expired`), so nothing typed is
- * lost when the session ends, and it comes back after signing in again.
+ * lost when the session ends, and it comes back after signing in again. A sign-out, in
+ * this tab or another, discards the draft and empties the form.
  */
 export function mountClaimForm(client: SessionClient): { restore(): void } {
   const form = byId<HTMLFormElement>('claim');
@@ -63,11 +64,25 @@ export function mountClaimForm(client: SessionClient): { restore(): void } {
     status.textContent = `Draft restored from ${clockTime(draft.savedAt)}`;
   };
 
+  const discard = () => {
+    form.reset();
+    dirty = false;
+    drafts.clear();
+    show(1);
+  };
+
   form.addEventListener('input', () => {
     dirty = true;
     save();
   });
   client.on('expired', save);
+  // Signing out is leaving the machine: the next person must not find this person's text,
+  // neither in the form nor as a draft. An expiry keeps both (the saved draft's promise).
+  client.on('signed-out', (e) => {
+    if (e.reason !== 'logged-out') return;
+    discard();
+    status.textContent = '';
+  });
   prev.addEventListener('click', () => {
     dirty = true;
     show(step - 1);
@@ -84,10 +99,7 @@ export function mountClaimForm(client: SessionClient): { restore(): void } {
       status.textContent = 'Not submitted: your session ended. Your draft is kept.';
       return;
     }
-    form.reset();
-    dirty = false;
-    drafts.clear();
-    show(1);
+    discard();
     status.textContent = 'Claim submitted. Thank you!';
   });
   restore();

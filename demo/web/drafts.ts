@@ -9,8 +9,8 @@ export interface Draft {
 
 /**
  * Drafts live in localStorage so they survive a sign-out, a reload and the sign-in in
- * another tab. A deliberate sign-out clears them (a shared computer should not keep them);
- * an expiry never does.
+ * another tab. A deliberate sign-out, in any tab, clears them (a shared computer should not
+ * keep them); an expiry never does.
  */
 export const drafts = {
   load(): Draft | null {

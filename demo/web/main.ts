@@ -7,7 +7,6 @@ import { mountWarningDialog } from '@lifeline/client/dialog';
 import { mountApiButtons } from './api-buttons.js';
 import { mountClaimForm } from './claim-form.js';
 import { loadConfig } from './config.js';
-import { drafts } from './drafts.js';
 import { mountLog } from './log.js';
 import { mountShell } from './shell.js';
 import { mountSignIn, signInRequested } from './signin.js';
@@ -25,7 +24,7 @@ const mountDialog = () => {
 if (!signInRequested()) mountDialog();
 
 const form = mountClaimForm(client);
-const shell = mountShell(client, () => drafts.clear());
+const shell = mountShell(client);
 mountSignIn(client, () => {
   form.restore();
   shell.render();

@@ -6,7 +6,7 @@ import { signInRequested } from './signin.js';
  * The page frame: which view shows (sign-in or the app), who is signed in, whether this
  * tab leads, and the header buttons. `body[data-session]` mirrors the state for tests.
  */
-export function mountShell(client: SessionClient, onSignOut: () => void): { render(): void } {
+export function mountShell(client: SessionClient): { render(): void } {
   const signedIn = byId('signed-in');
   const signedOut = byId('signed-out');
   const role = byId('tab-role');
@@ -37,9 +37,7 @@ export function mountShell(client: SessionClient, onSignOut: () => void): { rend
   byId('open-tab').addEventListener('click', () => {
     window.open(`${location.pathname}${location.hash}`, '_blank');
   });
-  signOut.addEventListener('click', () => {
-    onSignOut();
-    void client.logout();
-  });
+  // The claim form discards its draft on the `signed-out` event, wherever the sign-out began.
+  signOut.addEventListener('click', () => void client.logout());
   return { render };
 }

@@ -91,3 +91,45 @@ it('reaches every tab within 2 s when one tab signs out', async () => {
   expect(await dialogIn(tabs[3]!).isVisible()).toBe(false);
   expect((await world.status()).state).toBe('none');
 });
+
+const DRAFT_KEY = 'lifeline-demo:claim-draft';
+const savedDraft = (tab: Page) => tab.evaluate((key) => localStorage.getItem(key), DRAFT_KEY);
+
+/** Types into the first two steps of the claim form and waits for the draft to be saved. */
+async function typeClaim(tab: Page): Promise<void> {
+  await tab.fill('input[name="purpose"]', 'Customer workshop');
+  await tab.click('#next');
+  await tab.fill('input[name="travel"]', '182.40');
+  await expect.poll(() => savedDraft(tab)).toContain('182.40');
+}
+
+/** After a sign-out: no draft, an empty form on step 1, also once someone signs in again. */
+async function expectClaimGone(tab: Page): Promise<void> {
+  await expect.poll(() => savedDraft(tab)).toBeNull();
+  await signIn(tab);
+  expect(await tab.inputValue('input[name="purpose"]')).toBe('');
+  expect(await tab.inputValue('input[name="travel"]')).toBe('');
+  await expect.poll(() => tab.locator('fieldset[data-step="1"]').isVisible()).toBe(true);
+}
+
+it('a sign-out in another tab discards the draft and empties the form the person typed in', async () => {
+  world = await startWorld(DEMO_ENV);
+  const [typist, other] = await fourSignedInTabs(world);
+  await typeClaim(typist!);
+  await other!.click('#sign-out');
+  await expectState([typist!], 'signed-out');
+  await dialogIn(typist!).getByRole('button', { name: 'Close' }).click(); // the notice
+  await expectClaimGone(typist!);
+});
+
+it('"Sign out" in the warning discards the draft too; an expiry keeps it (test above)', async () => {
+  world = await startWorld(DEMO_ENV);
+  const [typist] = await world.openTabs(1);
+  await signIn(typist!);
+  await typeClaim(typist!);
+  await world.advance(IDLE_MS - WARN_MS + 1_000);
+  await dialogIn(typist!).waitFor({ state: 'visible', timeout: 5000 });
+  await dialogIn(typist!).getByRole('button', { name: 'Sign out' }).click();
+  await expectState([typist!], 'signed-out');
+  await expectClaimGone(typist!);
+});
