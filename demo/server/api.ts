@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { DemoConfig } from './config.js';
 import type { EventLog } from './events.js';
+import { onlyMethods } from './problems.js';
 
 const CART_LIMIT = 50;
 const cartItem = z.object({ item: z.string().trim().min(1).max(100) }).strict();
@@ -39,9 +40,11 @@ export function demoApi(config: DemoConfig, log: EventLog): Hono<SessionEnv> {
     const { userId, user } = c.var.session;
     return c.json({ userId, user }, 200, NO_STORE);
   });
+  api.all('/me', ...onlyMethods('GET'));
   api.get('/notifications', passive(), requireSession(), (c) =>
     c.json({ notifications: [{ id: 1, text: 'Polling this never keeps your session alive.' }] }),
   );
+  api.all('/notifications', ...onlyMethods('GET'));
   api.post('/cart', csrfGuard(), requireSession(), async (c) => {
     const body = await readJsonBody(c, cartItem);
     if (!body.ok) return body.response;
@@ -55,6 +58,7 @@ export function demoApi(config: DemoConfig, log: EventLog): Hono<SessionEnv> {
     c.var.session.set('cart', next);
     return c.json({ cart: next });
   });
+  api.all('/cart', ...onlyMethods('POST'));
   // Only the caller's own account's events, and without ids: the page needs what happened
   // and why, never another visitor's session or credential hashes.
   api.get('/events', passive(), requireSession(), (c) => {
@@ -65,13 +69,14 @@ export function demoApi(config: DemoConfig, log: EventLog): Hono<SessionEnv> {
       .map(({ at, type, source, ...rest }) => ({ at, type, source, ...reasonOf(rest) }));
     return c.json({ events }, 200, NO_STORE);
   });
+  api.all('/events', ...onlyMethods('GET'));
   // The page draws the timeline and arms the client's warning from these.
   const pageConfig = {
     idleTimeoutS: config.idleTimeoutMs / 1000,
     absoluteTimeoutS: config.absoluteTimeoutMs / 1000,
     warnBeforeS: config.warnBeforeMs / 1000,
   };
-  api.get('/config', passive(), (c) => c.json(pageConfig));
+  api.get('/config', passive(), (c) => c.json(pageConfig)).all('/config', ...onlyMethods('GET'));
   return api;
 }
 

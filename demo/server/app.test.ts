@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { createDemoApp } from './app.js';
 import { loadConfig } from './config.js';
 import { demo, MIN, ORIGIN } from './test-client.js';
@@ -120,5 +123,89 @@ describe('demo: page support', () => {
     const html = await (await app.request('/plain')).text();
     expect(html).toContain('src="/session/client.js"');
     expect(html).toContain('data-warn-before="20"');
+  });
+});
+
+describe('demo: errors are problem+json', () => {
+  const problem = async (res: Response) => {
+    expect(res.headers.get('Content-Type')).toBe('application/problem+json');
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
+    return res.json();
+  };
+
+  it('answers an unknown path with 404 invalid_request, at the top and under /api and /session', async () => {
+    const d = demo();
+    for (const path of ['/nope', '/api/nope', '/session/nope']) {
+      const res = await d.send('GET', path);
+      expect(res.status).toBe(404);
+      expect(await problem(res)).toMatchObject({ status: 404, code: 'invalid_request' });
+    }
+  });
+
+  it('answers a missing or oddly named page asset with a 404 problem', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'demo-web-'));
+    try {
+      const app = createDemoApp(loadConfig({}), { webRoot: root });
+      for (const path of ['/assets/missing.js', '/assets/.hidden.js']) {
+        const res = await app.request(path);
+        expect(res.status).toBe(404);
+        expect(await problem(res)).toMatchObject({ code: 'invalid_request' });
+      }
+      const wrong = await app.request('/assets/index.js', { method: 'DELETE' });
+      expect(wrong.status).toBe(405);
+      expect(wrong.headers.get('Allow')).toBe('GET, HEAD');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('answers a wrong method with 405 invalid_request and Allow, without extending the session', async () => {
+    const d = demo();
+    await d.login();
+    const { idleExpiresAt } = await d.status();
+    d.advance(10 * MIN);
+    const cases: [string, string, string][] = [
+      ['GET', '/login', 'POST'],
+      ['DELETE', '/', 'GET, HEAD'],
+      ['POST', '/plain', 'GET, HEAD'],
+      ['PUT', '/api/me', 'GET, HEAD'],
+      ['POST', '/api/notifications', 'GET, HEAD'],
+      ['GET', '/api/cart', 'POST'],
+      ['DELETE', '/api/events', 'GET, HEAD'],
+      ['PATCH', '/api/config', 'GET, HEAD'],
+      ['GET', '/session/logout', 'POST'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const res = await d.send(method, path);
+      expect([method, path, res.status]).toEqual([method, path, 405]);
+      expect(res.headers.get('Allow')).toBe(allow);
+      expect(await problem(res)).toMatchObject({ status: 405, code: 'invalid_request' });
+    }
+    expect((await d.status()).idleExpiresAt).toBe(idleExpiresAt);
+  });
+
+  it('answers an unexpected error with 500 internal_error, logging it but never sending its message or stack', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const d = demo();
+      const error = new Error('cannot open /srv/secrets/db.key for user=admin');
+      d.app.get('/boom', () => {
+        throw error;
+      });
+      const res = await d.send('GET', '/boom');
+      expect(res.status).toBe(500);
+      const text = await res.text();
+      expect(JSON.parse(text)).toEqual({
+        type: 'urn:lifeline:problem:internal_error',
+        title: 'Something went wrong on our side',
+        status: 500,
+        code: 'internal_error',
+      });
+      expect(res.headers.get('Content-Type')).toBe('application/problem+json');
+      expect(text).not.toMatch(/secrets|admin|at /);
+      expect(logged).toHaveBeenCalledWith('GET /boom failed:', error);
+    } finally {
+      logged.mockRestore();
+    }
   });
 });

@@ -20,6 +20,7 @@ import type { DemoConfig } from './config.js';
 import { eventLog } from './events.js';
 import { login } from './login.js';
 import { renderPage } from './page.js';
+import { internalError, notFound, onlyMethods } from './problems.js';
 import { findUser } from './users.js';
 
 /** What the demo takes from its environment besides the config. */
@@ -72,6 +73,9 @@ export function createDemoApp(config: DemoConfig, deps: DemoDeps = {}): Hono<Ses
   });
 
   const app = new Hono<SessionEnv>();
+  // Errors answer problem+json with a stable code, like the API's own answers.
+  app.notFound(notFound);
+  app.onError(internalError);
   app.use(secureHeaders({ referrerPolicy: 'same-origin' }));
   app.use(sessions);
 
@@ -91,9 +95,10 @@ export function createDemoApp(config: DemoConfig, deps: DemoDeps = {}): Hono<Ses
     return c.html(html, 200, pageHeaders(nonce));
   };
   // The one-tag install (server-rendered page + /session/client.js) stays reachable at /plain.
-  app.get('/plain', plainPage);
+  app.get('/plain', plainPage).all('/plain', ...onlyMethods('GET'));
   if (deps.webRoot) app.route('/', webPage(deps.webRoot));
   else app.get('/', plainPage);
+  app.all('/', ...onlyMethods('GET'));
   const formFailure = (c: Context<SessionEnv>, returnTo: string | null) => {
     const nonce = crypto.randomUUID().replaceAll('-', '');
     const status = sessionStatus(c.var.session);
@@ -115,7 +120,9 @@ export function createDemoApp(config: DemoConfig, deps: DemoDeps = {}): Hono<Ses
     maxSize: 4096,
     onError: () => problemResponse('invalid_request', { status: 413, detail: 'body too large' }),
   });
-  app.post('/login', csrfGuard({ allowForms: true }), limit, login(remember, formFailure));
+  app
+    .post('/login', csrfGuard({ allowForms: true }), limit, login(remember, formFailure))
+    .all('/login', ...onlyMethods('POST'));
 
   app.route('/api', demoApi(config, log));
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { Hono } from 'hono';
+import { onlyMethods } from '../server/problems.js';
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -51,5 +52,6 @@ export function webPage(root: string): Hono {
       'Cache-Control': 'public, max-age=31536000, immutable',
     });
   });
+  web.all('/assets/:file', ...onlyMethods('GET'));
   return web;
 }

@@ -34,6 +34,7 @@ export const PROBLEM_CODES = [
   'reauth_failed',
   'session_limit',
   'client_script_unavailable',
+  'internal_error',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

@@ -13,6 +13,7 @@ const STATUS: Record<ProblemCode, number> = {
   store_unavailable: 503,
   session_limit: 409,
   client_script_unavailable: 503,
+  internal_error: 500,
 };
 
 const TITLE: Record<ProblemCode, string> = {
@@ -26,6 +27,7 @@ const TITLE: Record<ProblemCode, string> = {
   store_unavailable: 'Sessions are temporarily unavailable',
   session_limit: 'Too many active sessions',
   client_script_unavailable: 'The session script is temporarily unavailable',
+  internal_error: 'Something went wrong on our side',
 };
 
 /** Options of {@link problemResponse}. */

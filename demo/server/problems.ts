@@ -1,0 +1,35 @@
+import { passive, problemResponse } from '@lifeline/server';
+import type { Context, ErrorHandler, Handler, MiddlewareHandler, NotFoundHandler } from 'hono';
+
+/**
+ * The catch-all for a route's other methods: 405 `invalid_request` with `Allow`, as the
+ * session routes answer. Passive, so a wrong method never extends anyone's session.
+ *
+ * @example
+ * app.post('/login', login).all('/login', ...onlyMethods('POST'));
+ */
+export function onlyMethods(...allowed: string[]): [MiddlewareHandler, Handler] {
+  // Hono answers HEAD with the GET route.
+  const allow = allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed;
+  const refuse = (c: Context) =>
+    problemResponse('invalid_request', {
+      status: 405,
+      detail: `${c.req.method.slice(0, 16)} is not allowed here; use ${allowed.join(' or ')}`,
+      headers: { Allow: allow.join(', ') },
+    });
+  return [passive(), refuse];
+}
+
+/** An unknown path: 404 `invalid_request`, like the API's other answers, not Hono's text. */
+export const notFound: NotFoundHandler = () =>
+  problemResponse('invalid_request', { status: 404, detail: 'no such route' });
+
+/**
+ * Anything a handler did not expect: 500 `internal_error`, logged here with its stack and
+ * never sent, since a message can hold paths, queries or secrets. The session middleware
+ * still turns a store outage into its 503 after this.
+ */
+export const internalError: ErrorHandler = (error, c) => {
+  console.error(`${c.req.method} ${c.req.path} failed:`, error);
+  return problemResponse('internal_error');
+};
