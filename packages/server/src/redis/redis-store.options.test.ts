@@ -25,6 +25,8 @@ describe('redisStore options', () => {
     ['no client', { client: undefined }, /`client` must be a Redis client/],
     ['a client without hgetall', { client: { evalsha: async () => 1 } as never }, /`client`/],
     ['a prefix that is not a string', { prefix: 7 as never }, /`prefix` must be a string/],
+    // Cluster would hash the prefix's tag, not the session's: a session's keys in two slots.
+    ['a prefix with a hash tag', { prefix: '{app}:' }, /`prefix` must not contain `\{`/],
     [
       'a cluster flag that is not a boolean',
       { cluster: 'yes' as never },

@@ -92,6 +92,13 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
     throw new TypeError('redisStore: `client` must be a Redis client (evalsha, eval, hgetall)');
   }
   if (typeof prefix !== 'string') throw new TypeError('redisStore: `prefix` must be a string');
+  // Redis Cluster hashes only the first `{…}` of a key: braces in the prefix would take
+  // the place of the store's own hash tags and split a session's keys across slots.
+  if (/[{}]/.test(prefix)) {
+    throw new TypeError(
+      'redisStore: `prefix` must not contain `{` or `}` (Redis Cluster hash tags)',
+    );
+  }
   if (!isEpochClock(now)) throw new TypeError(`redisStore: \`now\` ${EPOCH_CLOCK}`);
   if (typeof cluster !== 'boolean') throw new TypeError('redisStore: `cluster` must be a boolean');
   // Checked here, or the first corrupt record would throw inside a request (a 500).
