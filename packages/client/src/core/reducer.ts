@@ -42,7 +42,10 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   const events: SessionEvent[] = [];
   let message: TabMessage | null = null;
   let started: Operation | null = null;
-  const { tabId, warnBefore, keepaliveInterval, pollInterval } = s.config;
+  const { tabId, keepaliveInterval, pollInterval } = s.config;
+  // At most half the server's idle timeout (learned, so no option check can catch it): a
+  // warning as long as the timeout is up from the start, and activity then never extends.
+  const warnBefore = Math.min(s.config.warnBefore, s.idleTimeoutMs / 2 || Infinity);
   let trigger: SessionTrigger = news?.trigger ?? 'status';
 
   /** Adds an event; one about the session itself (`shared`) comes from the tab that found out. */
