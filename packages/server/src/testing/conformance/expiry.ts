@@ -52,20 +52,23 @@ export function expiryCases(
     it("forgets a confirmed rotation's sealed successor at its until; an unconfirmed one's stays", async () => {
       const sealedOf = async (sid: string) =>
         (await readWhole(ctx.store, sid))?.previous?.sealedSuccessor;
+      // Four rotations of a few round trips each, all checked before the first `until`:
+      // a window of one `ttlMs` can pass before the check on a loaded machine.
+      const window = ttlMs * 4;
       const rotated = (confirmed?: boolean) =>
-        rotatedSession(ctx.store, { until: Date.now() + ttlMs, confirmed });
+        rotatedSession(ctx.store, { until: Date.now() + window, confirmed });
       const [plain, confirmedAtOnce] = [await rotated(undefined), await rotated(true)];
       const unconfirmed = confirmRotation ? await rotated(false) : null;
       const late = confirmRotation ? await rotated(false) : null;
       if (late) {
         // Confirmed later, with the rest of its window counted from the confirmation.
-        const previous = { ...late.previous, until: Date.now() + ttlMs, confirmed: true };
+        const previous = { ...late.previous, until: Date.now() + window, confirmed: true };
         const at = Date.now();
         await ctx.store.confirmRotation?.(late.sid, { tokenHash: late.tokenHash, previous, at });
       }
       const all = [plain, confirmedAtOnce, unconfirmed, late].flatMap((r) => (r ? [r] : []));
       for (const { sid } of all) expect(await sealedOf(sid)).toBe(`sealed-${sid}`);
-      await sleep(ttlMs + settleMs);
+      await sleep(window + settleMs);
       for (const { sid } of [plain, confirmedAtOnce, ...(late ? [late] : [])]) {
         expect(await sealedOf(sid)).toBeUndefined();
         expect((await ctx.store.get(sid))?.tokenHash).toBe(`next-${sid}`);
