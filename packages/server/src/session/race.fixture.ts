@@ -5,10 +5,12 @@ import { sessionRoutes } from '../routes/routes.js';
 import { Browser } from '../routes/test-app.fixture.js';
 import { memoryStore } from '../store/memory/index.js';
 import type { EndedMarker, SessionStore } from '../store/types.js';
-import { manualClock } from '../testing/clock.js';
+import { type ManualClock, manualClock } from '../testing/clock.js';
 import { session } from './middleware.js';
 import { SessionEndedError } from './regenerate.js';
 import type { SessionEnv } from './types.js';
+
+const MIN = 60_000;
 
 /** One waiting point: `pass()` waits there once armed with `hold()`, for one caller. */
 export function gate() {
@@ -125,4 +127,39 @@ export function raceApp(options: SessionOptions = {}) {
     live,
     state,
   };
+}
+
+/**
+ * A slow request (an upload, a long report) that resolved its session 1 s before the idle
+ * deadline is still running 2 minutes later, when the user's sessions are revoked (an
+ * account disabled). Returns what `revokeUser` counted and what the next request sees:
+ * `{ revoked: 1, after: 'none' }` when the store lists a session a request in flight could
+ * revive, however far past its idle deadline.
+ */
+export async function revokeDuringSlowRequest(store: SessionStore, clock: ManualClock) {
+  const sessions = session({ store, now: clock.now });
+  const app = new Hono<SessionEnv>();
+  app.use(sessions);
+  const slowGate = gate();
+  app.post('/login', async (c) => {
+    await c.var.session.regenerate({ userId: 'u1' });
+    return c.text('ok');
+  });
+  app.post('/slow', async (c) => {
+    await slowGate.pass(); // the request resolved its session before waiting here
+    c.var.session.set('k', 'v');
+    return c.text('ok');
+  });
+  app.get('/read', (c) => c.text(c.var.session.state));
+  const browser = new Browser(app);
+  await browser.post('/login');
+  clock.advance(30 * MIN - 1_000);
+  const waiting = slowGate.hold();
+  const slow = browser.post('/slow');
+  await waiting;
+  clock.advance(2 * MIN); // past the idle deadline, and past any store's clock slack
+  const revoked = await sessions.manager.revokeUser('u1');
+  slowGate.release();
+  await slow;
+  return { revoked, after: await (await browser.get('/read')).text() };
 }

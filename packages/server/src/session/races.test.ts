@@ -4,6 +4,7 @@ import { Browser, routesTestApp } from '../routes/test-app.fixture.js';
 import { memoryStore } from '../store/memory/index.js';
 import { manualClock } from '../testing/clock.js';
 import { session } from './middleware.js';
+import { revokeDuringSlowRequest } from './race.fixture.js';
 import type { SessionEnv } from './types.js';
 
 const MIN = 60_000;
@@ -11,33 +12,8 @@ const MIN = 60_000;
 describe('lifecycle races and account switches', () => {
   it('revoke-all also ends a session past its idle deadline that a request in flight could revive', async () => {
     const clock = manualClock();
-    const sessions = session({ store: memoryStore({ now: clock.now }), now: clock.now });
-    const app = new Hono<SessionEnv>();
-    app.use(sessions);
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    app.post('/login', async (c) => {
-      await c.var.session.regenerate({ userId: 'u1' });
-      return c.text('ok');
-    });
-    app.post('/slow', async (c) => {
-      await gate;
-      c.var.session.set('k', 'v');
-      return c.text('ok');
-    });
-    app.get('/read', (c) => c.text(c.var.session.state));
-    const browser = new Browser(app);
-    await browser.post('/login');
-    clock.advance(30 * MIN - 1); // 1 ms before the idle deadline
-    const slow = browser.post('/slow'); // resolved live, now waiting in its handler
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    clock.advance(2); // the idle deadline passes, no request has seen it
-    expect(await sessions.manager.revokeUser('u1')).toBe(1); // account disabled
-    release();
-    await slow;
-    expect(await (await browser.get('/read')).text()).toBe('none');
+    const outcome = await revokeDuringSlowRequest(memoryStore({ now: clock.now }), clock);
+    expect(outcome).toEqual({ revoked: 1, after: 'none' });
   });
 
   it('signing in as another user starts with that user’s claims and without the previous data', async () => {
