@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+import { signedInBrowser } from './signed-in.fixture.js';
 
 const MIN = 60_000;
 
-function signedIn() {
-  const browser = createSimulatedBrowser();
-  const server = createFakeServer({
-    now: browser.clock.now,
-    idleTimeoutMs: 10 * MIN,
-    absoluteTimeoutMs: 60 * MIN,
-  });
-  server.signIn();
-  const step = async (ms: number) => {
-    browser.clock.advance(ms);
-    await flush(20);
-  };
-  return { browser, server, step };
-}
-
 describe('a request still owed a retry', () => {
   it('a logout made offline reaches the server once back online, though the online check answered first', async () => {
-    const { browser, server, step } = signedIn();
+    const { browser, server, step } = signedInBrowser();
     const tab = browser.openTab({ fetch: server.fetch });
     await step(0);
     // The network is down when the person signs out: the tab shows signed-out and retries.
@@ -40,7 +25,7 @@ describe('a request still owed a retry', () => {
   });
 
   it('a logout whose retry met a failed check still reaches the server', async () => {
-    const { browser, server, step } = signedIn();
+    const { browser, server, step } = signedInBrowser();
     const tab = browser.openTab({ fetch: server.fetch });
     await step(0);
     server.breakWith(503);
@@ -56,7 +41,7 @@ describe('a request still owed a retry', () => {
   });
 
   it('"Stay signed in" clicked offline is sent once back online, though the online check answered first', async () => {
-    const { browser, server, step } = signedIn();
+    const { browser, server, step } = signedInBrowser();
     const tab = browser.openTab({ fetch: server.fetch });
     await step(0);
     await step(8 * MIN + 1000);

@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+import { signedInBrowser } from './signed-in.fixture.js';
 
 const MIN = 60_000;
 
-function setup() {
-  const browser = createSimulatedBrowser();
-  const server = createFakeServer({
-    now: browser.clock.now,
-    idleTimeoutMs: 10 * MIN,
-    absoluteTimeoutMs: 60 * MIN,
-  });
-  server.signIn();
-  const open = () => browser.openTab({ fetch: server.fetch });
-  const step = async (ms: number) => {
-    browser.clock.advance(ms);
-    await flush(20);
-  };
-  return { browser, server, open, step };
-}
-
 describe('session client across tabs', () => {
   it('costs the server what one tab does: only the leader extends, for activity in any tab', async () => {
-    const { open, step, server } = setup();
+    const { open, step, server } = signedInBrowser();
     const tabs = [open(), open(), open()];
     await step(0);
     expect(tabs.map((t) => t.client.getSnapshot().isLeader)).toEqual([true, false, false]);
@@ -36,7 +20,7 @@ describe('session client across tabs', () => {
   });
 
   it('shows and clears the warning in every tab together', async () => {
-    const { open, step } = setup();
+    const { open, step } = signedInBrowser();
     const [a, b] = [open(), open()];
     await step(0);
     await step(8 * MIN);
@@ -55,7 +39,7 @@ describe('session client across tabs', () => {
   });
 
   it('signs every tab out when one logs out, saying which tab did it', async () => {
-    const { open, step, server } = setup();
+    const { open, step, server } = signedInBrowser();
     const [a, b] = [open(), open()];
     await step(0);
     const seen: Array<{ tabId: string; local: boolean }> = [];
@@ -70,7 +54,7 @@ describe('session client across tabs', () => {
   });
 
   it('hands leadership over when the leader closes, without a false logout', async () => {
-    const { open, step } = setup();
+    const { open, step } = signedInBrowser();
     const [a, b] = [open(), open()];
     await step(0);
     a.close();
@@ -85,7 +69,7 @@ describe('session client across tabs', () => {
   });
 
   it('ignores garbage and other-version messages, reporting them as errors', async () => {
-    const { open, step, browser } = setup();
+    const { open, step, browser } = signedInBrowser();
     const a = open();
     await step(0);
     const errors: string[] = [];
@@ -121,7 +105,7 @@ describe('session client across tabs', () => {
   });
 
   it('re-authenticates once for all tabs and concurrent requests, then replays each request once', async () => {
-    const { open, step, server } = setup();
+    const { open, step, server } = signedInBrowser();
     const [a, b] = [open(), open()];
     await step(0);
     server.end('idle-timeout');
@@ -141,7 +125,7 @@ describe('session client across tabs', () => {
   });
 
   it('after the laptop slept past the deadline, the first tab to wake tells the others', async () => {
-    const { open, step, browser } = setup();
+    const { open, step, browser } = signedInBrowser();
     const [a, b] = [open(), open()];
     await step(0);
     browser.clock.sleep(30 * MIN);
