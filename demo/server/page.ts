@@ -1,4 +1,5 @@
 import type { SessionStatus } from '@lifeline/server';
+import { SIGN_IN_AGAIN_NOTE } from '../shared/return-to.js';
 
 /** What the page needs to render. */
 export interface PageModel {
@@ -29,13 +30,10 @@ const escapeHtml = (text: string) =>
 const time = (ms: number) =>
   `<time datetime="${new Date(ms).toISOString()}">${new Date(ms).toISOString()}</time>`;
 
-const AGAIN_NOTE =
-  'Your session is close to its maximum length. Sign in again to keep working; this page comes back afterwards.';
-
 function signInForm(model: PageModel, again: boolean): string {
   const { error, returnTo } = model;
   return `<h1>Sign in</h1>
-${again ? `<p role="status">${AGAIN_NOTE}</p>` : ''}
+${again ? `<p role="status">${SIGN_IN_AGAIN_NOTE}</p>` : ''}
 ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/login">
   ${returnTo ? `<input type="hidden" name="returnTo" value="${escapeHtml(returnTo)}">` : ''}

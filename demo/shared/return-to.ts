@@ -13,3 +13,10 @@ export function safeReturnTo(value: unknown): string | null {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
   return /^\/[/\\]|[\\\u0000-\u001f\u007f]/.test(value) ? null : value;
 }
+
+/**
+ * What the sign-in form says when a sign-in link (one with `returnTo`) opened it over a
+ * live session: the absolute warning sent the person to sign in again.
+ */
+export const SIGN_IN_AGAIN_NOTE =
+  'Your session is close to its maximum length. Sign in again to keep working; this page comes back afterwards.';

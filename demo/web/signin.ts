@@ -1,5 +1,5 @@
 import type { SessionClient } from '@lifeline/client';
-import { safeReturnTo } from '../shared/return-to.js';
+import { SIGN_IN_AGAIN_NOTE, safeReturnTo } from '../shared/return-to.js';
 import { byId } from './dom.js';
 
 /**
@@ -8,8 +8,6 @@ import { byId } from './dom.js';
  * deadline. Signing in drops the parameter.
  */
 export const signInRequested = () => new URLSearchParams(location.search).has('returnTo');
-
-const AGAIN_NOTE = 'Your session is close to its maximum length. Sign in again to keep working.';
 
 const NOTES: Record<string, string> = {
   'idle-timeout': 'You were signed out after a period of inactivity. Your draft is saved.',
@@ -29,7 +27,7 @@ export function mountSignIn(client: SessionClient, onSignedIn: () => void): void
   client.subscribe(() => {
     const { lastReason: reason, state } = client.getSnapshot();
     const live = state === 'active' || state === 'warning';
-    note.textContent = live ? AGAIN_NOTE : ((reason && NOTES[reason]) ?? '');
+    note.textContent = live ? SIGN_IN_AGAIN_NOTE : ((reason && NOTES[reason]) ?? '');
   });
 
   form.addEventListener('submit', async (event) => {
