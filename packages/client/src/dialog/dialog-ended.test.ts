@@ -101,6 +101,26 @@ describe('absolute limit and the signed-out notice', () => {
     expect(href.searchParams.get('returnTo')).toBe('/orders/42?step=2#notes');
   });
 
+  it('shows an open notice again within a second when the page replaces its <body>', () => {
+    client.set({ state: 'expired', warning: null, lastReason: 'idle-timeout' });
+    client.emit({ ...origin, type: 'expired', reason: 'idle-timeout', limit: 'idle' });
+    document.documentElement.replaceChild(document.createElement('body'), document.body);
+    expect(dialog()).toBeNull();
+    vi.advanceTimersByTime(1_000);
+    expect(dialog().open).toBe(true);
+    expect(dialog().querySelector('p')?.textContent).toMatch(/inactive/);
+    expect(dialog().querySelector('[role="timer"]')?.textContent).toBe('');
+    expect(document.activeElement?.textContent).toBe('Sign in again');
+  });
+
+  it('leaves a closed notice closed when the page replaces its <body>', () => {
+    client.emit({ ...origin, type: 'signed-out', reason: 'logged-out' });
+    (dialog().querySelector('.lifeline-secondary') as HTMLButtonElement).click();
+    document.documentElement.replaceChild(document.createElement('body'), document.body);
+    vi.advanceTimersByTime(5_000);
+    expect(dialog()).toBeNull();
+  });
+
   it('keeps the URL fragment out of returnTo when the sign-in page is on another origin', () => {
     unmount();
     unmount = mountWarningDialog(client, { signInUrl: 'https://id.example.com/login' });

@@ -112,7 +112,9 @@ export function mountWarningDialog(
   const tick = () => {
     // The page swapped its <body> (a framework's root render, Turbo) and took the open
     // dialog with it: show it again in the new one.
-    if (!dialog.isConnected) return render();
+    if (!dialog.isConnected) return open(mode!, body.textContent!);
+    // The notice has no clock: it only checks each second that it is still in the page.
+    if (mode === 'ended') return void (timer = setTimeout(tick, 1000));
     const left = Math.max(deadline - now(), 0);
     // Rounded up, so 0.2 s left shows 00:01; minutes grow past 59 rather than wrapping.
     const secs = Math.ceil(left / 1000);
@@ -185,7 +187,7 @@ export function mountWarningDialog(
     }
     // The notice has no clock; an empty one takes no room.
     if (ended) clock.textContent = '';
-    else tick();
+    tick();
   };
 
   const render = () => {
