@@ -13,7 +13,7 @@ const NOTES: Record<string, string> = {
   'idle-timeout': 'You were signed out after a period of inactivity. Your draft is saved.',
   'absolute-timeout': 'Your session reached its maximum length. Your draft is saved.',
   'logged-out': 'You signed out.',
-  revoked: 'Your session was ended from another device.',
+  revoked: 'Your session was ended from another device. Your draft is saved.',
 };
 
 /**
