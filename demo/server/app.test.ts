@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it, vi } from 'vitest';
 import { createDemoApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -204,6 +205,27 @@ describe('demo: errors are problem+json', () => {
       expect(res.headers.get('Content-Type')).toBe('application/problem+json');
       expect(text).not.toMatch(/secrets|admin|at /);
       expect(logged).toHaveBeenCalledWith('GET /boom failed:', error);
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
+  it("answers a route's HTTPException with its own 4xx status as invalid_request, not a 500", async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const d = demo();
+      d.app.get('/claims/:id', () => {
+        throw new HTTPException(403, { message: 'not your claim' });
+      });
+      const res = await d.send('GET', '/claims/7');
+      expect(res.status).toBe(403);
+      expect(res.headers.get('Content-Type')).toBe('application/problem+json');
+      expect(await problem(res)).toMatchObject({
+        status: 403,
+        code: 'invalid_request',
+        detail: 'not your claim',
+      });
+      expect(logged).not.toHaveBeenCalled();
     } finally {
       logged.mockRestore();
     }

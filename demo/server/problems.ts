@@ -1,5 +1,6 @@
 import { passive, problemResponse } from '@lifeline/server';
 import type { Context, ErrorHandler, Handler, MiddlewareHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 
 /**
  * The catch-all for a route's other methods: 405 `invalid_request` with `Allow`, as the
@@ -25,11 +26,19 @@ export const notFound: NotFoundHandler = () =>
   problemResponse('invalid_request', { status: 404, detail: 'no such route' });
 
 /**
- * Anything a handler did not expect: 500 `internal_error`, logged here with its stack and
- * never sent, since a message can hold paths, queries or secrets. The session middleware
- * still turns a store outage into its 503 after this.
+ * A route's own refusal (an `HTTPException` under 500, as Hono's auth middleware throw) keeps
+ * its status and message as `invalid_request`. Anything a handler did not expect: 500
+ * `internal_error`, logged here with its stack and never sent, since a message can hold
+ * paths, queries or secrets. The session middleware still turns a store outage into its 503
+ * after this.
  */
 export const internalError: ErrorHandler = (error, c) => {
+  if (error instanceof HTTPException && error.status < 500) {
+    return problemResponse('invalid_request', {
+      status: error.status,
+      ...(error.message && { detail: error.message }),
+    });
+  }
   console.error(`${c.req.method} ${c.req.path} failed:`, error);
   return problemResponse('internal_error');
 };
