@@ -114,7 +114,10 @@ export function mountWarningDialog(
     // dialog with it: show it again in the new one.
     if (!dialog.isConnected) return open(mode!, body.textContent!);
     // The notice has no clock: it only checks each second that it is still in the page.
-    if (mode === 'ended') return void (timer = setTimeout(tick, 1000));
+    if (mode === 'ended') {
+      timer = setTimeout(tick, 1000);
+      return;
+    }
     const left = Math.max(deadline - now(), 0);
     // Rounded up, so 0.2 s left shows 00:01; minutes grow past 59 rather than wrapping.
     const secs = Math.ceil(left / 1000);
