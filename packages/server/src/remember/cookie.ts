@@ -33,6 +33,15 @@ export function hasRememberCookie(c: Context, attrs: CookieAttributes): boolean 
   return readSessionCookie(c.req.header('Cookie'), attrs.name).kind !== 'absent';
 }
 
+/**
+ * The cookie as this response leaves it: `true` when the response sets it, `false` when it
+ * clears it, `null` when the response does not touch it (the request's cookie stands).
+ */
+export function respondedRememberCookie(c: Context, attrs: CookieAttributes): boolean | null {
+  const line = c.res.headers.getSetCookie().findLast((l) => cookieName(l) === attrs.name);
+  return line === undefined ? null : !/;\s*Max-Age=0(;|$)/i.test(line);
+}
+
 /** Sets the cookie (`value`, good for `remainingMs`) or clears it (`value === null`). */
 export function writeRememberCookie(
   c: Context,

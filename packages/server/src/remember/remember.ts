@@ -8,6 +8,7 @@ import {
   hasRememberCookie,
   readRememberCookie,
   rememberCookieAttributes,
+  respondedRememberCookie,
   writeRememberCookie,
 } from './cookie.js';
 import { credentialGrace } from './grace.js';
@@ -106,7 +107,9 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
 
   return {
     cookieName: config.cookieName,
-    canReauth: (c) => presented(c) !== null,
+    // What the browser holds once this response arrives: a login that just issued (or
+    // forgot) the credential answers with a status body that must say so.
+    canReauth: (c) => respondedRememberCookie(c, attrs(c)) ?? presented(c) !== null,
 
     async reauthenticate(c) {
       const token = presented(c);

@@ -21,7 +21,6 @@ class SessionHandle implements Session {
   readonly #rt: Runtime;
   readonly #c: Context;
   readonly #state: RequestState;
-  #canReauth: boolean | undefined;
 
   constructor(rt: Runtime, c: Context, state: RequestState) {
     this.#rt = rt;
@@ -65,9 +64,9 @@ class SessionHandle implements Session {
   get idleTimeoutMs(): number {
     return this.#rt.options.idleTimeout;
   }
+  // Asked afresh: the handler may have issued or forgotten a credential since.
   get canReauth(): boolean {
-    this.#canReauth ??= this.#rt.options.reauth?.canReauth(this.#c) ?? false;
-    return this.#canReauth;
+    return this.#rt.options.reauth?.canReauth(this.#c) ?? false;
   }
 
   get(key: string): never {

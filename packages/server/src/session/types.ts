@@ -49,7 +49,10 @@ export interface Session<Data extends SessionData = SessionData> {
   readonly now: number;
   /** The configured idle timeout, known even when there is no session. */
   readonly idleTimeoutMs: number;
-  /** Whether the configured `reauth` strategy could re-authenticate this request. */
+  /**
+   * Whether the configured `reauth` strategy could re-authenticate this browser, asked at
+   * each read: after `remember.issue()` in the same request it is `true`, after `forget()` `false`.
+   */
   readonly canReauth: boolean;
   get<K extends keyof Data & string>(key: K): Data[K] | undefined;
   /**
@@ -154,7 +157,10 @@ export interface ReauthProof {
 
 /** Silent re-authentication: the app's hook behind `POST /reauth` (see `rememberMe()`). */
 export interface ReauthStrategy {
-  /** Whether this request carries something that could re-authenticate (shown as `canReauth`). */
+  /**
+   * Whether the browser holds something that could re-authenticate (shown as `canReauth`):
+   * what the request carries, or what this response already sets or clears.
+   */
   canReauth(c: Context): boolean;
   /**
    * Returns who the request proves to be, or `null` (answered 401 `reauth_failed`).
