@@ -92,7 +92,11 @@ export type SessionEvent =
   | (EventOrigin & { readonly type: 'leadership'; readonly isLeader: boolean })
   | (EventOrigin & {
       readonly type: 'error';
-      /** Which operation failed: a session request, a cross-tab message, or the app's fetch. */
+      /**
+       * Which operation failed: a session request (`status`, `extend`, `logout`) or a
+       * cross-tab message (`channel`). `reauth` and `fetch` are not sent today: a failed
+       * re-auth is a `reauth-failed` event, and the wrapped `fetch` rejects instead.
+       */
       readonly operation: 'status' | 'extend' | 'logout' | 'reauth' | 'channel' | 'fetch';
       readonly error: unknown;
       /** True when the client will try again on its own (with backoff). */

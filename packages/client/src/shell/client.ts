@@ -33,13 +33,13 @@ type Listener = (event?: SessionEvent) => void;
 const timeoutSignal = (ms: number): AbortSignal | undefined =>
   globalThis.AbortSignal?.timeout?.(Math.min(MAX_DELAY, Math.round(ms)));
 
+/** How long the fetch wrapper lets a failed re-auth stand (ms), unless a session appears. */
+const REAUTH_PAUSE = 30_000;
+
 /**
  * Reads a JSON body; `undefined` when it is not JSON. The content type is not consulted:
  * every body is checked field by field before use.
  */
-/** How long the fetch wrapper lets a failed re-auth stand (ms), unless a session appears. */
-const REAUTH_PAUSE = 30_000;
-
 const readJson = (res: Response): Promise<unknown> => res.json().catch(() => {});
 
 /**
