@@ -50,7 +50,7 @@ describe('resolveOptions', () => {
       /"absoluteTimeout".*400 days/,
     ],
     ['a negative idle timeout', { idleTimeout: -1 }, /"idleTimeout"/],
-    ['an unknown option', { idleTimout: 5 } as SessionOptions, /idleTimout/],
+    ['an unknown option', { idleTimout: 5 } as SessionOptions, /option "idleTimout" is unknown$/],
     ['a cookie name with a space', { cookie: { name: 'my session' } }, /"cookie\.name"/],
     ['a store without methods', { store: {} as never }, /"store"/],
     ['an unknown theft response', { onTheft: 'ignore' as never }, /"onTheft"/],
@@ -78,6 +78,12 @@ describe('resolveOptions', () => {
     ['a clock reading a string', { now: (() => '1700000000000') as never }, /"now"/],
     ['a clock that throws', { now: () => JSON.parse('{') as number }, /"now"/],
     ['a clock that is not a function', { now: 1_700_000_000_000 as never }, /"now"/],
+    // Unknown keys used to read `option "(options)" Unrecognized key: "nme"`.
+    [
+      'an unknown cookie option',
+      { cookie: { nme: 'x' } } as never,
+      /option "cookie\.nme" is unknown$/,
+    ],
   ])('refuses %s, naming the option', (_, options, message) => {
     expect(() => resolveOptions(options)).toThrow(message);
   });

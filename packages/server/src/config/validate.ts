@@ -101,10 +101,11 @@ export function resolveOptions(input: SessionOptions = {}): ResolvedOptions {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const path = issue?.path.join('.') || '(options)';
-    throw new SessionOptionsError(
-      `lifeline session(): option "${path}" ${issue?.message ?? 'is invalid'}`,
-    );
+    // A misspelt option names itself, not the object it sits in.
+    const unknown = issue?.code === 'unrecognized_keys';
+    const path = [...(issue?.path ?? []), ...(unknown ? issue.keys.slice(0, 1) : [])].join('.');
+    const message = unknown ? 'is unknown' : (issue?.message ?? 'is invalid');
+    throw new SessionOptionsError(`lifeline session(): option "${path || '(options)'}" ${message}`);
   }
   const o = parsed.data;
   const now = (o.now as (() => number) | undefined) ?? Date.now;
