@@ -20,6 +20,13 @@ describe('demo: signing in and using the API', () => {
     });
   });
 
+  it("answers a JSON login with a status body whose canReauth says whether 'remember' issued a credential", async () => {
+    const d = demo();
+    expect(await (await d.login(true)).json()).toMatchObject({ canReauth: true });
+    // Signing in again without the box forgets that credential: the body says so too.
+    expect(await (await d.login(false)).json()).toMatchObject({ canReauth: false });
+  });
+
   it('logs in with a plain HTML form and redirects to the page', async () => {
     const d = demo();
     const res = await d.send('POST', '/login', {
