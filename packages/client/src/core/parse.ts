@@ -47,7 +47,7 @@ export const parseStatus = (body: unknown): SessionStatus | null => parse(body, 
  * may help); `null` for any other body.
  */
 export function sessionProblemReason(body: unknown): EndReason | null {
-  if (!isObject(body) || !SESSION_PROBLEM_CODES.includes(body.code as string)) return null;
+  if (!matches(body, { code: SESSION_PROBLEM_CODES })) return null;
   if (END_REASONS.includes(body.reason as EndReason)) return body.reason as EndReason;
   if (body.code === 'session_revoked') return 'revoked';
   return body.code === 'session_expired' ? 'idle-timeout' : 'missing';
