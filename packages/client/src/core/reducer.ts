@@ -43,9 +43,11 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   let message: TabMessage | null = null;
   let started: Operation | null = null;
   const { tabId, keepaliveInterval, pollInterval } = s.config;
+  /** The server's idle timeout; none (0 until known) is as good as an endless one. */
+  const idleTimeout = () => s.idleTimeoutMs || Number.POSITIVE_INFINITY;
   // At most half the server's idle timeout (learned, so no option check can catch it): a
   // warning as long as the timeout is up from the start, and activity then never extends.
-  const warnBefore = Math.min(s.config.warnBefore, s.idleTimeoutMs / 2 || Infinity);
+  const warnBefore = Math.min(s.config.warnBefore, idleTimeout() / 2);
   let trigger: SessionTrigger = news?.trigger ?? 'status';
 
   /** Adds an event; one about the session itself (`shared`) comes from the tab that found out. */
@@ -73,9 +75,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
    * user's extension always lands before the idle warning.
    */
   const spacing = () =>
-    s.idleTimeoutMs > 0
-      ? Math.min(keepaliveInterval, Math.max(1000, (s.idleTimeoutMs - warnBefore) / 2))
-      : keepaliveInterval;
+    Math.min(keepaliveInterval, Math.max(1000, (idleTimeout() - warnBefore) / 2));
 
   /**
    * Takes a clock sample from one round trip: the server stamped `serverNow` somewhere
@@ -172,10 +172,8 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     // The server slid the idle deadline when it set it: that counts as the last extension.
     // Never dated later than the request was sent: the offset estimate can err by half a
     // round trip, and activity after the send must not pass for covered when it may not be.
-    if (s.idleTimeoutMs > 0) {
-      const slidAt = Math.min(sentAt, current - s.idleTimeoutMs - s.offset);
-      s.extendAt = Math.max(s.extendAt, slidAt);
-    }
+    const slidAt = Math.min(sentAt, current - idleTimeout() - s.offset);
+    s.extendAt = Math.max(s.extendAt, slidAt);
     if (extended) emit({ type: 'extended', idleExpiresAt: current - s.offset }, true);
     if (reauth) {
       emit({ type: 'reauthenticated' }, true);
