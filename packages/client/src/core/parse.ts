@@ -5,8 +5,11 @@ import type { TabMessage } from './types.js';
 // messages): the client cannot afford zod's runtime, and a type test keeps the status
 // shape in step with the server's schema.
 
-/** What one field of an untrusted value must be: a check, or the list of allowed values. */
-type Rule = ((v: unknown) => boolean) | readonly unknown[];
+/**
+ * What one field of an untrusted value must be: a check (passed when it returns something
+ * truthy, such as a parsed value), or the list of allowed values.
+ */
+type Rule = ((v: unknown) => unknown) | readonly unknown[];
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json =>
@@ -66,7 +69,7 @@ const MESSAGE_SHAPES = [
   { ...answer, reason: END_REASONS },
   {
     ...answer,
-    status: (v: unknown) => !!parseStatus(v),
+    status: parseStatus,
     receivedAt: epoch,
   },
   { ...sent, type: ['header'], idle: epoch, absolute: epoch, now: epoch, receivedAt: epoch },
