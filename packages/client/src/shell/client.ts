@@ -86,12 +86,17 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     }
   }
 
-  /** Emits an event this tab raised outside the core (errors, a failed re-auth). */
-  const emitOwn = (type: 'error' | 'reauth-failed', fields: object) =>
-    emit(type, { type, tabId, local: true, trigger: 'status', ...fields } as SessionEvent);
   /** Reports a throwing listener or a malformed cross-tab message; nothing to retry. */
   const channelError = (error: unknown) =>
-    emitOwn('error', { operation: 'channel', error, willRetry: false });
+    emit('error', {
+      type: 'error',
+      tabId,
+      local: true,
+      trigger: 'status',
+      operation: 'channel',
+      error,
+      willRetry: false,
+    });
 
   function dispatch(action: Action): void {
     if (destroyed) return;
@@ -214,7 +219,13 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
         return true;
       } catch (error) {
         reauthFailedAt = now();
-        emitOwn('reauth-failed', { error, trigger: 'response' });
+        emit('reauth-failed', {
+          type: 'reauth-failed',
+          tabId,
+          local: true,
+          trigger: 'response',
+          error,
+        });
         return false;
       }
     };
