@@ -24,6 +24,13 @@ const MINIMUMS = {
 };
 
 /**
+ * A refused value as an error message shows it. An object shows as its type: turning one
+ * into a string can throw (no prototype, a throwing `toString`), which would replace the
+ * message with one naming nothing.
+ */
+const shown = (value: unknown) => (Object(value) === value ? typeof value : String(value));
+
+/**
  * `defaults` with the options given (one left `undefined` takes the default), rejecting
  * an option of the wrong type (`TypeError`) or out of range (`RangeError`) with a message
  * that names it, so a mistake fails where the client is made, not at its first request.
@@ -32,12 +39,6 @@ const MINIMUMS = {
  */
 function merge<T extends object>(defaults: T, given: object, prefix = ''): T {
   const o = { ...defaults } as Record<string, unknown>;
-  const refuse = (Refusal: typeof TypeError, name: string, what: string, value: unknown) => {
-    // An object shows as its type: turning one into a string can throw (no prototype, a
-    // throwing `toString`), which would replace this message with one naming nothing.
-    const got = Object(value) === value ? typeof value : String(value);
-    throw new Refusal(`Lifeline: option "${prefix}${name}" must be ${what}, got ${got}`);
-  };
   for (const [name, value] of Object.entries(given)) {
     if (value === undefined) continue;
     // No default (`channel`; `locks`, `document`, `window` where the global is missing;
@@ -51,11 +52,9 @@ function merge<T extends object>(defaults: T, given: object, prefix = ''): T {
         ? value === 'endpoint' || value === false || typeof value === 'function'
         : kind.includes(typeof value) || (unset && value === false);
     if (!fits) {
-      refuse(
-        TypeError,
-        name,
-        name === 'reauth' ? "'endpoint', false or a function" : `of type ${kind}`,
-        value,
+      const what = name === 'reauth' ? "'endpoint', false or a function" : `of type ${kind}`;
+      throw new TypeError(
+        `Lifeline: option "${prefix}${name}" must be ${what}, got ${shown(value)}`,
       );
     }
     o[name] = value;
@@ -64,7 +63,9 @@ function merge<T extends object>(defaults: T, given: object, prefix = ''): T {
     const value = o[name] as number | undefined;
     // Finite and at least `min`: `NaN` and `Infinity` fail too.
     if (value !== undefined && !(value >= min && value < Number.POSITIVE_INFINITY)) {
-      refuse(RangeError, name, `a number >= ${min}`, value);
+      throw new RangeError(
+        `Lifeline: option "${prefix}${name}" must be a number >= ${min}, got ${shown(value)}`,
+      );
     }
   }
   return o as T;
