@@ -26,10 +26,6 @@ const matches = (v: unknown, shape: Record<string, Rule>): v is Json =>
     typeof rule === 'function' ? rule(v[key]) : rule.includes(v[key]),
   );
 
-/** The value when it matches one of `shapes`, else `null`. */
-const parse = <T>(v: unknown, shapes: Record<string, Rule>[]) =>
-  shapes.some((shape) => matches(v, shape)) ? (v as T) : null;
-
 const common = { now: epoch, idleTimeoutMs: epoch, canReauth: bool };
 const STATUS_SHAPES = [
   {
@@ -43,7 +39,8 @@ const STATUS_SHAPES = [
 ];
 
 /** Validates a `/status` body; `null` when anything is off. */
-export const parseStatus = (body: unknown): SessionStatus | null => parse(body, STATUS_SHAPES);
+export const parseStatus = (body: unknown): SessionStatus | null =>
+  STATUS_SHAPES.some((shape) => matches(body, shape)) ? (body as SessionStatus) : null;
 
 /**
  * The end reason a problem body gives when it means "no usable session" (a silent re-auth
@@ -80,7 +77,7 @@ const MESSAGE_SHAPES = [
  * message (garbage, another version of the SDK) yields `null` and is ignored.
  */
 export const parseTabMessage = (m: unknown): TabMessage | null => {
-  const message = parse<TabMessage>(m, MESSAGE_SHAPES);
+  const message = MESSAGE_SHAPES.some((shape) => matches(m, shape)) ? (m as TabMessage) : null;
   // The core reads a status body wherever a `status` field is: an ending must carry none.
   return message && 'reason' in message && 'status' in message ? null : message;
 };
