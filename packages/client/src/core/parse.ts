@@ -16,8 +16,6 @@ const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const epoch = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
 const bool = [true, false];
-/** Public user claims: a plain object or `null`. */
-const user = (v: unknown) => v === null || isObject(v);
 
 /** True when `v` is a plain object and every field named in `shape` follows its rule. */
 const matches = (v: unknown, shape: Record<string, Rule>): v is Json =>
@@ -33,7 +31,8 @@ const STATUS_SHAPES = [
     state: ['active'],
     idleExpiresAt: epoch,
     absoluteExpiresAt: epoch,
-    user,
+    // Public user claims: a plain object or `null`.
+    user: (v: unknown) => v === null || isObject(v),
   },
   { ...common, state: ['none'], reason: END_REASONS },
 ];
