@@ -15,7 +15,6 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const epoch = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
-const bool = [true, false];
 
 /** True when `v` is a plain object and every field named in `shape` follows its rule. */
 const matches = (v: unknown, shape: Record<string, Rule>): v is Json =>
@@ -24,7 +23,7 @@ const matches = (v: unknown, shape: Record<string, Rule>): v is Json =>
     typeof rule === 'function' ? rule(v[key]) : rule.includes(v[key]),
   );
 
-const common = { now: epoch, idleTimeoutMs: epoch, canReauth: bool };
+const common = { now: epoch, idleTimeoutMs: epoch, canReauth: [true, false] };
 const STATUS_SHAPES = [
   {
     ...common,
