@@ -148,7 +148,6 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     const post = op !== 'status';
     const sentAt = now();
     let receivedAt = sentAt;
-    let outcome: object;
     try {
       // Credentials: the default (same-origin) sends the session cookie.
       const res = await o.fetch(`${o.endpoint}/${op}`, {
@@ -164,17 +163,16 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
       const status = parseStatus(body);
       const reason = res.status === 401 && sessionProblemReason(body);
       // A logout answered without a status body still succeeded (the core reads no body then).
-      if (res.ok && (status || op === 'logout')) outcome = { status };
-      else if (reason) outcome = { reason };
-      else {
-        const code = (body as { code?: unknown } | undefined)?.code;
-        throw new Error(`${op}: unexpected answer (HTTP ${res.status} ${code})`);
+      if (res.ok && (status || op === 'logout')) {
+        return { type: 'answer', op, sentAt, receivedAt, status } as Action;
       }
+      if (reason) return { type: 'answer', op, sentAt, receivedAt, reason } as Action;
+      const code = (body as { code?: unknown } | undefined)?.code;
+      throw new Error(`${op}: unexpected answer (HTTP ${res.status} ${code})`);
     } catch (error) {
       // A failed re-auth never reaches the core: the re-auth code reports it.
-      outcome = { error };
+      return { type: 'answer', op, sentAt, receivedAt, error } as Action;
     }
-    return { type: 'answer', op, sentAt, receivedAt, ...outcome } as Action;
   }
 
   /** Dispatches a user action and resolves when the request it caused (if any) has settled. */
