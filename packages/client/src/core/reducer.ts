@@ -117,7 +117,11 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     // The session signed out of, so that no later news of it (its logout may not have
     // reached the server yet) shows it live again.
     if (reason === 'logged-out') s.loggedOut = s.deadlines?.absolute ?? s.loggedOut;
-    Object.assign(s, { phase, reason, deadlines: null, warning: null, endedAt: now });
+    s.phase = phase;
+    s.reason = reason;
+    s.deadlines = null;
+    s.warning = null;
+    s.endedAt = now;
     if (s.retry?.op !== 'logout') s.retry = null;
   };
 
@@ -318,6 +322,6 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       }
     }
   }
-  const wakeAt = wake.length > 0 ? Math.min(...wake) : null;
+  const wakeAt = wake.length ? Math.min(...wake) : null;
   return { state: s, request: started, post: message, events, wakeAt };
 }
