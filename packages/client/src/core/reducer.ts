@@ -108,8 +108,9 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
         : 'expired';
     if (s.phase === phase && s.reason === reason) return;
     if (phase === 'expired') {
-      const limit = (/^(idle|absolute)-/.exec(reason)?.[1] as SessionLimit) ?? null;
-      emit({ type: 'expired', reason, limit }, true);
+      // `idle-timeout` and `absolute-timeout` name their limit; the other reasons none.
+      const [limit, timeout] = reason.split('-');
+      emit({ type: 'expired', reason, limit: timeout ? (limit as SessionLimit) : null }, true);
     } else if (s.phase !== 'unknown' || reason === 'logged-out') {
       emit({ type: 'signed-out', reason }, true);
     }
