@@ -4,6 +4,13 @@ import { createHarness, MIN } from './harness.fixture.js';
 
 const emitted = (effects: readonly Effect[]) =>
   effects.flatMap((e) => (e.type === 'emit' ? [e.event.type] : []));
+/** The reason and limit of each `expired` event. */
+const expiredEvents = (effects: readonly Effect[]) =>
+  effects.flatMap((e) =>
+    e.type === 'emit' && e.event.type === 'expired'
+      ? [{ reason: e.event.reason, limit: e.event.limit }]
+      : [],
+  );
 const requests = (effects: readonly Effect[]) =>
   effects.flatMap((e) => (e.type === 'request' ? [e.op] : []));
 
@@ -38,6 +45,7 @@ describe('core reducer', () => {
     expect(requests(h.log).at(-1)).toBe('status');
     h.answer(50);
     expect(h.state()).toMatchObject({ phase: 'expired', reason: 'idle-timeout' });
+    expect(expiredEvents(h.log)).toEqual([{ reason: 'idle-timeout', limit: 'idle' }]);
   });
 
   it('warns about the absolute limit when it comes before the idle one', () => {
@@ -239,6 +247,7 @@ describe('core reducer', () => {
       sentAt: h.now(),
     });
     expect(h.state()).toMatchObject({ phase: 'expired', reason: 'revoked' });
+    expect(expiredEvents(h.log)).toEqual([{ reason: 'revoked', limit: null }]);
     // A late copy of the news from before the ending does not revive the session.
     h.dispatch(message);
     expect(h.state().phase).toBe('expired');
