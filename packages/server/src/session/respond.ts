@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { ResolvedOptions } from '../config/options.js';
 import { DEADLINE_HEADER, formatDeadlineHeader } from '../contract/protocol.js';
 import { isHttpsRequest, noteSessionRequest } from '../cookie/https.js';
-import { replaceSessionCookie } from '../cookie/replace.js';
+import { replaceSessionCookie, writable } from '../cookie/replace.js';
 import {
   type CookieAttributes,
   serializeClearCookie,
@@ -105,7 +105,10 @@ export function finishResponse(
   let ours: string | null = null;
   if (state.cleared) ours = serializeClearCookie(attrs);
   else if (live && state.issue) ours = issuedCookie(attrs, state);
-  const res = replaceSessionCookie(c.res, rt.cookies.names, ours);
+  let res = replaceSessionCookie(c.res, rt.cookies.names, ours);
+  // The header work below needs writable headers; a handler may have returned a response
+  // whose headers are immutable (`Response.redirect()`, a proxied `fetch()`).
+  if (live || res.headers.has(DEADLINE_HEADER)) res = writable(res);
   if (res !== c.res) {
     c.res = undefined;
     c.res = res;
@@ -124,7 +127,7 @@ export function finishResponse(
         now,
       }),
     );
-  } else {
+  } else if (headers.has(DEADLINE_HEADER)) {
     headers.delete(DEADLINE_HEADER);
   }
 }

@@ -107,4 +107,19 @@ describe('the session cookie on the response', () => {
     expect(sessionCookie(res)).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(res.headers.get('Location')).toBe('https://app.example/home');
   });
+
+  it('answers a response with immutable headers that sets no cookie, with or without a session', async () => {
+    const t = testApp();
+    // Response.redirect() (like a proxied fetch() response) has immutable headers.
+    t.app.get('/away', () => Response.redirect('https://app.example/home', 302));
+    const anonymous = await t.app.request('/away');
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.get('Session-Deadline')).toBeNull();
+    const token = sessionCookie(await t.app.request('/login/ada', { method: 'POST' }))!;
+    const live = await t.app.request('/away', withCookie(token));
+    expect(live.status).toBe(302);
+    expect(live.headers.get('Location')).toBe('https://app.example/home');
+    expect(live.headers.get('Session-Deadline')).toMatch(/^idle=\d+, absolute=\d+, now=\d+$/);
+    expect(live.headers.getSetCookie()).toEqual([]);
+  });
 });
