@@ -72,7 +72,10 @@ class SessionHandle implements Session {
   get(key: string): never {
     const state = this.#state;
     if (state.unset.has(key)) return undefined as never;
-    return (state.set.has(key) ? state.set.get(key) : state.live?.data[key]) as never;
+    if (state.set.has(key)) return state.set.get(key) as never;
+    // Own keys only: `constructor` or `toString` is no session data.
+    const data = state.live?.data;
+    return (data && Object.hasOwn(data, key) ? data[key] : undefined) as never;
   }
   set(key: string, value: unknown): void {
     // A lone surrogate (a string cut inside an emoji) cannot be stored as written: it
@@ -91,7 +94,7 @@ class SessionHandle implements Session {
   delete(key: string): void {
     const state = this.#state;
     state.set.delete(key);
-    if (state.live && key in state.live.data) state.unset.add(key);
+    if (state.live && Object.hasOwn(state.live.data, key)) state.unset.add(key);
   }
 
   async regenerate(options?: RegenerateOptions): Promise<void> {

@@ -1,4 +1,5 @@
 import type { EndReason } from '../contract/protocol.js';
+import { setOwn } from '../store/own.js';
 import type { JsonValue, SessionMeta, SessionRecord } from '../store/types.js';
 import type { SessionToken } from '../token/token.js';
 import type { Resolution } from './resolve.js';
@@ -106,7 +107,8 @@ export function switchSession(state: RequestState, changes: Partial<RequestState
 export function currentData(state: RequestState): { [key: string]: JsonValue } {
   const data = { ...state.live?.data };
   for (const key of state.unset) delete data[key];
-  for (const [key, value] of state.set) data[key] = value;
+  // Defined, not assigned: a key named `__proto__` is data, not the object's prototype.
+  for (const [key, value] of state.set) setOwn(data, key, value);
   return data;
 }
 

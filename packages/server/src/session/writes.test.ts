@@ -65,6 +65,26 @@ describe('writes', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('reads only keys the session holds, never what every object inherits', async () => {
+    const { app, token } = await started((t) => {
+      t.app.get('/typeof/:key', (c) => c.text(typeof c.var.session.get(c.req.param('key'))));
+      t.app.post('/proto-login', async (c) => {
+        c.var.session.set('__proto__', 'kept');
+        await c.var.session.regenerate({ userId: 'ada' });
+        return c.text('ok');
+      });
+    });
+    for (const key of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+      expect(await (await app.request(`/typeof/${key}`, withCookie(token))).text()).toBe(
+        'undefined',
+      );
+    }
+    // A key named __proto__ survives a sign-in as data, not as the data object's prototype.
+    const login = await app.request('/proto-login', withCookie(token, { method: 'POST' }));
+    const renewed = sessionCookie(login)!;
+    expect(await (await app.request('/get/__proto__', withCookie(renewed))).json()).toBe('kept');
+  });
+
   it('keeps both of two concurrent writes to different keys', async () => {
     const { app, token } = await started();
     await Promise.all([
