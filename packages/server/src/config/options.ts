@@ -14,7 +14,7 @@ export interface SessionOptions {
   idleTimeout?: number;
   /** Hard limit from creation; never slides. Default 8 h, at most 400 days, not under `idleTimeout`. */
   absoluteTimeout?: number;
-  /** Minimum time between idle-deadline writes (throttled touch). Default `idleTimeout / 10`. */
+  /** Minimum time between idle-deadline writes (throttled touch). Default `idleTimeout / 10`; under `idleTimeout`. */
   touchInterval?: number;
   /** Periodic token rotation interval. Default 15 min. */
   rotationInterval?: number;

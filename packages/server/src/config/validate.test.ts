@@ -49,6 +49,13 @@ describe('resolveOptions', () => {
       { absoluteTimeout: 401 * 24 * 60 * MIN },
       /"absoluteTimeout".*400 days/,
     ],
+    // Accepted before: activity never moved the idle deadline, so an active user was
+    // signed out at the idle timeout.
+    [
+      'a touch interval as long as the idle timeout',
+      { idleTimeout: MIN, touchInterval: MIN },
+      /"touchInterval".*shorter than idleTimeout/,
+    ],
     ['a negative idle timeout', { idleTimeout: -1 }, /"idleTimeout"/],
     ['an unknown option', { idleTimout: 5 } as SessionOptions, /option "idleTimout" is unknown$/],
     ['a cookie name with a space', { cookie: { name: 'my session' } }, /"cookie\.name"/],

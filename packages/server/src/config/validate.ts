@@ -76,8 +76,10 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: path.split('.'), message });
     if (o.absoluteTimeout < o.idleTimeout)
       fail('absoluteTimeout', 'must not be less than idleTimeout');
-    if (o.touchInterval !== undefined && o.touchInterval > o.idleTimeout)
-      fail('touchInterval', 'must not exceed idleTimeout');
+    // A touch falls due only once the last one is touchInterval old; at idleTimeout that
+    // is the instant the session has already timed out, so activity would never count.
+    if (o.touchInterval !== undefined && o.touchInterval >= o.idleTimeout)
+      fail('touchInterval', 'must be shorter than idleTimeout');
     if (o.rotationGrace >= o.rotationInterval)
       fail('rotationGrace', 'must be shorter than rotationInterval');
     if (o.cookie.sameSite === 'None' && o.cookie.secure !== true)
