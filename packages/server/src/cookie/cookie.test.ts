@@ -25,6 +25,17 @@ describe('readSessionCookie', () => {
     expect(readSessionCookie(`\u00a0lifeline=${token}`, 'lifeline')).toEqual({ kind: 'absent' });
   });
 
+  it('finds our cookie in a long header, however many cookies the site has', () => {
+    // 200 cookies of 80 bytes: over 16 KB, which a runtime with larger header limits
+    // than Node's default (Workers, a raised maxHeaderSize) delivers as it is.
+    const others = Array.from({ length: 200 }, (_, i) => `c${i}=${'x'.repeat(80)}`).join('; ');
+    expect(others.length).toBeGreaterThan(16_384);
+    expect(readSessionCookie(`${others}; lifeline=${token}`, 'lifeline')).toEqual({
+      kind: 'token',
+      value: token,
+    });
+  });
+
   it('does not confuse a cookie whose name merely contains ours', () => {
     expect(readSessionCookie(`xlifeline=${token}; lifelinex=${token}`, 'lifeline')).toEqual({
       kind: 'absent',
