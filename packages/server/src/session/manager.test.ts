@@ -82,6 +82,8 @@ describe('SessionManager', () => {
     expect(res.headers.get('Content-Type')).toBe('application/problem+json');
     expect(await res.json()).toMatchObject({ code: 'session_limit', status: 409 });
     expect(sessionCookie(res)).toBeNull();
+    // The visitor's session lives on, so the answer carries its deadlines, as every one does.
+    expect(res.headers.get('Session-Deadline')).toMatch(/^idle=\d+, absolute=\d+, now=\d+$/);
     expect(await stateOf(t, anon)).toMatchObject({ state: 'active' });
     expect(await stateOf(t, first.token)).toMatchObject({ state: 'active' });
   });

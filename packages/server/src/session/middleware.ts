@@ -86,7 +86,7 @@ export function session(options?: SessionOptions): SessionMiddleware {
       return respondStoreUnavailable(rt, c, state, attrs);
     }
     if (c.error instanceof SessionLimitError || c.error instanceof SessionEndedError) {
-      return respondRefusal(rt, c, c.error);
+      return respondRefusal(rt, c, c.error, state);
     }
     try {
       const writing = commitState(rt, state, c);

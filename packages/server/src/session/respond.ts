@@ -10,7 +10,7 @@ import {
 } from '../cookie/serialize.js';
 import { problemResponse } from '../problem/problem.js';
 import type { Runtime } from './runtime.js';
-import type { RequestState } from './state.js';
+import type { LiveSession, RequestState } from './state.js';
 
 /** The session cookie's two possible shapes, built once per `session()`. */
 export interface SessionCookies {
@@ -63,8 +63,15 @@ export function storeUnavailable(): Response {
  * The answer of a refusal the app did not catch (`SessionLimitError`, `SessionEndedError`):
  * its own problem, instead of Hono's 500, and the session cookie left as it was.
  */
-export function respondRefusal(rt: Runtime, c: Context, refusal: { getResponse(): Response }) {
+export function respondRefusal(
+  rt: Runtime,
+  c: Context,
+  refusal: { getResponse(): Response },
+  state: RequestState,
+) {
   replaceResponse(rt, c, refusal.getResponse());
+  // A refused login keeps the visitor's session: the answer still tells its deadlines.
+  if (state.live) c.res.headers.set(DEADLINE_HEADER, deadlineHeader(state, state.live));
 }
 
 /**
@@ -101,7 +108,7 @@ export function finishResponse(
   state: RequestState,
   attrs: Readonly<CookieAttributes>,
 ): void {
-  const { now, live } = state;
+  const { live } = state;
   let ours: string | null = null;
   if (state.cleared) ours = serializeClearCookie(attrs);
   else if (live && state.issue) ours = issuedCookie(attrs, state);
@@ -119,17 +126,16 @@ export function finishResponse(
     headers.set('Clear-Site-Data', rt.options.clearSiteData.map((d) => `"${d}"`).join(', '));
   }
   if (live) {
-    headers.set(
-      DEADLINE_HEADER,
-      formatDeadlineHeader({
-        idle: live.meta.idleExpiresAt,
-        absolute: live.meta.absoluteExpiresAt,
-        now,
-      }),
-    );
+    headers.set(DEADLINE_HEADER, deadlineHeader(state, live));
   } else if (headers.has(DEADLINE_HEADER)) {
     headers.delete(DEADLINE_HEADER);
   }
+}
+
+/** The `Session-Deadline` value for the request's live session. */
+function deadlineHeader(state: RequestState, live: LiveSession): string {
+  const { idleExpiresAt, absoluteExpiresAt } = live.meta;
+  return formatDeadlineHeader({ idle: idleExpiresAt, absolute: absoluteExpiresAt, now: state.now });
 }
 
 /** The `Set-Cookie` line for the token the request issues, living to the absolute deadline. */
