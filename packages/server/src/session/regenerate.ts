@@ -42,8 +42,9 @@ export class SessionEndedError extends Error {
 
 /**
  * Login, re-auth or privilege change: stores the data under a wholly new token, then ends
- * the old record at once (no grace window: the pre-login ID must die). The deadlines
- * restart: the new session is a new authentication. The device's remember-me credential
+ * the old record at once (no grace window: the pre-login ID must die). The idle deadline
+ * restarts, and so does the absolute one for a sign-in or re-auth (a new authentication);
+ * a privilege change keeps the absolute deadline of the session it replaces. The device's remember-me credential
  * moves to the new session: `credentialId` (a re-auth's), else one linked in this request,
  * else the old session's unless the user changes.
  */
@@ -83,14 +84,21 @@ export async function regenerate(
   const created = await createRecord(
     rt,
     (tokenHash) => ({
-      ...freshMeta(rt, now, {
-        tokenHash,
-        userId,
-        user,
-        authenticatedAt: authenticated ? now : (previous?.meta.authenticatedAt ?? null),
-        ...client,
-        credentialId: credential,
-      }),
+      ...freshMeta(
+        rt,
+        now,
+        {
+          tokenHash,
+          userId,
+          user,
+          authenticatedAt: authenticated ? now : (previous?.meta.authenticatedAt ?? null),
+          ...client,
+          credentialId: credential,
+        },
+        // Only an authentication restarts the absolute limit (ASVS 7.3.2): a privilege
+        // change keeps the deadline of the session it replaces.
+        standsOnOld ? old.meta.absoluteExpiresAt : undefined,
+      ),
       data,
     }),
     generateToken,

@@ -117,7 +117,10 @@ export function linkedCredential(state: RequestState, meta: SessionMeta): string
   return state.credential !== undefined ? state.credential : (meta.credentialId ?? null);
 }
 
-/** A brand-new record's metadata, starting both deadlines now. */
+/**
+ * A brand-new record's metadata, starting the idle deadline now and the absolute one too,
+ * unless `absoluteExpiresAt` carries over the one of a session it replaces.
+ */
 export function freshMeta(
   rt: Runtime,
   now: number,
@@ -125,8 +128,8 @@ export function freshMeta(
     SessionMeta,
     'tokenHash' | 'userId' | 'user' | 'authenticatedAt' | 'userAgent' | 'location' | 'credentialId'
   >,
+  absoluteExpiresAt = now + rt.options.absoluteTimeout,
 ): SessionMeta {
-  const absoluteExpiresAt = now + rt.options.absoluteTimeout;
   return {
     ...fields,
     previous: null,

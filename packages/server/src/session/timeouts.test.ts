@@ -48,6 +48,32 @@ describe('idle and absolute timeouts', () => {
     );
   });
 
+  it('keeps the absolute deadline across a privilege change, which is no new sign-in', async () => {
+    const { app, clock } = testApp({ rotationInterval: 8 * 60 * MIN });
+    app.post('/elevate', async (c) => {
+      await c.var.session.regenerate({ cause: 'privilege-change' });
+      return c.json(c.var.session.deadlines);
+    });
+    let token = sessionCookie(await app.request('/login/ada', { method: 'POST' }))!;
+    const loginAbsolute = clock.now() + 8 * 60 * MIN;
+    // A request every idle/2 for 8 hours, with a privilege change half way.
+    for (let elapsed = 15 * MIN; elapsed < 8 * 60 * MIN; elapsed += 15 * MIN) {
+      clock.advance(15 * MIN);
+      if (elapsed !== 4 * 60 * MIN) {
+        expect((await app.request('/read', withCookie(token))).status).toBe(200);
+        continue;
+      }
+      const elevated = await app.request('/elevate', withCookie(token, { method: 'POST' }));
+      token = sessionCookie(elevated)!;
+      expect(await elevated.json()).toMatchObject({ absoluteExpiresAt: loginAbsolute });
+    }
+    clock.advance(15 * MIN);
+    expect(await (await app.request('/read', withCookie(token))).json()).toMatchObject({
+      state: 'none',
+      reason: 'absolute-timeout',
+    });
+  });
+
   it('moves the idle deadline to now + idle on extend() and stores it', async () => {
     const { app, clock, token } = await started({ rotationInterval: 8 * 60 * MIN });
     clock.advance(10 * MIN);
