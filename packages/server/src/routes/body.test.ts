@@ -32,6 +32,28 @@ describe('readJsonBody', () => {
     expect(await res.json()).toMatchObject({ code: 'invalid_request' });
   });
 
+  it('reads a body that an earlier middleware read through Hono, within the same limit', async () => {
+    const app = new Hono();
+    // A logging middleware or a validator: Hono keeps what it read for later readers.
+    app.use(async (c, next) => {
+      await c.req.json().catch(() => undefined);
+      await next();
+    });
+    app.post('/', async (c) => {
+      const body = await readJsonBody(c, z.object({}).strict());
+      return body.ok ? c.json({ ok: true }) : body.response;
+    });
+    const post = (text: string) =>
+      app.request('/', {
+        method: 'POST',
+        body: text,
+        headers: { 'Content-Type': 'application/json' },
+      });
+    expect((await post('{}')).status).toBe(200);
+    expect((await post('{"a":1}')).status).toBe(400);
+    expect((await post(`{"a":"${'x'.repeat(5000)}"}`)).status).toBe(413);
+  });
+
   it("passes the app's own errors from a schema on, as the bugs they are", async () => {
     const schema = z.object({ n: z.number() }).refine(({ n }) => {
       if (n === 1) throw new TypeError('a bug in the refinement');

@@ -39,9 +39,9 @@ export async function readJsonBody<S extends z.ZodType>(
   if (declared > maxBytes) return invalid(413, `the body must be at most ${maxBytes} bytes`);
   let text: string | null;
   try {
-    text = await readText(c.req.raw, maxBytes);
+    text = await readText(c, maxBytes);
   } catch {
-    // Already consumed by an earlier middleware, or the client aborted mid-body.
+    // Consumed by an earlier middleware outside Hono, or the client aborted mid-body.
     return invalid(400, 'the body could not be read');
   }
   if (text === null) return invalid(413, `the body must be at most ${maxBytes} bytes`);
@@ -78,7 +78,14 @@ function validate<S extends z.ZodType>(schema: S, value: unknown): BodyResult<z.
 }
 
 /** The body as UTF-8 text, or `null` once it exceeds `maxBytes`. */
-async function readText(request: Request, maxBytes: number): Promise<string | null> {
+async function readText(c: Context, maxBytes: number): Promise<string | null> {
+  const request = c.req.raw;
+  if (request.bodyUsed) {
+    // An earlier middleware (a logger, a validator) read it through Hono, which keeps it
+    // for later readers: take it from there. Throws if it was read some other way.
+    const text = await c.req.text();
+    return new TextEncoder().encode(text).byteLength > maxBytes ? null : text;
+  }
   if (request.body === null) return '';
   const reader = request.body.getReader();
   const decoder = new TextDecoder('utf-8', { fatal: false });
