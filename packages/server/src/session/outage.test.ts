@@ -5,9 +5,12 @@ import type { SessionStore } from '../store/types.js';
 import { manualClock } from '../testing/clock.js';
 import { sessionCookie, testApp, withCookie } from './app.fixture.js';
 
-/** A real memory store that can be switched to failing or hanging, like a Redis outage. */
+/**
+ * A real memory store that can be switched to failing or hanging, like a Redis outage, or
+ * (`late-end`) to ending a session and then failing, like a call that timed out but landed.
+ */
 function flakyStore(inner: SessionStore) {
-  const control = { mode: 'up' as 'up' | 'down' | 'hang' };
+  const control = { mode: 'up' as 'up' | 'down' | 'hang' | 'late-end' };
   const store = new Proxy(inner, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver);
@@ -15,6 +18,9 @@ function flakyStore(inner: SessionStore) {
       return (...args: unknown[]) => {
         if (control.mode === 'down') return Promise.reject(new Error('ECONNREFUSED'));
         if (control.mode === 'hang') return new Promise(() => {});
+        if (control.mode === 'late-end' && key === 'end') {
+          return value.apply(target, args).then(() => Promise.reject(new Error('timed out')));
+        }
         return value.apply(target, args);
       };
     },
@@ -86,6 +92,26 @@ describe('store outage', () => {
         userId: 'ada',
       });
     }
+  });
+
+  it('hands over a sign-in whose ending of the old session landed but answered with a failure', async () => {
+    const { t, control } = flakyApp();
+    const anonymous = sessionCookie(await t.app.request('/write/cart/book', { method: 'POST' }))!;
+    control.mode = 'late-end';
+    const res = await t.app.request('/login/ada', withCookie(anonymous, { method: 'POST' }));
+    control.mode = 'up';
+    expect(res.status).toBe(503);
+    // The old cookie is dead: without the new one the visitor would lose the cart too.
+    expect(await (await t.app.request('/read', withCookie(anonymous))).json()).toMatchObject({
+      state: 'none',
+    });
+    const issued = sessionCookie(res);
+    expect(issued).toMatch(/^[\w-]{43}$/);
+    expect(await (await t.app.request('/read', withCookie(issued!))).json()).toMatchObject({
+      state: 'active',
+      userId: 'ada',
+      cart: 'book',
+    });
   });
 
   it('sends no successor with the 503 of a request that presented the predecessor', async () => {

@@ -1,8 +1,9 @@
 import type { EndReason } from '../contract/protocol.js';
 import { noSessionResponse, problemResponse } from '../problem/problem.js';
 import type { EndedMarker, SessionRecord } from '../store/types.js';
-import { generateToken } from '../token/token.js';
+import { generateToken, type SessionToken } from '../token/token.js';
 import { endRecord, forgetLinkedCredential, isRenewal } from './end-record.js';
+import { StoreUnavailableError } from './guard-store.js';
 import { type ClientFacts, emitFor, type Runtime } from './runtime.js';
 import { keepWithinLimit } from './session-limit.js';
 import {
@@ -110,15 +111,39 @@ export async function regenerate(
     // racing this renewal follows it to the new session.
     const ended: EndedMarker = { reason: 'revoked', detail: 'regenerated', at: now };
     if (!authenticated) ended.successor = created.sid;
-    const endedHere = await endRecord(rt, old.sid, old.meta, now, ended);
+    let endedHere: boolean;
+    try {
+      endedHere = await endRecord(rt, old.sid, old.meta, now, ended);
+    } catch (error) {
+      // A store that timed out may still have ended the old record: a sign-in, which
+      // proves itself, hands its new session over with the 503 (the browser's old cookie
+      // may be dead). Anything else fails closed: a privilege change has only the old
+      // session's authority, and a re-auth's credential is checked after this.
+      if (error instanceof StoreUnavailableError && authenticated && options.cause !== 'reauth') {
+        adopt(state, created);
+      }
+      throw error;
+    }
     // Ended meanwhile by anything else, the session a privilege change replaces takes the
     // new one with it (a request held open across a revocation would otherwise sign the
     // thief back in). A sign-in proves itself; a re-auth's credential is checked once its
     // session exists.
     if (!endedHere && standsOnOld) await abandon(rt, state, old, created.sid, created.record);
   }
+  adopt(state, created);
+  const previousSid = old?.sid ?? null;
+  emitFor(rt, now, created.sid, userId, { type: 'created', previousSid });
+  if (options.cause === 'reauth') {
+    emitFor(rt, now, created.sid, userId, { type: 'reauthenticated', previousSid });
+  }
+}
+
+/** Makes the request's session the one `regenerate()` created; its data is in the record. */
+function adopt(
+  state: RequestState,
+  created: { sid: string; token: SessionToken; record: SessionRecord },
+): void {
   const { data: stored, ...meta } = created.record;
-  // What this request wrote is in the new record already.
   switchSession(state, {
     live: { sid: created.sid, token: created.token, meta, data: stored },
     reason: null,
@@ -128,11 +153,6 @@ export async function regenerate(
     cleared: false,
     fresh: true,
   });
-  const previousSid = old?.sid ?? null;
-  emitFor(rt, now, created.sid, userId, { type: 'created', previousSid });
-  if (options.cause === 'reauth') {
-    emitFor(rt, now, created.sid, userId, { type: 'reauthenticated', previousSid });
-  }
 }
 
 /** Ends the session a privilege change just made, because the one it replaced ended first. */
