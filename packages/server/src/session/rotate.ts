@@ -16,7 +16,9 @@ export async function rotate(rt: Runtime, state: RequestState, live: LiveSession
   const tokenHash = rt.hasher.tokenHash(successor);
   const previous: PreviousToken = {
     tokenHash: live.meta.tokenHash,
-    until: now + rt.options.rotationGrace,
+    // From now, not from the request's start: after a handler slower than the grace
+    // window, requests in flight with the predecessor would otherwise find it closed.
+    until: rt.options.now() + rt.options.rotationGrace,
     sealedSuccessor: await sealSuccessor(live.token, successor, live.sid),
   };
   // Unconfirmed until this request knows it landed: if it times out, the store may still
@@ -57,7 +59,7 @@ export async function confirmRotation(
   previous: PreviousToken,
 ): Promise<void> {
   if (!rt.store.confirmRotation) return;
-  const until = Math.max(previous.until, state.now + rt.options.rotationGrace);
+  const until = Math.max(previous.until, rt.options.now() + rt.options.rotationGrace);
   let result: RotateResult;
   try {
     result = await rt.store.confirmRotation(sid, {

@@ -42,6 +42,24 @@ describe('periodic rotation', () => {
     expect(sessionCookie(late)).toBe(next);
   });
 
+  it('counts the grace window from the rotation, not from the start of a slow request', async () => {
+    const { app, clock, token, events } = await started({ onTheft: 'revoke' }, (t) => {
+      t.app.post('/slow', (c) => {
+        clock.advance(12_000); // a long poll, an upload: longer than the 10 s window
+        return c.text('done');
+      });
+    });
+    clock.advance(ROTATE);
+    const next = sessionCookie(await app.request('/slow', withCookie(token, { method: 'POST' })));
+    expect(next).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // Sent by the browser before the successor arrived: still inside the window.
+    clock.advance(100);
+    const inFlight = await app.request('/read', withCookie(token));
+    expect(await inFlight.json()).toMatchObject({ state: 'active' });
+    expect(sessionCookie(inFlight)).toBe(next);
+    expect(events.filter((e) => e.type === 'rejected')).toEqual([]);
+  });
+
   it('rejects the predecessor after the window as suspected theft, without clearing the cookie', async () => {
     const { app, clock, token, id, events } = await started();
     clock.advance(ROTATE);
