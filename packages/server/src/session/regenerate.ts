@@ -45,9 +45,9 @@ export class SessionEndedError extends Error {
  * Login, re-auth or privilege change: stores the data under a wholly new token, then ends
  * the old record at once (no grace window: the pre-login ID must die). The idle deadline
  * restarts, and so does the absolute one for a sign-in or re-auth (a new authentication);
- * a privilege change keeps the absolute deadline of the session it replaces. The device's remember-me credential
- * moves to the new session: `credentialId` (a re-auth's), else one linked in this request,
- * else the old session's unless the user changes.
+ * a privilege change keeps the absolute deadline of the session it replaces. The device's
+ * remember-me credential moves to the new session: `credentialId` (a re-auth's), else one
+ * linked in this request, else the old session's unless the user changes.
  */
 export async function regenerate(
   rt: Runtime,
