@@ -41,9 +41,23 @@ describe('GET /session/sessions', () => {
     expect(await res.json()).toMatchObject({ code: 'session_required' });
   });
 
-  it('is absent when no manager is given', async () => {
-    const { app } = routesTestApp({ routes: { manager: undefined } });
-    expect((await new Browser(app).get('/session/sessions')).status).toBe(404);
+  it('is a 404 problem that never extends the session when no manager is given', async () => {
+    const { app, clock } = routesTestApp({ routes: { manager: undefined } });
+    const browser = new Browser(app);
+    await browser.post('/login');
+    const before = await (await browser.get('/session/status')).json();
+    clock.advance(10 * MIN);
+    for (const [method, path] of [
+      ['GET', '/session/sessions'],
+      ['POST', '/session/sessions/revoke'],
+    ] as const) {
+      const res = await browser.send(method, path);
+      expect([path, res.status]).toEqual([path, 404]);
+      expect(res.headers.get('Content-Type')).toBe('application/problem+json');
+      expect(await res.json()).toMatchObject({ code: 'invalid_request', status: 404 });
+    }
+    const after = await (await browser.get('/session/status')).json();
+    expect(after.idleExpiresAt).toBe(before.idleExpiresAt);
   });
 });
 

@@ -22,3 +22,17 @@ export function methodNotAllowed(allowed: readonly string[]) {
     });
   });
 }
+
+/**
+ * A route left off by configuration (`/sessions` without a `manager`): 404
+ * `invalid_request`, like an unconfigured `client.js`, and passive like a refused method.
+ *
+ * @example
+ * app.all('/sessions', routeNotEnabled('no session manager is configured'));
+ */
+export function routeNotEnabled(detail: string) {
+  return markPassiveRoute(function routeNotEnabledHandler(c: Context<SessionEnv>): Response {
+    c.var.session?.markPassive();
+    return problemResponse('invalid_request', { status: 404, detail });
+  });
+}

@@ -7,13 +7,13 @@ import type { SessionEnv, SessionManager } from '../session/types.js';
 import { type ClientScriptSource, clientScript } from './client-script.js';
 import { listSessions, revokeSessions } from './devices.js';
 import { getStatus, postExtend, postLogout, postReauth } from './lifecycle.js';
-import { methodNotAllowed } from './methods.js';
+import { methodNotAllowed, routeNotEnabled } from './methods.js';
 
 /** Options of {@link sessionRoutes}. */
 export interface SessionRoutesOptions {
   /** The SDK bundle served at `GET /client.js`. Default: none (404 `invalid_request` problem). */
   clientScript?: ClientScriptSource;
-  /** Enables `GET /sessions` and `POST /sessions/revoke`: pass `session(...).manager`. Default: none (404). */
+  /** Enables `GET /sessions` and `POST /sessions/revoke`: pass `session(...).manager`. Default: none (404 `invalid_request` problem). */
   manager?: SessionManager;
   /** How recent the last sign-in must be to revoke sessions, in ms. Default 10 min. */
   freshFor?: number;
@@ -99,6 +99,9 @@ export function sessionRoutes(options: SessionRoutesOptions = {}): Hono<SessionE
     app
       .post('/sessions/revoke', guard, fresh, revokeSessions(manager))
       .all('/sessions/revoke', methodNotAllowed(['POST']));
+  } else {
+    const absent = routeNotEnabled('no session manager is configured');
+    app.all('/sessions', absent).all('/sessions/revoke', absent);
   }
 
   return app;
