@@ -56,6 +56,35 @@ describe('startFromScriptTag', () => {
     expect(document.querySelector('dialog')).toBeNull();
   });
 
+  /** A tag carrying a CSP nonce, read as browsers keep it: in the property, not the attribute. */
+  function nonceTag(): HTMLScriptElement {
+    const script = scriptTag({});
+    script.nonce = 'r4nd0m';
+    return script;
+  }
+
+  it("keeps a nonce'd tag's dialog styles in a constructable sheet, where the browser has them", () => {
+    // A page whose nonce is for scripts only (`script-src 'nonce-…'; style-src 'self'`)
+    // blocks a <style nonce>, so the tag's nonce must not turn the sheet into one.
+    const lifeline = startFromScriptTag(nonceTag());
+    expect(document.querySelector('dialog.lifeline-dialog style')).toBeNull();
+    expect(document.adoptedStyleSheets).toHaveLength(1);
+    lifeline.destroy();
+    expect(document.adoptedStyleSheets).toHaveLength(0);
+  });
+
+  it("passes the tag's nonce to a <style> where there are no constructable stylesheets", () => {
+    Object.defineProperty(document, 'adoptedStyleSheets', { configurable: true, value: undefined });
+    try {
+      const lifeline = startFromScriptTag(nonceTag());
+      const style = document.querySelector('dialog.lifeline-dialog style') as HTMLStyleElement;
+      expect(style.nonce).toBe('r4nd0m');
+      lifeline.destroy();
+    } finally {
+      delete (document as { adoptedStyleSheets?: unknown }).adoptedStyleSheets;
+    }
+  });
+
   it('in <head> without defer (no <body> yet) mounts the dialog once the document is parsed', () => {
     const body = document.body;
     body.remove();

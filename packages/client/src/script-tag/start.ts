@@ -34,9 +34,11 @@ export function startFromScriptTag(script: HTMLScriptElement): LifelineGlobal {
     unmount = mountWarningDialog(client, {
       strings: config.strings,
       ...(config.signInUrl ? { signInUrl: config.signInUrl } : {}),
-      // The tag's own nonce, for a browser that needs a <style> element (no constructable
-      // stylesheets) under a nonce-based CSP.
-      ...(script.nonce ? { nonce: script.nonce } : {}),
+      // The tag's own nonce, only for a browser that needs a <style> element (no
+      // constructable stylesheets) under a nonce-based CSP. Elsewhere a nonce would put the
+      // styles in a <style> anyway, which a policy whose nonce is for scripts alone
+      // (`script-src 'nonce-…'; style-src 'self'`) blocks; a constructable sheet it allows.
+      ...(script.nonce && !document.adoptedStyleSheets ? { nonce: script.nonce } : {}),
     });
   };
   if (document.body) mount();
