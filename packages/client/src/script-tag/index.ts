@@ -16,10 +16,11 @@ declare global {
   }
 }
 
-const script = document.currentScript;
+// Imported on a server (no `document`), as a page rendered there may: nothing to start.
+const script = globalThis.document?.currentScript;
 // A second copy of the tag must not start a second client in the same page. An own
 // property: an element with id "Lifeline" shows as `window.Lifeline` too, from the prototype.
-if (script instanceof HTMLScriptElement && !Object.hasOwn(window, 'Lifeline')) {
+if (script && script instanceof HTMLScriptElement && !Object.hasOwn(window, 'Lifeline')) {
   const lifeline = startFromScriptTag(script);
   window.Lifeline = lifeline;
   window.dispatchEvent(new CustomEvent('lifeline:ready', { detail: lifeline }));
