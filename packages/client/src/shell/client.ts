@@ -75,11 +75,15 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     return () => set.delete(listener);
   };
 
-  /** Calls the listeners of `type`; a throwing one is reported and never breaks the others. */
+  /**
+   * Calls the listeners of `type`; a throwing one is reported and never breaks the others.
+   * One removed meanwhile (by an earlier listener, or `destroy()`) is not called, as with
+   * DOM events: an unmounted dialog would otherwise show itself again.
+   */
   function emit(type: string, event?: SessionEvent): void {
     for (const listener of [...(listeners.get(type) ?? [])]) {
       try {
-        listener(event);
+        if (listeners.get(type)?.has(listener)) listener(event);
       } catch (error) {
         if (type !== 'error') channelError(error);
       }
