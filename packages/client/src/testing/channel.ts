@@ -17,13 +17,14 @@ interface Member {
 }
 
 /**
- * An in-memory cross-tab channel. Delivery is asynchronous and structured-cloned (here a
- * JSON round trip) like a real BroadcastChannel; the sender does not hear itself.
+ * An in-memory cross-tab channel. Delivery is asynchronous and structured-cloned like a
+ * real BroadcastChannel's (`undefined`, `NaN` and `Infinity` arrive as sent); the sender
+ * does not hear itself.
  */
 export function createMemoryHub(): MemoryHub {
   const members: Member[] = [];
   const deliver = (from: Member | null, message: unknown) => {
-    const copy = JSON.parse(JSON.stringify(message)) as unknown;
+    const copy = structuredClone(message);
     queueMicrotask(() => {
       for (const m of members) if (m !== from) for (const fn of [...m.messages]) fn(copy);
     });

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { signedInBrowser } from '../shell/signed-in.fixture.js';
+import { createMemoryHub, flush } from './index.js';
+
+describe('createMemoryHub', () => {
+  it('delivers what a BroadcastChannel would: undefined, NaN and Infinity as sent', async () => {
+    const hub = createMemoryHub();
+    const heard: unknown[] = [];
+    hub.channel('lifeline').onMessage((m) => heard.push(m));
+    hub.inject(undefined);
+    hub.inject({ sentAt: Number.NaN, receivedAt: Number.POSITIVE_INFINITY, reason: undefined });
+    await flush();
+    expect(heard).toHaveLength(2);
+    expect(heard[0]).toBeUndefined();
+    const message = heard[1] as Record<string, unknown>;
+    expect(message.sentAt).toBeNaN();
+    expect(message.receivedAt).toBe(Number.POSITIVE_INFINITY);
+    expect(Object.hasOwn(message, 'reason')).toBe(true);
+  });
+
+  it('lets a test inject an empty message: the tab reports it and keeps its session', async () => {
+    const { browser, open, step } = signedInBrowser();
+    const tab = open();
+    await step(0);
+    const errors: string[] = [];
+    tab.client.on('error', (e) => errors.push(e.operation));
+    browser.hub.inject(undefined);
+    await step(0);
+    expect(errors).toEqual(['channel']);
+    expect(tab.client.getSnapshot().state).toBe('active');
+  });
+});
