@@ -87,3 +87,31 @@ it("signs every tab out at once from the one-tag page's Sign out, telling the ot
     .toEqual(['signed-out', 'logged-out']);
   expect((await world.status()).state).toBe('none');
 });
+
+it("styles the dialog of a tag carrying the page's script nonce under style-src 'self'", async () => {
+  world = await startWorld(DEMO_ENV);
+  // A strict policy whose nonce is for scripts alone: a <style nonce> would be blocked, a
+  // constructable stylesheet is not governed by CSP.
+  await world.context.route('**/nonce-page', (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      headers: {
+        'Content-Security-Policy':
+          "default-src 'self'; script-src 'nonce-r4nd0m'; style-src 'self'",
+      },
+      body: '<!doctype html><html lang="en"><body><p>Orders</p><script nonce="r4nd0m" src="/session/client.js" defer></script></body></html>',
+    }),
+  );
+  const page = await world.context.newPage();
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/.test(message.text())) violations.push(message.text());
+  });
+  await page.goto('/nonce-page');
+  await page.waitForFunction(() => window.Lifeline !== undefined);
+  // The visually hidden live region is only hidden when the dialog's sheet applies.
+  expect(
+    await page.evaluate(() => getComputedStyle(document.querySelector('.lifeline-sr')!).position),
+  ).toBe('absolute');
+  expect(violations).toEqual([]);
+});
