@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signedInBrowser } from '../shell/signed-in.fixture.js';
-import { createMemoryHub, flush } from './index.js';
+import { createFakeServer, createMemoryHub, createSimulatedBrowser, flush } from './index.js';
 
 describe('createMemoryHub', () => {
   it('delivers what a BroadcastChannel would: undefined, NaN and Infinity as sent', async () => {
@@ -28,5 +28,33 @@ describe('createMemoryHub', () => {
     await step(0);
     expect(errors).toEqual(['channel']);
     expect(tab.client.getSnapshot().state).toBe('active');
+  });
+
+  it('keeps channels of different names apart, as BroadcastChannel does', async () => {
+    const hub = createMemoryHub();
+    const [a, b, c] = [hub.channel('shop'), hub.channel('admin'), hub.channel('shop')];
+    const heard: unknown[] = [];
+    b.onMessage((m) => heard.push(m));
+    a.post('for the shop tabs');
+    await flush();
+    expect(heard).toEqual([]);
+    expect([a.isLeader(), b.isLeader(), c.isLeader()]).toEqual([true, true, false]);
+  });
+
+  it("gives tabs of another channelName their own leader, and none of this one's logout", async () => {
+    const browser = createSimulatedBrowser();
+    const server = createFakeServer({ now: browser.clock.now });
+    server.signIn();
+    const shop = browser.openTab({ fetch: server.fetch, channelName: 'shop' });
+    const admin = browser.openTab({
+      fetch: createFakeServer({ now: browser.clock.now }).fetch,
+      channelName: 'admin',
+    });
+    await flush(20);
+    expect(admin.client.getSnapshot().isLeader).toBe(true);
+    await shop.client.logout();
+    await flush(20);
+    expect(shop.client.getSnapshot().state).toBe('signed-out');
+    expect(admin.client.getSnapshot().lastReason).not.toBe('logged-out');
   });
 });

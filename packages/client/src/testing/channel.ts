@@ -1,16 +1,20 @@
 import type { ChannelFactory, TabChannel } from '../types.js';
 
-/** Tabs sharing one in-memory channel, with a deterministic leader (the oldest open tab). */
+/**
+ * Tabs sharing in-memory channels, one per name as with BroadcastChannel, each with a
+ * deterministic leader (its oldest open tab).
+ */
 export interface MemoryHub {
-  /** A `channel` option for `createSessionClient`: each call is one more tab. */
+  /** A `channel` option for `createSessionClient`: each call is one more tab on that name. */
   channel: ChannelFactory;
-  /** Channels still open. */
+  /** Channels still open, of every name. */
   open(): number;
   /** Delivers raw data to every open tab, as a foreign or broken sender would. */
   inject(message: unknown): void;
 }
 
 interface Member {
+  name: string;
   messages: Set<(m: unknown) => void>;
   leadership: Set<(leader: boolean) => void>;
   leader: boolean;
@@ -26,21 +30,24 @@ export function createMemoryHub(): MemoryHub {
   const deliver = (from: Member | null, message: unknown) => {
     const copy = structuredClone(message);
     queueMicrotask(() => {
-      for (const m of members) if (m !== from) for (const fn of [...m.messages]) fn(copy);
+      for (const m of members) {
+        if (m !== from && (!from || m.name === from.name))
+          for (const fn of [...m.messages]) fn(copy);
+      }
     });
   };
-  const elect = () => {
-    const first = members[0];
+  const elect = (name: string) => {
+    const first = members.find((m) => m.name === name);
     if (!first || first.leader) return;
     first.leader = true;
     queueMicrotask(() => {
       for (const fn of [...first.leadership]) fn(true);
     });
   };
-  const channel: ChannelFactory = () => {
-    const me: Member = { messages: new Set(), leadership: new Set(), leader: false };
+  const channel: ChannelFactory = (name) => {
+    const me: Member = { name, messages: new Set(), leadership: new Set(), leader: false };
     members.push(me);
-    elect();
+    elect(name);
     const tab: TabChannel = {
       post: (message) => deliver(me, message),
       onMessage(fn) {
@@ -58,7 +65,7 @@ export function createMemoryHub(): MemoryHub {
         members.splice(at, 1);
         me.messages.clear();
         me.leadership.clear();
-        elect();
+        elect(name);
       },
     };
     return tab;
