@@ -12,21 +12,29 @@ export interface CountingTarget extends DocumentLike {
   visibilityState: DocumentVisibilityState;
 }
 
-/** Makes a fake `document`/`window`: dispatch events by name, count listeners. */
+/**
+ * Makes a fake `document`/`window`: dispatch events by name, count listeners. As in the
+ * DOM, a listener is added once per type and `capture` flag, and removing it takes the
+ * same flag: a removal that would leave it attached in a browser leaves it counted here.
+ */
 export function createCountingTarget(): CountingTarget {
   const byType = new Map<string, Set<() => void>>();
+  const key = (type: string, options?: EventListenerOptions) =>
+    options?.capture ? `${type} capture` : type;
   return {
     visibilityState: 'visible',
-    addEventListener(type, fn) {
-      const set = byType.get(type) ?? new Set();
-      byType.set(type, set);
+    addEventListener(type, fn, options) {
+      const set = byType.get(key(type, options)) ?? new Set();
+      byType.set(key(type, options), set);
       set.add(fn);
     },
-    removeEventListener(type, fn) {
-      byType.get(type)?.delete(fn);
+    removeEventListener(type, fn, options) {
+      byType.get(key(type, options))?.delete(fn);
     },
     dispatch(type, event) {
-      for (const fn of [...(byType.get(type) ?? [])]) (fn as (event?: object) => void)(event);
+      // Capturing listeners first, as at an event's target.
+      const all = [...(byType.get(`${type} capture`) ?? []), ...(byType.get(type) ?? [])];
+      for (const fn of all) (fn as (event?: object) => void)(event);
     },
     listeners: () => [...byType.values()].reduce((n, set) => n + set.size, 0),
   };
