@@ -5,12 +5,42 @@ import { mountLog } from './log.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 let served: { at: number; type: string; source: string }[] = [];
+let fetched = 0;
 
 beforeEach(() => {
   vi.useFakeTimers({ now: T0 });
   document.body.innerHTML = '<ol id="log"></ol>';
-  vi.stubGlobal('fetch', async () => Response.json({ events: served }));
+  fetched = 0;
+  vi.stubGlobal('fetch', async () => {
+    fetched++;
+    return Response.json({ events: served });
+  });
 });
+
+/** A client double in `state`, whose listeners the test can call. */
+function fakeClient(state: string) {
+  const subscribers = new Set<() => void>();
+  const handlers = new Map<string, (e: unknown) => void>();
+  const client = {
+    getSnapshot: () => ({ state }),
+    subscribe(fn: () => void) {
+      subscribers.add(fn);
+      return () => subscribers.delete(fn);
+    },
+    on(type: string, fn: (e: unknown) => void) {
+      handlers.set(type, fn);
+      return () => handlers.delete(type);
+    },
+  };
+  return {
+    client: client as unknown as SessionClient,
+    setState(next: string) {
+      state = next;
+      for (const fn of subscribers) fn();
+    },
+    emit: (type: string, e: object) => handlers.get(type)?.({ type, ...e }),
+  };
+}
 afterEach(() => {
   vi.useRealTimers();
   vi.unstubAllGlobals();
@@ -25,7 +55,7 @@ it('shows every server event of one millisecond, in one poll and across polls', 
     { at, type: 'created', source: 'session' },
     { at, type: 'issued', source: 'remember' },
   ];
-  mountLog({ on: () => () => {} } as unknown as SessionClient);
+  mountLog(fakeClient('active').client);
   await vi.advanceTimersByTimeAsync(0);
   expect(shown()).toEqual(['created', 'issued']);
   // The next poll lists them again, with one more of that millisecond and a later one.
@@ -38,4 +68,17 @@ it('shows every server event of one millisecond, in one poll and across polls', 
   expect(shown()).toEqual(['created', 'issued', 'rotated', 'extended']);
   await vi.advanceTimersByTimeAsync(3_000);
   expect(shown()).toHaveLength(4);
+});
+
+it('asks the server for events only while a session is live: /api/events answers 401 without one', async () => {
+  const tab = fakeClient('signed-out');
+  mountLog(tab.client);
+  await vi.advanceTimersByTimeAsync(10_000);
+  expect(fetched).toBe(0);
+  tab.setState('active');
+  await vi.advanceTimersByTimeAsync(0);
+  expect(fetched).toBe(1);
+  tab.setState('expired');
+  await vi.advanceTimersByTimeAsync(10_000);
+  expect(fetched).toBe(1);
 });

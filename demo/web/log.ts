@@ -71,7 +71,7 @@ export function mountLog(client: SessionClient): void {
       add(Date.now(), e.type, who, `${detail(e)} · ${e.trigger}`.replace(/^ · /, ''), 'client');
     });
   }
-  pollAudit((e) =>
+  pollAudit(client, (e) =>
     add(e.at, e.type, 'server', [e.reason, e.detail].filter(Boolean).join(' · '), 'server'),
   );
 }
@@ -104,12 +104,21 @@ function unseenEvents<E extends { at: number }>(events: E[], cursor: AuditCursor
   return fresh;
 }
 
-/** Polls `/api/events` while the tab is visible, passively (it never extends the session). */
-function pollAudit(onEvent: (e: AuditEvent) => void): void {
+const live = (client: SessionClient) => {
+  const { state } = client.getSnapshot();
+  return state === 'active' || state === 'warning';
+};
+
+/**
+ * Polls `/api/events` while the tab is visible and the session live, passively (it never
+ * extends the session). The route needs a session: asking without one only fills the
+ * console with 401s, every few seconds in every signed-out tab.
+ */
+function pollAudit(client: SessionClient, onEvent: (e: AuditEvent) => void): void {
   // The log starts with the last few minutes, then only what is new.
   const cursor: AuditCursor = { at: Date.now() - 5 * 60_000, shown: 0 };
   const poll = async () => {
-    if (document.visibilityState !== 'visible') return;
+    if (document.visibilityState !== 'visible' || !live(client)) return;
     const res = await fetch('/api/events', {
       headers: { accept: 'application/json', 'Session-Passive': '1' },
     }).catch(() => null);
@@ -119,5 +128,11 @@ function pollAudit(onEvent: (e: AuditEvent) => void): void {
     for (const e of unseenEvents(events, cursor)) onEvent(e);
   };
   const timer = setInterval(poll, 3000);
+  // At once when a session starts (or the page learns of it), not at the next tick.
+  let wasLive = false;
+  client.subscribe(() => {
+    if (live(client) && !wasLive) void poll();
+    wasLive = live(client);
+  });
   void poll();
 }
