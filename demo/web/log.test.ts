@@ -82,3 +82,18 @@ it('asks the server for events only while a session is live: /api/events answers
   await vi.advanceTimersByTimeAsync(10_000);
   expect(fetched).toBe(1);
 });
+
+it('lists rows newest first by when they happened, also when server events arrive later', async () => {
+  const tab = fakeClient('active');
+  served = [];
+  mountLog(tab.client);
+  await vi.advanceTimersByTimeAsync(0);
+  tab.emit('leadership', { isLeader: true, local: true, tabId: 'abcd', trigger: 'status' });
+  // The next poll brings what the server logged before that client event, and after it.
+  served = [
+    { at: T0 - 2_000, type: 'created', source: 'session' },
+    { at: T0 + 1_000, type: 'extended', source: 'session' },
+  ];
+  await vi.advanceTimersByTimeAsync(3_000);
+  expect(shown()).toEqual(['created', 'leadership', 'extended']);
+});

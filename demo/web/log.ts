@@ -62,7 +62,11 @@ export function mountLog(client: SessionClient): void {
       if (c) cell.className = c;
       row.append(cell);
     }
-    list.prepend(row);
+    // Newest first by when it happened, not when it arrived: a poll brings server events
+    // after the client events of the same moment, sometimes from before them.
+    row.dataset.at = String(at);
+    const older = [...list.children].find((r) => Number((r as HTMLElement).dataset.at) <= at);
+    list.insertBefore(row, older ?? null);
     while (list.childElementCount > MAX_ROWS) list.lastElementChild?.remove();
   };
   for (const type of TYPES) {
