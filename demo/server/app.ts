@@ -142,6 +142,8 @@ function pageHeaders(nonce: string): Record<string, string> {
       "default-src 'self'",
       `script-src 'self' 'nonce-${nonce}'`,
       `style-src 'self' 'nonce-${nonce}'`,
+      // The empty icon the page names, so the browser does not ask for /favicon.ico (a 404).
+      "img-src 'self' data:",
       "base-uri 'none'",
       "form-action 'self'",
       "frame-ancestors 'none'",

@@ -89,6 +89,7 @@ export function renderPage(model: PageModel): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Lifeline demo</title>
+<link rel="icon" href="data:,">
 <style nonce="${nonce}">
   body { font: 16px/1.5 system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; }
   label { display: block; margin: 0.5rem 0; }

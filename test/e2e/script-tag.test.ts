@@ -115,3 +115,20 @@ it("styles the dialog of a tag carrying the page's script nonce under style-src 
   ).toBe('absolute');
   expect(violations).toEqual([]);
 });
+
+it('loads the one-tag page, signed out and signed in, without a console error', async () => {
+  world = await startWorld(DEMO_ENV);
+  const page = await world.context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto('/plain');
+  await page.fill('input[name="username"]', 'demo');
+  await page.fill('input[name="password"]', 'demo');
+  await page.click('form button');
+  await page.waitForFunction(() => window.Lifeline?.client.getSnapshot().state === 'active');
+  // Give the browser time to ask for what the page lacks (a favicon) and report it.
+  await page.waitForTimeout(500);
+  expect(errors).toEqual([]);
+});
