@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { afterEach, expect, it } from 'vitest';
+import { DEMO_ENV } from './env.js';
+import { signIn, startWorld, type World } from './world.js';
+
+const AXE_SOURCE = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+/**
+ * The text of the demo page that fails WCAG 2 AA contrast (axe-core's color-contrast rule,
+ * run through the DevTools protocol so the page's CSP allows it), as `selector: message`.
+ */
+async function lowContrast(page: Page, include: string[]): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (selectors) => {
+    type Node = { target: string[]; any: { message: string }[] };
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: unknown,
+            opts: unknown,
+          ): Promise<{ violations: { nodes: Node[] }[]; passes: { nodes: Node[] }[] }>;
+        };
+      }
+    ).axe;
+    const { violations, passes } = await axe.run(
+      { include: selectors.map((s) => [s]) },
+      { runOnly: ['color-contrast'] },
+    );
+    if (passes.length === 0 && violations.length === 0) throw new Error('axe checked nothing');
+    return violations.flatMap((v) =>
+      v.nodes.map((n) => `${n.target.join(' ')}: ${n.any.map((a) => a.message).join('; ')}`),
+    );
+  }, include);
+}
+
+// The absolute warning at 1:40 can be put aside ("Save my work first") with the warning
+// pill and its log row still showing, so nothing covers them while axe looks.
+const ENV = { ...DEMO_ENV, ABSOLUTE_TIMEOUT_S: '120' };
+
+it('keeps the state pills and the event log readable (WCAG AA contrast): active, leader, warning', async () => {
+  world = await startWorld(ENV);
+  const [tab] = await world.openTabs(1);
+  await signIn(tab!);
+  await tab!.waitForSelector('#tab-role.leader');
+  expect(await lowContrast(tab!, ['.topbar', '#signed-in'])).toEqual([]);
+
+  await tab!.click('input[name="purpose"]');
+  for (let i = 0; i < 10; i++) {
+    await tab!.keyboard.type('w');
+    await tab!.waitForTimeout(100);
+    await world.advance(10_000);
+  }
+  await tab!.getByRole('button', { name: 'Save my work first' }).click();
+  await tab!.locator('dialog.lifeline-dialog').waitFor({ state: 'hidden' });
+  await tab!.waitForSelector('#state.warning');
+  await tab!.waitForSelector('#log li.warning');
+  expect(await lowContrast(tab!, ['#state', '#log'])).toEqual([]);
+});
