@@ -14,6 +14,7 @@ export function mountShell(client: SessionClient): { render(): void } {
   const signOut = byId<HTMLButtonElement>('sign-out');
   const state = byId('state');
 
+  let shown: 'app' | 'sign-in' | null = null;
   const render = () => {
     const s = client.getSnapshot();
     const live = s.state === 'active' || s.state === 'warning';
@@ -30,6 +31,9 @@ export function mountShell(client: SessionClient): { render(): void } {
     role.dataset.leader = String(s.isLeader);
     state.textContent = s.warning ? `warning: ${s.warning} limit` : s.state;
     state.className = `pill ${s.state}`;
+    const view = app ? 'app' : signedOut.hidden ? null : 'sign-in';
+    if (shown !== null && view !== null && view !== shown) keepFocus(view);
+    shown = view;
   };
   client.subscribe(render);
   render();
@@ -40,4 +44,17 @@ export function mountShell(client: SessionClient): { render(): void } {
   // The claim form discards its draft on the `signed-out` event, wherever the sign-out began.
   signOut.addEventListener('click', () => void client.logout());
   return { render };
+}
+
+/**
+ * When the view switches under the focus (the sign-in button once signed in, "Sign out"
+ * once signed out), the focused element is hidden and focus falls to `<body>`: a keyboard
+ * or screen-reader user is left at the top of nothing. Focus the new view's heading
+ * instead. Focus anywhere else (the warning dialog, another field) stays where it is.
+ */
+function keepFocus(view: 'app' | 'sign-in'): void {
+  const active = document.activeElement;
+  const lost = active === null || active === document.body || active.closest('[hidden]') !== null;
+  if (!lost) return;
+  byId(view === 'app' ? 'timeline-title' : 'signin-title').focus();
 }

@@ -68,3 +68,25 @@ it('keeps the state pills and the event log readable (WCAG AA contrast): active,
   await tab!.waitForSelector('#log li.warning');
   expect(await lowContrast(tab!, ['#state', '#log'])).toEqual([]);
 });
+
+it('keeps the keyboard focus on the page when signing in and out by keyboard alone', async () => {
+  world = await startWorld(DEMO_ENV);
+  const [tab] = await world.openTabs(1);
+  const focused = () =>
+    tab!.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+  await tab!.focus('#signin-form input[name="password"]');
+  await tab!.keyboard.type('demo');
+  await tab!.keyboard.press('Enter');
+  await tab!.waitForSelector('body[data-session="active"]');
+  // The focused sign-in button is hidden now; focus goes to the app, not to <body>.
+  await expect.poll(focused).toBe('timeline-title');
+  await tab!.keyboard.press('Tab');
+  expect(await focused()).toBe('add-cart');
+
+  await tab!.focus('#sign-out');
+  await tab!.keyboard.press('Enter');
+  await tab!.waitForSelector('body[data-session="signed-out"]');
+  await expect.poll(focused).toBe('signin-title');
+  await tab!.keyboard.press('Tab');
+  expect(await tab!.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('username');
+});
