@@ -47,13 +47,28 @@ ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
 
 function signedIn(status: Extract<SessionStatus, { state: 'active' }>, nonce: string): string {
   const name = typeof status.user?.name === 'string' ? status.user.name : 'you';
-  return `<h1>Signed in as ${escapeHtml(name)}</h1>
-<dl>
+  return `<h1 id="who">Signed in as ${escapeHtml(name)}</h1>
+<dl id="deadlines">
   <dt>Idle deadline</dt><dd>${time(status.idleExpiresAt)}</dd>
   <dt>Absolute deadline</dt><dd>${time(status.absoluteExpiresAt)}</dd>
 </dl>
 <button id="logout">Sign out</button>
+<p id="ended" hidden>Your session has ended. <a href="/plain">Sign in again</a></p>
 <script nonce="${nonce}">
+// Once the session ends here or in another tab (the tag's client knows), the page must not
+// go on saying who is signed in behind the closed notice.
+document.addEventListener('DOMContentLoaded', () => {
+  const client = window.Lifeline && window.Lifeline.client;
+  if (!client) return;
+  client.subscribe(() => {
+    const state = client.getSnapshot().state;
+    if (state !== 'expired' && state !== 'signed-out') return;
+    document.getElementById('who').textContent = 'Signed out';
+    document.getElementById('deadlines').hidden = true;
+    document.getElementById('logout').hidden = true;
+    document.getElementById('ended').hidden = false;
+  });
+});
 document.getElementById('logout').addEventListener('click', async () => {
   // Through the tag's client when it runs: every other tab then hears "signed out" at
   // once, instead of finding the session missing at its next poll.

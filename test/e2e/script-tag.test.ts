@@ -132,3 +132,20 @@ it('loads the one-tag page, signed out and signed in, without a console error', 
   await page.waitForTimeout(500);
   expect(errors).toEqual([]);
 });
+
+it('stops saying who is signed in on the one-tag page once the session ended in another tab', async () => {
+  world = await startWorld(DEMO_ENV);
+  await signInByRequest(world);
+  const [a, b] = [await world.context.newPage(), await world.context.newPage()];
+  for (const page of [a, b]) {
+    await page.goto('/plain');
+    await page.waitForFunction(() => window.Lifeline?.client.getSnapshot().state === 'active');
+  }
+  await a.locator('#logout').click();
+  await b.locator('dialog.lifeline-dialog[data-mode="ended"]').waitFor({ timeout: 3000 });
+  await b.getByRole('button', { name: 'Close' }).click();
+  expect(await b.locator('h1').textContent()).toBe('Signed out');
+  expect(await b.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+  await b.getByRole('link', { name: 'Sign in again' }).click();
+  await b.locator('input[name="username"]').waitFor();
+});
