@@ -15,6 +15,7 @@ const NOTES: Record<string, string> = {
   'logged-out': 'You signed out.',
   revoked: 'Your session was ended from another device. Your draft is saved.',
 };
+const ENDED = 'Your session ended. Your draft is saved.';
 
 /**
  * The sign-in form: posts JSON to `/login`, then asks the client to re-read the session so
@@ -27,7 +28,10 @@ export function mountSignIn(client: SessionClient, onSignedIn: () => void): void
   client.subscribe(() => {
     const { lastReason: reason, state } = client.getSnapshot();
     const live = state === 'active' || state === 'warning';
-    note.textContent = live ? SIGN_IN_AGAIN_NOTE : ((reason && NOTES[reason]) ?? '');
+    // An expiry keeps the draft whatever the reason, also one without a note of its own
+    // (`missing`: the server no longer knows the session, e.g. it restarted).
+    const ended = state === 'expired' ? ENDED : '';
+    note.textContent = live ? SIGN_IN_AGAIN_NOTE : ((reason && NOTES[reason]) ?? ended);
   });
 
   form.addEventListener('submit', async (event) => {

@@ -133,3 +133,20 @@ it('"Sign out" in the warning discards the draft too; an expiry keeps it (test a
   await expectState([typist!], 'signed-out');
   await expectClaimGone(typist!);
 });
+
+it('tells the person their draft is saved also when the server no longer knows the session', async () => {
+  world = await startWorld(DEMO_ENV);
+  const [typist] = await world.openTabs(1);
+  await signIn(typist!);
+  await typeClaim(typist!);
+  // The session is gone on the server's side (a restart of the memory store, or cookies
+  // cleared): the next API call finds none, with the reason `missing`.
+  await world.context.clearCookies();
+  await typist!.click('#check-notes');
+  await expectState([typist!], 'expired');
+  await dialogIn(typist!).getByRole('button', { name: 'Close' }).click();
+  expect(await typist!.textContent('#signin-note')).toBe(
+    'Your session ended. Your draft is saved.',
+  );
+  expect(await savedDraft(typist!)).toContain('182.40');
+});
