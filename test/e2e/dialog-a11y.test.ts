@@ -92,3 +92,16 @@ it('treats Escape as "stay": the dialog closes and the session is extended', asy
   await expectState([tab], 'active');
   expect((await world.status()).idleExpiresAt!).toBeGreaterThan(before.idleExpiresAt!);
 });
+
+it('keeps the warning clear of the screen edges on a phone-sized screen', async () => {
+  world = await startWorld(DEMO_ENV);
+  const [tab] = await world.openTabs(1);
+  await tab!.setViewportSize({ width: 375, height: 740 });
+  await signIn(tab!);
+  await world.advance(IDLE_MS - WARN_MS + 2_000);
+  const box = await tab!.locator('dialog.lifeline-dialog[open]').boundingBox({ timeout: 3000 });
+  expect(box).not.toBeNull();
+  // At least 1rem on either side, as the page's own cards keep.
+  expect(box!.x).toBeGreaterThanOrEqual(16);
+  expect(375 - (box!.x + box!.width)).toBeGreaterThanOrEqual(16);
+});

@@ -32,10 +32,11 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * the dialog's signed-out notice coming back after the page replaced its <body>; then both
  * went down by 61 B (core) and 73 B (everything) in a pass that changed no behaviour; then
  * 9 B (core and everything) so that a listener removed while an event is delivered (by an
- * earlier listener, or `destroy()`) is not called, which showed an unmounted dialog again.
+ * earlier listener, or `destroy()`) is not called, which showed an unmounted dialog again;
+ * then 13 B (everything) for a dialog that keeps clear of a phone screen's edges.
  */
 const CORE_BUDGET = 4851;
-const EVERYTHING_BUDGET = 9923;
+const EVERYTHING_BUDGET = 9936;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

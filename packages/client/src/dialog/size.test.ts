@@ -11,10 +11,11 @@ import { DIALOG_CSS } from './styles.js';
  * over it since a page whose `lang` is no language tag (`en_US`) froze the countdown, 19 B
  * more since the dialog is shown afresh on every change (a page that replaced its <body>
  * lost it; the end of an open warning went unannounced), 21 B more since an open signed-out
- * notice comes back after such a swap too; it only goes down from here. The stylesheet alone
- * keeps its own 512 B ceiling.
+ * notice comes back after such a swap too, 13 B more since the dialog keeps 1rem from the
+ * screen's edges on a phone; it only goes down from here. The stylesheet alone keeps its own
+ * 512 B ceiling.
  */
-const DIALOG_BUDGET = 2106;
+const DIALOG_BUDGET = 2119;
 const CSS_BUDGET = 512;
 
 const gzip = (text: string) => gzipSync(text, { level: 9 }).length;

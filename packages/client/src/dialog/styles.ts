@@ -3,7 +3,7 @@
  * overridable through the `lifeline-*` classes. Kept short: it counts toward the budget.
  */
 export const DIALOG_CSS =
-  '.lifeline-dialog{max-width:28rem;padding:1.5rem;border:0;border-radius:var(--lifeline-radius,12px);background:var(--lifeline-bg,#fff);color:var(--lifeline-fg,#1a1d24);font:1rem/1.5 var(--lifeline-font,system-ui)}' +
+  '.lifeline-dialog{max-width:min(28rem,100% - 5rem);padding:1.5rem;border:0;border-radius:var(--lifeline-radius,12px);background:var(--lifeline-bg,#fff);color:var(--lifeline-fg,#1a1d24);font:1rem/1.5 var(--lifeline-font,system-ui)}' +
   '.lifeline-dialog::backdrop{background:var(--lifeline-backdrop,#0f1219a0)}' +
   '.lifeline-title{margin:0;font-size:1.25rem}' +
   '.lifeline-clock{margin:1rem 0;font:600 2rem monospace}' +
