@@ -1,14 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterEach, expect, it } from 'vitest';
+import { AXE_SOURCE } from './axe.js';
 import { DEMO_ENV, IDLE_MS, WARN_MS } from './env.js';
 import { expectState, signIn, startWorld, type World } from './world.js';
-
-const AXE_SOURCE = readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-);
 
 let world: World | undefined;
 afterEach(async () => {
