@@ -18,7 +18,7 @@ export function replaceSessionCookie(
 ): Response {
   const all = res.headers.getSetCookie();
   if (all.length === 0 && ours === null) return res; // the usual case: nothing to do
-  const others = all.filter((line) => !names.includes(cookieName(line)));
+  const others = all.filter((line) => !names.includes(setCookieName(line)));
   if (others.length === all.length && ours === null) return res;
   const target = writable(res);
   target.headers.delete('Set-Cookie');
@@ -27,7 +27,8 @@ export function replaceSessionCookie(
   return target;
 }
 
-function cookieName(line: string): string {
+/** The cookie name a `Set-Cookie` line sets. */
+export function setCookieName(line: string): string {
   const eq = line.indexOf('=');
   return (eq === -1 ? line : line.slice(0, eq)).trim();
 }

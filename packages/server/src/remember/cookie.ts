@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { isHttpsRequest, sessionCookieIsSecure } from '../cookie/https.js';
 import { readSessionCookie } from '../cookie/parse.js';
+import { setCookieName } from '../cookie/replace.js';
 import {
   type CookieAttributes,
   serializeClearCookie,
@@ -38,7 +39,7 @@ export function hasRememberCookie(c: Context, attrs: CookieAttributes): boolean 
  * clears it, `null` when the response does not touch it (the request's cookie stands).
  */
 export function respondedRememberCookie(c: Context, attrs: CookieAttributes): boolean | null {
-  const line = c.res.headers.getSetCookie().findLast((l) => cookieName(l) === attrs.name);
+  const line = c.res.headers.getSetCookie().findLast((l) => setCookieName(l) === attrs.name);
   return line === undefined ? null : !/;\s*Max-Age=0(;|$)/i.test(line);
 }
 
@@ -55,13 +56,8 @@ export function writeRememberCookie(
       : serializeSessionCookie(attrs, value, remainingMs);
   // Replace, never append: issuing after a forget (or a second rotation) in one request
   // must still leave exactly one Set-Cookie for this name.
-  const others = c.res.headers.getSetCookie().filter((l) => cookieName(l) !== attrs.name);
+  const others = c.res.headers.getSetCookie().filter((l) => setCookieName(l) !== attrs.name);
   c.header('Set-Cookie', undefined);
   for (const other of others) c.header('Set-Cookie', other, { append: true });
   c.header('Set-Cookie', line, { append: true });
-}
-
-function cookieName(line: string): string {
-  const eq = line.indexOf('=');
-  return (eq === -1 ? line : line.slice(0, eq)).trim();
 }
