@@ -1,5 +1,6 @@
 import type { SessionClient, SessionEvent, SessionEventType } from '@lifeline/client';
 import { byId, clockTime } from './dom.js';
+import { isLive } from './live.js';
 
 const TYPES: SessionEventType[] = [
   'warning',
@@ -108,11 +109,6 @@ function unseenEvents<E extends { at: number }>(events: E[], cursor: AuditCursor
   return fresh;
 }
 
-const live = (client: SessionClient) => {
-  const { state } = client.getSnapshot();
-  return state === 'active' || state === 'warning';
-};
-
 /**
  * Polls `/api/events` while the tab is visible and the session live, passively (it never
  * extends the session). The route needs a session: asking without one only fills the
@@ -122,7 +118,7 @@ function pollAudit(client: SessionClient, onEvent: (e: AuditEvent) => void): voi
   // The log starts with the last few minutes, then only what is new.
   const cursor: AuditCursor = { at: Date.now() - 5 * 60_000, shown: 0 };
   const poll = async () => {
-    if (document.visibilityState !== 'visible' || !live(client)) return;
+    if (document.visibilityState !== 'visible' || !isLive(client.getSnapshot())) return;
     const res = await fetch('/api/events', {
       headers: { accept: 'application/json', 'Session-Passive': '1' },
     }).catch(() => null);
@@ -135,8 +131,9 @@ function pollAudit(client: SessionClient, onEvent: (e: AuditEvent) => void): voi
   // At once when a session starts (or the page learns of it), not at the next tick.
   let wasLive = false;
   client.subscribe(() => {
-    if (live(client) && !wasLive) void poll();
-    wasLive = live(client);
+    const live = isLive(client.getSnapshot());
+    if (live && !wasLive) void poll();
+    wasLive = live;
   });
   void poll();
 }

@@ -1,5 +1,6 @@
 import type { SessionClient } from '@lifeline/client';
 import { byId } from './dom.js';
+import { isLive } from './live.js';
 import { signInRequested } from './signin.js';
 
 /**
@@ -17,7 +18,7 @@ export function mountShell(client: SessionClient): { render(): void } {
   let shown: 'app' | 'sign-in' | null = null;
   const render = () => {
     const s = client.getSnapshot();
-    const live = s.state === 'active' || s.state === 'warning';
+    const live = isLive(s);
     // A live session still shows the sign-in form when a sign-in link asked for it.
     const app = live && !signInRequested();
     document.body.dataset.session = s.state;

@@ -1,6 +1,7 @@
 import type { SessionClient } from '@lifeline/client';
 import { SIGN_IN_AGAIN_NOTE, safeReturnTo } from '../shared/return-to.js';
 import { byId } from './dom.js';
+import { isLive } from './live.js';
 
 /**
  * A sign-in link ("Sign in again" in the dialog, which adds `returnTo`) led to this page:
@@ -26,8 +27,9 @@ export function mountSignIn(client: SessionClient, onSignedIn: () => void): void
   const error = byId('signin-error');
   const note = byId('signin-note');
   client.subscribe(() => {
-    const { lastReason: reason, state } = client.getSnapshot();
-    const live = state === 'active' || state === 'warning';
+    const s = client.getSnapshot();
+    const { lastReason: reason, state } = s;
+    const live = isLive(s);
     // An expiry keeps the draft whatever the reason, also one without a note of its own
     // (`missing`: the server no longer knows the session, e.g. it restarted).
     const ended = state === 'expired' ? ENDED : '';

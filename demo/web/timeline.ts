@@ -1,6 +1,7 @@
 import type { SessionClient } from '@lifeline/client';
 import type { DemoConfig } from './config.js';
 import { byId, duration } from './dom.js';
+import { isLive } from './live.js';
 
 interface Meter {
   left: HTMLElement;
@@ -40,7 +41,7 @@ export function mountTimeline(client: SessionClient, config: DemoConfig): void {
   const warnMs = config.warnBeforeS * 1000;
   const tick = () => {
     const s = client.getSnapshot();
-    const live = s.state === 'active' || s.state === 'warning';
+    const live = isLive(s);
     const now = Date.now();
     draw(idle, live ? s.idleExpiresAt : null, now, warnMs);
     draw(absolute, live ? s.absoluteExpiresAt : null, now, warnMs);
