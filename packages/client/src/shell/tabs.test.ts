@@ -124,6 +124,29 @@ describe('session client across tabs', () => {
     b.close();
   });
 
+  it('a tab closed while its re-auth holds the lock does not hold up re-auth in the others', async () => {
+    const { open, step, server, browser } = signedInBrowser();
+    // Tab a re-authenticates the app's way: a sign-in popup the person leaves open.
+    const a = browser.openTab({ fetch: server.fetch, reauth: () => new Promise(() => {}) });
+    const b = open();
+    await step(0);
+    server.end('idle-timeout');
+    void a.client.reauthenticate();
+    await step(0);
+    let done: boolean | undefined;
+    void b.client.reauthenticate().then((ok) => {
+      done = ok;
+    });
+    await step(0);
+    expect(done).toBeUndefined(); // b waits its turn behind a
+    a.close(); // the person closes that tab, popup and all
+    await step(0);
+    expect(done).toBe(true);
+    expect(server.calls.get('/session/reauth')).toBe(1);
+    expect(b.client.getSnapshot().state).toBe('active');
+    b.close();
+  });
+
   it('after the laptop slept past the deadline, the first tab to wake tells the others', async () => {
     const { open, step, browser } = signedInBrowser();
     const [a, b] = [open(), open()];

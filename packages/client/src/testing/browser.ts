@@ -49,7 +49,10 @@ export interface SimulatedTab {
   act(): void;
   hide(): void;
   show(): void;
-  /** Closes the tab: destroys its client. */
+  /**
+   * Closes the tab: destroys its client and, as a browser does, releases every Web Lock the
+   * tab holds and drops every lock request it queued, at once.
+   */
   close(): void;
 }
 
@@ -79,11 +82,12 @@ export function createSimulatedBrowser(
     openTab(options = {}) {
       const document = createCountingTarget();
       const window = createCountingTarget();
+      const tabLocks = locks.forTab();
       const client = createClientCore({
         now: clock.now,
         timers: clock.timers,
         channel: hub.channel,
-        locks,
+        locks: tabLocks,
         tabId: `tab-${++tabs}`,
         ...base,
         document,
@@ -104,7 +108,10 @@ export function createSimulatedBrowser(
         },
         hide: () => visibility('hidden'),
         show: () => visibility('visible'),
-        close: () => client.destroy(),
+        close: () => {
+          client.destroy();
+          tabLocks.close();
+        },
       };
     },
   };

@@ -14,5 +14,5 @@ export {
 } from './browser.js';
 export { createMemoryHub, type MemoryHub } from './channel.js';
 export { createVirtualClock, type VirtualClock } from './clock.js';
-export { createFakeLocks, type FakeLocks } from './locks.js';
+export { createFakeLocks, type FakeLocks, type TabLocks } from './locks.js';
 export { createFakeServer, type FakeServer, type FakeServerOptions } from './server.js';

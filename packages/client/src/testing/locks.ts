@@ -4,26 +4,76 @@ import type { LockManagerLike } from '../types.js';
 export interface FakeLocks extends LockManagerLike {
   /** Locks held or waited for right now. */
   active(): number;
+  /** One tab's view of these locks: what it holds or waits for goes when the tab closes. */
+  forTab(): TabLocks;
+}
+
+/** The lock manager as one tab sees it (its `navigator.locks`). */
+export interface TabLocks extends LockManagerLike {
+  /**
+   * The tab closes: as a browser does, every lock it holds is released and every request it
+   * queued is dropped at once, even if a callback's promise never settles. Its own pending
+   * requests reject with an `AbortError` (nothing in a closed tab waits on them).
+   */
+  close(): void;
+}
+
+interface Entry {
+  name: string;
+  owner: object;
+  callback: () => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
 }
 
 /** Makes fake Web Locks (exclusive mode only, as the client uses). */
 export function createFakeLocks(): FakeLocks {
-  const tails = new Map<string, Promise<unknown>>();
-  let active = 0;
+  /** Requests in arrival order; the first of each name holds it. */
+  let entries: Entry[] = [];
+  const holder = (name: string) => entries.find((e) => e.name === name);
+
+  const grant = (entry: Entry) => {
+    const done = () => {
+      // A closed tab's lock went when it closed; whoever came next may hold it already.
+      if (!entries.includes(entry)) return;
+      entries = entries.filter((e) => e !== entry);
+      const next = holder(entry.name);
+      if (next) grant(next);
+    };
+    // Never inside `request()`: a browser grants a lock asynchronously.
+    Promise.resolve().then(entry.callback).then(entry.resolve, entry.reject).finally(done);
+  };
+
+  const request =
+    (owner: object): LockManagerLike['request'] =>
+    (name, _options, callback) =>
+      new Promise((resolve, reject) => {
+        const entry = { name, owner, callback, resolve: resolve as Entry['resolve'], reject };
+        const free = !holder(name);
+        entries.push(entry);
+        if (free) grant(entry);
+      });
+
+  const shared = {};
   return {
-    request(name, _options, callback) {
-      active++;
-      const prev = tails.get(name) ?? Promise.resolve();
-      const run = prev.then(callback, callback);
-      const tail = run
-        .catch(() => undefined)
-        .finally(() => {
-          active--;
-          if (tails.get(name) === tail) tails.delete(name);
-        });
-      tails.set(name, tail);
-      return run;
+    request: request(shared),
+    active: () => entries.length,
+    forTab() {
+      const owner = {};
+      return {
+        request: request(owner),
+        close() {
+          const mine = entries.filter((e) => e.owner === owner);
+          if (!mine.length) return;
+          const held = new Set(mine.map((e) => e.name).filter((n) => holder(n)?.owner === owner));
+          entries = entries.filter((e) => e.owner !== owner);
+          for (const e of mine) e.reject(new DOMException('The tab was closed.', 'AbortError'));
+          for (const name of held) {
+            const next = holder(name);
+            if (next) grant(next);
+          }
+        },
+      };
     },
-    active: () => active,
   };
 }
