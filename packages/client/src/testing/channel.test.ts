@@ -30,6 +30,26 @@ describe('createMemoryHub', () => {
     expect(tab.client.getSnapshot().state).toBe('active');
   });
 
+  it('holds messages for a frozen tab and delivers them in order on resume; it keeps leading', async () => {
+    const hub = createMemoryHub();
+    const [frozen, other] = [hub.forTab(), hub.forTab()];
+    const leader = frozen.channel('lifeline');
+    const follower = other.channel('lifeline');
+    const heard: unknown[] = [];
+    leader.onMessage((m) => heard.push(m));
+    frozen.freeze();
+    follower.post('one');
+    hub.inject('two');
+    follower.post('three');
+    await flush();
+    expect(heard).toEqual([]);
+    expect(leader.isLeader()).toBe(true);
+    frozen.resume();
+    follower.post('four');
+    await flush();
+    expect(heard).toEqual(['one', 'two', 'three', 'four']);
+  });
+
   it('keeps channels of different names apart, as BroadcastChannel does', async () => {
     const hub = createMemoryHub();
     const [a, b, c] = [hub.channel('shop'), hub.channel('admin'), hub.channel('shop')];

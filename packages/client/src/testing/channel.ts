@@ -1,4 +1,4 @@
-import type { ChannelFactory, TabChannel } from '../types.js';
+import type { ChannelFactory } from '../types.js';
 
 /**
  * Tabs sharing in-memory channels, one per name as with BroadcastChannel, each with a
@@ -11,10 +11,32 @@ export interface MemoryHub {
   open(): number;
   /** Delivers raw data to every open tab, as a foreign or broken sender would. */
   inject(message: unknown): void;
+  /** Channels of their own for one tab, on this hub, to freeze that tab alone. */
+  forTab(): TabChannels;
+}
+
+/** The hub as one tab sees it: every channel the tab opens, frozen and resumed together. */
+export interface TabChannels {
+  /** A `channel` option for this tab's client. */
+  channel: ChannelFactory;
+  /**
+   * The tab stops hearing: messages and leadership news for it wait, in order, for
+   * `resume()`. It stays in the election (a frozen leader still leads, as it keeps its lock).
+   */
+  freeze(): void;
+  /** Delivers what waited, in order (asynchronously, as every delivery). */
+  resume(): void;
+}
+
+/** Whether a tab hears now, and what waits for it while it does not. */
+interface Tab {
+  frozen: boolean;
+  waiting: Array<() => void>;
 }
 
 interface Member {
   name: string;
+  tab: Tab;
   messages: Set<(m: unknown) => void>;
   leadership: Set<(leader: boolean) => void>;
   leader: boolean;
@@ -27,12 +49,19 @@ interface Member {
  */
 export function createMemoryHub(): MemoryHub {
   const members: Member[] = [];
+  /** Runs `fn` for `member` now, or when its tab resumes (after what waited before it). */
+  const reach = ({ tab }: Member, fn: () => void) => {
+    if (tab.frozen || tab.waiting.length) tab.waiting.push(fn);
+    else fn();
+  };
   const deliver = (from: Member | null, message: unknown) => {
     const copy = structuredClone(message);
     queueMicrotask(() => {
       for (const m of members) {
         if (m !== from && (!from || m.name === from.name))
-          for (const fn of [...m.messages]) fn(copy);
+          reach(m, () => {
+            for (const fn of [...m.messages]) fn(copy);
+          });
       }
     });
   };
@@ -40,35 +69,57 @@ export function createMemoryHub(): MemoryHub {
     const first = members.find((m) => m.name === name);
     if (!first || first.leader) return;
     first.leader = true;
-    queueMicrotask(() => {
-      for (const fn of [...first.leadership]) fn(true);
-    });
+    queueMicrotask(() =>
+      reach(first, () => {
+        for (const fn of [...first.leadership]) fn(true);
+      }),
+    );
   };
-  const channel: ChannelFactory = (name) => {
-    const me: Member = { name, messages: new Set(), leadership: new Set(), leader: false };
-    members.push(me);
-    elect(name);
-    const tab: TabChannel = {
-      post: (message) => deliver(me, message),
-      onMessage(fn) {
-        me.messages.add(fn);
-        return () => me.messages.delete(fn);
-      },
-      isLeader: () => me.leader,
-      onLeadership(fn) {
-        me.leadership.add(fn);
-        return () => me.leadership.delete(fn);
-      },
-      close() {
-        const at = members.indexOf(me);
-        if (at < 0) return;
-        members.splice(at, 1);
-        me.messages.clear();
-        me.leadership.clear();
-        elect(name);
-      },
+  const channelOf =
+    (tab: Tab): ChannelFactory =>
+    (name) => {
+      const me: Member = { name, tab, messages: new Set(), leadership: new Set(), leader: false };
+      members.push(me);
+      elect(name);
+      return {
+        post: (message) => deliver(me, message),
+        onMessage(fn) {
+          me.messages.add(fn);
+          return () => me.messages.delete(fn);
+        },
+        isLeader: () => me.leader,
+        onLeadership(fn) {
+          me.leadership.add(fn);
+          return () => me.leadership.delete(fn);
+        },
+        close() {
+          const at = members.indexOf(me);
+          if (at < 0) return;
+          members.splice(at, 1);
+          me.messages.clear();
+          me.leadership.clear();
+          elect(name);
+        },
+      };
     };
-    return tab;
+  return {
+    channel: channelOf({ frozen: false, waiting: [] }),
+    open: () => members.length,
+    inject: (message) => deliver(null, message),
+    forTab() {
+      const tab: Tab = { frozen: false, waiting: [] };
+      return {
+        channel: channelOf(tab),
+        freeze() {
+          tab.frozen = true;
+        },
+        resume() {
+          tab.frozen = false;
+          queueMicrotask(() => {
+            while (!tab.frozen && tab.waiting.length) tab.waiting.shift()?.();
+          });
+        },
+      };
+    },
   };
-  return { channel, open: () => members.length, inject: (message) => deliver(null, message) };
 }

@@ -1,9 +1,27 @@
 import type { Timers } from '../types.js';
 
+/** One tab's timers, as far as the browser treats them apart. */
+interface View {
+  minDelay: number;
+  frozen: boolean;
+}
+
 interface Pending {
   id: number;
   at: number;
   fn: () => void;
+  view: View;
+}
+
+/** One tab's timers over the shared clock, with what a browser does to a background tab. */
+export interface TabTimers {
+  timers: Timers;
+  /** This tab's timers fire no sooner than `ms` after they were set (`0` turns it off). */
+  throttle(ms: number): void;
+  /** This tab's timers stop firing: those falling due meanwhile wait for `resume()`. */
+  freeze(): void;
+  /** Fires this tab's overdue timers now, in order; the others fire as they fall due. */
+  resume(): void;
 }
 
 /** A clock and timers under the test's control. */
@@ -24,10 +42,15 @@ export interface VirtualClock {
   advanceAsync(ms: number): Promise<void>;
   /** Laptop sleep: time jumps and nothing runs; overdue timers fire on the next `advance`. */
   sleep(ms: number): void;
-  /** Background-tab throttling: no timer fires sooner than `ms` after it was set (`0` turns it off). */
+  /**
+   * Throttling in every tab at once: no timer fires sooner than `ms` after it was set (`0`
+   * turns it off). A browser throttles only background tabs: see {@link VirtualClock.forTab}.
+   */
   throttle(ms: number): void;
-  /** Timers still pending. */
+  /** Timers still pending, a frozen tab's included. */
   pending(): number;
+  /** Timers of their own for one tab, on this clock, to throttle or freeze that tab alone. */
+  forTab(): TabTimers;
 }
 
 /**
@@ -37,21 +60,23 @@ export interface VirtualClock {
 export function createVirtualClock(start = Date.UTC(2030, 0, 1)): VirtualClock {
   let time = start;
   let nextId = 1;
-  let minDelay = 0;
   let queue: Pending[] = [];
-  const timers: Timers = {
+  const everyTab: View = { minDelay: 0, frozen: false };
+  const makeTimers = (view: View): Timers => ({
     setTimeout(fn, ms) {
       const id = nextId++;
-      queue.push({ id, at: time + Math.max(minDelay, ms, 0), fn });
+      queue.push({ id, at: time + Math.max(everyTab.minDelay, view.minDelay, ms, 0), fn, view });
       return id;
     },
     clearTimeout(handle) {
       queue = queue.filter((t) => t.id !== handle);
     },
-  };
-  /** Fires the next timer due by `until`; false when there is none. */
-  const fireNext = (until: number): boolean => {
-    const due = queue.filter((t) => t.at <= until).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+  });
+  /** Fires the next timer due by `until` (of `only` that view); false when there is none. */
+  const fireNext = (until: number, only?: View): boolean => {
+    const due = queue
+      .filter((t) => t.at <= until && !t.view.frozen && (!only || t.view === only))
+      .sort((a, b) => a.at - b.at || a.id - b.id)[0];
     if (!due) return false;
     queue = queue.filter((t) => t !== due);
     time = Math.max(time, due.at);
@@ -60,7 +85,7 @@ export function createVirtualClock(start = Date.UTC(2030, 0, 1)): VirtualClock {
   };
   return {
     now: () => time,
-    timers,
+    timers: makeTimers(everyTab),
     advance(ms) {
       const until = time + ms;
       while (fireNext(until));
@@ -78,8 +103,24 @@ export function createVirtualClock(start = Date.UTC(2030, 0, 1)): VirtualClock {
       time += ms;
     },
     throttle(ms) {
-      minDelay = ms;
+      everyTab.minDelay = ms;
     },
     pending: () => queue.length,
+    forTab() {
+      const view: View = { minDelay: 0, frozen: false };
+      return {
+        timers: makeTimers(view),
+        throttle(ms) {
+          view.minDelay = ms;
+        },
+        freeze() {
+          view.frozen = true;
+        },
+        resume() {
+          view.frozen = false;
+          while (fireNext(time, view));
+        },
+      };
+    },
   };
 }

@@ -12,7 +12,7 @@ export {
   type SimulatedBrowser,
   type SimulatedTab,
 } from './browser.js';
-export { createMemoryHub, type MemoryHub } from './channel.js';
-export { createVirtualClock, type VirtualClock } from './clock.js';
+export { createMemoryHub, type MemoryHub, type TabChannels } from './channel.js';
+export { createVirtualClock, type TabTimers, type VirtualClock } from './clock.js';
 export { createFakeLocks, type FakeLocks, type TabLocks } from './locks.js';
 export { createFakeServer, type FakeServer, type FakeServerOptions } from './server.js';
