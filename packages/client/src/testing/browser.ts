@@ -40,7 +40,7 @@ export function createCountingTarget(): CountingTarget {
   };
 }
 
-/** One simulated tab: its client and the knobs a person would turn. */
+/** One simulated tab: its client and the knobs a person (or the browser) would turn. */
 export interface SimulatedTab {
   client: SessionClient;
   document: CountingTarget;
@@ -48,7 +48,26 @@ export interface SimulatedTab {
   /** The person does something in this tab (passes the activity throttle). */
   act(): void;
   hide(): void;
+  /** Shows the tab; a frozen one is resumed first, as a browser does. */
   show(): void;
+  /**
+   * Background-tab throttling of this tab alone: its timers fire no sooner than `ms` after
+   * they were set (`0` turns it off).
+   */
+  throttle(ms: number): void;
+  /**
+   * Freezes the tab (Page Lifecycle), as a browser does to a hidden one: hides it if it is
+   * visible, dispatches `freeze` on its document, and from then on it runs nothing. Its
+   * timers do not fire, and channel messages, DOM events dispatched to it and answers to its
+   * requests wait for `resume()`. It keeps its place in the leader election and its locks.
+   */
+  freeze(): void;
+  /**
+   * Resumes a frozen tab: dispatches `resume` on its document, then what waited runs in
+   * order: the events dispatched to it, its overdue timers, and (asynchronously, as every
+   * delivery) its channel messages and request answers.
+   */
+  resume(): void;
   /**
    * Closes the tab: destroys its client and, as a browser does, releases every Web Lock the
    * tab holds and drops every lock request it queued, at once.
@@ -56,7 +75,11 @@ export interface SimulatedTab {
   close(): void;
 }
 
-/** A simulated browser: one clock, one channel, one lock manager for all of its tabs. */
+/**
+ * A simulated browser: one clock, one channel hub, one lock manager for all of its tabs,
+ * each tab with its own view of them (`forTab()`), so one tab can be throttled, frozen or
+ * closed alone.
+ */
 export interface SimulatedBrowser {
   clock: VirtualClock;
   hub: MemoryHub;
@@ -71,7 +94,7 @@ export interface SimulatedBrowser {
 export function createSimulatedBrowser(
   base: SessionClientOptions & { clock?: VirtualClock } = {},
 ): SimulatedBrowser {
-  const clock = base.clock ?? createVirtualClock();
+  const { clock = createVirtualClock(), ...shared } = base;
   const hub = createMemoryHub();
   const locks = createFakeLocks();
   let tabs = 0;
@@ -80,23 +103,58 @@ export function createSimulatedBrowser(
     hub,
     locks,
     openTab(options = {}) {
-      const document = createCountingTarget();
-      const window = createCountingTarget();
+      const timers = clock.forTab();
+      const channels = hub.forTab();
       const tabLocks = locks.forTab();
+      let frozen = false;
+      /** What a frozen tab would have run, in order: it runs on resume. */
+      const held: Array<() => void> = [];
+      /** The target, holding what is dispatched to it while the tab is frozen. */
+      const gated = (target: CountingTarget): CountingTarget => ({
+        ...target,
+        dispatch: (type, event) => {
+          if (frozen) held.push(() => target.dispatch(type, event));
+          else target.dispatch(type, event);
+        },
+      });
+      const page = createCountingTarget();
+      const document = gated(page);
+      const window = gated(createCountingTarget());
+      const given = { ...shared, ...options };
+      const { fetch } = given;
       const client = createClientCore({
         now: clock.now,
-        timers: clock.timers,
-        channel: hub.channel,
+        timers: timers.timers,
+        channel: channels.channel,
         locks: tabLocks,
         tabId: `tab-${++tabs}`,
-        ...base,
         document,
         window,
-        ...options,
+        ...given,
+        // A frozen tab runs nothing: the answer to a request waits for it, as its task would.
+        // (A `fetch` that is no function goes as given: the client refuses it.)
+        fetch:
+          typeof fetch === 'function'
+            ? async (input, init) => {
+                try {
+                  return await fetch(input, init);
+                } finally {
+                  if (frozen) await new Promise<void>((resume) => held.push(resume));
+                }
+              }
+            : fetch,
       });
       const visibility = (state: DocumentVisibilityState) => {
         document.visibilityState = state;
         document.dispatch('visibilitychange');
+      };
+      const resume = () => {
+        if (!frozen) return;
+        frozen = false;
+        page.dispatch('resume');
+        for (const task of held.splice(0)) task();
+        timers.resume();
+        channels.resume();
       };
       return {
         client,
@@ -107,8 +165,22 @@ export function createSimulatedBrowser(
           document.dispatch('pointerdown');
         },
         hide: () => visibility('hidden'),
-        show: () => visibility('visible'),
+        show: () => {
+          resume();
+          visibility('visible');
+        },
+        throttle: timers.throttle,
+        freeze: () => {
+          if (frozen) return;
+          if (document.visibilityState === 'visible') visibility('hidden');
+          page.dispatch('freeze');
+          frozen = true;
+          timers.freeze();
+          channels.freeze();
+        },
+        resume,
         close: () => {
+          held.length = 0;
           client.destroy();
           tabLocks.close();
         },
