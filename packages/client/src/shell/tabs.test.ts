@@ -53,18 +53,58 @@ describe('session client across tabs', () => {
     b.close();
   });
 
-  it('hands leadership over when the leader closes, without a false logout', async () => {
-    const { open, step } = signedInBrowser();
+  it('hands leadership over when the browser discards the frozen leader, without a false logout', async () => {
+    const { open, step, server } = signedInBrowser();
     const [a, b] = [open(), open()];
     await step(0);
-    a.close();
+    a.freeze(); // the background leader is frozen, and keeps leading while it is
+    b.act();
+    await step(3 * MIN);
+    expect(b.client.getSnapshot().isLeader).toBe(false);
+    const checks = server.calls.get('/session/status') ?? 0;
+    a.close(); // then discarded
     await step(0);
     expect(b.client.getSnapshot()).toMatchObject({ isLeader: true, state: 'active' });
+    // The new leader confirms the session at once rather than trusting what it heard.
+    expect(server.calls.get('/session/status')).toBe(checks + 1);
     for (let i = 0; i < 8; i++) {
       b.act();
       await step(MIN);
     }
     expect(b.client.getSnapshot().state).toBe('active');
+    b.close();
+  });
+
+  it('a frozen leader costs latency, never a false logout', async () => {
+    const { open, step } = signedInBrowser();
+    const [a, b] = [open(), open()];
+    await step(0);
+    const endings: string[] = [];
+    for (const tab of [a, b]) {
+      tab.client.on('expired', (e) => endings.push(`${e.tabId} expired`));
+      tab.client.on('signed-out', (e) => endings.push(`${e.tabId} signed out`));
+    }
+    a.freeze(); // the browser freezes the background leader
+    // The person works in b, but the keepalive is the leader's and waits for it (the latency:
+    // b comes to warn); "Stay signed in" in b extends from b itself.
+    for (let i = 0; i < 8; i++) {
+      b.act();
+      await step(MIN);
+    }
+    await b.client.extend();
+    // a's own deadline passes while it is frozen: on resume its overdue timer fires before it
+    // hears of the extension, and it asks the server before it declares anything.
+    await step(7 * MIN);
+    a.resume();
+    await step(0);
+    expect(endings).toEqual([]);
+    const { idleExpiresAt } = b.client.getSnapshot();
+    expect(a.client.getSnapshot()).toMatchObject({
+      state: 'active',
+      isLeader: true,
+      idleExpiresAt,
+    });
+    a.close();
     b.close();
   });
 
