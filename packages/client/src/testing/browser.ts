@@ -81,24 +81,53 @@ export interface SimulatedTab {
  * closed alone.
  */
 export interface SimulatedBrowser {
+  /** The page's address: each tab's `client.fetch()` resolves relative URLs against it. */
+  url: string;
   clock: VirtualClock;
   hub: MemoryHub;
   locks: FakeLocks;
   openTab(options?: SessionClientOptions): SimulatedTab;
 }
 
+/** Options of `createSimulatedBrowser()`: client options for every tab, and the browser's own. */
+export interface SimulatedBrowserOptions extends SessionClientOptions {
+  clock?: VirtualClock;
+  /**
+   * The page's address, which relative URLs given to a tab's `client.fetch()` resolve
+   * against (Node has no `location` to do it). Default the global `location` where there
+   * is one (a DOM test environment), else `http://app.test/`. Where there is one, it must
+   * be on its origin: the client compares requests with it to tell the page's own.
+   */
+  url?: string;
+}
+
 /**
  * Makes a simulated browser whose tabs run real clients over an in-memory channel, fake
  * locks and a virtual clock. Pass the app's (or a fake server's) `fetch`.
  */
-export function createSimulatedBrowser(
-  base: SessionClientOptions & { clock?: VirtualClock } = {},
-): SimulatedBrowser {
-  const { clock = createVirtualClock(), ...shared } = base;
+export function createSimulatedBrowser(base: SimulatedBrowserOptions = {}): SimulatedBrowser {
+  const page = globalThis.location as Location | undefined;
+  const { clock = createVirtualClock(), url = page?.href ?? 'http://app.test/', ...shared } = base;
+  if (page && new URL(url).origin !== page.origin)
+    throw new TypeError(
+      `Lifeline testing: url ${url} is not on the origin of location, ${page.origin}`,
+    );
   const hub = createMemoryHub();
   const locks = createFakeLocks();
   let tabs = 0;
+  /**
+   * A relative URL resolved against the page, as `new Request()` does in a browser. One
+   * that cannot be goes as given: the client's `fetch` then rejects as a browser's would.
+   */
+  const at = (input: RequestInfo | URL) => {
+    try {
+      return input instanceof Request ? input : new URL(input, url);
+    } catch {
+      return input;
+    }
+  };
   return {
+    url,
     clock,
     hub,
     locks,
@@ -117,12 +146,12 @@ export function createSimulatedBrowser(
           else target.dispatch(type, event);
         },
       });
-      const page = createCountingTarget();
-      const document = gated(page);
+      const ownDocument = createCountingTarget();
+      const document = gated(ownDocument);
       const window = gated(createCountingTarget());
       const given = { ...shared, ...options };
       const { fetch } = given;
-      const client = createClientCore({
+      const core = createClientCore({
         now: clock.now,
         timers: timers.timers,
         channel: channels.channel,
@@ -144,6 +173,10 @@ export function createSimulatedBrowser(
               }
             : fetch,
       });
+      const client: SessionClient = {
+        ...core,
+        fetch: (input, init) => core.fetch(at(input), init),
+      };
       const visibility = (state: DocumentVisibilityState) => {
         document.visibilityState = state;
         document.dispatch('visibilitychange');
@@ -151,7 +184,7 @@ export function createSimulatedBrowser(
       const resume = () => {
         if (!frozen) return;
         frozen = false;
-        page.dispatch('resume');
+        ownDocument.dispatch('resume');
         for (const task of held.splice(0)) task();
         timers.resume();
         channels.resume();
@@ -173,7 +206,7 @@ export function createSimulatedBrowser(
         freeze: () => {
           if (frozen) return;
           if (document.visibilityState === 'visible') visibility('hidden');
-          page.dispatch('freeze');
+          ownDocument.dispatch('freeze');
           frozen = true;
           timers.freeze();
           channels.freeze();

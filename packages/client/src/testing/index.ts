@@ -10,6 +10,7 @@ export {
   createSimulatedBrowser,
   flush,
   type SimulatedBrowser,
+  type SimulatedBrowserOptions,
   type SimulatedTab,
 } from './browser.js';
 export { createMemoryHub, type MemoryHub, type TabChannels } from './channel.js';
