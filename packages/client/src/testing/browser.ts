@@ -58,14 +58,15 @@ export interface SimulatedTab {
   /**
    * Freezes the tab (Page Lifecycle), as a browser does to a hidden one: hides it if it is
    * visible, dispatches `freeze` on its document, and from then on it runs nothing. Its
-   * timers do not fire, and channel messages, DOM events dispatched to it and answers to its
-   * requests wait for `resume()`. It keeps its place in the leader election and its locks.
+   * timers do not fire, and channel messages, DOM events dispatched to it, answers to its
+   * requests and the callbacks of locks granted to it wait for `resume()`. It keeps its
+   * place in the leader election and its locks.
    */
   freeze(): void;
   /**
    * Resumes a frozen tab: dispatches `resume` on its document, then what waited runs in
    * order: the events dispatched to it, its overdue timers, and (asynchronously, as every
-   * delivery) its channel messages and request answers.
+   * delivery) its channel messages, request answers and lock callbacks.
    */
   resume(): void;
   /**
@@ -155,7 +156,14 @@ export function createSimulatedBrowser(base: SimulatedBrowserOptions = {}): Simu
         now: clock.now,
         timers: timers.timers,
         channel: channels.channel,
-        locks: tabLocks,
+        locks: {
+          // A lock granted while the tab is frozen is held, but its callback waits to run.
+          request: (name, lockOptions, callback) =>
+            tabLocks.request(name, lockOptions, async () => {
+              if (frozen) await new Promise<void>((resume) => held.push(resume));
+              return callback();
+            }),
+        },
         tabId: `tab-${++tabs}`,
         document,
         window,

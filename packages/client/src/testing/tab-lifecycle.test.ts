@@ -84,3 +84,32 @@ describe('a simulated tab throttled or frozen by the browser', () => {
     expect(tab.document.visibilityState).toBe('visible');
   });
 });
+
+describe('a frozen tab and the re-auth lock', () => {
+  it('a lock granted while the tab is frozen is its, but its re-auth runs only on resume', async () => {
+    const { browser, server, open, step } = signedInBrowser();
+    let answer = (_ok: boolean) => {};
+    const a = browser.openTab({
+      fetch: server.fetch,
+      reauth: () =>
+        new Promise<boolean>((resolve) => {
+          answer = resolve;
+        }),
+    });
+    const b = open();
+    await step(0);
+    server.end('idle-timeout');
+    void a.client.reauthenticate();
+    await step(0);
+    const bDone = b.client.reauthenticate(); // waits for the lock behind a
+    await step(0);
+    b.freeze();
+    answer(false); // a's attempt fails: the lock goes to the frozen b
+    await step(0);
+    expect(server.calls.get('/session/reauth')).toBeUndefined();
+    expect(browser.locks.active()).toBe(1);
+    b.resume();
+    expect(await bDone).toBe(true);
+    expect(server.calls.get('/session/reauth')).toBe(1);
+  });
+});
