@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { DEADLINE_HEADER } from '../contract/protocol.js';
 import { problemSchema } from '../contract/schemas.js';
-import { Browser, routesTestApp } from './test-app.fixture.js';
+import { memoryStore } from '../store/memory/index.js';
+import type { SessionStore } from '../store/types.js';
+import { Browser, routesTestApp, signedIn } from './test-app.fixture.js';
 
 const SCRIPT = '(()=>{window.lifeline=1})();';
 
@@ -83,5 +86,55 @@ describe('GET /session/client.js', () => {
     expect((await browser.get('/session/client.js')).status).toBe(200);
     expect((await browser.get('/session/client.js')).status).toBe(200);
     expect(calls).toBe(2);
+  });
+
+  it('is no session response: no deadline header, no cookie, no touch, no rotation', async () => {
+    const { browser, clock, events } = await signedIn({ routes: { clientScript: SCRIPT } });
+    const idle = async () =>
+      ((await (await browser.get('/session/status')).json()) as { idleExpiresAt: number })
+        .idleExpiresAt;
+    const before = await idle();
+    // Past the touch interval (3 min) and the rotation interval (15 min): both are due.
+    clock.advance(16 * 60_000);
+    const cookies = new Map(browser.cookies);
+    const eventCount = events.length;
+    for (const [method, headers] of [
+      ['GET', {}],
+      ['GET', { 'If-None-Match': '*' }],
+      ['HEAD', {}],
+    ] as const) {
+      const res = await browser.send(method, '/session/client.js', { headers });
+      expect(res.status).toBeLessThan(400);
+      // One person's deadlines at one moment must not ride on a revalidated, shareable script.
+      expect(res.headers.get(DEADLINE_HEADER)).toBeNull();
+      expect(res.headers.getSetCookie()).toEqual([]);
+      expect(res.headers.get('Cache-Control')).toBe('no-cache');
+    }
+    expect(browser.cookies).toEqual(cookies);
+    expect(events.slice(eventCount)).toEqual([]);
+    expect(await idle()).toBe(before);
+  });
+
+  it('is served while the session store is down', async () => {
+    let down = false;
+    const failing = (inner: SessionStore): SessionStore =>
+      new Proxy(inner, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) =>
+            down ? Promise.reject(new Error('ECONNREFUSED')) : value.apply(target, args);
+        },
+      });
+    const { browser } = await signedIn({
+      routes: { clientScript: SCRIPT },
+      store: (clock) => failing(memoryStore({ now: clock.now })),
+    });
+    down = true;
+    // The page's SDK must load to report the outage and recover from it on its own.
+    const res = await browser.get('/session/client.js');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(SCRIPT);
+    expect((await browser.get('/session/status')).status).toBe(503);
   });
 });

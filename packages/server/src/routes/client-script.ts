@@ -1,5 +1,6 @@
 import type { Context, Handler } from 'hono';
 import { problemResponse } from '../problem/problem.js';
+import { markOutsideRoute } from '../session/passive.js';
 import { encodeBase64url } from '../token/base64url.js';
 
 /** The client bundle: its text, or a function that loads it (called until it succeeds once). */
@@ -19,6 +20,8 @@ interface Loaded {
  * deploy is picked up at once while an unchanged bundle costs a 304. Without a source it
  * is a 404 `invalid_request` problem; a source that fails to load is a 503
  * `client_script_unavailable` problem, retried by the next request. Errors are `no-store`.
+ * The answer is the same for everyone, so `session()` leaves it alone (no store read, no
+ * cookie, no `Session-Deadline`): caches may keep it, and it loads during a store outage.
  *
  * @example
  * sessionRoutes({ clientScript: () => readFile(bundlePath, 'utf8') });
@@ -40,7 +43,7 @@ export function clientScript(source: ClientScriptSource | undefined): Handler {
     return loaded;
   };
 
-  return async function clientScriptHandler(c: Context) {
+  return markOutsideRoute(async function clientScriptHandler(c: Context) {
     if (source === undefined) {
       return problemResponse('invalid_request', {
         status: 404,
@@ -68,7 +71,7 @@ export function clientScript(source: ClientScriptSource | undefined): Handler {
       return c.body(null, 304, headers);
     }
     return c.body(body, 200, headers);
-  };
+  });
 }
 
 async function strongEtag(body: string): Promise<string> {

@@ -7,7 +7,7 @@ import { commitState } from './commit.js';
 import { guardStore, StoreUnavailableError } from './guard-store.js';
 import { createSessionHandle } from './handle.js';
 import { createManager } from './manager.js';
-import { isPassiveRequest } from './passive.js';
+import { isPassiveRequest, routeMark } from './passive.js';
 import { SessionEndedError } from './regenerate.js';
 import { type Resolution, resolveSession } from './resolve.js';
 import {
@@ -60,9 +60,13 @@ export function session(options?: SessionOptions): SessionMiddleware {
     cookies: sessionCookies(resolved.cookie),
   };
   const lifelineSession: MiddlewareHandler<SessionEnv> = async (c, next) => {
+    const mark = routeMark(c);
+    // The same answer for everyone (the SDK bundle): reading the session could only add one
+    // person's deadlines, a rotated cookie or a store outage's 503 to it.
+    if (mark === 'outside') return next();
     const now = rt.options.now();
     const attrs = cookieAttributes(rt, c);
-    const passive = isPassiveRequest(c);
+    const passive = isPassiveRequest(c, mark);
     let resolution: Resolution;
     try {
       resolution = await resolveSession(rt, {

@@ -2,9 +2,21 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { PASSIVE_HEADER } from '../contract/protocol.js';
 
-const PASSIVE = Symbol.for('lifeline.passive-route');
+/**
+ * What a route's mark tells `session()` before it reads the store: `passive` requests
+ * never move the idle deadline; `outside` ones (a static asset such as the SDK bundle) are
+ * no session request at all: no store read, no cookie, no deadline header.
+ */
+export type RouteMark = 'passive' | 'outside';
 
-type Marked = { [PASSIVE]?: true };
+const MARK = Symbol.for('lifeline.route-mark');
+
+type Marked = { [MARK]?: RouteMark };
+
+function markRoute<H extends object>(handler: H, mark: RouteMark): H {
+  (handler as Marked)[MARK] = mark;
+  return handler;
+}
 
 /**
  * Marks a handler or middleware: every request routed through it is passive. Hono matches
@@ -12,8 +24,15 @@ type Marked = { [PASSIVE]?: true };
  * mark before it reads the store and can leave the touch out of that read.
  */
 export function markPassiveRoute<H extends object>(handler: H): H {
-  (handler as Marked)[PASSIVE] = true;
-  return handler;
+  return markRoute(handler, 'passive');
+}
+
+/**
+ * Marks a handler whose answer is the same for everyone (`GET /client.js`): `session()`
+ * leaves such requests alone, so `c.var.session` is not set for them.
+ */
+export function markOutsideRoute<H extends object>(handler: H): H {
+  return markRoute(handler, 'outside');
 }
 
 const passiveMiddleware: MiddlewareHandler = markPassiveRoute(async (c, next) => {
@@ -48,19 +67,26 @@ function unwrap(handler: unknown): unknown {
 }
 
 /**
- * Whether the request is passive before any handler runs: it carries `Session-Passive: 1`
- * (the SDK's hidden-tab requests) or is routed through a {@link passive} mark that runs
- * before the handler that answers. Matched routes run in order, and the first one that
- * takes no `next` (a handler, not a middleware) answers; marks after it never run, such as
- * the 405 catch-all registered after a route's real method.
+ * The mark that decides the request before any handler runs: the first one on a route
+ * that runs before the handler that answers. Matched routes run in order, and the first
+ * one that takes no `next` (a handler, not a middleware) answers; marks after it never
+ * run, such as the 405 catch-all registered after a route's real method.
  */
-export function isPassiveRequest(c: Context): boolean {
-  if (c.req.header(PASSIVE_HEADER) === '1') return true;
+export function routeMark(c: Context): RouteMark | null {
   for (const route of matchedRoutes(c)) {
     const handler = unwrap(route.handler);
     if (typeof handler !== 'function') continue;
-    if ((handler as Marked)[PASSIVE]) return true;
-    if (handler.length < 2) return false; // this one answers
+    const mark = (handler as Marked)[MARK];
+    if (mark !== undefined) return mark;
+    if (handler.length < 2) return null; // this one answers
   }
-  return false;
+  return null;
+}
+
+/**
+ * Whether a request `session()` handles is passive: it carries `Session-Passive: 1` (the
+ * SDK's hidden-tab requests) or its route is marked with {@link passive}.
+ */
+export function isPassiveRequest(c: Context, mark: RouteMark | null = routeMark(c)): boolean {
+  return mark === 'passive' || c.req.header(PASSIVE_HEADER) === '1';
 }
