@@ -17,21 +17,38 @@ export function forwardedProto(c: Context): string | undefined {
 }
 
 // What session() decided for a request, as flags: cookies other code sets for it
-// (remember-me) must be at least as strict as the session cookie, and the CSRF guard on
-// its routes must read the proxy's scheme when session() trusts the proxy.
+// (remember-me) must be at least as strict as the session cookie and go where it goes
+// (SameSite=None: an app embedded cross-site), and the CSRF guard on its routes must read
+// the proxy's scheme when session() trusts the proxy.
 const SECURE_COOKIE = 1;
 const TRUSTS_PROXY = 2;
+const CROSS_SITE_COOKIE = 4;
 const sessionDecisions = new WeakMap<Context, number>();
 
+/** How `session()` treated a request: its cookie's `Secure` and `SameSite=None`, its proxy trust. */
+export interface SessionDecision {
+  secureCookie: boolean;
+  sameSiteNone: boolean;
+  trustProxy: boolean;
+}
+
 /** Notes how `session()` treated this request (nothing is stored for plain HTTP, no proxy). */
-export function noteSessionRequest(c: Context, secureCookie: boolean, trustProxy: boolean): void {
-  const flags = (secureCookie ? SECURE_COOKIE : 0) | (trustProxy ? TRUSTS_PROXY : 0);
+export function noteSessionRequest(c: Context, decision: SessionDecision): void {
+  const flags =
+    (decision.secureCookie ? SECURE_COOKIE : 0) |
+    (decision.trustProxy ? TRUSTS_PROXY : 0) |
+    (decision.sameSiteNone ? CROSS_SITE_COOKIE : 0);
   if (flags !== 0) sessionDecisions.set(c, flags);
 }
 
 /** Whether `session()` gave this request's session cookie `Secure` and `__Host-`. */
 export function sessionCookieIsSecure(c: Context): boolean {
   return ((sessionDecisions.get(c) ?? 0) & SECURE_COOKIE) !== 0;
+}
+
+/** Whether `session()` sent this request's session cookie `SameSite=None` (cross-site embedding). */
+export function sessionCookieIsCrossSite(c: Context): boolean {
+  return ((sessionDecisions.get(c) ?? 0) & CROSS_SITE_COOKIE) !== 0;
 }
 
 /** Whether the `session()` this request passed through trusts `X-Forwarded-Proto`. */

@@ -8,6 +8,7 @@ import {
   hasRememberCookie,
   readRememberCookie,
   rememberCookieAttributes,
+  rememberCookieWithheld,
   respondedRememberCookie,
   writeRememberCookie,
 } from './cookie.js';
@@ -102,7 +103,9 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
       await store.deleteCredential(id);
       if (record !== null) await emit('forgotten', id, record.userId);
     }
-    if (hasRememberCookie(c, attrs(c))) writeRememberCookie(c, attrs(c), null);
+    // Cleared also when it may be held unseen: a sign-out must not leave a way back in.
+    const a = attrs(c);
+    if (hasRememberCookie(c, a) || rememberCookieWithheld(c, a)) writeRememberCookie(c, a, null);
   }
 
   return {
@@ -177,7 +180,11 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
 
     async forgetIfNotFor(c, userId) {
       const token = presented(c);
-      if (token === null) return;
+      // Whose a cookie the request could not carry is cannot be told: take it back.
+      if (token === null) {
+        if (rememberCookieWithheld(c, attrs(c))) dropCookie(c);
+        return;
+      }
       const id = hasher.sid(token);
       let record: CredentialRecord | null;
       try {

@@ -34,8 +34,13 @@ export function cookieAttributes(rt: Runtime, c: Context): Readonly<CookieAttrib
   const { secure } = rt.options.cookie;
   const { trustProxy } = rt.options;
   const isSecure = secure === 'auto' ? isHttpsRequest(c, trustProxy) : secure;
-  noteSessionRequest(c, isSecure, trustProxy);
-  return isSecure ? rt.cookies.secure : rt.cookies.plain;
+  const attrs = isSecure ? rt.cookies.secure : rt.cookies.plain;
+  noteSessionRequest(c, {
+    secureCookie: isSecure,
+    sameSiteNone: attrs.sameSite === 'None',
+    trustProxy,
+  });
+  return attrs;
 }
 
 /**
