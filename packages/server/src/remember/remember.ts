@@ -25,6 +25,8 @@ export interface RememberMe extends ReauthStrategy {
   issue(c: Context, userId: string): Promise<void>;
   /** Deletes the request's credential and clears its cookie (logout). */
   forget(c: Context): Promise<void>;
+  /** Clears the cookie if its credential is gone (after `manager.revokeUser()` in a handler). */
+  forgetIfGone(c: Context): Promise<void>;
 }
 
 /**
@@ -177,6 +179,11 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
     },
 
     forget,
+
+    async forgetIfGone(c) {
+      const token = presented(c);
+      if (token !== null && (await read(hasher.sid(token))) === null) dropCookie(c);
+    },
 
     async forgetIfNotFor(c, userId) {
       const token = presented(c);

@@ -157,3 +157,73 @@ describe('POST /session/sessions/revoke', () => {
     );
   });
 });
+
+describe("POST /session/sessions/revoke and this device's remember-me cookie", () => {
+  const REMEMBER = 'lifeline_remember';
+  const remembered = (res: Response) =>
+    res.headers.getSetCookie().filter((l) => l.startsWith(`${REMEMBER}=`));
+  const canReauth = async (b: Browser) =>
+    (await (await b.get('/session/status')).json()).canReauth as boolean;
+
+  /** A laptop and a phone of one user, each with a remember-me credential of its own. */
+  async function rememberedDevices() {
+    const t = routesTestApp();
+    const laptop = new Browser(t.app);
+    const phone = new Browser(t.app);
+    await laptop.post('/login?remember=1');
+    await phone.post('/login?remember=1');
+    const { sessions } = await (await laptop.get('/session/sessions')).json();
+    const phoneId: string = sessions.find((s: { current: boolean }) => !s.current).id;
+    return { ...t, laptop, phone, phoneId };
+  }
+
+  it("{ others: true } deletes this device's credential too, so it takes the cookie back", async () => {
+    const { laptop, clock } = await rememberedDevices();
+    expect(await canReauth(laptop)).toBe(true);
+    const res = await laptop.post('/session/sessions/revoke', { others: true });
+    expect(res.status).toBe(200);
+    expect(remembered(res)).toEqual([`${REMEMBER}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict`]);
+    // The status must not offer a re-auth that can only fail.
+    expect(await canReauth(laptop)).toBe(false);
+    clock.advance(31 * MIN);
+    expect((await laptop.post('/session/reauth')).status).toBe(401);
+  });
+
+  it('{ all: true } takes it back too, also without Clear-Site-Data', async () => {
+    const t = routesTestApp({ session: { clearSiteData: [] } });
+    const laptop = new Browser(t.app);
+    await laptop.post('/login?remember=1');
+    const res = await laptop.post('/session/sessions/revoke', { all: true });
+    expect(res.headers.get('Clear-Site-Data')).toBeNull();
+    expect(remembered(res)).toHaveLength(1);
+    expect(await canReauth(laptop)).toBe(false);
+  });
+
+  it("{ id } of another device keeps this device's credential and cookie", async () => {
+    const { laptop, phone, phoneId, clock } = await rememberedDevices();
+    const res = await laptop.post('/session/sessions/revoke', { id: phoneId });
+    expect(await res.json()).toEqual({ revoked: 1, currentEnded: false });
+    expect(remembered(res)).toEqual([]);
+    expect(await canReauth(laptop)).toBe(true);
+    clock.advance(31 * MIN);
+    expect((await laptop.post('/session/reauth')).status).toBe(200);
+    expect((await phone.post('/session/reauth')).status).toBe(401);
+  });
+
+  it("{ id } of a session sharing this device's credential deletes it, and takes the cookie back", async () => {
+    const t = routesTestApp();
+    const laptop = new Browser(t.app);
+    await laptop.post('/login?remember=1');
+    // A copy of the remember cookie re-authenticates: a second session on the same credential.
+    const copy = new Browser(t.app);
+    copy.cookies.set(REMEMBER, laptop.cookies.get(REMEMBER)!);
+    expect((await copy.post('/session/reauth')).status).toBe(200);
+    const { sessions } = await (await laptop.get('/session/sessions')).json();
+    const copyId: string = sessions.find((s: { current: boolean }) => !s.current).id;
+    const res = await laptop.post('/session/sessions/revoke', { id: copyId });
+    expect(await res.json()).toEqual({ revoked: 1, currentEnded: false });
+    expect(await state(laptop)).toBe('active');
+    expect(remembered(res)).toHaveLength(1);
+    expect(await canReauth(laptop)).toBe(false);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { problemResponse } from '../problem/problem.js';
+import { forgetCredentialIfGone } from '../session/handle.js';
 import type { SessionEnv, SessionManager } from '../session/types.js';
 import { readJsonBody } from './body.js';
 
@@ -80,6 +81,8 @@ export function revokeSessions(manager: SessionManager) {
     if (!body.ok) return body.response;
     const outcome: Outcome = await revoke(c, manager, who.userId, body.data);
     if ('response' in outcome) return outcome.response;
+    // This device's credential may be among those deleted: its cookie must not outlive it.
+    await forgetCredentialIfGone(c.var.session);
     return c.json(outcome, 200, { 'Cache-Control': 'no-store' });
   };
 }

@@ -28,6 +28,12 @@ class SessionHandle implements Session {
     this.#state = state;
   }
 
+  /** See {@link forgetCredentialIfGone}. */
+  static async forgetCredentialIfGone(session: Session): Promise<void> {
+    if (!(session instanceof SessionHandle)) return;
+    await session.#rt.options.reauth?.forgetIfGone?.(session.#c);
+  }
+
   get state(): 'active' | 'none' {
     return this.#state.live ? 'active' : 'none';
   }
@@ -173,6 +179,15 @@ function warnLatePassive(rt: Runtime): void {
   console.warn(
     'lifeline: markPassive() in a GET/HEAD handler came after the read had already moved the idle deadline; put passive() on the route instead',
   );
+}
+
+/**
+ * After the request revoked sessions, which may have deleted the credential the browser
+ * holds (`revokeUser()` deletes the user's, `revoke(id)` the one a device shares): the
+ * reauth strategy takes its cookie back if so. Not on `Session`: the routes' own step.
+ */
+export function forgetCredentialIfGone(session: Session): Promise<void> {
+  return SessionHandle.forgetCredentialIfGone(session);
 }
 
 /** Builds `c.var.session` for one request. */

@@ -178,6 +178,12 @@ export interface ReauthStrategy {
    */
   forgetIfNotFor?(c: Context, userId: string): Promise<void>;
   /**
+   * Called after the request revoked sessions (`POST /sessions/revoke`), which may have
+   * deleted the credential it carries: takes that credential's cookie back if it is gone,
+   * so `canReauth` does not offer a re-auth that can only fail.
+   */
+  forgetIfGone?(c: Context): Promise<void>;
+  /**
    * The cookie it reads, if any (without the `__Host-` prefix): `session()` refuses a
    * session cookie of the same name, since the two would overwrite each other.
    */
