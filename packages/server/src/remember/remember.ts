@@ -187,7 +187,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
 
     async forgetIfNotFor(c, userId) {
       const token = presented(c);
-      // Whose a cookie the request could not carry is cannot be told: take it back.
+      // A cookie the request could not carry may be anyone's: take it back.
       if (token === null) {
         if (rememberCookieWithheld(c, attrs(c))) dropCookie(c);
         return;
