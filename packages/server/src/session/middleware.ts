@@ -57,7 +57,7 @@ export function session(options?: SessionOptions): SessionMiddleware {
     store: guardStore(resolved.store, resolved.storeTimeout),
     hasher: createHasher(resolved.secret),
     emit: createEmitter(resolved.onEvent),
-    cookies: sessionCookies(resolved.cookie),
+    cookies: sessionCookies(resolved.cookie, resolved.reauth),
   };
   const lifelineSession: MiddlewareHandler<SessionEnv> = async (c, next) => {
     const mark = routeMark(c);

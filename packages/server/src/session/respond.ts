@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { ResolvedOptions } from '../config/options.js';
 import { DEADLINE_HEADER, formatDeadlineHeader } from '../contract/protocol.js';
 import { isHttpsRequest, noteSessionRequest } from '../cookie/https.js';
-import { replaceSessionCookie, writable } from '../cookie/replace.js';
+import { replaceSessionCookie, setCookieName, writable } from '../cookie/replace.js';
 import {
   type CookieAttributes,
   serializeClearCookie,
@@ -20,13 +20,32 @@ export interface SessionCookies {
   secure: Readonly<CookieAttributes>;
   /** Both names: a response carries at most one session cookie under either. */
   names: readonly string[];
+  /** Both names of the `reauth` strategy's cookie (remember-me), if it has one. */
+  credentialNames: readonly string[];
 }
 
-export function sessionCookies(cookie: ResolvedOptions['cookie']): SessionCookies {
+export function sessionCookies(
+  cookie: ResolvedOptions['cookie'],
+  reauth: ResolvedOptions['reauth'],
+): SessionCookies {
   const { name, sameSite } = cookie;
   const plain = Object.freeze({ name, secure: false, sameSite });
   const secure = Object.freeze({ name: `__Host-${name}`, secure: true, sameSite });
-  return { plain, secure, names: Object.freeze([plain.name, secure.name]) };
+  const credential = reauth?.cookieName;
+  const credentialNames = credential ? [credential, `__Host-${credential}`] : [];
+  return {
+    plain,
+    secure,
+    names: Object.freeze([plain.name, secure.name]),
+    credentialNames: Object.freeze(credentialNames),
+  };
+}
+
+/** Whether the response sets or clears the `reauth` strategy's cookie (a long-lived credential). */
+function setsCredentialCookie(rt: Runtime, res: Response): boolean {
+  const names = rt.cookies.credentialNames;
+  if (names.length === 0 || !res.headers.has('Set-Cookie')) return false;
+  return res.headers.getSetCookie().some((line) => names.includes(setCookieName(line)));
 }
 
 /** The cookie name and attributes for this request: `__Host-` and Secure on HTTPS. */
@@ -118,15 +137,17 @@ export function finishResponse(
   if (state.cleared) ours = serializeClearCookie(attrs);
   else if (live && state.issue) ours = issuedCookie(attrs, state);
   let res = replaceSessionCookie(c.res, rt.cookies.names, ours);
+  // A cache must not hand a remember-me credential (set or cleared) to anyone else either.
+  const noStore = ours !== null || setsCredentialCookie(rt, res);
   // The header work below needs writable headers; a handler may have returned a response
   // whose headers are immutable (`Response.redirect()`, a proxied `fetch()`).
-  if (live || res.headers.has(DEADLINE_HEADER)) res = writable(res);
+  if (live || noStore || res.headers.has(DEADLINE_HEADER)) res = writable(res);
   if (res !== c.res) {
     c.res = undefined;
     c.res = res;
   }
   const headers = c.res.headers;
-  if (ours !== null) headers.set('Cache-Control', 'no-store');
+  if (noStore) headers.set('Cache-Control', 'no-store');
   if (state.cleared && rt.options.clearSiteData.length > 0) {
     headers.set('Clear-Site-Data', rt.options.clearSiteData.map((d) => `"${d}"`).join(', '));
   }
