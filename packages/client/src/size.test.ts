@@ -33,10 +33,12 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * went down by 61 B (core) and 73 B (everything) in a pass that changed no behaviour; then
  * 9 B (core and everything) so that a listener removed while an event is delivered (by an
  * earlier listener, or `destroy()`) is not called, which showed an unmounted dialog again;
- * then 13 B (everything) for a dialog that keeps clear of a phone screen's edges.
+ * then 13 B (everything) for a dialog that keeps clear of a phone screen's edges; then 36 B
+ * (core) and 38 B (everything) so that a follower extends for its own activity when a frozen
+ * or throttled leader has not, instead of warning and signing out a person working in it.
  */
-const CORE_BUDGET = 4851;
-const EVERYTHING_BUDGET = 9936;
+const CORE_BUDGET = 4887;
+const EVERYTHING_BUDGET = 9974;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

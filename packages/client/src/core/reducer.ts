@@ -307,12 +307,21 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       // declaring expiry (another tab may have extended without us hearing of it).
       if (free) due(at + (s.isLeader ? 0 : FOLLOWER_GRACE), 'status');
     } else {
-      const want = now >= at - warnBefore ? limit : null;
-      if (want !== s.warning) {
+      const warnAt = at - warnBefore;
+      // A follower that told the leader of activity not extended for by the time the
+      // warning would show has a frozen or throttled leader (a live one extends at least
+      // `spacing()` earlier): it extends itself rather than let the person be signed out.
+      if (!s.isLeader && free && limit === 'idle' && s.toldAt > s.extendAt) {
+        s.extendBy = 'activity';
+        due(Math.max(warnAt, s.toldAt + FOLLOWER_GRACE), 'extend');
+      }
+      const want = now >= warnAt ? limit : null;
+      // Not into the warning while an extension is on its way: its answer decides.
+      if (want !== s.warning && !(want && !s.warning && s.inFlight === 'extend')) {
         emit(want ? { type: 'warning', limit, expiresAt: at } : { type: 'warning-cleared' });
         s.warning = want;
       }
-      wake.push(want ? at : at - warnBefore);
+      wake.push(want ? at : warnAt);
       if (s.isLeader && free) {
         if (s.activeAt > s.extendAt && limit === 'idle' && !want) {
           // Nothing is in flight, so whatever extension comes next (this one) is the keepalive's.

@@ -85,8 +85,8 @@ describe('session client across tabs', () => {
       tab.client.on('signed-out', (e) => endings.push(`${e.tabId} signed out`));
     }
     a.freeze(); // the browser freezes the background leader
-    // The person works in b, but the keepalive is the leader's and waits for it (the latency:
-    // b comes to warn); "Stay signed in" in b extends from b itself.
+    // The person works in b; the keepalive is the leader's, so b extends only when the
+    // leader has let the warning come (below), and "Stay signed in" in b extends from b.
     for (let i = 0; i < 8; i++) {
       b.act();
       await step(MIN);
@@ -103,6 +103,37 @@ describe('session client across tabs', () => {
       state: 'active',
       isLeader: true,
       idleExpiresAt,
+    });
+    a.close();
+    b.close();
+  });
+
+  it('keeps a person working in a follower signed in, unwarned, while the leader is frozen', async () => {
+    const { open, step, server } = signedInBrowser();
+    const [a, b] = [open(), open()];
+    await step(0);
+    const seen: string[] = [];
+    for (const type of ['warning', 'expired', 'signed-out'] as const) {
+      b.client.on(type, (e) => seen.push(`${type} (${e.trigger})`));
+    }
+    a.freeze(); // the browser freezes the background leader, which keeps the leadership
+    for (let i = 0; i < 60; i++) {
+      b.act();
+      await step(MIN / 2);
+    }
+    // 30 minutes of work against a 10-minute idle timeout and a 2-minute warning: b extends
+    // when the warning would have come (every 8 minutes), never before, and never warns.
+    expect(seen).toEqual([]);
+    expect(b.client.getSnapshot()).toMatchObject({ state: 'active', isLeader: false });
+    expect(server.calls.get('/session/extend')).toBe(3);
+    // Back from the freeze, the leader takes up the keepalive: one extension, for the
+    // activity b reported after its own last one, and both tabs share the new deadline.
+    a.resume();
+    await step(0);
+    expect(server.calls.get('/session/extend')).toBe(4);
+    expect(a.client.getSnapshot()).toMatchObject({
+      state: 'active',
+      idleExpiresAt: b.client.getSnapshot().idleExpiresAt,
     });
     a.close();
     b.close();
