@@ -12,6 +12,9 @@ import { problemResponse } from '../problem/problem.js';
 import type { Runtime } from './runtime.js';
 import type { LiveSession, RequestState } from './state.js';
 
+/** Header names (lower case, as `Headers` lists them) of caching meant for a CDN or proxy only. */
+const TARGETED_CACHE_CONTROL = /^(?:[a-z0-9-]+-)?cdn-cache-control$|^surrogate-control$/;
+
 /** The session cookie's two possible shapes, built once per `session()`. */
 export interface SessionCookies {
   /** Plain name, no Secure (http, e.g. localhost in development). */
@@ -147,7 +150,14 @@ export function finishResponse(
     c.res = res;
   }
   const headers = c.res.headers;
-  if (noStore) headers.set('Cache-Control', 'no-store');
+  if (noStore) {
+    headers.set('Cache-Control', 'no-store');
+    // CDN-Cache-Control (RFC 9213, also vendor-prefixed) and Surrogate-Control outrank
+    // Cache-Control at the caches they target, which would then keep the cookie.
+    for (const name of [...headers.keys()]) {
+      if (TARGETED_CACHE_CONTROL.test(name)) headers.delete(name);
+    }
+  }
   if (state.cleared && rt.options.clearSiteData.length > 0) {
     headers.set('Clear-Site-Data', rt.options.clearSiteData.map((d) => `"${d}"`).join(', '));
   }

@@ -71,6 +71,31 @@ describe('the session cookie on the response', () => {
     expect(read.headers.get('Cache-Control')).toBeNull();
   });
 
+  it('drops CDN-targeted caching from a response that sets the cookie, which would outrank no-store there', async () => {
+    const t = testApp();
+    const cdn = {
+      'Cache-Control': 'public, max-age=600',
+      'CDN-Cache-Control': 'max-age=600',
+      'Cloudflare-CDN-Cache-Control': 'max-age=600',
+      'Surrogate-Control': 'max-age=600',
+    };
+    t.app.post('/cart', (c) => {
+      c.var.session.set('cart', ['tea']);
+      return c.text('added', 200, cdn);
+    });
+    t.app.get('/cached', (c) => c.text('page', 200, cdn));
+    const created = await t.app.request('/cart', { method: 'POST' });
+    expect(created.headers.getSetCookie()).toHaveLength(1);
+    expect(created.headers.get('Cache-Control')).toBe('no-store');
+    for (const name of ['CDN-Cache-Control', 'Cloudflare-CDN-Cache-Control', 'Surrogate-Control']) {
+      expect(created.headers.get(name), name).toBeNull();
+    }
+    // A response that sets no cookie keeps the app's caching, targeted or not.
+    const page = await t.app.request('/cached', withCookie(sessionCookie(created)!));
+    expect(page.headers.getSetCookie()).toEqual([]);
+    expect(Object.fromEntries(Object.keys(cdn).map((n) => [n, page.headers.get(n)]))).toEqual(cdn);
+  });
+
   it('clears the cookie on destroy() with identical attributes and Clear-Site-Data', async () => {
     const t = testApp({ clearSiteData: ['cookies', 'storage'] });
     const login = await t.app.request('https://app.example/login/ada', { method: 'POST' });
