@@ -60,7 +60,7 @@ const sent = { ...head, sentAt: epoch };
 // The answers a tab passes on: those that moved the deadlines, and endings (as `status`).
 const answer = { ...sent, type: ['answer'], op: ['status', 'extend', 'reauth'] };
 const MESSAGE_SHAPES = [
-  { ...head, type: ['activity'] },
+  { ...sent, type: ['activity'] },
   { ...answer, reason: END_REASONS },
   {
     ...answer,

@@ -75,7 +75,7 @@ describe('core reducer', () => {
     const sent = h.pending.shift();
     expect(sent?.op).toBe('extend');
     h.advance(200);
-    h.dispatch({ v: 2, from: 'other', type: 'activity', trigger: 'activity' });
+    h.dispatch({ v: 2, from: 'other', type: 'activity', trigger: 'activity', sentAt: h.now() });
     const slidAt = h.now() + 500; // later than the follower's activity
     h.dispatch({
       type: 'answer',

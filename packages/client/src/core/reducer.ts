@@ -222,7 +222,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
         const deadline = nearestDeadline(s);
         // Cannot confirm and the deadline has passed even allowing for clock uncertainty: the
         // server has ended the session unless a tab we cannot hear extended it. Show it ended.
-        const ended = op === 'status' && !!deadline && now >= deadline.at + s.rtt / 2;
+        const ended = !!deadline && now >= deadline.at + s.rtt / 2;
         emit({ type: 'error', operation: op, error: action.error, willRetry: !ended });
         if (ended) {
           trigger = 'local';
@@ -249,12 +249,13 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       trigger = 'activity';
       // Activity while the idle warning shows does not count: the user confirms by choosing to stay.
       if (s.phase === 'active' && s.warning !== 'idle') {
-        s.activeAt = now;
+        // Another tab's counts from when it happened, never later: a frozen tab hears it late.
+        s.activeAt = news ? Math.max(s.activeAt, Math.min(now, news.sentAt)) : now;
         // Told the leader already, and no extension since: stay quiet, but only for one
         // keepalive spacing, so activity the leader missed (a message lost in a race) is
         // said again in time.
         if (!news && !s.isLeader && !(s.toldAt > s.extendAt && now - s.toldAt < spacing())) {
-          post({ type: 'activity' });
+          post({ type: 'activity', sentAt: now });
           s.toldAt = now;
         }
       }
@@ -310,10 +311,11 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       const warnAt = at - warnBefore;
       // A follower that told the leader of activity not extended for by the time the
       // warning would show has a frozen or throttled leader (a live one extends at least
-      // `spacing()` earlier): it extends itself rather than let the person be signed out.
+      // `spacing()` earlier, or a round trip after late news): it extends itself rather
+      // than let the person be signed out.
       if (!s.isLeader && free && limit === 'idle' && s.toldAt > s.extendAt) {
         s.extendBy = 'activity';
-        due(Math.max(warnAt, s.toldAt + FOLLOWER_GRACE), 'extend');
+        due(Math.max(warnAt, s.toldAt + FOLLOWER_GRACE + s.rtt), 'extend');
       }
       const want = now >= warnAt ? limit : null;
       // Not into the warning while an extension is on its way: its answer decides.

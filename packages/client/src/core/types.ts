@@ -114,7 +114,8 @@ export type TabMessage = {
   /** An ending, whatever found it: the status this tab took it for. */
   | Answer<'status', { readonly reason: EndReason }>
   | Header
-  | { readonly type: 'activity' }
+  /** When it happened (`sentAt`): a frozen tab hears it late. */
+  | { readonly type: 'activity'; readonly sentAt: number }
 );
 
 /** Inputs to the core, discriminated on `type`; another tab's news is its message. */

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+
+const MIN = 60_000;
+
+/**
+ * Tabs on a session with a 10-minute idle timeout (warning 2 minutes before), over a
+ * network whose requests take `latency` ms to reach the server.
+ */
+function signedIn(latency = 0) {
+  const browser = createSimulatedBrowser();
+  const server = createFakeServer({
+    now: browser.clock.now,
+    idleTimeoutMs: 10 * MIN,
+    absoluteTimeoutMs: 60 * MIN,
+  });
+  server.signIn();
+  const slow: typeof fetch = (input, init) =>
+    new Promise((resolve, reject) => {
+      browser.clock.timers.setTimeout(
+        () => server.fetch(input, init).then(resolve, reject),
+        latency,
+      );
+    });
+  const open = () => browser.openTab({ fetch: latency ? slow : server.fetch });
+  const step = async (ms: number) => {
+    await browser.clock.advanceAsync(ms);
+    await flush(20);
+  };
+  const extensions = () => server.calls.get('/session/extend') ?? 0;
+  return { browser, server, open, step, extensions };
+}
+
+describe('a follower extending for its own activity', () => {
+  it('leaves it to a live leader on a slow network, even for activity just before the warning', async () => {
+    const { browser, open, step, extensions } = signedIn(2_000);
+    const [a, b] = [open(), open()];
+    await step(10_000);
+    expect(a.client.getSnapshot().isLeader).toBe(true);
+    const warnAt = b.client.getSnapshot().idleExpiresAt! - 2 * MIN;
+    await step(warnAt - browser.clock.now() - 1_000);
+    const before = extensions();
+    b.act(); // a second before the warning: the leader extends at once, its answer 2 s away
+    await step(30_000);
+    expect(extensions() - before).toBe(1);
+    expect(b.client.getSnapshot().state).toBe('active');
+    a.close();
+    b.close();
+  });
+
+  it('counts activity a frozen leader hears late from when it happened: no extension for an idle person', async () => {
+    const { open, step, extensions } = signedIn();
+    const [a, b] = [open(), open()];
+    await step(0);
+    a.freeze();
+    await step(MIN);
+    b.act(); // one action, then the person walks away
+    await step(9 * MIN); // b extends for it when the warning would show
+    expect(extensions()).toBe(1);
+    await step(2 * MIN);
+    a.resume(); // a hears of the action only now, after b's extension for it
+    await step(20 * MIN);
+    expect(extensions()).toBe(1);
+    expect(b.client.getSnapshot()).toMatchObject({ state: 'expired', lastReason: 'idle-timeout' });
+    a.close();
+    b.close();
+  });
+});
+
+describe('an extension that keeps failing', () => {
+  for (const tabs of [1, 2]) {
+    it(`ends in expired once the deadline has passed (${tabs === 1 ? 'one tab' : 'a follower under a frozen leader'})`, async () => {
+      const { server, open, step } = signedIn();
+      const all = tabs === 1 ? [open()] : [open(), open()];
+      await step(0);
+      const worker = all.at(-1)!;
+      const endings: string[] = [];
+      worker.client.on('expired', (e) => endings.push(e.reason));
+      if (tabs === 2) all[0]!.freeze();
+      await step(tabs === 1 ? 30_000 : MIN);
+      worker.act();
+      await step(tabs === 1 ? 15_000 : 30_000);
+      server.breakWith('network'); // the network goes before the extension for that action
+      await step(30 * MIN);
+      // Past the deadline a failed extension cannot be confirmed, like a failed check: it
+      // was retrying forever, the page showing the warning long after the session ended.
+      expect(endings).toEqual(['idle-timeout']);
+      expect(worker.client.getSnapshot().state).toBe('expired');
+      for (const t of all) t.close();
+    });
+  }
+});
