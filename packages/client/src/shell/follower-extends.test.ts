@@ -1,39 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+import { signedInBrowser } from './signed-in.fixture.js';
 
 const MIN = 60_000;
 
-/**
- * Tabs on a session with a 10-minute idle timeout (warning 2 minutes before), over a
- * network whose requests take `latency` ms to reach the server.
- */
-function signedIn(latency = 0) {
-  const browser = createSimulatedBrowser();
-  const server = createFakeServer({
-    now: browser.clock.now,
-    idleTimeoutMs: 10 * MIN,
-    absoluteTimeoutMs: 60 * MIN,
-  });
-  server.signIn();
-  const slow: typeof fetch = (input, init) =>
-    new Promise((resolve, reject) => {
-      browser.clock.timers.setTimeout(
-        () => server.fetch(input, init).then(resolve, reject),
-        latency,
-      );
-    });
-  const open = () => browser.openTab({ fetch: latency ? slow : server.fetch });
-  const step = async (ms: number) => {
-    await browser.clock.advanceAsync(ms);
-    await flush(20);
-  };
-  const extensions = () => server.calls.get('/session/extend') ?? 0;
-  return { browser, server, open, step, extensions };
-}
-
 describe('a follower extending for its own activity', () => {
   it('leaves it to a live leader on a slow network, even for activity just before the warning', async () => {
-    const { browser, open, step, extensions } = signedIn(2_000);
+    const { browser, open, stepAsync: step, extensions } = signedInBrowser({ latency: 2_000 });
     const [a, b] = [open(), open()];
     await step(10_000);
     expect(a.client.getSnapshot().isLeader).toBe(true);
@@ -49,7 +21,7 @@ describe('a follower extending for its own activity', () => {
   });
 
   it('counts activity a frozen leader hears late from when it happened: no extension for an idle person', async () => {
-    const { open, step, extensions } = signedIn();
+    const { open, stepAsync: step, extensions } = signedInBrowser();
     const [a, b] = [open(), open()];
     await step(0);
     a.freeze();
@@ -70,7 +42,7 @@ describe('a follower extending for its own activity', () => {
 describe('an extension that keeps failing', () => {
   for (const tabs of [1, 2]) {
     it(`ends in expired once the deadline has passed (${tabs === 1 ? 'one tab' : 'a follower under a frozen leader'})`, async () => {
-      const { server, open, step } = signedIn();
+      const { server, open, stepAsync: step } = signedInBrowser();
       const all = tabs === 1 ? [open()] : [open(), open()];
       await step(0);
       const worker = all.at(-1)!;
