@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { sessionRoutes } from '../routes/routes.js';
 import { session } from '../session/middleware.js';
 import type { SessionEnv } from '../session/types.js';
 import { memoryStore } from '../store/memory/index.js';
@@ -97,6 +98,23 @@ describe('requireSession', () => {
     ).toMatchObject({
       code: 'reauth_required',
     });
+  });
+
+  it('answers 401 session_required on a route outside the session (GET /session/client.js), signed in or not', async () => {
+    const { a, cookieOf } = app();
+    const members = new Hono<SessionEnv>();
+    members.use('/session/*', requireSession());
+    members.route('/session', sessionRoutes({ clientScript: '(()=>{})();' }));
+    a.route('/', members);
+    const cookie = cookieOf(await a.request('/login', { method: 'POST' }));
+    for (const headers of [{}, { Cookie: cookie }] as Record<string, string>[]) {
+      // The script is the same for everyone: a session is never read for it, so none passes.
+      expect(await problem(await a.request('/session/client.js', { headers }))).toMatchObject({
+        status: 401,
+        code: 'session_required',
+        reason: 'missing',
+      });
+    }
   });
 
   it('refuses a bad fresh option at start-up', () => {

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import type { MiddlewareHandler } from 'hono';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { DEADLINE_HEADER } from '../contract/protocol.js';
 import { problemSchema } from '../contract/schemas.js';
+import { countingStore } from '../session/app.fixture.js';
+import type { SessionEnv } from '../session/types.js';
 import { memoryStore } from '../store/memory/index.js';
 import type { SessionStore } from '../store/types.js';
 import { Browser, routesTestApp, signedIn } from './test-app.fixture.js';
@@ -136,5 +139,118 @@ describe('GET /session/client.js', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(SCRIPT);
     expect((await browser.get('/session/status')).status).toBe(503);
+  });
+});
+
+describe('c.var.session on GET /session/client.js', () => {
+  /** A signed-in, remembered browser, and app middleware on every path recording what it saw. */
+  async function withAppMiddleware(appMiddleware: MiddlewareHandler<SessionEnv>) {
+    let counting: ReturnType<typeof countingStore> | undefined;
+    const t = await signedIn(
+      {
+        routes: { clientScript: SCRIPT },
+        appMiddleware,
+        store: (clock) => {
+          counting = countingStore(memoryStore({ now: clock.now }));
+          return counting.store;
+        },
+      },
+      '?remember=1',
+    );
+    const storeCalls = () => Object.values(counting!.calls).reduce((a, b) => a + b, 0);
+    return { ...t, storeCalls };
+  }
+
+  it('is a visitor without a cookie for app middleware that reads it, built without the store', async () => {
+    const seen: unknown[] = [];
+    const { browser, storeCalls } = await withAppMiddleware(async (c, next) => {
+      // Typed as always present: an app reads it without `?.`.
+      const s = c.var.session;
+      seen.push({ state: s.state, reason: s.reason, userId: s.userId, canReauth: s.canReauth });
+      c.header('X-Signed-In', s.state === 'active' ? '1' : '0');
+      await next();
+    });
+    expect((await browser.get('/touch')).headers.get('X-Signed-In')).toBe('1');
+    const calls = storeCalls();
+    const res = await browser.get('/session/client.js');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(SCRIPT);
+    // The same for everyone: the signed-in browser's own session and credential do not show.
+    expect(res.headers.get('X-Signed-In')).toBe('0');
+    expect(seen.at(-1)).toEqual({
+      state: 'none',
+      reason: 'missing',
+      userId: null,
+      canReauth: false,
+    });
+    expect(storeCalls()).toBe(calls);
+    expect(res.headers.get(DEADLINE_HEADER)).toBeNull();
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('refuses every write with an error naming the route, and none reaches the response or the store', async () => {
+    const refusals: string[] = [];
+    const { browser, clock, events, storeCalls } = await withAppMiddleware(async (c, next) => {
+      const s = c.var.session;
+      if (c.req.path === '/session/client.js') {
+        const attempts: (() => unknown)[] = [
+          () => s.set('lastPage', c.req.path),
+          () => s.regenerate({ userId: 'u2' }),
+          () => s.destroy(),
+          () => s.reauthenticate(),
+          () => s.linkCredential('credential'),
+        ];
+        for (const attempt of attempts) {
+          try {
+            await attempt();
+          } catch (error) {
+            refusals.push((error as Error).message);
+          }
+        }
+        // As on any request without a session: nothing to read, delete, extend or hold back.
+        s.delete('lastPage');
+        s.extend();
+        s.markPassive();
+        c.header('X-Last-Page', String(s.get('lastPage') ?? 'none'));
+      }
+      await next();
+    });
+    clock.advance(16 * 60_000); // a touch and a rotation are due
+    const calls = storeCalls();
+    const eventCount = events.length;
+    const res = await browser.get('/session/client.js');
+    expect(refusals).toEqual(
+      ['set', 'regenerate', 'destroy', 'reauthenticate', 'linkCredential'].map(
+        (method) =>
+          `lifeline: session.${method}() on GET /session/client.js, which is outside the session (the same answer for everyone): it cannot set a cookie or write the store there`,
+      ),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('X-Last-Page')).toBe('none');
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(res.headers.get(DEADLINE_HEADER)).toBeNull();
+    expect(res.headers.get('Clear-Site-Data')).toBeNull();
+    expect(res.headers.get('Cache-Control')).toBe('no-cache');
+    expect(storeCalls()).toBe(calls);
+    expect(events.slice(eventCount)).toEqual([]);
+    // The browser's session and remember-me credential are as they were.
+    expect(await (await browser.get('/session/status')).json()).toMatchObject({
+      state: 'active',
+      canReauth: true,
+    });
+  });
+
+  it('answers a write the app does not catch with a 500, never a session response', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    onTestFinished(() => logged.mockRestore());
+    const { browser } = await withAppMiddleware(async (c, next) => {
+      c.var.session.set('visits', 1);
+      await next();
+    });
+    const res = await browser.get('/session/client.js');
+    expect(res.status).toBe(500);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(res.headers.get(DEADLINE_HEADER)).toBeNull();
+    expect(String(logged.mock.calls[0]?.[0])).toContain('GET /session/client.js');
   });
 });

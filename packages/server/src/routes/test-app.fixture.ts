@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { SessionOptions } from '../config/options.js';
 import type { SessionEvent } from '../events/types.js';
 import { rememberMe } from '../remember/remember.js';
@@ -19,6 +19,8 @@ export interface RoutesTestOptions {
   store?: (clock: ManualClock) => SessionStore;
   /** Where the test clock starts (epoch ms); a store on real time (Redis) needs about now. */
   clockStart?: number;
+  /** App middleware registered after `session()` and before every route, as apps do. */
+  appMiddleware?: MiddlewareHandler<SessionEnv>;
 }
 
 /**
@@ -46,6 +48,7 @@ export function routesTestApp(options: RoutesTestOptions = {}) {
   });
   const app = new Hono<SessionEnv>();
   app.use(middleware);
+  if (options.appMiddleware) app.use(options.appMiddleware);
   app.post('/login', async (c) => {
     const userId = c.req.query('user') ?? 'u1';
     await c.var.session.regenerate({ userId, user: { name: `User ${userId}` } });

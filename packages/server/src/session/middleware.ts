@@ -7,6 +7,7 @@ import { commitState } from './commit.js';
 import { guardStore, StoreUnavailableError } from './guard-store.js';
 import { createSessionHandle } from './handle.js';
 import { createManager } from './manager.js';
+import { createOutsideSession } from './outside.js';
 import { isPassiveRequest, routeMark } from './passive.js';
 import { SessionEndedError } from './regenerate.js';
 import { type Resolution, resolveSession } from './resolve.js';
@@ -62,8 +63,12 @@ export function session(options?: SessionOptions): SessionMiddleware {
   const lifelineSession: MiddlewareHandler<SessionEnv> = async (c, next) => {
     const mark = routeMark(c);
     // The same answer for everyone (the SDK bundle): reading the session could only add one
-    // person's deadlines, a rotated cookie or a store outage's 503 to it.
-    if (mark === 'outside') return next();
+    // person's deadlines, a rotated cookie or a store outage's 503 to it. The app's own
+    // middleware still finds a session there: none, and one that cannot write.
+    if (mark === 'outside') {
+      c.set('session', createOutsideSession(rt, c));
+      return next();
+    }
     const now = rt.options.now();
     const attrs = cookieAttributes(rt, c);
     const passive = isPassiveRequest(c, mark);

@@ -5,7 +5,8 @@ import { PASSIVE_HEADER } from '../contract/protocol.js';
 /**
  * What a route's mark tells `session()` before it reads the store: `passive` requests
  * never move the idle deadline; `outside` ones (a static asset such as the SDK bundle) are
- * no session request at all: no store read, no cookie, no deadline header.
+ * no session request at all: no store read, no cookie, no deadline header, and a
+ * `c.var.session` with no session that refuses writes.
  */
 export type RouteMark = 'passive' | 'outside';
 
@@ -29,7 +30,8 @@ export function markPassiveRoute<H extends object>(handler: H): H {
 
 /**
  * Marks a handler whose answer is the same for everyone (`GET /client.js`): `session()`
- * leaves such requests alone, so `c.var.session` is not set for them.
+ * leaves such requests alone. `c.var.session` there is a visitor without a cookie
+ * (`state: 'none'`) whose writes throw, so app middleware reading it keeps working.
  */
 export function markOutsideRoute<H extends object>(handler: H): H {
   return markRoute(handler, 'outside');
