@@ -107,6 +107,46 @@ describe('revoking a session deletes the remember-me credential it was issued wi
   });
 });
 
+describe('signing out deletes the credential the session links', () => {
+  it('POST /session/logout deletes it and clears the cookie, as before', async () => {
+    const t = await rememberedDevice();
+    const linked = (await t.manager.get(t.laptopId))!.credentialId!;
+    const copy = t.laptop.cookies.get(REMEMBER)!;
+    const res = await t.laptop.post('/session/logout');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      state: 'none',
+      reason: 'logged-out',
+      canReauth: false,
+    });
+    expect(res.headers.getSetCookie().filter((l) => l.startsWith(`${REMEMBER}=`))).toEqual([
+      `${REMEMBER}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict`,
+    ]);
+    expect(await t.store.getCredential(linked)).toBeNull();
+    expect((await reauthWith(t, copy)).status).toBe(401);
+    expect(await status(t.phone)).toMatchObject({ state: 'active' });
+  });
+
+  it('deletes it also when the request did not carry its cookie', async () => {
+    const t = await rememberedDevice();
+    const linked = (await t.manager.get(t.laptopId))!.credentialId!;
+    const copy = t.laptop.cookies.get(REMEMBER)!;
+    t.laptop.cookies.delete(REMEMBER);
+    expect((await t.laptop.post('/session/logout')).status).toBe(200);
+    expect(await t.store.getCredential(linked)).toBeNull();
+    expect((await reauthWith(t, copy)).status).toBe(401);
+  });
+
+  it("leaves another device's credential alone", async () => {
+    const t = await rememberedDevice();
+    const other = new Browser(t.app);
+    await other.send('POST', '/login?remember=1', { headers: { 'User-Agent': 'Tablet' } });
+    await t.laptop.post('/session/logout');
+    t.clock.advance(31 * MIN);
+    expect((await other.post('/session/reauth')).status).toBe(200);
+  });
+});
+
 describe('the credential stays with the device while its session only moves on', () => {
   it('a login again (regenerate) keeps the credential and hands the link to the new session', async () => {
     const t = await rememberedDevice();
@@ -301,6 +341,71 @@ describe('a store failure while deleting the credential', () => {
     await t.manager.revoke(one!.id);
     expect(await status(t.laptop)).toMatchObject({ state: 'none' });
     expect(await status(tab2)).toMatchObject({ state: 'none' });
+  });
+
+  /**
+   * Adds an app GET sign-out and sign-in (a link in an e-mail, an identity provider's
+   * redirect back), before the app's first request; returns how to reach them cross-site.
+   */
+  function crossSiteRoutes(t: { app: Hono<SessionEnv> }) {
+    t.app.get('/sign-out', async (c) => {
+      await c.var.session.destroy();
+      return c.text('ok');
+    });
+    t.app.get('/callback', async (c) => {
+      await c.var.session.regenerate({ userId: 'u2', user: { name: 'u2' } });
+      return c.text('ok');
+    });
+    /** A top-level cross-site GET: the Lax session cookie goes along, the Strict one stays home. */
+    return (browser: Browser, path: string) => {
+      const credential = browser.cookies.get(REMEMBER);
+      browser.cookies.delete(REMEMBER);
+      const sent = browser.send('GET', path, {
+        headers: { Origin: null, 'Session-Request': null, 'Sec-Fetch-Site': 'cross-site' },
+      });
+      return sent.then((res) => {
+        const touched = res.headers.getSetCookie().some((l) => l.startsWith(`${REMEMBER}=`));
+        if (!touched && credential) browser.cookies.set(REMEMBER, credential);
+        return res;
+      });
+    };
+  }
+
+  it('answers a cross-site sign-out with 503 store_unavailable, the session ended and its cookie taken', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    onTestFinished(() => logged.mockRestore());
+    const outage = failingDeletes();
+    const t = routesTestApp({ store: outage.store });
+    const crossSite = crossSiteRoutes(t);
+    const laptop = new Browser(t.app);
+    await laptop.post('/login?remember=1');
+    outage.flag.failing = true;
+    const res = await crossSite(laptop, '/sign-out');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ code: 'store_unavailable' });
+    expect(laptop.cookies.has(REMEMBER)).toBe(false);
+    expect(await status(laptop)).toMatchObject({ state: 'none', reason: 'logged-out' });
+  });
+
+  it('answers a cross-site sign-in as another user with 503, handing over the new session and taking the cookie', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    onTestFinished(() => logged.mockRestore());
+    const outage = failingDeletes();
+    const t = routesTestApp({ store: outage.store });
+    const crossSite = crossSiteRoutes(t);
+    const laptop = new Browser(t.app);
+    await laptop.post('/login?remember=1');
+    outage.flag.failing = true;
+    const res = await crossSite(laptop, '/callback');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ code: 'store_unavailable' });
+    outage.flag.failing = false;
+    // The first session ended with the sign-in: the new one reached the browser with the 503.
+    expect(await status(laptop)).toMatchObject({
+      state: 'active',
+      user: { name: 'u2' },
+      canReauth: false,
+    });
   });
 
   it('answers POST /session/sessions/revoke with 503 store_unavailable, the session ended', async () => {

@@ -123,6 +123,32 @@ describe('requests that cannot carry a Strict remember cookie (cross-site)', () 
     expect((await browser.post('/session/reauth')).status).toBe(401);
   });
 
+  it('a sign-out deletes the credential on the server too: a copy of the cookie no longer signs in', async () => {
+    const t = await remembered();
+    const copy = t.browser.cookies.get(REMEMBER)!;
+    const [signedIn] = await t.manager.listForUser('u1');
+    const linked = (await t.manager.get(signedIn!.id))!.credentialId!;
+    expect(await t.crossSite('/sign-out')).toHaveLength(1);
+    expect(await t.store.getCredential(linked)).toBeNull();
+    // Another profile, a backup or a thief holding the cookie from before the sign-out.
+    const other = new Browser(t.app);
+    other.cookies.set(REMEMBER, copy);
+    expect((await other.post('/session/reauth')).status).toBe(401);
+  });
+
+  it("a sign-in as another user deletes the first user's credential on the server too", async () => {
+    const t = await remembered();
+    const copy = t.browser.cookies.get(REMEMBER)!;
+    await t.crossSite('/callback?user=u2');
+    expect(await (await t.browser.get('/session/status')).json()).toMatchObject({
+      state: 'active',
+      user: { name: 'u2' },
+    });
+    const other = new Browser(t.app);
+    other.cookies.set(REMEMBER, copy);
+    expect((await other.post('/session/reauth')).status).toBe(401);
+  });
+
   it('a same-site request without the cookie sends no clearing line (nothing is withheld there)', async () => {
     const { browser } = await remembered();
     browser.cookies.delete(REMEMBER);

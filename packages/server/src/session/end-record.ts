@@ -48,17 +48,26 @@ export async function endRecord(
   if (result !== 'ok') return false;
   if (ended.reason === 'revoked') {
     emitFor(rt, now, sid, record.userId, { type: 'revoked', detail: ended.detail ?? 'revoked' });
-    if (revokesCredential(ended)) {
-      await forgetLinkedCredential(rt, record);
-      // One linked after `record` was read (a "remember this device" request in flight)
-      // is on the tombstone.
-      const stored = await rt.store.get(sid);
-      if (stored && stored.credentialId !== record.credentialId) {
-        await forgetLinkedCredential(rt, stored);
-      }
-    }
+    if (revokesCredential(ended)) await forgetEndedCredential(rt, sid, record);
   }
   return true;
+}
+
+/**
+ * Deletes the credential an ended session links: the one `record` names, and one linked
+ * after `record` was read (a "remember this device" request in flight), which is on the
+ * tombstone. A revocation and a sign-out end the device's credential this way.
+ */
+export async function forgetEndedCredential(
+  rt: Runtime,
+  sid: string,
+  record: Pick<SessionRecord, 'credentialId'>,
+): Promise<void> {
+  await forgetLinkedCredential(rt, record);
+  const stored = await rt.store.get(sid);
+  if (stored && stored.credentialId !== record.credentialId) {
+    await forgetLinkedCredential(rt, stored);
+  }
 }
 
 /** Deletes the credential a session links, if any. */

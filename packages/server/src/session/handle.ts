@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { PublicUser } from '../contract/schemas.js';
 import type { JsonValue } from '../store/types.js';
-import { endRecord } from './end-record.js';
+import { endRecord, forgetEndedCredential, forgetLinkedCredential } from './end-record.js';
 import { regenerate } from './regenerate.js';
 import { clientFacts, emitFor, type Runtime } from './runtime.js';
 import { linkedCredential, type RequestState, switchSession } from './state.js';
@@ -104,24 +104,40 @@ class SessionHandle implements Session {
   }
 
   async regenerate(options?: RegenerateOptions): Promise<void> {
-    await regenerate(this.#rt, this.#state, clientFacts(this.#rt, this.#c), options);
+    const rt = this.#rt;
+    const replaced = this.#state.live?.meta;
+    const previousUser = replaced?.userId ?? null;
+    const previousCredential = replaced?.credentialId ?? null;
+    await regenerate(rt, this.#state, clientFacts(rt, this.#c), options);
     const userId = options?.userId;
     if (typeof userId === 'string' && options?.cause !== 'reauth') {
-      await this.#rt.options.reauth?.forgetIfNotFor?.(this.#c, userId);
+      await rt.options.reauth?.forgetIfNotFor?.(this.#c, userId);
+      // Signed in as someone else: the previous user's credential on this device goes too,
+      // also when its cookie did not come along (a Strict cookie on a cross-site redirect).
+      const switched = previousUser !== null && previousUser !== userId;
+      if (switched && previousCredential !== (this.#state.live?.meta.credentialId ?? null)) {
+        await forgetLinkedCredential(rt, { credentialId: previousCredential });
+      }
     }
   }
   async destroy(reason: 'logged-out' | 'revoked' = 'logged-out'): Promise<void> {
     const rt = this.#rt;
     const state = this.#state;
     const live = state.live;
-    if (live) {
-      const record = { ...live.meta, credentialId: linkedCredential(state, live.meta) };
+    const record = live ? { ...live.meta, credentialId: linkedCredential(state, live.meta) } : null;
+    if (live && record) {
       await endRecord(rt, live.sid, record, state.now, { reason, at: state.now });
       emitFor(rt, state.now, live.sid, live.meta.userId, { type: 'destroyed', reason });
     }
     switchSession(state, { live: null, reason, issue: null, cleared: true, fresh: false });
-    // A deliberate logout must not leave a credential that silently signs the user back in.
-    if (reason === 'logged-out') await rt.options.reauth?.forget?.(this.#c);
+    if (reason !== 'logged-out') return;
+    // A deliberate logout must not leave a credential that silently signs the user back in:
+    // the strategy forgets the one the request carries, and the session's linked one goes
+    // too, which a cross-site request (a sign-out link in an e-mail) cannot carry when its
+    // cookie is Strict. Only once the session has ended: a failing delete (503) never
+    // leaves the session alive.
+    await rt.options.reauth?.forget?.(this.#c);
+    if (live && record) await forgetEndedCredential(rt, live.sid, record);
   }
   linkCredential(credentialId: string | null): void {
     if (credentialId !== null && (typeof credentialId !== 'string' || credentialId === '')) {
