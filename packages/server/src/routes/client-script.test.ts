@@ -5,8 +5,7 @@ import { problemSchema } from '../contract/schemas.js';
 import { countingStore } from '../session/app.fixture.js';
 import type { SessionEnv } from '../session/types.js';
 import { memoryStore } from '../store/memory/index.js';
-import type { SessionStore } from '../store/types.js';
-import { Browser, routesTestApp, signedIn } from './test-app.fixture.js';
+import { Browser, routesTestApp, signedIn, switchableStore } from './test-app.fixture.js';
 
 const SCRIPT = '(()=>{window.lifeline=1})();';
 
@@ -119,21 +118,12 @@ describe('GET /session/client.js', () => {
   });
 
   it('is served while the session store is down', async () => {
-    let down = false;
-    const failing = (inner: SessionStore): SessionStore =>
-      new Proxy(inner, {
-        get(target, key, receiver) {
-          const value = Reflect.get(target, key, receiver);
-          if (typeof value !== 'function') return value;
-          return (...args: unknown[]) =>
-            down ? Promise.reject(new Error('ECONNREFUSED')) : value.apply(target, args);
-        },
-      });
+    const outage = switchableStore();
     const { browser } = await signedIn({
       routes: { clientScript: SCRIPT },
-      store: (clock) => failing(memoryStore({ now: clock.now })),
+      store: (clock) => outage.wrap(memoryStore({ now: clock.now })),
     });
-    down = true;
+    outage.set(true);
     // The page's SDK must load to report the outage and recover from it on its own.
     const res = await browser.get('/session/client.js');
     expect(res.status).toBe(200);

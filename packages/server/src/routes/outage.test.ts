@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../store/memory/index.js';
-import type { SessionStore } from '../store/types.js';
-import { Browser, routesTestApp } from './test-app.fixture.js';
-
-/** A real memory store behind a switch that makes every call fail, like a Redis outage. */
-function switchableStore() {
-  let down = false;
-  const wrap = (inner: SessionStore): SessionStore =>
-    new Proxy(inner, {
-      get(target, key, receiver) {
-        const value = Reflect.get(target, key, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) =>
-          down ? Promise.reject(new Error('ECONNREFUSED')) : value.apply(target, args);
-      },
-    });
-  return { wrap, set: (isDown: boolean) => (down = isDown) };
-}
+import { Browser, routesTestApp, switchableStore } from './test-app.fixture.js';
 
 async function signedInWithOutageSwitch() {
   const outage = switchableStore();

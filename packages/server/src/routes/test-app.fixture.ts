@@ -120,3 +120,18 @@ export class Browser {
     return this.send('GET', path);
   }
 }
+
+/** A real memory store behind a switch that makes every call fail, like a Redis outage. */
+export function switchableStore() {
+  let down = false;
+  const wrap = (inner: SessionStore): SessionStore =>
+    new Proxy(inner, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) =>
+          down ? Promise.reject(new Error('ECONNREFUSED')) : value.apply(target, args);
+      },
+    });
+  return { wrap, set: (isDown: boolean) => (down = isDown) };
+}
