@@ -371,7 +371,8 @@ describe('a store failure while deleting the credential', () => {
     };
   }
 
-  it('answers a cross-site sign-out with 503 store_unavailable, the session ended and its cookie taken', async () => {
+  /** A remembered laptop signed in, then a store whose deletes fail (the error log muted). */
+  async function rememberedThenDeletesFail() {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     onTestFinished(() => logged.mockRestore());
     const outage = failingDeletes();
@@ -380,6 +381,11 @@ describe('a store failure while deleting the credential', () => {
     const laptop = new Browser(t.app);
     await laptop.post('/login?remember=1');
     outage.flag.failing = true;
+    return { outage, crossSite, laptop };
+  }
+
+  it('answers a cross-site sign-out with 503 store_unavailable, the session ended and its cookie taken', async () => {
+    const { crossSite, laptop } = await rememberedThenDeletesFail();
     const res = await crossSite(laptop, '/sign-out');
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ code: 'store_unavailable' });
@@ -388,14 +394,7 @@ describe('a store failure while deleting the credential', () => {
   });
 
   it('answers a cross-site sign-in as another user with 503, handing over the new session and taking the cookie', async () => {
-    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
-    onTestFinished(() => logged.mockRestore());
-    const outage = failingDeletes();
-    const t = routesTestApp({ store: outage.store });
-    const crossSite = crossSiteRoutes(t);
-    const laptop = new Browser(t.app);
-    await laptop.post('/login?remember=1');
-    outage.flag.failing = true;
+    const { outage, crossSite, laptop } = await rememberedThenDeletesFail();
     const res = await crossSite(laptop, '/callback');
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ code: 'store_unavailable' });
