@@ -1,3 +1,4 @@
+import type { SessionSnapshot } from '@lifeline/client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './browser.js';
 import { type DemoServer, startDemo } from './demo-server.js';
@@ -22,6 +23,19 @@ export interface World {
   /** Opens `n` tabs on `path` and waits until each knows its session state. */
   openTabs(n: number, path?: string): Promise<Page[]>;
   advance(ms: number): Promise<void>;
+  /**
+   * Freezes `tab`: no timer, event or message handler runs in it until the function it
+   * resolves to resumes it. Headless Chromium ignores the Page Lifecycle freeze
+   * (`Page.setWebLifecycleState`) for its tabs, which are all visible, so this pauses the
+   * tab's script in the debugger instead: like a frozen tab it keeps its Web Locks and
+   * answers nothing, and unlike one it loses the cross-tab messages sent meanwhile (it
+   * must catch up from the server, the harder case). While it is frozen `advance()`
+   * leaves its clock alone (Playwright's clock would wait for it, or run its timers); on
+   * resume its clock catches up, so its overdue timers fire at once, as after a freeze.
+   * Open no new tab between a freeze and its resume: Playwright would replay its clock
+   * without the time the other tabs skipped.
+   */
+  freeze(tab: Page): Promise<() => Promise<void>>;
   /** The server's view of the session, read passively (it never extends the idle time). */
   status(): Promise<ServerStatus>;
   close(): Promise<void>;
@@ -33,6 +47,15 @@ export async function startWorld(env: Record<string, string>): Promise<World> {
   const browser = await launchChromium();
   const context = await browser.newContext({ baseURL: server.url });
   await context.clock.install();
+  /** Frozen tabs, with the time their clock has yet to catch up on. */
+  const frozen = new Map<Page, number>();
+  const moveClocks = async (ms: number) => {
+    if (frozen.size === 0) return context.clock.fastForward(ms);
+    for (const [tab, behind] of frozen) frozen.set(tab, behind + ms);
+    await Promise.all(
+      context.pages().map((tab) => (frozen.has(tab) ? null : fastForward(tab, ms))),
+    );
+  };
   const world: World = {
     server,
     browser,
@@ -47,7 +70,23 @@ export async function startWorld(env: Record<string, string>): Promise<World> {
       }
       return pages;
     },
-    advance: (ms) => server.advance(ms, () => context.clock.fastForward(ms)),
+    advance: (ms) => server.advance(ms, () => moveClocks(ms)),
+    async freeze(tab) {
+      const cdp = await context.newCDPSession(tab);
+      await cdp.send('Debugger.enable');
+      // The pause takes hold when the tab next runs script (its clock's timer, within 0.1 s).
+      const paused = new Promise<void>((resolve) => cdp.once('Debugger.paused', () => resolve()));
+      await cdp.send('Debugger.pause');
+      await paused;
+      frozen.set(tab, 0);
+      return async () => {
+        await cdp.send('Debugger.resume');
+        await cdp.detach();
+        const behind = frozen.get(tab) ?? 0;
+        frozen.delete(tab);
+        await fastForward(tab, behind);
+      };
+    },
     async status() {
       const res = await context.request.get('/session/status', {
         headers: { 'Session-Passive': '1' },
@@ -60,6 +99,34 @@ export async function startWorld(env: Record<string, string>): Promise<World> {
     },
   };
   return world;
+}
+
+/**
+ * Moves one tab's clock (Playwright's `clock` moves every tab of the context) through the
+ * clock controller Playwright installs in the page, not a public API: it throws if a
+ * Playwright upgrade moved it. It reads the time first, so that the real time since the
+ * controller last looked (all of a frozen tab's) is not lost.
+ */
+async function fastForward(tab: Page, ms: number): Promise<void> {
+  await tab.evaluate(async (by) => {
+    const clock = (globalThis as { __pwClock?: { controller: PageClock } }).__pwClock;
+    if (!clock) throw new Error("Playwright's in-page clock controller was not found");
+    Date.now();
+    await clock.controller.fastForward(by);
+  }, ms);
+}
+
+interface PageClock {
+  fastForward(ms: number): Promise<void>;
+}
+
+/** The tab's session snapshot, as the demo page exposes it to tests. */
+export function snapshot(tab: Page): Promise<SessionSnapshot> {
+  return tab.evaluate(() =>
+    (
+      window as unknown as { lifelineDemo: { client: { getSnapshot(): SessionSnapshot } } }
+    ).lifelineDemo.client.getSnapshot(),
+  );
 }
 
 /** Signs in through the demo's form in `page` and waits until the app shows. */
