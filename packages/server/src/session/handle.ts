@@ -105,8 +105,7 @@ class SessionHandle implements Session {
 
   async regenerate(options?: RegenerateOptions): Promise<void> {
     const rt = this.#rt;
-    // The session this sign-in replaces, or the ended one the request's cookie named.
-    const replaced = this.#state.live?.meta ?? this.#state.ended;
+    const replaced = this.#state.live?.meta;
     const previousUser = replaced?.userId ?? null;
     const previousCredential = replaced?.credentialId ?? null;
     await regenerate(rt, this.#state, clientFacts(rt, this.#c), options);
@@ -139,8 +138,6 @@ class SessionHandle implements Session {
     // leaves the session alive.
     await rt.options.reauth?.forget?.(this.#c);
     if (live && record) await forgetEndedCredential(rt, live.sid, record);
-    // The session had already ended (a timeout, say): its record still names the credential.
-    else if (state.ended) await forgetLinkedCredential(rt, state.ended);
   }
   linkCredential(credentialId: string | null): void {
     if (credentialId !== null && (typeof credentialId !== 'string' || credentialId === '')) {

@@ -25,23 +25,7 @@ export type Resolution =
       /** The read itself made the throttled touch: the commit need not touch again. */
       touched: boolean;
     }
-  | {
-      state: 'none';
-      reason: EndReason;
-      sid: string | null;
-      /** The ended session the request's current token proved, if any (see {@link EndedSession}). */
-      ended?: EndedSession;
-    };
-
-/**
- * A session that had ended (timed out, signed out, revoked, renewed) when the request
- * presented its current token: whose it was and the remember-me credential it linked. A
- * sign-out in that request deletes the credential, as a sign-in as someone else does.
- */
-export interface EndedSession {
-  userId: string | null;
-  credentialId: string | null;
-}
+  | { state: 'none'; reason: EndReason; sid: string | null };
 
 /** What resolution needs from the request. */
 export interface RequestFacts {
@@ -87,11 +71,7 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
     reject(rt, now, 'unknown', sid);
     return none('missing', sid);
   }
-  if (record.ended) {
-    // Only the token the session ended with proves the device: not a predecessor.
-    const proved = rt.hasher.equal(hash, record.tokenHash);
-    return none(record.ended.reason, sid, proved ? endedSession(record) : undefined);
-  }
+  if (record.ended) return none(record.ended.reason, sid);
 
   // The current token is the usual case: no promise for it (the predecessor path unseals).
   const token = rt.hasher.equal(hash, record.tokenHash)
@@ -112,7 +92,7 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
   if (timeout) {
     await endRecord(rt, sid, record, now, { reason: timeout, at: now });
     emitFor(rt, now, sid, record.userId, { type: 'expired', reason: timeout });
-    return none(timeout, sid, endedSession(record));
+    return none(timeout, sid);
   }
 
   if (rt.options.bindUserAgent && record.userAgent !== null && record.userAgent !== req.userAgent) {
@@ -141,12 +121,8 @@ export function predecessorResolves(previous: PreviousToken, now: number): boole
   return now < previous.until || previous.confirmed === false;
 }
 
-function none(reason: EndReason, sid: string | null = null, ended?: EndedSession): Resolution {
-  return ended ? { state: 'none', reason, sid, ended } : { state: 'none', reason, sid };
-}
-
-function endedSession(record: SessionRecord): EndedSession {
-  return { userId: record.userId, credentialId: record.credentialId ?? null };
+function none(reason: EndReason, sid: string | null = null): Resolution {
+  return { state: 'none', reason, sid };
 }
 
 function reject(

@@ -2,7 +2,7 @@ import type { EndReason } from '../contract/protocol.js';
 import { setOwn } from '../store/own.js';
 import type { JsonValue, SessionMeta, SessionRecord } from '../store/types.js';
 import type { SessionToken } from '../token/token.js';
-import type { EndedSession, Resolution } from './resolve.js';
+import type { Resolution } from './resolve.js';
 import type { Runtime } from './runtime.js';
 
 /** The live session a request holds: its key, current token and working copy. */
@@ -55,11 +55,6 @@ export interface RequestState {
    * record; `undefined` when unchanged. The next `regenerate()` or the commit writes it.
    */
   credential: string | null | undefined;
-  /**
-   * The ended session the request's cookie named, when it had no live one: a sign-out
-   * deletes the credential it linked, as a sign-in as someone else does.
-   */
-  ended: EndedSession | null;
 }
 
 /** The request's initial state from its resolution. */
@@ -80,11 +75,9 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     abandoned: false,
     fresh: false,
     credential: undefined,
-    ended: null,
   };
   if (resolution.state === 'none') {
     state.reason = resolution.reason;
-    state.ended = resolution.ended ?? null;
     return state;
   }
   // The record serves as the meta as it is (its `data` rides along unused): copying its

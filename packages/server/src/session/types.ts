@@ -74,9 +74,8 @@ export interface Session<Data extends SessionData = SessionData> {
    * `logged-out` (the default) also calls the reauth strategy's `forget()` and deletes the
    * credential the session links (`linkCredential`), so the device's remember-me
    * credential dies with it even when its cookie did not come along (a Strict cookie on a
-   * cross-site link). Safe without a live session: then it forgets the credential the
-   * request carries and the one an ended session its cookie names still links (after a
-   * timeout), and sends the headers, so `POST /logout` is idempotent.
+   * cross-site link). Safe without a live session: then it only forgets the credential
+   * the request carries and sends the headers, so `POST /logout` is idempotent.
    */
   destroy(reason?: 'logged-out' | 'revoked'): Promise<void>;
   /** Moves the idle deadline now, ignoring the touch throttle (never past the absolute one). */
