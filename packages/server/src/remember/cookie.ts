@@ -1,9 +1,5 @@
 import type { Context } from 'hono';
-import {
-  isHttpsRequest,
-  sessionCookieIsCrossSite,
-  sessionCookieIsSecure,
-} from '../cookie/https.js';
+import { isHttpsRequest, sessionCookieIsSecure, sessionCookieSameSite } from '../cookie/https.js';
 import { readSessionCookie } from '../cookie/parse.js';
 import { setCookieName } from '../cookie/replace.js';
 import {
@@ -16,10 +12,11 @@ import {
  * How the remember-me cookie is named and flagged for one request: `Secure` and `__Host-`
  * when forced, when `session()` gave the session cookie them, or on HTTPS.
  *
- * `SameSite=Strict`: the cookie is only ever needed by the SDK's same-origin `fetch` to
- * `POST /reauth`, never on a navigation from another site. Beside a `SameSite=None` session
- * cookie (an app embedded in another site's frame, where Strict and Lax cookies stay home)
- * it is `None` too, if it is `Secure`: browsers refuse `None` without it.
+ * `SameSite` follows the session cookie's (`Lax` by default), so the two travel together:
+ * a request that brings the session brings the credential, and a sign-out or a sign-in as
+ * someone else sees (and forgets) the cookie wherever it could have used it. `None` (an
+ * app embedded in another site's frame) needs `Secure`: a remember cookie forced plain
+ * (`secure: false`) stays `Lax`, as browsers refuse `None` without it.
  */
 export function rememberCookieAttributes(
   c: Context,
@@ -28,7 +25,8 @@ export function rememberCookieAttributes(
   trustProxy: boolean,
 ): CookieAttributes {
   const isSecure = secure ?? (sessionCookieIsSecure(c) || isHttpsRequest(c, trustProxy));
-  const sameSite = isSecure && sessionCookieIsCrossSite(c) ? 'None' : 'Strict';
+  const followed = sessionCookieSameSite(c);
+  const sameSite = followed === 'None' && !isSecure ? 'Lax' : followed;
   // `__Host-` pins the cookie to this host, Path=/ and Secure: no subdomain can plant one.
   return { name: isSecure ? `__Host-${baseName}` : baseName, secure: isSecure, sameSite };
 }
@@ -42,14 +40,6 @@ export function readRememberCookie(c: Context, attrs: CookieAttributes): string 
 /** Whether the request sends any cookie of that name, well-formed or not. */
 export function hasRememberCookie(c: Context, attrs: CookieAttributes): boolean {
   return readSessionCookie(c.req.header('Cookie'), attrs.name).kind !== 'absent';
-}
-
-/**
- * Whether the browser may hold the cookie without having sent it: a cross-site request
- * (a link in an e-mail, an identity provider's redirect back) never carries a Strict one.
- */
-export function rememberCookieWithheld(c: Context, attrs: CookieAttributes): boolean {
-  return attrs.sameSite !== 'None' && c.req.header('Sec-Fetch-Site') === 'cross-site';
 }
 
 /**

@@ -53,11 +53,11 @@ function onlyCookie(res: Response): { pair: string; line: string } {
 }
 
 describe('rememberMe', () => {
-  it('issues one HttpOnly, SameSite=Strict cookie for 30 days by default', async () => {
+  it('issues one HttpOnly, SameSite=Lax cookie for 30 days by default', async () => {
     const { line, pair } = onlyCookie(await setup().call('/issue'));
     expect(pair).toMatch(/^lifeline_remember=[A-Za-z0-9_-]{43}$/);
     expect(line).toContain('HttpOnly');
-    expect(line).toContain('SameSite=Strict');
+    expect(line).toContain('SameSite=Lax');
     expect(line).toContain('Path=/');
     expect(line).toContain(`Max-Age=${30 * 24 * 60 * 60}`);
     expect(line).not.toMatch(/Domain/i);

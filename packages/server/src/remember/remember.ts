@@ -8,7 +8,6 @@ import {
   hasRememberCookie,
   readRememberCookie,
   rememberCookieAttributes,
-  rememberCookieWithheld,
   respondedRememberCookie,
   writeRememberCookie,
 } from './cookie.js';
@@ -98,16 +97,16 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
   }
 
   async function forget(c: Context): Promise<void> {
-    const token = presented(c);
-    if (token !== null) {
-      const id = hasher.sid(token);
-      const record = await store.getCredential(id);
-      await store.deleteCredential(id);
-      if (record !== null) await emit('forgotten', id, record.userId);
-    }
-    // Cleared also when it may be held unseen: a sign-out must not leave a way back in.
+    // Cleared before the store is asked: a failure there (a 503, which keeps the line)
+    // still leaves the browser without it, as a sign-out must.
     const a = attrs(c);
-    if (hasRememberCookie(c, a) || rememberCookieWithheld(c, a)) writeRememberCookie(c, a, null);
+    if (hasRememberCookie(c, a)) writeRememberCookie(c, a, null);
+    const token = presented(c);
+    if (token === null) return;
+    const id = hasher.sid(token);
+    const record = await store.getCredential(id);
+    await store.deleteCredential(id);
+    if (record !== null) await emit('forgotten', id, record.userId);
   }
 
   return {
@@ -187,11 +186,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
 
     async forgetIfNotFor(c, userId) {
       const token = presented(c);
-      // A cookie the request could not carry may be anyone's: take it back.
-      if (token === null) {
-        if (rememberCookieWithheld(c, attrs(c))) dropCookie(c);
-        return;
-      }
+      if (token === null) return;
       const id = hasher.sid(token);
       let record: CredentialRecord | null;
       try {

@@ -182,7 +182,7 @@ describe("POST /session/sessions/revoke and this device's remember-me cookie", (
     expect(await canReauth(laptop)).toBe(true);
     const res = await laptop.post('/session/sessions/revoke', { others: true });
     expect(res.status).toBe(200);
-    expect(remembered(res)).toEqual([`${REMEMBER}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict`]);
+    expect(remembered(res)).toEqual([`${REMEMBER}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`]);
     // The status must not offer a re-auth that can only fail.
     expect(await canReauth(laptop)).toBe(false);
     clock.advance(31 * MIN);

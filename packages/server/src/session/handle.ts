@@ -113,7 +113,7 @@ class SessionHandle implements Session {
     if (typeof userId === 'string' && options?.cause !== 'reauth') {
       await rt.options.reauth?.forgetIfNotFor?.(this.#c, userId);
       // Signed in as someone else: the previous user's credential on this device goes too,
-      // also when its cookie did not come along (a Strict cookie on a cross-site redirect).
+      // also when its cookie did not come along (a copy of it elsewhere still signs in).
       const switched = previousUser !== null && previousUser !== userId;
       if (switched && previousCredential !== (this.#state.live?.meta.credentialId ?? null)) {
         await forgetLinkedCredential(rt, { credentialId: previousCredential });
@@ -133,9 +133,8 @@ class SessionHandle implements Session {
     if (reason !== 'logged-out') return;
     // A deliberate logout must not leave a credential that silently signs the user back in:
     // the strategy forgets the one the request carries, and the session's linked one goes
-    // too, which a cross-site request (a sign-out link in an e-mail) cannot carry when its
-    // cookie is Strict. Only once the session has ended: a failing delete (503) never
-    // leaves the session alive.
+    // too, whether or not its cookie came along (a copy of it elsewhere). Only once the
+    // session has ended: a failing delete (503) never leaves the session alive.
     await rt.options.reauth?.forget?.(this.#c);
     if (live && record) await forgetEndedCredential(rt, live.sid, record);
   }

@@ -57,11 +57,7 @@ export function cookieAttributes(rt: Runtime, c: Context): Readonly<CookieAttrib
   const { trustProxy } = rt.options;
   const isSecure = secure === 'auto' ? isHttpsRequest(c, trustProxy) : secure;
   const attrs = isSecure ? rt.cookies.secure : rt.cookies.plain;
-  noteSessionRequest(c, {
-    secureCookie: isSecure,
-    sameSiteNone: attrs.sameSite === 'None',
-    trustProxy,
-  });
+  noteSessionRequest(c, { secureCookie: isSecure, sameSite: attrs.sameSite, trustProxy });
   return attrs;
 }
 

@@ -73,8 +73,8 @@ export interface Session<Data extends SessionData = SessionData> {
    * Ends the session (record deleted to a tombstone, cookie cleared, `Clear-Site-Data`).
    * `logged-out` (the default) also calls the reauth strategy's `forget()` and deletes the
    * credential the session links (`linkCredential`), so the device's remember-me
-   * credential dies with it even when its cookie did not come along (a Strict cookie on a
-   * cross-site link). Safe without a live session: then it only forgets the credential
+   * credential dies with it even when its cookie did not come along (a copy elsewhere, a
+   * cross-site POST). Safe without a live session: then it only forgets the credential
    * the request carries and sends the headers, so `POST /logout` is idempotent.
    */
   destroy(reason?: 'logged-out' | 'revoked'): Promise<void>;
