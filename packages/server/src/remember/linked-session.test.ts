@@ -550,6 +550,45 @@ describe('another user signing in on the same browser', () => {
     expect((await browser.post('/session/reauth')).status).toBe(401);
   });
 
+  it("a timed-out ending of the first user's session (503, the new session handed over) still takes their cookie and credential", async () => {
+    const outage = { failing: false };
+    const t = routesTestApp({
+      store: (clock) => {
+        const inner = memoryStore({ now: clock.now });
+        return {
+          ...inner,
+          // Applied, but the reply is lost: the store timed out as far as the server knows.
+          end: async (...args: Parameters<typeof inner.end>) => {
+            const result = await inner.end(...args);
+            if (outage.failing) throw new Error('ETIMEDOUT');
+            return result;
+          },
+        };
+      },
+    });
+    const browser = new Browser(t.app);
+    await browser.post('/login?user=u1&remember=1');
+    const u1Credential = browser.cookies.get(REMEMBER)!;
+    outage.failing = true;
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    onTestFinished(() => logged.mockRestore());
+    const res = await browser.post('/login?user=u2');
+    outage.failing = false;
+    expect(res.status).toBe(503);
+    expect(res.headers.getSetCookie().filter((l) => l.startsWith(`${REMEMBER}=`))).toEqual([
+      `${REMEMBER}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`,
+    ]);
+    expect(await status(browser)).toMatchObject({
+      state: 'active',
+      user: { name: 'User u2' },
+      canReauth: false,
+    });
+    // Once u2's session ends, nothing signs this browser back in as u1.
+    t.clock.advance(31 * MIN);
+    expect((await browser.post('/session/reauth')).status).toBe(401);
+    expect((await reauthWith(t, u1Credential)).status).toBe(401);
+  });
+
   it('keeps the credential when the same user signs in again', async () => {
     const t = routesTestApp();
     const browser = new Browser(t.app);

@@ -105,19 +105,44 @@ class SessionHandle implements Session {
 
   async regenerate(options?: RegenerateOptions): Promise<void> {
     const rt = this.#rt;
-    const replaced = this.#state.live?.meta;
-    const previousUser = replaced?.userId ?? null;
-    const previousCredential = replaced?.credentialId ?? null;
-    await regenerate(rt, this.#state, clientFacts(rt, this.#c), options);
+    const state = this.#state;
+    const replaced = state.live;
     const userId = options?.userId;
-    if (typeof userId === 'string' && options?.cause !== 'reauth') {
-      await rt.options.reauth?.forgetIfNotFor?.(this.#c, userId);
-      // Signed in as someone else: the previous user's credential on this device goes too,
-      // also when its cookie did not come along (a copy of it elsewhere still signs in).
-      const switched = previousUser !== null && previousUser !== userId;
-      if (switched && previousCredential !== (this.#state.live?.meta.credentialId ?? null)) {
-        await forgetLinkedCredential(rt, { credentialId: previousCredential });
+    // A sign-in (not the re-auth route's own) leaves no other user's credential behind.
+    const signingIn = typeof userId === 'string' && options?.cause !== 'reauth' ? userId : null;
+    const previous = {
+      userId: replaced?.meta.userId ?? null,
+      credentialId: replaced?.meta.credentialId ?? null,
+    };
+    try {
+      await regenerate(rt, state, clientFacts(rt, this.#c), options);
+    } catch (error) {
+      // A sign-in whose ending of the old session timed out still hands its new session
+      // over (with the 503): the previous user's cookie must not stay beside it, or the
+      // browser signs back in as them once the new session ends. The 503 stands whatever
+      // this meets; the strategy takes the cookie even when the store fails.
+      if (signingIn !== null && state.live !== null && state.live !== replaced) {
+        await this.#forgetOtherUser(signingIn, previous).catch(() => {});
       }
+      throw error;
+    }
+    if (signingIn !== null) await this.#forgetOtherUser(signingIn, previous);
+  }
+
+  /**
+   * After a sign-in as `userId`: forgets a credential the request carries for anyone else,
+   * and the one the replaced session of another user linked, also when its cookie did not
+   * come along (a copy of it elsewhere still signs in).
+   */
+  async #forgetOtherUser(
+    userId: string,
+    previous: { userId: string | null; credentialId: string | null },
+  ): Promise<void> {
+    const rt = this.#rt;
+    await rt.options.reauth?.forgetIfNotFor?.(this.#c, userId);
+    const switched = previous.userId !== null && previous.userId !== userId;
+    if (switched && previous.credentialId !== (this.#state.live?.meta.credentialId ?? null)) {
+      await forgetLinkedCredential(rt, previous);
     }
   }
   async destroy(reason: 'logged-out' | 'revoked' = 'logged-out'): Promise<void> {
