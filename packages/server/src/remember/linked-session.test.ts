@@ -1,6 +1,11 @@
 import type { Hono } from 'hono';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { Browser, type RoutesTestOptions, routesTestApp } from '../routes/test-app.fixture.js';
+import {
+  Browser,
+  type RoutesTestOptions,
+  routesTestApp,
+  switchableStore,
+} from '../routes/test-app.fixture.js';
 import { StoreUnavailableError } from '../session/guard-store.js';
 import type { SessionEnv } from '../session/types.js';
 import { memoryStore } from '../store/memory/index.js';
@@ -296,38 +301,22 @@ describe('Session.linkCredential', () => {
 
 describe('a store failure while deleting the credential', () => {
   /** The memory store, with `deleteCredential` failing while `failing` is set. */
-  function failingDeletes() {
-    const flag = { failing: false };
-    const store = (clock: ManualClock) => {
-      const inner = memoryStore({ now: clock.now });
-      return new Proxy(inner, {
-        get(target, key, receiver) {
-          const value = Reflect.get(target, key, receiver);
-          if (key !== 'deleteCredential' || typeof value !== 'function') return value;
-          return (...args: unknown[]) =>
-            flag.failing ? Promise.reject(new Error('ECONNRESET')) : value.apply(target, args);
-        },
-      });
-    };
-    return { flag, store };
-  }
-
   it('still ends the session; repeating manager.revoke then deletes the credential', async () => {
-    const outage = failingDeletes();
+    const outage = switchableStore({ only: 'deleteCredential' });
     const t = await rememberedDevice({ store: outage.store });
     const linked = (await t.manager.get(t.laptopId))?.credentialId;
-    outage.flag.failing = true;
+    outage.set(true);
     await expect(t.manager.revoke(t.laptopId)).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(await status(t.laptop)).toMatchObject({ state: 'none', reason: 'revoked' });
     expect(await t.store.getCredential(linked!)).not.toBeNull();
-    outage.flag.failing = false;
+    outage.set(false);
     await t.manager.revoke(t.laptopId);
     expect(await t.store.getCredential(linked!)).toBeNull();
     expect((await t.laptop.post('/session/reauth')).status).toBe(401);
   });
 
   it("repeating manager.revoke also ends the device's other session sharing the credential", async () => {
-    const outage = failingDeletes();
+    const outage = switchableStore({ only: 'deleteCredential' });
     const t = await rememberedDevice({ store: outage.store });
     t.clock.advance(31 * MIN);
     const tab2 = new Browser(t.app);
@@ -335,9 +324,9 @@ describe('a store failure while deleting the credential', () => {
     expect((await t.laptop.post('/session/reauth')).status).toBe(200);
     expect((await tab2.post('/session/reauth')).status).toBe(200); // a second session, same credential
     const [one] = (await t.manager.listForUser('u1')).filter((s) => s.userAgent !== 'Phone');
-    outage.flag.failing = true;
+    outage.set(true);
     await expect(t.manager.revoke(one!.id)).rejects.toBeInstanceOf(StoreUnavailableError);
-    outage.flag.failing = false;
+    outage.set(false);
     await t.manager.revoke(one!.id);
     expect(await status(t.laptop)).toMatchObject({ state: 'none' });
     expect(await status(tab2)).toMatchObject({ state: 'none' });
@@ -367,12 +356,12 @@ describe('a store failure while deleting the credential', () => {
   async function rememberedThenDeletesFail() {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     onTestFinished(() => logged.mockRestore());
-    const outage = failingDeletes();
+    const outage = switchableStore({ only: 'deleteCredential' });
     const t = routesTestApp({ store: outage.store });
     const crossSite = crossSiteRoutes(t);
     const laptop = new Browser(t.app);
     await laptop.post('/login?remember=1');
-    outage.flag.failing = true;
+    outage.set(true);
     return { outage, crossSite, laptop };
   }
 
@@ -390,7 +379,7 @@ describe('a store failure while deleting the credential', () => {
     const res = await crossSite(laptop, '/callback');
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ code: 'store_unavailable' });
-    outage.flag.failing = false;
+    outage.set(false);
     // The first session ended with the sign-in: the new one reached the browser with the 503.
     expect(await status(laptop)).toMatchObject({
       state: 'active',
@@ -403,9 +392,9 @@ describe('a store failure while deleting the credential', () => {
     // Hono reports the handler's error before the middleware turns it into the 503.
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     onTestFinished(() => logged.mockRestore());
-    const outage = failingDeletes();
+    const outage = switchableStore({ only: 'deleteCredential' });
     const t = await rememberedDevice({ store: outage.store });
-    outage.flag.failing = true;
+    outage.set(true);
     const res = await t.phone.post('/session/sessions/revoke', { id: t.laptopId });
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ code: 'store_unavailable' });
@@ -526,54 +515,31 @@ describe('another user signing in on the same browser', () => {
   });
 
   it("a store outage there answers 503 and still takes the first user's cookie away", async () => {
-    const outage = { failing: false };
-    const t = routesTestApp({
-      store: (clock) => {
-        const inner = memoryStore({ now: clock.now });
-        return {
-          ...inner,
-          getCredential: async (id: string) => {
-            if (outage.failing) throw new Error('ECONNRESET');
-            return inner.getCredential(id);
-          },
-        };
-      },
-    });
+    const outage = switchableStore({ only: 'getCredential' });
+    const t = routesTestApp({ store: outage.store });
     const browser = new Browser(t.app);
     await browser.post('/login?user=u1&remember=1');
-    outage.failing = true;
+    outage.set(true);
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     onTestFinished(() => logged.mockRestore());
     expect((await browser.post('/login?user=u2')).status).toBe(503);
-    outage.failing = false;
+    outage.set(false);
     expect(await status(browser)).toMatchObject({ canReauth: false });
     expect((await browser.post('/session/reauth')).status).toBe(401);
   });
 
   it("a timed-out ending of the first user's session (503, the new session handed over) still takes their cookie and credential", async () => {
-    const outage = { failing: false };
-    const t = routesTestApp({
-      store: (clock) => {
-        const inner = memoryStore({ now: clock.now });
-        return {
-          ...inner,
-          // Applied, but the reply is lost: the store timed out as far as the server knows.
-          end: async (...args: Parameters<typeof inner.end>) => {
-            const result = await inner.end(...args);
-            if (outage.failing) throw new Error('ETIMEDOUT');
-            return result;
-          },
-        };
-      },
-    });
+    // Applied, but the reply is lost: the store timed out as far as the server knows.
+    const outage = switchableStore({ only: 'end', afterApplying: true });
+    const t = routesTestApp({ store: outage.store });
     const browser = new Browser(t.app);
     await browser.post('/login?user=u1&remember=1');
     const u1Credential = browser.cookies.get(REMEMBER)!;
-    outage.failing = true;
+    outage.set(true);
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     onTestFinished(() => logged.mockRestore());
     const res = await browser.post('/login?user=u2');
-    outage.failing = false;
+    outage.set(false);
     expect(res.status).toBe(503);
     expect(res.headers.getSetCookie().filter((l) => l.startsWith(`${REMEMBER}=`))).toEqual([
       `${REMEMBER}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`,

@@ -121,7 +121,7 @@ describe('GET /session/client.js', () => {
     const outage = switchableStore();
     const { browser } = await signedIn({
       routes: { clientScript: SCRIPT },
-      store: (clock) => outage.wrap(memoryStore({ now: clock.now })),
+      store: outage.store,
     });
     outage.set(true);
     // The page's SDK must load to report the outage and recover from it on its own.

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { memoryStore } from '../store/memory/index.js';
 import { Browser, routesTestApp, switchableStore } from './test-app.fixture.js';
 
 async function signedInWithOutageSwitch() {
   const outage = switchableStore();
-  const t = routesTestApp({ store: (clock) => outage.wrap(memoryStore({ now: clock.now })) });
+  const t = routesTestApp({ store: outage.store });
   const browser = new Browser(t.app);
   await browser.post('/login?remember=1');
   return { ...t, browser, outage };

@@ -121,17 +121,36 @@ export class Browser {
   }
 }
 
-/** A real memory store behind a switch that makes every call fail, like a Redis outage. */
-export function switchableStore() {
+/**
+ * A real memory store behind a switch that makes its calls fail, like a Redis outage:
+ * every method, or only `only`. With `afterApplying` the failing call lands first and
+ * only its reply is lost (a store that timed out as far as the server knows).
+ */
+export function switchableStore({
+  only,
+  afterApplying = false,
+}: {
+  only?: keyof SessionStore;
+  afterApplying?: boolean;
+} = {}) {
   let down = false;
   const wrap = (inner: SessionStore): SessionStore =>
     new Proxy(inner, {
       get(target, key, receiver) {
         const value = Reflect.get(target, key, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) =>
-          down ? Promise.reject(new Error('ECONNREFUSED')) : value.apply(target, args);
+        if (typeof value !== 'function' || (only !== undefined && key !== only)) return value;
+        return async (...args: unknown[]) => {
+          if (down && !afterApplying) throw new Error('ECONNREFUSED');
+          const result = await value.apply(target, args);
+          if (down) throw new Error('ETIMEDOUT');
+          return result;
+        };
       },
     });
-  return { wrap, set: (isDown: boolean) => (down = isDown) };
+  return {
+    wrap,
+    /** The `store` option of {@link routesTestApp}: a wrapped memory store on its clock. */
+    store: (clock: ManualClock) => wrap(memoryStore({ now: clock.now })),
+    set: (isDown: boolean) => (down = isDown),
+  };
 }
