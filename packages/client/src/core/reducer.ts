@@ -42,12 +42,12 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   const events: SessionEvent[] = [];
   let message: TabMessage | null = null;
   let started: Operation | null = null;
-  const { tabId, keepaliveInterval, pollInterval } = s.config;
+  const { tabId, keepaliveInterval, pollInterval, warnBefore: maxWarning } = s.config;
   /** The server's idle timeout; none (0 until known) is as good as an endless one. */
   const idleTimeout = () => s.idleTimeoutMs || Number.POSITIVE_INFINITY;
   // At most half the server's idle timeout (learned, so no option check can catch it): a
   // warning as long as the timeout is up from the start, and activity then never extends.
-  const warnBefore = Math.min(s.config.warnBefore, idleTimeout() / 2);
+  const warnBefore = Math.min(maxWarning, idleTimeout() / 2);
   let trigger: SessionTrigger = news?.trigger ?? 'status';
 
   /** Adds an event; one about the session itself (`shared`) comes from the tab that found out. */
@@ -102,12 +102,12 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
    * found out, as the answer to a request sent at `sentAt`.
    */
   const end = (reason: EndReason, sentAt: number) => {
-    const phase =
+    const next =
       reason === 'logged-out' || (reason === 'missing' && s.phase !== 'active')
         ? 'signed-out'
         : 'expired';
-    if (s.phase === phase && s.reason === reason) return;
-    if (phase === 'expired') {
+    if (s.phase === next && s.reason === reason) return;
+    if (next === 'expired') {
       // `idle-timeout` and `absolute-timeout` name their limit; the other reasons none.
       const [limit, timeout] = reason.split('-');
       emit({ type: 'expired', reason, limit: timeout ? (limit as SessionLimit) : null }, true);
@@ -118,7 +118,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     // The session signed out of, so that no later news of it (its logout may not have
     // reached the server yet) shows it live again.
     if (reason === 'logged-out') s.loggedOut = s.deadlines?.absolute ?? s.loggedOut;
-    s.phase = phase;
+    s.phase = next;
     s.reason = reason;
     s.deadlines = null;
     s.warning = null;
@@ -291,10 +291,10 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   const wake: number[] = [];
   // Starts `op` when `at` has come, else wakes up for it.
   const due = (at: number, op: Operation) => (now >= at ? request(op) : wake.push(at));
-  const { retry } = s;
+  const waiting = s.retry;
   // A signed-out tab retries only its logout.
-  if (retry && s.inFlight === null && (retry.op === 'logout' || s.phase !== 'signed-out')) {
-    due(retry.at, retry.op);
+  if (waiting && s.inFlight === null && (waiting.op === 'logout' || s.phase !== 'signed-out')) {
+    due(waiting.at, waiting.op);
   }
   // Nothing in flight, and no retry waiting: a check or an extension may start.
   const free = s.inFlight === null && !s.retry;
@@ -309,29 +309,31 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       if (free) due(at + (s.isLeader ? 0 : FOLLOWER_GRACE), 'status');
     } else {
       const warnAt = at - warnBefore;
-      // A follower that told the leader of activity not extended for by the time the
-      // warning would show has a frozen or throttled leader (a live one extends at least
-      // `spacing()` earlier, or a round trip after late news): it extends itself rather
-      // than let the person be signed out.
-      if (!s.isLeader && free && limit === 'idle' && s.toldAt > s.extendAt) {
-        s.extendBy = 'activity';
-        due(Math.max(warnAt, s.toldAt + FOLLOWER_GRACE + s.rtt), 'extend');
-      }
       const want = now >= warnAt ? limit : null;
+      // Nothing is in flight, so whatever extension comes next is for activity. The leader
+      // keeps alive what activity it knows of, before the warning. A follower that told the
+      // leader of activity not extended for by the time the warning would show has a frozen
+      // or throttled leader (a live one extends at least `spacing()` earlier, or a round trip
+      // after late news): it extends itself rather than let the person be signed out.
+      if (
+        free &&
+        limit === 'idle' &&
+        (s.isLeader ? s.activeAt > s.extendAt && !want : s.toldAt > s.extendAt)
+      ) {
+        s.extendBy = 'activity';
+        due(
+          s.isLeader ? s.extendAt + spacing() : Math.max(warnAt, s.toldAt + FOLLOWER_GRACE + s.rtt),
+          'extend',
+        );
+      }
       // Not into the warning while an extension is on its way: its answer decides.
       if (want !== s.warning && !(want && !s.warning && s.inFlight === 'extend')) {
         emit(want ? { type: 'warning', limit, expiresAt: at } : { type: 'warning-cleared' });
         s.warning = want;
       }
       wake.push(want ? at : warnAt);
-      if (s.isLeader && free) {
-        if (s.activeAt > s.extendAt && limit === 'idle' && !want) {
-          // Nothing is in flight, so whatever extension comes next (this one) is the keepalive's.
-          s.extendBy = 'activity';
-          due(s.extendAt + spacing(), 'extend');
-        }
-        if (s.inFlight === null) due(s.pollAt, 'status');
-      }
+      // The leader polls unless a request started above.
+      if (s.isLeader && free && s.inFlight === null) due(s.pollAt, 'status');
     }
   }
   const wakeAt = wake.length ? Math.min(...wake) : null;
