@@ -17,6 +17,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * extension still to be sent.
  */
 const rank = (op?: string) => ['extend', 'logout'].indexOf(op!);
+/** When a request was sent, and its answer received. */
+type RoundTrip = { sentAt: number; receivedAt: number };
 /** Who acted, for events. */
 type Origin = Pick<SessionEvent, 'tabId' | 'local' | 'trigger'>;
 /** Event fields other than the ones every event carries. */
@@ -43,11 +45,9 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   let message: TabMessage | null = null;
   let started: Operation | null = null;
   const { tabId, keepaliveInterval, pollInterval, warnBefore: maxWarning } = s.config;
-  /** The server's idle timeout; none (0 until known) is as good as an endless one. */
-  const idleTimeout = () => s.idleTimeoutMs || Number.POSITIVE_INFINITY;
   // At most half the server's idle timeout (learned, so no option check can catch it): a
   // warning as long as the timeout is up from the start, and activity then never extends.
-  const warnBefore = Math.min(maxWarning, idleTimeout() / 2);
+  const warnBefore = Math.min(maxWarning, s.idleTimeout / 2);
   let trigger: SessionTrigger = news?.trigger ?? 'status';
 
   /** Adds an event; one about the session itself (`shared`) comes from the tab that found out. */
@@ -75,7 +75,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
    * user's extension always lands before the idle warning.
    */
   const spacing = () =>
-    Math.min(keepaliveInterval, Math.max(1000, (idleTimeout() - warnBefore) / 2));
+    Math.min(keepaliveInterval, Math.max(1000, (s.idleTimeout - warnBefore) / 2));
 
   /**
    * Takes a clock sample from one round trip: the server stamped `serverNow` somewhere
@@ -84,7 +84,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
    * new one contradicts it (two honest samples differ by at most the sum of their half
    * round trips: a bigger gap means a clock was stepped and the old estimate is wrong).
    */
-  const sample = (serverNow: number, sentAt: number, receivedAt: number) => {
+  const sample = (serverNow: number, { sentAt, receivedAt }: RoundTrip) => {
     const rtt = Math.max(0, receivedAt - sentAt);
     const offset = serverNow - (sentAt + rtt / 2);
     if (
@@ -92,7 +92,9 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       receivedAt - s.sampleAt > SAMPLE_MAX_AGE ||
       Math.abs(offset - s.offset) > (rtt + s.rtt) / 2 + 1
     ) {
-      Object.assign(s, { offset, rtt, sampleAt: receivedAt });
+      s.offset = offset;
+      s.rtt = rtt;
+      s.sampleAt = receivedAt;
     }
   };
 
@@ -177,7 +179,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     // The server slid the idle deadline when it set it: that counts as the last extension.
     // Never dated later than the request was sent: the offset estimate can err by half a
     // round trip, and activity after the send must not pass for covered when it may not be.
-    const slidAt = Math.min(sentAt, current - idleTimeout() - s.offset);
+    const slidAt = Math.min(sentAt, current - s.idleTimeout - s.offset);
     s.extendAt = Math.max(s.extendAt, slidAt);
     if (extended) emit({ type: 'extended', idleExpiresAt: current - s.offset }, true);
     if (reauth) {
@@ -200,9 +202,10 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
         // A logout answer says nothing about clocks or deadlines: the session is already over here.
         if (action.op === 'logout') break;
         const { status } = action;
-        sample(status.now, sentAt, action.receivedAt);
+        sample(status.now, action);
         s.canReauth = status.canReauth;
-        s.idleTimeoutMs = status.idleTimeoutMs;
+        // None (0) is as good as an endless one.
+        s.idleTimeout = status.idleTimeoutMs || Number.POSITIVE_INFINITY;
         s.pollAt = now + pollInterval;
         if (status.state === 'active') {
           s.user = status.user;
@@ -242,7 +245,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     }
     case 'header':
       trigger = 'response';
-      sample(action.now, action.sentAt, action.receivedAt);
+      sample(action.now, action);
       adopt(action.idle, action.absolute, action.sentAt);
       break;
     case 'activity':

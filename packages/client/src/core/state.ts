@@ -8,7 +8,7 @@ export const initialState = (config: CoreConfig): CoreState => ({
   config,
   phase: 'unknown',
   deadlines: null,
-  idleTimeoutMs: 0,
+  idleTimeout: Number.POSITIVE_INFINITY,
   offset: 0,
   rtt: Number.POSITIVE_INFINITY,
   sampleAt: NEVER,

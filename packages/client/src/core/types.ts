@@ -30,7 +30,8 @@ export interface CoreState {
    */
   readonly phase: 'unknown' | 'active' | 'expired' | 'signed-out';
   readonly deadlines: ServerDeadlines | null;
-  readonly idleTimeoutMs: number;
+  /** The server's idle timeout; unknown or none is an endless one. */
+  readonly idleTimeout: number;
   /**
    * Server clock minus this tab's clock (0 until known), from the clock sample with the
    * smallest round trip `rtt` (∞ until there is one), taken at `sampleAt`.

@@ -171,8 +171,9 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
         return { type: 'answer', op, sentAt, receivedAt, status } as Action;
       }
       if (reason) return { type: 'answer', op, sentAt, receivedAt, reason } as Action;
-      const code = (body as { code?: unknown } | undefined)?.code;
-      throw new Error(`${op}: unexpected answer (HTTP ${res.status} ${code})`);
+      throw new Error(
+        `${op}: unexpected answer (HTTP ${res.status} ${(body as { code?: unknown } | undefined)?.code})`,
+      );
     } catch (error) {
       // A failed re-auth never reaches the core: the re-auth code reports it.
       return { type: 'answer', op, sentAt, receivedAt, error } as Action;
@@ -181,10 +182,10 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
 
   /** Dispatches a user action and resolves when the request it caused (if any) has settled. */
   const act = async (type: 'extend' | 'logout') => {
-    const before = pending.get(type);
+    // Only a request this call starts is waited for: an earlier one is forgotten.
+    pending.delete(type);
     dispatch({ type });
-    const started = pending.get(type);
-    if (started !== before) await started;
+    await pending.get(type);
   };
 
   const refresh = async () => {
@@ -204,7 +205,8 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
       // A tab destroyed while it waited for the lock hears no other tab's news any more.
       if (!reauth || destroyed) return false;
       try {
-        if (reauth !== 'endpoint') {
+        const byEndpoint = reauth === 'endpoint';
+        if (!byEndpoint) {
           const signal = timeoutSignal(o.requestTimeout * 6) ?? new AbortController().signal;
           // The app's function may ignore its signal; never wait on it past the deadline, or
           // the re-auth (and its lock, in every tab) would be held for good.
@@ -214,7 +216,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
           if ((await Promise.race([reauth({ signal }), gaveUp])) === false)
             throw new Error('reauth: declined or timed out');
         }
-        const answer = await callRoute(reauth === 'endpoint' ? 'reauth' : 'status');
+        const answer = await callRoute(byEndpoint ? 'reauth' : 'status');
         const { status, error } = answer as { status?: SessionStatus | null; error?: unknown };
         if (status?.state !== 'active') throw error ?? new Error('reauth: no session');
         dispatch({ ...answer, op: 'reauth' } as Action);
@@ -231,9 +233,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
         return false;
       }
     };
-    reauthRunning ||= (
-      o.locks ? o.locks.request(`${o.channelName}:reauth`, {}, attempt) : attempt()
-    )
+    reauthRunning ||= (o.locks?.request(`${o.channelName}:reauth`, {}, attempt) ?? attempt())
       .catch(() => false)
       .finally(() => {
         reauthRunning = null;
