@@ -241,13 +241,13 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     return reauthRunning;
   }
 
-  /** Sends, learns the deadlines, and reads the session problem of a 401 (else `null`). */
+  /** Sends, learns the deadlines, and reads the session problem of a 401 (else none). */
   const send = async (request: Request) => {
     const sentAt = now();
     const res = await o.fetch(request);
     const deadlines = parseDeadlineHeader(res.headers.get(DEADLINE_HEADER));
     if (deadlines) dispatch({ type: 'header', ...deadlines, sentAt, receivedAt: now() });
-    const reason = res.status === 401 ? sessionProblemReason(await readJson(res.clone())) : null;
+    const reason = res.status === 401 && sessionProblemReason(await readJson(res.clone()));
     return { res, reason, sentAt };
   };
 
