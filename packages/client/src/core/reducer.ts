@@ -296,11 +296,11 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   const due = (at: number, op: Operation) => (now >= at ? request(op) : wake.push(at));
   const waiting = s.retry;
   // A signed-out tab retries only its logout.
-  if (waiting && s.inFlight === null && (waiting.op === 'logout' || s.phase !== 'signed-out')) {
+  if (waiting && !s.inFlight && (waiting.op === 'logout' || s.phase !== 'signed-out')) {
     due(waiting.at, waiting.op);
   }
   // Nothing in flight, and no retry waiting: a check or an extension may start.
-  const free = s.inFlight === null && !s.retry;
+  const free = !s.inFlight && !s.retry;
   if (s.phase === 'unknown' && free) due(s.pollAt, 'status');
   const deadline = nearestDeadline(s);
   // Without deadlines there is nothing to do: the ending that cleared them cleared the warning.
@@ -336,7 +336,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       }
       wake.push(want ? at : warnAt);
       // The leader polls unless a request started above.
-      if (s.isLeader && free && s.inFlight === null) due(s.pollAt, 'status');
+      if (s.isLeader && free && !s.inFlight) due(s.pollAt, 'status');
     }
   }
   const wakeAt = wake.length ? Math.min(...wake) : null;

@@ -20,7 +20,8 @@ export type Operation = 'status' | 'extend' | 'logout';
 /**
  * Everything the core knows. Immutable; only `reduce` makes new ones. Times are epoch ms in
  * this tab's clock unless said otherwise. Some names are short because the bundle repeats
- * them; this is the one place that says what each means.
+ * them; this is the one place that says what each means. The optional fields start out
+ * absent (the initial state is shorter without them); absent and `null` both mean none.
  */
 export interface CoreState {
   readonly config: CoreConfig;
@@ -58,17 +59,17 @@ export interface CoreState {
   readonly extendBy: 'activity' | 'user';
   /** When this follower last told the leader about activity. */
   readonly toldAt: number;
-  readonly inFlight: Operation | null;
+  readonly inFlight?: Operation | null;
   /** When the next `/status` poll is due (the leader's, or the first one). */
   readonly pollAt: number;
   /** Consecutive failed requests, for the backoff. */
   readonly failures: number;
-  readonly retry: { readonly op: Operation; readonly at: number } | null;
+  readonly retry?: { readonly op: Operation; readonly at: number } | null;
   readonly isLeader: boolean;
   readonly warning: SessionLimit | null;
   readonly reason: EndReason | null;
   /** The absolute deadline (server clock) of the session last signed out of, if any. */
-  readonly loggedOut: number | null;
+  readonly loggedOut?: number | null;
   readonly canReauth: boolean;
   readonly user: PublicUser;
 }
