@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import * as server from '@lifeline/server/contract';
 import { DEADLINE_HEADER, formatDeadlineHeader, statusSchema } from '@lifeline/server/contract';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { parseStatus } from './core/parse.js';
+import { parseStatus, sessionProblemReason } from './core/parse.js';
 import { createClientCore } from './shell/client.js';
 import * as wire from './wire.js';
 
@@ -76,6 +76,21 @@ describe('client and server contract', () => {
     for (const body of bad) {
       expect(statusSchema.safeParse(body).success).toBe(false);
       expect(parseStatus(body)).toBeNull();
+    }
+  });
+
+  it('reads each session problem code as the reason it stands for, unless the body names one', () => {
+    expect(server.SESSION_PROBLEM_CODES.map((code) => sessionProblemReason({ code }))).toEqual([
+      'idle-timeout',
+      'revoked',
+      'missing',
+    ]);
+    expect(sessionProblemReason({ code: 'session_expired', reason: 'absolute-timeout' })).toBe(
+      'absolute-timeout',
+    );
+    expect(sessionProblemReason({ code: 'session_revoked', reason: 'nope' })).toBe('revoked');
+    for (const body of [{ code: 'forbidden' }, { reason: 'revoked' }, null, 'session_expired']) {
+      expect(sessionProblemReason(body)).toBeNull();
     }
   });
 

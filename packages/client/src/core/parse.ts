@@ -45,10 +45,14 @@ export const parseStatus = (body: unknown): SessionStatus | null =>
  * may help); `null` for any other body.
  */
 export function sessionProblemReason(body: unknown): EndReason | null {
-  if (!matches(body, { code: SESSION_PROBLEM_CODES })) return null;
-  if (END_REASONS.includes(body.reason as EndReason)) return body.reason as EndReason;
-  if (body.code === 'session_revoked') return 'revoked';
-  return body.code === 'session_expired' ? 'idle-timeout' : 'missing';
+  if (!isObject(body)) return null;
+  // The reason each problem code stands for when the body names none, in the order of
+  // SESSION_PROBLEM_CODES (expired, revoked, required).
+  const byCode = (['idle-timeout', 'revoked', 'missing'] as const)[
+    SESSION_PROBLEM_CODES.indexOf(body.code as string)
+  ];
+  if (!byCode) return null;
+  return END_REASONS.includes(body.reason as EndReason) ? (body.reason as EndReason) : byCode;
 }
 
 const head = {
