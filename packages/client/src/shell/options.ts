@@ -37,7 +37,7 @@ const shown = (value: unknown) => (Object(value) === value ? typeof value : Stri
  * An option takes its default's type, or `null` (none) where that is an object; `reauth`
  * takes `'endpoint'`, `false` or a function.
  */
-function merge<T extends object>(defaults: T, given: object, prefix = ''): T {
+function merge<T extends object>(defaults: Partial<T>, given: object, prefix = ''): T {
   const o = { ...defaults } as Record<string, unknown>;
   for (const [name, value] of Object.entries(given)) {
     if (value === undefined) continue;
@@ -98,7 +98,6 @@ export function resolveOptions(options: SessionClientOptions): ResolvedOptions {
       document: g.document,
       window: g.window,
       tabId: Math.random().toString(36).slice(2, 10),
-      activity: null,
     },
     options,
   );
