@@ -52,13 +52,8 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
 
   /** Adds an event; one about the session itself (`shared`) comes from the tab that found out. */
   const emit = (event: Details, shared?: boolean) => {
-    const from = shared ? news?.from : undefined;
-    events.push({
-      ...event,
-      tabId: from ?? tabId,
-      local: from === undefined,
-      trigger,
-    } as SessionEvent);
+    const local = !(shared && news);
+    events.push({ ...event, tabId: local ? tabId : news.from, local, trigger } as SessionEvent);
   };
   const post = (body: Body) => {
     if (!news) message = { v: 2, from: tabId, trigger, ...body } as TabMessage;
@@ -175,13 +170,13 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       post(action as Body);
     }
     s.phase = 'active';
-    const current = s.deadlines!.idle;
+    const idleAt = s.deadlines!.idle - s.offset;
     // The server slid the idle deadline when it set it: that counts as the last extension.
     // Never dated later than the request was sent: the offset estimate can err by half a
     // round trip, and activity after the send must not pass for covered when it may not be.
-    const slidAt = Math.min(sentAt, current - s.idleTimeout - s.offset);
+    const slidAt = Math.min(sentAt, idleAt - s.idleTimeout);
     s.extendAt = Math.max(s.extendAt, slidAt);
-    if (extended) emit({ type: 'extended', idleExpiresAt: current - s.offset }, true);
+    if (extended) emit({ type: 'extended', idleExpiresAt: idleAt }, true);
     if (reauth) {
       emit({ type: 'reauthenticated' }, true);
       s.reason = null;
