@@ -43,11 +43,7 @@ export function nearestDeadline(s: CoreState): { at: number; limit: SessionLimit
  * Derives the public snapshot, reusing `prev` when nothing a reader sees has changed
  * (everything but `remaining`), so `getSnapshot()` is stable between changes.
  */
-export function toSnapshot(
-  s: CoreState,
-  now: number,
-  prev: SessionSnapshot | null,
-): SessionSnapshot {
+export function toSnapshot(s: CoreState, now: number, prev?: SessionSnapshot): SessionSnapshot {
   const d = s.deadlines;
   const deadline = nearestDeadline(s);
   // `warning` is only ever set while active (the reducer clears it otherwise).

@@ -51,16 +51,16 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
   const o = resolveOptions(options);
   const { now, tabId, timers } = o;
   let state: CoreState = initialState(o);
-  let snapshot = toSnapshot(state, now(), null);
+  let snapshot = toSnapshot(state, now());
   // On a server (no `location`) a relative endpoint cannot be fetched, and retrying would
   // keep a timer holding the process open: without a `fetch` option the client is inert.
   let destroyed = !(options.fetch || (globalThis as { location?: unknown }).location);
   let busy = false;
-  let timer: unknown = null;
+  let timer: unknown;
   let reauthRunning: Promise<boolean> | null = null;
   /** When a re-auth last failed; the fetch wrapper waits for news before it tries again. */
   let reauthFailedAt = -Infinity;
-  let channel: TabChannel | null = null;
+  let channel: TabChannel | undefined;
   const queue: Action[] = [];
   /** The latest request of each kind, so `extend()` and `logout()` can wait for theirs. */
   const pending = new Map<Operation, Promise<void>>();
@@ -130,11 +130,14 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     }
   }
 
-  /** One timer for the next deadline: arming replaces whatever was armed before. */
-  function arm(at: number | null): void {
+  /**
+   * One timer for the next deadline (none: only disarm): arming replaces whatever was armed
+   * before.
+   */
+  function arm(at?: number | null): void {
     timers.clearTimeout(timer);
     timer =
-      at === null
+      at == null
         ? null
         : timers.setTimeout(
             () => dispatch({ type: 'tick', trigger: 'timer' }),
@@ -286,7 +289,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
   }
 
   try {
-    channel = o.channel?.(o.channelName) ?? null;
+    channel = o.channel?.(o.channelName);
   } catch {
     // No cross-tab transport here (a browser without BroadcastChannel): this tab runs alone.
   }
@@ -355,7 +358,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     destroy() {
       destroyed = true;
       queue.length = 0;
-      arm(null);
+      arm();
       for (const off of detach.splice(0)) off?.();
       listeners.clear();
     },
