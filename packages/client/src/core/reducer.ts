@@ -42,8 +42,8 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   // is: nothing in flight here is answered, and nothing is passed on.
   const news = 'from' in action ? action : null;
   const events: SessionEvent[] = [];
-  let message: TabMessage | null = null;
-  let started: Operation | null = null;
+  let message: TabMessage | undefined;
+  let started: Operation | undefined;
   const { tabId, keepaliveInterval, pollInterval, warnBefore: maxWarning } = s.config;
   // At most half the server's idle timeout (learned, so no option check can catch it): a
   // warning as long as the timeout is up from the start, and activity then never extends.
@@ -229,7 +229,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
           if (op === 'extend') s.extendAt = Math.min(s.extendAt, s.activeAt - 1);
           // Backoff: 1 s, doubling to at most a minute.
           if (rank(s.retry?.op) <= rank(op))
-            s.retry = { op: action.op, at: now + Math.min(500 * 2 ** s.failures, 60_000) };
+            s.retry = { op: op as Operation, at: now + Math.min(500 * 2 ** s.failures, 60_000) };
         }
         break;
       }
@@ -274,14 +274,16 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       request('logout');
       end('logged-out', now);
       break;
-    case 'leadership':
-      if (action.isLeader !== s.isLeader) {
-        emit({ type: 'leadership', isLeader: action.isLeader });
-        s.isLeader = action.isLeader;
+    case 'leadership': {
+      const { isLeader } = action;
+      if (isLeader !== s.isLeader) {
+        emit({ type: 'leadership', isLeader });
+        s.isLeader = isLeader;
         // A new leader confirms the state at once rather than trusting what it heard.
-        if (s.isLeader) s.pollAt = now;
+        if (isLeader) s.pollAt = now;
       }
       break;
+    }
   }
 
   // Settle: bring the state up to `now` (warning, keepalive, polls, retries, deadline

@@ -138,9 +138,9 @@ export type Action =
 export interface Step {
   readonly state: CoreState;
   /** The session route to call; a step starts at most one request. */
-  readonly request: Operation | null;
+  readonly request?: Operation;
   /** What to tell the other tabs; a step has at most one piece of news. */
-  readonly post: TabMessage | null;
+  readonly post?: TabMessage;
   /** Events to emit, in order. */
   readonly events: readonly SessionEvent[];
   /** When to run the next `tick` (the one timer); `null` for none. */
