@@ -12,8 +12,8 @@ import type { TabMessage } from './types.js';
 type Rule = ((v: unknown) => unknown) | readonly unknown[];
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+// An object (a function is not JSON and cannot cross a channel), but not an array.
+const isObject = (v: unknown): v is Json => Object(v) === v && !Array.isArray(v);
 const epoch = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /** True when `v` is a plain object and every field named in `shape` follows its rule. */
