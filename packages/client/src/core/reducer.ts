@@ -44,10 +44,10 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   const events: SessionEvent[] = [];
   let message: TabMessage | undefined;
   let started: Operation | undefined;
-  const { tabId, keepaliveInterval, pollInterval, warnBefore: maxWarning } = s.config;
+  const { tabId } = s.config;
   // At most half the server's idle timeout (learned, so no option check can catch it): a
   // warning as long as the timeout is up from the start, and activity then never extends.
-  const warnBefore = Math.min(maxWarning, s.idleTimeout / 2);
+  const warnBefore = Math.min(s.config.warnBefore, s.idleTimeout / 2);
   let trigger: SessionTrigger = news?.trigger ?? 'status';
 
   /** Adds an event; one about the session itself (`shared`) comes from the tab that found out. */
@@ -70,7 +70,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
    * user's extension always lands before the idle warning.
    */
   const spacing = () =>
-    Math.min(keepaliveInterval, Math.max(1000, (s.idleTimeout - warnBefore) / 2));
+    Math.min(s.config.keepaliveInterval, Math.max(1000, (s.idleTimeout - warnBefore) / 2));
 
   /**
    * Takes a clock sample from one round trip: the server stamped `serverNow` somewhere
@@ -201,7 +201,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
         s.canReauth = status.canReauth;
         // None (0) is as good as an endless one.
         s.idleTimeout = status.idleTimeoutMs || Number.POSITIVE_INFINITY;
-        s.pollAt = now + pollInterval;
+        s.pollAt = now + s.config.pollInterval;
         if (status.state === 'active') {
           s.user = status.user;
           // An extension of ours was asked for by the user or the keepalive.
