@@ -49,7 +49,7 @@ const readJson = (res: Response): Promise<unknown> => res.json().catch(() => {})
  */
 export function createClientCore(options: SessionClientOptions = {}): SessionClient {
   const o = resolveOptions(options);
-  const { now, tabId, timers } = o;
+  const { now } = o;
   let state: CoreState = initialState(o);
   let snapshot = toSnapshot(state, now());
   // On a server (no `location`) a relative endpoint cannot be fetched, and retrying would
@@ -94,7 +94,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
   const channelError = (error: unknown) =>
     emit('error', {
       type: 'error',
-      tabId,
+      tabId: o.tabId,
       local: true,
       trigger: 'status',
       operation: 'channel',
@@ -135,11 +135,11 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
    * before.
    */
   function arm(at?: number | null): void {
-    timers.clearTimeout(timer);
+    o.timers.clearTimeout(timer);
     timer =
       at == null
         ? null
-        : timers.setTimeout(
+        : o.timers.setTimeout(
             () => dispatch({ type: 'tick', trigger: 'timer' }),
             Math.min(MAX_DELAY, Math.max(0, at - now())),
           );
@@ -228,7 +228,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
         reauthFailedAt = now();
         emit('reauth-failed', {
           type: 'reauth-failed',
-          tabId,
+          tabId: o.tabId,
           local: true,
           trigger: 'response',
           error,
