@@ -219,9 +219,12 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
           if ((await Promise.race([reauth({ signal }), gaveUp])) === false)
             throw new Error('reauth: declined or timed out');
         }
-        const answer = await callRoute(byEndpoint ? 'reauth' : 'status');
-        const { status, error } = answer as { status?: SessionStatus | null; error?: unknown };
-        if (status?.state !== 'active') throw error ?? new Error('reauth: no session');
+        const answer = (await callRoute(byEndpoint ? 'reauth' : 'status')) as {
+          status?: SessionStatus | null;
+          error?: unknown;
+        };
+        if (answer.status?.state !== 'active')
+          throw answer.error ?? new Error('reauth: no session');
         dispatch({ ...answer, op: 'reauth' } as Action);
         return true;
       } catch (error) {
