@@ -144,16 +144,14 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     // A late answer about the session that already ended here must not revive it, nor may a
     // re-auth sent before a sign-out: its new session is signed out of too.
     // (One sent in the sign-out's own millisecond counts as before it: the sign-out wins.)
-    const beforeSignOut = s.reason === 'logged-out' && sentAt <= s.endedAt;
-    if (reauth ? beforeSignOut : sentAt < s.endedAt) {
+    if (reauth ? s.reason === 'logged-out' && sentAt <= s.endedAt : sentAt < s.endedAt) {
       if (reauth && !news) request('logout');
       return;
     }
-    const cur = s.deadlines;
     // No deadlines yet (or since an ending, which answers older than it never get past) count
     // as another session's.
-    const other = cur?.absolute !== absolute;
-    const changed = other ? reauth || sentAt >= s.dlSentAt : idle > cur!.idle;
+    const other = s.deadlines?.absolute !== absolute;
+    const changed = other ? reauth || sentAt >= s.dlSentAt : idle > s.deadlines!.idle;
     if (changed) {
       // A different absolute deadline (or the first since an ending) is a new session from
       // now on (so is a re-auth, below): a "no session" answer to a request sent before it
@@ -174,8 +172,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     // The server slid the idle deadline when it set it: that counts as the last extension.
     // Never dated later than the request was sent: the offset estimate can err by half a
     // round trip, and activity after the send must not pass for covered when it may not be.
-    const slidAt = Math.min(sentAt, idleAt - s.idleTimeout);
-    s.extendAt = Math.max(s.extendAt, slidAt);
+    s.extendAt = Math.max(s.extendAt, Math.min(sentAt, idleAt - s.idleTimeout));
     if (extended) emit({ type: 'extended', idleExpiresAt: idleAt }, true);
     if (reauth) {
       emit({ type: 'reauthenticated' }, true);

@@ -213,11 +213,11 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
           const signal = timeoutSignal(o.requestTimeout * 6) ?? new AbortController().signal;
           // The app's function may ignore its signal; never wait on it past the deadline, or
           // the re-auth (and its lock, in every tab) would be held for good.
-          const gaveUp = new Promise<false>((resolve) =>
-            signal.addEventListener('abort', () => resolve(false)),
-          );
-          if ((await Promise.race([reauth({ signal }), gaveUp])) === false)
-            throw new Error('reauth: declined or timed out');
+          const signedIn = await Promise.race([
+            reauth({ signal }),
+            new Promise<false>((resolve) => signal.addEventListener('abort', () => resolve(false))),
+          ]);
+          if (signedIn === false) throw new Error('reauth: declined or timed out');
         }
         const answer = (await callRoute(byEndpoint ? 'reauth' : 'status')) as {
           status?: SessionStatus | null;
@@ -280,10 +280,12 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     // any tab) or REAUTH_PAUSE makes another worth a request: no re-auth per failed call.
     // Never after the person signed out (in any tab), until a new session appears: a
     // background request must not sign them back in; `reauthenticate()` still can.
-    const retry =
+    if (
+      reason &&
       (state.reason !== 'logged-out' || state.phase === 'active') &&
-      (state.sessionAt >= reauthFailedAt || now() - reauthFailedAt >= REAUTH_PAUSE);
-    if (reason && retry && (await reauthenticate(sentAt))) {
+      (state.sessionAt >= reauthFailedAt || now() - reauthFailedAt >= REAUTH_PAUSE) &&
+      (await reauthenticate(sentAt))
+    ) {
       ({ res, reason, sentAt } = await send(spare));
     }
     if (!reason) return res;
