@@ -48,7 +48,8 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   // At most half the server's idle timeout (learned, so no option check can catch it): a
   // warning as long as the timeout is up from the start, and activity then never extends.
   const warnBefore = Math.min(s.config.warnBefore, s.idleTimeout / 2);
-  let trigger: SessionTrigger = news?.trigger ?? 'status';
+  // A tick's, or another tab's news's; the others set theirs below.
+  let trigger: SessionTrigger = 'trigger' in action ? action.trigger : 'status';
 
   /** Adds an event; one about the session itself (`shared`) comes from the tab that found out. */
   const emit = (event: Details, shared?: boolean) => {
@@ -181,6 +182,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     }
   };
 
+  // A tick has no case: settling (below) is all it does.
   switch (action.type) {
     case 'answer': {
       const { op, sentAt } = action;
@@ -254,9 +256,6 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
           s.toldAt = now;
         }
       }
-      break;
-    case 'tick':
-      trigger = action.trigger;
       break;
     case 'extend':
       trigger = 'user';
