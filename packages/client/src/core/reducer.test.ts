@@ -134,13 +134,13 @@ describe('core reducer', () => {
     h.dispatch({ type: 'activity' });
     h.advance(MIN);
     h.answer(0, true);
-    expect(h.state()).toMatchObject({ phase: 'active', failures: 1, retry: { op: 'extend' } });
+    expect(h.state()).toMatchObject({ phase: 'active', fails: 1, retry: { op: 'extend' } });
     h.advance(1000);
     h.answer(0, true);
     expect(h.state().retry?.at).toBe(h.now() + 2000);
     h.advance(2000);
     h.answer(0);
-    expect(h.state()).toMatchObject({ phase: 'active', failures: 0, retry: null });
+    expect(h.state()).toMatchObject({ phase: 'active', fails: 0, retry: null });
   });
 
   it('shows expiry when the deadline passed and the server cannot be reached', () => {
@@ -234,7 +234,7 @@ describe('core reducer', () => {
     expect(emitted(h.dispatch(message))).toEqual(['extended']);
     expect(h.state()).toMatchObject({ phase: 'active', deadlines: { idle: 2e6, absolute: 9e6 } });
     // Another tab's news never answers this tab's own request, and is not passed on.
-    expect(h.state().inFlight).toBe('status');
+    expect(h.state().calling).toBe('status');
     expect(h.log.filter((e) => e.type === 'post')).toEqual([]);
     h.sleep(1000);
     h.dispatch({

@@ -61,7 +61,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   };
   /** Starts a request; an extension is dated when it is sent (the user or keepalive set `extendBy`). */
   const request = (op: Operation) => {
-    started = s.inFlight = op;
+    started = s.calling = op;
     if (s.retry?.op === op) s.retry = null;
     if (op === 'extend') s.extendAt = now;
   };
@@ -186,11 +186,11 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   switch (action.type) {
     case 'answer': {
       const { op, sentAt } = action;
-      if (!news && s.inFlight === op) s.inFlight = null;
+      if (!news && s.calling === op) s.calling = null;
       let reason: EndReason;
       if ('status' in action) {
         if (!news) {
-          s.failures = 0;
+          s.fails = 0;
           if (rank(s.retry?.op) <= rank(op)) s.retry = null;
         }
         // A logout answer says nothing about clocks or deadlines: the session is already over here.
@@ -215,7 +215,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
         if (!news) trigger = 'response';
         reason = action.reason;
       } else {
-        s.failures++;
+        s.fails++;
         const deadline = nearestDeadline(s);
         // Cannot confirm and the deadline has passed even allowing for clock uncertainty: the
         // server has ended the session unless a tab we cannot hear extended it. Show it ended.
@@ -228,7 +228,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
           if (op === 'extend') s.extendAt = Math.min(s.extendAt, s.activeAt - 1);
           // Backoff: 1 s, doubling to at most a minute.
           if (rank(s.retry?.op) <= rank(op))
-            s.retry = { op: op as Operation, at: now + Math.min(500 * 2 ** s.failures, 60_000) };
+            s.retry = { op: op as Operation, at: now + Math.min(500 * 2 ** s.fails, 60_000) };
         }
         break;
       }
@@ -259,7 +259,7 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
       break;
     case 'extend':
       trigger = 'user';
-      if (s.phase === 'active' && s.inFlight !== 'extend') {
+      if (s.phase === 'active' && s.calling !== 'extend') {
         request('extend');
         s.activeAt = now;
         s.extendBy = 'user';
@@ -289,11 +289,11 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   const due = (at: number, op: Operation) => (now >= at ? request(op) : wake.push(at));
   const waiting = s.retry;
   // A signed-out tab retries only its logout.
-  if (waiting && !s.inFlight && (waiting.op === 'logout' || s.phase !== 'signed-out')) {
+  if (waiting && !s.calling && (waiting.op === 'logout' || s.phase !== 'signed-out')) {
     due(waiting.at, waiting.op);
   }
   // Nothing in flight, and no retry waiting: a check or an extension may start.
-  const free = !s.inFlight && !s.retry;
+  const free = !s.calling && !s.retry;
   if (s.phase === 'unknown' && free) due(s.pollAt, 'status');
   const deadline = nearestDeadline(s);
   // Without deadlines there is nothing to do: the ending that cleared them cleared the warning.
@@ -323,13 +323,13 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
         );
       }
       // Not into the warning while an extension is on its way: its answer decides.
-      if (want !== s.warning && !(want && !s.warning && s.inFlight === 'extend')) {
+      if (want !== s.warning && !(want && !s.warning && s.calling === 'extend')) {
         emit(want ? { type: 'warning', limit, expiresAt: at } : { type: 'warning-cleared' });
         s.warning = want;
       }
       wake.push(want ? at : warnAt);
       // The leader polls unless a request started above.
-      if (s.isLeader && free && !s.inFlight) due(s.pollAt, 'status');
+      if (s.isLeader && free && !s.calling) due(s.pollAt, 'status');
     }
   }
   const wakeAt = wake.length ? Math.min(...wake) : null;

@@ -20,7 +20,7 @@ export const initialState = (config: CoreConfig): CoreState => ({
   extendBy: 'activity',
   toldAt: NEVER,
   pollAt: NEVER,
-  failures: 0,
+  fails: 0,
   isLeader: false,
   warning: null,
   reason: null,

@@ -59,11 +59,12 @@ export interface CoreState {
   readonly extendBy: 'activity' | 'user';
   /** When this follower last told the leader about activity. */
   readonly toldAt: number;
-  readonly inFlight?: Operation | null;
+  /** The session route being called (one at a time). */
+  readonly calling?: Operation | null;
   /** When the next `/status` poll is due (the leader's, or the first one). */
   readonly pollAt: number;
   /** Consecutive failed requests, for the backoff. */
-  readonly failures: number;
+  readonly fails: number;
   readonly retry?: { readonly op: Operation; readonly at: number } | null;
   readonly isLeader: boolean;
   readonly warning: SessionLimit | null;
