@@ -5,8 +5,6 @@ import type { Action, CoreState, Operation, Step, TabMessage } from './types.js'
 
 /** A follower waits this long past a deadline for the leader's verdict before asking itself. */
 const FOLLOWER_GRACE = 1500;
-/** A clock sample older than this is replaced even by a noisier one: clocks drift and get corrected. */
-const SAMPLE_MAX_AGE = 600_000;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -85,7 +83,9 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
     const offset = serverNow - (sentAt + rtt / 2);
     if (
       rtt <= s.rtt ||
-      receivedAt - s.sampleAt > SAMPLE_MAX_AGE ||
+      // After ten minutes a sample is replaced even by a noisier one: clocks drift and get
+      // corrected.
+      receivedAt - s.sampleAt > 600_000 ||
       Math.abs(offset - s.offset) > (rtt + s.rtt) / 2 + 1
     ) {
       s.offset = offset;

@@ -21,8 +21,6 @@ import { resolveOptions } from './options.js';
 
 // Browsers run a longer delay at once (32-bit overflow); re-arming on wake covers the rest.
 const MAX_DELAY = 2 ** 31 - 1;
-/** Listener key of snapshot subscribers, beside the event types. */
-const CHANGE = 'change';
 
 type Listener = (event?: SessionEvent) => void;
 
@@ -32,9 +30,6 @@ type Listener = (event?: SessionEvent) => void;
  */
 const timeoutSignal = (ms: number): AbortSignal | undefined =>
   globalThis.AbortSignal?.timeout?.(Math.min(MAX_DELAY, Math.round(ms)));
-
-/** How long the fetch wrapper lets a failed re-auth stand (ms), unless a session appears. */
-const REAUTH_PAUSE = 30_000;
 
 /**
  * Reads a JSON body; `undefined` when it is not JSON. The content type is not consulted:
@@ -64,7 +59,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
   const queue: Action[] = [];
   /** The latest request of each kind, so `extend()` and `logout()` can wait for theirs. */
   const pending = new Map<Operation, Promise<void>>();
-  /** Event listeners by event type, and snapshot subscribers under `CHANGE`. */
+  /** Event listeners by event type, and snapshot subscribers under `change` (not an event). */
   const listeners = new Map<string, Set<Listener>>();
   /** Undoes every listener this client added (DOM, channel) and closes the channel. */
   const detach: Array<(() => void) | undefined> = [];
@@ -122,7 +117,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
         const fresh = toSnapshot(state, now(), snapshot);
         if (fresh !== snapshot) {
           snapshot = fresh;
-          emit(CHANGE);
+          emit('change');
         }
       }
     } finally {
@@ -277,13 +272,13 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     let { res, reason, sentAt } = await send(request);
     // `sentAt`: a re-auth that finished after this request left is enough; another would
     // kill the session it created. After a failed one, only a new session (a sign-in, in
-    // any tab) or REAUTH_PAUSE makes another worth a request: no re-auth per failed call.
+    // any tab) or 30 seconds make another worth a request: no re-auth per failed call.
     // Never after the person signed out (in any tab), until a new session appears: a
     // background request must not sign them back in; `reauthenticate()` still can.
     if (
       reason &&
       (state.reason !== 'logged-out' || state.phase === 'active') &&
-      (state.sessionAt >= reauthFailedAt || now() - reauthFailedAt >= REAUTH_PAUSE) &&
+      (state.sessionAt >= reauthFailedAt || now() - reauthFailedAt >= 30_000) &&
       (await reauthenticate(sentAt))
     ) {
       ({ res, reason, sentAt } = await send(spare));
@@ -351,7 +346,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
 
   return {
     getSnapshot: () => snapshot,
-    subscribe: (listener) => on(CHANGE, listener),
+    subscribe: (listener) => on('change', listener),
     on: on as SessionClient['on'],
     extend: () => act('extend'),
     logout: () => act('logout'),
