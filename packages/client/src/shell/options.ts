@@ -14,15 +14,6 @@ export type ResolvedOptions = Required<
     activity: (ActivityOptions & { events: readonly string[]; throttle: number }) | null;
   };
 
-/** The least value each numeric option accepts. */
-const MINIMUMS = {
-  warnBefore: 20_000,
-  keepaliveInterval: 1000,
-  pollInterval: 1000,
-  requestTimeout: 1,
-  throttle: 0,
-};
-
 /**
  * A refused value as an error message shows it. An object shows as its type: turning one
  * into a string can throw (no prototype, a throwing `toString`), which would replace the
@@ -59,7 +50,15 @@ function merge<T extends object>(defaults: Partial<T>, given: object, prefix = '
     }
     o[name] = value;
   }
-  for (const [name, min] of Object.entries(MINIMUMS)) {
+  // The least value each numeric option accepts.
+  const minimums = {
+    warnBefore: 20_000,
+    keepaliveInterval: 1000,
+    pollInterval: 1000,
+    requestTimeout: 1,
+    throttle: 0,
+  };
+  for (const [name, min] of Object.entries(minimums)) {
     const value = o[name] as number | undefined;
     // Finite and at least `min`: `NaN` and `Infinity` fail too.
     if (value !== undefined && !(value >= min && value < Number.POSITIVE_INFINITY)) {
