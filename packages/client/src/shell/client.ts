@@ -75,7 +75,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
    * One removed meanwhile (by an earlier listener, or `destroy()`) is not called, as with
    * DOM events: an unmounted dialog would otherwise show itself again.
    */
-  function emit(type: string, event?: SessionEvent): void {
+  const emit = (type: string, event?: SessionEvent): void => {
     for (const listener of [...(listeners.get(type) ?? [])]) {
       try {
         if (listeners.get(type)?.has(listener)) listener(event);
@@ -83,7 +83,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
         if (type !== 'error') channelError(error);
       }
     }
-  }
+  };
 
   /** Reports a throwing listener or a malformed cross-tab message; nothing to retry. */
   const channelError = (error: unknown) =>
@@ -97,7 +97,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
       willRetry: false,
     });
 
-  function dispatch(action: Action): void {
+  const dispatch = (action: Action): void => {
     if (destroyed) return;
     queue.push(action);
     // Effects may dispatch (a listener calling extend()); queue instead of re-entering.
@@ -123,13 +123,13 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     } finally {
       busy = false;
     }
-  }
+  };
 
   /**
    * One timer for the next deadline (none: only disarm): arming replaces whatever was armed
    * before.
    */
-  function arm(at?: number | null): void {
+  const arm = (at?: number | null): void => {
     o.timers.clearTimeout(timer);
     timer =
       at == null
@@ -138,7 +138,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
             () => dispatch({ type: 'tick', trigger: 'timer' }),
             Math.min(MAX_DELAY, Math.max(0, at - now())),
           );
-  }
+  };
 
   /**
    * Calls one session route and says what came of it as the core action to dispatch. The
@@ -146,7 +146,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
    * a network error, timeout, 5xx or malformed body becomes `failed`, so the core keeps its
    * last good state and retries.
    */
-  async function callRoute(op: Operation | 'reauth'): Promise<Action> {
+  const callRoute = async (op: Operation | 'reauth'): Promise<Action> => {
     const post = op !== 'status';
     const sentAt = now();
     let receivedAt = sentAt;
@@ -176,7 +176,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
       // A failed re-auth never reaches the core: the re-auth code reports it.
       return { type: 'answer', op, sentAt, receivedAt, error } as Action;
     }
-  }
+  };
 
   /** Dispatches a user action and resolves when the request it caused (if any) has settled. */
   const act = async (type: 'extend' | 'logout') => {
@@ -196,7 +196,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
    * succeeded (a fresh session learned of since `since`) takes that result instead of
    * trying again.
    */
-  function reauthenticate(since = now()): Promise<boolean> {
+  const reauthenticate = (since = now()): Promise<boolean> => {
     const attempt = async () => {
       const { reauth } = o;
       if (state.sessionAt >= since) return true;
@@ -240,7 +240,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
         reauthRunning = null;
       });
     return reauthRunning;
-  }
+  };
 
   /** Sends, learns the deadlines, and reads the session problem of a 401 (else none). */
   const send = async (request: Request) => {
@@ -257,7 +257,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
    * requests passive, and on a 401 session problem re-authenticates once (shared by all
    * concurrent callers) and replays the request once. Never loops.
    */
-  async function sessionFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const sessionFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     // Only the page's own origin, where the session lives (its routes are called with
     // same-origin credentials), speaks for it: another API's 401 or deadline header says
@@ -286,7 +286,7 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
     if (!reason) return res;
     dispatch({ type: 'answer', op: 'fetch', reason, sentAt });
     throw new SessionExpiredError(reason, res);
-  }
+  };
 
   try {
     channel = o.channel?.(o.channelName);
