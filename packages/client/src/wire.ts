@@ -63,12 +63,12 @@ export interface DeadlineHeader {
 }
 
 /** Formats the `Session-Deadline` header value (the test kit's fake server sends it). */
-export function formatDeadlineHeader(d: DeadlineHeader): string {
+export const formatDeadlineHeader = (d: DeadlineHeader): string => {
   return `idle=${d.idle}, absolute=${d.absolute}, now=${d.now}`;
-}
+};
 
 /** Parses a `Session-Deadline` header value; `null` when any part is missing or malformed. */
-export function parseDeadlineHeader(value: string | null): DeadlineHeader | null {
+export const parseDeadlineHeader = (value: string | null): DeadlineHeader | null => {
   const d: Record<string, number> = {};
   for (const part of value && value.length <= 200 ? value.split(',') : []) {
     const m = /^\s*(idle|absolute|now)=(\d{1,16})\s*$/.exec(part);
@@ -77,4 +77,4 @@ export function parseDeadlineHeader(value: string | null): DeadlineHeader | null
   }
   // The pattern admits only these three names: three distinct ones are exactly these.
   return Object.keys(d).length === 3 ? (d as unknown as DeadlineHeader) : null;
-}
+};

@@ -44,7 +44,7 @@ export const parseStatus = (body: unknown): SessionStatus | null =>
  * The end reason a problem body gives when it means "no usable session" (a silent re-auth
  * may help); `null` for any other body.
  */
-export function sessionProblemReason(body: unknown): EndReason | null {
+export const sessionProblemReason = (body: unknown): EndReason | null => {
   if (!isObject(body)) return null;
   // The reason each problem code stands for when the body names none, in the order of
   // SESSION_PROBLEM_CODES (expired, revoked, required).
@@ -53,7 +53,7 @@ export function sessionProblemReason(body: unknown): EndReason | null {
   ];
   if (!byCode) return null;
   return END_REASONS.includes(body.reason as EndReason) ? (body.reason as EndReason) : byCode;
-}
+};
 
 const head = {
   v: [2],

@@ -33,7 +33,7 @@ type Body = TabMessage extends infer M
  * does what the step says and feeds the results back as actions. The state
  * passed in is never changed: the step's helpers below change a private copy in place.
  */
-export function reduce(state: CoreState, action: Action, now: number): Step {
+export const reduce = (state: CoreState, action: Action, now: number): Step => {
   const s: Mutable<CoreState> = { ...state };
   // Another tab's news (a message, which says `from` whom) is the action it reduced, replayed
   // here: tabs share one clock, so its times mean the same here. It differs only in whose it
@@ -334,4 +334,4 @@ export function reduce(state: CoreState, action: Action, now: number): Step {
   }
   const wakeAt = wake.length ? Math.min(...wake) : null;
   return { state: s, request: started, post: message, events, wakeAt };
-}
+};

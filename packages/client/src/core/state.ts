@@ -29,7 +29,7 @@ export const initialState = (config: CoreConfig): CoreState => ({
 });
 
 /** This tab's clock reading of the nearer deadline, and which limit it is; `null` when none. */
-export function nearestDeadline(s: CoreState): { at: number; limit: SessionLimit } | null {
+export const nearestDeadline = (s: CoreState): { at: number; limit: SessionLimit } | null => {
   const d = s.deadlines;
   return (
     d && {
@@ -37,13 +37,13 @@ export function nearestDeadline(s: CoreState): { at: number; limit: SessionLimit
       limit: d.idle < d.absolute ? 'idle' : 'absolute',
     }
   );
-}
+};
 
 /**
  * Derives the public snapshot, reusing `prev` when nothing a reader sees has changed
  * (everything but `remaining`), so `getSnapshot()` is stable between changes.
  */
-export function toSnapshot(s: CoreState, now: number, prev?: SessionSnapshot): SessionSnapshot {
+export const toSnapshot = (s: CoreState, now: number, prev?: SessionSnapshot): SessionSnapshot => {
   const d = s.deadlines;
   const deadline = nearestDeadline(s);
   // `warning` is only ever set while active (the reducer clears it otherwise).
@@ -65,4 +65,4 @@ export function toSnapshot(s: CoreState, now: number, prev?: SessionSnapshot): S
       (key) => key === 'remaining' || prev[key as 'state'] === next[key as 'state'],
     );
   return same ? prev : Object.freeze(next);
-}
+};

@@ -42,7 +42,7 @@ const readJson = (res: Response): Promise<unknown> => res.json().catch(() => {})
  * cross-tab channel. Without a `channel` option, or when the channel cannot be opened (a
  * browser without `BroadcastChannel`), the tab runs alone.
  */
-export function createClientCore(options: SessionClientOptions = {}): SessionClient {
+export const createClientCore = (options: SessionClientOptions = {}): SessionClient => {
   const o = resolveOptions(options);
   const { now } = o;
   let state: CoreState = initialState(o);
@@ -363,4 +363,4 @@ export function createClientCore(options: SessionClientOptions = {}): SessionCli
       listeners.clear();
     },
   };
-}
+};

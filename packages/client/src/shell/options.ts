@@ -28,7 +28,7 @@ const shown = (value: unknown) => (Object(value) === value ? typeof value : Stri
  * An option takes its default's type, or `null` (none) where that is an object; `reauth`
  * takes `'endpoint'`, `false` or a function.
  */
-function merge<T extends object>(defaults: Partial<T>, given: object, prefix = ''): T {
+const merge = <T extends object>(defaults: Partial<T>, given: object, prefix = ''): T => {
   const o = { ...defaults } as Record<string, unknown>;
   for (const [name, value] of Object.entries(given)) {
     if (value === undefined) continue;
@@ -68,14 +68,14 @@ function merge<T extends object>(defaults: Partial<T>, given: object, prefix = '
     }
   }
   return o as T;
-}
+};
 
 /**
  * Fills in defaults and rejects a bad option with a message that names it. Defaults reach
  * the globals when called, not when this module loads, so test doubles installed later
  * still take effect and a server import touches nothing.
  */
-export function resolveOptions(options: SessionClientOptions): ResolvedOptions {
+export const resolveOptions = (options: SessionClientOptions): ResolvedOptions => {
   const g = globalThis as typeof globalThis & {
     document?: DocumentLike;
     navigator?: { locks?: LockManagerLike };
@@ -114,4 +114,4 @@ export function resolveOptions(options: SessionClientOptions): ResolvedOptions {
           'activity.',
         );
   return o;
-}
+};
