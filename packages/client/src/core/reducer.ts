@@ -49,9 +49,12 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
   // A tick's, or another tab's news's; the others set theirs below.
   let trigger: SessionTrigger = 'trigger' in action ? action.trigger : 'status';
 
-  /** Adds an event; one about the session itself (`shared`) comes from the tab that found out. */
-  const emit = (event: Details, shared?: boolean) => {
-    const local = !(shared && news);
+  /**
+   * Adds an event. One about the session comes from the tab that found out; this tab's own
+   * (`own`: its warning, the one such event another tab's news can bring) is this tab's.
+   */
+  const emit = (event: Details, own?: boolean) => {
+    const local = own || !news;
     events.push({ ...event, tabId: local ? tabId : news.from, local, trigger } as SessionEvent);
   };
   const post = (body: Body) => {
@@ -108,9 +111,9 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
     if (next === 'expired') {
       // `idle-timeout` and `absolute-timeout` name their limit; the other reasons none.
       const [limit, timeout] = reason.split('-');
-      emit({ type: 'expired', reason, limit: timeout ? (limit as SessionLimit) : null }, true);
+      emit({ type: 'expired', reason, limit: timeout ? (limit as SessionLimit) : null });
     } else if (s.phase !== 'unknown' || reason === 'logged-out') {
-      emit({ type: 'signed-out', reason }, true);
+      emit({ type: 'signed-out', reason });
     }
     post({ type: 'answer', op: 'status', reason, sentAt });
     // The session signed out of, so that no later news of it (its logout may not have
@@ -174,9 +177,9 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
     // Never dated later than the request was sent: the offset estimate can err by half a
     // round trip, and activity after the send must not pass for covered when it may not be.
     s.extendAt = Math.max(s.extendAt, Math.min(sentAt, idleAt - s.idleTimeout));
-    if (extended) emit({ type: 'extended', idleExpiresAt: idleAt }, true);
+    if (extended) emit({ type: 'extended', idleExpiresAt: idleAt });
     if (reauth) {
-      emit({ type: 'reauthenticated' }, true);
+      emit({ type: 'reauthenticated' });
       s.reason = null;
       s.sessionAt = now;
     }
@@ -324,7 +327,7 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       }
       // Not into the warning while an extension is on its way: its answer decides.
       if (want !== s.warning && !(want && !s.warning && s.calling === 'extend')) {
-        emit(want ? { type: 'warning', limit, expiresAt: at } : { type: 'warning-cleared' });
+        emit(want ? { type: 'warning', limit, expiresAt: at } : { type: 'warning-cleared' }, true);
         s.warning = want;
       }
       wake.push(want ? at : warnAt);
