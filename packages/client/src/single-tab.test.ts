@@ -34,3 +34,12 @@ it('runs the tab alone when the channel factory throws, instead of throwing into
   expect(client.getSnapshot().state).toBe('active');
   client.destroy();
 });
+
+it('re-authenticates without a lock where the browser has none (`locks: false`)', async () => {
+  vi.stubGlobal('navigator', {});
+  // Not in the type, but accepted for "none" like `null` (as a page without types may pass it).
+  const client = createClientCore({ ...signedIn(), locks: false as unknown as null });
+  await flush();
+  expect(await client.reauthenticate()).toBe(true);
+  client.destroy();
+});

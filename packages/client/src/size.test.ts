@@ -39,11 +39,11 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * then 12 B (core) and 8 B (everything) so that a follower waits a round trip for a slow
  * leader, another tab's activity counts from when it happened, and an extension failing
  * after the deadline ends the session instead of retrying for good; then both went down by
- * 181 B (core) and 159 B (everything) in a second pass that changed no behaviour (mostly
+ * 180 B (core) and 159 B (everything) in a second pass that changed no behaviour (mostly
  * forms the minifier cannot shorten: function declarations, single-use locals and
  * constants, destructuring of values read once, null where nothing is meant).
  */
-const CORE_BUDGET = 4718;
+const CORE_BUDGET = 4719;
 const EVERYTHING_BUDGET = 9823;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));

@@ -234,7 +234,10 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
         return false;
       }
     };
-    reauthRunning ||= (o.locks?.request(`${o.channelName}:reauth`, {}, attempt) ?? attempt())
+    // `locks` may be `false` (none), which optional chaining would not skip.
+    reauthRunning ||= (
+      o.locks ? o.locks.request(`${o.channelName}:reauth`, {}, attempt) : attempt()
+    )
       .catch(() => false)
       .finally(() => {
         reauthRunning = null;
