@@ -34,7 +34,7 @@ export function commitState(
   if (state.abandoned)
     return state.credential ? rt.store.deleteCredential(state.credential) : undefined;
   const { live } = state;
-  if (!live) return state.set.size > 0 ? createLazily(rt, state, clientFacts(rt, c)) : undefined;
+  if (!live) return state.set?.size ? createLazily(rt, state, clientFacts(rt, c)) : undefined;
   const linkedBefore = live.meta.credentialId ?? null;
   const patch = deltaFor(rt, state, live);
   const rotationDue =
@@ -86,7 +86,7 @@ async function confirmSuccessor(rt: Runtime, state: RequestState, live: LiveSess
 }
 
 async function createLazily(rt: Runtime, state: RequestState, client: ClientFacts) {
-  const data = Object.fromEntries(state.set);
+  const data = Object.fromEntries(state.set ?? []);
   const created = await createRecord(
     rt,
     (tokenHash) => ({
@@ -118,7 +118,7 @@ function deltaFor(rt: Runtime, state: RequestState, live: LiveSession): SessionP
   // Also for a session regenerated in this request: `issue()` usually comes after the login.
   const linking =
     state.credential !== undefined && state.credential !== (live.meta.credentialId ?? null);
-  const dataChanged = state.set.size > 0 || state.unset.size > 0 || linking;
+  const dataChanged = !!state.set?.size || !!state.unset?.size || linking;
   const touchDue =
     !state.fresh &&
     !state.pastGrace &&
@@ -128,8 +128,8 @@ function deltaFor(rt: Runtime, state: RequestState, live: LiveSession): SessionP
           (!state.touched && now - live.meta.lastActiveAt >= rt.options.touchInterval))));
   if (!dataChanged && !touchDue) return null;
   const patch: SessionPatch = {};
-  if (state.set.size > 0) patch.set = Object.fromEntries(state.set);
-  if (state.unset.size > 0) patch.unset = [...state.unset];
+  if (state.set?.size) patch.set = Object.fromEntries(state.set);
+  if (state.unset?.size) patch.unset = [...state.unset];
   if (touchDue) {
     const idleExpiresAt = Math.min(now + rt.options.idleTimeout, live.meta.absoluteExpiresAt);
     patch.meta = { lastActiveAt: now, idleExpiresAt };

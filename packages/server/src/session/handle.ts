@@ -77,8 +77,8 @@ class SessionHandle implements Session {
 
   get(key: string): never {
     const state = this.#state;
-    if (state.unset.has(key)) return undefined as never;
-    if (state.set.has(key)) return state.set.get(key) as never;
+    if (state.unset?.has(key)) return undefined as never;
+    if (state.set?.has(key)) return state.set.get(key) as never;
     // Own keys only: `constructor` or `toString` is no session data.
     const data = state.live?.data;
     return (data && Object.hasOwn(data, key) ? data[key] : undefined) as never;
@@ -94,13 +94,17 @@ class SessionHandle implements Session {
     const state = this.#state;
     // A destroyed or abandoned session stays so for this request.
     if (state.cleared || state.abandoned) return;
-    state.unset.delete(key);
+    state.unset?.delete(key);
+    state.set ??= new Map();
     state.set.set(key, structuredClone(value as JsonValue));
   }
   delete(key: string): void {
     const state = this.#state;
-    state.set.delete(key);
-    if (state.live && Object.hasOwn(state.live.data, key)) state.unset.add(key);
+    state.set?.delete(key);
+    if (state.live && Object.hasOwn(state.live.data, key)) {
+      state.unset ??= new Set();
+      state.unset.add(key);
+    }
   }
 
   async regenerate(options?: RegenerateOptions): Promise<void> {

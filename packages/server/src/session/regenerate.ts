@@ -67,7 +67,7 @@ export async function regenerate(
   const user = options.user !== undefined ? options.user : (previous?.meta.user ?? null);
   const authenticated =
     options.authenticated ?? (options.userId !== undefined && options.userId !== null);
-  const data = switching ? Object.fromEntries(state.set) : currentData(state);
+  const data = switching ? Object.fromEntries(state.set ?? []) : currentData(state);
   const carried = state.credential !== undefined ? state.credential : previous?.meta.credentialId;
   const credential = credentialId ?? carried ?? null;
 

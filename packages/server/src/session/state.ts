@@ -21,9 +21,13 @@ export interface RequestState {
   readonly now: number;
   live: LiveSession | null;
   reason: EndReason | null;
-  /** Per-key changes since the read, applied as one delta after the handler. */
-  set: Map<string, JsonValue>;
-  unset: Set<string>;
+  /**
+   * Per-key changes since the read, applied as one delta after the handler. `null` until
+   * the first change: most requests only read, and two empty collections per request are
+   * garbage for nothing.
+   */
+  set: Map<string, JsonValue> | null;
+  unset: Set<string> | null;
   passive: boolean;
   /** The read already made this request's throttled touch. */
   touched: boolean;
@@ -63,8 +67,8 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     now,
     live: null,
     reason: null,
-    set: new Map(),
-    unset: new Set(),
+    set: null,
+    unset: null,
     passive,
     touched: false,
     extend: false,
@@ -98,17 +102,15 @@ export function initialState(resolution: Resolution, now: number, passive: boole
  * changes, a credential to link) belonged to the old one and is dropped.
  */
 export function switchSession(state: RequestState, changes: Partial<RequestState>): void {
-  Object.assign(state, changes, { credential: undefined });
-  state.set.clear();
-  state.unset.clear();
+  Object.assign(state, changes, { credential: undefined, set: null, unset: null });
 }
 
 /** The data as the handler sees it: the stored data with this request's changes applied. */
 export function currentData(state: RequestState): { [key: string]: JsonValue } {
   const data = { ...state.live?.data };
-  for (const key of state.unset) delete data[key];
+  if (state.unset) for (const key of state.unset) delete data[key];
   // Defined, not assigned: a key named `__proto__` is data, not the object's prototype.
-  for (const [key, value] of state.set) setOwn(data, key, value);
+  if (state.set) for (const [key, value] of state.set) setOwn(data, key, value);
   return data;
 }
 
