@@ -25,19 +25,37 @@ const TOKEN_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${TOKEN_LENGTH}}$`);
 export function readSessionCookie(header: string | null | undefined, name: string): CookieReading {
   // No length cap of our own: the runtime bounds the header (Node 16 KB by default,
   // Workers 128 KB). A site that sets many cookies can get more than 16 KB of them from a
-  // browser, and a cap here signed those visitors out. The scan is linear.
-  if (!header) return { kind: 'absent' };
+  // browser, and a cap here signed those visitors out. The scan is linear, and it finds
+  // each pair's bounds by index: only our cookie's value becomes a string of its own.
+  if (!header) return ABSENT;
   let found: string | null = null;
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    const key = trimOws(eq === -1 ? pair : pair.slice(0, eq));
-    if (key !== name) continue;
-    if (found !== null) return { kind: 'malformed', reason: 'duplicate' };
-    found = eq === -1 ? '' : trimOws(pair.slice(eq + 1));
+  for (let start = 0; start <= header.length; ) {
+    let end = header.indexOf(';', start);
+    if (end === -1) end = header.length;
+    let eq = header.indexOf('=', start);
+    if (eq === -1 || eq > end) eq = end;
+    if (isName(header, start, eq, name)) {
+      if (found !== null) return DUPLICATE;
+      found = eq === end ? '' : trimOws(header.slice(eq + 1, end));
+    }
+    start = end + 1;
   }
-  if (found === null) return { kind: 'absent' };
-  if (!TOKEN_PATTERN.test(found)) return { kind: 'malformed', reason: 'malformed' };
+  if (found === null) return ABSENT;
+  if (!TOKEN_PATTERN.test(found)) return MALFORMED;
   return { kind: 'token', value: found };
+}
+
+const ABSENT: CookieReading = Object.freeze({ kind: 'absent' });
+const DUPLICATE: CookieReading = Object.freeze({ kind: 'malformed', reason: 'duplicate' });
+const MALFORMED: CookieReading = Object.freeze({ kind: 'malformed', reason: 'malformed' });
+
+/** Whether `header[from, to)`, without the optional whitespace around it, is `name`. */
+function isName(header: string, from: number, to: number, name: string): boolean {
+  let start = from;
+  let end = to;
+  while (start < end && isOws(header.charCodeAt(start))) start++;
+  while (end > start && isOws(header.charCodeAt(end - 1))) end--;
+  return end - start === name.length && header.startsWith(name, start);
 }
 
 /**
