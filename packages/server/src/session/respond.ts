@@ -139,12 +139,10 @@ export function finishResponse(
   // A cache must not hand a remember-me credential (set or cleared) to anyone else either.
   const noStore = ours !== null || setsCredentialCookie(rt, res);
   // The header work below needs writable headers; a handler may have returned a response
-  // whose headers are immutable (`Response.redirect()`, a proxied `fetch()`).
-  if (live || noStore || res.headers.has(DEADLINE_HEADER)) res = writable(res);
-  if (res !== c.res) {
-    c.res = undefined;
-    c.res = res;
-  }
+  // whose headers are immutable (`Response.redirect()`, a proxied `fetch()`). A live
+  // session's header alone is set on trial (below) instead: a probe on every read costs.
+  if (noStore || (!live && res.headers.has(DEADLINE_HEADER))) res = writable(res);
+  if (res !== c.res) swapResponse(c, res);
   const headers = c.res.headers;
   if (noStore) {
     headers.set('Cache-Control', 'no-store');
@@ -158,10 +156,23 @@ export function finishResponse(
     headers.set('Clear-Site-Data', rt.options.clearSiteData.map((d) => `"${d}"`).join(', '));
   }
   if (live) {
-    headers.set(DEADLINE_HEADER, deadlineHeader(state, live));
+    const deadline = deadlineHeader(state, live);
+    try {
+      headers.set(DEADLINE_HEADER, deadline);
+    } catch {
+      // Immutable headers: the only write here, so the copy is made only now.
+      swapResponse(c, writable(c.res));
+      c.res.headers.set(DEADLINE_HEADER, deadline);
+    }
   } else if (headers.has(DEADLINE_HEADER)) {
     headers.delete(DEADLINE_HEADER);
   }
+}
+
+/** Sets `c.res` without Hono's setter merging the old response's headers into it. */
+function swapResponse(c: Context, res: Response): void {
+  c.res = undefined;
+  c.res = res;
 }
 
 /** The `Session-Deadline` value for the request's live session. */
