@@ -15,6 +15,18 @@ describe('sharedDeadline', () => {
     await expect(limit(never())).rejects.toThrow('too slow');
   });
 
+  it('times out hung calls among ones that settle, whatever their order', async () => {
+    const limit = sharedDeadline(30, () => new Error('too slow'));
+    const first = limit(never());
+    await expect(limit(Promise.resolve('after'))).resolves.toBe('after');
+    const third = limit(never());
+    await expect(limit(Promise.reject(new Error('own')))).rejects.toThrow('own');
+    await expect(first).rejects.toThrow('too slow');
+    await expect(third).rejects.toThrow('too slow');
+    await expect(limit(Promise.resolve('again'))).resolves.toBe('again');
+    await expect(limit(never())).rejects.toThrow('too slow');
+  });
+
   it('maps a call’s own rejection when told how, never the timeout', async () => {
     const limit = sharedDeadline(
       30,

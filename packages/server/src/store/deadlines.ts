@@ -1,14 +1,22 @@
+/** A call in flight: its deadline, and its rejecter until it settles (then `null`). */
 interface Pending {
   at: number;
-  fail: (error: Error) => void;
+  fail: ((error: Error) => void) | null;
+  next: Pending | null;
 }
 
 /**
  * Time limits for many calls on one shared timer. A `setTimeout` per call (armed and
  * cleared on every request) costs more than a memory read itself; here the timer is armed
- * only while calls are pending. All calls share one timeout, so `pending` stays in
- * deadline order and a tick visits only what expired. Time is the monotonic
+ * only while calls are pending. All calls share one timeout, so the pending calls form a
+ * queue in deadline order and a tick visits only what expired. Time is the monotonic
  * `performance.now()`: a wall clock stepped back (NTP) must not stretch every limit.
+ *
+ * The queue is a linked list: a call that settles is only marked, and leaves when it
+ * reaches the head. Calls to one store mostly settle in the order they were made (Redis
+ * answers a connection's commands in order), so the head moves on at once; one that
+ * hangs holds the ones behind it for at most the timeout. A `Set` of calls cost several
+ * times more per call (each delete leaves a hole its table must later rehash away).
  *
  * @example
  * const limit = sharedDeadline(1000, () => new Error('Redis did not answer in 1000 ms'));
@@ -20,7 +28,8 @@ export function sharedDeadline(
   /** Maps a call's own rejection (default: passed on as it is). */
   failed: (error: unknown) => unknown = (error) => error,
 ): <T>(promise: Promise<T>) => Promise<T> {
-  const pending = new Set<Pending>();
+  let head: Pending | null = null;
+  let tail: Pending | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const arm = (ms: number) => {
     if (timer !== undefined) return;
@@ -28,27 +37,41 @@ export function sharedDeadline(
     // Never keep a Node process alive just to time out nothing.
     (timer as { unref?: () => void }).unref?.();
   };
+  /** Drops settled calls off the head of the queue. */
+  const dropSettled = () => {
+    while (head !== null && head.fail === null) head = head.next;
+    if (head === null) tail = null;
+  };
   function tick() {
     timer = undefined;
     const now = performance.now();
-    for (const call of pending) {
-      if (call.at > now) return arm(call.at - now);
-      pending.delete(call);
-      call.fail(timedOut());
+    dropSettled();
+    while (head !== null) {
+      if (head.at > now) return arm(head.at - now);
+      const fail = head.fail!;
+      head.fail = null;
+      dropSettled();
+      fail(timedOut());
     }
   }
   return <T>(promise: Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const call: Pending = { at: performance.now() + timeoutMs, fail: reject };
-      pending.add(call);
+      const call: Pending = { at: performance.now() + timeoutMs, fail: reject, next: null };
+      if (tail === null) head = call;
+      else tail.next = call;
+      tail = call;
       arm(timeoutMs);
       promise.then(
         (value) => {
-          pending.delete(call);
+          if (call.fail === null) return; // timed out already
+          call.fail = null;
+          if (call === head) dropSettled();
           resolve(value);
         },
         (error: unknown) => {
-          pending.delete(call);
+          if (call.fail === null) return;
+          call.fail = null;
+          if (call === head) dropSettled();
           reject(failed(error));
         },
       );
