@@ -1,15 +1,17 @@
-import { redisStore } from '@lifeline/server/redis';
+import { fromNodeRedis, type RedisArg, type RedisClient, redisStore } from '@lifeline/server/redis';
 import { Hono } from 'hono';
 import Redis from 'ioredis';
+import { createClient } from 'redis';
 import { deleteKeys } from '../../packages/server/src/redis/keys.fixture.js';
 import { BODY } from './bare.js';
 import { sessionCases } from './session.js';
 import type { BenchCase } from './types.js';
 
 /**
- * The Redis store's cases: the memory store's three, on a real Redis. Without REDIS_URL
- * they run against 127.0.0.1:6379 when it answers and are skipped with a note when it
- * does not; with REDIS_URL set, an unreachable Redis fails the bench.
+ * The Redis store's cases: the memory store's three, on a real Redis, once through each
+ * supported client (`redis:` ioredis, `node-redis:` node-redis). Without REDIS_URL they
+ * run against 127.0.0.1:6379 when it answers and are skipped with a note when it does
+ * not; with REDIS_URL set, an unreachable Redis fails the bench.
  *
  * Each case's server counts the commands its store sends (round trips: every one goes
  * through the counted client) and prints them per request when it stops, beside Redis's
@@ -19,27 +21,72 @@ import type { BenchCase } from './types.js';
  */
 const URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-// The client an app would configure for throughput (docs/redis.md): commands issued in
-// one event-loop tick go out in one write.
-function connect(): Redis {
-  const client = new Redis(URL, {
-    enableOfflineQueue: false,
-    lazyConnect: true,
-    enableAutoPipelining: true,
-  });
+/** A connected client as the store sees it, plus one raw `HGETALL` for the reference row. */
+interface BenchClient {
+  store: RedisClient;
+  rawHgetall(key: string): Promise<unknown>;
+  close(): void;
+}
+
+/** One Redis client library, configured as docs/redis.md recommends for throughput. */
+interface ClientKind {
+  /** Case id prefix. */
+  name: string;
+  connect(): Promise<BenchClient>;
+}
+
+const ioredis: ClientKind = {
+  name: 'redis',
+  async connect() {
+    // Commands issued in one event-loop tick go out in one write.
+    const client = new Redis(URL, {
+      enableOfflineQueue: false,
+      lazyConnect: true,
+      enableAutoPipelining: true,
+    });
+    client.on('error', () => {});
+    await client.connect();
+    return {
+      store: client,
+      rawHgetall: (key) => client.call('HGETALL', key),
+      close: () => client.disconnect(),
+    };
+  },
+};
+
+const nodeRedis: ClientKind = {
+  name: 'node-redis',
+  async connect() {
+    // node-redis writes the commands of one tick together by itself.
+    const client = createClient({ url: URL, disableOfflineQueue: true });
+    client.on('error', () => {});
+    await client.connect();
+    return {
+      store: fromNodeRedis(client),
+      rawHgetall: (key) => client.sendCommand(['HGETALL', key]),
+      close: () => client.destroy(),
+    };
+  },
+};
+
+/** An ioredis client for what the bench itself asks of Redis (never measured). */
+async function admin(): Promise<Redis> {
+  const client = new Redis(URL, { enableOfflineQueue: false, lazyConnect: true });
   client.on('error', () => {});
+  await client.connect();
   return client;
 }
 
 async function answers(): Promise<boolean> {
-  const probe = connect();
   try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
+    const probe = await admin();
+    try {
+      return (await probe.ping()) === 'PONG';
+    } finally {
+      probe.disconnect();
+    }
   } catch {
     return false;
-  } finally {
-    probe.disconnect();
   }
 }
 
@@ -54,39 +101,42 @@ async function serverTally(client: Redis): Promise<{ scripts: number; executed: 
 }
 
 /** The app's client with its store-facing commands counted: exact round trips. */
-function countedClient(client: Redis) {
+function countedClient(client: RedisClient) {
   const tally = { commands: 0 };
   const count = <T>(reply: T): T => {
     tally.commands++;
     return reply;
   };
-  const counted = {
-    evalsha: (...args: Parameters<Redis['evalsha']>) => count(client.evalsha(...args)),
-    eval: (...args: Parameters<Redis['eval']>) => count(client.eval(...args)),
-    hgetall: (key: string) => count(client.hgetall(key)),
+  const { call } = client;
+  const counted: RedisClient = {
+    evalsha: (...args) => count(client.evalsha(...args)),
+    eval: (...args) => count(client.eval(...args)),
+    hgetall: (key) => count(client.hgetall(key)),
     // Session reads go through `call` when the client has it, as an ioredis client does.
-    call: (command: string, ...args: Array<string | number>) =>
-      count(client.call(command, ...args)),
+    ...(call && {
+      call: (command: string, ...args: RedisArg[]) => count(call.call(client, command, ...args)),
+    }),
   };
   return { counted, tally };
 }
 
-function redisCase(base: BenchCase): BenchCase {
+const prefixFor = (kind: ClientKind) => `lifeline-bench:${process.pid}:${kind.name}:`;
+
+function redisCase(kind: ClientKind, base: BenchCase): BenchCase {
   const ratio = base.id.endsWith('session-read') ? 0.5 : base.target?.ratio;
   return {
     ...base,
     target: { ...base.target, ...(ratio === undefined ? {} : { ratio }) },
     async prepare() {
-      const client = connect();
-      await client.connect();
-      const { counted, tally } = countedClient(client);
-      const prefix = `lifeline-bench:${process.pid}:`;
-      const inner = sessionCases('redis', () => redisStore({ client: counted, prefix }), {
+      const [client, tallies] = [await kind.connect(), await admin()];
+      const { counted, tally } = countedClient(client.store);
+      const prefix = prefixFor(kind);
+      const inner = sessionCases(kind.name, () => redisStore({ client: counted, prefix }), {
         touchEveryRequest: true,
       });
       const prepared = await inner.find((c) => c.id === base.id)!.prepare();
       // Start counting after the seeded session, so only the measured request shape counts.
-      const [startServer, startClient] = [await serverTally(client), tally.commands];
+      const [startServer, startClient] = [await serverTally(tallies), tally.commands];
       let requests = 0;
       return {
         ...prepared,
@@ -95,7 +145,7 @@ function redisCase(base: BenchCase): BenchCase {
           return prepared.fetch(request);
         },
         async close() {
-          const server = await serverTally(client);
+          const server = await serverTally(tallies);
           const per = (n: number) => (n / requests).toFixed(3);
           console.log(
             `  ${base.id}: ${per(tally.commands - startClient)} Redis round trips/request (client count); ` +
@@ -103,8 +153,9 @@ function redisCase(base: BenchCase): BenchCase {
               `${per(server.executed - startServer.executed)} commands executed incl. inside scripts; ` +
               `over ${requests} requests`,
           );
-          await deleteKeys(client, prefix);
-          client.disconnect();
+          await deleteKeys(tallies, prefix);
+          client.close();
+          tallies.disconnect();
         },
       };
     },
@@ -118,38 +169,39 @@ function redisCase(base: BenchCase): BenchCase {
  * is Lifeline's own work; this row's distance from bare Hono is the client, the loopback
  * round trip and Redis sharing the machine.
  */
-const rawReadCase: BenchCase = {
-  id: 'redis:raw-read',
-  title: 'reference: bare Hono + one raw HGETALL + one header (no Lifeline)',
+const rawReadCase = (kind: ClientKind): BenchCase => ({
+  id: `${kind.name}:raw-read`,
+  title: `reference: bare Hono + one raw HGETALL + one header (no Lifeline, ${kind.name === 'redis' ? 'ioredis' : kind.name})`,
   async prepare() {
-    const client = connect();
-    await client.connect();
+    const [client, keys] = [await kind.connect(), await admin()];
     // A real session's hash (the session-read case seeds one), so the reply is as long.
-    const prefix = `lifeline-bench:${process.pid}:`;
-    const seeded = await sessionCases('redis', () => redisStore({ client, prefix }))[0]!.prepare();
-    const [key] = await client.keys(`${prefix}s:*`);
+    const prefix = prefixFor(kind);
+    const store = () => redisStore({ client: client.store, prefix });
+    const seeded = await sessionCases(kind.name, store)[0]!.prepare();
+    const [key] = await keys.keys(`${prefix}s:*`);
     if (key === undefined) throw new Error('seeding a session for the raw read failed');
     const app = new Hono();
     app.get('/read', async (c) => {
-      const hash = (await client.call('HGETALL', key)) as string[];
+      const hash = await client.rawHgetall(key);
       const now = Date.now();
       c.header(
         'Session-Deadline',
         `idle=${now + 1_800_000}, absolute=${now + 28_800_000}, now=${now}`,
       );
-      return c.json({ ...BODY, value: hash.length > 0 ? BODY.value : null });
+      return c.json({ ...BODY, value: hash ? BODY.value : null });
     });
     return {
       fetch: app.fetch,
       request: { method: 'GET', path: '/read' },
       async close() {
         await seeded.close?.();
-        await deleteKeys(client, prefix);
-        client.disconnect();
+        await deleteKeys(keys, prefix);
+        client.close();
+        keys.disconnect();
       },
     };
   },
-};
+});
 
 const available = process.env.REDIS_URL !== undefined || (await answers());
 if (!available) {
@@ -158,16 +210,17 @@ if (!available) {
   );
 }
 
+/** The template gives ids and titles; each case builds its own store in prepare(). */
+const casesFor = (kind: ClientKind): BenchCase[] =>
+  sessionCases(
+    kind.name,
+    () => {
+      throw new Error('unused: redisCase builds the store');
+    },
+    { touchEveryRequest: true },
+  )
+    .map((base) => redisCase(kind, base))
+    .concat(rawReadCase(kind));
+
 /** The Redis store on a real server, or none when no Redis answers and REDIS_URL is unset. */
-export const redisCases: BenchCase[] = available
-  ? // The template gives ids and titles; each case builds its own store in prepare().
-    sessionCases(
-      'redis',
-      () => {
-        throw new Error('unused: redisCase builds the store');
-      },
-      { touchEveryRequest: true },
-    )
-      .map(redisCase)
-      .concat(rawReadCase)
-  : [];
+export const redisCases: BenchCase[] = available ? [ioredis, nodeRedis].flatMap(casesFor) : [];
