@@ -1,13 +1,17 @@
 import type { Context } from 'hono';
 import type { PublicUser } from '../contract/schemas.js';
-import type { JsonValue } from '../store/types.js';
+import type { JsonValue, SessionRecord } from '../store/types.js';
 import { endRecord, forgetEndedCredential, forgetLinkedCredential } from './end-record.js';
 import { regenerate } from './regenerate.js';
 import { clientFacts, emitFor, type Runtime } from './runtime.js';
 import { linkedCredential, type RequestState, switchSession } from './state.js';
+import { endCurrent } from './successor.js';
 import type { RegenerateOptions, Session, SessionDeadlines } from './types.js';
 
 const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/** What ending a session and forgetting its credential read of its record. */
+type EndingRecord = Pick<SessionRecord, 'absoluteExpiresAt' | 'userId' | 'credentialId'>;
 
 /**
  * `c.var.session` over the request's state. Reads are synchronous; `set`/`delete` only
@@ -153,10 +157,23 @@ class SessionHandle implements Session {
     const rt = this.#rt;
     const state = this.#state;
     const live = state.live;
-    const record = live ? { ...live.meta, credentialId: linkedCredential(state, live.meta) } : null;
-    if (live && record) {
-      await endRecord(rt, live.sid, record, state.now, { reason, at: state.now });
-      emitFor(rt, state.now, live.sid, live.meta.userId, { type: 'destroyed', reason });
+    const ending = { reason, at: state.now };
+    let ended: { sid: string; record: EndingRecord } | null = null;
+    if (live) {
+      ended = {
+        sid: live.sid,
+        record: { ...live.meta, credentialId: linkedCredential(state, live.meta) },
+      };
+      await endRecord(rt, live.sid, ended.record, state.now, ending);
+    } else if (state.renewed) {
+      // The cookie of a session another request renewed (a privilege change or re-auth
+      // whose answer this tab has not seen): the device asked to sign out, so the session
+      // it was renewed into ends, as a revocation racing a renewal does.
+      const result = await endCurrent(rt, state.renewed, ending, null);
+      if (result.ended) ended = result.reached;
+    }
+    if (ended) {
+      emitFor(rt, state.now, ended.sid, ended.record.userId, { type: 'destroyed', reason });
     }
     switchSession(state, { live: null, reason, issue: null, cleared: true, fresh: false });
     if (reason !== 'logged-out') return;
@@ -165,7 +182,7 @@ class SessionHandle implements Session {
     // too, whether or not its cookie came along (a copy of it elsewhere). Only once the
     // session has ended: a failing delete (503) never leaves the session alive.
     await rt.options.reauth?.forget?.(this.#c);
-    if (live && record) await forgetEndedCredential(rt, live.sid, record);
+    if (ended) await forgetEndedCredential(rt, ended.sid, ended.record);
   }
   linkCredential(credentialId: string | null): void {
     if (credentialId !== null && (typeof credentialId !== 'string' || credentialId === '')) {

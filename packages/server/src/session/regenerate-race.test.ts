@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { SessionOptions } from '../config/options.js';
-import type { Browser } from '../routes/test-app.fixture.js';
+import { Browser } from '../routes/test-app.fixture.js';
 import { raceApp } from './race.fixture.js';
 
 type Race = ReturnType<typeof raceApp>;
@@ -139,6 +139,43 @@ describe('a sign-in held across an ending', () => {
   it('still signs in: it proves itself rather than standing on the session it replaces', async () => {
     const { t, res } = await heldAcross('/login-held', revokeUser);
     expect(res.status).toBe(200);
+    expect(await t.state()).toBe('active');
+  });
+});
+
+describe('a sign-out sent with the cookie a renewal replaced', () => {
+  /** A second tab of the same browser: the cookies it holds are copied, not shared. */
+  const otherTab = (t: Race) => {
+    const tab = new Browser(t.app);
+    for (const [name, value] of t.browser.cookies) tab.cookies.set(name, value);
+    return tab;
+  };
+
+  it.each([
+    ['a privilege change', (t: Race) => t.browser.post('/elevate')],
+    ['a re-auth', (t: Race) => reauth(t.browser)],
+  ])('ends the session %s renewed it into, and its remember-me credential', async (_, renew) => {
+    const t = raceApp();
+    await t.browser.post('/login?remember=1');
+    const late = otherTab(t); // still holds the first session's cookie
+    expect((await renew(t)).status).toBe(200);
+    expect(await t.state()).toBe('active');
+
+    const out = await late.post('/session/logout');
+    expect(out.status).toBe(200);
+    expect(out.headers.getSetCookie().some((l) => /^lifeline=;.*Max-Age=0/.test(l))).toBe(true);
+    // Whichever answer the browser keeps, nobody is signed in any more.
+    expect(await t.state()).toBe('none');
+    expect(await t.live()).toHaveLength(0);
+    expect((await reauth(t.browser)).status).toBe(401);
+  });
+
+  it('ends nothing of a session the cookie was never renewed into (a new sign-in)', async () => {
+    const t = raceApp();
+    await t.browser.post('/login');
+    const late = otherTab(t);
+    await t.browser.post('/login'); // a sign-in names no successor: it proves itself
+    expect((await late.post('/session/logout')).status).toBe(200);
     expect(await t.state()).toBe('active');
   });
 });

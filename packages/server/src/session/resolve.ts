@@ -4,7 +4,7 @@ import type { RejectReason } from '../events/types.js';
 import type { PreviousToken, SessionRecord } from '../store/types.js';
 import { unsealSuccessor } from '../token/seal.js';
 import { type SessionToken, tokenFromValue } from '../token/token.js';
-import { endRecord } from './end-record.js';
+import { endRecord, isRenewal } from './end-record.js';
 import { emitFor, type Runtime } from './runtime.js';
 
 /** The outcome of the one store read a request makes. */
@@ -25,7 +25,16 @@ export type Resolution =
       /** The read itself made the throttled touch: the commit need not touch again. */
       touched: boolean;
     }
-  | { state: 'none'; reason: EndReason; sid: string | null };
+  | {
+      state: 'none';
+      reason: EndReason;
+      sid: string | null;
+      /**
+       * The presented session was renewed into another (a privilege change or a re-auth,
+       * perhaps in another tab): a sign-out with its cookie follows it there.
+       */
+      renewed?: true;
+    };
 
 /** What resolution needs from the request. */
 export interface RequestFacts {
@@ -71,7 +80,12 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
     reject(rt, now, 'unknown', sid);
     return none('missing', sid);
   }
-  if (record.ended) return none(record.ended.reason, sid);
+  if (record.ended) {
+    const { reason } = record.ended;
+    return isRenewal(record.ended)
+      ? { state: 'none', reason, sid, renewed: true }
+      : none(reason, sid);
+  }
 
   // The current token is the usual case: no promise for it (the predecessor path unseals).
   const token = rt.hasher.equal(hash, record.tokenHash)

@@ -45,6 +45,11 @@ export interface RequestState {
    * is handed does, like any current token).
    */
   pastGrace: boolean;
+  /**
+   * The presented session's sid when a renewal replaced it (see `Resolution`): `destroy()`
+   * ends the session it was renewed into. `null` otherwise.
+   */
+  renewed: string | null;
   /** Set by `destroy()`: the response clears the cookie. */
   cleared: boolean;
   /**
@@ -75,6 +80,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     issue: null,
     fromGrace: false,
     pastGrace: false,
+    renewed: null,
     cleared: false,
     abandoned: false,
     fresh: false,
@@ -82,6 +88,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
   };
   if (resolution.state === 'none') {
     state.reason = resolution.reason;
+    if (resolution.renewed) state.renewed = resolution.sid;
     return state;
   }
   // The record serves as the meta as it is (its `data` rides along unused): copying its
