@@ -7,7 +7,19 @@ import type { SessionStore } from '../store/types.js';
 
 /** An audit event of the remember-me credential. `credentialId` is a hash, safe to log. */
 export interface RememberEvent {
-  type: 'issued' | 'used' | 'forgotten' | 'expired' | 'user-disabled' | 'theft-suspected';
+  /**
+   * `unknown`: a well-formed remember-me cookie whose credential the store does not hold
+   * (guessed, or forgotten or purged since); its `userId` is `null`.
+   */
+  type:
+    | 'issued'
+    | 'used'
+    | 'forgotten'
+    | 'expired'
+    | 'user-disabled'
+    | 'theft-suspected'
+    | 'unknown';
+  /** The credential's id: a hash of the cookie's token, never the token itself. */
   credentialId: string;
   userId: string | null;
   at: number;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../store/memory/index.js';
@@ -385,6 +386,21 @@ describe('rememberMe', () => {
       expect(onlyCookie(res).line).toContain('Max-Age=0');
     }
     expect(await (await call('/can')).json()).toBe(false);
+  });
+
+  it('reports every guessed credential to the audit hook, by its hash alone', async () => {
+    const { call, events } = setup();
+    const guesses = Array.from({ length: 50 }, () => randomBytes(32).toString('base64url'));
+    for (const guess of guesses) {
+      expect(await (await call('/reauth', `lifeline_remember=${guess}`)).json()).toBeNull();
+    }
+    expect(events).toHaveLength(50);
+    expect(new Set(events.map((e) => e.credentialId)).size).toBe(50);
+    for (const event of events) {
+      expect(event).toMatchObject({ type: 'unknown', userId: null });
+      expect(event.credentialId).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(guesses).not.toContain(event.credentialId);
+    }
   });
 
   it('forget deletes the credential and clears the cookie', async () => {

@@ -123,7 +123,12 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
       }
       const id = hasher.sid(token);
       let record = await read(id);
-      if (record === null) return dropCookie(c);
+      if (record === null) {
+        // Every unknown credential reaches the audit hook: this cookie lives for weeks, so
+        // it is the one worth guessing (throttling, fed by the hook, is the app's).
+        await emit('unknown', id, null);
+        return dropCookie(c);
+      }
       let current = await grace.current(record, token, id);
       if (current === null) return reject(c, id, 'theft-suspected', record.userId);
       if (record.expiresAt <= now()) return reject(c, id, 'expired', record.userId);
