@@ -114,6 +114,12 @@ class RecordReader {
   readonly data: { [key: string]: JsonValue } = {};
   issue: string | null = null;
 
+  /** A field whose text is not the form the store writes (and its scripts compare). */
+  #odd(field: string): false {
+    this.issue = `field ${field} is not in the form the store writes`;
+    return false;
+  }
+
   /** Takes one stored field; false (with `issue` set) when it makes the record unusable. */
   take(field: unknown, text: unknown): boolean {
     if (typeof field !== 'string' || typeof text !== 'string') {
@@ -130,7 +136,11 @@ class RecordReader {
     const meta = this.meta;
     // Whole field names, compared as strings: no slicing and no lookup by a computed key.
     switch (field) {
+      // The scripts compare these two as stored text (the token hash as its JSON, a live
+      // record's `m:ended` as `null`): another spelling of the same JSON would read as live
+      // here while every conditional write refused it, unsaid.
       case 'm:tokenHash':
+        if (typeof value === 'string' && text.length !== value.length + 2) return this.#odd(field);
         meta.tokenHash = value;
         return true;
       case 'm:previous':
@@ -170,6 +180,7 @@ class RecordReader {
         meta.credentialId = value;
         return true;
       case 'm:ended':
+        if (value === null && text !== 'null') return this.#odd(field);
         meta.ended = value;
         return true;
     }

@@ -48,6 +48,22 @@ describe('redisStore with bad store content', () => {
     ['the credential id is not a string', (key) => client.hset(key, 'm:credentialId', '42')],
     ['the end reason is unknown', (key) => client.hset(key, 'm:ended', '{"reason":"x","at":1}')],
     ['a field is outside the layout', (key) => client.hset(key, 'foreign', '1')],
+    // Valid JSON the status route could not serialise again (a 500 there).
+    ['the user claims nest deeply', (key) => client.hset(key, 'm:user', `{"x":${DEEP}}`)],
+    // Read as live by JSON, as ended by the scripts, which compare the stored text: every
+    // write would be refused unsaid.
+    [
+      'a live record spells its m:ended null otherwise',
+      (key) => client.hset(key, 'm:ended', ' null'),
+    ],
+    [
+      'the token hash is stored with escapes',
+      async (key) => {
+        const stored = String(await client.hget(key, 'm:tokenHash'));
+        const escaped = `"\\u${stored.charCodeAt(1).toString(16).padStart(4, '0')}${stored.slice(2)}`;
+        return client.hset(key, 'm:tokenHash', escaped);
+      },
+    ],
     // A wrong field sends the record to the schema, which walks `user` recursively.
     [
       'a meta field has the wrong type and the user claims nest deeply',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CLAIMS_DEPTH, nestsDeeperThan } from '../contract/depth.js';
 import { END_REASONS } from '../contract/protocol.js';
 import type { EndedMarker, JsonValue, PreviousToken, SessionMeta } from '../store/types.js';
 
@@ -12,6 +13,11 @@ import type { EndedMarker, JsonValue, PreviousToken, SessionMeta } from '../stor
  */
 const epochMs = z.number().int().nonnegative();
 const jsonObject = z.record(z.string(), z.json());
+// Claims nested deeper than the status route can serialise are store content gone wrong.
+const claims = jsonObject.refine(
+  (user) => !nestsDeeperThan(user, MAX_CLAIMS_DEPTH),
+  `nests deeper than ${MAX_CLAIMS_DEPTH} levels`,
+);
 
 export const metaSchema = z.object({
   tokenHash: z.string().min(1),
@@ -25,7 +31,7 @@ export const metaSchema = z.object({
     })
     .nullable(),
   userId: z.string().nullable(),
-  user: jsonObject.nullable(),
+  user: claims.nullable(),
   createdAt: epochMs,
   authenticatedAt: epochMs.nullable(),
   lastActiveAt: epochMs,
@@ -93,11 +99,13 @@ function quickEnded(v: unknown): EndedMarker | null | undefined {
 
 /**
  * `user` as the schema outputs it. The value comes from `JSON.parse`, so everything in it
- * is JSON already; only a key `__proto__` (which the schema drops) needs zod.
+ * is JSON already; only a key `__proto__` (which the schema drops) and nesting too deep
+ * (which it refuses) need zod.
  */
 function quickUser(v: unknown): { [key: string]: JsonValue } | null | undefined {
   if (v === null) return null;
   if (!isPlainObject(v) || Object.hasOwn(v, '__proto__')) return undefined;
+  if (nestsDeeperThan(v, MAX_CLAIMS_DEPTH)) return undefined;
   return v as { [key: string]: JsonValue };
 }
 

@@ -1,3 +1,4 @@
+import { MAX_CLAIMS_DEPTH, nestsDeeperThan } from '../contract/depth.js';
 import type { EndReason } from '../contract/protocol.js';
 import { noSessionResponse, problemResponse } from '../problem/problem.js';
 import type { EndedMarker, SessionRecord } from '../store/types.js';
@@ -56,6 +57,10 @@ export async function regenerate(
   options: RegenerateOptions = {},
   credentialId?: string,
 ): Promise<void> {
+  if (nestsDeeperThan(options.user, MAX_CLAIMS_DEPTH)) {
+    // Stored, they could not be sent back in a status body.
+    throw new TypeError(`regenerate: \`user\` nests deeper than ${MAX_CLAIMS_DEPTH} levels`);
+  }
   const { now } = state;
   const old = state.live;
   // Signing in as someone else starts clean: the previous user's claims and data stay

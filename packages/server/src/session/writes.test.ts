@@ -65,6 +65,30 @@ describe('writes', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('refuses user claims nested too deep to send back, naming them, and keeps the session', async () => {
+    const { app, token } = await started((t) => {
+      t.app.get('/status', (c) => c.json(sessionStatus(c.var.session)));
+      t.app.post('/claims/:levels', async (c) => {
+        let user: Record<string, unknown> = { name: 'Ada' };
+        for (let i = 1; i < Number(c.req.param('levels')); i++) user = { nested: user };
+        try {
+          await c.var.session.regenerate({ user: user as never });
+        } catch (error) {
+          return c.text(String(error), 400);
+        }
+        return c.text('ok');
+      });
+    });
+    const deep = await app.request('/claims/33', withCookie(token, { method: 'POST' }));
+    expect(deep.status).toBe(400);
+    expect(await deep.text()).toBe('TypeError: regenerate: `user` nests deeper than 32 levels');
+    expect((await app.request('/read', withCookie(token))).status).toBe(200);
+    const fine = await app.request('/claims/32', withCookie(token, { method: 'POST' }));
+    expect(fine.status).toBe(200);
+    const status = await app.request('/status', withCookie(sessionCookie(fine)!));
+    expect(await status.json()).toMatchObject({ state: 'active', user: { nested: {} } });
+  });
+
   it('reads only keys the session holds, never what every object inherits', async () => {
     const { app, token } = await started((t) => {
       t.app.get('/typeof/:key', (c) => c.text(typeof c.var.session.get(c.req.param('key'))));
