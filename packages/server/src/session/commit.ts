@@ -1,6 +1,8 @@
 import type { Context } from 'hono';
 import type { SessionPatch } from '../store/types.js';
 import { generateToken } from '../token/token.js';
+import { isRenewal } from './end-record.js';
+import { SessionEndedError } from './regenerate.js';
 import { confirmRotation, rotate } from './rotate.js';
 import { type ClientFacts, clientFacts, emitFor, type Runtime, retainUntil } from './runtime.js';
 import {
@@ -61,6 +63,15 @@ async function writeThen(
     state.issue = null;
     const issued = state.credential;
     if (issued && issued !== linkedBefore) await relinkOrForget(rt, state, live.sid, issued);
+    // Data the handler changed, or the extension it asked for, was not written: its answer
+    // must not say it was. A due touch alone leaves the answer as it is: it read a session
+    // that was live when read.
+    if (state.set || state.unset || state.extend) {
+      const ended = (await rt.store.get(live.sid))?.ended;
+      // Renewed by a parallel request of the same browser: 409, its cookie stays (as a
+      // privilege change meeting one answers); anything else ended it: 401 with its reason.
+      state.lost = new SessionEndedError(isRenewal(ended) ? null : (ended?.reason ?? 'missing'));
+    }
     return;
   }
   if (state.fromGrace) return confirmSuccessor(rt, state, live);

@@ -104,6 +104,7 @@ export function session(options?: SessionOptions): SessionMiddleware {
       if (!(error instanceof StoreUnavailableError)) throw error;
       return respondStoreUnavailable(rt, c, state, attrs);
     }
+    if (state.lost) return respondRefusal(rt, c, state.lost, state);
     finishResponse(rt, c, state, attrs);
   };
   return Object.assign(lifelineSession as MiddlewareHandler, { manager: createManager(rt) });

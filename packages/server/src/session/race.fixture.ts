@@ -94,6 +94,16 @@ export function raceApp(options: SessionOptions = {}) {
     c.var.session.set('note', 'kept');
     return c.text('written');
   });
+  app.get('/read-held', async (c) => {
+    await handler.pass();
+    return c.text(c.var.session.state);
+  });
+  // The person chose to stay (the SDK's "Stay signed in"), in an app route of its own.
+  app.post('/stay', async (c) => {
+    await handler.pass();
+    c.var.session.extend();
+    return c.text('extended');
+  });
   app.post('/remember-device', async (c) => {
     await handler.pass();
     await remember.issue(c, c.var.session.userId!);

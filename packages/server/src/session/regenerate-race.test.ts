@@ -179,3 +179,50 @@ describe('a sign-out sent with the cookie a renewal replaced', () => {
     expect(await t.state()).toBe('active');
   });
 });
+
+describe('a write held across an ending of its session', () => {
+  it.each(['/write', '/stay'])(
+    'answers 401 with the reason instead of claiming %s was done, when another tab signed out',
+    async (path) => {
+      const { t, res } = await heldAcross(path, async (t) => {
+        expect((await t.browser.post('/session/logout')).status).toBe(200);
+      });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('Content-Type')).toBe('application/problem+json');
+      expect(await res.json()).toMatchObject({ code: 'session_revoked', reason: 'logged-out' });
+      expect(res.headers.get('Session-Deadline')).toBeNull();
+      expect(res.headers.getSetCookie().filter((l) => l.startsWith('lifeline='))).toEqual([]);
+      expect(await t.state()).toBe('none');
+    },
+  );
+
+  it('answers 409 and keeps the renewed cookie when a privilege change in another tab renewed it', async () => {
+    const t = raceApp();
+    await t.browser.post('/login');
+    const entered = t.handler.hold();
+    const pending = t.browser.post('/write');
+    await entered;
+    const other = new Browser(t.app);
+    for (const [name, value] of t.browser.cookies) other.cookies.set(name, value);
+    expect((await other.post('/elevate')).status).toBe(200);
+    t.handler.release();
+    const res = await pending;
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: 'invalid_request' });
+    expect(res.headers.getSetCookie().filter((l) => l.startsWith('lifeline='))).toEqual([]);
+    expect(await t.state(other)).toBe('active');
+  });
+
+  it('keeps the answer of a read whose due touch found the session ended: it read it live', async () => {
+    const t = raceApp();
+    await t.browser.post('/login');
+    t.clock.advance(10 * 60_000); // a touch is due: the read writes one
+    const entered = t.handler.hold();
+    const pending = t.browser.get('/read-held');
+    await entered;
+    expect((await t.browser.post('/session/logout')).status).toBe(200);
+    t.handler.release();
+    const res = await pending;
+    expect([res.status, await res.text()]).toEqual([200, 'active']);
+  });
+});

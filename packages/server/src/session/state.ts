@@ -2,6 +2,7 @@ import type { EndReason } from '../contract/protocol.js';
 import { setOwn } from '../store/own.js';
 import type { JsonValue, SessionMeta, SessionRecord } from '../store/types.js';
 import type { SessionToken } from '../token/token.js';
+import type { SessionEndedError } from './regenerate.js';
 import type { Resolution } from './resolve.js';
 import type { Runtime } from './runtime.js';
 
@@ -50,6 +51,11 @@ export interface RequestState {
    * ends the session it was renewed into. `null` otherwise.
    */
   renewed: string | null;
+  /**
+   * Set when the commit found the session ended (or renewed) under a change the handler
+   * made: the middleware answers with it instead of the handler's response.
+   */
+  lost: SessionEndedError | null;
   /** Set by `destroy()`: the response clears the cookie. */
   cleared: boolean;
   /**
@@ -81,6 +87,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     fromGrace: false,
     pastGrace: false,
     renewed: null,
+    lost: null,
     cleared: false,
     abandoned: false,
     fresh: false,
