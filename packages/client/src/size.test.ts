@@ -41,10 +41,12 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * after the deadline ends the session instead of retrying for good; then both went down by
  * 180 B (core) and 159 B (everything) in a second pass that changed no behaviour (mostly
  * forms the minifier cannot shorten: function declarations, single-use locals and
- * constants, destructuring of values read once, null where nothing is meant).
+ * constants, destructuring of values read once, null where nothing is meant); then 29 B
+ * (core) and 33 B (everything) so that an extension covers all activity before it was sent,
+ * and a follower waits for a live leader's slow extension, without a warning meanwhile.
  */
-const CORE_BUDGET = 4719;
-const EVERYTHING_BUDGET = 9823;
+const CORE_BUDGET = 4748;
+const EVERYTHING_BUDGET = 9856;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

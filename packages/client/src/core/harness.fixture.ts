@@ -17,6 +17,7 @@ export const CONFIG = {
   warnBefore: 2 * MIN,
   keepaliveInterval: MIN,
   pollInterval: 5 * MIN,
+  requestTimeout: 10_000,
 };
 
 /** A model server (its clock = local + skew) and the core driven against it, for tests. */

@@ -176,7 +176,7 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
     // The server slid the idle deadline when it set it: that counts as the last extension.
     // Never dated later than the request was sent: the offset estimate can err by half a
     // round trip, and activity after the send must not pass for covered when it may not be.
-    s.extendAt = Math.max(s.extendAt, Math.min(sentAt, idleAt - s.idleTimeout));
+    s.extendAt = Math.max(s.extendAt, extended ? sentAt : Math.min(sentAt, idleAt - s.idleTimeout));
     if (extended) emit({ type: 'extended', idleExpiresAt: idleAt });
     if (reauth) {
       emit({ type: 'reauthenticated' });
@@ -311,22 +311,29 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       const want = now >= warnAt ? limit : null;
       // Nothing is in flight, so whatever extension comes next is for activity. The leader
       // keeps alive what activity it knows of, before the warning. A follower that told the
-      // leader of activity not extended for by the time the warning would show has a frozen
-      // or throttled leader (a live one extends at least `spacing()` earlier, or a round trip
-      // after late news): it extends itself rather than let the person be signed out.
+      // leader of activity not yet extended for (`owed`) waits for the leader's extension as
+      // long as a request may take (a live leader's may be slow), but no later than halfway
+      // through the warning window: past that the leader is frozen or throttled, and the
+      // follower extends itself rather than let the person be signed out.
+      const owed = !s.isLeader && limit === 'idle' && s.toldAt > s.extendAt;
+      const fallbackAt = Math.max(
+        warnAt,
+        Math.min(s.toldAt + FOLLOWER_GRACE + s.config.requestTimeout, at - warnBefore / 2),
+      );
       if (
         free &&
         limit === 'idle' &&
-        (s.isLeader ? s.activeAt > s.extendAt && !want : s.toldAt > s.extendAt)
+        (s.isLeader ? s.activeAt > s.extendAt && !want : owed)
       ) {
         s.extendBy = 'activity';
-        due(
-          s.isLeader ? s.extendAt + spacing() : Math.max(warnAt, s.toldAt + FOLLOWER_GRACE + s.rtt),
-          'extend',
-        );
+        due(s.isLeader ? s.extendAt + spacing() : fallbackAt, 'extend');
       }
-      // Not into the warning while an extension is on its way: its answer decides.
-      if (want !== s.warning && !(want && !s.warning && s.calling === 'extend')) {
+      // Not into the warning while an extension is on its way (here, or the leader's for
+      // activity told to it): its answer decides.
+      if (
+        want !== s.warning &&
+        !(want && !s.warning && (s.calling === 'extend' || (owed && now < fallbackAt)))
+      ) {
         emit(want ? { type: 'warning', limit, expiresAt: at } : { type: 'warning-cleared' }, true);
         s.warning = want;
       }

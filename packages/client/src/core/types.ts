@@ -13,6 +13,7 @@ export interface CoreConfig {
   readonly warnBefore: number;
   readonly keepaliveInterval: number;
   readonly pollInterval: number;
+  readonly requestTimeout: number;
 }
 
 export type Operation = 'status' | 'extend' | 'logout';

@@ -39,6 +39,60 @@ describe('a follower extending for its own activity', () => {
   });
 });
 
+describe('a follower and a live leader on a slow or uneven network', () => {
+  it('leaves the extension to a live leader whose POST /extend takes 3 s: one for the browser', async () => {
+    const slowExtend = (path: string) => ({ up: path === '/session/extend' ? 3_000 : 0, down: 0 });
+    const { browser, open, stepAsync: step, extensions } = signedInBrowser({ delays: slowExtend });
+    const [a, b] = [open(), open()];
+    await step(10_000);
+    expect(a.client.getSnapshot().isLeader).toBe(true);
+    const warnAt = b.client.getSnapshot().idleExpiresAt! - 2 * MIN;
+    await step(warnAt - browser.clock.now() - 1_000);
+    b.act(); // a second before the warning: the leader extends at once, its answer 3 s away
+    await step(30_000);
+    expect(extensions()).toBe(1);
+    expect(a.client.getSnapshot().state).toBe('active');
+  });
+
+  it('shows no warning in the follower while the leader extends for activity told just before it', async () => {
+    const { browser, open, stepAsync: step } = signedInBrowser({ latency: 300 });
+    const [a, b] = [open(), open()];
+    await step(10_000);
+    const warnAt = b.client.getSnapshot().idleExpiresAt! - 2 * MIN;
+    const seen: string[] = [];
+    for (const [name, tab] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
+      for (const type of ['warning', 'warning-cleared'] as const) {
+        tab.client.on(type, () => seen.push(`${name} ${type}`));
+      }
+    }
+    await step(warnAt - browser.clock.now() - 200);
+    b.act(); // 200 ms before the warning; the leader's extension answers in about 300 ms
+    await step(10_000);
+    expect(seen).toEqual([]);
+    expect(b.client.getSnapshot().state).toBe('active');
+  });
+
+  it('keeps no idle person alive when its clock estimate dates the leader’s extension early', async () => {
+    // A status check with a slow way up and an extension with a slow way down put the
+    // follower's offset estimate off by more than the extension's way up.
+    const uneven = (path: string) =>
+      path === '/session/extend'
+        ? { up: 10, down: 200 }
+        : { up: path === '/session/status' ? 100 : 0, down: 0 };
+    const { open, stepAsync: step, extensions } = signedInBrowser({ delays: uneven });
+    const [a, b] = [open(), open()];
+    await step(2 * MIN);
+    expect(a.client.getSnapshot().isLeader).toBe(true);
+    b.act(); // one action in the follower, then the person walks away for good
+    await step(30 * MIN);
+    expect(extensions()).toBe(1);
+    expect(b.client.getSnapshot()).toMatchObject({ state: 'expired', lastReason: 'idle-timeout' });
+  });
+});
+
 describe('an extension that keeps failing', () => {
   for (const tabs of [1, 2]) {
     it(`ends in expired once the deadline has passed (${tabs === 1 ? 'one tab' : 'a follower under a frozen leader'})`, async () => {

@@ -8,7 +8,14 @@ const MIN = 60_000;
  * `latency`, each request reaches the server that many ms after it is sent; step then with
  * `stepAsync(ms)`, which answers requests at the time they arrive (`advanceAsync`).
  */
-export function signedInBrowser({ latency = 0 } = {}) {
+export function signedInBrowser({
+  latency = 0,
+  delays,
+}: {
+  latency?: number;
+  /** Per route, ms before the request reaches the server and before its answer arrives. */
+  delays?: (path: string) => { up: number; down: number };
+} = {}) {
   const browser = createSimulatedBrowser();
   const server = createFakeServer({
     now: browser.clock.now,
@@ -16,14 +23,20 @@ export function signedInBrowser({ latency = 0 } = {}) {
     absoluteTimeoutMs: 60 * MIN,
   });
   server.signIn();
-  const slow: typeof fetch = (input, init) =>
-    new Promise((resolve, reject) => {
-      browser.clock.timers.setTimeout(
-        () => server.fetch(input, init).then(resolve, reject),
-        latency,
-      );
-    });
-  const open = () => browser.openTab({ fetch: latency ? slow : server.fetch });
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => browser.clock.timers.setTimeout(resolve, ms));
+  const slow: typeof fetch = async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const { up, down } = delays?.(new URL(url, 'http://app.test').pathname) ?? {
+      up: latency,
+      down: 0,
+    };
+    await wait(up);
+    const res = await server.fetch(input, init);
+    await wait(down);
+    return res;
+  };
+  const open = () => browser.openTab({ fetch: latency || delays ? slow : server.fetch });
   const step = async (ms: number) => {
     browser.clock.advance(ms);
     await flush(20);
