@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HTTPException } from 'hono/http-exception';
@@ -155,6 +155,26 @@ describe('demo: errors are problem+json', () => {
       const wrong = await app.request('/assets/index.js', { method: 'DELETE' });
       expect(wrong.status).toBe(405);
       expect(wrong.headers.get('Allow')).toBe('GET, HEAD');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('serves page assets, cached for a year, without anyone’s deadlines or cookie', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'demo-web-'));
+    try {
+      mkdirSync(join(root, 'assets'));
+      writeFileSync(join(root, 'assets', 'index-abc123.js'), 'export {};');
+      const d = demo({}, root);
+      await d.login();
+      d.advance(20 * MIN); // a touch and a rotation are due
+      const asset = await d.send('GET', '/assets/index-abc123.js');
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable');
+      expect(asset.headers.get('Session-Deadline')).toBeNull();
+      expect(asset.headers.getSetCookie()).toEqual([]);
+      // The session itself is untouched by it, and still there for the page.
+      expect((await d.send('GET', '/api/me')).headers.get('Session-Deadline')).not.toBeNull();
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

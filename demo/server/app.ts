@@ -14,7 +14,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { safeReturnTo } from '../shared/return-to.js';
-import { webPage } from '../web/serve.js';
+import { webAssets, webPage } from '../web/serve.js';
 import { demoApi } from './api.js';
 import type { DemoConfig } from './config.js';
 import { eventLog } from './events.js';
@@ -77,6 +77,9 @@ export function createDemoApp(config: DemoConfig, deps: DemoDeps = {}): Hono<Ses
   app.notFound(notFound);
   app.onError(internalError);
   app.use(secureHeaders({ referrerPolicy: 'same-origin' }));
+  // Cached for a year by anyone: served before the session middleware, so no asset's
+  // answer carries one person's deadlines (or a rotated cookie) for a cache to keep.
+  if (deps.webRoot) app.route('/', webAssets(deps.webRoot));
   app.use(sessions);
 
   const plainPage = (c: Context<SessionEnv>) => {

@@ -7,11 +7,11 @@ export const ORIGIN = 'http://localhost';
 export const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
 /** The demo app with a hand-driven clock and a cookie-keeping, same-origin client. */
-export function demo(overrides: Partial<DemoConfig> = {}) {
+export function demo(overrides: Partial<DemoConfig> = {}, webRoot?: string) {
   let time = 1_700_000_000_000;
   const now = () => time;
   const store = memoryStore({ now });
-  const app = createDemoApp({ ...loadConfig({}), ...overrides }, { now, store });
+  const app = createDemoApp({ ...loadConfig({}), ...overrides }, { now, store, webRoot });
   const jar = new Map<string, string>();
   async function send(method: string, path: string, init: RequestInit = {}) {
     const headers = new Headers(init.headers);

@@ -27,9 +27,9 @@ export const PAGE_CSP = [
 ].join('; ');
 
 /**
- * Serves the built demo page (`vite build` output in `root`): `GET /` and its hashed
- * `/assets/*`. Asset names carry a content hash, so they are cached for a year; the page
- * itself is never cached, since it is the same for signed-in and signed-out visitors.
+ * Serves the built demo page (`vite build` output in `root`) at `GET /`. It is never
+ * cached: it is the same for signed-in and signed-out visitors, and it passes through the
+ * session middleware (its answer carries the visitor's deadlines).
  *
  * @example
  * app.route('/', webPage(fileURLToPath(new URL('../dist/', import.meta.url))));
@@ -40,6 +40,19 @@ export function webPage(root: string): Hono {
     const html = await readFile(join(root, 'index.html'), 'utf8');
     return c.html(html, 200, { 'Cache-Control': 'no-store', 'Content-Security-Policy': PAGE_CSP });
   });
+  return web;
+}
+
+/**
+ * Serves the page's hashed `/assets/*` from `root`. Their names carry a content hash, so
+ * they are cached for a year, also by shared caches: mount this before the session
+ * middleware, so that no answer a cache keeps carries one person's deadlines or cookie.
+ *
+ * @example
+ * app.route('/', webAssets(root)); // before app.use(session(…))
+ */
+export function webAssets(root: string): Hono {
+  const web = new Hono();
   web.get('/assets/:file', async (c) => {
     const file = c.req.param('file');
     const type = TYPES[extname(file)];
