@@ -320,11 +320,7 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
         warnAt,
         Math.min(s.toldAt + FOLLOWER_GRACE + s.config.requestTimeout, at - warnBefore / 2),
       );
-      if (
-        free &&
-        limit === 'idle' &&
-        (s.isLeader ? s.activeAt > s.extendAt && !want : owed)
-      ) {
+      if (free && limit === 'idle' && (s.isLeader ? s.activeAt > s.extendAt && !want : owed)) {
         s.extendBy = 'activity';
         due(s.isLeader ? s.extendAt + spacing() : fallbackAt, 'extend');
       }
