@@ -43,10 +43,11 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * forms the minifier cannot shorten: function declarations, single-use locals and
  * constants, destructuring of values read once, null where nothing is meant); then 29 B
  * (core) and 33 B (everything) so that an extension covers all activity before it was sent,
- * and a follower waits for a live leader's slow extension, without a warning meanwhile.
+ * and a follower waits for a live leader's slow extension, without a warning meanwhile;
+ * then 6 B (core) and 7 B (everything) so that a logout stops offering a re-auth in every tab.
  */
-const CORE_BUDGET = 4748;
-const EVERYTHING_BUDGET = 9856;
+const CORE_BUDGET = 4754;
+const EVERYTHING_BUDGET = 9863;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

@@ -117,8 +117,12 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
     }
     post({ type: 'answer', op: 'status', reason, sentAt });
     // The session signed out of, so that no later news of it (its logout may not have
-    // reached the server yet) shows it live again.
-    if (reason === 'logged-out') s.loggedOut = s.deadlines?.absolute ?? s.loggedOut;
+    // reached the server yet) shows it live again; a logout forgets the remember-me
+    // credential too (every tab hears of it here, not from the logout's answer).
+    if (reason === 'logged-out') {
+      s.loggedOut = s.deadlines?.absolute ?? s.loggedOut;
+      s.canReauth = false;
+    }
     s.phase = next;
     s.reason = reason;
     s.deadlines = null;

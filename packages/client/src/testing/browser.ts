@@ -230,7 +230,12 @@ export function createSimulatedBrowser(base: SimulatedBrowserOptions = {}): Simu
   };
 }
 
-/** Lets queued promises and channel deliveries run (several rounds, as fetches chain). */
-export async function flush(rounds = 10): Promise<void> {
+/**
+ * Lets queued promises and channel deliveries run (several rounds, as fetches chain).
+ * Promise rounds, not a macrotask, so fake timers can never make it hang. A request to the
+ * fake server and its cross-tab news take about 15 rounds under Node's own `Response`
+ * (fewer under happy-dom's): the default leaves room for several in a row.
+ */
+export async function flush(rounds = 50): Promise<void> {
   for (let i = 0; i < rounds; i++) await Promise.resolve();
 }

@@ -22,6 +22,20 @@ describe('createVirtualClock: one tab throttled or frozen, the others not', () =
     expect(fired.at(-1)).toBe('every tab');
   });
 
+  it('throttles timers set before the tab was throttled, and frees overdue ones when it ends', () => {
+    const clock = createVirtualClock();
+    const tab = clock.forTab();
+    const fired: string[] = [];
+    tab.timers.setTimeout(() => fired.push('set before'), 1000);
+    tab.throttle(60_000); // the tab goes to the background
+    tab.timers.setTimeout(() => fired.push('set while throttled'), 1000);
+    clock.advance(2000);
+    expect(fired).toEqual([]);
+    tab.throttle(0); // back in the foreground: both are overdue
+    clock.advance(0);
+    expect(fired).toEqual(['set before', 'set while throttled']);
+  });
+
   it('holds a frozen tab’s timers past their time, and fires the overdue ones on resume, in order', () => {
     const clock = createVirtualClock();
     const [frozen, other] = [clock.forTab(), clock.forTab()];

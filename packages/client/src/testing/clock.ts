@@ -8,7 +8,9 @@ interface View {
 
 interface Pending {
   id: number;
-  at: number;
+  /** When it was set, and the delay asked for: throttling applies when it would fire. */
+  setAt: number;
+  ms: number;
   fn: () => void;
   view: View;
 }
@@ -16,7 +18,10 @@ interface Pending {
 /** One tab's timers over the shared clock, with what a browser does to a background tab. */
 export interface TabTimers {
   timers: Timers;
-  /** This tab's timers fire no sooner than `ms` after they were set (`0` turns it off). */
+  /**
+   * This tab's timers fire no sooner than `ms` after they were set (`0` turns it off),
+   * those already set included, as a browser throttles a tab that goes to the background.
+   */
   throttle(ms: number): void;
   /** This tab's timers stop firing: those falling due meanwhile wait for `resume()`. */
   freeze(): void;
@@ -65,21 +70,27 @@ export function createVirtualClock(start = Date.UTC(2030, 0, 1)): VirtualClock {
   const makeTimers = (view: View): Timers => ({
     setTimeout(fn, ms) {
       const id = nextId++;
-      queue.push({ id, at: time + Math.max(everyTab.minDelay, view.minDelay, ms, 0), fn, view });
+      queue.push({ id, setAt: time, ms, fn, view });
       return id;
     },
     clearTimeout(handle) {
       queue = queue.filter((t) => t.id !== handle);
     },
   });
+  /**
+   * When a timer fires under the throttling in force now, as a browser applies it: a timer
+   * set before its tab was throttled waits too, and one set while throttled fires once the
+   * throttling ends, if overdue.
+   */
+  const dueAt = (t: Pending) => t.setAt + Math.max(everyTab.minDelay, t.view.minDelay, t.ms, 0);
   /** Fires the next timer due by `until` (of `only` that view); false when there is none. */
   const fireNext = (until: number, only?: View): boolean => {
     const due = queue
-      .filter((t) => t.at <= until && !t.view.frozen && (!only || t.view === only))
-      .sort((a, b) => a.at - b.at || a.id - b.id)[0];
+      .filter((t) => dueAt(t) <= until && !t.view.frozen && (!only || t.view === only))
+      .sort((a, b) => dueAt(a) - dueAt(b) || a.id - b.id)[0];
     if (!due) return false;
     queue = queue.filter((t) => t !== due);
-    time = Math.max(time, due.at);
+    time = Math.max(time, dueAt(due));
     due.fn();
     return true;
   };
@@ -94,8 +105,9 @@ export function createVirtualClock(start = Date.UTC(2030, 0, 1)): VirtualClock {
     async advanceAsync(ms) {
       const until = time + ms;
       do {
-        // Rounds enough for a fetch answer read as JSON and a cross-tab delivery after it.
-        for (let i = 0; i < 20; i++) await Promise.resolve();
+        // Rounds enough for a fetch answer read as JSON and a cross-tab delivery after it,
+        // also under Node's own `Response` (see `flush`).
+        for (let i = 0; i < 50; i++) await Promise.resolve();
       } while (fireNext(until));
       time = until;
     },

@@ -8,7 +8,10 @@ export interface FakeServerOptions {
   skew?: number;
   idleTimeoutMs?: number;
   absoluteTimeoutMs?: number;
-  /** Whether `/reauth` succeeds (a remember-me credential exists). Default `true`. */
+  /**
+   * Whether a sign-in leaves a remember-me credential, so that `/reauth` succeeds until a
+   * logout forgets it (as the real server's logout does). Default `true`.
+   */
   canReauth?: boolean;
 }
 
@@ -25,14 +28,27 @@ export interface FakeServer {
   live(): boolean;
 }
 
+/** The session routes and the one method each takes. */
+const ROUTES: Record<string, 'GET' | 'POST'> = {
+  '/session/status': 'GET',
+  '/session/extend': 'POST',
+  '/session/logout': 'POST',
+  '/session/reauth': 'POST',
+};
+
 /**
  * Makes a fake session server speaking the Lifeline protocol (`/session/*` routes and
- * deadline headers on app routes under `/api/`), for tests without a real server.
+ * deadline headers on app routes under `/api/`), for tests without a real server. It
+ * refuses what the real one refuses: another method (405), a session POST without the
+ * CSRF header or a JSON body (403 `csrf_rejected`), and answers a missing session with the
+ * problem code for why it ended.
  */
 export function createFakeServer(o: FakeServerOptions): FakeServer {
   const idleMs = o.idleTimeoutMs ?? 30 * 60_000;
   const absMs = o.absoluteTimeoutMs ?? 8 * 3600_000;
-  const canReauth = o.canReauth ?? true;
+  const remembers = o.canReauth ?? true;
+  /** A remember-me credential: left by a sign-in, forgotten by a logout. */
+  let canReauth = remembers;
   const serverNow = () => o.now() + (o.skew ?? 0);
   let session: { idle: number; absolute: number } | null = null;
   let ended: EndReason = 'missing';
@@ -48,6 +64,7 @@ export function createFakeServer(o: FakeServerOptions): FakeServer {
   };
   const start = () => {
     const t = serverNow();
+    canReauth ||= remembers;
     session = { idle: Math.min(t + idleMs, t + absMs), absolute: t + absMs };
   };
   const status = (): SessionStatus => {
@@ -70,16 +87,18 @@ export function createFakeServer(o: FakeServerOptions): FakeServer {
         ...headers,
       },
     });
-  const problem = () =>
-    json(
-      {
-        type: 'urn:lifeline:problem:session_expired',
-        title: 'Session ended',
-        status: 401,
-        code: 'session_expired',
-        reason: ended,
-      },
+  const problem = (code: string, status: number, extra: object = {}) =>
+    json({ type: `urn:lifeline:problem:${code}`, title: code, status, code, ...extra }, status);
+  /** No session: the code says why, as the real server's does. */
+  const noSession = () =>
+    problem(
+      ended.endsWith('timeout')
+        ? 'session_expired'
+        : ended === 'missing'
+          ? 'session_required'
+          : 'session_revoked',
       401,
+      { reason: ended },
     );
 
   const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -91,25 +110,33 @@ export function createFakeServer(o: FakeServerOptions): FakeServer {
     calls.set(path, (calls.get(path) ?? 0) + 1);
     if (failure === 'network') throw new TypeError('Failed to fetch');
     if (failure !== null) return new Response('upstream down', { status: failure });
+    const method = ROUTES[path];
+    if (method && req.method !== method && !(method === 'GET' && req.method === 'HEAD')) {
+      return problem('invalid_request', 405, { detail: `use ${method}` });
+    }
+    const csrfSafe =
+      req.headers.get('Session-Request') === '1' ||
+      /^application\/json\b/i.test(req.headers.get('content-type') ?? '');
+    if (method === 'POST' && !csrfSafe) return problem('csrf_rejected', 403);
     const s = current();
     if (path === '/session/status') return json(status());
     if (path === '/session/extend') {
-      if (!s) return problem();
+      if (!s) return noSession();
       s.idle = Math.min(serverNow() + idleMs, s.absolute);
       return json(status());
     }
     if (path === '/session/logout') {
       session = null;
       ended = 'logged-out';
+      canReauth = false; // a logout forgets the remember-me credential
       return json(status());
     }
     if (path === '/session/reauth') {
-      if (!canReauth)
-        return json({ type: 'x', title: 'x', status: 401, code: 'reauth_failed' }, 401);
+      if (!canReauth) return problem('reauth_failed', 401);
       start();
       return json(status());
     }
-    if (!s) return problem();
+    if (!s) return noSession();
     if (req.headers.get(PASSIVE_HEADER) !== '1')
       s.idle = Math.min(serverNow() + idleMs, s.absolute);
     const header = formatDeadlineHeader({ idle: s.idle, absolute: s.absolute, now: serverNow() });

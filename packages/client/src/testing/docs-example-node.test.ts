@@ -1,0 +1,6 @@
+// @vitest-environment node
+import { it } from 'vitest';
+import { docsExamples } from './docs-example.fixture.js';
+
+for (const [name, run] of Object.entries(docsExamples))
+  it(`the documented example, in Node: ${name}`, run);
