@@ -96,7 +96,9 @@ export function renderPage(model: PageModel): string {
   // absolute warning would cover the very form it asks for.
   const dialog = again ? ' data-dialog="false"' : '';
   const script = model.clientScript
-    ? `<script src="/session/client.js" data-endpoint="/session" data-warn-before="${model.warnBeforeS}"${dialog} defer></script>`
+    ? // "Sign in again" leads to this page's own form, which comes back here after it
+      // (the app at / would sign in without leaving itself).
+      `<script src="/session/client.js" data-endpoint="/session" data-warn-before="${model.warnBeforeS}" data-sign-in-url="/plain"${dialog} defer></script>`
     : '';
   return `<!doctype html>
 <html lang="en">

@@ -149,3 +149,23 @@ it('stops saying who is signed in on the one-tag page once the session ended in 
   await b.getByRole('link', { name: 'Sign in again' }).click();
   await b.locator('input[name="username"]').waitFor();
 });
+
+it('brings the person back to the one-tag page after "Sign in again" in its notice', async () => {
+  world = await startWorld(DEMO_ENV);
+  await signInByRequest(world);
+  const [a, b] = [await world.context.newPage(), await world.context.newPage()];
+  for (const page of [a, b]) {
+    await page.goto('/plain?tab=2');
+    await page.waitForFunction(() => window.Lifeline?.client.getSnapshot().state === 'active');
+  }
+  await a.locator('#logout').click();
+  const notice = b.locator('dialog.lifeline-dialog[data-mode="ended"]');
+  await notice.waitFor({ timeout: 3000 });
+  await notice.getByRole('link', { name: 'Sign in again' }).click();
+  await b.fill('input[name="username"]', 'demo');
+  await b.fill('input[name="password"]', 'demo');
+  await b.click('form button');
+  // The page's own form, which sends the person back to the page the notice was on.
+  await b.waitForURL((url) => url.pathname === '/plain' && url.search === '?tab=2');
+  expect(await b.locator('h1').textContent()).toContain('Signed in as');
+});
