@@ -34,7 +34,8 @@ export default defineConfig(({ mode }) => ({
     outDir: 'dist',
     emptyOutDir: mode !== 'iife',
     minify: mode === 'iife',
-    sourcemap: true,
+    // Not for the script-tag bundle: /session/client.js serves it alone, without its map.
+    sourcemap: mode !== 'iife',
     target: 'es2020',
     lib:
       mode === 'iife'

@@ -71,7 +71,7 @@ function positive(name: string, value: number): number {
  * key's own PEXPIREAT. The store never closes the client: the app owns it.
  *
  * @example
- * import Redis from 'ioredis';
+ * import { Redis } from 'ioredis';
  * import { redisStore } from '@lifeline/server/redis';
  *
  * const client = new Redis(process.env.REDIS_URL, { enableOfflineQueue: false });
