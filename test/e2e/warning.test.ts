@@ -150,3 +150,29 @@ it('tells the person their draft is saved also when the server no longer knows t
   );
   expect(await savedDraft(typist!)).toContain('182.40');
 });
+
+it('lets a session expire while the page scrolls by itself (a live log): scrolling by script is not the person', async () => {
+  world = await startWorld(DEMO_ENV);
+  const [tab] = await world.openTabs(1);
+  await signIn(tab!);
+  await expectState([tab!], 'active');
+  // A feed that keeps scrolling itself, as a chat or a live log does.
+  await tab!.evaluate(() => {
+    const feed = document.createElement('div');
+    feed.style.cssText = 'height:60px;overflow:auto';
+    feed.append(Object.assign(document.createElement('div'), { style: 'height:5000px' }));
+    document.body.append(feed);
+    setInterval(() => {
+      feed.scrollTop += 10;
+    }, 500);
+  });
+  // Second by second, with a moment of real time after each for the browser to render and
+  // deliver the scroll events (a clock jump runs timers without rendering in between).
+  for (let s = 0; s < (IDLE_MS - WARN_MS) / 1000 + 1; s++) {
+    await world.advance(1_000);
+    await tab!.waitForTimeout(20);
+  }
+  await dialogIn(tab!).waitFor({ state: 'visible', timeout: 5000 });
+  await world.advance(WARN_MS);
+  await expectState([tab!], 'expired');
+});

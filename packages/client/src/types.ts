@@ -198,7 +198,10 @@ export interface SessionClientOptions {
 
 /** Which user activity counts, and how often it is looked at. */
 export interface ActivityOptions {
-  /** DOM events that count as activity. Default pointerdown, pointermove, keydown, wheel, touchstart, scroll. */
+  /**
+   * DOM events that count as activity. Default pointerdown, pointermove, keydown, wheel,
+   * touchstart; not `scroll`, which a page scrolling itself fires as well.
+   */
   events?: readonly string[];
   /** Where to listen. Default the global `document`. */
   target?: EventSource | null;

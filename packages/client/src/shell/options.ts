@@ -106,7 +106,10 @@ export const resolveOptions = (options: SessionClientOptions): ResolvedOptions =
       ? null
       : merge(
           {
-            events: ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'scroll'],
+            // No `scroll`: a page that scrolls itself (a live log, a chat) fires it too,
+            // and would keep an idle person signed in. A person's scrolling comes with
+            // `wheel`, `touchstart`, `keydown` or `pointerdown` (the scrollbar).
+            events: ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart'],
             target: o.document,
             throttle: 1000,
           },
