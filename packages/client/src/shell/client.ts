@@ -245,14 +245,23 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     return reauthRunning;
   };
 
-  /** Sends, learns the deadlines, and reads the session problem of a 401 (else none). */
+  /**
+   * Sends, learns the deadlines, and reads the session problem of a 401 (else none), or
+   * whether a 409 says another request of this browser renewed the session.
+   */
   const send = async (request: Request) => {
     const sentAt = now();
     const res = await o.fetch(request);
     const deadlines = parseDeadlineHeader(res.headers.get(DEADLINE_HEADER));
     if (deadlines) dispatch({ type: 'header', ...deadlines, sentAt, receivedAt: now() });
-    const reason = res.status === 401 && sessionProblemReason(await readJson(res.clone()));
-    return { res, reason, sentAt };
+    // A problem's body: only a 401 or 409 is read (a session problem, or `session_renewed`).
+    const body = (res.status === 401 || res.status === 409) && (await readJson(res.clone()));
+    return {
+      res,
+      sentAt,
+      reason: res.status === 401 && sessionProblemReason(body),
+      renewed: (body as { code?: unknown } | undefined)?.code === 'session_renewed',
+    };
   };
 
   /**
@@ -272,17 +281,20 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     // Cloned before sending: once sent, a body cannot be read again. (A request just made
     // has an unread body, so cloning it cannot throw.)
     const spare = request.clone();
-    let { res, reason, sentAt } = await send(request);
-    // `sentAt`: a re-auth that finished after this request left is enough; another would
-    // kill the session it created. After a failed one, only a new session (a sign-in, in
-    // any tab) or 30 seconds make another worth a request: no re-auth per failed call.
-    // Never after the person signed out (in any tab), until a new session appears: a
-    // background request must not sign them back in; `reauthenticate()` still can.
+    let { res, reason, sentAt, renewed } = await send(request);
     if (
-      reason &&
-      (state.reason !== 'logged-out' || state.phase === 'active') &&
-      (state.sessionAt >= reauthFailedAt || now() - reauthFailedAt >= 30_000) &&
-      (await reauthenticate(sentAt))
+      // Sent with the cookie another request (a privilege change, a re-auth) just
+      // replaced: the session lives on, so once more with the new one, never a re-auth.
+      renewed ||
+      // `sentAt`: a re-auth that finished after this request left is enough; another would
+      // kill the session it created. After a failed one, only a new session (a sign-in, in
+      // any tab) or 30 seconds make another worth a request: no re-auth per failed call.
+      // Never after the person signed out (in any tab), until a new session appears: a
+      // background request must not sign them back in; `reauthenticate()` still can.
+      (reason &&
+        (state.reason !== 'logged-out' || state.phase === 'active') &&
+        (state.sessionAt >= reauthFailedAt || now() - reauthFailedAt >= 30_000) &&
+        (await reauthenticate(sentAt)))
     ) {
       ({ res, reason, sentAt } = await send(spare));
     }

@@ -35,6 +35,7 @@ export const PROBLEM_CODES = [
   'session_limit',
   'client_script_unavailable',
   'internal_error',
+  'session_renewed',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

@@ -14,6 +14,7 @@ const STATUS: Record<ProblemCode, number> = {
   session_limit: 409,
   client_script_unavailable: 503,
   internal_error: 500,
+  session_renewed: 409,
 };
 
 const TITLE: Record<ProblemCode, string> = {
@@ -28,6 +29,7 @@ const TITLE: Record<ProblemCode, string> = {
   session_limit: 'Too many active sessions',
   client_script_unavailable: 'The session script is temporarily unavailable',
   internal_error: 'Something went wrong on our side',
+  session_renewed: 'Your session was just renewed',
 };
 
 /** Options of {@link problemResponse}. */
@@ -88,4 +90,15 @@ export function noSessionResponse(reason: EndReason | null): Response {
     default:
       return problemResponse('session_required', { reason: 'missing' });
   }
+}
+
+/**
+ * The 409 for a cookie whose session this browser renewed in another request (a privilege
+ * change, a re-auth): its new cookie is on the way, so the request is worth repeating,
+ * and the session has not ended.
+ */
+export function renewedResponse(): Response {
+  return problemResponse('session_renewed', {
+    detail: 'Another request renewed the session; repeat this one with the new cookie.',
+  });
 }

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { noSessionResponse, problemResponse } from '../problem/problem.js';
+import { noSessionResponse, problemResponse, renewedResponse } from '../problem/problem.js';
 import type { SessionEnv } from '../session/types.js';
 
 /** Options of {@link requireSession}. */
@@ -32,6 +32,7 @@ export function requireSession(options: RequireSessionOptions = {}): MiddlewareH
   return async function requireLiveSession(c, next) {
     const session = c.var.session;
     if (!session) throw new Error('lifeline requireSession(): mount session() before it');
+    if (session.renewed) return renewedResponse();
     if (session.state !== 'active') return noSessionResponse(session.reason);
     if (fresh !== undefined) {
       const at = session.authenticatedAt;

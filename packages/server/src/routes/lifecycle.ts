@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { problemResponse } from '../problem/problem.js';
+import { problemResponse, renewedResponse } from '../problem/problem.js';
 import { markPassiveRoute } from '../session/passive.js';
 import { sessionStatus as statusBody } from '../session/status.js';
 import type { SessionEnv } from '../session/types.js';
@@ -16,6 +16,8 @@ const emptyBody = z.object({}).strict();
 /** `GET /status`: always passive, so polling it can never keep an idle session alive. */
 export const getStatus = markPassiveRoute(function getStatus(c: Ctx): Response {
   c.var.session.markPassive();
+  // Not "ended": the browser's renewed cookie is on its way (the client asks again).
+  if (c.var.session.renewed) return renewedResponse();
   return c.json(statusBody(c.var.session), 200, NO_STORE);
 });
 

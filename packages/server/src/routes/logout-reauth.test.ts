@@ -96,7 +96,26 @@ describe('POST /session/reauth', () => {
     expect((await browser.post('/session/reauth')).status).toBe(200);
     const replay = new Browser(app);
     replay.cookies.set('lifeline', oldToken);
-    expect(await (await replay.get('/session/status')).json()).toMatchObject({ state: 'none' });
+    // Dead, but told apart from an ended session: the browser's new cookie is on its way,
+    // so a request still carrying the old one is asked to repeat itself, not signed out.
+    const status = await replay.get('/session/status');
+    expect(status.status).toBe(409);
+    expect(await status.json()).toMatchObject({ code: 'session_renewed' });
+    expect(status.headers.get('Session-Deadline')).toBeNull();
+    expect(status.headers.getSetCookie()).toEqual([]);
+    expect((await replay.get('/session/status')).status).toBe(409);
+  });
+
+  it('answers the cookie a sign-in replaced as plainly ended, not as renewed', async () => {
+    const { browser, app } = await signedIn();
+    const oldToken = browser.cookies.get('lifeline')!;
+    expect((await browser.post('/login')).status).toBe(200);
+    const replay = new Browser(app);
+    replay.cookies.set('lifeline', oldToken);
+    expect(await (await replay.get('/session/status')).json()).toMatchObject({
+      state: 'none',
+      reason: 'revoked',
+    });
   });
 
   it('answers 401 reauth_failed and creates no session without a credential', async () => {

@@ -44,6 +44,9 @@ class SessionHandle implements Session {
   get reason() {
     return this.#state.live ? null : this.#state.reason;
   }
+  get renewed(): boolean {
+    return !this.#state.live && !this.#state.cleared && this.#state.renewed !== null;
+  }
   get id(): string | null {
     return this.#state.live?.sid ?? null;
   }

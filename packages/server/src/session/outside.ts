@@ -27,6 +27,9 @@ class OutsideSession implements Session {
   get reason(): 'missing' {
     return 'missing';
   }
+  get renewed(): false {
+    return false;
+  }
   get id(): null {
     return null;
   }

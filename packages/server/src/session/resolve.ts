@@ -31,7 +31,8 @@ export type Resolution =
       sid: string | null;
       /**
        * The presented session was renewed into another (a privilege change or a re-auth,
-       * perhaps in another tab): a sign-out with its cookie follows it there.
+       * perhaps in another tab): a sign-out with its cookie follows it there, and a
+       * request that needs the session is told to repeat itself (409 `session_renewed`).
        */
       renewed?: true;
     };
@@ -82,7 +83,9 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
   }
   if (record.ended) {
     const { reason } = record.ended;
-    return isRenewal(record.ended)
+    // A privilege change or re-auth names its successor; a sign-in never does (it proves
+    // itself, and its old cookie must read as plainly ended).
+    return isRenewal(record.ended) && record.ended.successor !== undefined
       ? { state: 'none', reason, sid, renewed: true }
       : none(reason, sid);
   }

@@ -38,6 +38,13 @@ export interface Session<Data extends SessionData = SessionData> {
   readonly state: 'active' | 'none';
   /** Why there is no session when `state` is `none`. */
   readonly reason: EndReason | null;
+  /**
+   * The cookie names a session that a privilege change or re-auth renewed (in another
+   * request of this browser, whose new cookie is on its way): no session for this request,
+   * but not an ended one either. `requireSession()` and `GET /status` answer it with 409
+   * `session_renewed`, which the client repeats instead of signing the person out.
+   */
+  readonly renewed: boolean;
   /** The store key (a hash, safe for logs), never the cookie token. */
   readonly id: string | null;
   readonly userId: string | null;

@@ -1,0 +1,101 @@
+import { afterEach, expect, it } from 'vitest';
+import { until, world } from './renewal.fixture.js';
+import { MINUTE, SECOND } from './security/harness.js';
+
+let w: Awaited<ReturnType<typeof world>> | undefined;
+afterEach(async () => {
+  await w?.srv.close();
+  w = undefined;
+});
+
+const SESSION = {
+  idleTimeout: 10 * MINUTE,
+  absoluteTimeout: 60 * MINUTE,
+  rotationInterval: 2 * MINUTE,
+  rotationGrace: 10 * SECOND,
+};
+
+/** A real server and a browser on it; closed after the test. */
+async function start() {
+  w = await world({ session: SESSION });
+  return w;
+}
+
+/** Holds the next request to `path` on its way to the server; resolves to its release. */
+function holdNext(j: NonNullable<typeof w>['jar'], path: string) {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  j.setHold((req) => (new URL(req.url).pathname === path ? held : undefined));
+  return async () => {
+    await new Promise((r) => setTimeout(r, 20)); // it has left with the old cookie
+    j.setHold(null);
+    return release;
+  };
+}
+
+const endings = (x: NonNullable<typeof w>) =>
+  x.events.filter((e) => e.type === 'expired' || e.type === 'signed-out');
+
+it('keeps every tab signed in when a read was on its way across a privilege change in another tab', async () => {
+  const x = await start();
+  expect((await x.jar.fetch('/login/alice', { method: 'POST' })).status).toBe(200);
+  const [a, b] = [await x.open(), await x.open()];
+  await x.settle();
+  const sent = holdNext(x.jar, '/api/me');
+  const read = b.client.fetch('/api/me');
+  const release = await sent();
+  expect((await a.client.fetch('/elevate', { method: 'POST' })).status).toBe(200);
+  release();
+  // The server answers 409 session_renewed to the old cookie; the client repeats the read.
+  expect((await read).status).toBe(200);
+  await x.settle();
+  expect(x.jar.log.filter((l) => l.path === '/api/me').map((l) => l.status)).toEqual([409, 200]);
+  expect(endings(x)).toEqual([]);
+  expect([a, b].map((t) => t.client.getSnapshot().state)).toEqual(['active', 'active']);
+  expect(x.count('POST', '/session/reauth')).toBe(0);
+  expect((await (await x.jar.fetch('/session/status')).json()).state).toBe('active');
+});
+
+it('keeps every tab signed in, with no re-auth, when a status check was on its way across a privilege change', async () => {
+  const x = await start();
+  expect((await x.jar.fetch('/login/alice?remember=1', { method: 'POST' })).status).toBe(200);
+  const [a, b] = [await x.open(), await x.open()];
+  await x.settle();
+  const sent = holdNext(x.jar, '/session/status');
+  const check = b.client.refresh();
+  const release = await sent();
+  expect((await a.client.fetch('/elevate', { method: 'POST' })).status).toBe(200);
+  release();
+  await check;
+  await x.run(3 * SECOND); // the check is retried with the new cookie
+  expect(endings(x)).toEqual([]);
+  expect([a, b].map((t) => t.client.getSnapshot().state)).toEqual(['active', 'active']);
+  expect(x.count('POST', '/session/reauth')).toBe(0);
+});
+
+it('shows no ending while a re-auth from a live session is still answering and another tab checks', async () => {
+  const x = await start();
+  expect((await x.jar.fetch('/login/alice?remember=1', { method: 'POST' })).status).toBe(200);
+  const [a, b] = [await x.open(), await x.open()];
+  await x.settle();
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  // The server has renewed the session; its answer (and new cookie) is slow to arrive.
+  x.jar.setHoldAnswer((req) =>
+    new URL(req.url).pathname === '/session/reauth' ? held : undefined,
+  );
+  const reauth = a.client.reauthenticate();
+  await until(() => x.jar.log.some((l) => l.path === '/session/reauth' && l.status !== undefined));
+  x.jar.setHoldAnswer(null);
+  await b.client.refresh(); // with the cookie the re-auth replaced
+  await x.settle();
+  release();
+  expect(await reauth).toBe(true);
+  await x.run(3 * SECOND);
+  expect(endings(x)).toEqual([]);
+  expect([a, b].map((t) => t.client.getSnapshot().state)).toEqual(['active', 'active']);
+});
