@@ -170,6 +170,22 @@ describe('a sign-out sent with the cookie a renewal replaced', () => {
     expect((await reauth(t.browser)).status).toBe(401);
   });
 
+  it('ends nothing once the grace window is over: a stale pre-renewal cookie is plainly dead', async () => {
+    const t = raceApp();
+    await t.browser.post('/login?remember=1');
+    // A copy of the session cookie alone from before a privilege change (a stolen one).
+    const stale = new Browser(t.app);
+    stale.cookies.set('lifeline', t.browser.cookies.get('lifeline')!);
+    expect((await t.browser.post('/elevate')).status).toBe(200);
+    t.clock.advance(11_000); // past the 10 s grace window
+    const status = await stale.get('/session/status');
+    expect(status.status).toBe(200); // no 409: it learns nothing of the renewed session
+    expect(await status.json()).toMatchObject({ state: 'none', reason: 'revoked' });
+    expect((await stale.post('/session/logout')).status).toBe(200);
+    expect(await t.state()).toBe('active');
+    expect((await reauth(t.browser)).status).toBe(200); // the credential survives too
+  });
+
   it('ends nothing of a session the cookie was never renewed into (a new sign-in)', async () => {
     const t = raceApp();
     await t.browser.post('/login');

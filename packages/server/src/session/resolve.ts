@@ -82,10 +82,13 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
     return none('missing', sid);
   }
   if (record.ended) {
-    const { reason } = record.ended;
+    const { reason, successor, at } = record.ended;
     // A privilege change or re-auth names its successor; a sign-in never does (it proves
-    // itself, and its old cookie must read as plainly ended).
-    return isRenewal(record.ended) && record.ended.successor !== undefined
+    // itself, and its old cookie must read as plainly ended). Only within the rotation
+    // grace window, as a rotated token's predecessor: a request that left before the new
+    // cookie arrived. Later the old cookie is plainly dead, whatever its holder sends
+    // (a logout from it ends nothing, and it learns nothing of the new session).
+    return isRenewal(record.ended) && successor !== undefined && now < at + rt.options.rotationGrace
       ? { state: 'none', reason, sid, renewed: true }
       : none(reason, sid);
   }
