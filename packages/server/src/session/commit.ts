@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { renewedResponse } from '../problem/problem.js';
 import type { SessionPatch } from '../store/types.js';
 import { generateToken } from '../token/token.js';
 import { isRenewal } from './end-record.js';
@@ -36,7 +37,17 @@ export function commitState(
   if (state.abandoned)
     return state.credential ? rt.store.deleteCredential(state.credential) : undefined;
   const { live } = state;
-  if (!live) return state.set?.size ? createLazily(rt, state, clientFacts(rt, c)) : undefined;
+  if (!live) {
+    if (!state.set?.size) return undefined;
+    // The cookie of a session this browser has just renewed: a new session made here would
+    // replace the renewed one's cookie (signing the person out). Nothing is written; the
+    // client repeats the request with the new cookie.
+    if (state.renewed !== null) {
+      state.lost = { getResponse: renewedResponse };
+      return undefined;
+    }
+    return createLazily(rt, state, clientFacts(rt, c));
+  }
   const linkedBefore = live.meta.credentialId ?? null;
   const patch = deltaFor(rt, state, live);
   const rotationDue =
@@ -68,9 +79,12 @@ async function writeThen(
     // that was live when read.
     if (state.set || state.unset || state.extend) {
       const ended = (await rt.store.get(live.sid))?.ended;
-      // Renewed by a parallel request of the same browser: 409, its cookie stays (as a
-      // privilege change meeting one answers); anything else ended it: 401 with its reason.
-      state.lost = new SessionEndedError(isRenewal(ended) ? null : (ended?.reason ?? 'missing'));
+      // Renewed by a parallel request of the same browser (its cookie stays): 409
+      // `session_renewed`, which the client repeats with the new cookie, as nothing was
+      // written; anything else ended it: 401 with its reason.
+      state.lost = isRenewal(ended)
+        ? { getResponse: renewedResponse }
+        : new SessionEndedError(ended?.reason ?? 'missing');
     }
     return;
   }

@@ -223,10 +223,25 @@ describe('a write held across an ending of its session', () => {
     expect((await other.post('/elevate')).status).toBe(200);
     t.handler.release();
     const res = await pending;
+    // The write was not made: the client repeats it with the renewed cookie.
     expect(res.status).toBe(409);
-    expect(await res.json()).toMatchObject({ code: 'invalid_request' });
+    expect(await res.json()).toMatchObject({ code: 'session_renewed' });
     expect(res.headers.getSetCookie().filter((l) => l.startsWith('lifeline='))).toEqual([]);
     expect(await t.state(other)).toBe('active');
+  });
+
+  it('creates no session for a write sent with the cookie a privilege change just replaced', async () => {
+    const t = raceApp();
+    await t.browser.post('/login');
+    const other = new Browser(t.app); // still holds the cookie from before the change
+    for (const [name, value] of t.browser.cookies) other.cookies.set(name, value);
+    expect((await t.browser.post('/elevate')).status).toBe(200);
+    const res = await other.post('/write');
+    // A new visitor session's cookie would have replaced the renewed one: signed out.
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: 'session_renewed' });
+    expect(res.headers.getSetCookie().filter((l) => l.startsWith('lifeline='))).toEqual([]);
+    expect(await t.state()).toBe('active');
   });
 
   it('keeps the answer of a read whose due touch found the session ended: it read it live', async () => {

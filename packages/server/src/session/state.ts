@@ -2,7 +2,6 @@ import type { EndReason } from '../contract/protocol.js';
 import { setOwn } from '../store/own.js';
 import type { JsonValue, SessionMeta, SessionRecord } from '../store/types.js';
 import type { SessionToken } from '../token/token.js';
-import type { SessionEndedError } from './regenerate.js';
 import type { Resolution } from './resolve.js';
 import type { Runtime } from './runtime.js';
 
@@ -55,7 +54,7 @@ export interface RequestState {
    * Set when the commit found the session ended (or renewed) under a change the handler
    * made: the middleware answers with it instead of the handler's response.
    */
-  lost: SessionEndedError | null;
+  lost: { getResponse(): Response } | null;
   /** Set by `destroy()`: the response clears the cookie. */
   cleared: boolean;
   /**
