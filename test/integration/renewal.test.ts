@@ -15,10 +15,14 @@ const SESSION = {
   rotationGrace: 10 * SECOND,
 };
 
-/** A real server and a browser on it; closed after the test. */
-async function start() {
-  w = await world({ session: SESSION });
-  return w;
+/** A real server, a browser signed in on it (`query` for the login), and two tabs. */
+async function signedInTabs(query = '') {
+  const x = await world({ session: SESSION });
+  w = x; // closed after the test
+  expect((await x.jar.fetch(`/login/alice${query}`, { method: 'POST' })).status).toBe(200);
+  const [a, b] = [await x.open(), await x.open()];
+  await x.settle();
+  return { x, a, b };
 }
 
 /** Holds the next request to `path` on its way to the server; resolves to its release. */
@@ -39,10 +43,7 @@ const endings = (x: NonNullable<typeof w>) =>
   x.events.filter((e) => e.type === 'expired' || e.type === 'signed-out');
 
 it('keeps every tab signed in when a read was on its way across a privilege change in another tab', async () => {
-  const x = await start();
-  expect((await x.jar.fetch('/login/alice', { method: 'POST' })).status).toBe(200);
-  const [a, b] = [await x.open(), await x.open()];
-  await x.settle();
+  const { x, a, b } = await signedInTabs();
   const sent = holdNext(x.jar, '/api/me');
   const read = b.client.fetch('/api/me');
   const release = await sent();
@@ -59,10 +60,7 @@ it('keeps every tab signed in when a read was on its way across a privilege chan
 });
 
 it('keeps every tab signed in, with no re-auth, when a status check was on its way across a privilege change', async () => {
-  const x = await start();
-  expect((await x.jar.fetch('/login/alice?remember=1', { method: 'POST' })).status).toBe(200);
-  const [a, b] = [await x.open(), await x.open()];
-  await x.settle();
+  const { x, a, b } = await signedInTabs('?remember=1');
   const sent = holdNext(x.jar, '/session/status');
   const check = b.client.refresh();
   const release = await sent();
@@ -76,10 +74,7 @@ it('keeps every tab signed in, with no re-auth, when a status check was on its w
 });
 
 it('shows no ending while a re-auth from a live session is still answering and another tab checks', async () => {
-  const x = await start();
-  expect((await x.jar.fetch('/login/alice?remember=1', { method: 'POST' })).status).toBe(200);
-  const [a, b] = [await x.open(), await x.open()];
-  await x.settle();
+  const { x, a, b } = await signedInTabs('?remember=1');
   let release!: () => void;
   const held = new Promise<void>((resolve) => {
     release = resolve;

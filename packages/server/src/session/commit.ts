@@ -15,6 +15,9 @@ import {
 } from './state.js';
 import { currentSession } from './successor.js';
 
+/** The answer to a write whose session this browser renewed in another request (409). */
+const RENEWED = { getResponse: renewedResponse };
+
 /** What follows the delta: a rotation, or the confirmation of one nobody confirmed yet. */
 type Then = 'rotate' | 'confirm' | null;
 
@@ -43,7 +46,7 @@ export function commitState(
     // replace the renewed one's cookie (signing the person out). Nothing is written; the
     // client repeats the request with the new cookie.
     if (state.renewed !== null) {
-      state.lost = { getResponse: renewedResponse };
+      state.lost = RENEWED;
       return undefined;
     }
     return createLazily(rt, state, clientFacts(rt, c));
@@ -82,9 +85,7 @@ async function writeThen(
       // Renewed by a parallel request of the same browser (its cookie stays): 409
       // `session_renewed`, which the client repeats with the new cookie, as nothing was
       // written; anything else ended it: 401 with its reason.
-      state.lost = isRenewal(ended)
-        ? { getResponse: renewedResponse }
-        : new SessionEndedError(ended?.reason ?? 'missing');
+      state.lost = isRenewal(ended) ? RENEWED : new SessionEndedError(ended?.reason ?? 'missing');
     }
     return;
   }

@@ -26,6 +26,12 @@ const revokeUser = async (t: Race) => {
   expect(await t.manager.revokeUser('u1')).toBe(1);
 };
 const reauth = (b: Browser) => b.post('/session/reauth');
+/** A second tab of the same browser: the cookies it holds are copied, not shared. */
+const otherTab = (t: Race) => {
+  const tab = new Browser(t.app);
+  for (const [name, value] of t.browser.cookies) tab.cookies.set(name, value);
+  return tab;
+};
 
 describe('a privilege change (regenerate() without a sign-in) held across an ending', () => {
   it('answers 401 session_revoked and leaves no live session when revokeUser ran meanwhile', async () => {
@@ -144,13 +150,6 @@ describe('a sign-in held across an ending', () => {
 });
 
 describe('a sign-out sent with the cookie a renewal replaced', () => {
-  /** A second tab of the same browser: the cookies it holds are copied, not shared. */
-  const otherTab = (t: Race) => {
-    const tab = new Browser(t.app);
-    for (const [name, value] of t.browser.cookies) tab.cookies.set(name, value);
-    return tab;
-  };
-
   it.each([
     ['a privilege change', (t: Race) => t.browser.post('/elevate')],
     ['a re-auth', (t: Race) => reauth(t.browser)],
@@ -218,8 +217,7 @@ describe('a write held across an ending of its session', () => {
     const entered = t.handler.hold();
     const pending = t.browser.post('/write');
     await entered;
-    const other = new Browser(t.app);
-    for (const [name, value] of t.browser.cookies) other.cookies.set(name, value);
+    const other = otherTab(t);
     expect((await other.post('/elevate')).status).toBe(200);
     t.handler.release();
     const res = await pending;
@@ -233,8 +231,7 @@ describe('a write held across an ending of its session', () => {
   it('creates no session for a write sent with the cookie a privilege change just replaced', async () => {
     const t = raceApp();
     await t.browser.post('/login');
-    const other = new Browser(t.app); // still holds the cookie from before the change
-    for (const [name, value] of t.browser.cookies) other.cookies.set(name, value);
+    const other = otherTab(t); // still holds the cookie from before the change
     expect((await t.browser.post('/elevate')).status).toBe(200);
     const res = await other.post('/write');
     // A new visitor session's cookie would have replaced the renewed one: signed out.
