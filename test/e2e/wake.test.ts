@@ -34,12 +34,18 @@ it('shows the right state at once when the laptop wakes past the deadline, in ev
   const tabs = [first!, ...(await world.openTabs(2))];
   await expectState(tabs, 'active');
 
+  await tabs[0]!.waitForTimeout(1000);
+  world.server.resetCounts();
+
   // Sleep: no timer runs while the clock jumps five minutes; then everything fires at once.
   await world.advance(5 * 60_000);
   await expectState(tabs, 'expired', 3000);
   for (const tab of tabs) {
     await expect.poll(() => tab.locator('.lifeline-body').textContent()).toMatch(/inactive/);
   }
+  // Past the followers' grace: the leader's one check told every tab.
+  await tabs[0]!.waitForTimeout(2000);
+  expect(world.server.sessionRequests()).toBe(1);
 });
 
 it('wakes inside the warning window with the warning up and the right time left, still signed in', async () => {

@@ -308,8 +308,11 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
     const { at, limit } = deadline;
     if (now >= at) {
       // Past the deadline: never enter the warning now; confirm with the server before
-      // declaring expiry (another tab may have extended without us hearing of it).
-      if (free) due(at + (s.isLeader ? 0 : FOLLOWER_GRACE), 'status');
+      // declaring expiry (another tab may have extended without us hearing of it). A
+      // follower gives the leader its grace from when it found the deadline passed, not
+      // from the deadline: after a sleep every tab wakes long past it at once.
+      if (s.pastAt < at) s.pastAt = now;
+      if (free) due(s.isLeader ? at : s.pastAt + FOLLOWER_GRACE, 'status');
     } else {
       const warnAt = at - warnBefore;
       const want = now >= warnAt ? limit : null;

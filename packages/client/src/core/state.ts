@@ -20,6 +20,7 @@ export const initialState = (config: CoreConfig): CoreState => ({
   extendBy: 'activity',
   toldAt: NEVER,
   pollAt: NEVER,
+  pastAt: NEVER,
   fails: 0,
   isLeader: false,
   warning: null,

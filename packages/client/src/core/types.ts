@@ -62,6 +62,8 @@ export interface CoreState {
   readonly toldAt: number;
   /** The session route being called (one at a time). */
   readonly calling?: Operation | null;
+  /** When this tab first found the current deadline passed (its clock). */
+  readonly pastAt: number;
   /** When the next `/status` poll is due (the leader's, or the first one). */
   readonly pollAt: number;
   /** Consecutive failed requests, for the backoff. */

@@ -229,4 +229,23 @@ describe('session client across tabs', () => {
     a.close();
     b.close();
   });
+
+  it('after the laptop slept past the deadline, four waking tabs ask the server once', async () => {
+    const { open, step, browser, server } = signedInBrowser({ latency: 50 });
+    const tabs = [open(), open(), open(), open()];
+    await step(1000);
+    const before = server.calls.get('/session/status') ?? 0;
+    browser.clock.sleep(30 * MIN);
+    // Every tab wakes at once: each one's timer is long overdue, and the page gets focus.
+    for (const t of tabs) t.window.dispatch('focus');
+    for (let i = 0; i < 40; i++) await step(100);
+    expect((server.calls.get('/session/status') ?? 0) - before).toBe(1);
+    for (const t of tabs) {
+      expect(t.client.getSnapshot()).toMatchObject({
+        state: 'expired',
+        lastReason: 'idle-timeout',
+      });
+    }
+    for (const t of tabs) t.close();
+  });
 });
