@@ -20,6 +20,15 @@ export function json(value: unknown): string {
   return text;
 }
 
+/** `JSON.parse`, or `undefined` for text that is not JSON. */
+export function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The field/value pairs of a whole record, as `HSET` takes them. */
 export function recordFields(record: SessionRecord): string[] {
   const { data, ...meta } = record;

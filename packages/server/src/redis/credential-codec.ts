@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CredentialRecord, PreviousCredential } from '../store/types.js';
-import { json } from './codec.js';
+import { json, parseOrUndefined } from './codec.js';
 
 const epochMs = z.number().int().nonnegative();
 const previousSchema = z.object({
@@ -98,12 +98,4 @@ function parseFields(pairs: readonly unknown[]): Record<string, unknown> {
   }
   // fromEntries defines own properties, so a stored `__proto__` field stays inert.
   return Object.fromEntries(fields);
-}
-
-function parseOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

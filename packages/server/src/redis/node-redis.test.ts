@@ -216,17 +216,19 @@ describe('redisStore through node-redis after SCRIPT FLUSH', () => {
       },
     };
     const store = redisStore({ client: counted });
-    await store.create('s', sessionRecord({ userId: 'sam', data: { a: 1 } }), Date.now() + HOUR);
+    // One expiry throughout: an update that lengthens a user's record also moves its index.
+    const expiresAt = Date.now() + HOUR;
+    await store.create('s', sessionRecord({ userId: 'sam', data: { a: 1 } }), expiresAt);
     await client.scriptFlush();
     const sha = createHash('sha1').update(lua.SESSION_UPDATE).digest('hex');
     expect(await client.scriptExists(sha)).toEqual([0]);
 
     sent.length = 0;
-    expect(await store.update('s', { set: { a: 2 } }, Date.now() + HOUR)).toBe('ok');
+    expect(await store.update('s', { set: { a: 2 } }, expiresAt)).toBe('ok');
     expect(sent).toEqual(['evalsha', 'eval']);
     expect(await client.scriptExists(sha)).toEqual([1]);
     sent.length = 0;
-    expect(await store.update('s', { set: { a: 3 } }, Date.now() + HOUR)).toBe('ok');
+    expect(await store.update('s', { set: { a: 3 } }, expiresAt)).toBe('ok');
     expect(sent).toEqual(['evalsha']);
     expect((await store.get('s'))?.data).toEqual({ a: 3 });
   });

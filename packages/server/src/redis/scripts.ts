@@ -76,11 +76,13 @@ return indexAdd(KEYS[2], ARGV[3], ARGV[2], ARGV[1])
 /**
  * Applies a per-key delta to a live session; never re-creates an ended or missing one.
  * `m:lastActiveAt` and `m:idleExpiresAt` only move forward (an earlier-started request
- * must not pull back a later touch).
+ * must not pull back a later touch). Answers 'ok', or { 'ok', m:userId } when the record
+ * now lives longer than before and has a user, whose index must then live as long.
  * ARGV: expiresAt, number of field/value pairs n, the 2n pair values, then fields to delete.
  */
 export const SESSION_UPDATE = `${CHUNKED}${LIVE}
 if not live(KEYS[1]) then return 'missing' end
+local longer = redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[1])
 local last = 2 + 2 * tonumber(ARGV[2])
 local forward = { ['m:lastActiveAt'] = true, ['m:idleExpiresAt'] = true }
 local set = {}
@@ -99,6 +101,8 @@ end
 if #set > 0 then chunked('HSET', KEYS[1], set, 1, #set) end
 if #ARGV > last then chunked('HDEL', KEYS[1], ARGV, last + 1, #ARGV) end
 redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+local user = longer and redis.call('HGET', KEYS[1], 'm:userId')
+if user and user ~= 'null' then return { 'ok', user } end
 return 'ok'
 `;
 

@@ -4,6 +4,7 @@ import {
   decodeSession,
   isEmptyHash,
   json,
+  parseOrUndefined,
   patchFields,
   recordFields,
   type StoredHash,
@@ -120,8 +121,15 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
       // stale entry) and again after, in case a concurrent listing pruned it in between.
       if (index !== null) await indexAdd(ctx, index, sid, ctx.now(), expiresAt);
       const args = [expiresAt, set.length / 2, ...set, ...unset];
-      const result = expectReply(await run.SESSION_UPDATE([keys.session(sid)], args), WRITE);
-      if (index !== null && result === 'ok') await indexAdd(ctx, index, sid, ctx.now(), expiresAt);
+      const reply = await run.SESSION_UPDATE([keys.session(sid)], args);
+      // A record that now outlives its user's index (set by `create()`) moves the index's
+      // expiry too, or `listByUser()` would lose it when the index expires.
+      const owner = Array.isArray(reply) ? ownerOf(reply[1]) : null;
+      const result = expectReply(Array.isArray(reply) ? reply[0] : reply, WRITE);
+      const reindex = index ?? (owner === null ? null : keys.userSessions(owner));
+      if (reindex !== null && result === 'ok') {
+        await indexAdd(ctx, reindex, sid, ctx.now(), expiresAt);
+      }
       return result;
     },
 
@@ -173,6 +181,12 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
  * in ms (at least 1: `PEXPIRE` with 0 would delete at once). A time to live rather than an
  * instant, so a Redis clock that differs from the app's neither stretches nor closes it.
  */
+/** The user id of a record's `m:userId` text as a script read it; null for anything else. */
+function ownerOf(text: unknown): string | null {
+  const value = typeof text === 'string' ? parseOrUndefined(text) : null;
+  return typeof value === 'string' ? value : null;
+}
+
 function windowRest(until: number, at: number): number {
   return Math.max(1, Math.ceil(until - at));
 }

@@ -40,6 +40,15 @@ export function expiryCases(
       expect((await ctx.store.get(sid))?.data).toEqual({ touched: true });
     });
 
+    it("keeps a record updated to live longer in its user's list", async () => {
+      const sid = randomKey('sid');
+      const user = randomKey('user');
+      await ctx.store.create(sid, sessionRecord({ userId: user }), Date.now() + ttlMs);
+      await ctx.store.update(sid, { set: { touched: true } }, Date.now() + HOUR);
+      await sleep(ttlMs + settleMs);
+      expect((await ctx.store.listByUser(user)).map((l) => l.sid)).toEqual([sid]);
+    });
+
     it('forgets a tombstone after the expiresAt given to end', async () => {
       const sid = randomKey('sid');
       await ctx.store.create(sid, sessionRecord(), Date.now() + HOUR);
