@@ -217,10 +217,17 @@ export interface SessionClient {
   subscribe(listener: () => void): () => void;
   /** Listens to one event type; returns the unsubscribe. */
   on<T extends SessionEventType>(type: T, listener: (event: SessionEventOf<T>) => void): () => void;
-  /** The user chose to stay: extends the idle deadline now (counts as activity). */
-  extend(): Promise<void>;
-  /** Signs out on the server and in every tab. */
-  logout(): Promise<void>;
+  /**
+   * The user chose to stay: extends the idle deadline now (counts as activity). Resolves
+   * `true` once the server answered (the snapshot then says whether the session lives on).
+   */
+  extend(): Promise<boolean>;
+  /**
+   * Signs out on the server and in every tab. Resolves `true` once the server answered;
+   * `false` when it could not be reached (this tab keeps retrying while it stays open, and
+   * the leader sends the logout again if it later finds the session alive).
+   */
+  logout(): Promise<boolean>;
   /** Silent re-authentication, single-flight across tabs. Resolves `true` when a fresh session is live. */
   reauthenticate(): Promise<boolean>;
   /** Re-validates with `/status` now. */

@@ -48,9 +48,11 @@ export function fakeClient(now: number): FakeClient {
     },
     async extend() {
       fake.calls.push('extend');
+      return true;
     },
     async logout() {
       fake.calls.push('logout');
+      return true;
     },
     async reauthenticate() {
       fake.calls.push('reauthenticate');

@@ -105,6 +105,54 @@ describe('a sign-out and what comes after it', () => {
     b.close();
   });
 
+  it('a logout that failed in a tab closed since is sent again when the session shows up alive', async () => {
+    const { browser, server, step } = signedIn();
+    const leader = browser.openTab({ fetch: server.fetch });
+    const a = browser.openTab({ fetch: server.fetch });
+    await step(0);
+    server.breakWith(503); // a brief outage as the person signs out in tab a
+    expect(await a.client.logout()).toBe(false);
+    await step(0);
+    a.close(); // the app moved on (or the person closed the tab): a's retry is gone
+    server.breakWith(null);
+    await step(MIN);
+    expect(server.live()).toBe(true);
+    // The person (or the next one at this computer) opens the app again: the new page finds
+    // the session alive, and the leader, which saw the sign-out, finishes it.
+    const next = browser.openTab({ fetch: server.fetch });
+    await step(0);
+    await step(1000);
+    expect(server.live()).toBe(false);
+    expect(next.client.getSnapshot()).toMatchObject({
+      state: 'signed-out',
+      lastReason: 'logged-out',
+    });
+    expect(leader.client.getSnapshot().state).toBe('signed-out');
+    expect(await leader.client.logout()).toBe(true);
+    leader.close();
+    next.close();
+  });
+
+  it('sends the logout and extension as keepalive requests, which outlive the page', async () => {
+    const { browser, server, step } = signedIn();
+    const kept: Record<string, boolean | undefined> = {};
+    const tab = browser.openTab({
+      fetch: (input, init) => {
+        kept[new URL(String(input), 'http://app.test').pathname] = init?.keepalive;
+        return server.fetch(input, init);
+      },
+    });
+    await step(0);
+    await tab.client.extend();
+    await tab.client.logout();
+    expect(kept).toEqual({
+      '/session/status': false,
+      '/session/extend': true,
+      '/session/logout': true,
+    });
+    tab.close();
+  });
+
   it('a re-auth answered after the person signed out does not revive the session view', async () => {
     const { browser, server, step } = signedIn();
     const { fetch, release } = lateAnswers(server, (url) => url.endsWith('/session/reauth'));

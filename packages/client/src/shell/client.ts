@@ -58,7 +58,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   let channel: TabChannel | undefined;
   const queue: Action[] = [];
   /** The latest request of each kind, so `extend()` and `logout()` can wait for theirs. */
-  const pending = new Map<Operation, Promise<void>>();
+  const pending = new Map<Operation, Promise<Action>>();
   /** Event listeners by event type, and snapshot subscribers under `change` (not an event). */
   const listeners = new Map<string, Set<Listener>>();
   /** Undoes every listener this client added (DOM, channel) and closes the channel. */
@@ -108,7 +108,11 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
         const step = reduce(state, next, now());
         const { request, post, events, wakeAt } = step;
         state = step.state;
-        if (request) pending.set(request, callRoute(request).then(dispatch));
+        if (request) {
+          const call = callRoute(request);
+          pending.set(request, call);
+          call.then(dispatch);
+        }
         if (post) channel?.post(post);
         for (const event of events) emit(event.type, event);
         // A listener may have called destroy(): arm nothing (it removed the other listeners).
@@ -154,6 +158,8 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       // Credentials: the default (same-origin) sends the session cookie.
       const res = await o.fetch(`${o.endpoint}/${op}`, {
         method: post ? 'POST' : 'GET',
+        // A logout or extension outlives the page that sent it (a sign-out, then the tab closed).
+        keepalive: post,
         cache: 'no-store',
         // A POST sends no body (the routes read none as `{}`); the header makes it non-simple
         // in CORS terms, as the CSRF guard asks.
@@ -178,12 +184,16 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     }
   };
 
-  /** Dispatches a user action and resolves when the request it caused (if any) has settled. */
+  /**
+   * Dispatches a user action and resolves when the request it caused (if any) has settled:
+   * `true` when the server answered it.
+   */
   const act = async (type: 'extend' | 'logout') => {
     // Only a request this call starts is waited for: an earlier one is forgotten.
     pending.delete(type);
     dispatch({ type });
-    await pending.get(type);
+    const answer = await pending.get(type);
+    return !!answer && !('error' in answer);
   };
 
   const refresh = async () => {
