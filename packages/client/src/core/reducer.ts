@@ -45,7 +45,8 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
   const { tabId } = s.config;
   // At most half the server's idle timeout (learned, so no option check can catch it): a
   // warning as long as the timeout is up from the start, and activity then never extends.
-  const warnBefore = Math.min(s.config.warnBefore, s.idleTimeout / 2);
+  // Read when used: the answer this step handles may be the first to tell the timeout.
+  const warnBefore = () => Math.min(s.config.warnBefore, s.idleTimeout / 2);
   // A tick's, or another tab's news's; the others set theirs below.
   let trigger: SessionTrigger = 'trigger' in action ? action.trigger : 'status';
 
@@ -72,7 +73,7 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
    * user's extension always lands before the idle warning.
    */
   const spacing = () =>
-    Math.min(s.config.keepaliveInterval, Math.max(1000, (s.idleTimeout - warnBefore) / 2));
+    Math.min(s.config.keepaliveInterval, Math.max(1000, (s.idleTimeout - warnBefore()) / 2));
 
   /**
    * Takes a clock sample from one round trip: the server stamped `serverNow` somewhere
@@ -324,7 +325,7 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       if (s.pastAt < at) s.pastAt = now;
       if (free) due(s.isLeader ? at : s.pastAt + FOLLOWER_GRACE, 'status');
     } else {
-      const warnAt = at - warnBefore;
+      const warnAt = at - warnBefore();
       const want = now >= warnAt ? limit : null;
       // Nothing is in flight, so whatever extension comes next is for activity. The leader
       // keeps alive what activity it knows of, before the warning. A follower that told the
@@ -335,7 +336,7 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       const owed = !s.isLeader && limit === 'idle' && s.toldAt > s.extendAt;
       const fallbackAt = Math.max(
         warnAt,
-        Math.min(s.toldAt + FOLLOWER_GRACE + s.config.requestTimeout, at - warnBefore / 2),
+        Math.min(s.toldAt + FOLLOWER_GRACE + s.config.requestTimeout, at - warnBefore() / 2),
       );
       if (free && limit === 'idle' && (s.isLeader ? s.activeAt > s.extendAt && !want : owed)) {
         s.extendBy = 'activity';

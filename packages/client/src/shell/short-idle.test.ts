@@ -4,6 +4,21 @@ import { createFakeServer, createSimulatedBrowser, flush } from '../testing/inde
 const MIN = 60_000;
 
 describe('a server idle timeout shorter than warnBefore', () => {
+  it('does not warn on page load: the first answer already caps the warning', async () => {
+    const browser = createSimulatedBrowser();
+    const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: MIN });
+    server.signIn();
+    const tab = browser.openTab({ fetch: server.fetch });
+    const warnings: number[] = [];
+    tab.client.on('warning', (e) => warnings.push(e.expiresAt - browser.clock.now()));
+    await flush(20);
+    browser.clock.advance(8_000);
+    await flush(20);
+    expect(tab.client.getSnapshot().state).toBe('active');
+    expect(warnings).toEqual([]);
+    tab.close();
+  });
+
   it('keeps an active person signed in and warns only in the last half of the timeout', async () => {
     const browser = createSimulatedBrowser();
     const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: MIN });
