@@ -26,8 +26,16 @@ export function assertChromium(path: string = CHROMIUM_PATH): void {
   );
 }
 
-/** Launches one headless Chromium; every test opens its tabs in one context of it. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Launches one headless Chromium; every test opens its tabs in one context of it. With
+ * `backForwardCache`, without the flag Playwright adds to turn that cache off.
+ */
+export async function launchChromium({ backForwardCache = false } = {}): Promise<Browser> {
   assertChromium();
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ARGS,
+    ...(backForwardCache && { ignoreDefaultArgs: ['--disable-back-forward-cache'] }),
+  });
 }

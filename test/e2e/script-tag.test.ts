@@ -169,3 +169,23 @@ it('brings the person back to the one-tag page after "Sign in again" in its noti
   await b.waitForURL((url) => url.pathname === '/plain' && url.search === '?tab=2');
   expect(await b.locator('h1').textContent()).toContain('Signed in as');
 });
+
+it('hands leadership on when the leading tab closes, with the script-tag bundle', async () => {
+  world = await startWorld(DEMO_ENV);
+  await signInByRequest(world);
+  const tabs = [await world.context.newPage(), await world.context.newPage()];
+  const leads = (tab: (typeof tabs)[number]) =>
+    tab.evaluate(() => window.Lifeline?.client.getSnapshot().isLeader);
+  for (const tab of tabs) {
+    await tab.goto('/plain');
+    await expect
+      .poll(() => tab.evaluate(() => window.Lifeline?.client.getSnapshot().state))
+      .toBe('active');
+  }
+  await expect
+    .poll(async () => (await Promise.all(tabs.map(leads))).filter(Boolean).length)
+    .toBe(1);
+  const leader = (await leads(tabs[0]!)) ? 0 : 1;
+  await tabs[leader]!.close();
+  await expect.poll(() => leads(tabs[1 - leader]!), { timeout: 5000 }).toBe(true);
+});

@@ -52,10 +52,11 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * 51 B (everything) so that a sign-out that could not reach the server is not lost with the
  * tab that sent it; then 23 B (core) and 22 B (everything) for a default clock that does not
  * run back when the computer's clock is set back; then 2 B (core) and 1 B (everything) so that
- * the first `/status` answer already caps the warning window.
+ * the first `/status` answer already caps the warning window; then everything went down by
+ * 300 B without the `unload` package in the bundled `broadcast-channel`.
  */
 const CORE_BUDGET = 4883;
-const EVERYTHING_BUDGET = 9984;
+const EVERYTHING_BUDGET = 9684;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

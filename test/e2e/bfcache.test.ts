@@ -1,0 +1,52 @@
+import type { Browser } from 'playwright-core';
+import { afterEach, expect, it } from 'vitest';
+import { launchChromium } from './browser.js';
+import { type DemoServer, startDemo } from './demo-server.js';
+import { DEMO_ENV } from './env.js';
+
+let browser: Browser | undefined;
+let server: DemoServer | undefined;
+afterEach(async () => {
+  await browser?.close();
+  await server?.close();
+  [browser, server] = [undefined, undefined];
+});
+
+/** An app page with the one-tag install, cacheable like most apps' pages. */
+const APP_PAGE = `<!doctype html><html lang="en"><head><title>App</title>
+<script src="/session/client.js" data-warn-before="20" defer></script></head>
+<body><a id="away" href="/elsewhere">Elsewhere</a></body></html>`;
+
+it('keeps a page with the SDK in the back/forward cache, and re-checks the session when it comes back', async () => {
+  server = await startDemo(DEMO_ENV);
+  browser = await launchChromium({ backForwardCache: true });
+  const context = await browser.newContext({ baseURL: server.url });
+  const html = (body: string) => ({ status: 200, contentType: 'text/html', body });
+  await context.route('**/app', (route) => route.fulfill(html(APP_PAGE)));
+  await context.route('**/elsewhere', (route) => route.fulfill(html('<p>No SDK here</p>')));
+  const login = await context.request.post('/login', {
+    headers: { Origin: server.url },
+    data: { username: 'demo', password: 'demo' },
+  });
+  expect(login.status()).toBe(200);
+
+  const page = await context.newPage();
+  const state = () => page.evaluate(() => window.Lifeline?.client.getSnapshot().state);
+  await page.goto('/app');
+  await expect.poll(state).toBe('active');
+  await page.evaluate(() => {
+    (window as unknown as { kept: number }).kept = 42;
+  });
+  await page.click('#away');
+  await page.waitForURL('**/elsewhere');
+  // Signed out elsewhere while the page sat in the cache.
+  const logout = await context.request.post('/session/logout', {
+    headers: { Origin: server.url, 'Session-Request': '1' },
+  });
+  expect(logout.status()).toBe(200);
+
+  await page.goBack({ waitUntil: 'commit' });
+  // The same document came back (not a reload), and it learned of the sign-out at once.
+  expect(await page.evaluate(() => (window as unknown as { kept?: number }).kept)).toBe(42);
+  await expect.poll(state).not.toBe('active');
+});
