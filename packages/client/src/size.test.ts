@@ -53,10 +53,11 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * tab that sent it; then 23 B (core) and 22 B (everything) for a default clock that does not
  * run back when the computer's clock is set back; then 2 B (core) and 1 B (everything) so that
  * the first `/status` answer already caps the warning window; then everything went down by
- * 300 B without the `unload` package in the bundled `broadcast-channel`.
+ * 300 B without the `unload` package in the bundled `broadcast-channel`; then both rose by
+ * 42 B so that a refused re-auth is asked for once for the whole browser.
  */
-const CORE_BUDGET = 4883;
-const EVERYTHING_BUDGET = 9684;
+const CORE_BUDGET = 4925;
+const EVERYTHING_BUDGET = 9726;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

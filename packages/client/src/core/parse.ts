@@ -64,7 +64,7 @@ const sent = { ...head, sentAt: epoch };
 // The answers a tab passes on: those that moved the deadlines, and endings (as `status`).
 const answer = { ...sent, type: ['answer'], op: ['status', 'extend', 'reauth'] };
 const MESSAGE_SHAPES = [
-  { ...sent, type: ['activity'] },
+  { ...sent, type: ['activity', 'reauth-failed'] },
   { ...answer, reason: END_REASONS },
   {
     ...answer,

@@ -288,6 +288,9 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       request('logout');
       end('logged-out', now);
       break;
+    case 'reauth-failed':
+      post(action);
+      break;
     case 'leadership': {
       const { isLeader } = action;
       if (isLeader !== s.isLeader) {

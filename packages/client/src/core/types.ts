@@ -122,6 +122,8 @@ export type TabMessage = {
   | Header
   /** When it happened (`sentAt`): a frozen tab hears it late. */
   | { readonly type: 'activity'; readonly sentAt: number }
+  /** A re-auth was refused (the core passes it on; the shell's re-auth reads it). */
+  | { readonly type: 'reauth-failed'; readonly sentAt: number }
 );
 
 /** Inputs to the core, discriminated on `type`; another tab's news is its message. */
@@ -136,6 +138,8 @@ export type Action =
   | { readonly type: 'extend' }
   | { readonly type: 'logout' }
   | { readonly type: 'leadership'; readonly isLeader: boolean }
+  /** This tab's re-auth was refused: the tabs waiting for its lock should not ask again. */
+  | { readonly type: 'reauth-failed'; readonly sentAt: number }
   | TabMessage;
 
 /** What the shell must do after a step: start the request, post, emit, then arm the timer. */

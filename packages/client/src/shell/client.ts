@@ -55,6 +55,8 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   let reauthRunning: Promise<boolean> | null = null;
   /** When a re-auth last failed; the fetch wrapper waits for news before it tries again. */
   let reauthFailedAt = -Infinity;
+  /** When another tab said its re-auth was refused. */
+  let refusedElsewhereAt = -Infinity;
   let channel: TabChannel | undefined;
   const queue: Action[] = [];
   /** The latest request of each kind, so `extend()` and `logout()` can wait for theirs. */
@@ -210,8 +212,9 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     const attempt = async () => {
       const { reauth } = o;
       if (state.sessionAt >= since) return true;
-      // A tab destroyed while it waited for the lock hears no other tab's news any more.
-      if (!reauth || destroyed) return false;
+      // A tab destroyed while it waited for the lock hears no other tab's news any more; and
+      // one that waited while another tab's re-auth was refused would be refused too.
+      if (!reauth || destroyed || refusedElsewhereAt >= since) return false;
       try {
         const byEndpoint = reauth === 'endpoint';
         if (!byEndpoint) {
@@ -234,6 +237,8 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
         return true;
       } catch (error) {
         reauthFailedAt = now();
+        // Tabs waiting for the lock take the refusal instead of asking again.
+        dispatch({ type: 'reauth-failed', sentAt: reauthFailedAt });
         emit('reauth-failed', {
           type: 'reauth-failed',
           tabId: o.tabId,
@@ -321,6 +326,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   detach.push(
     channel?.onMessage((raw) => {
       const message = parseTabMessage(raw);
+      if (message?.type === 'reauth-failed') reauthFailedAt = refusedElsewhereAt = now();
       if (message) dispatch(message);
       else channelError(new TypeError('Lifeline: malformed cross-tab message'));
     }),

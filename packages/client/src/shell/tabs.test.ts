@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
 import { signedInBrowser } from './signed-in.fixture.js';
 
 const MIN = 60_000;
@@ -193,6 +194,25 @@ describe('session client across tabs', () => {
     expect(b.client.getSnapshot().state).toBe('active');
     a.close();
     b.close();
+  });
+
+  it('asks for a refused re-auth once for all tabs, and every request then fails', async () => {
+    const browser = createSimulatedBrowser();
+    const server = createFakeServer({ now: browser.clock.now, canReauth: false });
+    server.signIn();
+    const tabs = [0, 1, 2, 3].map(() => browser.openTab({ fetch: server.fetch }));
+    const step = async () => {
+      browser.clock.advance(0);
+      await flush(20);
+    };
+    await step();
+    server.end('revoked');
+    const results = await Promise.all(tabs.map((t) => t.client.fetch('/api/x').catch((e) => e)));
+    expect(results.map((r) => r.name)).toEqual(Array(4).fill('SessionExpiredError'));
+    expect(server.calls.get('/session/reauth')).toBe(1);
+    await step();
+    for (const t of tabs) expect(t.client.getSnapshot().state).toBe('expired');
+    for (const t of tabs) t.close();
   });
 
   it('a tab closed while its re-auth holds the lock does not hold up re-auth in the others', async () => {
