@@ -120,6 +120,18 @@ describe('requireSession', () => {
   it('refuses a bad fresh option at start-up', () => {
     expect(() => requireSession({ fresh: -1 })).toThrow(/"fresh"/);
   });
+
+  it('refuses an unknown option or non-object options at start-up, naming them', () => {
+    // `freshFor` is sessionRoutes' name for it: ignored, the route had no freshness check.
+    expect(() => requireSession({ freshFor: 5 * MIN } as never)).toThrow(
+      'lifeline requireSession(): `freshFor` is not an option',
+    );
+    for (const options of [null, 5 * MIN, 'fresh', []]) {
+      expect(() => requireSession(options as never)).toThrow(
+        'lifeline requireSession(): the options must be an object',
+      );
+    }
+  });
 });
 
 describe('freshness after silent re-authentication', () => {

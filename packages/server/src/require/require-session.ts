@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { type KnownOptions, refuseUnknownOptions } from '../config/known-options.js';
 import { noSessionResponse, problemResponse, renewedResponse } from '../problem/problem.js';
 import type { SessionEnv } from '../session/types.js';
 
@@ -12,6 +13,8 @@ export interface RequireSessionOptions {
   fresh?: number;
 }
 
+const REQUIRE_SESSION_OPTIONS: KnownOptions<RequireSessionOptions> = { fresh: true };
+
 /**
  * Guards a route: without a live session it answers 401 with the problem code the SDK
  * acts on (`session_required`, `session_expired` with `idle-timeout`/`absolute-timeout`,
@@ -23,6 +26,8 @@ export interface RequireSessionOptions {
  * app.post('/api/password', requireSession({ fresh: 5 * 60_000 }), changePassword);
  */
 export function requireSession(options: RequireSessionOptions = {}): MiddlewareHandler<SessionEnv> {
+  // Ignored, a misspelt `fresh` (`freshFor`, as sessionRoutes calls it) would drop the check.
+  refuseUnknownOptions('lifeline requireSession()', options, REQUIRE_SESSION_OPTIONS);
   const { fresh } = options;
   if (fresh !== undefined && !(Number.isFinite(fresh) && fresh > 0)) {
     throw new TypeError(
