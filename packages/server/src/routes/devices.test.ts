@@ -155,6 +155,12 @@ describe('POST /session/sessions/revoke', () => {
     expect(() => sessionRoutes({ csrf: { origin: ['https://a.test'] } as never })).toThrow(
       'csrfGuard: `origin` is not an option',
     );
+    // Used to fail inside the `in` check, naming no option.
+    for (const csrf of ['strict', true, null, ['https://a.test']]) {
+      expect(() => sessionRoutes({ csrf: csrf as never })).toThrow(
+        'sessionRoutes: `csrf` must be an object',
+      );
+    }
   });
 });
 

@@ -40,8 +40,11 @@ function checkOptions(options: SessionRoutesOptions): void {
   if (methods !== undefined && !used.every((m) => typeof methods?.[m] === 'function')) {
     throw new TypeError('sessionRoutes: `manager` must be `session(...).manager`');
   }
+  if (csrf !== undefined && (typeof csrf !== 'object' || csrf === null || Array.isArray(csrf))) {
+    throw new TypeError('sessionRoutes: `csrf` must be an object of csrfGuard options');
+  }
   // The session routes never take form posts: they would be open to cross-site forms.
-  if (csrf !== undefined && csrf !== null && 'allowForms' in csrf) {
+  if (csrf !== undefined && 'allowForms' in csrf) {
     throw new TypeError('sessionRoutes: `csrf.allowForms` is not an option');
   }
 }
