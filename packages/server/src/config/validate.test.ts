@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import { memoryStore } from '../store/memory/index.js';
+import type { SessionStore } from '../store/types.js';
 import type { SessionOptions } from './options.js';
 import { resolveOptions } from './validate.js';
 
 const MIN = 60_000;
+
+/** A memory store without `method`. */
+function without(method: keyof SessionStore): SessionStore {
+  const store: Partial<SessionStore> = { ...memoryStore() };
+  delete store[method];
+  return store as SessionStore;
+}
+
+/** A memory store with only the session methods of an older SessionStore. */
+function sessionMethodsOnly(): SessionStore {
+  const { get, create, update, rotate, end, listByUser } = memoryStore();
+  return { get, create, update, rotate, end, listByUser } as SessionStore;
+}
 
 describe('resolveOptions', () => {
   it('fills in the documented defaults', () => {
@@ -60,6 +75,22 @@ describe('resolveOptions', () => {
     ['an unknown option', { idleTimout: 5 } as SessionOptions, /option "idleTimout" is unknown$/],
     ['a cookie name with a space', { cookie: { name: 'my session' } }, /"cookie\.name"/],
     ['a store without methods', { store: {} as never }, /"store"/],
+    // Accepted before: revokeUser and logout then answered 500 (x is not a function).
+    [
+      'a store without the credential methods',
+      { store: sessionMethodsOnly() },
+      /option "store" must implement SessionStore: getCredential\(\) is missing$/,
+    ],
+    [
+      'a store without deleteCredentialsOfUser',
+      { store: without('deleteCredentialsOfUser') },
+      /"store".*deleteCredentialsOfUser\(\) is missing$/,
+    ],
+    [
+      'a store that is not an object',
+      { store: 'redis' as never },
+      /"store" must be a SessionStore/,
+    ],
     ['an unknown theft response', { onTheft: 'ignore' as never }, /"onTheft"/],
     [
       'a cookie name with its own prefix',
@@ -93,6 +124,11 @@ describe('resolveOptions', () => {
     ],
   ])('refuses %s, naming the option', (_, options, message) => {
     expect(() => resolveOptions(options)).toThrow(message);
+  });
+
+  it('accepts a store whose methods are inherited, as a class instance has them', () => {
+    const store = Object.create(memoryStore()) as SessionStore;
+    expect(resolveOptions({ store }).store).toBe(store);
   });
 
   it('accepts a whole-millisecond clock, and uses it', () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PREFIXED, unprefixed } from '../cookie/name.js';
 import type { ReauthStrategy } from '../session/types.js';
 import { memoryStore } from '../store/memory/index.js';
+import { storeProblem } from '../store/methods.js';
 import { EPOCH_CLOCK, isEpochClock } from './clock.js';
 import type { ResolvedOptions, SessionOptions } from './options.js';
 
@@ -13,13 +14,22 @@ const fn = z.custom<(...args: never[]) => unknown>(
   (v) => typeof v === 'function',
   'must be a function',
 );
-const STORE_METHODS = ['get', 'create', 'update', 'rotate', 'end', 'listByUser'] as const;
+// Every method session() calls: the credential ones too, since logout and revokeUser
+// delete credentials with or without remember-me.
+const STORE_METHODS = [
+  'get',
+  'create',
+  'update',
+  'rotate',
+  'end',
+  'listByUser',
+  'getCredential',
+  'deleteCredential',
+  'deleteCredentialsOfUser',
+] as const;
 const store = z.custom<NonNullable<SessionOptions['store']>>(
-  (v) =>
-    typeof v === 'object' &&
-    v !== null &&
-    STORE_METHODS.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
-  'must implement SessionStore',
+  (v) => storeProblem(v, STORE_METHODS) === undefined,
+  { error: (issue) => storeProblem(issue.input, STORE_METHODS) },
 );
 const reauth = z.custom<NonNullable<SessionOptions['reauth']>>(
   (v) =>

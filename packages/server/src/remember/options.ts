@@ -3,6 +3,7 @@ import { EPOCH_CLOCK, isEpochClock } from '../config/clock.js';
 import type { PublicUser } from '../contract/schemas.js';
 import { PREFIXED, unprefixed } from '../cookie/name.js';
 import { MAX_COOKIE_AGE_S } from '../cookie/serialize.js';
+import { storeProblem } from '../store/methods.js';
 import type { SessionStore } from '../store/types.js';
 
 /** An audit event of the remember-me credential. `credentialId` is a hash, safe to log. */
@@ -76,12 +77,19 @@ export const MAX_GRACE_MS = 60_000;
 const fn = (what: string) =>
   z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', `must be ${what}`);
 
+// Every store method rememberMe calls: a store without one would fail a request later.
+const STORE_METHODS = [
+  'getCredential',
+  'createCredential',
+  'rotateCredential',
+  'deleteCredential',
+] as const;
+
 // Strict: a misspelt option (`maxAge` for `maxAgeMs`) would otherwise leave its default in force.
 const schema = z.strictObject({
-  store: z.custom<SessionStore>(
-    (v) => typeof v === 'object' && v !== null && 'getCredential' in v,
-    'must be a SessionStore',
-  ),
+  store: z.custom<SessionStore>((v) => storeProblem(v, STORE_METHODS) === undefined, {
+    error: (issue) => storeProblem(issue.input, STORE_METHODS),
+  }),
   findUser: fn('a function (userId) => user | null'),
   maxAgeMs: z
     .number()

@@ -435,5 +435,13 @@ describe('rememberMe', () => {
     expect(() => rememberMe({ store, findUser, cookieName: '__Host-r' })).toThrow(
       /cookieName.*__Host-/,
     );
+    // Accepted before: the first sign-in or use then failed inside a request.
+    const { rotateCredential: _, ...noRotate } = store;
+    expect(() => rememberMe({ store: noRotate as never, findUser })).toThrow(
+      'rememberMe: `store` must implement SessionStore: rotateCredential() is missing',
+    );
+    expect(() =>
+      rememberMe({ store: { getCredential: async () => null } as never, findUser }),
+    ).toThrow(/`store` must implement SessionStore: createCredential\(\) is missing/);
   });
 });
