@@ -1,3 +1,4 @@
+import { jsonNestsDeeperThan, MAX_DATA_DEPTH } from '../contract/depth.js';
 import { setOwn } from '../store/own.js';
 import type { JsonValue, SessionPatch, SessionRecord } from '../store/types.js';
 import { readMeta } from './meta.js';
@@ -29,19 +30,29 @@ export function parseOrUndefined(text: string): unknown {
   }
 }
 
+/** A data value's JSON; refuses one nested deeper than the decoder reads back. */
+function dataJson(key: string, value: unknown): string {
+  const text = json(value);
+  if (jsonNestsDeeperThan(text, value, MAX_DATA_DEPTH)) {
+    throw new TypeError(`redisStore: data key ${key} nests deeper than ${MAX_DATA_DEPTH} levels`);
+  }
+  return text;
+}
+
 /** The field/value pairs of a whole record, as `HSET` takes them. */
 export function recordFields(record: SessionRecord): string[] {
   const { data, ...meta } = record;
   const out: string[] = [];
   for (const [name, value] of Object.entries(meta)) out.push(META + name, json(value));
-  for (const [key, value] of Object.entries(data)) out.push(DATA + key, json(value));
+  for (const [key, value] of Object.entries(data)) out.push(DATA + key, dataJson(key, value));
   return out;
 }
 
 /** A patch as field/value pairs to set and fields to delete. */
 export function patchFields(patch: SessionPatch): { set: string[]; unset: string[] } {
   const set: string[] = [];
-  for (const [key, value] of Object.entries(patch.set ?? {})) set.push(DATA + key, json(value));
+  for (const [key, value] of Object.entries(patch.set ?? {}))
+    set.push(DATA + key, dataJson(key, value));
   for (const [name, value] of Object.entries(patch.meta ?? {})) {
     if (!FIXED_META.has(name) && value !== undefined) set.push(META + name, json(value));
   }
@@ -194,6 +205,12 @@ class RecordReader {
         return true;
     }
     if (field.startsWith(DATA)) {
+      // Valid JSON too deep to serialise again: every later write of the record (a
+      // sign-in copies it) would fail, a 503 for that browser for good.
+      if (jsonNestsDeeperThan(text, value, MAX_DATA_DEPTH)) {
+        this.issue = `field ${field} nests deeper than ${MAX_DATA_DEPTH} levels`;
+        return false;
+      }
       const key = field.slice(DATA.length);
       // Assignment would make a stored `d:__proto__` the prototype; it must stay plain data.
       if (key === '__proto__') setOwn(this.data, key, value as JsonValue);

@@ -1,5 +1,7 @@
 import type Redis from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { MAX_DATA_DEPTH } from '../contract/depth.js';
+import { sessionCookie, testApp, withCookie } from '../session/app.fixture.js';
 import type { SessionStore } from '../store/types.js';
 import { sessionRecord } from '../testing/index.js';
 import { type RedisCorruption, redisStore } from './index.js';
@@ -64,6 +66,9 @@ describe('redisStore with bad store content', () => {
         return client.hset(key, 'm:tokenHash', escaped);
       },
     ],
+    // Valid JSON that no write could serialise again: a sign-in, which copies the data,
+    // would fail with a 503 every time.
+    ['a data value nests deeply', (key) => client.hset(key, 'd:deep', DEEP)],
     // A wrong field sends the record to the schema, which walks `user` recursively.
     [
       'a meta field has the wrong type and the user claims nest deeply',
@@ -118,6 +123,38 @@ describe('redisStore with bad store content', () => {
       ]);
     },
   );
+
+  it('lets a browser whose session holds a deep data value sign in again, and reports it once', async () => {
+    const { app } = testApp({ store, now: Date.now });
+    const first = await app.request('/write/cart/x', { method: 'POST' });
+    const token = sessionCookie(first)!;
+    for (const key of await client.keys(`${prefix}s:*`)) {
+      if ((await client.type(key)) !== 'hash') continue;
+      if ((await client.hget(key, 'd:cart')) === '"x"') await client.hset(key, 'd:deep', DEEP);
+    }
+    const before = reports.length;
+    const login = await app.request('/login/ann', withCookie(token, { method: 'POST' }));
+    expect(login.status).toBe(200);
+    expect(reports.slice(before)).toEqual([
+      { kind: 'session', id: expect.any(String), issue: expect.stringMatching(/d:deep nests/) },
+    ]);
+    const read = await app.request('/read', withCookie(sessionCookie(login)!));
+    expect(await read.json()).toMatchObject({ state: 'active', userId: 'ann', cart: null });
+  });
+
+  it('reads data nested as deep as a write may go, and refuses to write deeper', async () => {
+    const nested = (levels: number) => JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`);
+    const key = await storeValid('deep-data');
+    const at = Date.now() + HOUR;
+    expect(await store.update('deep-data', { set: { ok: nested(MAX_DATA_DEPTH) } }, at)).toBe('ok');
+    expect((await store.get('deep-data'))?.data.ok).toEqual(nested(MAX_DATA_DEPTH));
+    const deeper = store.update('deep-data', { set: { no: nested(MAX_DATA_DEPTH + 1) } }, at);
+    await expect(deeper).rejects.toThrow(TypeError);
+    const record = sessionRecord({ data: { no: nested(MAX_DATA_DEPTH + 1) } });
+    await expect(store.create('deep-create', record, at)).rejects.toThrow(TypeError);
+    expect(await client.hexists(key, 'd:no')).toBe(0);
+    expect(await client.exists(`${prefix}s:{deep-create}`)).toBe(0);
+  });
 
   it('reads a foreign key of another type under the prefix as no session', async () => {
     await client.set(`${prefix}s:{foreign}`, 'not a hash');

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { MAX_DATA_DEPTH, nestsDeeperThan } from '../contract/depth.js';
 import type { PublicUser } from '../contract/schemas.js';
 import type { JsonValue, SessionRecord } from '../store/types.js';
 import { endRecord, forgetEndedCredential, forgetLinkedCredential } from './end-record.js';
@@ -97,6 +98,10 @@ class SessionHandle implements Session {
       throw new TypeError(
         'session.set(): the key holds a lone surrogate (not well-formed Unicode)',
       );
+    }
+    // Deeper, no store could copy or serialise it back (a stack overflow, not an answer).
+    if (nestsDeeperThan(value, MAX_DATA_DEPTH)) {
+      throw new TypeError(`session.set(): the value nests deeper than ${MAX_DATA_DEPTH} levels`);
     }
     const state = this.#state;
     // A destroyed or abandoned session stays so for this request.

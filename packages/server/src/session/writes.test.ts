@@ -65,6 +65,28 @@ describe('writes', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('refuses a data value nested deeper than a store could copy back, and keeps the session', async () => {
+    const { app, token } = await started((t) => {
+      t.app.post('/nest/:levels', (c) => {
+        const levels = Number(c.req.param('levels'));
+        try {
+          c.var.session.set('tree', JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`));
+        } catch (error) {
+          return c.text(String(error), 400);
+        }
+        return c.text('ok');
+      });
+    });
+    const deep = await app.request('/nest/1001', withCookie(token, { method: 'POST' }));
+    expect(deep.status).toBe(400);
+    expect(await deep.text()).toBe(
+      'TypeError: session.set(): the value nests deeper than 1000 levels',
+    );
+    const fine = await app.request('/nest/1000', withCookie(token, { method: 'POST' }));
+    expect(fine.status).toBe(200);
+    expect((await app.request('/read', withCookie(token))).status).toBe(200);
+  });
+
   it('refuses user claims nested too deep to send back, naming them, and keeps the session', async () => {
     const { app, token } = await started((t) => {
       t.app.get('/status', (c) => c.json(sessionStatus(c.var.session)));
