@@ -270,6 +270,58 @@ describe('redisStore with bad store content', () => {
   });
 
   it.each([
+    ['user id', 'userId', '"\\u0061lice"'],
+    ['token hash', 'tokenHash', '"\\u0074"'],
+  ])(
+    'reads a credential whose %s is spelt otherwise than the store writes as none, and reports it',
+    async (_, field, text) => {
+      const id = `spelt-${field}-${Math.random()}`;
+      const expiresAt = Date.now() + HOUR;
+      await store.createCredential(id, {
+        tokenHash: 't',
+        userId: 'alice',
+        createdAt: 1,
+        expiresAt,
+      });
+      await client.hset(`${prefix}c:{${id}}`, field, text);
+      const before = reports.length;
+      expect(await store.getCredential(id)).toBeNull();
+      expect(reports.slice(before)).toEqual([
+        { kind: 'credential', id, issue: `field ${field} is not in the form the store writes` },
+      ]);
+    },
+  );
+
+  it("keeps the index entry of a credential revoke-all could not delete while it is still the user's", async () => {
+    const user = `kept-entry-${Math.random()}`;
+    const index = `${prefix}u:{${encodeURIComponent(user)}}:c`;
+    const expiresAt = Date.now() + HOUR;
+    const credential = (userId: string) => ({ tokenHash: 't', userId, createdAt: 1, expiresAt });
+    await store.createCredential('c-deleted', credential(user));
+    await store.createCredential('c-refused', credential(user));
+    await store.createCredential('c-other', credential('someone-else'));
+    await client.zadd(index, 2, 'c-other', 3, 'c-gone');
+    // DELETE finds c-refused's user id spelt otherwise (as if rewritten in between) and
+    // refuses; read again, it is still this user's credential.
+    const refusing = redisStore({
+      client: {
+        evalsha: (sha, n, ...rest) =>
+          rest[0] === `${prefix}c:{c-refused}` && rest.length === 3
+            ? Promise.resolve(-1)
+            : client.evalsha(sha, n, ...rest),
+        eval: (script, n, ...rest) => client.eval(script, n, ...rest),
+        hgetall: (key) => client.hgetall(key),
+        call: (cmd, ...args) => client.call(cmd, ...args),
+      },
+      prefix,
+    });
+    await refusing.deleteCredentialsOfUser(user);
+    expect(await store.getCredential('c-deleted')).toBeNull();
+    expect(await store.getCredential('c-other')).not.toBeNull();
+    expect(await client.zrange(index, 0, -1)).toEqual(['c-refused']);
+  });
+
+  it.each([
     ['a string', (key: string) => client.set(key, 'x')],
     ['a hash', (key: string) => client.hset(key, 'f', 'v')],
   ])(

@@ -37,6 +37,14 @@ export function decodeCredential(reply: unknown, now: number): DecodedCredential
   if (pairs.length === 0) return { record: null, issue: null };
   const parsed = credentialSchema.safeParse(parseFields(pairs));
   if (!parsed.success) return { record: null, issue: z.prettifyError(parsed.error) };
+  // The scripts compare these as stored text (DELETE the user id, CREDENTIAL_ROTATE the
+  // token hash): another spelling of the same JSON would read as valid here while
+  // revoke-all left it behind or every rotation answered conflict.
+  for (const name of SPELT) {
+    if (json(parsed.data[name]) !== storedText(pairs, name)) {
+      return { record: null, issue: `field ${name} is not in the form the store writes` };
+    }
+  }
   const { previous: legacy, ...record } = parsed.data;
   const own = decodePrevious(stored);
   // Both only while instances of two versions share the store (a rolling deploy): the
@@ -87,6 +95,16 @@ export function previousArgs(
     );
   }
   return ttl > 0 ? [json(previous), String(ttl)] : ['', ''];
+}
+
+/** Fields whose stored text must be exactly `json()` of their value. */
+const SPELT = ['userId', 'tokenHash'] as const;
+
+/** The stored text of field `name` in HGETALL pairs (the last one, as `parseFields` keeps). */
+function storedText(pairs: readonly unknown[], name: string): unknown {
+  let text: unknown;
+  for (let i = 0; i + 1 < pairs.length; i += 2) if (pairs[i] === name) text = pairs[i + 1];
+  return text;
 }
 
 /** JSON-parses every field of HGETALL pairs; a non-JSON one becomes `undefined` and fails. */

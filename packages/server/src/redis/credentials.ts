@@ -63,8 +63,18 @@ export function credentialMethods(ctx: StoreContext): CredentialMethods {
       const index = keys.userCredentials(userId);
       const ids = await indexMembers(ctx, index);
       // Only credentials still owned by this user: the index is a hint, not the truth.
-      await Promise.all(ids.map((id) => run.DELETE(keysOf(id), [json(userId)])));
-      if (ids.length > 0) await run.INDEX_REMOVE([index], ids);
+      const removable = await Promise.all(
+        ids.map(async (id) => {
+          const reply = await run.DELETE(keysOf(id), [json(userId)]);
+          if (Number(reply) !== -1) return id;
+          // Its stored user id differs: drop the entry only if the credential is not this
+          // user's after all, or a later revoke-all could never find it.
+          const found = await getCredential(id);
+          return found === null || found.userId !== userId ? id : null;
+        }),
+      );
+      const gone = removable.filter((id) => id !== null);
+      if (gone.length > 0) await run.INDEX_REMOVE([index], gone);
     },
   };
 }

@@ -165,11 +165,15 @@ return 'ok'
 
 /**
  * Deletes every key in KEYS (a record and the keys that belong to it); given ARGV[1], only
- * while the first one is a hash whose `userId` field still equals it.
+ * while the first one is a hash whose `userId` field still equals it (-1 for a hash whose
+ * field differs, 0 for a key of another type). Returns how many keys it deleted.
  */
 export const DELETE = `
-if ARGV[1] and (redis.call('TYPE', KEYS[1]).ok ~= 'hash'
-  or redis.call('HGET', KEYS[1], 'userId') ~= ARGV[1]) then return 0 end
+if ARGV[1] then
+  local kind = redis.call('TYPE', KEYS[1]).ok
+  if kind == 'hash' and redis.call('HGET', KEYS[1], 'userId') ~= ARGV[1] then return -1 end
+  if kind ~= 'hash' and kind ~= 'none' then return 0 end
+end
 return redis.call('DEL', unpack(KEYS))
 `;
 
