@@ -42,7 +42,8 @@ export const nearestDeadline = (s: CoreState): { at: number; limit: SessionLimit
 
 /**
  * Derives the public snapshot, reusing `prev` when nothing a reader sees has changed
- * (everything but `remaining`), so `getSnapshot()` is stable between changes.
+ * (everything but `remaining`, compared by value), so `getSnapshot()` is stable between
+ * changes.
  */
 export const toSnapshot = (s: CoreState, now: number, prev?: SessionSnapshot): SessionSnapshot => {
   const d = s.deadlines;
@@ -60,10 +61,7 @@ export const toSnapshot = (s: CoreState, now: number, prev?: SessionSnapshot): S
     user: s.user,
     tabId: s.config.tabId,
   };
-  const same =
-    prev &&
-    Object.keys(next).every(
-      (key) => key === 'remaining' || prev[key as 'state'] === next[key as 'state'],
-    );
-  return same ? prev : Object.freeze(next);
+  // Compared as JSON: every `/status` answer brings the same user in a new object.
+  const seen = (snapshot: SessionSnapshot) => JSON.stringify({ ...snapshot, remaining: 0 });
+  return prev && seen(prev) === seen(next) ? prev : Object.freeze(next);
 };

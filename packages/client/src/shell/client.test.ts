@@ -112,6 +112,24 @@ describe('session client in one tab', () => {
     tab.close();
   });
 
+  it('keeps the same snapshot object through a /status poll that changes nothing', async () => {
+    const browser = createSimulatedBrowser();
+    const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 30 * MIN });
+    server.signIn(); // each answer carries the user in an object of its own
+    const tab = browser.openTab({ fetch: server.fetch, pollInterval: MIN });
+    await flush();
+    const before = tab.client.getSnapshot();
+    expect(before.user).toEqual({ name: 'demo' });
+    let changes = 0;
+    tab.client.subscribe(() => changes++);
+    await browser.clock.advanceAsync(MIN); // one leader poll: same deadlines, same user
+    await flush();
+    expect(server.calls.get('/session/status')).toBe(2);
+    expect(changes).toBe(0);
+    expect(tab.client.getSnapshot()).toBe(before);
+    tab.close();
+  });
+
   it('refuses a warning shorter than 20 seconds', () => {
     const browser = createSimulatedBrowser();
     expect(() => browser.openTab({ warnBefore: 10_000 })).toThrow(RangeError);
