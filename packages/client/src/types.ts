@@ -230,8 +230,8 @@ export interface SessionClient {
   logout(): Promise<boolean>;
   /** Silent re-authentication, single-flight across tabs. Resolves `true` when a fresh session is live. */
   reauthenticate(): Promise<boolean>;
-  /** Re-validates with `/status` now. */
-  refresh(): Promise<void>;
+  /** Re-validates with `/status` now. Resolves `true` once the server answered. */
+  refresh(): Promise<boolean>;
   /**
    * `fetch` that keeps the session in step: reads `Session-Deadline`, marks hidden-tab
    * requests passive, and on a 401 session problem re-authenticates once and replays the

@@ -39,7 +39,9 @@ describe('core reducer', () => {
 
   it('enters the idle warning at the window and expires once the server confirms', () => {
     const h = started();
-    h.advance(8 * MIN + 100);
+    h.advance(5 * MIN); // the leader's poll, answered
+    h.drain();
+    h.advance(3 * MIN + 100);
     expect(h.state().warning).toBe('idle');
     h.advance(2 * MIN);
     expect(requests(h.log).at(-1)).toBe('status');
@@ -99,7 +101,9 @@ describe('core reducer', () => {
 
   it('ignores activity while the idle warning shows: the person must choose to stay', () => {
     const h = started();
-    h.advance(8 * MIN);
+    h.advance(5 * MIN);
+    h.drain();
+    h.advance(3 * MIN);
     expect(h.state().warning).toBe('idle');
     h.dispatch({ type: 'activity' });
     h.advance(MIN);
@@ -107,6 +111,18 @@ describe('core reducer', () => {
     h.dispatch({ type: 'extend' });
     h.drain();
     expect(h.state().warning).toBeNull();
+  });
+
+  it('starts no warning while a check is on its way: its answer decides', () => {
+    const h = started();
+    h.advance(5 * MIN);
+    h.drain();
+    h.advance(2 * MIN);
+    h.dispatch({ type: 'status' }); // a re-check (the tab resumed), just before the window
+    h.advance(MIN + 100);
+    expect(h.state().warning).toBeNull();
+    h.answer(10);
+    expect(h.state().warning).toBe('idle');
   });
 
   it('after sleeping past the deadline goes to expired without a warning', () => {

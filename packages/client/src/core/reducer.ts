@@ -275,6 +275,11 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
         }
       }
       break;
+    case 'status':
+      // A re-check asked for (a resume, a restore from the back/forward cache, `online`):
+      // marked as calling, so no warning starts on what this tab knew before it.
+      request('status');
+      break;
     case 'extend':
       trigger = 'user';
       if (s.phase === 'active' && s.calling !== 'extend') {
@@ -345,11 +350,11 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
         s.extendBy = 'activity';
         due(s.isLeader ? s.extendAt + spacing() : fallbackAt, 'extend');
       }
-      // Not into the warning while an extension is on its way (here, or the leader's for
-      // activity told to it): its answer decides.
+      // Not into the warning while an extension or a check is on its way (here, or the
+      // leader's extension for activity told to it): its answer decides.
       if (
         want !== s.warning &&
-        !(want && !s.warning && (s.calling === 'extend' || (owed && now < fallbackAt)))
+        !(want && !s.warning && (s.calling || (owed && now < fallbackAt)))
       ) {
         emit(want ? { type: 'warning', limit, expiresAt: at } : { type: 'warning-cleared' }, true);
         s.warning = want;

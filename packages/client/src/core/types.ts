@@ -136,6 +136,7 @@ export type Action =
   | { readonly type: 'activity' }
   | { readonly type: 'tick'; readonly trigger: 'timer' | 'wake' }
   | { readonly type: 'extend' }
+  | { readonly type: 'status' }
   | { readonly type: 'logout' }
   | { readonly type: 'leadership'; readonly isLeader: boolean }
   /** This tab's re-auth was refused: the tabs waiting for its lock should not ask again. */

@@ -190,7 +190,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
    * Dispatches a user action and resolves when the request it caused (if any) has settled:
    * `true` when the server answered it.
    */
-  const act = async (type: 'extend' | 'logout') => {
+  const act = async (type: Operation) => {
     // Only a request this call starts is waited for: an earlier one is forgotten.
     pending.delete(type);
     dispatch({ type });
@@ -198,9 +198,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     return !!answer && !('error' in answer);
   };
 
-  const refresh = async () => {
-    if (!destroyed) dispatch(await callRoute('status'));
-  };
+  const refresh = () => act('status');
 
   /**
    * Silent re-authentication, single-flight: concurrent callers in this tab share one

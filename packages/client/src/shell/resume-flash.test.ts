@@ -1,0 +1,27 @@
+import { expect, it } from 'vitest';
+import { signedInBrowser } from './signed-in.fixture.js';
+
+const MIN = 60_000;
+
+it('a frozen leader resumed after a follower kept the session alive shows no warning', async () => {
+  const { open, stepAsync: step } = signedInBrowser(); // idle 10 min, warnBefore 2 min
+  const [a, b] = [open(), open()];
+  await step(0);
+  expect(a.client.getSnapshot().isLeader).toBe(true);
+  a.freeze();
+  // The person works in b; b keeps the session alive itself.
+  for (let i = 0; i < 9; i++) {
+    b.act();
+    await step(MIN);
+  }
+  expect(b.client.getSnapshot().state).toBe('active');
+  const seen: string[] = [];
+  a.client.on('warning', () => seen.push('warning'));
+  a.client.on('warning-cleared', () => seen.push('cleared'));
+  a.show(); // the person switches to a: it resumes (its own deadline is 1 min away)
+  await step(0);
+  expect(a.client.getSnapshot().state).toBe('active');
+  expect(seen).toEqual([]);
+  a.close();
+  b.close();
+});
