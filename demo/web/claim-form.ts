@@ -1,13 +1,14 @@
 import type { SessionClient } from '@lifeline/client';
 import { byId, clockTime } from './dom.js';
-import { type Draft, drafts } from './drafts.js';
+import { type Draft, type DraftChange, drafts } from './drafts.js';
 
 const STEPS = ['Trip details', 'Expenses', 'Justification'];
 
 /**
  * The long multi-step claim form. Typing in it is activity, so it keeps the session alive;
- * every keystroke is saved as a draft (and once more on `expired`), so nothing typed is
- * lost when the session ends, and it comes back after signing in again. A sign-out, in
+ * every keystroke saves the field typed in as part of the draft, so nothing typed is lost
+ * when the session ends, and it comes back after signing in again. The same form open in
+ * several tabs is one claim: what is typed in one tab shows in the others. A sign-out, in
  * this tab or another, discards the draft and empties the form.
  */
 export function mountClaimForm(client: SessionClient): { restore(): void } {
@@ -18,9 +19,6 @@ export function mountClaimForm(client: SessionClient): { restore(): void } {
   const prev = byId<HTMLButtonElement>('prev');
   const sets = [...form.querySelectorAll<HTMLFieldSetElement>('fieldset')];
   let step = 1;
-  // Only a tab where the person typed writes the draft: every tab's form is saved on
-  // `expired`, and an untouched tab must not overwrite the typist's draft with blanks.
-  let dirty = false;
 
   for (const label of STEPS) {
     const li = document.createElement('li');
@@ -41,41 +39,54 @@ export function mountClaimForm(client: SessionClient): { restore(): void } {
     next.textContent = step === STEPS.length ? 'Submit claim' : 'Next';
   };
 
-  const save = () => {
-    if (!dirty) return;
-    const fields: Record<string, string> = {};
-    for (const [name, value] of new FormData(form)) fields[name] = String(value);
-    const draft: Draft = { fields, step, savedAt: Date.now() };
-    drafts.save(draft);
+  // Only what the person changed in this tab is written: the whole form would write this
+  // tab's copy of the other fields over what was typed meanwhile in another tab.
+  const save = (change: DraftChange) => {
+    const draft = drafts.update(change);
     status.textContent = `Draft saved ${clockTime(draft.savedAt)}`;
   };
 
-  const restore = () => {
-    dirty = false;
-    const draft = drafts.load();
-    if (!draft) return show(1);
+  const fill = (draft: Draft) => {
     for (const [name, value] of Object.entries(draft.fields)) {
       const field = form.elements.namedItem(name);
       if (field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement) {
         field.value = value;
       }
     }
+  };
+
+  const restore = () => {
+    const draft = drafts.load();
+    if (!draft) return show(1);
+    fill(draft);
     show(draft.step);
     status.textContent = `Draft restored from ${clockTime(draft.savedAt)}`;
   };
 
   const discard = () => {
     form.reset();
-    dirty = false;
     drafts.clear();
     show(1);
   };
 
-  form.addEventListener('input', () => {
-    dirty = true;
-    save();
+  form.addEventListener('input', (e) => {
+    const field = e.target;
+    if (!(field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement)) return;
+    if (field.name) save({ fields: { [field.name]: field.value } });
   });
-  client.on('expired', save);
+  // Keeps this tab's form in step with the others, so a field edited here starts from what
+  // was typed there. The step stays this tab's own: the person moves through each tab.
+  drafts.onChangeElsewhere((draft) => {
+    if (draft) {
+      fill(draft);
+      status.textContent = `Draft saved ${clockTime(draft.savedAt)}`;
+      return;
+    }
+    // Discarded in another tab (claim submitted, or signed out): not to be sent twice.
+    form.reset();
+    show(1);
+    status.textContent = '';
+  });
   // Signing out is leaving the machine: the next person must not find this person's text,
   // neither in the form nor as a draft. An expiry keeps both (the saved draft's promise).
   client.on('signed-out', (e) => {
@@ -84,15 +95,13 @@ export function mountClaimForm(client: SessionClient): { restore(): void } {
     status.textContent = '';
   });
   prev.addEventListener('click', () => {
-    dirty = true;
     show(step - 1);
-    save();
+    save({ step });
   });
   next.addEventListener('click', async () => {
     if (step < STEPS.length) {
-      dirty = true;
       show(step + 1);
-      return save();
+      return save({ step });
     }
     const res = await client.fetch('/api/me').catch(() => null);
     if (!res?.ok) {
