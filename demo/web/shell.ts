@@ -33,8 +33,9 @@ export function mountShell(client: SessionClient): { render(): void } {
     state.textContent = s.warning ? `warning: ${s.warning} limit` : s.state;
     state.className = `pill ${s.state}`;
     const view = app ? 'app' : signedOut.hidden ? null : 'sign-in';
-    if (shown !== null && view !== null && view !== shown) keepFocus(view);
+    const before = shown;
     shown = view;
+    if (before !== null && view !== null && view !== before) keepFocus(() => shown);
   };
   client.subscribe(render);
   render();
@@ -50,12 +51,23 @@ export function mountShell(client: SessionClient): { render(): void } {
 /**
  * When the view switches under the focus (the sign-in button once signed in, "Sign out"
  * once signed out), the focused element is hidden and focus falls to `<body>`: a keyboard
- * or screen-reader user is left at the top of nothing. Focus the new view's heading
- * instead. Focus anywhere else (the warning dialog, another field) stays where it is.
+ * or screen-reader user is left at the top of nothing. Focus the shown view's heading
+ * instead. Focus anywhere else (another field) stays where it is.
  */
-function keepFocus(view: 'app' | 'sign-in'): void {
+function keepFocus(view: () => 'app' | 'sign-in' | null): void {
   const active = document.activeElement;
-  const lost = active === null || active === document.body || active.closest('[hidden]') !== null;
-  if (!lost) return;
-  byId(view === 'app' ? 'timeline-title' : 'signin-title').focus();
+  // In an open dialog (the warning, the signed-out notice) the focus is not lost yet: when
+  // the dialog closes, the browser gives it back to where it was before, which may be in
+  // the view just hidden. Look again then (`close` fires after that hand-back).
+  const dialog = active?.closest('dialog[open]');
+  if (dialog) {
+    dialog.addEventListener('close', () => keepFocus(view), { once: true });
+    return;
+  }
+  // A closed dialog still holds the focus until the browser's next focus fixup.
+  const gone = active?.closest('[hidden], dialog:not([open])');
+  const lost = active === null || active === document.body || Boolean(gone);
+  const shown = view();
+  if (!lost || shown === null) return;
+  byId(shown === 'app' ? 'timeline-title' : 'signin-title').focus();
 }

@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterEach, expect, it } from 'vitest';
 import { AXE_SOURCE } from './axe.js';
-import { DEMO_ENV } from './env.js';
-import { signIn, startWorld, type World } from './world.js';
+import { DEMO_ENV, IDLE_MS } from './env.js';
+import { expectState, signIn, startWorld, type World } from './world.js';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -83,4 +83,30 @@ it('keeps the keyboard focus on the page when signing in and out by keyboard alo
   await expect.poll(focused).toBe('signin-title');
   await tab!.keyboard.press('Tab');
   expect(await tab!.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('username');
+});
+
+it('puts the focus on the sign-in heading, not <body>, when the view switched behind the dialog', async () => {
+  world = await startWorld(DEMO_ENV);
+  const [a] = await world.openTabs(1);
+  await signIn(a!);
+  const [b] = await world.openTabs(1);
+  const focused = (tab: Page) =>
+    tab.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+  await a!.focus('input[name="purpose"]');
+  await a!.keyboard.type('Trip');
+  // Five seconds at a time until the warning: the typing's extension may land late.
+  const warned = (tab: Page) => tab.locator('dialog.lifeline-dialog[data-mode="idle"][open]');
+  for (let s = 0; s < IDLE_MS && !(await warned(b!).isVisible()); s += 5_000) {
+    await world.advance(5_000);
+  }
+  await warned(a!).waitFor();
+  // B signs out through the warning by keyboard; A's view switches while its dialog (now
+  // the signed-out notice) holds the focus, and A's focused field is hidden behind it.
+  await b!.keyboard.press('Shift+Tab');
+  await b!.keyboard.press('Enter');
+  await expectState([a!, b!], 'signed-out');
+  await expect.poll(() => focused(b!)).toBe('signin-title');
+  await a!.locator('dialog.lifeline-dialog[data-mode="ended"][open]').waitFor();
+  await a!.keyboard.press('Escape');
+  await expect.poll(() => focused(a!)).toBe('signin-title');
 });
