@@ -56,13 +56,17 @@ function signedIn(status: Extract<SessionStatus, { state: 'active' }>, nonce: st
 <p id="ended" hidden>Your session has ended. <a href="/plain">Sign in again</a></p>
 <script nonce="${nonce}">
 // Once the session ends here or in another tab (the tag's client knows), the page must not
-// go on saying who is signed in behind the closed notice.
+// go on saying who is signed in behind the closed notice. Once it is live again (signed in
+// in another tab), the page is reloaded: the server renders who and the new deadlines.
 document.addEventListener('DOMContentLoaded', () => {
   const client = window.Lifeline && window.Lifeline.client;
   if (!client) return;
+  let ended = false;
   client.subscribe(() => {
     const state = client.getSnapshot().state;
+    if (ended && (state === 'active' || state === 'warning')) return location.reload();
     if (state !== 'expired' && state !== 'signed-out') return;
+    ended = true;
     document.getElementById('who').textContent = 'Signed out';
     document.getElementById('deadlines').hidden = true;
     document.getElementById('logout').hidden = true;

@@ -150,6 +150,28 @@ it('stops saying who is signed in on the one-tag page once the session ended in 
   await b.locator('input[name="username"]').waitFor();
 });
 
+it('shows who is signed in again on the one-tag page once another tab signed in again', async () => {
+  world = await startWorld(DEMO_ENV);
+  const [a] = await world.openTabs(1);
+  await signIn(a!);
+  const [b] = await world.openTabs(1);
+  const plain = await world.context.newPage();
+  const violations: string[] = [];
+  plain.on('console', (message) => {
+    if (/Content Security Policy/.test(message.text())) violations.push(message.text());
+  });
+  await plain.goto('/plain');
+  await plain.waitForFunction(() => window.Lifeline?.client.getSnapshot().state === 'active');
+  await a!.click('#sign-out');
+  await expect.poll(() => plain.locator('#who').textContent()).toBe('Signed out');
+  await b!.keyboard.press('Escape'); // the signed-out notice
+  await signIn(b!);
+  await expect.poll(() => plain.locator('#who').textContent()).toBe('Signed in as Demo User');
+  expect(await plain.locator('#logout').isVisible()).toBe(true);
+  expect(await plain.locator('#ended').isVisible()).toBe(false);
+  expect(violations).toEqual([]);
+});
+
 it('brings the person back to the one-tag page after "Sign in again" in its notice', async () => {
   world = await startWorld(DEMO_ENV);
   await signInByRequest(world);
