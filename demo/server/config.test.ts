@@ -48,14 +48,26 @@ describe('loadConfig', () => {
     );
   });
 
-  it('refuses a warning lead that is not shorter than the idle timeout (the default 120 s included)', () => {
-    expect(() => loadConfig({ IDLE_TIMEOUT_S: '3' })).toThrow(
-      /WARN_BEFORE_S: must be shorter than IDLE_TIMEOUT_S/,
+  it('refuses a warning lead over half the idle timeout (the default 120 s included)', () => {
+    // The client warns at most half the idle timeout ahead: a longer lead would not be
+    // what the page does, nor what its timeline draws.
+    expect(() => loadConfig({ IDLE_TIMEOUT_S: '200' })).toThrow(
+      /WARN_BEFORE_S: must be at most half of IDLE_TIMEOUT_S/,
     );
-    expect(() => loadConfig({ IDLE_TIMEOUT_S: '60', WARN_BEFORE_S: '60' })).toThrow(
-      /WARN_BEFORE_S: must be shorter than IDLE_TIMEOUT_S/,
+    expect(() => loadConfig({ IDLE_TIMEOUT_S: '60', WARN_BEFORE_S: '40' })).toThrow(
+      /WARN_BEFORE_S: must be at most half of IDLE_TIMEOUT_S/,
     );
-    expect(loadConfig({ IDLE_TIMEOUT_S: '60', WARN_BEFORE_S: '59' }).warnBeforeMs).toBe(59_000);
+    expect(() => loadConfig({ IDLE_TIMEOUT_S: '60', WARN_BEFORE_S: '31' })).toThrow(
+      /WARN_BEFORE_S: must be at most half of IDLE_TIMEOUT_S/,
+    );
+    expect(loadConfig({ IDLE_TIMEOUT_S: '60', WARN_BEFORE_S: '30' }).warnBeforeMs).toBe(30_000);
+  });
+
+  it('refuses an idle timeout too short for the shortest warning WCAG allows', () => {
+    expect(() => loadConfig({ IDLE_TIMEOUT_S: '39', WARN_BEFORE_S: '20' })).toThrow(
+      /WARN_BEFORE_S: must be at most half of IDLE_TIMEOUT_S/,
+    );
+    expect(loadConfig({ IDLE_TIMEOUT_S: '40', WARN_BEFORE_S: '20' }).warnBeforeMs).toBe(20_000);
   });
 
   it('refuses an absolute timeout shorter than the idle one', () => {

@@ -41,10 +41,12 @@ const env = z
     path: ['ABSOLUTE_TIMEOUT_S'],
     message: 'must not be shorter than IDLE_TIMEOUT_S',
   })
-  // A lead as long as the idle timeout would put every fresh session inside its warning.
-  .refine((e) => e.WARN_BEFORE_S < e.IDLE_TIMEOUT_S, {
+  // The client warns at most half the idle timeout ahead (a longer lead would have every
+  // fresh session soon inside its warning): refuse a lead it would not use, rather than
+  // show a page and a timeline that differ from the setting.
+  .refine((e) => e.WARN_BEFORE_S * 2 <= e.IDLE_TIMEOUT_S, {
     path: ['WARN_BEFORE_S'],
-    message: 'must be shorter than IDLE_TIMEOUT_S',
+    message: 'must be at most half of IDLE_TIMEOUT_S (the client caps its warning there)',
   });
 
 /**
@@ -52,7 +54,7 @@ const env = z
  * `ABSOLUTE_TIMEOUT_S` (28800), `ROTATE_EVERY_S` (900), `WARN_BEFORE_S` (120) and
  * `REDIS_URL` (unset: memory store). Empty values count as unset. Throws one error that
  * names every bad variable; the checks between two variables (absolute not shorter than
- * idle, warning shorter than idle) run once each variable is valid on its own.
+ * idle, warning at most half of idle) run once each variable is valid on its own.
  *
  * @example
  * const config = loadConfig({ IDLE_TIMEOUT_S: '60', ABSOLUTE_TIMEOUT_S: '300' });
