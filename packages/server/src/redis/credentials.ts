@@ -1,3 +1,4 @@
+import { checkExpiresAt } from '../store/expires-at.js';
 import type { CredentialMethods } from '../store/own.js';
 import type { CredentialRecord } from '../store/types.js';
 import { json } from './codec.js';
@@ -27,6 +28,7 @@ export function credentialMethods(ctx: StoreContext): CredentialMethods {
     getCredential,
 
     async createCredential(id, record) {
+      checkExpiresAt('redisStore', record.expiresAt);
       const index = keys.userCredentials(record.userId);
       const { expiresAt, createdAt } = record;
       const stored = previousArgs(record.previous, expiresAt, ctx.now());
@@ -47,6 +49,7 @@ export function credentialMethods(ctx: StoreContext): CredentialMethods {
     },
 
     async rotateCredential(id, expectedTokenHash, tokenHash, expiresAt, previous) {
+      checkExpiresAt('redisStore', expiresAt);
       const args = [json(expectedTokenHash), json(tokenHash), json(expiresAt)];
       const [stored, ttl] = previousArgs(previous, expiresAt, ctx.now());
       if (stored !== '') args.push(stored, ttl);

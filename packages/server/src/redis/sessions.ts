@@ -1,3 +1,4 @@
+import { checkExpiresAt } from '../store/expires-at.js';
 import type { SessionMethods } from '../store/own.js';
 import type { PreviousToken, SessionRecord, TouchIfDue, WriteResult } from '../store/types.js';
 import {
@@ -91,6 +92,7 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
     },
 
     async create(sid, record, expiresAt) {
+      checkExpiresAt('redisStore', expiresAt);
       const { userId } = record;
       const index = userId !== null && record.ended === null ? keys.userSessions(userId) : null;
       const args = [expiresAt, sid, record.createdAt, ...recordFields(record)];
@@ -114,6 +116,7 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
     },
 
     async update(sid, patch, expiresAt) {
+      checkExpiresAt('redisStore', expiresAt);
       const { set, unset } = patchFields(patch);
       const newUser = patch.meta?.userId;
       const index = typeof newUser === 'string' ? keys.userSessions(newUser) : null;
@@ -146,6 +149,7 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
     },
 
     async rotate(sid, swap, expiresAt) {
+      checkExpiresAt('redisStore', expiresAt);
       // The sealed successor lives in its own key, so it can expire when its window
       // closes without a write to the record (see docs/redis.md).
       const { previous } = swap;
@@ -170,6 +174,7 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
     },
 
     async end(sid, ended, expiresAt) {
+      checkExpiresAt('redisStore', expiresAt);
       const reply = await run.SESSION_END(sessionKeys(sid), [expiresAt, json(ended)]);
       return expectReply(reply, WRITE);
     },

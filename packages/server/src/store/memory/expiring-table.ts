@@ -1,3 +1,4 @@
+import { checkExpiresAt } from '../expires-at.js';
 import { ExpiryHeap } from './expiry-heap.js';
 
 /** A stored value with its expiry and the user it is indexed under. */
@@ -28,12 +29,8 @@ export interface TableCounters {
  */
 const SWEEP_BUDGET = 128;
 
-/** A NaN deadline would silently break the heap's order, so it is refused as a bug. */
-function checkDeadline(expiresAt: number): void {
-  if (typeof expiresAt !== 'number' || Number.isNaN(expiresAt)) {
-    throw new TypeError(`memoryStore: expiresAt must be epoch milliseconds, got ${expiresAt}`);
-  }
-}
+/** A deadline that is no number would silently break the heap's order. */
+const checkDeadline = (expiresAt: number) => checkExpiresAt('memoryStore', expiresAt);
 
 /**
  * A bounded map whose values expire, indexed by user. Expiry costs O(expired): a min-heap

@@ -29,6 +29,22 @@ export function recordCases(ctx: StoreContext): void {
       expect(Object.hasOwn(stored?.data ?? {}, '__proto__')).toBe(true);
     });
 
+    it('refuses an expiresAt that is not whole epoch milliseconds, writing nothing', async () => {
+      const [fresh, live] = [randomKey('sid'), randomKey('sid')];
+      const at = Date.now() + HOUR;
+      for (const bad of [at + 0.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+        await expect(ctx.store.create(fresh, sessionRecord(), bad)).rejects.toThrow(TypeError);
+      }
+      expect(await ctx.store.get(fresh)).toBeNull();
+      await ctx.store.create(live, sessionRecord({ data: { a: 1 } }), at);
+      await expect(ctx.store.update(live, { set: { a: 2 } }, at + 0.5)).rejects.toThrow(
+        /expiresAt/,
+      );
+      const ended = { reason: 'logged-out' as const, at: Date.now() };
+      await expect(ctx.store.end(live, ended, at + 0.5)).rejects.toThrow(/expiresAt/);
+      expect(await ctx.store.get(live)).toMatchObject({ data: { a: 1 }, ended: null });
+    });
+
     it('keeps the remember-me credential id the record links', async () => {
       const sid = randomKey('sid');
       const record = sessionRecord({ userId: 'alice', credentialId: randomKey('cred') });
