@@ -224,8 +224,7 @@ export interface SessionClient {
   extend(): Promise<boolean>;
   /**
    * Signs out on the server and in every tab. Resolves `true` once the server answered;
-   * `false` when it could not be reached (this tab keeps retrying while it stays open, and
-   * the leader sends the logout again if it later finds the session alive).
+   * `false` when it could not be reached (this tab keeps retrying while it stays open).
    */
   logout(): Promise<boolean>;
   /** Silent re-authentication, single-flight across tabs. Resolves `true` when a fresh session is live. */

@@ -149,13 +149,7 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
   ) => {
     const extended = op === 'extend';
     const reauth = op === 'reauth';
-    if (absolute === s.loggedOut) {
-      // The session signed out of is alive for a request sent since: its logout never
-      // landed, and the tab that owed the retry may be gone. This tab, or the leader on
-      // hearing of it, sends it again.
-      if (sentAt > s.endedAt && (s.isLeader || !news)) s.retry = { op: 'logout', at: now };
-      return;
-    }
+    if (absolute === s.loggedOut) return;
     // A late answer about the session that already ended here must not revive it, nor may a
     // re-auth sent before a sign-out: its new session is signed out of too.
     // (One sent in the sign-out's own millisecond counts as before it: the sign-out wins.)
@@ -207,12 +201,8 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
           s.fails = 0;
           if (rank(s.retry?.op) <= rank(op)) s.retry = null;
         }
-        // A logout answer says nothing about clocks or deadlines: the session is already over
-        // here. It is news for a tab opened since the sign-out (see `adopt`), so it is told.
-        if (action.op === 'logout') {
-          post({ type: 'answer', op: 'status', reason: 'logged-out', sentAt });
-          break;
-        }
+        // A logout answer says nothing about clocks or deadlines: the session is already over here.
+        if (action.op === 'logout') break;
         const { status } = action;
         sample(status.now, action);
         s.canReauth = status.canReauth;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
 import type { SessionClientOptions, SessionEvent } from '../types.js';
+import { signedInBrowser } from './signed-in.fixture.js';
 
 const MIN = 60_000;
 
@@ -127,6 +128,37 @@ describe('session client in one tab', () => {
     expect(server.calls.get('/session/status')).toBe(2);
     expect(changes).toBe(0);
     expect(tab.client.getSnapshot()).toBe(before);
+    tab.close();
+  });
+
+  it('refresh() called from an event listener resolves true once answered', async () => {
+    const { open, step, server } = signedInBrowser();
+    const tab = open();
+    await step(0);
+    let result: boolean | undefined;
+    let asked = 0;
+    tab.client.on('warning', () => {
+      asked = server.calls.get('/session/status') ?? 0;
+      void tab.client.refresh().then((r) => {
+        result = r;
+      });
+    });
+    await step(8 * MIN + 1000); // into the idle warning (idle 10 min, warning 2 min)
+    await step(0);
+    expect(server.calls.get('/session/status')).toBe(asked + 1);
+    expect(result).toBe(true);
+    tab.close();
+  });
+
+  it('a second extend() while the first is on its way resolves with its answer', async () => {
+    const { open, stepAsync, extensions } = signedInBrowser({ latency: 200 });
+    const tab = open();
+    await stepAsync(1000);
+    const first = tab.client.extend();
+    const second = tab.client.extend(); // a double click on "Stay signed in"
+    await stepAsync(1000);
+    expect([await first, await second]).toEqual([true, true]);
+    expect(extensions()).toBe(1);
     tab.close();
   });
 

@@ -59,7 +59,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   let refusedElsewhereAt = -Infinity;
   let channel: TabChannel | undefined;
   const queue: Action[] = [];
-  /** The latest request of each kind, so `extend()` and `logout()` can wait for theirs. */
+  /** The requests on their way, by kind, so `extend()`, `logout()` and `refresh()` can wait for theirs. */
   const pending = new Map<Operation, Promise<Action>>();
   /** Event listeners by event type, and snapshot subscribers under `change` (not an event). */
   const listeners = new Map<string, Set<Listener>>();
@@ -113,7 +113,11 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
         if (request) {
           const call = callRoute(request);
           pending.set(request, call);
-          call.then(dispatch);
+          call.then((answer) => {
+            // Settled: a later `extend()` or `logout()` waits for a request of its own.
+            if (pending.get(request) === call) pending.delete(request);
+            dispatch(answer);
+          });
         }
         if (post) channel?.post(post);
         for (const event of events) emit(event.type, event);
@@ -191,9 +195,10 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
    * `true` when the server answered it.
    */
   const act = async (type: Operation) => {
-    // Only a request this call starts is waited for: an earlier one is forgotten.
-    pending.delete(type);
     dispatch({ type });
+    // Called from a listener, the action runs once the step in progress ends; a request
+    // already on its way (a double click) answers this call too.
+    await Promise.resolve();
     const answer = await pending.get(type);
     return !!answer && !('error' in answer);
   };
