@@ -224,7 +224,9 @@ export interface SessionClient {
   extend(): Promise<boolean>;
   /**
    * Signs out on the server and in every tab. Resolves `true` once the server answered;
-   * `false` when it could not be reached (this tab keeps retrying while it stays open).
+   * `false` when it could not be reached (this tab keeps retrying while it stays open, and
+   * the leader sends it again if it later finds the session alive; the request names the
+   * session it is meant for, so it never ends another).
    */
   logout(): Promise<boolean>;
   /** Silent re-authentication, single-flight across tabs. Resolves `true` when a fresh session is live. */

@@ -149,7 +149,13 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
   ) => {
     const extended = op === 'extend';
     const reauth = op === 'reauth';
-    if (absolute === s.loggedOut) return;
+    if (absolute === s.loggedOut) {
+      // The session signed out of is alive for a request sent since: its logout never
+      // landed, and the tab that owed the retry may be gone. This tab, or the leader on
+      // hearing of it, sends it again; it names that session, so it cannot end another.
+      if (sentAt > s.endedAt && (s.isLeader || !news)) s.retry = { op: 'logout', at: now };
+      return;
+    }
     // A late answer about the session that already ended here must not revive it, nor may a
     // re-auth sent before a sign-out: its new session is signed out of too.
     // (One sent in the sign-out's own millisecond counts as before it: the sign-out wins.)

@@ -131,6 +131,56 @@ describe('a sign-out and what comes after it', () => {
     c.close();
   });
 
+  it('a logout that failed in a tab closed since is sent again when the session shows up alive', async () => {
+    const { browser, server, step } = signedIn();
+    const leader = browser.openTab({ fetch: server.fetch });
+    const a = browser.openTab({ fetch: server.fetch });
+    await step(0);
+    server.breakWith(503); // a brief outage as the person signs out in tab a
+    expect(await a.client.logout()).toBe(false);
+    await step(0);
+    a.close(); // the app moved on (or the person closed the tab): a's retry is gone
+    server.breakWith(null);
+    await step(MIN);
+    expect(server.live()).toBe(true);
+    // The app is opened again: the new page finds the session alive, and the leader, which
+    // saw the sign-out, sends it again.
+    const next = browser.openTab({ fetch: server.fetch });
+    await step(0);
+    await step(1000);
+    expect(server.live()).toBe(false);
+    expect(leader.client.getSnapshot().state).toBe('signed-out');
+    leader.close();
+    next.close();
+  });
+
+  it('a logout sent again after the person signed in anew leaves the new session alive', async () => {
+    const { browser, server, step } = signedIn();
+    const { fetch, release } = lateAnswers(server, (url) => url.includes('/api/slow'));
+    const leader = browser.openTab({ fetch });
+    const a = browser.openTab({ fetch });
+    await step(0);
+    server.breakWith(503);
+    expect(await a.client.logout()).toBe(false);
+    await step(0);
+    a.close();
+    server.breakWith(null);
+    await step(MIN);
+    // An app request leaves with the old cookie (the old session still alive); its answer,
+    // with the old session's deadlines, arrives after the person has signed in anew.
+    const slow = leader.client.fetch('/api/slow');
+    await step(1000);
+    server.signIn();
+    expect(await leader.client.refresh()).toBe(true);
+    release();
+    await slow;
+    await step(0);
+    await step(1000);
+    expect(server.live()).toBe(true);
+    expect(leader.client.getSnapshot().state).toBe('active');
+    leader.close();
+  });
+
   it('logout() resolves false when the server cannot be reached, and the tab retries', async () => {
     const { browser, server, step } = signedIn();
     const tab = browser.openTab({ fetch: server.fetch });

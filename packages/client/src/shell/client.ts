@@ -158,6 +158,9 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
    */
   const callRoute = async (op: Operation | 'reauth'): Promise<Action> => {
     const post = op !== 'status';
+    // A logout names the session it is meant for: one sent late or again (see the core)
+    // cannot end a session signed in to since.
+    const target = op === 'logout' && state.loggedOut;
     const sentAt = now();
     let receivedAt = sentAt;
     try {
@@ -167,9 +170,14 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
         // A logout or extension outlives the page that sent it (a sign-out, then the tab closed).
         keepalive: post,
         cache: 'no-store',
-        // A POST sends no body (the routes read none as `{}`); the header makes it non-simple
-        // in CORS terms, as the CSRF guard asks.
-        headers: { accept: 'application/json', ...(post && { [CSRF_HEADER]: '1' }) },
+        // A POST sends no body but a logout's (the routes read none as `{}`); the header makes
+        // it non-simple in CORS terms, as the CSRF guard asks.
+        headers: {
+          accept: 'application/json',
+          ...(post && { [CSRF_HEADER]: '1' }),
+          ...(target && { 'content-type': 'application/json' }),
+        },
+        body: target ? JSON.stringify({ absoluteExpiresAt: target }) : null,
         signal: timeoutSignal(o.requestTimeout),
       });
       receivedAt = now();

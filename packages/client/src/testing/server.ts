@@ -126,6 +126,16 @@ export function createFakeServer(o: FakeServerOptions): FakeServer {
       return json(status());
     }
     if (path === '/session/logout') {
+      // As the real server: a logout naming another session leaves the live one alone.
+      let meant: { absoluteExpiresAt?: number };
+      try {
+        meant = JSON.parse((await req.text()) || '{}');
+      } catch {
+        return problem('invalid_request', 400);
+      }
+      if (s && meant.absoluteExpiresAt !== undefined && meant.absoluteExpiresAt !== s.absolute) {
+        return json(status());
+      }
       session = null;
       ended = 'logged-out';
       canReauth = false; // a logout forgets the remember-me credential

@@ -33,13 +33,29 @@ export async function postExtend(c: Ctx): Promise<Response> {
 }
 
 /**
+ * A logout may name the session it is meant for, by the absolute deadline its status gave
+ * (a cookie names only whatever session the browser holds by the time it arrives).
+ */
+const logoutBody = z
+  .object({ absoluteExpiresAt: z.number().int().nonnegative() })
+  .partial()
+  .strict();
+
+/**
  * `POST /logout`: ends the session and forgets its remember-me credential. Idempotent: with
- * no session it still clears what the browser holds and answers the same.
+ * no session it still clears what the browser holds and answers the same. A logout meant
+ * for another session (sent late, or again by another tab, after the person signed in
+ * anew) leaves the live one alone and answers its status.
  */
 export async function postLogout(c: Ctx): Promise<Response> {
-  const body = await readJsonBody(c, emptyBody, { optional: true });
+  const body = await readJsonBody(c, logoutBody, { optional: true });
   if (!body.ok) return body.response;
   const { session } = c.var;
+  const meant = body.data.absoluteExpiresAt;
+  const live = session.state === 'active' ? session.deadlines : null;
+  if (meant !== undefined && live && live.absoluteExpiresAt !== meant) {
+    return c.json(statusBody(session), 200, NO_STORE);
+  }
   await session.destroy('logged-out');
   return c.json(
     {

@@ -62,6 +62,30 @@ describe('POST /session/logout', () => {
     }
   });
 
+  it('ends only the session it names: a logout meant for an earlier one leaves the live one', async () => {
+    const { browser } = await signedIn();
+    const { absoluteExpiresAt } = await (await browser.get('/session/status')).json();
+    const stale = await browser.post('/session/logout', {
+      absoluteExpiresAt: absoluteExpiresAt - 1,
+    });
+    expect(stale.status).toBe(200);
+    expect(await stale.json()).toMatchObject({ state: 'active', absoluteExpiresAt });
+    expect(await (await browser.get('/session/status')).json()).toMatchObject({ state: 'active' });
+    const meant = await browser.post('/session/logout', { absoluteExpiresAt });
+    expect(await meant.json()).toMatchObject({ state: 'none', reason: 'logged-out' });
+    expect(await (await browser.get('/session/status')).json()).toMatchObject({ state: 'none' });
+  });
+
+  it('refuses a logout body with anything else in it, keeping the session', async () => {
+    const { browser } = await signedIn();
+    for (const body of [{ absoluteExpiresAt: 'soon' }, { absoluteExpiresAt: 1.5 }, { all: true }]) {
+      const res = await browser.post('/session/logout', body);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ code: 'invalid_request' });
+    }
+    expect(await (await browser.get('/session/status')).json()).toMatchObject({ state: 'active' });
+  });
+
   it('does nothing on GET: 405, and the session stays alive', async () => {
     const { browser } = await signedIn();
     expect((await browser.get('/session/logout')).status).toBe(405);
