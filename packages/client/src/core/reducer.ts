@@ -152,15 +152,27 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
     if (absolute === s.loggedOut) {
       // The session signed out of is alive for a request sent since: its logout never
       // landed, and the tab that owed the retry may be gone. This tab, or the leader on
-      // hearing of it, sends it again; it names that session, so it cannot end another.
-      if (sentAt > s.endedAt && (s.isLeader || !news)) s.retry = { op: 'logout', at: now };
+      // hearing of it, sends it again (unless one is on its way or waiting for its backoff);
+      // it names that session, so it cannot end another.
+      if (
+        sentAt > s.endedAt &&
+        (s.isLeader || !news) &&
+        s.retry?.op !== 'logout' &&
+        s.calling !== 'logout'
+      ) {
+        s.logoutOf = absolute;
+        s.retry = { op: 'logout', at: now };
+      }
       return;
     }
     // A late answer about the session that already ended here must not revive it, nor may a
     // re-auth sent before a sign-out: its new session is signed out of too.
     // (One sent in the sign-out's own millisecond counts as before it: the sign-out wins.)
     if (reauth ? s.reason === 'logged-out' && sentAt <= s.endedAt : sentAt < s.endedAt) {
-      if (reauth && !news) request('logout');
+      if (reauth && !news) {
+        s.loggedOut = s.logoutOf = absolute;
+        request('logout');
+      }
       return;
     }
     // No deadlines yet (or since an ending, which answers older than it never get past) count
@@ -286,6 +298,8 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       break;
     case 'logout':
       trigger = 'user';
+      // The session shown (none known: whatever session the cookie names).
+      s.logoutOf = s.deadlines?.absolute;
       request('logout');
       end('logged-out', now);
       break;

@@ -74,6 +74,8 @@ export interface CoreState {
   readonly reason: EndReason | null;
   /** The absolute deadline (server clock) of the session last signed out of, if any. */
   readonly loggedOut?: number | null;
+  /** The absolute deadline (server clock) of the session the logout on its way is meant for. */
+  readonly logoutOf?: number | null;
   readonly canReauth: boolean;
   readonly user: PublicUser;
 }

@@ -181,6 +181,73 @@ describe('a sign-out and what comes after it', () => {
     leader.close();
   });
 
+  it('a sign-out while a re-auth is on its way ends the re-auth session too', async () => {
+    const { browser, server, step } = signedIn();
+    const { fetch, release } = lateAnswers(server, (url) => url.endsWith('/session/reauth'));
+    const a = browser.openTab({ fetch });
+    await step(0);
+    await step(MIN); // so the re-auth's session gets another absolute deadline
+    // A re-auth is on its way (the server already made its session); the person signs out.
+    const reauth = a.client.reauthenticate();
+    await flush(20);
+    const out = await a.client.logout();
+    release();
+    await reauth;
+    await step(0);
+    await step(5000);
+    expect(a.client.getSnapshot().state).toBe('signed-out');
+    // The person signed out: no session may be left at the server.
+    expect({ out, live: server.live() }).toEqual({ out: true, live: false });
+    // and the next app request must not show them signed in again
+    await a.client.fetch('/api/x').catch(() => {});
+    await step(0);
+    expect(a.client.getSnapshot().state).toBe('signed-out');
+    a.close();
+  });
+
+  it('a logout from a tab that did not learn of a new sign-in ends that session', async () => {
+    const { browser, server, step } = signedIn();
+    const a = browser.openTab({ fetch: server.fetch });
+    await step(0);
+    expect(await a.client.logout()).toBe(true);
+    expect(server.live()).toBe(false);
+    await step(MIN);
+    // The person signs in again through the app's own form (the client is not told).
+    server.signIn();
+    await step(1000);
+    // ...and clicks "Sign out".
+    const out = await a.client.logout();
+    await step(1000);
+    expect({ out, live: server.live() }).toEqual({ out: true, live: false });
+    a.close();
+  });
+
+  it('a failing logout keeps its backoff while app answers show the session alive', async () => {
+    const { browser, server, step } = signedIn();
+    let logouts = 0;
+    // Only the logout route fails (a store error, a proxy rule); the app routes answer.
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.endsWith('/session/logout')) {
+        logouts++;
+        return new Response('down', { status: 503 });
+      }
+      return server.fetch(input, init);
+    };
+    const a = browser.openTab({ fetch });
+    await step(0);
+    expect(await a.client.logout()).toBe(false);
+    await step(0);
+    // The app keeps polling its own API, twice a second, for 30 seconds.
+    for (let i = 0; i < 60; i++) {
+      await a.client.fetch('/api/notifications').catch(() => {});
+      await step(500);
+    }
+    a.close();
+    // Backoff from 1 s doubling: about 6 attempts in 30 s.
+    expect(logouts).toBeLessThan(10);
+  });
+
   it('logout() resolves false when the server cannot be reached, and the tab retries', async () => {
     const { browser, server, step } = signedIn();
     const tab = browser.openTab({ fetch: server.fetch });

@@ -160,7 +160,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     const post = op !== 'status';
     // A logout names the session it is meant for: one sent late or again (see the core)
     // cannot end a session signed in to since.
-    const target = op === 'logout' && state.loggedOut;
+    const target = op === 'logout' && state.logoutOf;
     const sentAt = now();
     let receivedAt = sentAt;
     try {

@@ -52,9 +52,12 @@ export async function postLogout(c: Ctx): Promise<Response> {
   if (!body.ok) return body.response;
   const { session } = c.var;
   const meant = body.data.absoluteExpiresAt;
-  const live = session.state === 'active' ? session.deadlines : null;
-  if (meant !== undefined && live && live.absoluteExpiresAt !== meant) {
-    return c.json(statusBody(session), 200, NO_STORE);
+  if (meant !== undefined) {
+    // A renewed cookie's successor may be another session (a re-auth's): the browser's new
+    // cookie is on its way, and the SDK asks again with it.
+    if (session.renewed) return renewedResponse();
+    const live = session.state === 'active' ? session.deadlines : null;
+    if (live && live.absoluteExpiresAt !== meant) return c.json(statusBody(session), 200, NO_STORE);
   }
   await session.destroy('logged-out');
   return c.json(

@@ -76,6 +76,26 @@ describe('POST /session/logout', () => {
     expect(await (await browser.get('/session/status')).json()).toMatchObject({ state: 'none' });
   });
 
+  it('a logout naming a session whose cookie a re-auth just renewed asks for the new cookie', async () => {
+    const { app, browser, clock } = await signedIn(undefined, '?remember=1');
+    const { absoluteExpiresAt: first } = await (await browser.get('/session/status')).json();
+    clock.advance(MIN);
+    // A logout for the first session leaves with its cookie, and is slow...
+    const late = new Browser(app);
+    late.cookies.set('lifeline', browser.cookies.get('lifeline')!);
+    // ...while a re-auth (another tab) renews the session into one with a new absolute deadline.
+    const { absoluteExpiresAt: second } = await (await browser.post('/session/reauth')).json();
+    expect(second).not.toBe(first);
+    clock.advance(1000);
+    const res = await late.post('/session/logout', { absoluteExpiresAt: first });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: 'session_renewed' });
+    expect(await (await browser.get('/session/status')).json()).toMatchObject({ state: 'active' });
+    // Asked again with the new cookie, it names another session than the live one: nothing ends.
+    const again = await browser.post('/session/logout', { absoluteExpiresAt: first });
+    expect(await again.json()).toMatchObject({ state: 'active', absoluteExpiresAt: second });
+  });
+
   it('refuses a logout body with anything else in it, keeping the session', async () => {
     const { browser } = await signedIn();
     for (const body of [{ absoluteExpiresAt: 'soon' }, { absoluteExpiresAt: 1.5 }, { all: true }]) {
