@@ -219,8 +219,16 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
           s.fails = 0;
           if (rank(s.retry?.op) <= rank(op)) s.retry = null;
         }
-        // A logout answer says nothing about clocks or deadlines: the session is already over here.
-        if (action.op === 'logout') break;
+        // A logout answer says nothing about clocks or deadlines: the session is already over
+        // here. One that ended the session it named is news for a tab opened on that session
+        // since the sign-out; only a tab showing that very session takes it.
+        if (action.op === 'logout') {
+          const absolute = s.logoutOf;
+          if (action.status?.state === 'none' && absolute) {
+            post({ type: 'answer', op: 'status', reason: 'logged-out', sentAt, absolute });
+          }
+          break;
+        }
         const { status } = action;
         sample(status.now, action);
         s.canReauth = status.canReauth;
@@ -239,6 +247,7 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
         reason = status.reason;
       } else if ('reason' in action) {
         if (!news) trigger = 'response';
+        else if ('absolute' in action && action.absolute !== s.deadlines?.absolute) break;
         reason = action.reason;
       } else {
         s.fails++;

@@ -120,7 +120,7 @@ export type TabMessage = {
 } & (
   | StatusAnswer
   /** An ending, whatever found it: the status this tab took it for. */
-  | Answer<'status', { readonly reason: EndReason }>
+  | Answer<'status', { readonly reason: EndReason; readonly absolute?: number }>
   | Header
   /** When it happened (`sentAt`): a frozen tab hears it late. */
   | { readonly type: 'activity'; readonly sentAt: number }

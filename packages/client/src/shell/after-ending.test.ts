@@ -150,6 +150,11 @@ describe('a sign-out and what comes after it', () => {
     await step(1000);
     expect(server.live()).toBe(false);
     expect(leader.client.getSnapshot().state).toBe('signed-out');
+    // ...and tells the new page, which showed that session, within the second.
+    expect(next.client.getSnapshot()).toMatchObject({
+      state: 'signed-out',
+      lastReason: 'logged-out',
+    });
     leader.close();
     next.close();
   });
