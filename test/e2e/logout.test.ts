@@ -1,0 +1,31 @@
+import { afterEach, expect, it } from 'vitest';
+import { DEMO_ENV } from './env.js';
+import { expectState, signIn, startWorld, type World } from './world.js';
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+it('finishes a sign-out whose tab closed before the server got it, and tells the page opened since', async () => {
+  world = await startWorld(DEMO_ENV);
+  const [first] = await world.openTabs(1);
+  await signIn(first!);
+  const [leader, second] = [first!, ...(await world.openTabs(1))];
+  await expectState([leader, second!], 'active');
+  // The person signs out in the second tab while the server is briefly unreachable for it,
+  // and closes that tab at once.
+  await world.context.route('**/session/logout', (route) => route.fulfill({ status: 503 }));
+  await second!.click('#sign-out');
+  await expectState([leader, second!], 'signed-out');
+  await second!.close();
+  await world.context.unroute('**/session/logout');
+  expect((await world.status()).state).toBe('active'); // the sign-out never reached it
+
+  // The app is opened again: the page finds the session alive, the leader sends the logout
+  // again (naming that session), and the page learns it is signed out.
+  const [next] = await world.openTabs(1);
+  await expect.poll(async () => (await world!.status()).state, { timeout: 5000 }).toBe('none');
+  await expectState([next!, leader], 'signed-out');
+});
