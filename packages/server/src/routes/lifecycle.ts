@@ -51,13 +51,14 @@ export async function postLogout(c: Ctx): Promise<Response> {
   const body = await readJsonBody(c, logoutBody, { optional: true });
   if (!body.ok) return body.response;
   const { session } = c.var;
+  // A cookie that names a live session other than the one meant is left alone. A cookie
+  // just renewed (a privilege change, a re-auth) still ends what it was renewed into, named
+  // or not: the logout left before the browser saw the renewal, and a sign-out is never
+  // undone by a race (see docs/design-decisions.md).
   const meant = body.data.absoluteExpiresAt;
-  if (meant !== undefined) {
-    // A renewed cookie's successor may be another session (a re-auth's): the browser's new
-    // cookie is on its way, and the SDK asks again with it.
-    if (session.renewed) return renewedResponse();
-    const live = session.state === 'active' ? session.deadlines : null;
-    if (live && live.absoluteExpiresAt !== meant) return c.json(statusBody(session), 200, NO_STORE);
+  const live = session.state === 'active' ? session.deadlines : null;
+  if (meant !== undefined && live && live.absoluteExpiresAt !== meant) {
+    return c.json(statusBody(session), 200, NO_STORE);
   }
   await session.destroy('logged-out');
   return c.json(

@@ -76,24 +76,39 @@ describe('POST /session/logout', () => {
     expect(await (await browser.get('/session/status')).json()).toMatchObject({ state: 'none' });
   });
 
-  it('a logout naming a session whose cookie a re-auth just renewed asks for the new cookie', async () => {
+  it('a named logout sent with the cookie a re-auth just renewed ends what it was renewed into', async () => {
     const { app, browser, clock } = await signedIn(undefined, '?remember=1');
     const { absoluteExpiresAt: first } = await (await browser.get('/session/status')).json();
     clock.advance(MIN);
-    // A logout for the first session leaves with its cookie, and is slow...
-    const late = new Browser(app);
-    late.cookies.set('lifeline', browser.cookies.get('lifeline')!);
-    // ...while a re-auth (another tab) renews the session into one with a new absolute deadline.
+    // The person signs out (the logout leaves with the first cookie, and is slow)...
+    const signingOut = new Browser(app);
+    signingOut.cookies.set('lifeline', browser.cookies.get('lifeline')!);
+    // ...while a re-auth sent before it renews the session into one with a new deadline.
     const { absoluteExpiresAt: second } = await (await browser.post('/session/reauth')).json();
     expect(second).not.toBe(first);
     clock.advance(1000);
-    const res = await late.post('/session/logout', { absoluteExpiresAt: first });
-    expect(res.status).toBe(409);
-    expect(await res.json()).toMatchObject({ code: 'session_renewed' });
-    expect(await (await browser.get('/session/status')).json()).toMatchObject({ state: 'active' });
-    // Asked again with the new cookie, it names another session than the live one: nothing ends.
-    const again = await browser.post('/session/logout', { absoluteExpiresAt: first });
-    expect(await again.json()).toMatchObject({ state: 'active', absoluteExpiresAt: second });
+    const res = await signingOut.post('/session/logout', { absoluteExpiresAt: first });
+    expect(await res.json()).toMatchObject({ state: 'none', reason: 'logged-out' });
+    // The sign-out is not undone by the race.
+    expect(await (await browser.get('/session/status')).json()).toMatchObject({ state: 'none' });
+  });
+
+  it('a named logout sent with the cookie a privilege change just replaced ends the session', async () => {
+    const { app, browser, clock } = await signedIn({
+      appMiddleware: async (c, next) => {
+        if (c.req.path !== '/elevate') return next();
+        await c.var.session.regenerate({});
+        return c.json({ ok: true });
+      },
+    });
+    const { absoluteExpiresAt } = await (await browser.get('/session/status')).json();
+    const closingTab = new Browser(app);
+    closingTab.cookies.set('lifeline', browser.cookies.get('lifeline')!);
+    expect((await browser.post('/elevate')).status).toBe(200);
+    clock.advance(100);
+    const res = await closingTab.post('/session/logout', { absoluteExpiresAt });
+    expect(res.status).toBe(200);
+    expect(await (await browser.get('/session/status')).json()).toMatchObject({ state: 'none' });
   });
 
   it('refuses a logout body with anything else in it, keeping the session', async () => {
