@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+import {
+  createFakeServer,
+  createSimulatedBrowser,
+  type FakeServer,
+  flush,
+  type SimulatedTab,
+} from '../testing/index.js';
 import { lateAnswers } from './late-answers.fixture.js';
 
 const MIN = 60_000;
@@ -19,6 +25,23 @@ function signedIn(canReauth = true) {
     await flush(20);
   };
   return { browser, server, step };
+}
+
+/**
+ * The person signs out in `tab` during a brief outage, so the logout fails, and the app
+ * moves on (or the person closes the tab): the tab's own retry is gone.
+ */
+async function signOutThenClose(
+  tab: SimulatedTab,
+  server: FakeServer,
+  step: (ms: number) => Promise<void>,
+) {
+  server.breakWith(503);
+  expect(await tab.client.logout()).toBe(false);
+  await step(0);
+  tab.close();
+  server.breakWith(null);
+  await step(MIN);
 }
 
 /**
@@ -136,12 +159,7 @@ describe('a sign-out and what comes after it', () => {
     const leader = browser.openTab({ fetch: server.fetch });
     const a = browser.openTab({ fetch: server.fetch });
     await step(0);
-    server.breakWith(503); // a brief outage as the person signs out in tab a
-    expect(await a.client.logout()).toBe(false);
-    await step(0);
-    a.close(); // the app moved on (or the person closed the tab): a's retry is gone
-    server.breakWith(null);
-    await step(MIN);
+    await signOutThenClose(a, server, step);
     expect(server.live()).toBe(true);
     // The app is opened again: the new page finds the session alive, and the leader, which
     // saw the sign-out, sends it again.
@@ -165,12 +183,7 @@ describe('a sign-out and what comes after it', () => {
     const leader = browser.openTab({ fetch });
     const a = browser.openTab({ fetch });
     await step(0);
-    server.breakWith(503);
-    expect(await a.client.logout()).toBe(false);
-    await step(0);
-    a.close();
-    server.breakWith(null);
-    await step(MIN);
+    await signOutThenClose(a, server, step);
     // An app request leaves with the old cookie (the old session still alive); its answer,
     // with the old session's deadlines, arrives after the person has signed in anew.
     const slow = leader.client.fetch('/api/slow');
