@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { afterEach, expect, it } from 'vitest';
 import { DEMO_ENV, IDLE_MS, WARN_MS } from './env.js';
 import { signIn, startWorld, type World } from './world.js';
@@ -12,6 +13,18 @@ async function signInByRequest(w: World): Promise<void> {
   });
   expect(login.status()).toBe(200);
 }
+/** Opens `path` (the one-tag page) in `n` new tabs and waits until each shows the session. */
+async function openSignedInPlain(w: World, n: number, path = '/plain') {
+  const pages = [];
+  for (let i = 0; i < n; i++) {
+    const page = await w.context.newPage();
+    await page.goto(path);
+    await page.waitForFunction(() => window.Lifeline?.client.getSnapshot().state === 'active');
+    pages.push(page);
+  }
+  return pages;
+}
+
 afterEach(async () => {
   await world?.close();
   world = undefined;
@@ -136,11 +149,7 @@ it('loads the one-tag page, signed out and signed in, without a console error', 
 it('stops saying who is signed in on the one-tag page once the session ended in another tab', async () => {
   world = await startWorld(DEMO_ENV);
   await signInByRequest(world);
-  const [a, b] = [await world.context.newPage(), await world.context.newPage()];
-  for (const page of [a, b]) {
-    await page.goto('/plain');
-    await page.waitForFunction(() => window.Lifeline?.client.getSnapshot().state === 'active');
-  }
+  const [a, b] = (await openSignedInPlain(world, 2)) as [Page, Page];
   await a.locator('#logout').click();
   await b.locator('dialog.lifeline-dialog[data-mode="ended"]').waitFor({ timeout: 3000 });
   await b.getByRole('button', { name: 'Close' }).click();
@@ -175,11 +184,7 @@ it('shows who is signed in again on the one-tag page once another tab signed in 
 it('brings the person back to the one-tag page after "Sign in again" in its notice', async () => {
   world = await startWorld(DEMO_ENV);
   await signInByRequest(world);
-  const [a, b] = [await world.context.newPage(), await world.context.newPage()];
-  for (const page of [a, b]) {
-    await page.goto('/plain?tab=2');
-    await page.waitForFunction(() => window.Lifeline?.client.getSnapshot().state === 'active');
-  }
+  const [a, b] = (await openSignedInPlain(world, 2, '/plain?tab=2')) as [Page, Page];
   await a.locator('#logout').click();
   const notice = b.locator('dialog.lifeline-dialog[data-mode="ended"]');
   await notice.waitFor({ timeout: 3000 });
@@ -195,15 +200,8 @@ it('brings the person back to the one-tag page after "Sign in again" in its noti
 it('hands leadership on when the leading tab closes, with the script-tag bundle', async () => {
   world = await startWorld(DEMO_ENV);
   await signInByRequest(world);
-  const tabs = [await world.context.newPage(), await world.context.newPage()];
-  const leads = (tab: (typeof tabs)[number]) =>
-    tab.evaluate(() => window.Lifeline?.client.getSnapshot().isLeader);
-  for (const tab of tabs) {
-    await tab.goto('/plain');
-    await expect
-      .poll(() => tab.evaluate(() => window.Lifeline?.client.getSnapshot().state))
-      .toBe('active');
-  }
+  const tabs = await openSignedInPlain(world, 2);
+  const leads = (tab: Page) => tab.evaluate(() => window.Lifeline?.client.getSnapshot().isLeader);
   await expect
     .poll(async () => (await Promise.all(tabs.map(leads))).filter(Boolean).length)
     .toBe(1);
