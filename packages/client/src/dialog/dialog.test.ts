@@ -164,3 +164,29 @@ describe('mountWarningDialog', () => {
     expect(dialog().open).toBe(false);
   });
 });
+
+describe('the signInUrl option', () => {
+  it('is refused at mount, naming the option, unless http(s) or relative, leaving nothing behind', () => {
+    for (const [url, shown] of [
+      ['javascript:alert(1)', '"javascript:alert(1)"'],
+      [' Java\tScript:alert(1)', '" Java\tScript:alert(1)"'],
+      ['https://[', '"https://["'],
+      [42, 'number'],
+      [{ toString: () => '/login' }, 'object'],
+    ] as const) {
+      const before = document.querySelectorAll('dialog').length;
+      expect(() => mountWarningDialog(client, { signInUrl: url as string })).toThrow(
+        new TypeError(
+          `Lifeline: option "signInUrl" must be an http(s) or relative URL (got ${shown})`,
+        ),
+      );
+      expect(document.querySelectorAll('dialog')).toHaveLength(before);
+    }
+  });
+
+  it('takes an absolute https URL on another origin', () => {
+    expect(() =>
+      mountWarningDialog(client, { signInUrl: 'https://id.example.com/login' })(),
+    ).not.toThrow();
+  });
+});

@@ -1,4 +1,5 @@
 import type { SessionClient, SessionEvent } from '../types.js';
+import { checkSignInUrl } from './sign-in-url.js';
 import { type DialogStrings, defaultStrings } from './strings.js';
 import { DIALOG_CSS, type StyleOptions } from './styles.js';
 
@@ -39,7 +40,8 @@ export function mountWarningDialog(
   client: DialogClient,
   options: WarningDialogOptions = {},
 ): () => void {
-  const { signInUrl = '/', now = Date.now, injectStyles = true, nonce } = options;
+  const { now = Date.now, injectStyles = true, nonce } = options;
+  const signInUrl = checkSignInUrl(options.signInUrl ?? '/', 'option "signInUrl"');
   const t: DialogStrings = { ...defaultStrings, ...options.strings };
   const doc = document;
 

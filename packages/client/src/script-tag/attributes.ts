@@ -1,3 +1,4 @@
+import { checkSignInUrl } from '../dialog/sign-in-url.js';
 import type { DialogStrings } from '../dialog/strings.js';
 
 /** What a `<script src=".../client.js" data-*>` tag asks for. */
@@ -17,27 +18,6 @@ export interface ScriptTagConfig {
 const STRINGS_PREFIX = 'strings';
 
 /**
- * The sign-in link's URL if it is `http:`/`https:` or relative to the page; anything else
- * is refused, since following a `javascript:` link runs it. The resolved protocol is
- * checked rather than the text, because the URL parser ignores case, leading spaces and
- * tabs (`" Java\tScript:"` is `javascript:`).
- */
-function signInUrl(value: string): string {
-  let protocol = '';
-  try {
-    protocol = new URL(value, location.href).protocol;
-  } catch {
-    // Not a URL at all: refused below like any other scheme.
-  }
-  if (protocol !== 'http:' && protocol !== 'https:') {
-    throw new TypeError(
-      `Lifeline: data-sign-in-url must be an http(s) or relative URL (got "${value}")`,
-    );
-  }
-  return value;
-}
-
-/**
  * Reads the configuration from a script tag's `data-*` attributes. Unknown attributes are
  * ignored; a malformed number or sign-in URL is refused with a message naming the
  * attribute, since a silent fallback would hide a typo until the first unexpected sign-out.
@@ -45,7 +25,7 @@ function signInUrl(value: string): string {
 export function readScriptTag(dataset: DOMStringMap): ScriptTagConfig {
   const config: ScriptTagConfig = { dialog: dataset.dialog !== 'false', strings: {} };
   if (dataset.endpoint) config.endpoint = dataset.endpoint;
-  if (dataset.signInUrl) config.signInUrl = signInUrl(dataset.signInUrl);
+  if (dataset.signInUrl) config.signInUrl = checkSignInUrl(dataset.signInUrl, 'data-sign-in-url');
   if (dataset.warnBefore !== undefined) {
     const seconds = Number(dataset.warnBefore);
     if (!Number.isFinite(seconds) || seconds < 20) {
