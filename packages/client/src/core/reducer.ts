@@ -283,6 +283,8 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       if (s.phase === 'active' && s.warning !== 'idle') {
         // Another tab's counts from when it happened, never later: a frozen tab hears it late.
         s.activeAt = news ? Math.max(s.activeAt, Math.min(now, news.sentAt)) : now;
+        // Another follower told of it: the later of its tellings, for who extends first.
+        if (news) s.heardAt = Math.max(s.heardAt, news.sentAt);
         // Told the leader already, and no extension since: stay quiet, but only for one
         // keepalive spacing, so activity the leader missed (a message lost in a race) is
         // said again in time.
@@ -361,10 +363,13 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       // through the warning window: past that the leader is frozen or throttled, and the
       // follower extends itself rather than let the person be signed out.
       const owed = !s.isLeader && limit === 'idle' && s.toldAt > s.extendAt;
-      const fallbackAt = Math.max(
-        warnAt,
-        Math.min(s.toldAt + FOLLOWER_GRACE + s.config.requestTimeout, at - warnBefore() / 2),
-      );
+      // Of several followers owed an extension (under a frozen leader), the one told of
+      // last goes first; the others wait a round trip for its answer, so the browser sends one.
+      const fallbackAt =
+        Math.max(
+          warnAt,
+          Math.min(s.toldAt + FOLLOWER_GRACE + s.config.requestTimeout, at - warnBefore() / 2),
+        ) + (s.heardAt > s.toldAt ? FOLLOWER_GRACE : 0);
       if (free && limit === 'idle' && (s.isLeader ? s.activeAt > s.extendAt && !want : owed)) {
         s.extendBy = 'activity';
         due(s.isLeader ? s.extendAt + spacing() : fallbackAt, 'extend');

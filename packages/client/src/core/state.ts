@@ -19,6 +19,7 @@ export const initialState = (config: CoreConfig): CoreState => ({
   extendAt: NEVER,
   extendBy: 'activity',
   toldAt: NEVER,
+  heardAt: NEVER,
   pollAt: NEVER,
   pastAt: NEVER,
   fails: 0,

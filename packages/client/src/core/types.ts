@@ -60,6 +60,8 @@ export interface CoreState {
   readonly extendBy: 'activity' | 'user';
   /** When this follower last told the leader about activity. */
   readonly toldAt: number;
+  /** When another follower last told of activity (when it happened). */
+  readonly heardAt: number;
   /** The session route being called (one at a time). */
   readonly calling?: Operation | null;
   /** When this tab first found the current deadline passed (its clock). */

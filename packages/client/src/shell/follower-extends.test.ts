@@ -116,3 +116,24 @@ describe('an extension that keeps failing', () => {
     });
   }
 });
+
+describe('several followers under a frozen leader', () => {
+  it('send one extension for the browser: the one told of last goes first', async () => {
+    const { open, stepAsync: step, extensions } = signedInBrowser({ latency: 100 });
+    const [a, b, c] = [open(), open(), open()];
+    await step(10_000);
+    expect(a.client.getSnapshot().isLeader).toBe(true);
+    a.freeze();
+    await step(MIN);
+    b.act();
+    await step(30_000);
+    c.act(); // both told the frozen leader; both would extend when the warning is due
+    await step(12 * MIN);
+    expect(extensions()).toBe(1);
+    expect(b.client.getSnapshot().state).toBe('active');
+    expect(c.client.getSnapshot().state).toBe('active');
+    a.close();
+    b.close();
+    c.close();
+  });
+});
