@@ -42,7 +42,29 @@ ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
   <label><input name="remember" type="checkbox" value="on"> Remember me</label>
   <button>Sign in</button>
 </form>
-<p>The demo account is <code>demo</code> / <code>demo</code>.</p>`;
+<p>The demo account is <code>demo</code> / <code>demo</code>.</p>
+${again ? '' : signedInElsewhere(model.nonce)}`;
+}
+
+/**
+ * The plain sign-in form goes to where it would have led once the session is live (signed
+ * in in another tab; the tag's client hears of it). Not on the sign-in-again form, which is
+ * shown over a live session on purpose.
+ */
+function signedInElsewhere(nonce: string): string {
+  return `<script nonce="${nonce}">
+document.addEventListener('DOMContentLoaded', () => {
+  const client = window.Lifeline && window.Lifeline.client;
+  if (!client) return;
+  const stop = client.subscribe(() => {
+    const state = client.getSnapshot().state;
+    if (state !== 'active' && state !== 'warning') return;
+    stop();
+    const returnTo = document.querySelector('input[name="returnTo"]');
+    location.replace(returnTo ? returnTo.value : '/');
+  });
+});
+</script>`;
 }
 
 function signedIn(status: Extract<SessionStatus, { state: 'active' }>, nonce: string): string {

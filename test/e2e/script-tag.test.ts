@@ -209,3 +209,17 @@ it('hands leadership on when the leading tab closes, with the script-tag bundle'
   await tabs[leader]!.close();
   await expect.poll(() => leads(tabs[1 - leader]!), { timeout: 5000 }).toBe(true);
 });
+
+it('leaves the one-tag sign-in form for the page once another tab signed in', async () => {
+  world = await startWorld(DEMO_ENV);
+  const plain = await world.context.newPage();
+  await plain.goto('/plain');
+  await plain.locator('input[name="username"]').waitFor();
+  await plain.waitForFunction(() => window.Lifeline !== undefined);
+  const [a] = await world.openTabs(1);
+  await signIn(a!);
+  await expect
+    .poll(() => plain.locator('h1').textContent(), { timeout: 5000 })
+    .toBe('Signed in as Demo User');
+  expect(new URL(plain.url()).pathname).toBe('/plain');
+});
