@@ -241,7 +241,13 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
           if (!news && op === 'extend') trigger = s.extendBy;
           // An extend answer that gets this far confirms the extension that was asked for: one
           // is in flight at a time, and one sent before an ending is stale.
-          adopt(status.idleExpiresAt, status.absoluteExpiresAt, sentAt, op);
+          // A re-auth counts from when its attempt began (another tab's: when it was sent).
+          adopt(
+            status.idleExpiresAt,
+            status.absoluteExpiresAt,
+            (!news && action.startedAt) || sentAt,
+            op,
+          );
           break;
         }
         reason = status.reason;

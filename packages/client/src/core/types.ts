@@ -97,6 +97,11 @@ type StatusAnswer = Answer<
   {
     readonly status: SessionStatus;
     readonly receivedAt: number;
+    /**
+     * A re-auth's: when the attempt began (an app's re-auth function runs before the
+     * `/status` check that answers). A sign-out since then ends its session too.
+     */
+    readonly startedAt?: number;
   }
 >;
 type Ending = Answer<Operation | 'fetch', { readonly reason: EndReason }>;

@@ -226,6 +226,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       // A tab destroyed while it waited for the lock hears no other tab's news any more; and
       // one that waited while another tab's re-auth was refused would be refused too.
       if (!reauth || destroyed || refusedElsewhereAt >= since) return false;
+      const startedAt = now();
       try {
         const byEndpoint = reauth === 'endpoint';
         if (!byEndpoint) {
@@ -244,8 +245,9 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
         };
         if (answer.status?.state !== 'active')
           throw answer.error ?? new Error('reauth: no session');
-        dispatch({ ...answer, op: 'reauth' } as Action);
-        return true;
+        dispatch({ ...answer, op: 'reauth', startedAt } as Action);
+        // Not when the person signed out since the attempt began: the core ends its session.
+        return state.phase === 'active';
       } catch (error) {
         reauthFailedAt = now();
         // Tabs waiting for the lock take the refusal instead of asking again.
