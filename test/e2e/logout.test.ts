@@ -29,3 +29,17 @@ it('finishes a sign-out whose tab closed before the server got it, and tells the
   await expect.poll(async () => (await world!.status()).state, { timeout: 5000 }).toBe('none');
   await expectState([next!, leader], 'signed-out');
 });
+
+it("tells every tab of a sign-in and a sign-out within a second, on the browser's own clock", async () => {
+  // The browser's clock reads fractions of a millisecond; the other e2e tests run on
+  // Playwright's, which reads whole ones.
+  world = await startWorld(DEMO_ENV, { realClock: true });
+  const [a, b] = await world.openTabs(2);
+  expect(
+    await a!.evaluate(() => performance.now() % 1 !== 0 || performance.timeOrigin % 1 !== 0),
+  ).toBe(true);
+  await signIn(a!);
+  await expectState([b!], 'active', 1000);
+  await b!.click('#sign-out');
+  await expectState([a!], 'signed-out', 1000);
+});

@@ -41,12 +41,19 @@ export interface World {
   close(): Promise<void>;
 }
 
-/** Starts the world with the demo's environment variables (short timeouts). */
-export async function startWorld(env: Record<string, string>): Promise<World> {
+/**
+ * Starts the world with the demo's environment variables (short timeouts). With
+ * `realClock`, the pages keep the browser's own clock (which reads fractions of a
+ * millisecond, unlike Playwright's); `advance()` and `freeze()` need the controlled one.
+ */
+export async function startWorld(
+  env: Record<string, string>,
+  { realClock = false }: { realClock?: boolean } = {},
+): Promise<World> {
   const server = await startDemo(env);
   const browser = await launchChromium();
   const context = await browser.newContext({ baseURL: server.url });
-  await context.clock.install();
+  if (!realClock) await context.clock.install();
   /** Frozen tabs, with the time their clock has yet to catch up on. */
   const frozen = new Map<Page, number>();
   const moveClocks = async (ms: number) => {

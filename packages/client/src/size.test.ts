@@ -65,10 +65,12 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * 85 B (everything) so that the dialog refuses a `signInUrl` that is not http(s) or relative;
  * then 28 B (core) and 27 B (everything) so that followers under a frozen leader send one
  * extension, not one each; then 18 B (core) and 16 B (everything) so that an app's own re-auth
- * function finishing after a sign-out in another tab does not sign the person back in.
+ * function finishing after a sign-out in another tab does not sign the person back in; then
+ * 3 B (core) and 5 B (everything) so that tabs hear each other on a browser's clock, which
+ * reads fractions of a millisecond.
  */
-const CORE_BUDGET = 5099;
-const EVERYTHING_BUDGET = 9971;
+const CORE_BUDGET = 5102;
+const EVERYTHING_BUDGET = 9976;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

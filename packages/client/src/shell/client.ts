@@ -44,7 +44,9 @@ const readJson = (res: Response): Promise<unknown> => res.json().catch(() => {})
  */
 export const createClientCore = (options: SessionClientOptions = {}): SessionClient => {
   const o = resolveOptions(options);
-  const { now } = o;
+  // Whole milliseconds, as the other tabs' messages must carry: the default clock (and an
+  // app's own) can read fractions, and a tab rejects a message timed in them.
+  const now = () => Math.floor(o.now());
   let state: CoreState = initialState(o);
   let snapshot = toSnapshot(state, now());
   // On a server (no `location`) a relative endpoint cannot be fetched, and retrying would

@@ -54,6 +54,22 @@ describe('session client across tabs', () => {
     b.close();
   });
 
+  it('keeps tabs in step on a clock that reads fractions of a millisecond, as browsers’ do', async () => {
+    const { browser, server } = signedInBrowser();
+    const now = () => browser.clock.now() + 0.5;
+    const [a, b] = [0, 1].map(() => browser.openTab({ fetch: server.fetch, now }));
+    const errors: unknown[] = [];
+    for (const tab of [a!, b!]) tab.client.on('error', (e) => errors.push(e.error));
+    browser.clock.advance(0);
+    await flush(20);
+    await b!.client.logout();
+    await flush(20);
+    expect(a!.client.getSnapshot()).toMatchObject({ state: 'signed-out', lastReason: 'logged-out' });
+    expect(errors).toEqual([]);
+    a!.close();
+    b!.close();
+  });
+
   it('hands leadership over when the browser discards the frozen leader, without a false logout', async () => {
     const { open, step, server } = signedInBrowser();
     const [a, b] = [open(), open()];
