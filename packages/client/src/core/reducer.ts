@@ -108,7 +108,13 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       reason === 'logged-out' || (reason === 'missing' && s.phase !== 'active')
         ? 'signed-out'
         : 'expired';
-    if (s.phase === next && s.reason === reason) return;
+    // Nothing new, nor a missing cookie after an ending (the logout cleared it): the
+    // reason the session ended stays, and with it the guards that hang on a sign-out.
+    if (
+      (s.phase === next && s.reason === reason) ||
+      (reason === 'missing' && s.reason && s.phase !== 'active')
+    )
+      return;
     if (next === 'expired') {
       // `idle-timeout` and `absolute-timeout` name their limit; the other reasons none.
       const [limit, timeout] = reason.split('-');
