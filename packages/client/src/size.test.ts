@@ -69,10 +69,11 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * 3 B (core) and 5 B (everything) so that tabs hear each other on a browser's clock, which
  * reads fractions of a millisecond; then 8 B (core) and 10 B (everything) so that a missing
  * cookie after a sign-out does not replace its reason (a later 401 then re-authenticated the
- * person back in).
+ * person back in); then 14 B (core) and 13 B (everything) so that a "Stay signed in" or a
+ * sign-out that failed offline goes out when the network comes back, not after its backoff.
  */
-const CORE_BUDGET = 5110;
-const EVERYTHING_BUDGET = 9986;
+const CORE_BUDGET = 5124;
+const EVERYTHING_BUDGET = 9999;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

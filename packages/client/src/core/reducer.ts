@@ -308,8 +308,11 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       break;
     case 'status':
       // A re-check asked for (a resume, a restore from the back/forward cache, `online`):
-      // marked as calling, so no warning starts on what this tab knew before it.
-      request('status');
+      // marked as calling, so no warning starts on what this tab knew before it. A request
+      // still owed (a "Stay signed in" or a sign-out that failed offline) goes now instead,
+      // not after its backoff, which may fall past the deadline; its answer tells as much.
+      if (s.retry) s.retry = { ...s.retry, at: now };
+      else request('status');
       break;
     case 'extend':
       trigger = 'user';

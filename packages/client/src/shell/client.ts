@@ -385,8 +385,9 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   // Only a page restored from the back/forward cache may have missed anything: the first
   // `pageshow` of every load would otherwise ask for the status a second time.
   listen(o.window, 'pageshow', (event?: { persisted?: boolean }) => event?.persisted && refresh());
-  // Every tab hears `online` at once: the leader asks for all of them.
-  listen(o.window, 'online', () => (state.isLeader ? refresh() : wake()));
+  // Every tab hears `online` at once: the leader asks for all of them, and a tab that owes a
+  // request (a "Stay signed in" or a sign-out that failed offline) sends it now.
+  listen(o.window, 'online', () => (state.isLeader || state.retry ? refresh() : wake()));
 
   dispatch({ type: 'leadership', isLeader: channel ? channel.isLeader() : true });
 

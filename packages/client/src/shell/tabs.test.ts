@@ -64,7 +64,10 @@ describe('session client across tabs', () => {
     await flush(20);
     await b!.client.logout();
     await flush(20);
-    expect(a!.client.getSnapshot()).toMatchObject({ state: 'signed-out', lastReason: 'logged-out' });
+    expect(a!.client.getSnapshot()).toMatchObject({
+      state: 'signed-out',
+      lastReason: 'logged-out',
+    });
     expect(errors).toEqual([]);
     a!.close();
     b!.close();
