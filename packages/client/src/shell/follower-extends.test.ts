@@ -137,3 +137,31 @@ describe('several followers under a frozen leader', () => {
     c.close();
   });
 });
+
+describe('two followers under a frozen leader', () => {
+  it('shows no warning in the other follower while the working follower extends', async () => {
+    const { open, stepAsync: step, extensions, server } = signedInBrowser({ latency: 300 });
+    const [a, b, c] = [open(), open(), open()];
+    await step(10_000);
+    expect(a.client.getSnapshot().isLeader).toBe(true);
+    const seen: string[] = [];
+    for (const [name, tab] of [
+      ['b', b],
+      ['c', c],
+    ] as const) {
+      for (const type of ['warning', 'warning-cleared'] as const) {
+        tab.client.on(type, (e) => seen.push(`${name} ${type} ${e.tabId}`));
+      }
+    }
+    a.freeze(); // the leader is frozen
+    await step(3 * MIN);
+    b.act(); // the person works in b (and keeps working there)
+    await step(8 * MIN); // b extends for it itself when the warning would show
+    expect(extensions()).toBe(1);
+    expect(server.live()).toBe(true);
+    expect(b.client.getSnapshot().state).toBe('active');
+    // c, which the person is not using, must not flash the warning either.
+    expect(seen).toEqual([]);
+    for (const t of [a, b, c]) t.close();
+  });
+});
