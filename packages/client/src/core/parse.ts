@@ -30,8 +30,13 @@ const STATUS_SHAPES = [
     state: ['active'],
     idleExpiresAt: epoch,
     absoluteExpiresAt: epoch,
-    // Public user claims: a plain object or `null`.
-    user: (v: unknown) => v === null || isObject(v),
+    // Public user claims: `null`, or an object JSON can write. A cross-tab copy can hold a
+    // BigInt or a cycle, on which the snapshot comparison (as JSON) would throw.
+    user: (v: unknown) => {
+      try {
+        return v === null || (isObject(v) && JSON.stringify(v));
+      } catch {}
+    },
   },
   { ...common, state: ['none'], reason: END_REASONS },
 ];
