@@ -375,9 +375,10 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     for (const type of events) listen(target, type, onActivity, { passive: true, capture: true });
   }
   const doc = o.document;
-  // Becoming visible is activity (the person came back); becoming hidden only re-evaluates.
+  // Becoming visible is activity (the person came back), unless activity is not tracked:
+  // with `activity: false` it would extend on every tab switch. Either way it re-evaluates.
   listen(doc, 'visibilitychange', () => {
-    if (doc?.visibilityState === 'visible') activity();
+    if (o.activity && doc?.visibilityState === 'visible') activity();
     wake();
   });
   listen(doc, 'resume', refresh);
