@@ -421,6 +421,30 @@ describe('rememberMe', () => {
     expect(await (await call('/reauth', second)).json()).toMatchObject({ userId: 'u1' });
   });
 
+  // Stored under a number, the credential outlived revokeUser('42'), which deletes the
+  // user's credentials by their string id, and went on signing the device back in.
+  it('refuses to issue for a userId that is not a non-empty string, storing and setting nothing', async () => {
+    const store = memoryStore();
+    const remember = rememberMe({ store, findUser: () => ({ name: 'Ada' }) });
+    const refusals: unknown[] = [];
+    const app = new Hono();
+    app.post('/issue/:kind', async (c) => {
+      const userId = c.req.param('kind') === 'number' ? 42 : '';
+      await remember.issue(c, userId as unknown as string).catch((error) => refusals.push(error));
+      return c.text('ok');
+    });
+    for (const kind of ['number', 'empty']) {
+      const res = await app.request(`/issue/${kind}`, { method: 'POST' });
+      expect(res.headers.getSetCookie()).toEqual([]);
+    }
+    expect(refusals).toHaveLength(2);
+    for (const error of refusals) {
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(/`userId`/);
+    }
+    expect(store.stats().credentials).toBe(0);
+  });
+
   it('rejects bad options at creation, naming the option', () => {
     const store = memoryStore();
     const findUser = () => null;

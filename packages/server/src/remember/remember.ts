@@ -166,6 +166,10 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
     },
 
     async issue(c, userId) {
+      // As regenerate(): a number would be stored where `revokeUser('42')` never deletes it.
+      if (typeof userId !== 'string' || userId === '') {
+        throw new TypeError('rememberMe.issue: `userId` must be a non-empty string');
+      }
       await forget(c);
       const token = generateToken();
       const id = hasher.sid(token);

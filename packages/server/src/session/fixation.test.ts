@@ -116,4 +116,38 @@ describe('fixation and regeneration', () => {
     expect(sessionCookie(res)).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(events.map((e) => e.type)).toEqual(['created', 'reauthenticated']);
   });
+
+  // A user id read from a database is often a number. Stored as one, revokeUser('42')
+  // never found the session it signed in (ASVS 7.4.2).
+  it('refuses a userId that is not a non-empty string, keeping the visitor signed out and their session as it was', async () => {
+    const { app, events, manager } = testApp();
+    const refusals: unknown[] = [];
+    app.post('/login-as/:kind', async (c) => {
+      const userId = c.req.param('kind') === 'number' ? 42 : '';
+      try {
+        await c.var.session.regenerate({ userId: userId as unknown as string });
+      } catch (error) {
+        refusals.push(error);
+      }
+      return c.json({ state: c.var.session.state, userId: c.var.session.userId });
+    });
+    const anon = sessionCookie(await app.request('/write/cart/x', { method: 'POST' }))!;
+    for (const kind of ['number', 'empty']) {
+      const res = await app.request(`/login-as/${kind}`, withCookie(anon, { method: 'POST' }));
+      expect(await res.json()).toEqual({ state: 'active', userId: null });
+      expect(sessionCookie(res)).toBeNull();
+    }
+    expect(refusals).toHaveLength(2);
+    for (const error of refusals) {
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(/`userId`/);
+    }
+    expect(await (await app.request('/read', withCookie(anon))).json()).toMatchObject({
+      state: 'active',
+      userId: null,
+      cart: 'x',
+    });
+    expect(events.filter((e) => e.type === 'created')).toHaveLength(1);
+    expect(await manager.listForUser('42')).toEqual([]);
+  });
 });

@@ -106,6 +106,23 @@ describe('SessionManager', () => {
   });
 });
 
+describe('SessionManager: a userId that is not a string', () => {
+  // An app passing a database id as a number got a silent no-op: the user's sessions
+  // (stored under the string) stayed signed in after "sign out everywhere".
+  it('refuses it in revokeUser and listForUser with a TypeError, not a quiet nothing', async () => {
+    const t = testApp();
+    const { token } = await login(t, '42');
+    const asNumber = 42 as unknown as string;
+    await expect(t.manager.revokeUser(asNumber)).rejects.toThrow(TypeError);
+    await expect(t.manager.revokeUser(asNumber)).rejects.toThrow(/revokeUser: `userId`/);
+    await expect(t.manager.listForUser(asNumber)).rejects.toThrow(/listForUser: `userId`/);
+    await expect(t.manager.revokeUser('')).rejects.toThrow(/`userId`/);
+    expect(await stateOf(t, token)).toMatchObject({ state: 'active' });
+    expect(await t.manager.revokeUser('42')).toBe(1);
+    expect(await stateOf(t, token)).toMatchObject({ state: 'none', reason: 'revoked' });
+  });
+});
+
 describe('bindUserAgent', () => {
   it('logs a User-Agent change and keeps the session with "log"', async () => {
     const t = testApp({ bindUserAgent: 'log' });

@@ -57,6 +57,12 @@ export async function regenerate(
   options: RegenerateOptions = {},
   credentialId?: string,
 ): Promise<void> {
+  const { userId: given } = options;
+  // A number (an id read from a database) would be stored under a key that
+  // `revokeUser('42')` never finds, or fail the Redis key encoding as a fake outage (503).
+  if (given != null && (typeof given !== 'string' || given === '')) {
+    throw new TypeError('regenerate: `userId` must be a non-empty string or null');
+  }
   if (nestsDeeperThan(options.user, MAX_CLAIMS_DEPTH)) {
     // Stored, they could not be sent back in a status body.
     throw new TypeError(`regenerate: \`user\` nests deeper than ${MAX_CLAIMS_DEPTH} levels`);
