@@ -55,6 +55,11 @@ describe('resolveOptions', () => {
     ],
     ['a grace window over the cap', { rotationGrace: 5 * MIN }, /"rotationGrace"/],
     [
+      'a store timeout over a minute',
+      { storeTimeout: MIN + 1 },
+      /option "storeTimeout" must be at most 60 s$/,
+    ],
+    [
       'a grace window not under the rotation interval',
       { rotationInterval: 5_000, rotationGrace: 5_000 },
       /"rotationGrace"/,

@@ -78,7 +78,7 @@ const schema = z
     bindUserAgent: z.union([z.literal(false), z.enum(['log', 'revoke'])]).default(false),
     maxSessionsPerUser: z.number().int().positive().optional(),
     onSessionLimit: z.enum(['evict-oldest', 'refuse']).default('evict-oldest'),
-    storeTimeout: z.number().int().positive().max(MINUTE).default(2_000),
+    storeTimeout: z.number().int().positive().max(MINUTE, 'must be at most 60 s').default(2_000),
     clearSiteData: z.array(z.enum(['cookies', 'storage', 'cache'])).default(['cookies']),
   })
   .superRefine((o, ctx) => {

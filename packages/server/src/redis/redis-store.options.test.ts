@@ -33,6 +33,18 @@ describe('redisStore options', () => {
       /`cluster` must be a boolean/,
     ],
     ['a zero command timeout', { commandTimeoutMs: 0 }, /`commandTimeoutMs` must be a positive/],
+    // Unbounded, a stalled Redis held requests open that long, and past 2^31-1 ms the timer
+    // overflowed and failed every command at once; session() caps storeTimeout the same.
+    [
+      'a command timeout over 60 s',
+      { commandTimeoutMs: 60_001 },
+      /`commandTimeoutMs` must be at most 60 s/,
+    ],
+    [
+      'a command timeout past the timer range',
+      { commandTimeoutMs: 2 ** 31 },
+      /`commandTimeoutMs` must be at most 60 s/,
+    ],
     ['a negative prune threshold', { pruneAbove: -1 }, /`pruneAbove` must be a positive/],
     ['a clock with fractions', { now: () => 1.5 }, /`now` must be a function returning whole/],
     // Ignored, a misspelt prefix would put this app's keys beside another app's.
@@ -46,6 +58,11 @@ describe('redisStore options', () => {
   ])('refuses %s at start-up, naming the option', (_, overrides, message) => {
     const options = { client: recordingClient(false).client, ...overrides } as RedisStoreOptions;
     expect(() => redisStore(options)).toThrow(message);
+  });
+
+  it('accepts a command timeout of exactly 60 s', () => {
+    const store = redisStore({ client: recordingClient(false).client, commandTimeoutMs: 60_000 });
+    expect(ownTimeLimit(store.get)).toBe(60_000);
   });
 
   it('refuses `cluster: false` with a client that says it is a Redis Cluster', () => {

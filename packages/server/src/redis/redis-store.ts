@@ -23,7 +23,10 @@ export interface RedisStoreOptions {
    * ioredis `Cluster` has `isCluster: true`), else `false` (one script per create).
    */
   cluster?: boolean;
-  /** A command that has not answered after this many ms rejects (503 upstream). Default `1000`. */
+  /**
+   * A command that has not answered after this many ms rejects (503 upstream). Default
+   * `1000`, at most 60 s.
+   */
   commandTimeoutMs?: number;
   /** A user index larger than this is swept of stale entries on the next create. Default `50`. */
   pruneAbove?: number;
@@ -54,6 +57,10 @@ const REDIS_STORE_OPTIONS: KnownOptions<RedisStoreOptions> = {
   now: true,
   onCorrupt: true,
 };
+
+// As session()'s storeTimeout: a stalled Redis must not hold requests open longer, and a
+// timer past 2^31-1 ms would fire at once, failing every command.
+const MAX_COMMAND_TIMEOUT_MS = 60_000;
 
 function positive(name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0) {
@@ -108,6 +115,11 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
   // Single-node scripts name keys of two slots: every create would fail with CROSSSLOT.
   if (!cluster && isClusterClient(client)) {
     throw new TypeError('redisStore: `cluster: false` with a Redis Cluster client; leave it unset');
+  }
+  if (positive('commandTimeoutMs', commandTimeoutMs) > MAX_COMMAND_TIMEOUT_MS) {
+    throw new TypeError(
+      `redisStore: \`commandTimeoutMs\` must be at most 60 s, got ${commandTimeoutMs}`,
+    );
   }
   const ctx = storeContext(client, {
     keys: keyspace(prefix),

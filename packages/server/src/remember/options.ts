@@ -60,7 +60,10 @@ export interface RememberMeOptions {
   trustProxy?: boolean;
   /** Key for HMAC-SHA-256 of the stored hashes (at least 32 characters). Default: plain SHA-256. */
   secret?: string;
-  /** A store call slower than this counts as an outage (503 `store_unavailable`). Default 2000 ms. */
+  /**
+   * A store call slower than this counts as an outage (503 `store_unavailable`). Default
+   * 2000 ms, at most 60 s (as `session()`'s).
+   */
   storeTimeout?: number;
   /** The clock, epoch ms. Default `Date.now`. */
   now?: () => number;
@@ -73,6 +76,10 @@ export interface RememberMeOptions {
 
 /** The longest grace window `graceMs` may set. */
 export const MAX_GRACE_MS = 60_000;
+
+// As session(): a stalled store must not hold POST /session/reauth open for longer, and a
+// timer past 2^31-1 ms would fire at once instead.
+const MAX_STORE_TIMEOUT_MS = 60_000;
 
 const fn = (what: string) =>
   z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', `must be ${what}`);
@@ -105,7 +112,12 @@ const schema = z.strictObject({
     .default('lifeline_remember'),
   secure: z.boolean().optional(),
   trustProxy: z.boolean().default(false),
-  storeTimeout: z.number().int().positive().default(2000),
+  storeTimeout: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_STORE_TIMEOUT_MS, 'must be at most 60 s')
+    .default(2000),
   secret: z.string().min(32, 'must be at least 32 characters').optional(),
   now: z.custom<() => number>(isEpochClock, EPOCH_CLOCK).optional(),
   onEvent: fn('a function').optional(),

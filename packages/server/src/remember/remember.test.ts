@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { session } from '../session/middleware.js';
 import { memoryStore } from '../store/memory/index.js';
 import type { SessionStore } from '../store/types.js';
 import type { RememberEvent, RememberMeOptions } from './options.js';
@@ -443,6 +444,20 @@ describe('rememberMe', () => {
       expect((error as Error).message).toMatch(/`userId`/);
     }
     expect(store.stats().credentials).toBe(0);
+  });
+
+  // Unbounded, a stalled store held POST /session/reauth open for as long as the option
+  // said, and past 2^31-1 ms the timer overflowed; session() refuses the same at start-up.
+  it('refuses a storeTimeout over 60 s at creation, naming it, as session() does', () => {
+    const store = memoryStore();
+    const findUser = () => null;
+    for (const storeTimeout of [60_001, 10 ** 9, 2 ** 31]) {
+      expect(() => rememberMe({ store, findUser, storeTimeout })).toThrow(
+        'rememberMe: `storeTimeout` must be at most 60 s',
+      );
+      expect(() => session({ store, storeTimeout })).toThrow(/"storeTimeout" must be at most 60 s/);
+    }
+    expect(() => rememberMe({ store, findUser, storeTimeout: 60_000 })).not.toThrow();
   });
 
   it('rejects bad options at creation, naming the option', () => {
