@@ -1,4 +1,5 @@
 import { jsonNestsDeeperThan, MAX_DATA_DEPTH } from '../contract/depth.js';
+import { refuseDataKey } from '../store/data-limits.js';
 import { setOwn } from '../store/own.js';
 import type { JsonValue, SessionPatch, SessionRecord } from '../store/types.js';
 import { readMeta } from './meta.js';
@@ -30,11 +31,17 @@ export function parseOrUndefined(text: string): unknown {
   }
 }
 
-/** A data value's JSON; refuses one nested deeper than the decoder reads back. */
+/**
+ * A data value's JSON; refuses one nested deeper than the decoder reads back, and a key
+ * that is not well-formed Unicode (its field name would meet another key's).
+ */
 function dataJson(key: string, value: unknown): string {
+  refuseDataKey('redisStore', key);
   const text = json(value);
   if (jsonNestsDeeperThan(text, value, MAX_DATA_DEPTH)) {
-    throw new TypeError(`redisStore: data key ${key} nests deeper than ${MAX_DATA_DEPTH} levels`);
+    throw new TypeError(
+      `redisStore: data key ${JSON.stringify(key)} nests deeper than ${MAX_DATA_DEPTH} levels`,
+    );
   }
   return text;
 }
@@ -56,7 +63,11 @@ export function patchFields(patch: SessionPatch): { set: string[]; unset: string
   for (const [name, value] of Object.entries(patch.meta ?? {})) {
     if (!FIXED_META.has(name) && value !== undefined) set.push(META + name, json(value));
   }
-  return { set, unset: (patch.unset ?? []).map((key) => DATA + key) };
+  const unset = (patch.unset ?? []).map((key) => {
+    refuseDataKey('redisStore', key);
+    return DATA + key;
+  });
+  return { set, unset };
 }
 
 /**

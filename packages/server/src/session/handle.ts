@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { MAX_DATA_DEPTH, nestsDeeperThan } from '../contract/depth.js';
 import type { PublicUser } from '../contract/schemas.js';
+import { hasLoneSurrogate } from '../contract/unicode.js';
 import type { JsonValue, SessionRecord } from '../store/types.js';
 import { endRecord, forgetEndedCredential, forgetLinkedCredential } from './end-record.js';
 import { regenerate } from './regenerate.js';
@@ -8,8 +9,6 @@ import { clientFacts, emitFor, type Runtime } from './runtime.js';
 import { linkedCredential, type RequestState, switchSession } from './state.js';
 import { endCurrent } from './successor.js';
 import type { RegenerateOptions, Session, SessionDeadlines } from './types.js';
-
-const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /** What ending a session and forgetting its credential read of its record. */
 type EndingRecord = Pick<SessionRecord, 'absoluteExpiresAt' | 'userId' | 'credentialId'>;
@@ -94,7 +93,7 @@ class SessionHandle implements Session {
   set(key: string, value: unknown): void {
     // A lone surrogate (a string cut inside an emoji) cannot be stored as written: it
     // becomes U+FFFD in UTF-8, where two such keys would meet and neither read back.
-    if (LONE_SURROGATE.test(key)) {
+    if (hasLoneSurrogate(key)) {
       throw new TypeError(
         'session.set(): the key holds a lone surrogate (not well-formed Unicode)',
       );

@@ -194,14 +194,17 @@ export interface SessionStore {
   getAndTouch?(sid: string, touch: TouchIfDue): Promise<SessionRecord | null>;
   /**
    * Stores a new record and indexes it under its `userId`. Returns `false`, changing
-   * nothing, when `sid` already exists.
+   * nothing, when `sid` already exists. Rejects with a `TypeError`, writing nothing, for
+   * data a store cannot keep: a value nested more than 1000 levels deep, or
+   * a key holding a lone surrogate (not well-formed Unicode), as `session.set()` does.
    */
   create(sid: string, record: SessionRecord, expiresAt: number): Promise<boolean>;
   /**
    * Applies a per-key delta, only if the record exists and has not ended; never
    * re-creates a deleted session. `lastActiveAt` and `idleExpiresAt` only move forward: a
    * slow request that started earlier must not pull back a deadline a later one already
-   * told the browser. `expiresAt` is when the store may forget the record.
+   * told the browser. `expiresAt` is when the store may forget the record. Refuses the
+   * data `create` refuses, and a lone-surrogate key in `unset`, changing nothing.
    */
   update(sid: string, patch: SessionPatch, expiresAt: number): Promise<WriteResult>;
   /** Atomic compare-and-set of the current token: exactly one concurrent rotation wins. */

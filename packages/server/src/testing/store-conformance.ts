@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { confirmCases } from './conformance/confirm.js';
 import { credentialCases } from './conformance/credentials.js';
+import { dataLimitCases } from './conformance/data-limits.js';
 import { endingCases } from './conformance/ending.js';
 import { expiryCases } from './conformance/expiry.js';
 import { recordCases } from './conformance/records.js';
@@ -34,7 +35,8 @@ export interface ConformanceOptions {
 
 /**
  * Registers the storage contract every Lifeline store must meet, as Vitest tests against
- * a real backend: round trips, the read with its touch, per-key updates that never clash or resurrect, rotation as
+ * a real backend: round trips, the read with its touch, per-key updates that never clash or resurrect, refusal of data no store can keep
+ * (nested too deep, keys that are not well-formed Unicode), rotation as
  * an exact compare-and-set under 20 parallel callers, its confirmation, tombstones, the user index,
  * remember-me credentials and real-time expiry.
  *
@@ -65,6 +67,7 @@ export function describeStoreConformance(
     const ctx = storeContext(factory);
     recordCases(ctx);
     updateCases(ctx);
+    dataLimitCases(ctx);
     rotationCases(ctx);
     if (confirmRotation) confirmCases(ctx);
     if (getAndTouch) touchCases(ctx);

@@ -1,3 +1,4 @@
+import { refuseData, refusePatchData } from '../data-limits.js';
 import { type SessionMethods, setOwn } from '../own.js';
 import type { SessionMeta, SessionPatch, SessionRecord } from '../types.js';
 import { copyJson } from './copy.js';
@@ -75,6 +76,8 @@ export function sessionMethods(
     },
 
     async create(sid, record, expiresAt) {
+      // Checked here, not on reads: what is stored has passed it.
+      refuseData('memoryStore', record.data);
       sweep();
       if (table.get(sid) !== undefined) return false;
       const copy = copyJson(record);
@@ -83,6 +86,7 @@ export function sessionMethods(
     },
 
     async update(sid, patch, expiresAt) {
+      refusePatchData('memoryStore', patch);
       sweep();
       const slot = live(sid);
       if (slot === undefined) return 'missing';

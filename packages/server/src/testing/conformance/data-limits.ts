@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_DATA_DEPTH } from '../../contract/depth.js';
+import type { JsonValue } from '../../store/types.js';
+import type { StoreContext } from '../context.js';
+import { randomKey, sessionRecord } from '../fixtures.js';
+
+const HOUR = 3_600_000;
+
+/** Arrays nested `levels` deep (`[]` is one level). */
+function nested(levels: number): JsonValue {
+  return JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`) as JsonValue;
+}
+
+/** Keys holding a lone surrogate: high, low, and one cut out of the middle of a pair. */
+const LONE_SURROGATE_KEYS = ['\uD83D', '\uDE00', 'cart-\uD83D-x'];
+
+/** Resolves to what `write` rejected with, failing the test if it resolved instead. */
+async function refusal(write: Promise<unknown>): Promise<Error> {
+  const outcome = await write.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  if (!('error' in outcome)) throw new Error(`expected a refusal, got ${String(outcome.value)}`);
+  expect(outcome.error).toBeInstanceOf(TypeError);
+  return outcome.error as Error;
+}
+
+/**
+ * Data no store can keep: every store refuses it at the write, as `session.set()` does,
+ * so that stores agree, and an app calling one directly learns at once.
+ */
+export function dataLimitCases(ctx: StoreContext): void {
+  describe('data limits', () => {
+    it(`creates data nested ${MAX_DATA_DEPTH} levels deep, and refuses deeper, writing nothing`, async () => {
+      const sid = randomKey('sid');
+      const at = Date.now() + HOUR;
+      const deeper = sessionRecord({
+        userId: 'deep',
+        data: { ok: 1, no: nested(MAX_DATA_DEPTH + 1) },
+      });
+      const error = await refusal(ctx.store.create(sid, deeper, at));
+      expect(error.message).toMatch(/deeper/);
+      expect(await ctx.store.get(sid)).toBeNull();
+      expect(await ctx.store.listByUser('deep')).toEqual([]);
+      const deepest = sessionRecord({ data: { ok: nested(MAX_DATA_DEPTH) } });
+      expect(await ctx.store.create(sid, deepest, at)).toBe(true);
+      expect(await ctx.store.get(sid)).toEqual(deepest);
+    });
+
+    it(`refuses an update setting a value nested deeper than ${MAX_DATA_DEPTH} levels, changing nothing`, async () => {
+      const sid = randomKey('sid');
+      const at = Date.now() + HOUR;
+      const record = sessionRecord({ data: { a: 1 } });
+      await ctx.store.create(sid, record, at);
+      const later = record.lastActiveAt + 60_000;
+      const patch = {
+        set: { a: 2, b: 3, no: nested(MAX_DATA_DEPTH + 1) },
+        unset: ['a'],
+        meta: { lastActiveAt: later, idleExpiresAt: later + 60_000 },
+      };
+      const error = await refusal(ctx.store.update(sid, patch, at));
+      expect(error.message).toMatch(/deeper/);
+      expect(await ctx.store.get(sid)).toEqual(record);
+    });
+
+    it('refuses to create data under a key holding a lone surrogate, writing nothing', async () => {
+      const at = Date.now() + HOUR;
+      for (const key of LONE_SURROGATE_KEYS) {
+        const sid = randomKey('sid');
+        const record = sessionRecord({ userId: 'lone', data: { ok: 1, [key]: 'lost' } });
+        const error = await refusal(ctx.store.create(sid, record, at));
+        expect(error.message).toMatch(/surrogate/);
+        expect(await ctx.store.get(sid)).toBeNull();
+      }
+      expect(await ctx.store.listByUser('lone')).toEqual([]);
+      // Well-formed look-alikes stay apart: a whole pair, and the replacement character.
+      const sid = randomKey('sid');
+      const record = sessionRecord({ data: { '\uD83D\uDE00': 1, '\uFFFD': 2, '\uFFFD\uFFFD': 3 } });
+      expect(await ctx.store.create(sid, record, at)).toBe(true);
+      expect(await ctx.store.get(sid)).toEqual(record);
+    });
+
+    it('refuses an update setting or unsetting a key holding a lone surrogate, changing nothing', async () => {
+      const sid = randomKey('sid');
+      const at = Date.now() + HOUR;
+      const record = sessionRecord({ data: { '\uFFFD': 'kept', a: 1 } });
+      await ctx.store.create(sid, record, at);
+      for (const key of LONE_SURROGATE_KEYS) {
+        const set = await refusal(ctx.store.update(sid, { set: { a: 2, [key]: 'lost' } }, at));
+        expect(set.message).toMatch(/surrogate/);
+        const unset = await refusal(ctx.store.update(sid, { set: { a: 2 }, unset: [key] }, at));
+        expect(unset.message).toMatch(/surrogate/);
+      }
+      expect(await ctx.store.get(sid)).toEqual(record);
+    });
+  });
+}
