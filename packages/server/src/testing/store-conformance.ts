@@ -13,7 +13,10 @@ import { type StoreFactory, storeContext } from './context.js';
 
 /** Options of {@link describeStoreConformance}. */
 export interface ConformanceOptions {
-  /** How far ahead the expiry tests set a deadline, ms. Default `150`. */
+  /**
+   * How far ahead the expiry tests set a deadline, ms. Default `400`: the record must still
+   * be there when read back right after the write, also on a loaded machine.
+   */
   expiryTtlMs?: number;
   /**
    * How long past that deadline they look again, ms. Default `250`. Raise it for a
@@ -58,7 +61,7 @@ export function describeStoreConformance(
   options: ConformanceOptions = {},
 ): void {
   const {
-    expiryTtlMs = 150,
+    expiryTtlMs = 400,
     expirySettleMs = 250,
     getAndTouch = true,
     confirmRotation = true,
