@@ -2,14 +2,12 @@ import { BroadcastChannel, createLeaderElection } from 'broadcast-channel';
 import type { TabChannel } from '../types.js';
 
 /**
- * The default cross-tab channel: `broadcast-channel` (native BroadcastChannel) with its
- * leader election, which holds a Web Lock. Kept in its own module so the core can be
+ * The default cross-tab channel: `broadcast-channel` (native BroadcastChannel where
+ * present) with its leader election, which holds a Web Lock where the browser has them and
+ * falls back to its message protocol elsewhere. Kept in its own module so the core can be
  * bundled without it.
  */
 export function broadcastChannel(name: string): TabChannel {
-  // Without Web Locks (no browser the bundles' syntax runs in), the tab runs alone: the
-  // client takes a channel that throws as none. Our bundles carry the Web Lock elector only.
-  if (!globalThis.navigator?.locks) throw new Error('broadcastChannel: no Web Locks');
   const channel = new BroadcastChannel<unknown>(name);
   const elector = createLeaderElection(channel);
   let closed = false;
