@@ -207,9 +207,10 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   const act = async (type: Operation) => {
     dispatch({ type });
     // Called from a listener, the action runs once the step in progress ends; a request
-    // already on its way (a double click) answers this call too.
+    // already on its way (a double click) answers this call too. A re-check answers with
+    // whatever request is on its way: an owed extension or sign-out goes in its place.
     await Promise.resolve();
-    const answer = await pending.get(type);
+    const answer = await pending.get((type === 'status' && state.calling) || type);
     return !!answer && !('error' in answer);
   };
 

@@ -51,4 +51,23 @@ describe('back online with a "Stay signed in" still owed', () => {
     a!.close();
     b!.close();
   });
+
+  it('has refresh() resolve true once the owed request that went in its place is answered', async () => {
+    const browser = createSimulatedBrowser();
+    const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
+    server.signIn();
+    const tab = browser.openTab({ fetch: server.fetch });
+    await browser.clock.advanceAsync(0);
+    await flush();
+    server.breakWith('network'); // offline
+    expect(await tab.client.extend()).toBe(false); // "Stay signed in" fails: retry owed
+    server.breakWith(null); // back online, the server is reachable
+    const refreshed = await tab.client.refresh();
+    await browser.clock.advanceAsync(0);
+    await flush();
+    // The server answered (the owed extension went out instead of GET /status) ...
+    expect(server.calls.get('/session/extend')).toBe(2);
+    expect(refreshed).toBe(true);
+    tab.close();
+  });
 });
