@@ -165,3 +165,23 @@ describe('two followers under a frozen leader', () => {
     for (const t of [a, b, c]) t.close();
   });
 });
+
+describe('a follower that heard of activity in a follower since closed, under a frozen leader', () => {
+  it('still gives the person the full 20 s warning (WCAG 2.2.1 minimum)', async () => {
+    const { browser, server, stepAsync: step } = signedInBrowser();
+    const open = () => browser.openTab({ fetch: server.fetch, warnBefore: 20_000 });
+    const [a, b, c] = [open(), open(), open()];
+    await step(10_000);
+    expect(a.client.getSnapshot().isLeader).toBe(true);
+    a.freeze(); // the leader is frozen
+    await step(MIN);
+    b.act(); // the person works in b, which tells the others ...
+    await step(1_000);
+    b.close(); // ... and closes it; they now read c without touching it
+    const warnings: number[] = [];
+    c.client.on('warning', (e) => warnings.push(e.expiresAt - browser.clock.now()));
+    for (let i = 0; i < 12 * 60; i++) await step(1_000);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toBeGreaterThanOrEqual(20_000);
+  });
+});
