@@ -79,10 +79,11 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * (everything) so that `refresh()` resolves with the answer to the owed request that went in
  * its place;
  * then down by 9 B (both) with a follower that extends a round trip before the warning
- * instead of every follower holding its warning back.
+ * instead of every follower holding its warning back; then 8 B (both) so that a re-auth begun
+ * right after a sign-out in its own tab (a "switch account") keeps its session.
  */
-const CORE_BUDGET = 5154;
-const EVERYTHING_BUDGET = 10022;
+const CORE_BUDGET = 5162;
+const EVERYTHING_BUDGET = 10030;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

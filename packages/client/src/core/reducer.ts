@@ -172,9 +172,16 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       return;
     }
     // A late answer about the session that already ended here must not revive it, nor may a
-    // re-auth sent before a sign-out: its new session is signed out of too.
-    // (One sent in the sign-out's own millisecond counts as before it: the sign-out wins.)
-    if (reauth ? s.reason === 'logged-out' && sentAt <= s.endedAt : sentAt < s.endedAt) {
+    // re-auth begun before a sign-out: its new session is signed out of too. This tab's
+    // knows the sign-out it followed, if any, when it began (an app's re-auth function runs
+    // before the check that answers); another tab's counts from when it was sent (one sent
+    // in the sign-out's own millisecond counts as before it: the sign-out wins).
+    if (
+      reauth
+        ? s.reason === 'logged-out' &&
+          (news ? sentAt <= s.endedAt : s.endedAt !== (action as { seen?: number | false }).seen)
+        : sentAt < s.endedAt
+    ) {
       if (reauth && !news) {
         s.loggedOut = s.logoutOf = absolute;
         request('logout');
@@ -247,13 +254,7 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
           if (!news && op === 'extend') trigger = s.extendBy;
           // An extend answer that gets this far confirms the extension that was asked for: one
           // is in flight at a time, and one sent before an ending is stale.
-          // A re-auth counts from when its attempt began (another tab's: when it was sent).
-          adopt(
-            status.idleExpiresAt,
-            status.absoluteExpiresAt,
-            (!news && action.startedAt) || sentAt,
-            op,
-          );
+          adopt(status.idleExpiresAt, status.absoluteExpiresAt, sentAt, op);
           break;
         }
         reason = status.reason;

@@ -98,10 +98,12 @@ type StatusAnswer = Answer<
     readonly status: SessionStatus;
     readonly receivedAt: number;
     /**
-     * A re-auth's: when the attempt began (an app's re-auth function runs before the
-     * `/status` check that answers). A sign-out since then ends its session too.
+     * A re-auth's: when the sign-out it followed ended the session (`endedAt`), or `false`
+     * when it followed none. An app's re-auth function runs before the `/status` check that
+     * answers; a sign-out since the attempt began ends its session too, the one before it
+     * (a "switch account") does not.
      */
-    readonly startedAt?: number;
+    readonly seen?: number | false;
   }
 >;
 type Ending = Answer<Operation | 'fetch', { readonly reason: EndReason }>;

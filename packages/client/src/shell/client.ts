@@ -229,7 +229,8 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       // A tab destroyed while it waited for the lock hears no other tab's news any more; and
       // one that waited while another tab's re-auth was refused would be refused too.
       if (!reauth || destroyed || refusedElsewhereAt >= since) return false;
-      const startedAt = now();
+      // The sign-out this attempt follows, if any (a "switch account"): one since ends it.
+      const seen = state.reason === 'logged-out' && state.endedAt;
       try {
         const byEndpoint = reauth === 'endpoint';
         if (!byEndpoint) {
@@ -248,7 +249,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
         };
         if (answer.status?.state !== 'active')
           throw answer.error ?? new Error('reauth: no session');
-        dispatch({ ...answer, op: 'reauth', startedAt } as Action);
+        dispatch({ ...answer, op: 'reauth', seen } as Action);
         // Not when the person signed out since the attempt began: the core ends its session.
         return state.phase === 'active';
       } catch (error) {

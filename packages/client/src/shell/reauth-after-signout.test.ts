@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { flush } from '../testing/index.js';
 import { signedInBrowser } from './signed-in.fixture.js';
 
 describe("an app's own re-auth function and a sign-out in another tab", () => {
@@ -48,6 +49,32 @@ describe("an app's own re-auth function and a sign-out in another tab", () => {
     await step(1_000);
     server.end('idle-timeout');
     expect(await a.client.reauthenticate()).toBe(true);
+    await step(2_000);
+    expect(server.live()).toBe(true);
+    expect(a.client.getSnapshot().state).toBe('active');
+  });
+
+  it('keeps the session of a re-auth begun right after a sign-out in its tab ("switch account")', async () => {
+    const { browser, server, step } = signedInBrowser();
+    const wait = (ms: number) =>
+      new Promise<void>((resolve) => browser.clock.timers.setTimeout(resolve, ms));
+    const a = browser.openTab({
+      fetch: server.fetch,
+      // The app's own sign-in (an identity provider's popup): takes a while.
+      reauth: async () => {
+        await wait(2_000);
+        server.signIn();
+        return true;
+      },
+    });
+    await step(1_000);
+    const out = a.client.logout(); // "Switch account": sign out ...
+    const reauthed = a.client.reauthenticate(); // ... then sign in again, in that order
+    await flush(); // the attempt begins at once (same millisecond), as in a browser
+    await step(1_000);
+    expect(await out).toBe(true);
+    await step(2_000);
+    expect(await reauthed).toBe(true);
     await step(2_000);
     expect(server.live()).toBe(true);
     expect(a.client.getSnapshot().state).toBe('active');
