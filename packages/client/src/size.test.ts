@@ -80,10 +80,13 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * its place;
  * then down by 9 B (both) with a follower that extends a round trip before the warning
  * instead of every follower holding its warning back; then 8 B (both) so that a re-auth begun
- * right after a sign-out in its own tab (a "switch account") keeps its session.
+ * right after a sign-out in its own tab (a "switch account") keeps its session; then 27 B
+ * (core) and 31 B (everything) so that a follower that only heard of activity holds its
+ * warning for a round trip, with a wake-up when the hold ends, and a re-auth that waited for
+ * the lock counts from when it was asked for.
  */
-const CORE_BUDGET = 5162;
-const EVERYTHING_BUDGET = 10030;
+const CORE_BUDGET = 5189;
+const EVERYTHING_BUDGET = 10061;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

@@ -377,31 +377,32 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       // leader of activity not yet extended for (`owed`) waits for the leader's extension as
       // long as a request may take (a live leader's may be slow), but no later than halfway
       // through the warning window: past that the leader is frozen or throttled, and the
-      // follower extends itself rather than let the person be signed out. It starts a round
-      // trip before the warning, so that no tab shows one for the moment its answer takes (a
-      // live leader extends well before: its spacing is at most half the time to the warning).
-      const owed = !s.isLeader && limit === 'idle' && s.toldAt > s.extendAt;
+      // follower extends itself rather than let the person be signed out.
+      // Activity not yet extended for, that this follower told of (owed) or heard of.
+      const heard = !s.isLeader && limit === 'idle' && s.activeAt > s.extendAt;
+      const owed = heard && s.toldAt > s.extendAt;
       // Of several followers owed an extension (under a frozen leader), the one told of
       // last goes first; the others wait a round trip for its answer, so the browser sends one.
       const fallbackAt =
         Math.max(
-          warnAt - FOLLOWER_GRACE,
+          warnAt,
           Math.min(s.toldAt + FOLLOWER_GRACE + s.config.requestTimeout, at - warnBefore() / 2),
         ) + (s.heardAt > s.toldAt ? FOLLOWER_GRACE : 0);
       if (free && limit === 'idle' && (s.isLeader ? s.activeAt > s.extendAt && !want : owed)) {
         s.extendBy = 'activity';
         due(s.isLeader ? s.extendAt + spacing() : fallbackAt, 'extend');
       }
-      // Not into the warning while an extension or a check is on its way (here, or the
-      // leader's extension for activity told to it): its answer decides.
-      if (
-        want !== s.warning &&
-        !(want && !s.warning && (s.calling || (owed && now < fallbackAt)))
-      ) {
+      // Not into the warning while an extension or a check is on its way (here, or another
+      // tab's for activity this one told or heard of): its answer decides. Another tab's is
+      // waited for a round trip at most (its tab may be gone), and never so long that less
+      // than the 20 s a person needs to react would be left.
+      const holdUntil = Math.min(fallbackAt + FOLLOWER_GRACE, at - 20_000);
+      const hold = s.calling || (heard && now < holdUntil);
+      if (want !== s.warning && !(want && !s.warning && hold)) {
         emit(want ? { type: 'warning', limit, expiresAt: at } : { type: 'warning-cleared' }, true);
         s.warning = want;
       }
-      wake.push(want ? at : warnAt);
+      wake.push(want ? (s.warning || now >= holdUntil ? at : holdUntil) : warnAt);
       // The leader polls unless a request started above.
       if (s.isLeader && free && !s.calling) due(s.pollAt, 'status');
     }

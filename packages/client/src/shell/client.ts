@@ -223,14 +223,15 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
    * trying again.
    */
   const reauthenticate = (since = now()): Promise<boolean> => {
+    // The sign-out this re-auth follows, if any (a "switch account"): one since it was asked
+    // for (while it waited for the lock, too) ends its session.
+    const seen = state.reason === 'logged-out' && state.endedAt;
     const attempt = async () => {
       const { reauth } = o;
       if (state.sessionAt >= since) return true;
       // A tab destroyed while it waited for the lock hears no other tab's news any more; and
       // one that waited while another tab's re-auth was refused would be refused too.
       if (!reauth || destroyed || refusedElsewhereAt >= since) return false;
-      // The sign-out this attempt follows, if any (a "switch account"): one since ends it.
-      const seen = state.reason === 'logged-out' && state.endedAt;
       try {
         const byEndpoint = reauth === 'endpoint';
         if (!byEndpoint) {
