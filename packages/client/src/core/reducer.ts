@@ -383,10 +383,15 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       const owed = heard && s.toldAt > s.extendAt;
       // Of several followers owed an extension (under a frozen leader), the one told of
       // last goes first; the others wait a round trip for its answer, so the browser sends one.
+      // Counted from the later telling, this tab's or another's: a tab that heard of it holds
+      // its warning as long as the teller waits, plus a round trip.
       const fallbackAt =
         Math.max(
           warnAt,
-          Math.min(s.toldAt + FOLLOWER_GRACE + s.config.requestTimeout, at - warnBefore() / 2),
+          Math.min(
+            Math.max(s.toldAt, s.heardAt) + FOLLOWER_GRACE + s.config.requestTimeout,
+            at - warnBefore() / 2,
+          ),
         ) + (s.heardAt > s.toldAt ? FOLLOWER_GRACE : 0);
       if (free && limit === 'idle' && (s.isLeader ? s.activeAt > s.extendAt && !want : owed)) {
         s.extendBy = 'activity';

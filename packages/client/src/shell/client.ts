@@ -55,6 +55,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   let busy = false;
   let timer: unknown;
   let reauthRunning: Promise<boolean> | null = null;
+  let reauthSeen: number | false = false;
   /** When a re-auth last failed; the fetch wrapper waits for news before it tries again. */
   let reauthFailedAt = -Infinity;
   /** When another tab said its re-auth was refused. */
@@ -223,9 +224,10 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
    * trying again.
    */
   const reauthenticate = (since = now()): Promise<boolean> => {
-    // The sign-out this re-auth follows, if any (a "switch account"): one since it was asked
-    // for (while it waited for the lock, too) ends its session.
-    const seen = state.reason === 'logged-out' && state.endedAt;
+    // The sign-out the last call for a re-auth followed, if any (a "switch account"): one
+    // since (while the attempt waited for the lock, too) ends its session. A call made
+    // after a sign-out joins an attempt on its way with that view: the person asked for it.
+    reauthSeen = state.reason === 'logged-out' && state.endedAt;
     const attempt = async () => {
       const { reauth } = o;
       if (state.sessionAt >= since) return true;
@@ -250,7 +252,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
         };
         if (answer.status?.state !== 'active')
           throw answer.error ?? new Error('reauth: no session');
-        dispatch({ ...answer, op: 'reauth', seen } as Action);
+        dispatch({ ...answer, op: 'reauth', seen: reauthSeen } as Action);
         // Not when the person signed out since the attempt began: the core ends its session.
         return state.phase === 'active';
       } catch (error) {
