@@ -85,10 +85,12 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * warning for a round trip, with a wake-up when the hold ends, and a re-auth that waited for
  * the lock counts from when it was asked for; then 12 B (core) and 14 B (everything) so that a
  * tab that heard of activity holds its warning as long as the tab told of it waits, and a re-
- * auth asked for after a sign-out joins one on its way with that view.
+ * auth asked for after a sign-out joins one on its way with that view; then 36 B (core) and 29
+ * B (everything) so that a follower's own extension counts from its own telling and a re-auth
+ * call that saw another sign-out runs its own attempt.
  */
-const CORE_BUDGET = 5201;
-const EVERYTHING_BUDGET = 10075;
+const CORE_BUDGET = 5237;
+const EVERYTHING_BUDGET = 10104;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

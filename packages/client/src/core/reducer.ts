@@ -383,16 +383,15 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       const owed = heard && s.toldAt > s.extendAt;
       // Of several followers owed an extension (under a frozen leader), the one told of
       // last goes first; the others wait a round trip for its answer, so the browser sends one.
-      // Counted from the later telling, this tab's or another's: a tab that heard of it holds
-      // its warning as long as the teller waits, plus a round trip.
-      const fallbackAt =
+      // Counted from when it was told: this follower's own telling for its extension (a later
+      // one elsewhere must not delay it), the later of that and another's for how long it
+      // holds its warning back (a tab that heard of it waits as long as the teller does).
+      const waitFrom = (toldAt: number) =>
         Math.max(
           warnAt,
-          Math.min(
-            Math.max(s.toldAt, s.heardAt) + FOLLOWER_GRACE + s.config.requestTimeout,
-            at - warnBefore() / 2,
-          ),
-        ) + (s.heardAt > s.toldAt ? FOLLOWER_GRACE : 0);
+          Math.min(toldAt + FOLLOWER_GRACE + s.config.requestTimeout, at - warnBefore() / 2),
+        );
+      const fallbackAt = waitFrom(s.toldAt) + (s.heardAt > s.toldAt ? FOLLOWER_GRACE : 0);
       if (free && limit === 'idle' && (s.isLeader ? s.activeAt > s.extendAt && !want : owed)) {
         s.extendBy = 'activity';
         due(s.isLeader ? s.extendAt + spacing() : fallbackAt, 'extend');
@@ -401,7 +400,10 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       // tab's for activity this one told or heard of): its answer decides. Another tab's is
       // waited for a round trip at most (its tab may be gone), and never so long that less
       // than the 20 s a person needs to react would be left.
-      const holdUntil = Math.min(fallbackAt + FOLLOWER_GRACE, at - 20_000);
+      const holdUntil = Math.min(
+        Math.max(fallbackAt, waitFrom(s.heardAt)) + FOLLOWER_GRACE,
+        at - 20_000,
+      );
       const hold = s.calling || (heard && now < holdUntil);
       if (want !== s.warning && !(want && !s.warning && hold)) {
         emit(want ? { type: 'warning', limit, expiresAt: at } : { type: 'warning-cleared' }, true);

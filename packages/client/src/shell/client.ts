@@ -55,6 +55,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   let busy = false;
   let timer: unknown;
   let reauthRunning: Promise<boolean> | null = null;
+  /** The sign-out the re-auth on its way follows, if any. */
   let reauthSeen: number | false = false;
   /** When a re-auth last failed; the fetch wrapper waits for news before it tries again. */
   let reauthFailedAt = -Infinity;
@@ -224,10 +225,12 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
    * trying again.
    */
   const reauthenticate = (since = now()): Promise<boolean> => {
-    // The sign-out the last call for a re-auth followed, if any (a "switch account"): one
-    // since (while the attempt waited for the lock, too) ends its session. A call made
-    // after a sign-out joins an attempt on its way with that view: the person asked for it.
-    reauthSeen = state.reason === 'logged-out' && state.endedAt;
+    // The sign-out this re-auth follows, if any (a "switch account"): one since it was asked
+    // for (while it waited for the lock, too) ends its session. A call that has seen another
+    // sign-out than the attempt on its way runs its own once that one is done.
+    const seen = state.reason === 'logged-out' && state.endedAt;
+    if (reauthRunning && seen !== reauthSeen)
+      return reauthRunning.then(() => reauthenticate(since));
     const attempt = async () => {
       const { reauth } = o;
       if (state.sessionAt >= since) return true;
@@ -252,7 +255,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
         };
         if (answer.status?.state !== 'active')
           throw answer.error ?? new Error('reauth: no session');
-        dispatch({ ...answer, op: 'reauth', seen: reauthSeen } as Action);
+        dispatch({ ...answer, op: 'reauth', seen } as Action);
         // Not when the person signed out since the attempt began: the core ends its session.
         return state.phase === 'active';
       } catch (error) {
@@ -269,6 +272,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
         return false;
       }
     };
+    if (!reauthRunning) reauthSeen = seen;
     // `locks` may be `false` (none), which optional chaining would not skip.
     reauthRunning ||= (
       o.locks ? o.locks.request(`${o.channelName}:reauth`, {}, attempt) : attempt()
