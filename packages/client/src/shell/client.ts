@@ -226,11 +226,13 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
    */
   const reauthenticate = (since = now()): Promise<boolean> => {
     // The sign-out this re-auth follows, if any (a "switch account"): one since it was asked
-    // for (while it waited for the lock, too) ends its session. A call that has seen another
-    // sign-out than the attempt on its way runs its own once that one is done.
+    // for (while it waited for the lock, too) ends its session. A call that has seen a
+    // sign-out the attempt on its way has not runs its own once that one is done; any other
+    // joins it (one need, one run of the app's function).
     const seen = state.reason === 'logged-out' && state.endedAt;
-    if (reauthRunning && seen !== reauthSeen)
+    if (reauthRunning && seen !== false && seen !== reauthSeen) {
       return reauthRunning.then(() => reauthenticate(since));
+    }
     const attempt = async () => {
       const { reauth } = o;
       if (state.sessionAt >= since) return true;
