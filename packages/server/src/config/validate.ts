@@ -3,6 +3,7 @@ import { PREFIXED, unprefixed } from '../cookie/name.js';
 import type { ReauthStrategy } from '../session/types.js';
 import { memoryStore } from '../store/memory/index.js';
 import { storeProblem } from '../store/methods.js';
+import { MAX_STORE_TIMEOUT_MS } from '../store/timeout.js';
 import { EPOCH_CLOCK, isEpochClock } from './clock.js';
 import type { ResolvedOptions, SessionOptions } from './options.js';
 
@@ -78,7 +79,12 @@ const schema = z
     bindUserAgent: z.union([z.literal(false), z.enum(['log', 'revoke'])]).default(false),
     maxSessionsPerUser: z.number().int().positive().optional(),
     onSessionLimit: z.enum(['evict-oldest', 'refuse']).default('evict-oldest'),
-    storeTimeout: z.number().int().positive().max(MINUTE, 'must be at most 60 s').default(2_000),
+    storeTimeout: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_STORE_TIMEOUT_MS, 'must be at most 60 s')
+      .default(2_000),
     clearSiteData: z.array(z.enum(['cookies', 'storage', 'cache'])).default(['cookies']),
   })
   .superRefine((o, ctx) => {

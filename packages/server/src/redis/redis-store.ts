@@ -1,6 +1,7 @@
 import { EPOCH_CLOCK, isEpochClock } from '../config/clock.js';
 import { type KnownOptions, refuseUnknownOptions } from '../config/known-options.js';
 import { declareOwnTimeLimits } from '../store/deadlines.js';
+import { MAX_STORE_TIMEOUT_MS } from '../store/timeout.js';
 import type { SessionStore } from '../store/types.js';
 import type { RedisClient } from './client.js';
 import { type RedisCorruption, storeContext } from './context.js';
@@ -58,10 +59,6 @@ const REDIS_STORE_OPTIONS: KnownOptions<RedisStoreOptions> = {
   onCorrupt: true,
 };
 
-// As session()'s storeTimeout: a stalled Redis must not hold requests open longer, and a
-// timer past 2^31-1 ms would fire at once, failing every command.
-const MAX_COMMAND_TIMEOUT_MS = 60_000;
-
 function positive(name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0) {
     throw new TypeError(`redisStore: \`${name}\` must be a positive number, got ${value}`);
@@ -116,7 +113,7 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
   if (!cluster && isClusterClient(client)) {
     throw new TypeError('redisStore: `cluster: false` with a Redis Cluster client; leave it unset');
   }
-  if (positive('commandTimeoutMs', commandTimeoutMs) > MAX_COMMAND_TIMEOUT_MS) {
+  if (positive('commandTimeoutMs', commandTimeoutMs) > MAX_STORE_TIMEOUT_MS) {
     throw new TypeError(
       `redisStore: \`commandTimeoutMs\` must be at most 60 s, got ${commandTimeoutMs}`,
     );

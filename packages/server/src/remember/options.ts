@@ -4,6 +4,7 @@ import type { PublicUser } from '../contract/schemas.js';
 import { PREFIXED, unprefixed } from '../cookie/name.js';
 import { MAX_COOKIE_AGE_S } from '../cookie/serialize.js';
 import { storeProblem } from '../store/methods.js';
+import { MAX_STORE_TIMEOUT_MS } from '../store/timeout.js';
 import type { SessionStore } from '../store/types.js';
 
 /** An audit event of the remember-me credential. `credentialId` is a hash, safe to log. */
@@ -76,10 +77,6 @@ export interface RememberMeOptions {
 
 /** The longest grace window `graceMs` may set. */
 export const MAX_GRACE_MS = 60_000;
-
-// As session(): a stalled store must not hold POST /session/reauth open for longer, and a
-// timer past 2^31-1 ms would fire at once instead.
-const MAX_STORE_TIMEOUT_MS = 60_000;
 
 const fn = (what: string) =>
   z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', `must be ${what}`);

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { guardStore } from '../session/guard-store.js';
 import type { ReauthStrategy, Session } from '../session/types.js';
 import type { CredentialRecord } from '../store/types.js';
+import { checkUserId } from '../store/user-id.js';
 import { createHasher } from '../token/hasher.js';
 import { generateToken, rotateToken, type SessionToken, tokenFromValue } from '../token/token.js';
 import {
@@ -166,10 +167,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
     },
 
     async issue(c, userId) {
-      // As regenerate(): a number would be stored where `revokeUser('42')` never deletes it.
-      if (typeof userId !== 'string' || userId === '') {
-        throw new TypeError('rememberMe.issue: `userId` must be a non-empty string');
-      }
+      checkUserId('rememberMe.issue', userId);
       await forget(c);
       const token = generateToken();
       const id = hasher.sid(token);

@@ -1,4 +1,5 @@
 import type { EndedMarker, SessionRecord } from '../store/types.js';
+import { checkUserId } from '../store/user-id.js';
 import { endRecord, isRenewal, keepsCredential, revokesCredential } from './end-record.js';
 import type { Runtime } from './runtime.js';
 import { endCurrent, trailOf } from './successor.js';
@@ -11,13 +12,6 @@ function movedOn(ended: EndedMarker | null | undefined): boolean {
 
 function isLive(record: SessionRecord, now: number): boolean {
   return !record.ended && now < record.idleExpiresAt && now < record.absoluteExpiresAt;
-}
-
-/** An app passing a number (a database id) must hear so, not get a no-op or a fake 503. */
-function checkUserId(method: string, userId: unknown): void {
-  if (typeof userId !== 'string' || userId === '') {
-    throw new TypeError(`manager.${method}: \`userId\` must be a non-empty string`);
-  }
 }
 
 function summarize(sid: string, record: SessionRecord, currentId: string | null): SessionSummary {
@@ -76,7 +70,7 @@ export function createManager(rt: Runtime): SessionManager {
   };
   return {
     async listForUser(userId, currentId = null) {
-      checkUserId('listForUser', userId);
+      checkUserId('manager.listForUser', userId);
       const { sessions } = await live(userId);
       return sessions
         .map(({ sid, record }) => summarize(sid, record, currentId))
@@ -114,7 +108,7 @@ export function createManager(rt: Runtime): SessionManager {
       if (first.credentialId !== last.credentialId) await revokeDevice(first, detail, now, except);
     },
     async revokeUser(userId, options = {}) {
-      checkUserId('revokeUser', userId);
+      checkUserId('manager.revokeUser', userId);
       const now = rt.options.now();
       const forget = () => !options.keepCredentials && rt.store.deleteCredentialsOfUser(userId);
       // Credentials first: a re-auth that creates its session after the listing below

@@ -2,6 +2,7 @@ import { MAX_CLAIMS_DEPTH, nestsDeeperThan } from '../contract/depth.js';
 import type { EndReason } from '../contract/protocol.js';
 import { noSessionResponse, problemResponse } from '../problem/problem.js';
 import type { EndedMarker, SessionRecord } from '../store/types.js';
+import { checkUserId } from '../store/user-id.js';
 import { generateToken, type SessionToken } from '../token/token.js';
 import { endRecord, forgetLinkedCredential, isRenewal } from './end-record.js';
 import { StoreUnavailableError } from './guard-store.js';
@@ -57,12 +58,7 @@ export async function regenerate(
   options: RegenerateOptions = {},
   credentialId?: string,
 ): Promise<void> {
-  const { userId: given } = options;
-  // A number (an id read from a database) would be stored under a key that
-  // `revokeUser('42')` never finds, or fail the Redis key encoding as a fake outage (503).
-  if (given != null && (typeof given !== 'string' || given === '')) {
-    throw new TypeError('regenerate: `userId` must be a non-empty string or null');
-  }
+  if (options.userId != null) checkUserId('regenerate', options.userId, true);
   if (nestsDeeperThan(options.user, MAX_CLAIMS_DEPTH)) {
     // Stored, they could not be sent back in a status body.
     throw new TypeError(`regenerate: \`user\` nests deeper than ${MAX_CLAIMS_DEPTH} levels`);
