@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signedInBrowser } from './signed-in.fixture.js';
+import { recordWarnings, signedInBrowser } from './signed-in.fixture.js';
 
 const MIN = 60_000;
 
@@ -59,15 +59,7 @@ describe('a follower and a live leader on a slow or uneven network', () => {
     const [a, b] = [open(), open()];
     await step(10_000);
     const warnAt = b.client.getSnapshot().idleExpiresAt! - 2 * MIN;
-    const seen: string[] = [];
-    for (const [name, tab] of [
-      ['a', a],
-      ['b', b],
-    ] as const) {
-      for (const type of ['warning', 'warning-cleared'] as const) {
-        tab.client.on(type, () => seen.push(`${name} ${type}`));
-      }
-    }
+    const seen = recordWarnings({ a, b });
     await step(warnAt - browser.clock.now() - 200);
     b.act(); // 200 ms before the warning; the leader's extension answers in about 300 ms
     await step(10_000);
@@ -144,15 +136,7 @@ describe('two followers under a frozen leader', () => {
     const [a, b, c] = [open(), open(), open()];
     await step(10_000);
     expect(a.client.getSnapshot().isLeader).toBe(true);
-    const seen: string[] = [];
-    for (const [name, tab] of [
-      ['b', b],
-      ['c', c],
-    ] as const) {
-      for (const type of ['warning', 'warning-cleared'] as const) {
-        tab.client.on(type, (e) => seen.push(`${name} ${type} ${e.tabId}`));
-      }
-    }
+    const seen = recordWarnings({ b, c });
     a.freeze(); // the leader is frozen
     await step(3 * MIN);
     b.act(); // the person works in b (and keeps working there)
@@ -183,5 +167,79 @@ describe('a follower that heard of activity in a follower since closed, under a 
     for (let i = 0; i < 12 * 60; i++) await step(1_000);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toBeGreaterThanOrEqual(20_000);
+  });
+});
+
+describe('a third tab under a frozen leader while a follower extends for activity just before the warning', () => {
+  it('shows the warning in no tab only to clear it again (tabs agree)', async () => {
+    const { browser, open, stepAsync: step } = signedInBrowser();
+    const [a, b, c] = [open(), open(), open()];
+    await step(10_000);
+    expect(a.client.getSnapshot().isLeader).toBe(true);
+    const warnAt = b.client.getSnapshot().idleExpiresAt! - 2 * MIN;
+    const seen = recordWarnings({ b, c });
+    a.freeze(); // the leader's tab is frozen in the background
+    await step(warnAt - browser.clock.now() - 200);
+    b.act(); // 200 ms before the warning: b waits for the frozen leader, then extends itself
+    await step(30_000);
+    expect(b.client.getSnapshot().state).toBe('active');
+    // Activity kept the session: no tab flashed a warning the person did not need.
+    expect(seen).toEqual([]);
+    for (const t of [a, b, c]) t.close();
+  });
+});
+
+describe('a third tab while a live leader extends for activity just before the warning', () => {
+  it('shows no warning in a follower the person is not using', async () => {
+    const { browser, open, stepAsync: step } = signedInBrowser({ latency: 300 });
+    const [a, b, c] = [open(), open(), open()];
+    await step(10_000);
+    expect(a.client.getSnapshot().isLeader).toBe(true);
+    const warnAt = b.client.getSnapshot().idleExpiresAt! - 2 * MIN;
+    const seen = recordWarnings({ a, b, c });
+    await step(warnAt - browser.clock.now() - 200);
+    b.act(); // 200 ms before the warning; the leader's extension answers in about 300 ms
+    await step(10_000);
+    expect(seen).toEqual([]);
+    for (const t of [a, b, c]) t.close();
+  });
+});
+
+describe('a live leader busy with a check when told of activity, on a slow network', () => {
+  it('costs one POST /extend for the browser', async () => {
+    const { browser, open, stepAsync: step, extensions } = signedInBrowser({ latency: 7_000 });
+    const [a, b] = [open(), open()];
+    await step(20_000);
+    expect(a.client.getSnapshot().isLeader).toBe(true);
+    const warnAt = b.client.getSnapshot().idleExpiresAt! - 2 * MIN;
+    await step(warnAt - browser.clock.now() - 14_500);
+    void a.client.refresh(); // the leader re-checks (an `online`, a resume): answer in 7 s
+    await step(500);
+    const before = extensions();
+    b.act(); // 14 s before the warning: the leader extends once its check is answered
+    await step(30_000);
+    expect(extensions() - before).toBe(1);
+    for (const t of [a, b]) t.close();
+  });
+});
+
+describe('a short idle timeout, a frozen leader, activity in one follower then another', () => {
+  it('extends for the first follower without a warning while the person works', async () => {
+    // A 1-minute idle timeout on the server: the warning window is 30 s.
+    const { browser, open, stepAsync: step } = signedInBrowser({ idleTimeoutMs: 60_000 });
+    const [a, b, c] = [open(), open(), open()];
+    await step(1_000);
+    expect(a.client.getSnapshot().isLeader).toBe(true);
+    const seen = recordWarnings({ b, c }, ['warning']);
+    a.freeze(); // the leader's tab is frozen in the background
+    await step(1_000);
+    b.act(); // the person works in b ...
+    const warnAt = b.client.getSnapshot().idleExpiresAt! - 30_000;
+    await step(warnAt - browser.clock.now() - 200);
+    c.act(); // ... and, just before the warning, in c too
+    await step(25_000);
+    expect(b.client.getSnapshot().state).toBe('active');
+    expect(seen).toEqual([]);
+    for (const t of [a, b, c]) t.close();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { flush } from '../testing/index.js';
-import { signedInBrowser } from './signed-in.fixture.js';
+import { signedInBrowser, slowAppSignIn } from './signed-in.fixture.js';
 
 describe("an app's own re-auth function and a sign-out in another tab", () => {
   it('ends the session the function signed in to when the person signed out meanwhile', async () => {
@@ -78,5 +78,136 @@ describe("an app's own re-auth function and a sign-out in another tab", () => {
     await step(2_000);
     expect(server.live()).toBe(true);
     expect(a.client.getSnapshot().state).toBe('active');
+  });
+});
+
+describe('a re-auth queued on the lock and a sign-out in another tab', () => {
+  it('does not sign the person back in when they signed out while it waited for the lock', async () => {
+    const { browser, server, step } = signedInBrowser();
+    // The app's silent sign-in (an identity provider's iframe): takes 2 s, in every tab.
+    const reauth = slowAppSignIn(browser, server, 2_000);
+    const open = () => browser.openTab({ fetch: server.fetch, reauth });
+    const [a, b, c] = [open(), open(), open()];
+    await step(1_000);
+    server.end('idle-timeout'); // the session expired on the server
+    const inA = a.client.reauthenticate(); // a re-auths (holds the lock) ...
+    await step(0);
+    // ... while a background request in c meets the 401 and queues for the lock
+    const inC = c.client.fetch('/api/data').catch((e: unknown) => e);
+    await step(500);
+    expect(await b.client.logout()).toBe(true); // the person signs out in b meanwhile
+    for (let i = 0; i < 10; i++) await step(1_000);
+    expect(await inA).toBe(false); // a's attempt is refused: it began before the sign-out
+    await inC;
+    await step(2_000);
+    // The sign-out is honoured: no live session, every tab signed out.
+    expect(server.live()).toBe(false);
+    expect(c.client.getSnapshot().state).toBe('signed-out');
+  });
+});
+
+describe('a sign-in asked for after a sign-out, while a background re-auth waits for the lock', () => {
+  it('keeps the session the person asked for', async () => {
+    const { browser, server, step } = signedInBrowser();
+    // The app's silent sign-in (an identity provider's iframe): takes 2 s, in every tab.
+    const reauth = slowAppSignIn(browser, server, 2_000);
+    const open = () => browser.openTab({ fetch: server.fetch, reauth });
+    const [a, c] = [open(), open()];
+    await step(1_000);
+    server.end('idle-timeout'); // the session expired on the server
+    void c.client.reauthenticate(); // c re-auths (holds the lock) ...
+    await step(0);
+    // ... while a background request in a meets the 401 and queues for the lock
+    const background = a.client.fetch('/api/data').catch((e: unknown) => e);
+    await step(500);
+    expect(await a.client.logout()).toBe(true); // the person signs out in a ...
+    await step(100);
+    const asked = a.client.reauthenticate(); // ... and signs in again there ("switch account")
+    for (let i = 0; i < 10; i++) await step(1_000);
+    await background;
+    expect(await asked).toBe(true);
+    await step(2_000);
+    expect(server.live()).toBe(true);
+    expect(a.client.getSnapshot().state).toBe('active');
+  });
+});
+
+describe('a re-auth begun before a sign-out, joined by a call made after it', () => {
+  it('does not undo the sign-out with the session the older attempt signed in to', async () => {
+    const { browser, server, open, step } = signedInBrowser();
+    let finish = () => {};
+    let calls = 0;
+    const a = browser.openTab({
+      fetch: server.fetch,
+      // The app's silent sign-in (an identity provider's iframe), begun with the old identity.
+      reauth: () => {
+        calls++;
+        return new Promise<boolean>((resolve) => {
+          finish = () => {
+            server.signIn();
+            resolve(true);
+          };
+        });
+      },
+    });
+    const b = open();
+    await step(1_000);
+    server.end('idle-timeout');
+    const background = a.client.reauthenticate(); // e.g. the fetch wrapper's, on a 401
+    await step(1_000);
+    expect(await b.client.logout()).toBe(true); // the person signs out in b meanwhile
+    await step(1_000);
+    // Any later call in a (the dialog's button, say) while the old attempt is on its way.
+    void a.client.reauthenticate();
+    await step(0);
+    expect(calls).toBe(1);
+    finish(); // the old attempt's sign-in finishes after the sign-out
+    // Begun before the sign-out: its session is signed out of too.
+    expect(await background).toBe(false);
+    await step(2_000);
+    expect(server.live()).toBe(false);
+    for (const t of [a, b]) t.close();
+  });
+});
+
+describe('two concurrent 401s in one tab, the session ending between them', () => {
+  it('runs the app re-auth function once for the one need, even when it is declined', async () => {
+    const { browser, server, open, step } = signedInBrowser();
+    let calls = 0;
+    let decline = () => {};
+    const a = browser.openTab({
+      fetch: server.fetch,
+      reauth: () => {
+        calls++;
+        return new Promise<boolean>((resolve) => {
+          decline = () => resolve(false);
+          // A second prompt would be declined too.
+          if (calls > 1) resolve(false);
+        });
+      },
+    });
+    const b = open();
+    await step(1_000);
+    expect(await b.client.logout()).toBe(true); // an earlier sign-out ...
+    await step(1_000);
+    server.signIn(); // ... then a fresh sign-in on the login page
+    void a.client.refresh();
+    await step(1_000);
+    expect(a.client.getSnapshot().state).toBe('active');
+    await step(1_000);
+    server.end('idle-timeout');
+    const first = a.client.fetch('/api/one').catch(() => 'rejected');
+    await step(0);
+    expect(calls).toBe(1);
+    void a.client.refresh(); // the tab learns the session ended (a poll, say)
+    await step(0);
+    expect(a.client.getSnapshot().state).not.toBe('active');
+    const second = a.client.fetch('/api/two').catch(() => 'rejected');
+    await step(0);
+    decline(); // the person declines the one re-auth prompt
+    await step(1_000);
+    await Promise.all([first, second]);
+    expect(calls).toBe(1);
+    for (const t of [a, b]) t.close();
   });
 });

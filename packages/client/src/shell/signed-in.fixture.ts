@@ -1,4 +1,11 @@
-import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+import {
+  createFakeServer,
+  createSimulatedBrowser,
+  type FakeServer,
+  flush,
+  type SimulatedBrowser,
+  type SimulatedTab,
+} from '../testing/index.js';
 
 const MIN = 60_000;
 
@@ -11,15 +18,18 @@ const MIN = 60_000;
 export function signedInBrowser({
   latency = 0,
   delays,
+  idleTimeoutMs = 10 * MIN,
 }: {
   latency?: number;
+  /** The server's idle timeout. Default 10 min. */
+  idleTimeoutMs?: number;
   /** Per route, ms before the request reaches the server and before its answer arrives. */
   delays?: (path: string) => { up: number; down: number };
 } = {}) {
   const browser = createSimulatedBrowser();
   const server = createFakeServer({
     now: browser.clock.now,
-    idleTimeoutMs: 10 * MIN,
+    idleTimeoutMs,
     absoluteTimeoutMs: 60 * MIN,
   });
   server.signIn();
@@ -47,4 +57,28 @@ export function signedInBrowser({
   };
   const extensions = () => server.calls.get('/session/extend') ?? 0;
   return { browser, server, open, step, stepAsync, extensions };
+}
+
+/**
+ * The warnings the named tabs show and clear, in order (`"c warning"`): a test of tabs
+ * that must agree expects none, or the same in each.
+ */
+export function recordWarnings(
+  tabs: Record<string, SimulatedTab>,
+  types: ReadonlyArray<'warning' | 'warning-cleared'> = ['warning', 'warning-cleared'],
+): string[] {
+  const seen: string[] = [];
+  for (const [name, tab] of Object.entries(tabs)) {
+    for (const type of types) tab.client.on(type, () => seen.push(`${name} ${type}`));
+  }
+  return seen;
+}
+
+/** An app's own silent sign-in (an identity provider's iframe) that takes `ms` and succeeds. */
+export function slowAppSignIn(browser: SimulatedBrowser, server: FakeServer, ms: number) {
+  return async () => {
+    await new Promise<void>((resolve) => browser.clock.timers.setTimeout(resolve, ms));
+    server.signIn();
+    return true;
+  };
 }
