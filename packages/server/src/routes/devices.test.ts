@@ -41,6 +41,24 @@ describe('GET /session/sessions', () => {
     expect(await res.json()).toMatchObject({ code: 'session_required' });
   });
 
+  it('answers a live session without a user 401 reauth_required, and it stays live', async () => {
+    const { app } = routesTestApp();
+    app.post('/cart', (c) => {
+      c.var.session.set('cart', ['tea']);
+      return c.json({ ok: true });
+    });
+    const browser = new Browser(app);
+    expect((await browser.post('/cart')).status).toBe(200);
+    const res = await browser.get('/session/sessions');
+    expect(res.status).toBe(401);
+    // Not a session code: the SDK reads those as "no session" and ends this one everywhere.
+    expect(await res.json()).toMatchObject({ code: 'reauth_required' });
+    expect(await (await browser.get('/session/status')).json()).toMatchObject({
+      state: 'active',
+      user: null,
+    });
+  });
+
   it('is a 404 problem that never extends the session when no manager is given', async () => {
     const { app, clock } = routesTestApp({ routes: { manager: undefined } });
     const browser = new Browser(app);

@@ -13,10 +13,18 @@ const revokeBody = z.union([
   z.object({ others: z.literal(true) }).strict(),
 ]);
 
-/** The signed-in user's id (the route requires a session; it may still be anonymous). */
+/**
+ * The signed-in user's id (the route requires a session; it may still be anonymous). A
+ * session without a user was never signed in to, as `requireSession({ fresh })` sees it:
+ * `reauth_required`, not `session_required`, which the SDK reads as "no session" and
+ * would end a live (e.g. shopping-cart) session in every tab for.
+ */
 function signedIn(c: Ctx): { userId: string } | { response: Response } {
   const { userId } = c.var.session;
-  if (userId === null) return { response: problemResponse('session_required') };
+  if (userId === null) {
+    const detail = 'This needs a signed-in session.';
+    return { response: problemResponse('reauth_required', { detail }) };
+  }
   return { userId };
 }
 
