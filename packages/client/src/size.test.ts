@@ -88,10 +88,11 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * auth asked for after a sign-out joins one on its way with that view; then 36 B (core) and 29
  * B (everything) so that a follower's own extension counts from its own telling and a re-auth
  * call that saw another sign-out runs its own attempt; then 3 B (core) and 4 B (everything) so
- * that only a re-auth call that saw a sign-out the attempt on its way has not runs its own.
+ * that only a re-auth call that saw a sign-out the attempt on its way has not runs its own;
+ * then 4 B (core) and 6 B (everything) so that a request from a hidden tab never re-authenticates.
  */
-const CORE_BUDGET = 5240;
-const EVERYTHING_BUDGET = 10108;
+const CORE_BUDGET = 5244;
+const EVERYTHING_BUDGET = 10114;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

@@ -318,7 +318,8 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     // header would cost that API a CORS preflight it may refuse. Those pass untouched.
     const page = globalThis.location;
     if (page && new URL(request.url).origin !== page.origin) return o.fetch(request);
-    if (o.document?.visibilityState === 'hidden') request.headers.set(PASSIVE_HEADER, '1');
+    const hidden = o.document?.visibilityState === 'hidden';
+    if (hidden) request.headers.set(PASSIVE_HEADER, '1');
     // Cloned before sending: once sent, a body cannot be read again. (A request just made
     // has an unread body, so cloning it cannot throw.)
     const spare = request.clone();
@@ -330,9 +331,12 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       // `sentAt`: a re-auth that finished after this request left is enough; another would
       // kill the session it created. After a failed one, only a new session (a sign-in, in
       // any tab) or 30 seconds make another worth a request: no re-auth per failed call.
-      // Never after the person signed out (in any tab), until a new session appears: a
-      // background request must not sign them back in; `reauthenticate()` still can.
+      // Never after the person signed out (in any tab), until a new session appears, and
+      // never from a hidden tab: a background request must not sign them back in (with
+      // remember-me, a hidden tab's polling would outlive every idle timeout);
+      // `reauthenticate()` still can.
       (reason &&
+        !hidden &&
         (state.reason !== 'logged-out' || state.phase === 'active') &&
         (state.sessionAt >= reauthFailedAt || now() - reauthFailedAt >= 30_000) &&
         (await reauthenticate(sentAt)))

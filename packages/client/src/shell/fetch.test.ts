@@ -45,6 +45,24 @@ describe('session fetch wrapper', () => {
     tab.close();
   });
 
+  it('never re-authenticates for a 401 met by a request from a hidden tab', async () => {
+    // With remember-me, a hidden tab's polling would otherwise sign an idle person back in
+    // after every idle timeout; the person's own `reauthenticate()` (or a visible tab) can.
+    const { server, tab } = setup(true);
+    await flush();
+    server.end('idle-timeout');
+    tab.hide();
+    const error = await tab.client.fetch('/api/poll').catch((e) => e);
+    expect(error).toBeInstanceOf(SessionExpiredError);
+    expect(error.reason).toBe('idle-timeout');
+    expect(server.calls.get('/session/reauth')).toBeUndefined();
+    expect(tab.client.getSnapshot().state).toBe('expired');
+    tab.show();
+    expect(await tab.client.fetch('/api/poll').then((r) => r.status)).toBe(200);
+    expect(server.calls.get('/session/reauth')).toBe(1);
+    tab.close();
+  });
+
   it('emits expired before rejecting with SessionExpiredError when re-auth is impossible', async () => {
     const { server, tab } = setup(false);
     await flush();
