@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { createServer } from 'node:net';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
 /** Where Debian's (and CI's) Chromium lives. Playwright's own browser download is never used. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -37,5 +38,57 @@ export async function launchChromium({ backForwardCache = false } = {}): Promise
     headless: true,
     args: ARGS,
     ...(backForwardCache && { ignoreDefaultArgs: ['--disable-back-forward-cache'] }),
+  });
+}
+
+/** A Chromium whose tabs a test can send to the background (see `launchChromiumWithTabs`). */
+export interface TabbedChromium {
+  /** The browser as launched; closing it ends the process and the context below. */
+  browser: Browser;
+  /** The browser's default context: each new page is a tab of one window. */
+  context: BrowserContext;
+}
+
+/**
+ * Launches one headless Chromium whose pages are tabs a person can leave: only the tab in
+ * front is visible, and `page.bringToFront()` (a tab switch) or minimising the window hides
+ * the others, each with a real `visibilitychange` (`document.visibilityState` 'hidden').
+ *
+ * A context made by `browser.newContext()` cannot do that: Playwright turns on focus
+ * emulation in each of its pages, which Chromium implements by counting the page as
+ * captured, and a captured page stays visible whatever happens to its tab or window. So the
+ * pages live in the browser's default context instead, reached over a second, CDP
+ * connection with `noDefaults`, which leaves focus emulation off there. Its pages keep every
+ * other switch of `launchChromium()`: background timers are not throttled, so a test that
+ * wants a hidden tab's timers held back must hold them itself.
+ */
+export async function launchChromiumWithTabs(): Promise<TabbedChromium> {
+  assertChromium();
+  const port = await freePort();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [...ARGS, `--remote-debugging-port=${port}`],
+  });
+  try {
+    const tabs = await chromium.connectOverCDP(`http://127.0.0.1:${port}`, { noDefaults: true });
+    const context = tabs.contexts()[0];
+    if (!context) throw new Error("Chromium's default context was not found");
+    return { browser, context };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+}
+
+/** A local TCP port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
   });
 }

@@ -1,6 +1,6 @@
 import type { SessionSnapshot } from '@lifeline/client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './browser.js';
+import { launchChromium, launchChromiumWithTabs } from './browser.js';
 import { type DemoServer, startDemo } from './demo-server.js';
 
 /** The parts of `GET /session/status` the tests read. */
@@ -25,9 +25,10 @@ export interface World {
   advance(ms: number): Promise<void>;
   /**
    * Freezes `tab`: no timer, event or message handler runs in it until the function it
-   * resolves to resumes it. Headless Chromium ignores the Page Lifecycle freeze
-   * (`Page.setWebLifecycleState`) for its tabs, which are all visible, so this pauses the
-   * tab's script in the debugger instead: like a frozen tab it keeps its Web Locks and
+   * resolves to resumes it. The Page Lifecycle freeze (`Page.setWebLifecycleState`) needs a
+   * tab that can be hidden, which a context of `browser.newContext()` never is (only a world
+   * with `tabsCanHide` has such tabs: see hidden.test.ts), so this pauses the tab's script
+   * in the debugger instead: like a frozen tab it keeps its Web Locks and
    * answers nothing, and unlike one it loses the cross-tab messages sent meanwhile (it
    * must catch up from the server, the harder case). While it is frozen `advance()`
    * leaves its clock alone (Playwright's clock would wait for it, or run its timers); on
@@ -45,14 +46,22 @@ export interface World {
  * Starts the world with the demo's environment variables (short timeouts). With
  * `realClock`, the pages keep the browser's own clock (which reads fractions of a
  * millisecond, unlike Playwright's); `advance()` and `freeze()` need the controlled one.
+ * With `tabsCanHide`, the pages are tabs of one window, as in a person's browser: each new
+ * one comes to the front and hides the others (`page.bringToFront()` switches back; see
+ * `launchChromiumWithTabs`); that context has no base URL, so give its pages whole URLs
+ * (`world.server.url`). Without it every page stays visible whatever a test does.
  */
 export async function startWorld(
   env: Record<string, string>,
-  { realClock = false }: { realClock?: boolean } = {},
+  { realClock = false, tabsCanHide = false }: { realClock?: boolean; tabsCanHide?: boolean } = {},
 ): Promise<World> {
   const server = await startDemo(env);
-  const browser = await launchChromium();
-  const context = await browser.newContext({ baseURL: server.url });
+  const { browser, context } = tabsCanHide
+    ? await launchChromiumWithTabs()
+    : await launchChromium().then(async (browser) => ({
+        browser,
+        context: await browser.newContext({ baseURL: server.url }),
+      }));
   if (!realClock) await context.clock.install();
   /** Frozen tabs, with the time their clock has yet to catch up on. */
   const frozen = new Map<Page, number>();
@@ -71,7 +80,7 @@ export async function startWorld(
       const pages: Page[] = [];
       for (let i = 0; i < n; i++) {
         const page = await context.newPage();
-        await page.goto(path);
+        await page.goto(new URL(path, server.url).href);
         await page.waitForSelector('body[data-session]:not([data-session="unknown"])');
         pages.push(page);
       }
@@ -95,7 +104,7 @@ export async function startWorld(
       };
     },
     async status() {
-      const res = await context.request.get('/session/status', {
+      const res = await context.request.get(`${server.url}/session/status`, {
         headers: { 'Session-Passive': '1' },
       });
       return (await res.json()) as ServerStatus;
