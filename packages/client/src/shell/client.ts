@@ -334,9 +334,10 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       // Never after the person signed out (in any tab), until a new session appears, and
       // never from a hidden tab: a background request must not sign them back in (with
       // remember-me, a hidden tab's polling would outlive every idle timeout);
-      // `reauthenticate()` still can.
+      // `reauthenticate()` still can. A session begun since the request left (a sign-in in
+      // another tab) is no re-auth: the request is repeated with its cookie, hidden or not.
       (reason &&
-        !hidden &&
+        (!hidden || state.sessionAt >= sentAt) &&
         (state.reason !== 'logged-out' || state.phase === 'active') &&
         (state.sessionAt >= reauthFailedAt || now() - reauthFailedAt >= 30_000) &&
         (await reauthenticate(sentAt)))
@@ -391,10 +392,12 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   }
   const doc = o.document;
   // Becoming visible is activity (the person came back), unless activity is not tracked:
-  // with `activity: false` it would extend on every tab switch. Either way it re-evaluates.
+  // with `activity: false` it would extend on every tab switch. Either way it re-evaluates,
+  // first: coming back inside the warning window must open the warning, not extend past it
+  // (activity during the idle warning does not count).
   listen(doc, 'visibilitychange', () => {
-    if (o.activity && doc?.visibilityState === 'visible') activity();
     wake();
+    if (o.activity && doc?.visibilityState === 'visible') activity();
   });
   listen(doc, 'resume', refresh);
   listen(o.window, 'focus', wake);

@@ -2,6 +2,7 @@ import { PASSIVE_HEADER } from '@lifeline/server/contract';
 import { describe, expect, it } from 'vitest';
 import { SessionExpiredError } from '../errors.js';
 import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+import { signedInBrowser } from './signed-in.fixture.js';
 
 const MIN = 60_000;
 
@@ -156,5 +157,36 @@ describe('session fetch wrapper', () => {
     await flush();
     expect(checks()).toBe(first + 1);
     tab.close();
+  });
+});
+
+describe('session fetch wrapper in a hidden tab', () => {
+  it('repeats a request that crossed a sign-in in another tab, as a visible tab does, with no re-auth', async () => {
+    // The answer to /api/cart takes 5 s to come back; the sign-in happens meanwhile.
+    const {
+      server,
+      open,
+      stepAsync: step,
+    } = signedInBrowser({
+      delays: (path) => ({ up: 0, down: path === '/api/cart' ? 5_000 : 0 }),
+    });
+    const [a, b] = [open(), open()];
+    await step(1_000);
+    server.end('revoked');
+    a.hide();
+    const saved = a.client.fetch('/api/cart', { method: 'POST', body: 'draft' });
+    await step(0); // answered 401 session_revoked, still on its way back
+    server.signIn();
+    const refreshed = b.client.refresh(); // b learns of the new session, and tells a
+    await step(0);
+    expect(await refreshed).toBe(true);
+    await step(5_000); // the 401 arrives; the repeat takes as long
+    await step(5_000);
+    expect((await saved).status).toBe(200);
+    expect(server.calls.get('/api/cart')).toBe(2);
+    expect(server.calls.get('/session/reauth')).toBeUndefined();
+    expect(a.client.getSnapshot().state).toBe('active');
+    a.close();
+    b.close();
   });
 });

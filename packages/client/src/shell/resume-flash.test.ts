@@ -25,3 +25,27 @@ it('a frozen leader resumed after a follower kept the session alive shows no war
   a.close();
   b.close();
 });
+
+it('a tab the person comes back to inside the warning window warns, and extends nothing by itself', async () => {
+  const { open, stepAsync: step, extensions } = signedInBrowser(); // idle 10 min, warnBefore 2 min
+  const [a, b] = [open(), open()];
+  await step(0);
+  expect(a.client.getSnapshot().isLeader).toBe(true);
+  // The person leaves: both tabs in the background, their timers held back (throttled,
+  // or a sleeping laptop), until 90 s before the idle deadline.
+  for (const tab of [a, b]) {
+    tab.hide();
+    tab.throttle(60 * MIN);
+  }
+  await step(8.5 * MIN);
+  // Back to b: re-evaluated before the return counts, so the warning opens and waits for
+  // "Stay signed in" (activity during the idle warning does not extend).
+  b.show();
+  await step(0);
+  expect(b.client.getSnapshot().warning).toBe('idle');
+  await step(5_000);
+  expect(extensions()).toBe(0);
+  expect(b.client.getSnapshot().warning).toBe('idle');
+  a.close();
+  b.close();
+});
