@@ -1,11 +1,17 @@
-import type { SessionClient } from '@lifeline/client';
 import type { Page } from 'playwright-core';
 import { afterEach, expect, it } from 'vitest';
-import { DEMO_ENV, IDLE_MS } from './env.js';
-import { expectState, signIn, snapshot, startWorld, type World } from './world.js';
+import { IDLE_MS } from './env.js';
+import {
+  comeBack,
+  type Demo,
+  leave,
+  passWithTimersHeld,
+  worldWithSignedInTab,
+} from './hidden-tabs.js';
+import { expectState, snapshot, type World } from './world.js';
 
-// A tab the person left: in the background of its window, `document.visibilityState`
-// 'hidden', told by a real `visibilitychange` (see `launchChromiumWithTabs`).
+// A tab the person left (see hidden-tabs.ts): what the client does while it is in the
+// background and when the person comes back.
 
 let world: World | undefined;
 afterEach(async () => {
@@ -13,16 +19,12 @@ afterEach(async () => {
   world = undefined;
 });
 
-type Demo = { lifelineDemo: { client: SessionClient } };
-
-/** Starts the demo world with tabs that hide, and one tab on the app, signed in. */
-async function signedInTab({ remember = false } = {}): Promise<[World, Page]> {
-  const w = await startWorld(DEMO_ENV, { tabsCanHide: true });
+/** The demo world with one tab on the app, signed in, its lifecycle events recorded. */
+async function signedInTab(options?: { remember?: boolean }): Promise<[World, Page]> {
+  const [w, tab] = await worldWithSignedInTab(options);
   world = w;
-  const [tab] = await w.openTabs(1);
-  await signIn(tab!, { remember });
-  await watchLifecycle(tab!);
-  return [w, tab!];
+  await watchLifecycle(tab);
+  return [w, tab];
 }
 
 /**
@@ -44,18 +46,6 @@ function watchLifecycle(tab: Page): Promise<void> {
 
 const lifecycleSeen = (tab: Page) =>
   tab.evaluate(() => (window as unknown as { lifecycleSeen: string[] }).lifecycleSeen);
-
-/** Sends `tab` to the background the way a person does, by opening another tab, and waits until the page knows. */
-async function leave(w: World, tab: Page): Promise<void> {
-  await w.context.newPage();
-  await expect.poll(() => tab.evaluate(() => document.visibilityState)).toBe('hidden');
-}
-
-/** Switches back to `tab` and waits until the page knows it is visible. */
-async function comeBack(tab: Page): Promise<void> {
-  await tab.bringToFront();
-  await expect.poll(() => tab.evaluate(() => document.visibilityState)).toBe('visible');
-}
 
 /** `GET /api/me` through the client's `fetch` wrapper in `tab`: its status, and whether it went out passive. */
 async function fetchMe(tab: Page): Promise<{ status: number; passive: string | undefined }> {
@@ -86,19 +76,6 @@ async function recordWarnings(tab: Page): Promise<() => Promise<number>> {
     });
   });
   return () => tab.evaluate(() => (window as unknown as { warnings: number }).warnings);
-}
-
-/**
- * Moves the server's clock and every tab's wall clock on by `ms` without running one timer,
- * as for a tab in the background whose timers the browser held back (Chrome wakes a hidden
- * tab's chained timers at most once a minute, and may freeze the tab outright). Only what
- * the tab hears from outside, such as becoming visible again, can bring its view up to date.
- */
-async function passWithTimersHeld(w: World, tab: Page, ms: number): Promise<void> {
-  await w.server.advance(ms, async () => {
-    const now = await tab.evaluate(() => Date.now());
-    await w.context.clock.setSystemTime(now + ms);
-  });
 }
 
 it('marks a request the app makes from a hidden tab passive, so it leaves the idle deadline alone; visible, the same request slides it', async () => {
