@@ -1,23 +1,12 @@
 import type { CDPSession, Page } from 'playwright-core';
-import { afterEach, expect, it } from 'vitest';
-import { comeBack, type Demo, passWithTimersHeld, worldWithSignedInTab } from './hidden-tabs.js';
+import { expect, it } from 'vitest';
+import { comeBack, type Demo, passWithTimersHeld, signedInTabs } from './hidden-tabs.js';
 import { expectState, signIn, snapshot, type World } from './world.js';
 
 // Review of the client in really hidden tabs and minimised windows (see hidden-tabs.ts):
 // the idle warning, the signed-out notice and the app's requests.
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-/** The demo world with one tab on the app, signed in. */
-async function signedInTab(options?: { remember?: boolean }): Promise<[World, Page]> {
-  const [w, tab] = await worldWithSignedInTab(options);
-  world = w;
-  return [w, tab];
-}
+const signedInTab = signedInTabs();
 
 /** The server's clock, as `GET /session/status` reports it. */
 async function serverNow(w: World): Promise<number> {

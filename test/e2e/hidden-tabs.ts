@@ -1,6 +1,6 @@
 import type { SessionClient } from '@lifeline/client';
 import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { DEMO_ENV } from './env.js';
 import { signIn, startWorld, type World } from './world.js';
 
@@ -11,12 +11,25 @@ import { signIn, startWorld, type World } from './world.js';
 /** The demo page's global a test reaches the client through. */
 export type Demo = { lifelineDemo: { client: SessionClient } };
 
-/** Starts the demo world with tabs that hide, and one tab on the app, signed in. */
-export async function worldWithSignedInTab({ remember = false } = {}): Promise<[World, Page]> {
-  const w = await startWorld(DEMO_ENV, { tabsCanHide: true });
-  const [tab] = await w.openTabs(1);
-  await signIn(tab!, { remember });
-  return [w, tab!];
+/**
+ * For a test file: a function that starts the demo world with tabs that hide and one tab
+ * on the app, signed in (then `prepare`d), closed after each test.
+ */
+export function signedInTabs(
+  prepare?: (tab: Page) => Promise<void>,
+): (options?: { remember?: boolean }) => Promise<[World, Page]> {
+  let world: World | undefined;
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+  });
+  return async ({ remember = false } = {}) => {
+    world = await startWorld(DEMO_ENV, { tabsCanHide: true });
+    const [tab] = await world.openTabs(1);
+    await signIn(tab!, { remember });
+    await prepare?.(tab!);
+    return [world, tab!];
+  };
 }
 
 /** Sends `tab` to the background the way a person does, by opening another tab, and waits until the page knows. */

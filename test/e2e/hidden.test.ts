@@ -1,31 +1,13 @@
 import type { Page } from 'playwright-core';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { IDLE_MS } from './env.js';
-import {
-  comeBack,
-  type Demo,
-  leave,
-  passWithTimersHeld,
-  worldWithSignedInTab,
-} from './hidden-tabs.js';
-import { expectState, snapshot, type World } from './world.js';
+import { comeBack, type Demo, leave, passWithTimersHeld, signedInTabs } from './hidden-tabs.js';
+import { expectState, snapshot } from './world.js';
 
 // A tab the person left (see hidden-tabs.ts): what the client does while it is in the
 // background and when the person comes back.
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-/** The demo world with one tab on the app, signed in, its lifecycle events recorded. */
-async function signedInTab(options?: { remember?: boolean }): Promise<[World, Page]> {
-  const [w, tab] = await worldWithSignedInTab(options);
-  world = w;
-  await watchLifecycle(tab);
-  return [w, tab];
-}
+const signedInTab = signedInTabs(watchLifecycle);
 
 /**
  * Records the `visibilitychange` (as the state it changed to), `freeze` and `resume`
