@@ -1,21 +1,26 @@
 /**
- * Bad input over the whole mounted HTTP surface of the demo app (its own routes and
- * `/session/*`), on the memory store and on Redis: whatever the method, path, cookies,
- * headers and body, the answer is under 500, every 4xx is a problem with a documented
- * `code`, nothing hangs or rejects unhandled, and the browser's valid session still
- * answers `active` afterwards unless the request was a sign-out the contract honours.
+ * Bad input over the whole mounted HTTP surface of the demo app (its own routes, the
+ * built page's assets and `/session/*`), on the memory store and on Redis: whatever the
+ * method, path, cookies, headers and body, the answer is under 500, every 4xx is a
+ * problem with a documented `code`, nothing hangs or rejects unhandled, an unsafe request
+ * succeeds only past the CSRF rule, and the browser's valid session still works afterwards
+ * (also with its own request in flight alongside) unless the request was a sign-out the
+ * contract honours. On Redis, broken store content is bad input too.
  *
  * The route-level properties (session routes only, fixed paths) live beside the routes
- * (`packages/server/src/routes/body.property.test.ts`); this one adds the app's routes,
- * odd methods and paths, mutated cookies that still carry the session, and Redis.
+ * (`packages/server/src/routes/body.property.test.ts`), the field-by-field store
+ * corruption cases beside the Redis store (`redis/corrupt.test.ts`); this one adds the
+ * app's routes, odd methods and paths, flawed cookies that still carry the session,
+ * parallel requests and Redis, all through one app as `npm start` serves it.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { memoryStore, type SessionStore } from '@lifeline/server';
+import { memoryStore, type SessionEnv, type SessionStore } from '@lifeline/server';
 import { PROBLEM_CODES, PROBLEM_CONTENT_TYPE, problemSchema } from '@lifeline/server/contract';
 import { redisStore } from '@lifeline/server/redis';
 import { type ManualClock, manualClock } from '@lifeline/server/testing';
 import fc from 'fast-check';
+import type { Hono } from 'hono';
 import type Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoApp } from '../../../demo/server/app.js';
@@ -631,14 +636,18 @@ async function signedInDemo(store: SessionStore, clock: ManualClock) {
       else jar.set(name, pair.slice(name.length + 1));
     }
   };
-  const browser = async (method: string, path: string, body?: unknown) => {
-    const headers: Record<string, string> = { Origin: ORIGIN, 'Sec-Fetch-Site': 'same-origin' };
+  const browser = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    options: { keep?: boolean } = {},
+  ) => {
+    const headers: Record<string, string> = { ...SAME_ORIGIN };
     if (jar.size > 0) headers.Cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
     const init: RequestInit = { method, headers };
     if (body !== undefined) init.body = JSON.stringify(body);
     const res = await app.request(`${ORIGIN}${path}`, init);
-    keep(res);
+    if (options.keep !== false) keep(res);
     return res;
   };
   const login = await browser('POST', '/login', {
@@ -664,80 +673,128 @@ afterAll(() => {
   process.off('unhandledRejection', onUnhandled);
 });
 
+/** One generated request: what is sent, before the browser's tokens are filled in. */
+interface BadRequest {
+  target: { method: string; path: string };
+  headers: Record<string, string>;
+  body: string | Uint8Array<ArrayBuffer> | null;
+  cookie: CookieRecipe;
+}
+
+const badRequest: fc.Arbitrary<BadRequest> = fc.record({
+  target,
+  headers,
+  // Sometimes none: the session routes take an empty body as `{}`.
+  body: fc.option(jsonish, { freq: 3 }),
+  cookie: cookieRecipe,
+});
+
+/** The request, or `null` when no client could send it (a forbidden method, a bad URL). */
+function buildRequest(input: BadRequest, cookie: string): Request | null {
+  try {
+    const init: RequestInit = {
+      method: input.target.method,
+      headers: { ...input.headers, ...(cookie ? { Cookie: cookie } : {}) },
+    };
+    const upper = input.target.method.toUpperCase();
+    if (upper !== 'GET' && upper !== 'HEAD' && input.body !== null) init.body = input.body;
+    return new Request(`${ORIGIN}${input.target.path}`, init);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Sends `req` and checks its answer: in time, under 500, a 4xx a problem with a listed
+ * code (or the sign-in page's form failure), an unsafe method successful only past the
+ * CSRF rule, no token in the body, no unhandled rejection.
+ */
+async function sendChecked(
+  app: Hono<SessionEnv>,
+  req: Request,
+  tokens: string[],
+  ctx: fc.ContextValue,
+): Promise<{ res: Response; text: string }> {
+  const res = await withinTime('the request', Promise.resolve(app.request(req)));
+  const text = await withinTime('the body', res.text());
+  ctx.log(`${req.method} ${new URL(req.url).pathname} -> ${res.status} ${text.slice(0, 200)}`);
+
+  expect(res.status).toBeLessThan(500);
+  const type = res.headers.get('Content-Type');
+  if (res.status >= 400) {
+    // The one documented non-problem 4xx: a form sign-in's failure shows the page again.
+    const formFailure = res.status === 401 && type?.startsWith('text/html');
+    if (!formFailure) {
+      expect(type).toBe(PROBLEM_CONTENT_TYPE);
+      if (req.method !== 'HEAD') {
+        const problem = problemSchema.parse(JSON.parse(text));
+        expect(PROBLEM_CODES).toContain(problem.code);
+        expect(problem.status).toBe(res.status);
+      }
+    }
+  }
+  // Every route that takes an unsafe method is CSRF-guarded: none may succeed unguarded.
+  if (!SAFE_METHODS.has(req.method) && res.status < 400) {
+    expect(passesCsrf(req), `${req.method} ${routedPath(req)} passed the CSRF rule`).toBe(true);
+  }
+  // Tokens never travel in a body.
+  for (const token of tokens) expect(text).not.toContain(token);
+
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(unhandled).toEqual([]);
+  return { res, text };
+}
+
 /** The property over one store; `makeStore` is called once per run with that run's clock. */
 function badInputProperty(
   makeStore: (clock: ManualClock) => SessionStore,
   clockStart: () => number,
 ) {
   return fc.asyncProperty(
-    fc.record({
-      // Time since sign-in: nothing due, a touch due, a rotation due, near the idle deadline.
-      elapsed: fc.constantFrom(0, MINUTE, 4 * MINUTE, 16 * MINUTE, 29 * MINUTE),
-      target,
-      headers,
-      // Sometimes none: the session routes take an empty body as `{}`.
-      body: fc.option(jsonish, { freq: 3 }),
-      cookie: cookieRecipe,
-    }),
+    // Time since sign-in: nothing due, a touch due, a rotation due, near the idle deadline.
+    fc.constantFrom(0, MINUTE, 4 * MINUTE, 16 * MINUTE, 29 * MINUTE),
+    badRequest,
+    // The browser's own request in flight at the same time, its answer arriving first or last.
+    fc.constantFrom(null, 'first', 'last'),
     fc.context(),
-    async (input, ctx) => {
+    async (elapsed, input, parallel, ctx) => {
       const clock = manualClock(clockStart());
       const { app, keep, browser, T, R } = await signedInDemo(makeStore(clock), clock);
-      clock.advance(input.elapsed);
+      clock.advance(elapsed);
       const cookie = renderCookie(T, R, input.cookie);
       ctx.log(`Cookie: ${cookie.slice(0, 300)}`);
-
-      let req: Request;
-      try {
-        const init: RequestInit = {
-          method: input.target.method,
-          headers: { ...input.headers, ...(cookie ? { Cookie: cookie } : {}) },
-        };
-        const upper = input.target.method.toUpperCase();
-        if (upper !== 'GET' && upper !== 'HEAD' && input.body !== null) init.body = input.body;
-        req = new Request(`${ORIGIN}${input.target.path}`, init);
-      } catch {
-        // Not a request a client can send (a forbidden method, an unparsable URL).
-        return;
+      const req = buildRequest(input, cookie);
+      if (req === null) return;
+      let res: Response;
+      let text: string;
+      if (parallel === null) ({ res, text } = await sendChecked(app, req, [T, R], ctx));
+      else {
+        // Sent from the jar as it is now; its cookies are taken only once it answers.
+        const own = browser('GET', '/api/me', undefined, { keep: false });
+        const [bad, mine] = await Promise.all([sendChecked(app, req, [T, R], ctx), own]);
+        ({ res, text } = bad);
+        ctx.log(`parallel GET /api/me -> ${mine.status}`);
+        expect(mine.status).toBeLessThan(500);
+        if (parallel === 'first') keep(mine);
+        if (carriesSession(input.cookie)) keep(res);
+        if (parallel === 'last') keep(mine);
       }
-      const res = await withinTime('the request', Promise.resolve(app.request(req)));
-      const text = await withinTime('the body', res.text());
-      ctx.log(`${req.method} ${new URL(req.url).pathname} -> ${res.status} ${text.slice(0, 200)}`);
-
-      expect(res.status).toBeLessThan(500);
-      const type = res.headers.get('Content-Type');
-      if (res.status >= 400) {
-        // The one documented non-problem 4xx: a form sign-in's failure shows the page again.
-        const formFailure = res.status === 401 && type?.startsWith('text/html');
-        if (!formFailure) {
-          expect(type).toBe(PROBLEM_CONTENT_TYPE);
-          if (req.method !== 'HEAD') {
-            const problem = problemSchema.parse(JSON.parse(text));
-            expect(PROBLEM_CODES).toContain(problem.code);
-            expect(problem.status).toBe(res.status);
-          }
-        }
-      }
-      // Every route that takes an unsafe method is CSRF-guarded: none may succeed unguarded.
-      if (!SAFE_METHODS.has(req.method) && res.status < 400) {
-        expect(passesCsrf(req), `${req.method} ${routedPath(req)} passed the CSRF rule`).toBe(true);
-      }
-      // Tokens never travel in a body.
-      expect(text).not.toContain(T);
-      expect(text).not.toContain(R);
-
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(unhandled).toEqual([]);
 
       // The browser that holds the session gets this response only if it sent the request.
-      if (carriesSession(input.cookie)) keep(res);
+      if (parallel === null && carriesSession(input.cookie)) keep(res);
       // Past the rotation grace window: a successor this request made but did not hand
       // over would show now, as the predecessor no longer resolves.
       clock.advance(GRACE_MS + SECOND);
       const status = await browser('GET', '/session/status');
       expect(status.status).toBe(200);
       const body = (await status.json()) as { state: string; reason?: string };
-      if (body.state !== 'active') {
+      // A sign-in or re-auth renews the session: an older cookie of the parallel request,
+      // arriving after the renewed one, is the browser's own race (no bad input needed).
+      const renewal =
+        parallel !== null &&
+        res.status < 400 &&
+        ['/login', '/session/reauth'].includes(routedPath(req));
+      if (body.state !== 'active' && !renewal) {
         // Only a sign-out the contract honours may end it: a same-origin, non-simple POST
         // to logout (200, logged-out), or a revocation that named this session.
         let answer: { state?: string; reason?: string; currentEnded?: boolean } = {};
@@ -751,11 +808,174 @@ function badInputProperty(
         const how = `${req.method} ${input.target.path} -> ${res.status}`;
         expect(signedOut, `the session ended (${body.reason}) after ${how}`).toBe(true);
         expect(req.method, 'only a POST signs out').toBe('POST');
-      } else {
+      } else if (body.state === 'active') {
         // Still working, not just reported: an ordinary protected request succeeds.
         const me = await browser('GET', '/api/me');
         expect(me.status, await me.clone().text()).toBe(200);
       }
+    },
+  );
+}
+
+// ---- Store content ----------------------------------------------------------------------
+
+/** JSON nested deeper than a recursive validator's stack allows. */
+const DEEP = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+
+/** What a broken or foreign writer may leave in a field or a string key. */
+const storedGarbage = fc.oneof(
+  fc.constantFrom(
+    '',
+    '{oops',
+    '"yesterday"',
+    'null',
+    ' null',
+    'undefined',
+    '1e999',
+    '-1',
+    '0',
+    '[]',
+    '{}',
+    '"\\ud800"',
+    '{"reason":"x","at":1}',
+    '{"__proto__":{"polluted":true}}',
+    DEEP,
+    `{"x":${DEEP}}`,
+  ),
+  fc.json({ maxDepth: 3 }),
+  fc.string({ maxLength: 40 }),
+  fc.integer().map(String),
+);
+
+/** One change to the keys under the run's prefix, each picked by index (sorted by name). */
+type Corruption =
+  | { op: 'set-field'; key: number; field: number; value: string }
+  | { op: 'add-field'; key: number; name: string; value: string }
+  | { op: 'drop-field'; key: number; field: number }
+  | { op: 'retype'; key: number; as: 'string' | 'list' | 'hash' | 'zset' }
+  | { op: 'delete'; key: number };
+
+const corruption: fc.Arbitrary<Corruption> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('set-field' as const),
+      key: fc.nat(),
+      field: fc.nat(),
+      value: storedGarbage,
+    }),
+  },
+  fc.record({
+    op: fc.constant('add-field' as const),
+    key: fc.nat(),
+    name: fc.oneof(
+      fc.constantFrom('m:__proto__', 'd:__proto__', 'm:x', 'd:cart', 'previous', 'foreign'),
+      fc.string({ maxLength: 10 }),
+    ),
+    value: storedGarbage,
+  }),
+  fc.record({ op: fc.constant('drop-field' as const), key: fc.nat(), field: fc.nat() }),
+  fc.record({
+    op: fc.constant('retype' as const),
+    key: fc.nat(),
+    as: fc.constantFrom('string', 'list', 'hash', 'zset') as fc.Arbitrary<
+      'string' | 'list' | 'hash' | 'zset'
+    >,
+  }),
+  fc.record({ op: fc.constant('delete' as const), key: fc.nat() }),
+);
+
+/** Applies `c` to the keys under `prefix` and says what it did. */
+async function corrupt(client: Redis, prefix: string, c: Corruption): Promise<string> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 100);
+    keys.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  keys.sort();
+  const key = keys[c.key % Math.max(1, keys.length)];
+  if (key === undefined) return 'no keys';
+  const name = key.slice(prefix.length);
+  const type = await client.type(key);
+  const ttl = await client.pttl(key);
+  const fields = type === 'hash' ? (await client.hkeys(key)).sort() : [];
+  const field = 'field' in c ? fields[c.field % Math.max(1, fields.length)] : undefined;
+  switch (c.op) {
+    case 'set-field':
+      if (type === 'hash' && field !== undefined) await client.hset(key, field, c.value);
+      else if (type === 'string') await client.set(key, c.value, 'KEEPTTL');
+      else if (type === 'zset') await client.zadd(key, 0, c.value);
+      return `${name} ${field ?? ''} = ${c.value.slice(0, 60)}`;
+    case 'add-field':
+      if (type === 'hash') await client.hset(key, c.name, c.value);
+      return `${name} + ${c.name} = ${c.value.slice(0, 60)}`;
+    case 'drop-field':
+      if (field !== undefined) await client.hdel(key, field);
+      return `${name} - ${field}`;
+    case 'retype': {
+      await client.del(key);
+      if (c.as === 'string') await client.set(key, 'x');
+      else if (c.as === 'list') await client.rpush(key, 'x');
+      else if (c.as === 'hash') await client.hset(key, 'x', '1');
+      else await client.zadd(key, 1, 'x');
+      if (ttl > 0) await client.pexpire(key, ttl);
+      return `${name} (${type}) is now a ${c.as}`;
+    }
+    case 'delete':
+      await client.del(key);
+      return `${name} deleted`;
+  }
+}
+
+/**
+ * Store content as bad input: the browser signed in (a cart, perhaps a rotation), then
+ * up to three keys under the prefix are broken, and a bad request and the browser's own
+ * requests follow. Every answer is under 500 and well-formed; a session whose record is
+ * broken may read as none, but the person can always sign in again.
+ */
+function corruptStoreProperty(client: () => Redis, nextPrefix: () => string) {
+  return fc.asyncProperty(
+    fc.constantFrom(0, 16 * MINUTE),
+    fc.boolean(),
+    fc.array(corruption, { minLength: 1, maxLength: 3 }),
+    badRequest,
+    fc.context(),
+    async (elapsed, withCart, corruptions, input, ctx) => {
+      const prefix = nextPrefix();
+      const clock = manualClock(Date.now());
+      const store = redisStore({ client: client(), prefix, now: clock.now, onCorrupt: () => {} });
+      const { app, keep, browser, T, R } = await signedInDemo(store, clock);
+      if (withCart) await browser('POST', '/api/cart', { item: 'tea' });
+      clock.advance(elapsed);
+      // A rotation leaves a predecessor and a sealed successor to break.
+      if (elapsed > 0) await browser('GET', '/api/me');
+      for (const c of corruptions) ctx.log(await corrupt(client(), prefix, c));
+
+      const req = buildRequest(input, renderCookie(T, R, input.cookie));
+      if (req !== null) {
+        const { res } = await sendChecked(app, req, [T, R], ctx);
+        if (carriesSession(input.cookie)) keep(res);
+      }
+      // The browser's own traffic, whatever the store now holds.
+      for (const [method, path, body] of [
+        ['GET', '/session/status'],
+        ['GET', '/api/me'],
+        ['GET', '/session/sessions'],
+        ['POST', '/session/extend', {}],
+        ['POST', '/api/cart', { item: 'milk' }],
+        ['POST', '/session/reauth', {}],
+      ] as Array<[string, string, unknown?]>) {
+        const res = await browser(method, path, body);
+        ctx.log(`${method} ${path} -> ${res.status}`);
+        expect(res.status, `${method} ${path}`).toBeLessThan(500);
+        if (res.status >= 400) expect(res.headers.get('Content-Type')).toBe(PROBLEM_CONTENT_TYPE);
+      }
+      // Whatever broke, signing in again works.
+      const login = await browser('POST', '/login', { username: 'demo', password: 'demo' });
+      expect(login.status, await login.clone().text()).toBe(200);
+      expect((await (await browser('GET', '/api/me')).json()).userId).toBe('demo');
     },
   );
 }
@@ -812,6 +1032,21 @@ describe('bad input over the whole HTTP surface of the demo app', () => {
         );
       },
       timeLimit(redisRuns),
+    );
+
+    const corruptRuns = RUNS ?? 100;
+    it(
+      'broken store content: never a 5xx or a hang, and signing in again always works',
+      async () => {
+        await fc.assert(
+          corruptStoreProperty(
+            () => client,
+            () => `${prefix}${++run}:`,
+          ),
+          { numRuns: corruptRuns },
+        );
+      },
+      timeLimit(corruptRuns),
     );
   });
 });
