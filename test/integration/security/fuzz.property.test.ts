@@ -749,72 +749,77 @@ async function sendChecked(
 function badInputProperty(
   makeStore: (clock: ManualClock) => SessionStore,
   clockStart: () => number,
+  afterRun?: () => Promise<void>,
 ) {
-  return fc.asyncProperty(
-    // Time since sign-in: nothing due, a touch due, a rotation due, near the idle deadline.
-    fc.constantFrom(0, MINUTE, 4 * MINUTE, 16 * MINUTE, 29 * MINUTE),
-    badRequest,
-    // The browser's own request in flight at the same time, its answer arriving first or last.
-    fc.constantFrom(null, 'first', 'last'),
-    fc.context(),
-    async (elapsed, input, parallel, ctx) => {
-      const clock = manualClock(clockStart());
-      const { app, keep, browser, T, R } = await signedInDemo(makeStore(clock), clock);
-      clock.advance(elapsed);
-      const cookie = renderCookie(T, R, input.cookie);
-      ctx.log(`Cookie: ${cookie.slice(0, 300)}`);
-      const req = buildRequest(input, cookie);
-      if (req === null) return;
-      let res: Response;
-      let text: string;
-      if (parallel === null) ({ res, text } = await sendChecked(app, req, [T, R], ctx));
-      else {
-        // Sent from the jar as it is now; its cookies are taken only once it answers.
-        const own = browser('GET', '/api/me', undefined, { keep: false });
-        const [bad, mine] = await Promise.all([sendChecked(app, req, [T, R], ctx), own]);
-        ({ res, text } = bad);
-        ctx.log(`parallel GET /api/me -> ${mine.status}`);
-        expect(mine.status).toBeLessThan(500);
-        if (parallel === 'first') keep(mine);
-        if (carriesSession(input.cookie)) keep(res);
-        if (parallel === 'last') keep(mine);
-      }
+  return fc
+    .asyncProperty(
+      // Time since sign-in: nothing due, a touch due, a rotation due, near the idle deadline.
+      fc.constantFrom(0, MINUTE, 4 * MINUTE, 16 * MINUTE, 29 * MINUTE),
+      badRequest,
+      // The browser's own request in flight at the same time, its answer arriving first or last.
+      fc.constantFrom(null, 'first', 'last'),
+      fc.context(),
+      async (elapsed, input, parallel, ctx) => {
+        const clock = manualClock(clockStart());
+        const { app, keep, browser, T, R } = await signedInDemo(makeStore(clock), clock);
+        clock.advance(elapsed);
+        const cookie = renderCookie(T, R, input.cookie);
+        ctx.log(`Cookie: ${cookie.slice(0, 300)}`);
+        const req = buildRequest(input, cookie);
+        if (req === null) return;
+        let res: Response;
+        let text: string;
+        if (parallel === null) ({ res, text } = await sendChecked(app, req, [T, R], ctx));
+        else {
+          // Sent from the jar as it is now; its cookies are taken only once it answers.
+          const own = browser('GET', '/api/me', undefined, { keep: false });
+          const [bad, mine] = await Promise.all([sendChecked(app, req, [T, R], ctx), own]);
+          ({ res, text } = bad);
+          ctx.log(`parallel GET /api/me -> ${mine.status}`);
+          expect(mine.status).toBeLessThan(500);
+          if (parallel === 'first') keep(mine);
+          if (carriesSession(input.cookie)) keep(res);
+          if (parallel === 'last') keep(mine);
+        }
 
-      // The browser that holds the session gets this response only if it sent the request.
-      if (parallel === null && carriesSession(input.cookie)) keep(res);
-      // Past the rotation grace window: a successor this request made but did not hand
-      // over would show now, as the predecessor no longer resolves.
-      clock.advance(GRACE_MS + SECOND);
-      const status = await browser('GET', '/session/status');
-      expect(status.status).toBe(200);
-      const body = (await status.json()) as { state: string; reason?: string };
-      // A sign-in or re-auth renews the session: an older cookie of the parallel request,
-      // arriving after the renewed one, is the browser's own race (no bad input needed).
-      const renewal =
-        parallel !== null &&
-        res.status < 400 &&
-        ['/login', '/session/reauth'].includes(routedPath(req));
-      if (body.state !== 'active' && !renewal) {
-        // Only a sign-out the contract honours may end it: a same-origin, non-simple POST
-        // to logout (200, logged-out), or a revocation that named this session.
-        let answer: { state?: string; reason?: string; currentEnded?: boolean } = {};
-        try {
-          answer = JSON.parse(text);
-        } catch {}
-        const signedOut =
-          res.status === 200 &&
-          ((answer.state === 'none' && answer.reason === 'logged-out') ||
-            answer.currentEnded === true);
-        const how = `${req.method} ${input.target.path} -> ${res.status}`;
-        expect(signedOut, `the session ended (${body.reason}) after ${how}`).toBe(true);
-        expect(req.method, 'only a POST signs out').toBe('POST');
-      } else if (body.state === 'active') {
-        // Still working, not just reported: an ordinary protected request succeeds.
-        const me = await browser('GET', '/api/me');
-        expect(me.status, await me.clone().text()).toBe(200);
-      }
-    },
-  );
+        // The browser that holds the session gets this response only if it sent the request.
+        if (parallel === null && carriesSession(input.cookie)) keep(res);
+        // Past the rotation grace window: a successor this request made but did not hand
+        // over would show now, as the predecessor no longer resolves.
+        clock.advance(GRACE_MS + SECOND);
+        const status = await browser('GET', '/session/status');
+        expect(status.status).toBe(200);
+        const body = (await status.json()) as { state: string; reason?: string };
+        // A sign-in or re-auth renews the session: an older cookie of the parallel request,
+        // arriving after the renewed one, is the browser's own race (no bad input needed).
+        const renewal =
+          parallel !== null &&
+          res.status < 400 &&
+          ['/login', '/session/reauth'].includes(routedPath(req));
+        if (body.state !== 'active' && !renewal) {
+          // Only a sign-out the contract honours may end it: a same-origin, non-simple POST
+          // to logout (200, logged-out), or a revocation that named this session.
+          let answer: { state?: string; reason?: string; currentEnded?: boolean } = {};
+          try {
+            answer = JSON.parse(text);
+          } catch {}
+          const signedOut =
+            res.status === 200 &&
+            ((answer.state === 'none' && answer.reason === 'logged-out') ||
+              answer.currentEnded === true);
+          const how = `${req.method} ${input.target.path} -> ${res.status}`;
+          expect(signedOut, `the session ended (${body.reason}) after ${how}`).toBe(true);
+          expect(req.method, 'only a POST signs out').toBe('POST');
+        } else if (body.state === 'active') {
+          // Still working, not just reported: an ordinary protected request succeeds.
+          const me = await browser('GET', '/api/me');
+          expect(me.status, await me.clone().text()).toBe(200);
+        }
+      },
+    )
+    .afterEach(async () => {
+      await afterRun?.();
+    });
 }
 
 // ---- Store content ----------------------------------------------------------------------
@@ -936,48 +941,55 @@ async function corrupt(client: Redis, prefix: string, c: Corruption): Promise<st
  * broken may read as none, but the person can always sign in again.
  */
 function corruptStoreProperty(client: () => Redis, nextPrefix: () => string) {
-  return fc.asyncProperty(
-    fc.constantFrom(0, 16 * MINUTE),
-    fc.boolean(),
-    fc.array(corruption, { minLength: 1, maxLength: 3 }),
-    badRequest,
-    fc.context(),
-    async (elapsed, withCart, corruptions, input, ctx) => {
-      const prefix = nextPrefix();
-      const clock = manualClock(Date.now());
-      const store = redisStore({ client: client(), prefix, now: clock.now, onCorrupt: () => {} });
-      const { app, keep, browser, T, R } = await signedInDemo(store, clock);
-      if (withCart) await browser('POST', '/api/cart', { item: 'tea' });
-      clock.advance(elapsed);
-      // A rotation leaves a predecessor and a sealed successor to break.
-      if (elapsed > 0) await browser('GET', '/api/me');
-      for (const c of corruptions) ctx.log(await corrupt(client(), prefix, c));
+  let last: string | null = null;
+  return fc
+    .asyncProperty(
+      fc.constantFrom(0, 16 * MINUTE),
+      fc.boolean(),
+      fc.array(corruption, { minLength: 1, maxLength: 3 }),
+      badRequest,
+      fc.context(),
+      async (elapsed, withCart, corruptions, input, ctx) => {
+        const prefix = nextPrefix();
+        last = prefix;
+        const clock = manualClock(Date.now());
+        const store = redisStore({ client: client(), prefix, now: clock.now, onCorrupt: () => {} });
+        const { app, keep, browser, T, R } = await signedInDemo(store, clock);
+        if (withCart) await browser('POST', '/api/cart', { item: 'tea' });
+        clock.advance(elapsed);
+        // A rotation leaves a predecessor and a sealed successor to break.
+        if (elapsed > 0) await browser('GET', '/api/me');
+        for (const c of corruptions) ctx.log(await corrupt(client(), prefix, c));
 
-      const req = buildRequest(input, renderCookie(T, R, input.cookie));
-      if (req !== null) {
-        const { res } = await sendChecked(app, req, [T, R], ctx);
-        if (carriesSession(input.cookie)) keep(res);
-      }
-      // The browser's own traffic, whatever the store now holds.
-      for (const [method, path, body] of [
-        ['GET', '/session/status'],
-        ['GET', '/api/me'],
-        ['GET', '/session/sessions'],
-        ['POST', '/session/extend', {}],
-        ['POST', '/api/cart', { item: 'milk' }],
-        ['POST', '/session/reauth', {}],
-      ] as Array<[string, string, unknown?]>) {
-        const res = await browser(method, path, body);
-        ctx.log(`${method} ${path} -> ${res.status}`);
-        expect(res.status, `${method} ${path}`).toBeLessThan(500);
-        if (res.status >= 400) expect(res.headers.get('Content-Type')).toBe(PROBLEM_CONTENT_TYPE);
-      }
-      // Whatever broke, signing in again works.
-      const login = await browser('POST', '/login', { username: 'demo', password: 'demo' });
-      expect(login.status, await login.clone().text()).toBe(200);
-      expect((await (await browser('GET', '/api/me')).json()).userId).toBe('demo');
-    },
-  );
+        const req = buildRequest(input, renderCookie(T, R, input.cookie));
+        if (req !== null) {
+          const { res } = await sendChecked(app, req, [T, R], ctx);
+          if (carriesSession(input.cookie)) keep(res);
+        }
+        // The browser's own traffic, whatever the store now holds.
+        for (const [method, path, body] of [
+          ['GET', '/session/status'],
+          ['GET', '/api/me'],
+          ['GET', '/session/sessions'],
+          ['POST', '/session/extend', {}],
+          ['POST', '/api/cart', { item: 'milk' }],
+          ['POST', '/session/reauth', {}],
+        ] as Array<[string, string, unknown?]>) {
+          const res = await browser(method, path, body);
+          ctx.log(`${method} ${path} -> ${res.status}`);
+          expect(res.status, `${method} ${path}`).toBeLessThan(500);
+          if (res.status >= 400) expect(res.headers.get('Content-Type')).toBe(PROBLEM_CONTENT_TYPE);
+        }
+        // Whatever broke, signing in again works.
+        const login = await browser('POST', '/login', { username: 'demo', password: 'demo' });
+        expect(login.status, await login.clone().text()).toBe(200);
+        expect((await (await browser('GET', '/api/me')).json()).userId).toBe('demo');
+      },
+    )
+    .afterEach(async () => {
+      // Each run's keys go with it: SCAN walks the whole keyspace, which would only grow.
+      if (last !== null) await deleteKeys(client(), last);
+    });
 }
 
 /**
@@ -1027,6 +1039,7 @@ describe('bad input over the whole HTTP surface of the demo app', () => {
             (clock) => redisStore({ client, prefix: `${prefix}${++run}:`, now: clock.now }),
             // Real time, so the keys' TTLs lie in the future.
             () => Date.now(),
+            () => deleteKeys(client, `${prefix}${run}:`),
           ),
           { numRuns: redisRuns },
         );
