@@ -20,8 +20,10 @@ export interface StoreContext {
   /** Cluster mode: never put two slots' keys in one script. */
   cluster: boolean;
   now: () => number;
-  /** Index size past which creating a record prunes the user's index first. */
+  /** Index size, beyond the live entries the last sweep kept, past which a create sweeps it. */
   pruneAbove: number;
+  /** Per index key, how many entries this instance's last sweep of it kept. */
+  keptBySweep: Map<string, number>;
   onCorrupt: (event: RedisCorruption) => void;
   /** A session's whole hash: raw field/value pairs when the client can give them, else `hgetall`. */
   readHash(key: string): Promise<StoredHash>;
@@ -31,7 +33,7 @@ export interface StoreContext {
 /** Wires the client, the command timeout and the scripts into a {@link StoreContext}. */
 export function storeContext(
   client: RedisClient,
-  settings: Omit<StoreContext, 'readHash' | 'run'> & { commandTimeoutMs: number },
+  settings: Omit<StoreContext, 'readHash' | 'run' | 'keptBySweep'> & { commandTimeoutMs: number },
 ): StoreContext {
   const { commandTimeoutMs, ...rest } = settings;
   // One shared timer for every command's limit: a command may still run later (a
@@ -59,7 +61,7 @@ export function storeContext(
   const readHash: StoreContext['readHash'] = client.call
     ? (key) => timed(client.call!('HGETALL', key) as Promise<StoredHash>, 'HGETALL')
     : hgetall;
-  return { ...rest, run, readHash };
+  return { ...rest, run, readHash, keptBySweep: new Map() };
 }
 
 /** True for the server's reply to a command on a key of another type (a foreign key). */

@@ -4,7 +4,14 @@ import type { CredentialRecord } from '../store/types.js';
 import { json } from './codec.js';
 import type { StoreContext } from './context.js';
 import { credentialFields, decodeCredential, previousArgs } from './credential-codec.js';
-import { expectReply, indexAdd, indexMembers, indexSize, sweepIndex } from './user-index.js';
+import {
+  expectReply,
+  indexAdd,
+  indexMembers,
+  indexSize,
+  sweepDue,
+  sweepIndex,
+} from './user-index.js';
 
 /**
  * The remember-me half of the Redis store: a HASH per credential (fields JSON-encoded,
@@ -42,7 +49,7 @@ export function credentialMethods(ctx: StoreContext): CredentialMethods {
       const size = together
         ? indexSize(ctx, index, reply)
         : await indexAdd(ctx, index, id, record.createdAt, expiresAt);
-      if (size > ctx.pruneAbove) {
+      if (sweepDue(ctx, index, size)) {
         await sweepIndex(ctx, index, getCredential, (found) => found.userId === record.userId);
       }
       return true;

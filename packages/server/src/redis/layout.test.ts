@@ -240,6 +240,20 @@ describe('redisStore key layout and round trips', () => {
     expect(await client.zrange(index, 0, -1)).toEqual(['g-live']);
   });
 
+  it('does not sweep a user with many live sessions on every create', async () => {
+    const store = redisStore({ client, prefix, pruneAbove: 5 });
+    const commands = await commandsDuring(client, prefix, async () => {
+      for (let i = 0; i < 12; i++) {
+        await store.create(`k${i}`, sessionRecord({ userId: 'kai' }), later());
+      }
+    });
+    // A sweep reads every entry's record. Swept at 6 entries (all live), then not again
+    // until 5 more: 6 + 12 reads, not one sweep per create past 5 (6 + 7 + … + 12 = 63).
+    const reads = commands.filter(([name]) => /^hgetall$/i.test(name ?? ''));
+    expect(reads).toHaveLength(18);
+    expect((await store.listByUser('kai')).map((l) => l.sid)).toHaveLength(12);
+  });
+
   it('lists a user sessions oldest first', async () => {
     const store = redisStore({ client, prefix });
     const t = Date.now();

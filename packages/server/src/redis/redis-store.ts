@@ -29,7 +29,10 @@ export interface RedisStoreOptions {
    * `1000`, at most 60 s.
    */
   commandTimeoutMs?: number;
-  /** A user index larger than this is swept of stale entries on the next create. Default `50`. */
+  /**
+   * A user index holding more than this many entries beyond the live ones its last sweep
+   * kept is swept of stale entries on the next create. Default `50`.
+   */
   pruneAbove?: number;
   /** The clock, epoch ms. Default `Date.now`. */
   now?: () => number;

@@ -12,7 +12,7 @@ import {
 } from './codec.js';
 import { isWrongType, type StoreContext } from './context.js';
 import { touchHints } from './touch-hints.js';
-import { expectReply, indexAdd, indexSize, sweepIndex } from './user-index.js';
+import { expectReply, indexAdd, indexSize, sweepDue, sweepIndex } from './user-index.js';
 
 const WRITE: readonly WriteResult[] = ['ok', 'missing'];
 
@@ -111,7 +111,7 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
           : together
             ? indexSize(ctx, index, reply)
             : await indexAdd(ctx, index, sid, record.createdAt, expiresAt);
-      if (userId !== null && size > ctx.pruneAbove) await listByUser(userId);
+      if (userId !== null && index !== null && sweepDue(ctx, index, size)) await listByUser(userId);
       return true;
     },
 

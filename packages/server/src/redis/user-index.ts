@@ -34,6 +34,19 @@ export function indexSize(ctx: StoreContext, key: string, reply: unknown): numbe
   return Number(reply[0]);
 }
 
+/** Index keys whose last sweep this instance remembers; past it, it starts again. */
+const REMEMBERED_SWEEPS = 10_000;
+
+/**
+ * Whether a create that left the index at `size` entries should sweep it: when it holds
+ * more than `pruneAbove` entries beyond the live ones its last sweep kept. A user with many
+ * live sessions is then not swept on every sign-in (a sweep reads every entry's record),
+ * and the index still never grows more than `pruneAbove` past what a sweep last found live.
+ */
+export function sweepDue(ctx: StoreContext, key: string, size: number): boolean {
+  return size > ctx.pruneAbove + (ctx.keptBySweep.get(key) ?? 0);
+}
+
 /** Every id in the index, oldest first; none (reported) for a key of another type. */
 export async function indexMembers(ctx: StoreContext, key: string): Promise<string[]> {
   const reply = await ctx.run.INDEX_READ([key], []);
@@ -63,6 +76,8 @@ export async function sweepIndex<T>(
     else stale.push(id);
   }
   if (stale.length > 0) await ctx.run.INDEX_REMOVE([key], stale);
+  if (ctx.keptBySweep.size >= REMEMBERED_SWEEPS) ctx.keptBySweep.clear();
+  ctx.keptBySweep.set(key, kept.length);
   return kept;
 }
 
