@@ -222,23 +222,24 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
    * Silent re-authentication, single-flight: concurrent callers in this tab share one
    * attempt, and the Web Lock makes tabs take turns. A tab that waited while another
    * succeeded (a fresh session learned of since `since`) takes that result instead of
-   * trying again.
+   * trying again. A `passive` call (a hidden tab's request) takes such a result but never
+   * tries itself.
    */
-  const reauthenticate = (since = now()): Promise<boolean> => {
+  const reauthenticate = (since = now(), passive?: boolean): Promise<boolean> => {
     // The sign-out this re-auth follows, if any (a "switch account"): one since it was asked
     // for (while it waited for the lock, too) ends its session. A call that has seen a
     // sign-out the attempt on its way has not runs its own once that one is done; any other
     // joins it (one need, one run of the app's function).
     const seen = state.reason === 'logged-out' && state.endedAt;
     if (reauthRunning && seen !== false && seen !== reauthSeen) {
-      return reauthRunning.then(() => reauthenticate(since));
+      return reauthRunning.then(() => reauthenticate(since, passive));
     }
     const attempt = async () => {
       const { reauth } = o;
       if (state.sessionAt >= since) return true;
       // A tab destroyed while it waited for the lock hears no other tab's news any more; and
       // one that waited while another tab's re-auth was refused would be refused too.
-      if (!reauth || destroyed || refusedElsewhereAt >= since) return false;
+      if (!reauth || passive || destroyed || refusedElsewhereAt >= since) return false;
       try {
         const byEndpoint = reauth === 'endpoint';
         if (!byEndpoint) {
@@ -332,15 +333,15 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       // kill the session it created. After a failed one, only a new session (a sign-in, in
       // any tab) or 30 seconds make another worth a request: no re-auth per failed call.
       // Never after the person signed out (in any tab), until a new session appears, and
-      // never from a hidden tab: a background request must not sign them back in (with
-      // remember-me, a hidden tab's polling would outlive every idle timeout);
-      // `reauthenticate()` still can. A session begun since the request left (a sign-in in
-      // another tab) is no re-auth: the request is repeated with its cookie, hidden or not.
+      // never for a tab hidden both when the request left and when its answer came: a
+      // background request must not sign them back in (with remember-me, a hidden tab's
+      // polling would outlive every idle timeout); `reauthenticate()` still can. Such a
+      // request still takes a session begun since it left, or another tab's re-auth on its
+      // way (it waits for the lock), and is repeated with the new cookie.
       (reason &&
-        (!hidden || state.sessionAt >= sentAt) &&
         (state.reason !== 'logged-out' || state.phase === 'active') &&
         (state.sessionAt >= reauthFailedAt || now() - reauthFailedAt >= 30_000) &&
-        (await reauthenticate(sentAt)))
+        (await reauthenticate(sentAt, hidden && o.document?.visibilityState === 'hidden')))
     ) {
       ({ res, reason, sentAt } = await send(spare));
     }

@@ -2,7 +2,7 @@ import { PASSIVE_HEADER } from '@lifeline/server/contract';
 import { describe, expect, it } from 'vitest';
 import { SessionExpiredError } from '../errors.js';
 import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
-import { signedInBrowser } from './signed-in.fixture.js';
+import { signedInBrowser, slowAppSignIn } from './signed-in.fixture.js';
 
 const MIN = 60_000;
 
@@ -188,5 +188,57 @@ describe('session fetch wrapper in a hidden tab', () => {
     expect(a.client.getSnapshot().state).toBe('active');
     a.close();
     b.close();
+  });
+
+  it("takes another tab's re-auth on its way, instead of ending the session everywhere", async () => {
+    const browser = createSimulatedBrowser();
+    const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
+    server.signIn();
+    const reauth = slowAppSignIn(browser, server, 2_000); // e.g. an identity provider's iframe
+    const a = browser.openTab({ fetch: server.fetch, reauth });
+    const b = browser.openTab({ fetch: server.fetch, reauth });
+    await browser.clock.advanceAsync(0);
+    const ended: string[] = [];
+    a.client.on('expired', () => ended.push('a expired'));
+    b.hide();
+    server.end('missing');
+    const save = a.client.fetch('/api/save', { method: 'POST', body: 'draft' });
+    await browser.clock.advanceAsync(500);
+    // b's poll meets the 401 while a's re-auth is on its way: it waits for it.
+    const poll = b.client.fetch('/api/poll').then(
+      (r) => r.status,
+      (e) => e.name,
+    );
+    await browser.clock.advanceAsync(3_000);
+    await flush();
+    expect((await save).status).toBe(200);
+    expect(await poll).toBe(200);
+    expect(ended).toEqual([]);
+    a.close();
+    b.close();
+  });
+
+  it('re-authenticates for a 401 that arrives after the person came back to the tab', async () => {
+    const {
+      server,
+      open,
+      stepAsync: step,
+    } = signedInBrowser({
+      delays: (path) => ({ up: 0, down: path === '/api/poll' ? 2_000 : 0 }),
+    });
+    const tab = open();
+    await step(1_000);
+    tab.hide();
+    server.end('missing');
+    const poll = tab.client.fetch('/api/poll').then(
+      (r) => r.status,
+      (e) => e.name,
+    );
+    await step(500);
+    tab.show(); // while the poll's 401 is on its way back
+    await step(5_000);
+    expect(await poll).toBe(200);
+    expect(tab.client.getSnapshot().state).toBe('active');
+    tab.close();
   });
 });
