@@ -94,10 +94,12 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * opens the warning instead of extending, and a hidden tab's request that crossed a sign-in
  * in another tab is repeated instead of rejected; then down by 3 B (core) and up by 2 B
  * (everything) so that a hidden tab's request takes another tab's re-auth on its way, and
- * a 401 that arrives after the person came back re-authenticates.
+ * a 401 that arrives after the person came back re-authenticates; then 19 B (core) and 2 B
+ * (everything) so that a call that may re-authenticate, joining a hidden request's wait for
+ * the lock, still tries.
  */
-const CORE_BUDGET = 5247;
-const EVERYTHING_BUDGET = 10124;
+const CORE_BUDGET = 5266;
+const EVERYTHING_BUDGET = 10126;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

@@ -57,6 +57,8 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   let reauthRunning: Promise<boolean> | null = null;
   /** The sign-out the re-auth on its way follows, if any. */
   let reauthSeen: number | false = false;
+  /** Whether every call sharing the re-auth on its way is passive (then it never tries). */
+  let reauthPassive: boolean | undefined;
   /** When a re-auth last failed; the fetch wrapper waits for news before it tries again. */
   let reauthFailedAt = -Infinity;
   /** When another tab said its re-auth was refused. */
@@ -239,7 +241,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       if (state.sessionAt >= since) return true;
       // A tab destroyed while it waited for the lock hears no other tab's news any more; and
       // one that waited while another tab's re-auth was refused would be refused too.
-      if (!reauth || passive || destroyed || refusedElsewhereAt >= since) return false;
+      if (!reauth || reauthPassive || destroyed || refusedElsewhereAt >= since) return false;
       try {
         const byEndpoint = reauth === 'endpoint';
         if (!byEndpoint) {
@@ -276,6 +278,8 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       }
     };
     if (!reauthRunning) reauthSeen = seen;
+    // A call that may try, joining a passive one still waiting for the lock, makes it try.
+    reauthPassive = reauthRunning ? reauthPassive && passive : passive;
     // `locks` may be `false` (none), which optional chaining would not skip.
     reauthRunning ||= (
       o.locks ? o.locks.request(`${o.channelName}:reauth`, {}, attempt) : attempt()

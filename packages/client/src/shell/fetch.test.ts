@@ -218,6 +218,47 @@ describe('session fetch wrapper in a hidden tab', () => {
     b.close();
   });
 
+  it("lets a call that may re-authenticate, joining a hidden request's wait for the lock, try", async () => {
+    const browser = createSimulatedBrowser();
+    const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
+    server.signIn();
+    const runs: string[] = [];
+    const reauthIn = (tab: string) => async () => {
+      runs.push(tab);
+      await new Promise<void>((resolve) => browser.clock.timers.setTimeout(resolve, 2_000));
+      server.signIn();
+      return true;
+    };
+    const a = browser.openTab({ fetch: server.fetch, reauth: reauthIn('a') });
+    const b = browser.openTab({ fetch: server.fetch, reauth: reauthIn('b') });
+    await browser.clock.advanceAsync(0);
+    a.hide();
+    server.end('missing');
+    void b.client.fetch('/api/save').catch(() => {}); // b's slow re-auth holds the lock
+    await browser.clock.advanceAsync(500);
+    const settle = (p: Promise<Response>) =>
+      p.then(
+        (r) => r.status,
+        (e) => e.name,
+      );
+    const poll = settle(a.client.fetch('/api/poll')); // hidden: waits for b's re-auth
+    await browser.clock.advanceAsync(100);
+    a.show(); // the person comes back to a, which then needs a re-auth of its own
+    const visible = settle(a.client.fetch('/api/me'));
+    const clicked = a.client.reauthenticate(); // or clicks "Sign in again"
+    await browser.clock.advanceAsync(100);
+    b.close(); // b reloads mid re-auth: the lock is free, and no news came
+    await browser.clock.advanceAsync(5_000);
+    await flush();
+    expect(await poll).toBe(200);
+    expect({ visible: await visible, clicked: await clicked }).toEqual({
+      visible: 200,
+      clicked: true,
+    });
+    expect(runs).toEqual(['b', 'a']);
+    a.close();
+  });
+
   it('re-authenticates for a 401 that arrives after the person came back to the tab', async () => {
     const {
       server,
