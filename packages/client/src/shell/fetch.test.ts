@@ -191,12 +191,9 @@ describe('session fetch wrapper in a hidden tab', () => {
   });
 
   it("takes another tab's re-auth on its way, instead of ending the session everywhere", async () => {
-    const browser = createSimulatedBrowser();
-    const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
-    server.signIn();
-    const reauth = slowAppSignIn(browser, server, 2_000); // e.g. an identity provider's iframe
-    const a = browser.openTab({ fetch: server.fetch, reauth });
-    const b = browser.openTab({ fetch: server.fetch, reauth });
+    // The app's own silent sign-in (an identity provider's iframe) takes 2 s.
+    const { browser, server, open } = signedInBrowser({ appSignInMs: 2_000 });
+    const [a, b] = [open(), open()];
     await browser.clock.advanceAsync(0);
     const ended: string[] = [];
     a.client.on('expired', () => ended.push('a expired'));

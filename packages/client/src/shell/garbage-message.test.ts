@@ -1,28 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+import { flush } from '../testing/index.js';
+import { signedInBrowser } from './signed-in.fixture.js';
 
 const MIN = 60_000;
+
+/** What another tab's message passing on a `/status` answer starts with. */
+const ANOTHER_TABS_STATUS = { v: 2, from: 'x', trigger: 'status', type: 'answer', op: 'status' };
+
+/** One signed-in tab (idle 10 min), its first snapshot, and the operations of its `error` events. */
+async function signedInTabRecordingErrors() {
+  const { browser, open, step } = signedInBrowser();
+  const tab = open();
+  await step(0);
+  const errors: string[] = [];
+  tab.client.on('error', (e) => errors.push(e.operation));
+  return { browser, tab, before: tab.client.getSnapshot(), errors };
+}
 
 describe('a cross-tab message that is well-formed but for one field', () => {
   // An ending whose extra `status` field is not a status body: the core reads a status
   // wherever that field is, so the message must be refused as a whole.
   for (const status of ['x', {}, null]) {
     it(`is ignored and reported, keeping the deadlines (status: ${JSON.stringify(status)})`, async () => {
-      const browser = createSimulatedBrowser();
-      const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
-      server.signIn();
-      const tab = browser.openTab({ fetch: server.fetch });
-      browser.clock.advance(0);
-      await flush(20);
-      const before = tab.client.getSnapshot();
-      const errors: string[] = [];
-      tab.client.on('error', (e) => errors.push(e.operation));
+      const { browser, tab, before, errors } = await signedInTabRecordingErrors();
       browser.hub.inject({
-        v: 2,
-        from: 'x',
-        trigger: 'status',
-        type: 'answer',
-        op: 'status',
+        ...ANOTHER_TABS_STATUS,
         sentAt: browser.clock.now(),
         reason: 'revoked',
         status,
@@ -48,22 +50,10 @@ describe('a cross-tab status whose user claims JSON cannot write', () => {
     ['a cycle', cycle],
   ] as const) {
     it(`is ignored and reported, and the tab goes on extending (${label})`, async () => {
-      const browser = createSimulatedBrowser();
-      const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
-      server.signIn();
-      const tab = browser.openTab({ fetch: server.fetch });
-      browser.clock.advance(0);
-      await flush(20);
-      const before = tab.client.getSnapshot();
-      const errors: string[] = [];
-      tab.client.on('error', (e) => errors.push(e.operation));
+      const { browser, tab, before, errors } = await signedInTabRecordingErrors();
       const now = browser.clock.now();
       browser.hub.inject({
-        v: 2,
-        from: 'x',
-        trigger: 'status',
-        type: 'answer',
-        op: 'status',
+        ...ANOTHER_TABS_STATUS,
         sentAt: now,
         receivedAt: now,
         status: {

@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
-
-const MIN = 60_000;
+import { flush } from '../testing/index.js';
+import { signedInBrowser } from './signed-in.fixture.js';
 
 describe('back online with a "Stay signed in" still owed', () => {
   it('sends the owed extension when the network comes back, not after the backoff', async () => {
-    const browser = createSimulatedBrowser();
-    const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
-    server.signIn();
-    const tab = browser.openTab({ fetch: server.fetch });
+    const { browser, server, open } = signedInBrowser();
+    const tab = open();
     await browser.clock.advanceAsync(0);
     await flush();
     const deadline = tab.client.getSnapshot().idleExpiresAt!;
@@ -29,34 +26,30 @@ describe('back online with a "Stay signed in" still owed', () => {
   });
 
   it('has a follower send its owed extension when the network comes back', async () => {
-    const browser = createSimulatedBrowser();
-    const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
-    server.signIn();
-    const [a, b] = [0, 1].map(() => browser.openTab({ fetch: server.fetch }));
+    const { browser, server, open } = signedInBrowser();
+    const [a, b] = [open(), open()];
     await browser.clock.advanceAsync(0);
     await flush();
-    expect(b!.client.getSnapshot().isLeader).toBe(false);
-    const deadline = b!.client.getSnapshot().idleExpiresAt!;
+    expect(b.client.getSnapshot().isLeader).toBe(false);
+    const deadline = b.client.getSnapshot().idleExpiresAt!;
     await browser.clock.advanceAsync(deadline - 110_000 - browser.clock.now());
     await flush();
     server.breakWith('network');
-    expect(await b!.client.extend()).toBe(false); // "Stay signed in" in the follower
+    expect(await b.client.extend()).toBe(false); // "Stay signed in" in the follower
     await browser.clock.advanceAsync(70_000);
     server.breakWith(null);
-    for (const tab of [a!, b!]) tab.window.dispatch('online');
+    for (const tab of [a, b]) tab.window.dispatch('online');
     await browser.clock.advanceAsync(45_000);
     await flush();
     expect(server.live()).toBe(true);
-    expect(b!.client.getSnapshot().state).toBe('active');
-    a!.close();
-    b!.close();
+    expect(b.client.getSnapshot().state).toBe('active');
+    a.close();
+    b.close();
   });
 
   it('has refresh() resolve true once the owed request that went in its place is answered', async () => {
-    const browser = createSimulatedBrowser();
-    const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
-    server.signIn();
-    const tab = browser.openTab({ fetch: server.fetch });
+    const { browser, server, open } = signedInBrowser();
+    const tab = open();
     await browser.clock.advanceAsync(0);
     await flush();
     server.breakWith('network'); // offline

@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { flush } from '../testing/index.js';
-import { signedInBrowser, slowAppSignIn } from './signed-in.fixture.js';
+import { type FakeServer, flush, type SimulatedTab } from '../testing/index.js';
+import { manualAppSignIn, signedInBrowser } from './signed-in.fixture.js';
 
 describe("an app's own re-auth function and a sign-out in another tab", () => {
   it('ends the session the function signed in to when the person signed out meanwhile', async () => {
     const { browser, server, open, step } = signedInBrowser();
-    let finish = () => {};
-    const a = browser.openTab({
-      fetch: server.fetch,
-      // The app's own silent sign-in (an identity provider's iframe, say): slow.
-      reauth: () =>
-        new Promise<boolean>((resolve) => {
-          finish = () => {
-            server.signIn();
-            resolve(true);
-          };
-        }),
-    });
+    // The app's own silent sign-in (an identity provider's iframe, say): slow.
+    const appSignIn = manualAppSignIn(server);
+    const a = browser.openTab({ fetch: server.fetch, reauth: appSignIn.reauth });
     const b = open();
     await step(1_000);
     server.end('idle-timeout');
@@ -24,7 +15,7 @@ describe("an app's own re-auth function and a sign-out in another tab", () => {
     await step(1_000);
     expect(await b.client.logout()).toBe(true); // the person signs out in b meanwhile
     await step(1_000);
-    finish(); // the app's re-auth finishes after the sign-out
+    appSignIn.finish(); // the app's re-auth finishes after the sign-out
     expect(await reauthed).toBe(false);
     await step(2_000);
     expect(server.live()).toBe(false);
@@ -55,18 +46,9 @@ describe("an app's own re-auth function and a sign-out in another tab", () => {
   });
 
   it('keeps the session of a re-auth begun right after a sign-out in its tab ("switch account")', async () => {
-    const { browser, server, step } = signedInBrowser();
-    const wait = (ms: number) =>
-      new Promise<void>((resolve) => browser.clock.timers.setTimeout(resolve, ms));
-    const a = browser.openTab({
-      fetch: server.fetch,
-      // The app's own sign-in (an identity provider's popup): takes a while.
-      reauth: async () => {
-        await wait(2_000);
-        server.signIn();
-        return true;
-      },
-    });
+    // The app's own sign-in (an identity provider's popup): takes a while.
+    const { server, open, step } = signedInBrowser({ appSignInMs: 2_000 });
+    const a = open();
     await step(1_000);
     const out = a.client.logout(); // "Switch account": sign out ...
     const reauthed = a.client.reauthenticate(); // ... then sign in again, in that order
@@ -81,20 +63,31 @@ describe("an app's own re-auth function and a sign-out in another tab", () => {
   });
 });
 
+/**
+ * The session expires on the server; `holder` re-authenticates (holding the lock, for the
+ * app's 2 s sign-in) while a background request in `waiter` meets the 401 and queues for it.
+ */
+async function reauthHeldWhileRequestWaits(
+  server: FakeServer,
+  step: (ms: number) => Promise<void>,
+  holder: SimulatedTab,
+  waiter: SimulatedTab,
+) {
+  server.end('idle-timeout');
+  const held = holder.client.reauthenticate();
+  await step(0);
+  const waiting = waiter.client.fetch('/api/data').catch((e: unknown) => e);
+  await step(500);
+  return { held, waiting };
+}
+
 describe('a re-auth queued on the lock and a sign-out in another tab', () => {
   it('does not sign the person back in when they signed out while it waited for the lock', async () => {
-    const { browser, server, step } = signedInBrowser();
     // The app's silent sign-in (an identity provider's iframe): takes 2 s, in every tab.
-    const reauth = slowAppSignIn(browser, server, 2_000);
-    const open = () => browser.openTab({ fetch: server.fetch, reauth });
+    const { server, open, step } = signedInBrowser({ appSignInMs: 2_000 });
     const [a, b, c] = [open(), open(), open()];
     await step(1_000);
-    server.end('idle-timeout'); // the session expired on the server
-    const inA = a.client.reauthenticate(); // a re-auths (holds the lock) ...
-    await step(0);
-    // ... while a background request in c meets the 401 and queues for the lock
-    const inC = c.client.fetch('/api/data').catch((e: unknown) => e);
-    await step(500);
+    const { held: inA, waiting: inC } = await reauthHeldWhileRequestWaits(server, step, a, c);
     expect(await b.client.logout()).toBe(true); // the person signs out in b meanwhile
     for (let i = 0; i < 10; i++) await step(1_000);
     expect(await inA).toBe(false); // a's attempt is refused: it began before the sign-out
@@ -108,18 +101,11 @@ describe('a re-auth queued on the lock and a sign-out in another tab', () => {
 
 describe('a sign-in asked for after a sign-out, while a background re-auth waits for the lock', () => {
   it('keeps the session the person asked for', async () => {
-    const { browser, server, step } = signedInBrowser();
     // The app's silent sign-in (an identity provider's iframe): takes 2 s, in every tab.
-    const reauth = slowAppSignIn(browser, server, 2_000);
-    const open = () => browser.openTab({ fetch: server.fetch, reauth });
+    const { server, open, step } = signedInBrowser({ appSignInMs: 2_000 });
     const [a, c] = [open(), open()];
     await step(1_000);
-    server.end('idle-timeout'); // the session expired on the server
-    void c.client.reauthenticate(); // c re-auths (holds the lock) ...
-    await step(0);
-    // ... while a background request in a meets the 401 and queues for the lock
-    const background = a.client.fetch('/api/data').catch((e: unknown) => e);
-    await step(500);
+    const { waiting: background } = await reauthHeldWhileRequestWaits(server, step, c, a);
     expect(await a.client.logout()).toBe(true); // the person signs out in a ...
     await step(100);
     const asked = a.client.reauthenticate(); // ... and signs in again there ("switch account")
@@ -135,21 +121,9 @@ describe('a sign-in asked for after a sign-out, while a background re-auth waits
 describe('a re-auth begun before a sign-out, joined by a call made after it', () => {
   it('does not undo the sign-out with the session the older attempt signed in to', async () => {
     const { browser, server, open, step } = signedInBrowser();
-    let finish = () => {};
-    let calls = 0;
-    const a = browser.openTab({
-      fetch: server.fetch,
-      // The app's silent sign-in (an identity provider's iframe), begun with the old identity.
-      reauth: () => {
-        calls++;
-        return new Promise<boolean>((resolve) => {
-          finish = () => {
-            server.signIn();
-            resolve(true);
-          };
-        });
-      },
-    });
+    // The app's silent sign-in (an identity provider's iframe), begun with the old identity.
+    const appSignIn = manualAppSignIn(server);
+    const a = browser.openTab({ fetch: server.fetch, reauth: appSignIn.reauth });
     const b = open();
     await step(1_000);
     server.end('idle-timeout');
@@ -160,8 +134,8 @@ describe('a re-auth begun before a sign-out, joined by a call made after it', ()
     // Any later call in a (the dialog's button, say) while the old attempt is on its way.
     void a.client.reauthenticate();
     await step(0);
-    expect(calls).toBe(1);
-    finish(); // the old attempt's sign-in finishes after the sign-out
+    expect(appSignIn.calls).toBe(1);
+    appSignIn.finish(); // the old attempt's sign-in finishes after the sign-out
     // Begun before the sign-out: its session is signed out of too.
     expect(await background).toBe(false);
     await step(2_000);

@@ -19,12 +19,15 @@ export function signedInBrowser({
   latency = 0,
   delays,
   idleTimeoutMs = 10 * MIN,
+  appSignInMs,
 }: {
   latency?: number;
   /** The server's idle timeout. Default 10 min. */
   idleTimeoutMs?: number;
   /** Per route, ms before the request reaches the server and before its answer arrives. */
   delays?: (path: string) => { up: number; down: number };
+  /** Every tab re-authenticates with the app's own silent sign-in, taking this many ms. */
+  appSignInMs?: number;
 } = {}) {
   const browser = createSimulatedBrowser();
   const server = createFakeServer({
@@ -46,7 +49,9 @@ export function signedInBrowser({
     await wait(down);
     return res;
   };
-  const open = () => browser.openTab({ fetch: latency || delays ? slow : server.fetch });
+  const reauth =
+    appSignInMs === undefined ? {} : { reauth: slowAppSignIn(browser, server, appSignInMs) };
+  const open = () => browser.openTab({ fetch: latency || delays ? slow : server.fetch, ...reauth });
   const step = async (ms: number) => {
     browser.clock.advance(ms);
     await flush(20);
@@ -81,4 +86,25 @@ export function slowAppSignIn(browser: SimulatedBrowser, server: FakeServer, ms:
     server.signIn();
     return true;
   };
+}
+
+/**
+ * An app's own silent sign-in (an identity provider's iframe, say) that signs in only when
+ * the test calls `finish()`; `calls` counts the attempts.
+ */
+export function manualAppSignIn(server: FakeServer) {
+  const handle = {
+    calls: 0,
+    finish: () => {},
+    reauth: () => {
+      handle.calls++;
+      return new Promise<boolean>((resolve) => {
+        handle.finish = () => {
+          server.signIn();
+          resolve(true);
+        };
+      });
+    },
+  };
+  return handle;
 }
