@@ -58,4 +58,33 @@ describe('createFakeLocks', () => {
     await Promise.all([first, last]);
     expect(ran).toEqual(['a', 'c']);
   });
+
+  it('an aborted signal withdraws a waiting request, as in a browser, and leaves a granted one alone', async () => {
+    const locks = createFakeLocks();
+    const ran: string[] = [];
+    let release = () => {};
+    const granted = new AbortController();
+    const first = locks.request('x', { signal: granted.signal }, () => {
+      ran.push('first');
+      return new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    });
+    const waiting = new AbortController();
+    const withdrawn = locks.request('x', { signal: waiting.signal }, async () =>
+      ran.push('withdrawn'),
+    );
+    const last = locks.request('x', {}, async () => ran.push('last'));
+    await flush();
+    granted.abort();
+    waiting.abort();
+    await expect(withdrawn).rejects.toMatchObject({ name: 'AbortError' });
+    expect(locks.active()).toBe(2);
+    const late = locks.request('x', { signal: waiting.signal }, async () => ran.push('late'));
+    await expect(late).rejects.toMatchObject({ name: 'AbortError' });
+    release();
+    await Promise.all([first, last]);
+    expect(ran).toEqual(['first', 'last']);
+    expect(locks.active()).toBe(0);
+  });
 });

@@ -1,6 +1,6 @@
 import type { LockManagerLike } from '../types.js';
 
-/** Fake Web Locks shared by simulated tabs: exclusive, first come first served. */
+/** Fake Web Locks shared by simulated tabs: exclusive, first come first served, abortable while waiting. */
 export interface FakeLocks extends LockManagerLike {
   /** Locks held or waited for right now. */
   active(): number;
@@ -46,12 +46,20 @@ export function createFakeLocks(): FakeLocks {
 
   const request =
     (owner: object): LockManagerLike['request'] =>
-    (name, _options, callback) =>
+    (name, { signal }, callback) =>
       new Promise((resolve, reject) => {
+        // As in a browser: an aborted `signal` withdraws a request still waiting (it rejects
+        // with the signal's reason) and does nothing to one already granted.
+        if (signal?.aborted) return reject(signal.reason);
         const entry = { name, owner, callback, resolve: resolve as Entry['resolve'], reject };
         const free = !holder(name);
         entries.push(entry);
         if (free) grant(entry);
+        signal?.addEventListener('abort', () => {
+          if (!entries.includes(entry) || holder(name) === entry) return;
+          entries = entries.filter((e) => e !== entry);
+          reject(signal.reason);
+        });
       });
 
   const shared = {};
