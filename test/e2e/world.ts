@@ -123,7 +123,7 @@ export async function startWorld(
  * Playwright upgrade moved it. It reads the time first, so that the real time since the
  * controller last looked (all of a frozen tab's) is not lost.
  */
-async function fastForward(tab: Page, ms: number): Promise<void> {
+export async function fastForward(tab: Page, ms: number): Promise<void> {
   await tab.evaluate(async (by) => {
     const clock = (globalThis as { __pwClock?: { controller: PageClock } }).__pwClock;
     if (!clock) throw new Error("Playwright's in-page clock controller was not found");

@@ -5,6 +5,7 @@ import type { Action, CoreState, Operation } from '../core/types.js';
 import { SessionExpiredError } from '../errors.js';
 import type {
   EventSource,
+  LockManagerLike,
   SessionClient,
   SessionClientOptions,
   SessionEvent,
@@ -63,6 +64,8 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   let reauthFailedAt = -Infinity;
   /** When another tab said its re-auth was refused. */
   let refusedElsewhereAt = -Infinity;
+  /** Ends this tab's wait for the re-auth lock, if it waits (see `reauthenticate`). */
+  let stopWaiting: (() => void) | undefined;
   let channel: TabChannel | undefined;
   const queue: Action[] = [];
   /** The requests on their way, by kind, so `extend()`, `logout()` and `refresh()` can wait for theirs. */
@@ -245,7 +248,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       try {
         const byEndpoint = reauth === 'endpoint';
         if (!byEndpoint) {
-          const signal = timeoutSignal(o.requestTimeout * 6) ?? new AbortController().signal;
+          const signal = timeoutSignal(o.requestTimeout * 8) ?? new AbortController().signal;
           // The app's function may ignore its signal; never wait on it past the deadline, or
           // the re-auth (and its lock, in every tab) would be held for good.
           const signedIn = await Promise.race([
@@ -281,14 +284,35 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     // A call that may try, joining a passive one still waiting for the lock, makes it try.
     reauthPassive = reauthRunning ? reauthPassive && passive : passive;
     // `locks` may be `false` (none), which optional chaining would not skip.
-    reauthRunning ||= (
-      o.locks ? o.locks.request(`${o.channelName}:reauth`, {}, attempt) : attempt()
-    )
+    reauthRunning ||= (o.locks ? withLock(o.locks, attempt) : attempt())
       .catch(() => false)
       .finally(() => {
         reauthRunning = null;
       });
     return reauthRunning;
+  };
+
+  /**
+   * Runs `attempt` holding the tabs' re-auth lock, or without it once this tab has waited
+   * longer than a live holder can take (its attempt is bounded at 7 × `requestTimeout`). A
+   * tab granted the lock while the browser froze it holds it until it is resumed; that
+   * costs the other tabs this wait, never a re-auth that hangs. Without the lock (none may
+   * be taken here), it runs the attempt too.
+   */
+  const withLock = (locks: LockManagerLike, attempt: () => Promise<boolean>) => {
+    const wait = new AbortController();
+    const giveUp = () => {
+      o.timers.clearTimeout(waitTimer);
+      wait.abort();
+    };
+    stopWaiting = giveUp;
+    const waitTimer = o.timers.setTimeout(giveUp, Math.min(MAX_DELAY, o.requestTimeout * 8));
+    // Aborting once the lock is granted does nothing: it only clears the timer.
+    const go = () => {
+      giveUp();
+      return attempt();
+    };
+    return locks.request(`${o.channelName}:reauth`, { signal: wait.signal }, go).catch(go);
   };
 
   /**
@@ -430,6 +454,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       destroyed = true;
       queue.length = 0;
       arm();
+      stopWaiting?.();
       for (const off of detach.splice(0)) off?.();
       listeners.clear();
     },

@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+import { lateAnswers } from './late-answers.fixture.js';
+import { slowAppSignIn } from './signed-in.fixture.js';
+
+const MIN = 60_000;
+/** The client's default `requestTimeout`. */
+const REQUEST_TIMEOUT = 10_000;
+/** How long a tab waits for the re-auth lock before it goes ahead without it. */
+const LOCK_WAIT = 8 * REQUEST_TIMEOUT;
+
+/** Two tabs on a live session; `b`'s re-auth answers reach it only after `release()`. */
+async function twoTabs() {
+  const browser = createSimulatedBrowser();
+  const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
+  server.signIn();
+  const slow = lateAnswers(server, (url) => url.endsWith('/session/reauth'));
+  const a = browser.openTab({ fetch: server.fetch });
+  const b = browser.openTab({ fetch: slow.fetch });
+  browser.clock.advance(0);
+  await flush(20);
+  return { browser, server, slow, a, b };
+}
+
+describe('a tab holding the re-auth lock that the browser froze', () => {
+  it("holds up the other tabs' re-auth for at most 8 × requestTimeout, never for good", async () => {
+    const { browser, server, slow, a, b } = await twoTabs();
+    server.end('idle-timeout');
+    // b re-authenticates (its answer is slow), and the browser freezes it in the background
+    // with the lock held: its answer, when it comes, waits for the tab to be resumed.
+    void b.client.reauthenticate();
+    await flush(5);
+    b.freeze();
+    slow.release();
+    await flush(20);
+    let signedIn: boolean | undefined;
+    void a.client.reauthenticate().then((ok) => {
+      signedIn = ok;
+    });
+    browser.clock.advance(LOCK_WAIT - 1);
+    await flush(20);
+    // a waits for the lock while a live holder could still be at work.
+    expect(signedIn).toBeUndefined();
+    expect(server.calls.get('/session/reauth')).toBe(1);
+    browser.clock.advance(1);
+    await flush(20);
+    expect(signedIn).toBe(true);
+    expect(server.calls.get('/session/reauth')).toBe(2);
+    expect(a.client.getSnapshot().state).toBe('active');
+    // b, resumed, takes up the session the tabs now share; nobody is signed out.
+    b.resume();
+    await flush(20);
+    expect(b.client.getSnapshot().state).toBe('active');
+    expect(a.client.getSnapshot().state).toBe('active');
+    expect(browser.locks.active()).toBe(0);
+    a.close();
+    b.close();
+  });
+
+  it('does the same for a request whose 401 waits for the lock, then replays it', async () => {
+    const browser = createSimulatedBrowser();
+    const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
+    server.signIn();
+    // b's re-auth is slow on its way to the server: it has not landed when a's request
+    // meets the session's end.
+    let arrive = () => {};
+    const upSlow: typeof fetch = async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.endsWith('/session/reauth')) await new Promise<void>((go) => (arrive = go));
+      return server.fetch(input, init);
+    };
+    const a = browser.openTab({ fetch: server.fetch });
+    const b = browser.openTab({ fetch: upSlow });
+    browser.clock.advance(0);
+    await flush(20);
+    server.end('idle-timeout');
+    void b.client.reauthenticate();
+    await flush(5);
+    b.freeze();
+    let answered: number | undefined;
+    void a.client.fetch('/api/items').then((res) => {
+      answered = res.status;
+    });
+    await flush(20);
+    browser.clock.advance(LOCK_WAIT - 1);
+    await flush(20);
+    expect(answered).toBeUndefined();
+    expect(browser.locks.active()).toBe(2);
+    browser.clock.advance(1);
+    await flush(20);
+    // a re-authenticated by itself and replayed its request.
+    expect(answered).toBe(200);
+    expect(server.calls.get('/session/reauth')).toBe(1);
+    arrive();
+    b.resume();
+    await flush(20);
+    expect(a.client.getSnapshot().state).toBe('active');
+    expect(b.client.getSnapshot().state).toBe('active');
+    a.close();
+    b.close();
+  });
+});
+
+describe('a live tab re-authenticating slowly', () => {
+  it('is waited for: the app signs in once, and the other tab takes its session', async () => {
+    const browser = createSimulatedBrowser();
+    const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
+    server.signIn();
+    let signIns = 0;
+    const appSignIn = slowAppSignIn(browser, server, 7 * REQUEST_TIMEOUT - 1);
+    const reauth = () => {
+      signIns++;
+      return appSignIn();
+    };
+    const [a, b] = [
+      browser.openTab({ fetch: server.fetch, reauth }),
+      browser.openTab({ fetch: server.fetch, reauth }),
+    ];
+    browser.clock.advance(0);
+    await flush(20);
+    server.end('idle-timeout');
+    const both = Promise.all([b.client.reauthenticate(), a.client.reauthenticate()]);
+    await flush(5);
+    await browser.clock.advanceAsync(7 * REQUEST_TIMEOUT);
+    await flush(20);
+    expect(signIns).toBe(1);
+    expect(await both).toEqual([true, true]);
+    a.close();
+    b.close();
+  });
+});
+
+describe('destroy() while waiting for the re-auth lock', () => {
+  it('withdraws the request for the lock and its timer at once', async () => {
+    const { browser, server, slow, a, b } = await twoTabs();
+    server.end('idle-timeout');
+    void b.client.reauthenticate();
+    await flush(5);
+    const aDone = a.client.reauthenticate();
+    await flush(5);
+    expect(browser.locks.active()).toBe(2);
+    a.client.destroy(); // an SPA unmounts the client; the tab stays open
+    await flush(5);
+    expect(browser.locks.active()).toBe(1);
+    expect(await aDone).toBe(false);
+    slow.release();
+    await flush(20);
+    expect(server.calls.get('/session/reauth')).toBe(1);
+    expect(browser.locks.active()).toBe(0);
+    b.close();
+    expect(browser.clock.pending()).toBe(0);
+  });
+});
