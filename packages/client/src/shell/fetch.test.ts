@@ -2,7 +2,7 @@ import { PASSIVE_HEADER } from '@lifeline/server/contract';
 import { describe, expect, it } from 'vitest';
 import { SessionExpiredError } from '../errors.js';
 import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
-import { signedInBrowser, slowAppSignIn } from './signed-in.fixture.js';
+import { signedInBrowser } from './signed-in.fixture.js';
 
 const MIN = 60_000;
 
