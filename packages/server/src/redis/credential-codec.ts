@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { CredentialRecord, PreviousCredential } from '../store/types.js';
 import { json, parseOrUndefined } from './codec.js';
+import { epochMs } from './meta.js';
 
-const epochMs = z.number().int().nonnegative();
 const previousSchema = z.object({
   tokenHash: z.string().min(1),
   until: epochMs,

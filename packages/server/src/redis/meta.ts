@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_CLAIMS_DEPTH, nestsDeeperThan } from '../contract/depth.js';
 import { END_REASONS } from '../contract/protocol.js';
+import { isEpochMs, MAX_EPOCH_MS } from '../store/expires-at.js';
 import type { EndedMarker, JsonValue, PreviousToken, SessionMeta } from '../store/types.js';
 
 /**
@@ -11,7 +12,8 @@ import type { EndedMarker, JsonValue, PreviousToken, SessionMeta } from '../stor
  * (a malformed record, or a valid but unusual one, e.g. with a meta field this version
  * does not know) goes to zod, which decides and explains.
  */
-const epochMs = z.number().int().nonnegative();
+/** A stored instant (see `MAX_EPOCH_MS`: a later one could not be written back). */
+export const epochMs = z.number().int().nonnegative().max(MAX_EPOCH_MS);
 const jsonObject = z.record(z.string(), z.json());
 // Claims nested deeper than the status route can serialise are store content gone wrong.
 const claims = jsonObject.refine(
@@ -59,7 +61,6 @@ export type MetaReading = { ok: true; meta: SessionMeta } | { ok: false; issue: 
 
 const ENDED_REASONS: ReadonlySet<unknown> = new Set(END_REASONS.filter((r) => r !== 'missing'));
 
-const isEpochMs = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isText = (v: unknown): v is string => typeof v === 'string';
 const isTextOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
 

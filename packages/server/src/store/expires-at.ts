@@ -10,3 +10,15 @@ export function checkExpiresAt(store: string, expiresAt: unknown): void {
   const shown = typeof expiresAt === 'number' ? expiresAt : typeof expiresAt;
   throw new TypeError(`${store}: expiresAt must be whole epoch milliseconds, got ${shown}`);
 }
+
+/**
+ * The latest instant a JavaScript `Date` can hold (year 275760). No real deadline is later,
+ * and one that is not, plus any duration the options allow (at most 400 days), is still a
+ * safe integer: a stored deadline past it could be read but never written back.
+ */
+export const MAX_EPOCH_MS = 8.64e15;
+
+/** Whole epoch milliseconds a store may hold: from 0 to `MAX_EPOCH_MS`. */
+export function isEpochMs(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_EPOCH_MS;
+}
