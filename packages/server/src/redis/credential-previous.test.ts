@@ -101,14 +101,17 @@ describe('redisStore: a credential predecessor expires with its window', () => {
       until: Date.now() + 10_000,
       sealedSuccessor: 's',
     };
-    const ops = (id: string) => [
+    // A rotation keeps the credential's expiry, as the middleware's do (one that lengthens
+    // it also moves the user's index: a second command).
+    const ops = (id: string, expiresAt: number) => [
       () => store.getCredential(id),
-      () => store.rotateCredential(id, 'next', 'then', Date.now() + HOUR, previous),
+      () => store.rotateCredential(id, 'next', 'then', expiresAt, previous),
     ];
+    const expiresAt = Date.now() + HOUR;
     // A script's first use may cost a NOSCRIPT and an EVAL: warm the cache, then count.
-    for (const op of ops((await rotated(10_000)).id)) await op();
-    const { id } = await rotated(10_000);
-    for (const op of ops(id)) {
+    for (const op of ops((await rotated(10_000, expiresAt)).id, expiresAt)) await op();
+    const { id } = await rotated(10_000, expiresAt);
+    for (const op of ops(id, expiresAt)) {
       const commands = await commandsDuring(client, prefix, op);
       expect(commands).toHaveLength(1);
       const keys = commands[0]!.filter((arg) => arg.startsWith(prefix));

@@ -49,11 +49,13 @@ return indexAdd(KEYS[3], ARGV[3], ARGV[2], ARGV[1])
  * predecessor (deleted when ARGV[4] is absent). `SET` replaces a key of any type.
  * KEYS: credential hash, predecessor key.
  * ARGV: expected tokenHash, new tokenHash (JSON each), expiresAt, predecessor JSON, its
- * time to live in ms (to the earlier of its `until` and expiresAt).
+ * time to live in ms (to the earlier of its `until` and expiresAt). Answers { 'ok', userId }
+ * when the credential now lives longer, so that its user's index lives as long.
  */
 export const CREDENTIAL_ROTATE = `
 if redis.call('TYPE', KEYS[1]).ok ~= 'hash' then return 'missing' end
 if redis.call('HGET', KEYS[1], 'tokenHash') ~= ARGV[1] then return 'conflict' end
+local longer = redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[3])
 redis.call('HSET', KEYS[1], 'tokenHash', ARGV[2], 'expiresAt', ARGV[3])
 -- Versions before the predecessor key kept it in the hash, sealed successor and all.
 redis.call('HDEL', KEYS[1], 'previous')
@@ -62,5 +64,6 @@ if ARGV[4] then
   redis.call('SET', KEYS[2], ARGV[4])
   redis.call('PEXPIRE', KEYS[2], ARGV[5])
 else redis.call('DEL', KEYS[2]) end
+if longer then return { 'ok', redis.call('HGET', KEYS[1], 'userId') } end
 return 'ok'
 `;

@@ -5,10 +5,10 @@ import { json } from './codec.js';
 import type { StoreContext } from './context.js';
 import { credentialFields, decodeCredential, previousArgs } from './credential-codec.js';
 import {
-  expectReply,
   indexAdd,
   indexMembers,
   indexSize,
+  replyAndOwner,
   sweepDue,
   sweepIndex,
 } from './user-index.js';
@@ -61,7 +61,13 @@ export function credentialMethods(ctx: StoreContext): CredentialMethods {
       const [stored, ttl] = previousArgs(previous, expiresAt, ctx.now());
       if (stored !== '') args.push(stored, ttl);
       const reply = await run.CREDENTIAL_ROTATE(keysOf(id), args);
-      return expectReply(reply, ['ok', 'conflict', 'missing'] as const);
+      const [result, owner] = replyAndOwner(reply, ['ok', 'conflict', 'missing'] as const);
+      // A credential that now outlives its user's index moves the index's expiry too, or a
+      // revoke-all after the index expired would miss it.
+      if (owner !== null && result === 'ok') {
+        await indexAdd(ctx, keys.userCredentials(owner), id, ctx.now(), expiresAt);
+      }
+      return result;
     },
 
     async deleteCredential(id) {

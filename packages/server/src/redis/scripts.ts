@@ -112,11 +112,13 @@ return 'ok'
  * ARGV[6] is empty). That key lives ARGV[7] ms (a confirmed rotation: until its window
  * closes), or while unconfirmed as long as the record (ARGV[7] is 0).
  * ARGV: expiresAt, expected tokenHash, new tokenHash, previous, rotatedAt (JSON each),
- * sealed successor, its time to live in ms.
+ * sealed successor, its time to live in ms. Answers { 'ok', owner } when the record now
+ * lives longer and has an owner, whose index must then live as long (as `SESSION_UPDATE`).
  */
 export const SESSION_ROTATE = `${LIVE}
 if not live(KEYS[1]) then return 'missing' end
 if redis.call('HGET', KEYS[1], 'm:tokenHash') ~= ARGV[2] then return 'conflict' end
+local longer = redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[1])
 redis.call('HSET', KEYS[1], 'm:tokenHash', ARGV[3], 'm:previous', ARGV[4], 'm:rotatedAt', ARGV[5])
 redis.call('PEXPIREAT', KEYS[1], ARGV[1])
 if ARGV[6] == '' then
@@ -127,6 +129,8 @@ elseif ARGV[7] == '0' then
 else
   redis.call('SET', KEYS[2], ARGV[6], 'PX', ARGV[7])
 end
+local user = longer and redis.call('HGET', KEYS[1], 'm:userId')
+if user and user ~= 'null' then return { 'ok', user } end
 return 'ok'
 `;
 

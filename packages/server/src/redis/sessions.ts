@@ -5,14 +5,20 @@ import {
   decodeSession,
   isEmptyHash,
   json,
-  parseOrUndefined,
   patchFields,
   recordFields,
   type StoredHash,
 } from './codec.js';
 import { isWrongType, type StoreContext } from './context.js';
 import { touchHints } from './touch-hints.js';
-import { expectReply, indexAdd, indexSize, sweepDue, sweepIndex } from './user-index.js';
+import {
+  expectReply,
+  indexAdd,
+  indexSize,
+  replyAndOwner,
+  sweepDue,
+  sweepIndex,
+} from './user-index.js';
 
 const WRITE: readonly WriteResult[] = ['ok', 'missing'];
 
@@ -127,8 +133,7 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
       const reply = await run.SESSION_UPDATE([keys.session(sid)], args);
       // A record that now outlives its user's index (set by `create()`) moves the index's
       // expiry too, or `listByUser()` would lose it when the index expires.
-      const owner = Array.isArray(reply) ? ownerOf(reply[1]) : null;
-      const result = expectReply(Array.isArray(reply) ? reply[0] : reply, WRITE);
+      const [result, owner] = replyAndOwner(reply, WRITE);
       const reindex = index ?? (owner === null ? null : keys.userSessions(owner));
       if (reindex !== null && result === 'ok') {
         await indexAdd(ctx, reindex, sid, ctx.now(), expiresAt);
@@ -164,7 +169,12 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
         previous.confirmed === false ? 0 : windowRest(previous.until, swap.rotatedAt),
       ];
       const reply = await run.SESSION_ROTATE(sessionKeys(sid), args);
-      return expectReply(reply, ['ok', 'conflict', 'missing'] as const);
+      const [result, owner] = replyAndOwner(reply, ['ok', 'conflict', 'missing'] as const);
+      // A record that now outlives its user's index moves the index's expiry too.
+      if (owner !== null && result === 'ok') {
+        await indexAdd(ctx, keys.userSessions(owner), sid, ctx.now(), expiresAt);
+      }
+      return result;
     },
 
     async confirmRotation(sid, { tokenHash, previous, at }) {
@@ -186,12 +196,6 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
  * in ms (at least 1: `PEXPIRE` with 0 would delete at once). A time to live rather than an
  * instant, so a Redis clock that differs from the app's neither stretches nor closes it.
  */
-/** The user id of a record's `m:userId` text as a script read it; null for anything else. */
-function ownerOf(text: unknown): string | null {
-  const value = typeof text === 'string' ? parseOrUndefined(text) : null;
-  return typeof value === 'string' ? value : null;
-}
-
 function windowRest(until: number, at: number): number {
   return Math.max(1, Math.ceil(until - at));
 }

@@ -1,3 +1,4 @@
+import { parseOrUndefined } from './codec.js';
 import type { StoreContext } from './context.js';
 
 /**
@@ -79,6 +80,19 @@ export async function sweepIndex<T>(
   if (ctx.keptBySweep.size >= REMEMBERED_SWEEPS) ctx.keptBySweep.clear();
   ctx.keptBySweep.set(key, kept.length);
   return kept;
+}
+
+/**
+ * A write script's reply: its status, and the owner it names when the record now lives
+ * longer than its owner's index may (`{ status, owner }`; the owner as stored JSON text).
+ */
+export function replyAndOwner<T extends string>(
+  reply: unknown,
+  allowed: readonly T[],
+): [T, string | null] {
+  if (!Array.isArray(reply)) return [expectReply(reply, allowed), null];
+  const value = typeof reply[1] === 'string' ? parseOrUndefined(reply[1]) : null;
+  return [expectReply(reply[0], allowed), typeof value === 'string' ? value : null];
 }
 
 /** Checks a script's status reply against the values it may return. */

@@ -49,6 +49,37 @@ export function expiryCases(
       expect((await ctx.store.listByUser(user)).map((l) => l.sid)).toEqual([sid]);
     });
 
+    it("keeps a record rotated to live longer in its user's list", async () => {
+      const sid = randomKey('sid');
+      const user = randomKey('user');
+      const record = sessionRecord({ userId: user });
+      await ctx.store.create(sid, record, Date.now() + ttlMs);
+      const swap = {
+        expectedTokenHash: record.tokenHash,
+        tokenHash: randomKey('hash'),
+        previous: { tokenHash: record.tokenHash, until: Date.now() + ttlMs },
+        rotatedAt: Date.now(),
+      };
+      expect(await ctx.store.rotate(sid, swap, Date.now() + HOUR)).toBe('ok');
+      await sleep(ttlMs + settleMs);
+      expect((await ctx.store.listByUser(user)).map((l) => l.sid)).toEqual([sid]);
+    });
+
+    it("keeps a credential rotated to live longer among its user's, for revoke-all", async () => {
+      const id = randomKey('cred');
+      const user = randomKey('user');
+      const record = credentialRecord(user, { expiresAt: Date.now() + ttlMs });
+      await ctx.store.createCredential(id, record);
+      const next = randomKey('hash');
+      expect(await ctx.store.rotateCredential(id, record.tokenHash, next, Date.now() + HOUR)).toBe(
+        'ok',
+      );
+      await sleep(ttlMs + settleMs);
+      expect((await ctx.store.getCredential(id))?.tokenHash).toBe(next);
+      await ctx.store.deleteCredentialsOfUser(user);
+      expect(await ctx.store.getCredential(id)).toBeNull();
+    });
+
     it('forgets a tombstone after the expiresAt given to end', async () => {
       const sid = randomKey('sid');
       await ctx.store.create(sid, sessionRecord(), Date.now() + HOUR);
