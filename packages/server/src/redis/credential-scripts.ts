@@ -15,7 +15,7 @@ import { INDEXED } from './lua-parts.js';
  * Returns 'wrongtype' when the credential key is not a hash, else { the hash as HGETALL
  * pairs, the predecessor's text (nil when absent, 0 when its key holds another type) }.
  */
-export const CREDENTIAL_READ = `
+export const CREDENTIAL_READ = `#!lua flags=no-writes
 local h = redis.pcall('HGETALL', KEYS[1])
 if h.err then return 'wrongtype' end
 local kind = redis.call('TYPE', KEYS[2]).ok

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionStore } from '../store/types.js';
+import { sessionRecord } from '../testing/index.js';
 import { redisStore } from './index.js';
 import {
   expectRecoveryAfterRestart,
@@ -8,6 +9,8 @@ import {
   operationsWhileDown,
 } from './outage.fixture.js';
 import { type OwnRedis, ownRedis } from './redis.fixture.js';
+
+const HOUR = 3_600_000;
 
 let server: OwnRedis;
 let client: Redis;
@@ -41,5 +44,25 @@ describe('redisStore during a Redis outage', () => {
 
   it('rejects with a timeout when the server accepts commands but does not answer', async () => {
     await expectTimeoutWhilePaused(store, server, 'after', { a: 2 });
+  });
+
+  it('answers the read-only operations while writes are paused (as during a FAILOVER)', async () => {
+    const admin = new Redis(server.url);
+    try {
+      await store.create('paused', sessionRecord({ userId: 'paused-user' }), Date.now() + HOUR);
+      const readOnly = () => [
+        store.getSealedSuccessor?.('paused'),
+        store.getCredential('paused-credential'),
+        store.listByUser('paused-user'),
+      ];
+      // Redis knows a script's flags once it has it: an unknown EVALSHA counts as a write.
+      await Promise.all(readOnly());
+      await admin.call('CLIENT', 'PAUSE', '3000', 'WRITE');
+      const reads = await Promise.allSettled(readOnly());
+      expect(reads.map((read) => read.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    } finally {
+      await admin.call('CLIENT', 'UNPAUSE');
+      admin.disconnect();
+    }
   });
 });

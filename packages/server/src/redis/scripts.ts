@@ -58,7 +58,8 @@ return h
 `;
 
 /** The sealed successor of a session's predecessor (a string), or nil once forgotten. */
-export const SESSION_SEALED = `return redis.call('GET', KEYS[1])`;
+export const SESSION_SEALED = `#!lua flags=no-writes
+return redis.call('GET', KEYS[1])`;
 
 /**
  * Creates a record unless its key exists, and (given `KEYS[2]`) adds it to its user index.
@@ -190,7 +191,7 @@ return indexAdd(KEYS[1], ARGV[1], ARGV[2], ARGV[3])
 `;
 
 /** Every member of an index, oldest first; 'wrongtype' for a key of another type. */
-export const INDEX_READ = `
+export const INDEX_READ = `#!lua flags=no-writes
 local kind = redis.call('TYPE', KEYS[1]).ok
 if kind ~= 'zset' and kind ~= 'none' then return 'wrongtype' end
 return redis.call('ZRANGE', KEYS[1], 0, -1)
