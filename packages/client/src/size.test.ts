@@ -96,11 +96,11 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * (everything) so that a hidden tab's request takes another tab's re-auth on its way, and
  * a 401 that arrives after the person came back re-authenticates; then 19 B (core) and 2 B
  * (everything) so that a call that may re-authenticate, joining a hidden request's wait for
- * the lock, still tries; then 59 B (core) and 64 B (everything) so that a tab frozen while
+ * the lock, still tries; then 61 B (core) and 65 B (everything) so that a tab frozen while
  * it holds the re-auth lock holds the other tabs' re-auth for at most 8 × requestTimeout.
  */
-const CORE_BUDGET = 5325;
-const EVERYTHING_BUDGET = 10190;
+const CORE_BUDGET = 5327;
+const EVERYTHING_BUDGET = 10191;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

@@ -248,7 +248,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       try {
         const byEndpoint = reauth === 'endpoint';
         if (!byEndpoint) {
-          const signal = timeoutSignal(o.requestTimeout * 8) ?? new AbortController().signal;
+          const signal = timeoutSignal(o.requestTimeout * 6) ?? new AbortController().signal;
           // The app's function may ignore its signal; never wait on it past the deadline, or
           // the re-auth (and its lock, in every tab) would be held for good.
           const signedIn = await Promise.race([

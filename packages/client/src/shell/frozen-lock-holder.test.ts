@@ -1,7 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
 import { lateAnswers } from './late-answers.fixture.js';
-import { slowAppSignIn } from './signed-in.fixture.js';
 
 const MIN = 60_000;
 /** The client's default `requestTimeout`. */
@@ -102,29 +101,52 @@ describe('a tab holding the re-auth lock that the browser froze', () => {
 });
 
 describe('a live tab re-authenticating slowly', () => {
-  it('is waited for: the app signs in once, and the other tab takes its session', async () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("is never raced within its bounds (the app's function 6 × requestTimeout, then one request)", async () => {
     const browser = createSimulatedBrowser();
+    // In a browser `AbortSignal.timeout` and the timers both run on real time: put both on
+    // the tabs' clock here.
+    vi.spyOn(AbortSignal, 'timeout').mockImplementation((ms: number) => {
+      const timeout = new AbortController();
+      browser.clock.timers.setTimeout(
+        () => timeout.abort(new DOMException('timed out', 'TimeoutError')),
+        ms,
+      );
+      return timeout.signal;
+    });
     const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
     server.signIn();
+    // An app sign-in that ignores its signal and takes 7.5 × requestTimeout (the client stops
+    // waiting for it at 6 ×); the status request after it takes 0.8 × requestTimeout.
     let signIns = 0;
-    const appSignIn = slowAppSignIn(browser, server, 7 * REQUEST_TIMEOUT - 1);
-    const reauth = () => {
+    const reauth = async () => {
       signIns++;
-      return appSignIn();
+      await new Promise<void>((go) => browser.clock.timers.setTimeout(go, 7.5 * REQUEST_TIMEOUT));
+      server.signIn();
+      return true;
     };
-    const [a, b] = [
-      browser.openTab({ fetch: server.fetch, reauth }),
-      browser.openTab({ fetch: server.fetch, reauth }),
-    ];
-    browser.clock.advance(0);
+    const slowStatus: typeof fetch = async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.endsWith('/session/status') && signIns > 0) {
+        await new Promise<void>((go) => browser.clock.timers.setTimeout(go, 0.8 * REQUEST_TIMEOUT));
+      }
+      return server.fetch(input, init);
+    };
+    const b = browser.openTab({ fetch: slowStatus, reauth });
+    const a = browser.openTab({ fetch: slowStatus, reauth });
+    await browser.clock.advanceAsync(REQUEST_TIMEOUT);
     await flush(20);
     server.end('idle-timeout');
-    const both = Promise.all([b.client.reauthenticate(), a.client.reauthenticate()]);
+    void b.client.reauthenticate();
     await flush(5);
-    await browser.clock.advanceAsync(7 * REQUEST_TIMEOUT);
+    void a.client.reauthenticate();
+    await flush(5);
+    await browser.clock.advanceAsync(10 * REQUEST_TIMEOUT);
     await flush(20);
     expect(signIns).toBe(1);
-    expect(await both).toEqual([true, true]);
     a.close();
     b.close();
   });
