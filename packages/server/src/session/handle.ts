@@ -166,12 +166,20 @@ class SessionHandle implements Session {
     const live = state.live;
     const ending = { reason, at: state.now };
     let ended: { sid: string; record: EndingRecord } | null = null;
+    /** The session a renewal racing this ending had moved the device on to, if ended here. */
+    let renewedInto: { sid: string; record: EndingRecord } | null = null;
     if (live) {
       ended = {
         sid: live.sid,
         record: { ...live.meta, credentialId: linkedCredential(state, live.meta) },
       };
-      await endRecord(rt, live.sid, ended.record, state.now, ending);
+      if (!(await endRecord(rt, live.sid, ended.record, state.now, ending))) {
+        // Ended since this request read it: a privilege change or re-auth in another tab
+        // renewed it. The device asked to sign out (or be revoked), so the session it was
+        // renewed into ends too, or this ending would leave it live.
+        const result = await endCurrent(rt, live.sid, ending, null);
+        if (result.ended) renewedInto = result.reached;
+      }
     } else if (state.renewed) {
       // The cookie of a session another request renewed (a privilege change or re-auth
       // whose answer this tab has not seen): the device asked to sign out, so the session
@@ -179,8 +187,8 @@ class SessionHandle implements Session {
       const result = await endCurrent(rt, state.renewed, ending, null);
       if (result.ended) ended = result.reached;
     }
-    if (ended) {
-      emitFor(rt, state.now, ended.sid, ended.record.userId, { type: 'destroyed', reason });
+    for (const one of [ended, renewedInto]) {
+      if (one) emitFor(rt, state.now, one.sid, one.record.userId, { type: 'destroyed', reason });
     }
     switchSession(state, { live: null, reason, issue: null, cleared: true, fresh: false });
     if (reason !== 'logged-out') return;
@@ -189,7 +197,9 @@ class SessionHandle implements Session {
     // too, whether or not its cookie came along (a copy of it elsewhere). Only once the
     // session has ended: a failing delete (503) never leaves the session alive.
     await rt.options.reauth?.forget?.(this.#c);
-    if (ended) await forgetEndedCredential(rt, ended.sid, ended.record);
+    for (const one of [ended, renewedInto]) {
+      if (one) await forgetEndedCredential(rt, one.sid, one.record);
+    }
   }
   linkCredential(credentialId: string | null): void {
     if (credentialId !== null && (typeof credentialId !== 'string' || credentialId === '')) {

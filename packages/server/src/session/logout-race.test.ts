@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { Browser } from '../routes/test-app.fixture.js';
+import { raceApp } from './race.fixture.js';
+
+type Race = ReturnType<typeof raceApp>;
+
+/** A second tab of the same browser: the cookies it holds are copied, not shared. */
+const otherTab = (t: Race) => {
+  const tab = new Browser(t.app);
+  for (const [name, value] of t.browser.cookies) tab.cookies.set(name, value);
+  return tab;
+};
+
+/**
+ * A `POST /session/logout` whose body is still arriving: the middleware has already read
+ * the session (live), the handler waits for the body before it calls destroy().
+ */
+function slowLogout(tab: Browser) {
+  let finish = () => {};
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      finish = () => {
+        controller.enqueue(new TextEncoder().encode('{}'));
+        controller.close();
+      };
+    },
+  });
+  const pending = tab.send('POST', '/session/logout', {
+    body,
+    headers: { 'Content-Type': 'application/json' },
+  });
+  return { pending, finish };
+}
+
+describe('a sign-out in flight while another tab renews the session', () => {
+  it.each([
+    ['a privilege change', (t: Race) => t.browser.post('/elevate')],
+    ['a re-auth', (t: Race) => t.browser.post('/session/reauth')],
+  ])('leaves no live session when %s lands between its read and its ending', async (_, renew) => {
+    const t = raceApp();
+    await t.browser.post('/login?remember=1');
+    const logout = slowLogout(otherTab(t)); // resolves the first session as live, then waits
+    await new Promise((r) => setTimeout(r, 20));
+
+    expect((await renew(t)).status).toBe(200); // the session moves on to a new token
+    const renewed = t.browser.cookies.get('lifeline')!;
+
+    logout.finish();
+    const out = await logout.pending;
+    expect(out.status).toBe(200);
+    expect(await out.json()).toMatchObject({ state: 'none', reason: 'logged-out' });
+
+    // "a sign-out is never undone by a race (a re-auth sent before a sign-out is signed
+    // out of too)": whichever answer the browser keeps, nobody is signed in any more.
+    const replay = new Browser(t.app);
+    replay.cookies.set('lifeline', renewed);
+    expect(await (await replay.get('/session/status')).json()).toMatchObject({ state: 'none' });
+    expect(await t.live()).toHaveLength(0);
+  });
+});
