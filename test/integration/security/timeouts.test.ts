@@ -264,7 +264,8 @@ describe('Timeouts and the status/extend contract', () => {
       expect(s.idleExpiresAt).toBe(t0 + IDLE);
       expect(s.absoluteExpiresAt).toBe(t0 + ABSOLUTE);
     }
-    // The cookie's own Max-Age is the absolute deadline, and it is not what ends the session:
+    // The cookie's own Max-Age (the absolute deadline plus one idle period) is not what ends
+    // the session:
     srv.clock.advance(IDLE);
     expect((await srv.send('/api/me', { token })).json.code).toBe('session_expired');
   });

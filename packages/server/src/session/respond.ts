@@ -9,7 +9,7 @@ import {
   serializeSessionCookie,
 } from '../cookie/serialize.js';
 import { problemResponse } from '../problem/problem.js';
-import type { Runtime } from './runtime.js';
+import { type Runtime, retainUntil } from './runtime.js';
 import type { LiveSession, RequestState } from './state.js';
 
 /** Header names (lower case, as `Headers` lists them) of caching meant for a CDN or proxy only. */
@@ -113,7 +113,7 @@ export function respondStoreUnavailable(
   const { live, issue } = state;
   // Not a successor a grace request was handed: only commit checks it is still current.
   if (live && issue && !state.cleared && !state.fromGrace) {
-    res.headers.append('Set-Cookie', issuedCookie(attrs, state));
+    res.headers.append('Set-Cookie', issuedCookie(rt, attrs, state));
     res.headers.set('Cache-Control', 'no-store');
   }
   replaceResponse(rt, c, res);
@@ -134,7 +134,7 @@ export function finishResponse(
   const { live } = state;
   let ours: string | null = null;
   if (state.cleared) ours = serializeClearCookie(attrs);
-  else if (live && state.issue) ours = issuedCookie(attrs, state);
+  else if (live && state.issue) ours = issuedCookie(rt, attrs, state);
   let res = replaceSessionCookie(c.res, rt.cookies.names, ours);
   // A cache must not hand a remember-me credential (set or cleared) to anyone else either.
   const noStore = ours !== null || setsCredentialCookie(rt, res);
@@ -181,8 +181,14 @@ function deadlineHeader(state: RequestState, live: LiveSession): string {
   return formatDeadlineHeader({ idle: idleExpiresAt, absolute: absoluteExpiresAt, now: state.now });
 }
 
-/** The `Set-Cookie` line for the token the request issues, living to the absolute deadline. */
-function issuedCookie(attrs: Readonly<CookieAttributes>, state: RequestState): string {
-  const maxAge = state.live!.meta.absoluteExpiresAt - state.now;
+/**
+ * The `Set-Cookie` line for the token the request issues. It lives as long as the store
+ * keeps the record (one idle period past the absolute deadline, see `retainUntil`), not
+ * only to that deadline: a browser drops a cookie at its `Max-Age`, and a tab asking just
+ * after the absolute deadline (a laptop waking) would then get `missing` instead of
+ * `absolute-timeout`. The server ends the session at its deadlines either way.
+ */
+function issuedCookie(rt: Runtime, attrs: Readonly<CookieAttributes>, state: RequestState): string {
+  const maxAge = retainUntil(rt, state.live!.meta, state.now) - state.now;
   return serializeSessionCookie(attrs, state.issue!.value, maxAge);
 }
