@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { type KnownOptions, refuseUnknownOptions } from '../config/known-options.js';
 import { type CsrfGuardOptions, csrfGuard } from '../csrf/csrf.js';
@@ -49,6 +49,15 @@ function checkOptions(options: SessionRoutesOptions): void {
   }
 }
 
+/**
+ * Says what is wrong when the routes run without `session()` before them (mounted first,
+ * or not at all), instead of a `TypeError` from deep inside a route.
+ */
+const mounted: MiddlewareHandler<SessionEnv> = async (c, next) => {
+  if (!c.var.session) throw new Error('lifeline sessionRoutes(): mount session() before them');
+  await next();
+};
+
 const schema = z.object({
   freshFor: z
     .number()
@@ -85,12 +94,12 @@ export function sessionRoutes(options: SessionRoutesOptions = {}): Hono<SessionE
   const guard = csrfGuard(options.csrf);
   const app = new Hono<SessionEnv>();
 
-  app.get('/status', getStatus).all('/status', methodNotAllowed(['GET']));
+  app.get('/status', mounted, getStatus).all('/status', methodNotAllowed(['GET']));
   app
     .post('/extend', guard, requireSession(), postExtend)
     .all('/extend', methodNotAllowed(['POST']));
-  app.post('/logout', guard, postLogout).all('/logout', methodNotAllowed(['POST']));
-  app.post('/reauth', guard, postReauth).all('/reauth', methodNotAllowed(['POST']));
+  app.post('/logout', guard, mounted, postLogout).all('/logout', methodNotAllowed(['POST']));
+  app.post('/reauth', guard, mounted, postReauth).all('/reauth', methodNotAllowed(['POST']));
   app
     .get('/client.js', clientScript(options.clientScript))
     .all('/client.js', methodNotAllowed(['GET']));
