@@ -175,6 +175,20 @@ describe('csrfGuard', () => {
   it('refuses an origins entry that is not a bare origin, naming the option', () => {
     expect(() => csrfGuard({ origins: ['https://app.test/path'] })).toThrow(/origins/);
     expect(() => csrfGuard({ origins: ['not a url'] })).toThrow(/origins/);
+    expect(() => csrfGuard({ origins: ['https://app.test/?'] })).toThrow(/origins/);
+    expect(() => csrfGuard({ origins: ['https://user@app.test'] })).toThrow(/origins/);
+  });
+
+  it('takes an origin written with its default port as that origin (https://host[:port])', async () => {
+    const guard = csrfGuard({ origins: ['https://app.test:443', 'http://other.test:80/'] });
+    const app = new Hono().post('/x', guard, (c) => c.text('ok'));
+    for (const origin of ['https://app.test', 'http://other.test']) {
+      const res = await app.request('http://localhost/x', {
+        method: 'POST',
+        headers: { Origin: origin, 'Session-Request': '1' },
+      });
+      expect(res.status).toBe(200);
+    }
   });
 
   it('refuses options of the wrong type or name at start-up, instead of loosening the guard', () => {

@@ -142,7 +142,9 @@ function normaliseOrigin(value: string): string {
   } catch {
     throw new TypeError(`csrfGuard: origins contains ${JSON.stringify(value)}, not a URL origin`);
   }
-  if (url.origin === 'null' || url.origin !== value.replace(/\/$/, '').toLowerCase()) {
+  // Nothing past the origin but a trailing slash; a default port (`:443`) is the same origin.
+  const bare = url.pathname === '/' && !url.username && !url.password && !/[?#]/.test(value);
+  if (url.origin === 'null' || !bare) {
     throw new TypeError(
       `csrfGuard: origins entry ${JSON.stringify(value)} must be a bare origin like https://app.example.com`,
     );
