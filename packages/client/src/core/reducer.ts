@@ -132,6 +132,8 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
     }
     s.phase = next;
     s.reason = reason;
+    // The person signed in is no longer: an app must not greet them on a signed-out page.
+    s.user = null;
     s.deadlines = null;
     s.warning = null;
     s.endedAt = now;

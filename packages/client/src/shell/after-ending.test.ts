@@ -322,3 +322,26 @@ describe('a sign-out and what comes after it', () => {
     a.close();
   });
 });
+
+describe('the user claims after an ending', () => {
+  it.each([
+    ['a sign-out', 'signed-out'],
+    ['an expiry', 'expired'],
+  ] as const)('are forgotten in every tab after %s', async (_, state) => {
+    const { browser, server, step } = signedIn();
+    const [a, b] = [
+      browser.openTab({ fetch: server.fetch }),
+      browser.openTab({ fetch: server.fetch }),
+    ];
+    await step(0);
+    for (const tab of [a, b]) expect(tab.client.getSnapshot().user).toEqual({ name: 'demo' });
+    if (state === 'signed-out') await a.client.logout();
+    else await step(10 * MIN + 1_000); // the idle timeout passes with nobody there
+    await step(1_000);
+    for (const tab of [a, b]) {
+      expect(tab.client.getSnapshot()).toMatchObject({ state, user: null });
+    }
+    a.close();
+    b.close();
+  });
+});
