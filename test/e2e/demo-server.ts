@@ -60,6 +60,12 @@ export async function startDemo(env: Record<string, string>): Promise<DemoServer
       () => resolve(s),
     );
   });
+  // The tests' own requests (`world.status()`) reuse a kept-alive connection; Node closes
+  // an idle one after 5 s, and a request sent on it as it closes fails with ECONNRESET
+  // (seen under load). Idle connections stay open for as long as a test runs instead.
+  const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
+  http.keepAliveTimeout = 120_000;
+  http.headersTimeout = 121_000;
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
