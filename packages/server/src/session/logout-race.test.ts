@@ -58,3 +58,23 @@ describe('a sign-out in flight while another tab renews the session', () => {
     expect(await t.live()).toHaveLength(0);
   });
 });
+
+describe('a revocation for a changed User-Agent while the owner renews the session', () => {
+  it('ends the session it was renewed into as well', async () => {
+    const t = raceApp({ bindUserAgent: 'revoke' });
+    const asOwner = { headers: { 'User-Agent': 'Owner/1.0' } };
+    await t.browser.send('POST', '/login', asOwner);
+    // A copy of the cookie arrives from another browser; its revocation is held at the store.
+    const thief = otherTab(t);
+    const held = t.ending.hold();
+    const refused = thief.send('GET', '/session/status', {
+      headers: { 'User-Agent': 'Other/2.0' },
+    });
+    await held;
+    expect((await t.browser.send('POST', '/elevate', asOwner)).status).toBe(200);
+    t.ending.release();
+    expect(await (await refused).json()).toMatchObject({ state: 'none' });
+    // The session the cookie belonged to is revoked, whatever it was renewed into meanwhile.
+    expect(await t.live()).toHaveLength(0);
+  });
+});

@@ -40,7 +40,8 @@ export function gate() {
 
 /**
  * An app for races around a session's ending: remember-me on a memory store whose
- * `listByUser` and `end` can be held (`listed`, `ending`), and handlers held after their
+ * `listByUser` and `end` (an admin's revocation, or one for a changed User-Agent) can be
+ * held (`listed`, `ending`), and handlers held after their
  * session was resolved (`handler`): a sign-in, a privilege change, one that issues a credential
  * first, a "remember this device" toggle, and one that catches `SessionEndedError`.
  */
@@ -57,7 +58,7 @@ export function raceApp(options: SessionOptions = {}) {
       return found;
     },
     end: async (sid: string, ended: EndedMarker, expiresAt: number) => {
-      if (ended.detail === 'admin') await ending.pass();
+      if (ended.detail === 'admin' || ended.detail === 'user-agent-changed') await ending.pass();
       return inner.end(sid, ended, expiresAt);
     },
   };

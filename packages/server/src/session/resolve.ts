@@ -6,6 +6,7 @@ import { unsealSuccessor } from '../token/seal.js';
 import { type SessionToken, tokenFromValue } from '../token/token.js';
 import { endRecord, isRenewal } from './end-record.js';
 import { emitFor, type Runtime } from './runtime.js';
+import { endCurrent } from './successor.js';
 
 /** The outcome of the one store read a request makes. */
 export type Resolution =
@@ -166,7 +167,9 @@ async function refuse(
 ): Promise<Resolution | null> {
   reject(rt, now, why, sid, record.userId);
   if (!revoke) return null;
-  await endRecord(rt, sid, record, now, { reason: 'revoked', detail: why, at: now });
+  // The session as far as its renewals lead: one the owner renewed (a privilege change, a
+  // re-auth) since this request read it is revoked too, as a revocation by the manager is.
+  await endCurrent(rt, sid, { reason: 'revoked', detail: why, at: now }, record);
   return none('revoked', sid);
 }
 
