@@ -102,9 +102,12 @@ it('puts the focus on the sign-in heading, not <body>, when the view switched be
   await warned(a!).waitFor();
   // B signs out through the warning by keyboard; A's view switches while its dialog (now
   // the signed-out notice) holds the focus, and A's focused field is hidden behind it.
+  await expect.poll(() => focused(b!)).toBe('lifeline-primary'); // "Stay signed in"
   await b!.keyboard.press('Shift+Tab');
+  await expect.poll(() => focused(b!)).toBe('lifeline-secondary'); // "Sign out"
   await b!.keyboard.press('Enter');
-  await expectState([a!, b!], 'signed-out');
+  // A sign-out and its news to the other tab; a loaded machine (a full run) can take a while.
+  await expectState([a!, b!], 'signed-out', 15_000);
   await expect.poll(() => focused(b!)).toBe('signin-title');
   await a!.locator('dialog.lifeline-dialog[data-mode="ended"][open]').waitFor();
   await a!.keyboard.press('Escape');
