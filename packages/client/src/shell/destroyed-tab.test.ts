@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
-import { lateAnswers } from './late-answers.fixture.js';
+import { twoTabsSlowReauth } from './late-answers.fixture.js';
 
 const MIN = 60_000;
 
 describe('destroy() and what was queued before it', () => {
   it('a destroyed tab whose re-auth waited on the lock sends no /reauth of its own', async () => {
-    const browser = createSimulatedBrowser();
-    const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
-    server.signIn();
-    const slow = lateAnswers(server, (url) => url.endsWith('/session/reauth'));
-    const a = browser.openTab({ fetch: server.fetch });
-    const b = browser.openTab({ fetch: slow.fetch });
-    browser.clock.advance(0);
-    await flush(20);
+    const { browser, server, slow, a, b } = await twoTabsSlowReauth();
     server.end('idle-timeout');
     // b re-authenticates and holds the lock; a's attempt waits behind it.
     const bDone = b.client.reauthenticate();

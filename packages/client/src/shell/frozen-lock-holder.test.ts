@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
-import { lateAnswers } from './late-answers.fixture.js';
+import { twoTabsSlowReauth } from './late-answers.fixture.js';
 
 const MIN = 60_000;
 /** The client's default `requestTimeout`. */
@@ -8,22 +8,9 @@ const REQUEST_TIMEOUT = 10_000;
 /** How long a tab waits for the re-auth lock before it goes ahead without it. */
 const LOCK_WAIT = 8 * REQUEST_TIMEOUT;
 
-/** Two tabs on a live session; `b`'s re-auth answers reach it only after `release()`. */
-async function twoTabs() {
-  const browser = createSimulatedBrowser();
-  const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
-  server.signIn();
-  const slow = lateAnswers(server, (url) => url.endsWith('/session/reauth'));
-  const a = browser.openTab({ fetch: server.fetch });
-  const b = browser.openTab({ fetch: slow.fetch });
-  browser.clock.advance(0);
-  await flush(20);
-  return { browser, server, slow, a, b };
-}
-
 describe('a tab holding the re-auth lock that the browser froze', () => {
   it("holds up the other tabs' re-auth for at most 8 × requestTimeout, never for good", async () => {
-    const { browser, server, slow, a, b } = await twoTabs();
+    const { browser, server, slow, a, b } = await twoTabsSlowReauth();
     server.end('idle-timeout');
     // b re-authenticates (its answer is slow), and the browser freezes it in the background
     // with the lock held: its answer, when it comes, waits for the tab to be resumed.
@@ -154,7 +141,7 @@ describe('a live tab re-authenticating slowly', () => {
 
 describe('destroy() while waiting for the re-auth lock', () => {
   it('withdraws the request for the lock and its timer at once', async () => {
-    const { browser, server, slow, a, b } = await twoTabs();
+    const { browser, server, slow, a, b } = await twoTabsSlowReauth();
     server.end('idle-timeout');
     void b.client.reauthenticate();
     await flush(5);
