@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createClientCore, type SessionEvent } from '@lifeline/client';
+import type { SessionEvent } from '@lifeline/client';
 import { createVirtualClock, type VirtualClock } from '@lifeline/client/testing';
 import { afterEach, expect, it } from 'vitest';
 import { createDemoApp } from '../../demo/server/app.js';
 import { loadConfig } from '../../demo/server/config.js';
+import { nodeClient } from './node-client.fixture.js';
 
 // A browser drops a cookie at its Max-Age. When the session cookie's Max-Age ended at the
 // absolute deadline, a tab that asked just after it (a laptop waking, a throttled tab) sent
@@ -56,17 +57,7 @@ it('tells a tab that asks just after the absolute deadline that it was the absol
     body: JSON.stringify({ username: 'demo', password: 'demo' }),
   });
   expect(login.ok).toBe(true);
-  const client = createClientCore({
-    endpoint: `${base}/session`,
-    fetch: browser,
-    now: clock.now,
-    timers: clock.timers,
-    document: null,
-    window: null,
-    activity: false,
-    channel: null,
-    locks: null,
-  });
+  const client = nodeClient(`${base}/session`, browser, clock);
   cleanup.push(() => client.destroy());
   const ended: SessionEvent[] = [];
   client.on('expired', (event) => ended.push(event));

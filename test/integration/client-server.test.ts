@@ -1,11 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createClientCore, type SessionClient, type SessionEvent } from '@lifeline/client';
+import type { SessionClient, SessionEvent } from '@lifeline/client';
 import { createVirtualClock, type VirtualClock } from '@lifeline/client/testing';
 import { DEADLINE_HEADER, parseDeadlineHeader } from '@lifeline/server/contract';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDemoApp } from '../../demo/server/app.js';
 import { loadConfig } from '../../demo/server/config.js';
+import { nodeClient } from './node-client.fixture.js';
 
 const SKEW = 90_000; // the server's clock runs 90 s ahead of the browser's
 
@@ -64,17 +65,7 @@ beforeEach(async () => {
     body: JSON.stringify({ username: 'demo', password: 'demo', remember: true }),
   });
   expect(login.ok).toBe(true);
-  client = createClientCore({
-    endpoint: `${base}/session`,
-    fetch: browserFetch,
-    now: clock.now,
-    timers: clock.timers,
-    document: null,
-    window: null,
-    activity: false,
-    channel: null,
-    locks: null,
-  });
+  client = nodeClient(`${base}/session`, browserFetch, clock);
   events = [];
   for (const type of ['extended', 'expired', 'reauthenticated', 'signed-out', 'error'] as const) {
     client.on(type, (e) => events.push(e));
