@@ -1,5 +1,5 @@
 import { jsonNestsDeeperThan, MAX_DATA_DEPTH } from '../contract/depth.js';
-import { refuseDataKey } from '../store/data-limits.js';
+import { refuseDataKey, refuseDataValue } from '../store/data-limits.js';
 import { setOwn } from '../store/own.js';
 import type { JsonValue, SessionPatch, SessionRecord } from '../store/types.js';
 import { readMeta } from './meta.js';
@@ -32,18 +32,13 @@ export function parseOrUndefined(text: string): unknown {
 }
 
 /**
- * A data value's JSON; refuses one nested deeper than the decoder reads back, and a key
+ * A data value's JSON; refuses what the memory store would refuse too (see `refuseData`):
+ * a value nested deeper than the decoder reads back or that JSON would change, and a key
  * that is not well-formed Unicode (its field name would meet another key's).
  */
 function dataJson(key: string, value: unknown): string {
-  refuseDataKey('redisStore', key);
-  const text = json(value);
-  if (jsonNestsDeeperThan(text, value, MAX_DATA_DEPTH)) {
-    throw new TypeError(
-      `redisStore: data key ${JSON.stringify(key)} nests deeper than ${MAX_DATA_DEPTH} levels`,
-    );
-  }
-  return text;
+  refuseDataValue('redisStore', key, value);
+  return json(value);
 }
 
 /** The field/value pairs of a whole record, as `HSET` takes them. */

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
-import { MAX_DATA_DEPTH, nestsDeeperThan } from '../contract/depth.js';
+import { MAX_DATA_DEPTH } from '../contract/depth.js';
+import { jsonDataProblem } from '../contract/json-data.js';
 import type { PublicUser } from '../contract/schemas.js';
 import { hasLoneSurrogate } from '../contract/unicode.js';
 import type { JsonValue, SessionRecord } from '../store/types.js';
@@ -98,10 +99,9 @@ class SessionHandle implements Session {
         'session.set(): the key holds a lone surrogate (not well-formed Unicode)',
       );
     }
-    // Deeper, no store could copy or serialise it back (a stack overflow, not an answer).
-    if (nestsDeeperThan(value, MAX_DATA_DEPTH)) {
-      throw new TypeError(`session.set(): the value nests deeper than ${MAX_DATA_DEPTH} levels`);
-    }
+    // Refused here, not at commit: there a store's refusal would answer 503 like an outage.
+    const problem = jsonDataProblem(value, MAX_DATA_DEPTH);
+    if (problem !== null) throw new TypeError(`session.set(): the value ${problem}`);
     const state = this.#state;
     // A destroyed or abandoned session stays so for this request.
     if (state.cleared || state.abandoned) return;

@@ -1,4 +1,4 @@
-import { MAX_CLAIMS_DEPTH, nestsDeeperThan } from '../contract/depth.js';
+import { checkClaims } from '../contract/claims.js';
 import type { EndReason } from '../contract/protocol.js';
 import { noSessionResponse, problemResponse } from '../problem/problem.js';
 import type { EndedMarker, SessionRecord } from '../store/types.js';
@@ -59,10 +59,7 @@ export async function regenerate(
   credentialId?: string,
 ): Promise<void> {
   if (options.userId != null) checkUserId('regenerate', options.userId, true);
-  if (nestsDeeperThan(options.user, MAX_CLAIMS_DEPTH)) {
-    // Stored, they could not be sent back in a status body.
-    throw new TypeError(`regenerate: \`user\` nests deeper than ${MAX_CLAIMS_DEPTH} levels`);
-  }
+  if (options.user != null) checkClaims('regenerate: `user`', options.user);
   const { now } = state;
   const old = state.live;
   // Signing in as someone else starts clean: the previous user's claims and data stay

@@ -111,6 +111,73 @@ describe('writes', () => {
     expect(await status.json()).toMatchObject({ state: 'active', user: { nested: {} } });
   });
 
+  // The memory store would keep these as given and the Redis store change or fail on
+  // them (a 503, read as an outage): refused where the app writes them, in every store.
+  it.each([
+    ['a BigInt', 10n, 'holds a bigint (not JSON)'],
+    ['a Date', new Date(0), 'holds a Date (not JSON)'],
+    ['a Map inside an array', [new Map()], 'holds a Map (not JSON)'],
+    ['NaN', { total: Number.NaN }, 'holds NaN (not JSON)'],
+    ['undefined', undefined, 'holds undefined (not JSON)'],
+  ])(
+    'refuses %s as a data value, naming what is wrong, and keeps the session',
+    async (_, value, problem) => {
+      const { app, token } = await started((t) => {
+        t.app.post('/put', (c) => {
+          try {
+            c.var.session.set('value', value as never);
+          } catch (error) {
+            return c.text(String(error), 400);
+          }
+          return c.text('ok');
+        });
+      });
+      const res = await app.request('/put', withCookie(token, { method: 'POST' }));
+      expect(await res.text()).toBe(`TypeError: session.set(): the value ${problem}`);
+      expect((await app.request('/read', withCookie(token))).status).toBe(200);
+    },
+  );
+
+  it('keeps an object property holding undefined: every store reads it back as absent', async () => {
+    const { app, token } = await started((t) => {
+      t.app.post('/put', (c) => {
+        c.var.session.set('profile', { name: 'Ada', nickname: undefined } as never);
+        return c.text('ok');
+      });
+      t.app.get('/profile', (c) => c.json(c.var.session.get('profile')));
+    });
+    expect((await app.request('/put', withCookie(token, { method: 'POST' }))).status).toBe(200);
+    expect(await (await app.request('/profile', withCookie(token))).json()).toEqual({
+      name: 'Ada',
+    });
+  });
+
+  it('refuses user claims a status body could not carry, before anything is stored', async () => {
+    const { app, token, counting } = await started((t) => {
+      t.app.get('/status', (c) => c.json(sessionStatus(c.var.session)));
+      t.app.post('/claims', async (c) => {
+        const claims = c.req.query('as') === 'array' ? ['admin'] : { id: 10n };
+        try {
+          await c.var.session.regenerate({ userId: 'ada', user: claims as never });
+        } catch (error) {
+          return c.text(String(error), 400);
+        }
+        return c.text('ok');
+      });
+    });
+    const writes = counting.writes();
+    const bigint = await app.request('/claims', withCookie(token, { method: 'POST' }));
+    expect(await bigint.text()).toBe('TypeError: regenerate: `user` holds a bigint (not JSON)');
+    const array = await app.request('/claims?as=array', withCookie(token, { method: 'POST' }));
+    expect(await array.text()).toBe(
+      'TypeError: regenerate: `user` must be an object of JSON claims or null',
+    );
+    expect(counting.writes()).toBe(writes);
+    const status = await app.request('/status', withCookie(token));
+    expect(status.status).toBe(200);
+    expect(await status.json()).toMatchObject({ state: 'active' });
+  });
+
   it('reads only keys the session holds, never what every object inherits', async () => {
     const { app, token } = await started((t) => {
       t.app.get('/typeof/:key', (c) => c.text(typeof c.var.session.get(c.req.param('key'))));

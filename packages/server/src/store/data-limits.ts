@@ -1,4 +1,5 @@
-import { MAX_DATA_DEPTH, nestsDeeperThan } from '../contract/depth.js';
+import { MAX_DATA_DEPTH } from '../contract/depth.js';
+import { jsonDataProblem } from '../contract/json-data.js';
 import { hasLoneSurrogate } from '../contract/unicode.js';
 import type { JsonValue, SessionPatch } from './types.js';
 
@@ -16,17 +17,20 @@ export function refuseDataKey(store: string, key: string): void {
 
 /**
  * Throws a `TypeError` for data a store must refuse to write, as `session.set()` does: a
- * key {@link refuseDataKey} refuses, or a value nested deeper than `MAX_DATA_DEPTH`, which
- * no store could copy or serialise back. Walks only what is being written.
+ * key {@link refuseDataKey} refuses, or a value that is not JSON data (see
+ * `jsonDataProblem`: nested deeper than `MAX_DATA_DEPTH`, or something another store
+ * would give back changed). Walks only what is being written.
  */
 export function refuseData(store: string, data: { readonly [key: string]: JsonValue }): void {
-  for (const [key, value] of Object.entries(data)) {
-    refuseDataKey(store, key);
-    if (nestsDeeperThan(value, MAX_DATA_DEPTH)) {
-      throw new TypeError(
-        `${store}: data key ${JSON.stringify(key)} nests deeper than ${MAX_DATA_DEPTH} levels`,
-      );
-    }
+  for (const [key, value] of Object.entries(data)) refuseDataValue(store, key, value);
+}
+
+/** {@link refuseData} for one key and its value. */
+export function refuseDataValue(store: string, key: string, value: unknown): void {
+  refuseDataKey(store, key);
+  const problem = jsonDataProblem(value, MAX_DATA_DEPTH);
+  if (problem !== null) {
+    throw new TypeError(`${store}: data key ${JSON.stringify(key)} ${problem}`);
   }
 }
 

@@ -1,0 +1,41 @@
+/**
+ * What keeps `value` from being JSON data that every store keeps as given, or `null` when
+ * nothing does. The memory store copies with `structuredClone` and the Redis store writes
+ * `JSON.stringify`: a `Date`, `Map`, `NaN` or `BigInt` would come back changed from one of
+ * them, or break a status body later, so a write refuses it where the app makes it.
+ * An object property holding `undefined` is let through: both stores read it back as
+ * absent. Objects and arrays nesting more than `maxDepth` levels are refused too (see
+ * `nestsDeeperThan`); the walk is iterative and depth-first, so a cycle answers at once.
+ *
+ * @example
+ * jsonDataProblem({ total: 10n }, 32); // 'holds a bigint'
+ */
+export function jsonDataProblem(value: unknown, maxDepth: number): string | null {
+  const pending: Array<{ node: unknown; depth: number; inObject: boolean }> = [
+    { node: value, depth: 1, inObject: false },
+  ];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { node, depth } = next;
+    if (node === null || typeof node === 'string' || typeof node === 'boolean') continue;
+    if (typeof node === 'number') {
+      if (Number.isFinite(node)) continue;
+      return `holds ${node} (not JSON)`;
+    }
+    if (node === undefined) {
+      if (next.inObject) continue;
+      return 'holds undefined (not JSON)';
+    }
+    if (typeof node !== 'object') return `holds a ${typeof node} (not JSON)`;
+    if (depth > maxDepth) return `nests deeper than ${maxDepth} levels`;
+    const array = Array.isArray(node);
+    const proto: unknown = Object.getPrototypeOf(node);
+    if (!array && proto !== Object.prototype && proto !== null) {
+      const name = (node as { constructor?: { name?: unknown } }).constructor?.name;
+      return `holds a ${typeof name === 'string' && name ? name : 'non-plain object'} (not JSON)`;
+    }
+    for (const child of Object.values(node)) {
+      pending.push({ node: child, depth: depth + 1, inObject: !array });
+    }
+  }
+  return null;
+}
