@@ -374,6 +374,34 @@ describe('rememberMe', () => {
     expect(events.map((e) => e.type)).toContain('user-disabled');
   });
 
+  // `users.get(id)` of a deleted account, an empty `rows[0]`, an "is active?" check.
+  it.each([
+    ['undefined', () => undefined],
+    ['a promise of undefined', async () => undefined],
+    ['false', () => false],
+  ])('fails closed when findUser answers %s, not claims', async (_, lookup) => {
+    let gone = false;
+    const findUser = (id: string) => (gone ? lookup() : { name: id });
+    const { call, events } = setup({ findUser: findUser as RememberMeOptions['findUser'] });
+    const issued = onlyCookie(await call('/issue')).pair;
+    gone = true;
+    expect(await (await call('/reauth', issued)).json()).toBeNull();
+    expect(events.map((e) => e.type)).toContain('user-disabled');
+  });
+
+  it('refuses claims no session could hold before the credential turns', async () => {
+    let claims: unknown = { name: 'Ada' };
+    const findUser = () => claims;
+    const { call } = setup({ findUser: findUser as RememberMeOptions['findUser'] });
+    const issued = onlyCookie(await call('/issue')).pair;
+    claims = { id: 10n }; // a BigInt column straight from the database
+    const refused = await call('/reauth', issued);
+    expect(refused.status).toBe(500);
+    expect(refused.headers.getSetCookie()).toEqual([]);
+    claims = { name: 'Ada' }; // the app fixed: the same credential still works
+    expect(await (await call('/reauth', issued)).json()).toMatchObject({ userId: 'u1' });
+  });
+
   it('refuses malformed and unknown cookies without touching the store', async () => {
     const { call } = setup();
     for (const cookie of [

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { checkClaims } from '../contract/claims.js';
 import { guardStore } from '../session/guard-store.js';
 import type { ReauthStrategy, Session } from '../session/types.js';
 import type { CredentialRecord } from '../store/types.js';
@@ -133,8 +134,13 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
       let current = await grace.current(record, token, id);
       if (current === null) return reject(c, id, 'theft-suspected', record.userId);
       if (record.expiresAt <= now()) return reject(c, id, 'expired', record.userId);
-      const user = await config.findUser(record.userId);
-      if (user === null) return reject(c, id, 'user-disabled', record.userId);
+      const user: unknown = await config.findUser(record.userId);
+      // Fail closed: a lookup that found no one may answer `undefined` or `false`, not null.
+      if (typeof user !== 'object' || user === null) {
+        return reject(c, id, 'user-disabled', record.userId);
+      }
+      // Claims no session could hold are the app's bug: refused before the credential turns.
+      checkClaims("rememberMe: `findUser`'s answer", user);
 
       let rotated: SessionToken | null = null;
       if (current === token) {
