@@ -13,6 +13,8 @@ describe('sessionRoutes() without session() before them', () => {
     ['POST', '/session/logout'],
     ['POST', '/session/reauth'],
     ['POST', '/session/extend'],
+    ['GET', '/session/sessions'],
+    ['POST', '/session/sessions/revoke'],
   ] as const)('%s %s names the missing session()', async (method, path) => {
     const sessions = session({ store: memoryStore() });
     const app = new Hono<SessionEnv>();
@@ -28,6 +30,6 @@ describe('sessionRoutes() without session() before them', () => {
       headers: { Origin: 'http://localhost', 'Session-Request': '1' },
     });
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/mount session\(\) before/);
+    expect(errors[0]).toBe('lifeline sessionRoutes(): mount session() before them');
   });
 });

@@ -96,7 +96,7 @@ export function sessionRoutes(options: SessionRoutesOptions = {}): Hono<SessionE
 
   app.get('/status', mounted, getStatus).all('/status', methodNotAllowed(['GET']));
   app
-    .post('/extend', guard, requireSession(), postExtend)
+    .post('/extend', guard, mounted, requireSession(), postExtend)
     .all('/extend', methodNotAllowed(['POST']));
   app.post('/logout', guard, mounted, postLogout).all('/logout', methodNotAllowed(['POST']));
   app.post('/reauth', guard, mounted, postReauth).all('/reauth', methodNotAllowed(['POST']));
@@ -106,10 +106,10 @@ export function sessionRoutes(options: SessionRoutesOptions = {}): Hono<SessionE
   if (manager !== undefined) {
     const fresh = requireSession({ fresh: parsed.data.freshFor });
     app
-      .get('/sessions', requireSession(), listSessions(manager))
+      .get('/sessions', mounted, requireSession(), listSessions(manager))
       .all('/sessions', methodNotAllowed(['GET']));
     app
-      .post('/sessions/revoke', guard, fresh, revokeSessions(manager))
+      .post('/sessions/revoke', guard, mounted, fresh, revokeSessions(manager))
       .all('/sessions/revoke', methodNotAllowed(['POST']));
   } else {
     const absent = routeNotEnabled('no session manager is configured');
