@@ -62,7 +62,7 @@ export const sessionProblemReason = (body: unknown): EndReason | null => {
 
 const head = {
   v: [2],
-  from: (v: unknown) => typeof v === 'string' && v.length <= 100,
+  from: (v: unknown) => typeof v === 'string',
   trigger: ['activity', 'user', 'timer', 'wake', 'status', 'response', 'local'],
 };
 const sent = { ...head, sentAt: epoch };

@@ -191,9 +191,13 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       return;
     }
     // No deadlines yet (or since an ending, which answers older than it never get past) count
-    // as another session's.
+    // as another session's, and are taken whenever they were sent: the last ones may have
+    // come from a tab whose clock reads ahead (opened before the computer's clock was set
+    // back), dated after anything this tab sends for a while.
     const other = s.deadlines?.absolute !== absolute;
-    const changed = other ? reauth || sentAt >= s.dlSentAt : idle > s.deadlines!.idle;
+    const changed = other
+      ? reauth || !s.deadlines || sentAt >= s.dlSentAt
+      : idle > s.deadlines!.idle;
     if (changed) {
       // A different absolute deadline (or the first since an ending) is a new session from
       // now on (so is a re-auth, below): a "no session" answer to a request sent before it

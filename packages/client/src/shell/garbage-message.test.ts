@@ -78,3 +78,20 @@ describe('a cross-tab status whose user claims JSON cannot write', () => {
     });
   }
 });
+
+describe('a tab with a long tabId of the app', () => {
+  it('is heard by the other tabs: any string is a tab id', async () => {
+    // Say, the app's own id for the tab: a UUID and the path.
+    const tabId = `${crypto.randomUUID()}:${'/orders/2024/'.repeat(6)}`;
+    const { browser, server, open, step } = signedInBrowser();
+    const other = open();
+    const tab = browser.openTab({ fetch: server.fetch, tabId });
+    await step(0);
+    const errors: string[] = [];
+    other.client.on('error', (e) => errors.push(e.operation));
+    await tab.client.logout();
+    await flush(20);
+    expect(errors).toEqual([]);
+    expect(other.client.getSnapshot().state).toBe('signed-out');
+  });
+});
