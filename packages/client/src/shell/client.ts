@@ -369,7 +369,12 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       (reason &&
         (state.reason !== 'logged-out' || state.phase === 'active') &&
         (state.sessionAt >= reauthFailedAt || now() - reauthFailedAt >= 30_000) &&
-        (await reauthenticate(sentAt, hidden && o.document?.visibilityState === 'hidden')))
+        // The caller's abort settles the call at once, as a plain `fetch` does (the replay
+        // rejects with it); the re-auth goes on for the others.
+        (await Promise.race([
+          reauthenticate(sentAt, hidden && o.document?.visibilityState === 'hidden'),
+          new Promise((aborted) => request.signal.addEventListener('abort', aborted)),
+        ])))
     ) {
       ({ res, reason, sentAt } = await send(spare));
     }
