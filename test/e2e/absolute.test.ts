@@ -23,6 +23,19 @@ async function workUntilAbsoluteWarning(w: World, tab: Page): Promise<void> {
   await tab.locator('dialog.lifeline-dialog[data-mode="absolute"]').waitFor({ timeout: 3000 });
 }
 
+it('keeps a person typing when the absolute warning opens on the page: focus is on the calm choice', async () => {
+  world = await startWorld(ENV);
+  const [tab] = await world.openTabs(1);
+  await signIn(tab!); // no "remember me": "Sign in again" goes to the sign-in page
+  const url = tab!.url();
+  await workUntilAbsoluteWarning(world, tab!);
+  // The person had not seen the dialog yet: the next words of their sentence.
+  await tab!.keyboard.type(' to Berlin');
+  await tab!.waitForTimeout(500);
+  expect(tab!.url()).toBe(url);
+  expect(await tab!.evaluate(() => document.activeElement?.textContent)).toBe('Save my work first');
+});
+
 it('words the absolute limit differently, offers no extension, and ends the session at the limit', async () => {
   world = await startWorld(ENV);
   const [tab] = await world.openTabs(1);

@@ -35,7 +35,8 @@ describe('absolute limit and the signed-out notice', () => {
     expect(shown).toHaveBeenCalledTimes(1);
     expect(dialog().open).toBe(true);
     expect(dialog().dataset.mode).toBe('ended');
-    expect(document.activeElement?.textContent).toBe('Sign in again');
+    // The calm choice: the person may be typing, and the link leaves the page.
+    expect(document.activeElement?.textContent).toBe('Close');
   });
 
   it('words the absolute limit differently and offers no extension', () => {
@@ -44,6 +45,8 @@ describe('absolute limit and the signed-out notice', () => {
     expect(dialog().querySelector('h2')?.textContent).toBe('Maximum session length reached');
     const labels = [...dialog().querySelectorAll('button:not([hidden])')].map((b) => b.textContent);
     expect(labels).toEqual(['Keep working', 'Sign in again']);
+    // Opened while the person works: their next key must not leave the page.
+    expect(document.activeElement?.textContent).toBe('Keep working');
     expect(dialog().querySelector('[role="timer"]')?.textContent).toBe('01:30');
   });
 
@@ -94,8 +97,9 @@ describe('absolute limit and the signed-out notice', () => {
     expect(dialog().open).toBe(true);
     expect(dialog().querySelector('h2')?.textContent).toBe('You have been signed out');
     expect(dialog().querySelector('p')?.textContent).toMatch(/inactive/);
-    const link = document.activeElement as HTMLAnchorElement;
-    expect(link.tagName).toBe('A');
+    expect(document.activeElement?.textContent).toBe('Close');
+    const link = dialog().querySelector('a') as HTMLAnchorElement;
+    expect(link.textContent).toBe('Sign in again');
     const href = new URL(link.href);
     expect(href.pathname).toBe('/login');
     expect(href.searchParams.get('returnTo')).toBe('/orders/42?step=2#notes');
@@ -110,7 +114,7 @@ describe('absolute limit and the signed-out notice', () => {
     expect(dialog().open).toBe(true);
     expect(dialog().querySelector('p')?.textContent).toMatch(/inactive/);
     expect(dialog().querySelector('[role="timer"]')?.textContent).toBe('');
-    expect(document.activeElement?.textContent).toBe('Sign in again');
+    expect(document.activeElement?.textContent).toBe('Close');
   });
 
   it('leaves a closed notice closed when the page replaces its <body>', () => {
@@ -126,7 +130,7 @@ describe('absolute limit and the signed-out notice', () => {
     unmount = mountWarningDialog(client, { signInUrl: 'https://id.example.com/login' });
     client.set({ state: 'expired', warning: null, lastReason: 'idle-timeout' });
     client.emit({ ...origin, type: 'expired', reason: 'idle-timeout', limit: 'idle' });
-    const href = new URL((document.activeElement as HTMLAnchorElement).href);
+    const href = new URL((dialog().querySelector('a') as HTMLAnchorElement).href);
     expect(href.origin).toBe('https://id.example.com');
     expect(href.searchParams.get('returnTo')).toBe('/orders/42?step=2');
   });

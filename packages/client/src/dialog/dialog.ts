@@ -1,3 +1,4 @@
+import { defaultNow } from '../shell/clock.js';
 import type { SessionClient, SessionEvent } from '../types.js';
 import { checkSignInUrl } from './sign-in-url.js';
 import { type DialogStrings, defaultStrings } from './strings.js';
@@ -17,7 +18,7 @@ export interface WarningDialogOptions extends StyleOptions {
   signInUrl?: string;
   /** Language of the spoken time. Default the page's `lang`, else the browser's. */
   lang?: string;
-  /** Clock for the countdown, epoch ms. Default `Date.now()`. */
+  /** Clock for the countdown, epoch ms. Default the client's default clock (see `now`). */
   now?: () => number;
 }
 
@@ -40,9 +41,12 @@ export function mountWarningDialog(
   client: DialogClient,
   options: WarningDialogOptions = {},
 ): () => void {
-  const { now = Date.now, injectStyles = true, nonce } = options;
+  // The snapshot's deadlines are on the client's clock, which a clock set back leaves ahead.
+  const { now = defaultNow, injectStyles = true, nonce } = options;
   const signInUrl = checkSignInUrl(options.signInUrl ?? '/', 'option "signInUrl"');
-  const t: DialogStrings = { ...defaultStrings, ...options.strings };
+  // A translation missing from an app's catalogue (`undefined`, '') stays English.
+  const t: DialogStrings = { ...defaultStrings };
+  for (const k in options.strings) t[k as 'stay'] = options.strings[k as 'stay'] || t[k as 'stay'];
   const doc = document;
 
   // A native modal <dialog> announced as an alert dialog, labelled by its title and
@@ -69,6 +73,8 @@ export function mountWarningDialog(
     node.id = classes.pop()!;
     return node;
   }) as Parts;
+  // Words in another language than the page's are read in the right voice.
+  if (options.lang) dialog.lang = options.lang;
   dialog.setAttribute('role', 'alertdialog');
   dialog.setAttribute('aria-labelledby', 'lifeline-title');
   dialog.setAttribute('aria-describedby', 'lifeline-body lifeline-sr');
@@ -156,6 +162,11 @@ export function mountWarningDialog(
     dialog.close();
   };
 
+  // The calm choice of each mode, where focus starts and what Escape does: "Stay signed
+  // in", "Save my work first", "Close". Not "Sign in again", which leaves the page: a
+  // warning opens while the person may be typing, and their next key would press it.
+  const calm = () => (mode === 'idle' ? primary : secondary);
+
   const open = (next: Mode, text: string) => {
     // A new mode, the same one shown again after the dialog closed (a button, or the
     // browser on a second Escape), or a dialog the page took out with its old <body>.
@@ -188,7 +199,7 @@ export function mountWarningDialog(
       dialog.close();
       doc.body.append(dialog);
       dialog.showModal();
-      main.focus();
+      calm().focus();
     }
     // The notice has no clock; an empty one takes no room.
     if (ended) clock.textContent = '';
@@ -228,7 +239,7 @@ export function mountWarningDialog(
   // be cancelled, so `close` needs no handler.
   dialog.oncancel = (e) => {
     e.preventDefault();
-    (mode === 'idle' ? primary : secondary).click();
+    calm().click();
   };
   // The client's actions never reject: failures come as `error` and `reauth-failed` events,
   // and a re-authentication that fails still leads to the sign-in page.

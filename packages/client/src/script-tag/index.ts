@@ -20,10 +20,16 @@ declare global {
 const script = globalThis.document?.currentScript;
 // A second copy of the tag must not start a second client in the same page. An own
 // property: an element with id "Lifeline" shows as `window.Lifeline` too, from the prototype.
-if (script && script instanceof HTMLScriptElement && !Object.hasOwn(window, 'Lifeline')) {
-  const lifeline = startFromScriptTag(script);
-  window.Lifeline = lifeline;
-  window.dispatchEvent(new CustomEvent('lifeline:ready', { detail: lifeline }));
+if (script && script instanceof HTMLScriptElement) {
+  // biome-ignore lint/suspicious/noPrototypeBuiltins: browsers without BroadcastChannel, which still run alone, lack Object.hasOwn too
+  if (!{}.hasOwnProperty.call(window, 'Lifeline')) {
+    const lifeline = startFromScriptTag(script);
+    window.Lifeline = lifeline;
+    window.dispatchEvent(new CustomEvent('lifeline:ready', { detail: lifeline }));
+  }
+} else if (globalThis.document) {
+  // A module script has no `currentScript`, so nothing says what to start: say so.
+  console.error('Lifeline: load client.js with a classic <script defer>, not type="module"');
 }
 
 export type { LifelineGlobal };

@@ -50,6 +50,8 @@ export function startFromScriptTag(script: HTMLScriptElement): LifelineGlobal {
       document.removeEventListener('DOMContentLoaded', mount);
       unmount();
       client.destroy();
+      // A tag added again (a single-page app entering its signed-in part) may start anew.
+      if (window.Lifeline?.client === client) delete window.Lifeline;
     },
   };
 }

@@ -5,6 +5,7 @@ import type {
   SessionClientOptions,
   Timers,
 } from '../types.js';
+import { defaultNow } from './clock.js';
 
 /** Options with every default filled in; made once per client. */
 export type ResolvedOptions = Required<
@@ -90,11 +91,7 @@ export const resolveOptions = (options: SessionClientOptions): ResolvedOptions =
       reauth: 'endpoint',
       channelName: 'lifeline',
       locks: g.navigator?.locks,
-      // Epoch ms that do not run back when the computer's clock is set back (NTP, or by
-      // hand): times the client keeps (last activity, last extension, next poll) would
-      // otherwise lie in the future, and the keepalive stop for as long as the step. The wall
-      // clock leads when it is ahead: some monotonic clocks stop while the computer sleeps.
-      now: () => Math.max(Date.now(), performance.timeOrigin + performance.now()),
+      now: defaultNow,
       // The timer functions are looked up on the global object at each call.
       timers: g as unknown as Timers,
       fetch: (input, init) => fetch(input, init),

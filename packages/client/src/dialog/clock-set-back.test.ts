@@ -1,0 +1,50 @@
+import { afterEach, expect, it, vi } from 'vitest';
+import {
+  createFakeServer,
+  createSimulatedBrowser,
+  createVirtualClock,
+  flush,
+} from '../testing/index.js';
+import { mountWarningDialog } from './dialog.js';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  document.body.innerHTML = '';
+});
+
+// The client's default clock is the later of Date.now() and the monotonic clock
+// (docs/client.md: "a default clock that does not run back when the computer's clock is set
+// back"); its snapshot deadlines are "in this tab's clock". The dialog's countdown must read
+// the same clock, or a corrected wall clock makes it show (and speak) the wrong time left.
+it('counts down to the real deadline after the computer clock was set back an hour', async () => {
+  const clock = createVirtualClock();
+  const skew = { stepBack: 0 };
+  vi.spyOn(Date, 'now').mockImplementation(() => clock.now() - skew.stepBack);
+  const origin = performance.timeOrigin;
+  vi.spyOn(performance, 'now').mockImplementation(() => clock.now() - origin);
+  const browser = createSimulatedBrowser({ clock });
+  const server = createFakeServer({ now: clock.now, idleTimeoutMs: 30 * MIN });
+  server.signIn();
+  const tab = browser.openTab({ fetch: server.fetch, now: undefined });
+  const unmount = mountWarningDialog(tab.client); // as the script tag does: no `now`
+  await clock.advanceAsync(0);
+  await flush();
+  skew.stepBack = HOUR; // the clock was an hour fast, and is corrected
+  tab.act();
+  await clock.advanceAsync(29 * MIN); // one minute before the idle deadline
+  await flush();
+  expect(tab.client.getSnapshot().state).toBe('warning');
+  const dialog = document.querySelector('dialog') as HTMLDialogElement;
+  expect(dialog.open).toBe(true);
+  const left = Math.round(tab.client.getSnapshot().remaining / 1000);
+  expect(left).toBeLessThanOrEqual(120);
+  const shown = dialog.querySelector('[role="timer"]')?.textContent ?? '';
+  const [m, s] = shown.split(':').map(Number);
+  // The person is signed out in about a minute; the dialog must not say an hour more.
+  expect(m! * 60 + s!).toBeLessThanOrEqual(left + 1);
+  unmount();
+  tab.close();
+});

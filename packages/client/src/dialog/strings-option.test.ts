@@ -1,0 +1,72 @@
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { mountWarningDialog } from './dialog.js';
+import { type FakeClient, fakeClient } from './fake-client.js';
+import type { DialogStrings } from './strings.js';
+
+const T0 = Date.UTC(2030, 0, 1);
+let client: FakeClient;
+let unmount: (() => void) | undefined;
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: T0 });
+  document.body.innerHTML = '';
+  client = fakeClient(T0);
+});
+afterEach(() => {
+  unmount?.();
+  vi.useRealTimers();
+});
+
+// An app's translation table, as i18n libraries return it: a key with no translation yet
+// comes back `undefined`. `Partial<DialogStrings>` accepts that, and the option promises
+// "Words to replace; the rest stay English".
+const fromCatalog = (catalog: Record<string, string>): Partial<DialogStrings> => ({
+  stay: catalog.stay,
+  signOut: catalog.signOut,
+  announce: catalog.announce,
+});
+
+it('keeps the English words for keys the app passes without a translation (undefined)', () => {
+  unmount = mountWarningDialog(client, { strings: fromCatalog({ signOut: 'Se déconnecter' }) });
+  expect(() =>
+    client.set({
+      state: 'warning',
+      warning: 'idle',
+      idleExpiresAt: T0 + 60_000,
+      remaining: 60_000,
+    }),
+  ).not.toThrow();
+  const dialog = document.querySelector('dialog') as HTMLDialogElement;
+  const buttons = [...dialog.querySelectorAll('button')].map((b) => b.textContent);
+  // A button with no text has no accessible name (WCAG 4.1.2).
+  expect(buttons).toEqual(['Se déconnecter', 'Stay signed in']);
+  expect(dialog.querySelector('.lifeline-sr')?.textContent).toBe(
+    "You'll be signed out in 1 minute.",
+  );
+});
+
+// Option `lang`: "Language of the spoken time". The time is spoken by the screen reader, in
+// the language the element is marked with; on a page marked English, French words read with
+// an English voice (WCAG 3.1.2 Language of Parts).
+it('marks the dialog with the language of its words when `lang` differs from the page', () => {
+  document.documentElement.lang = 'en';
+  try {
+    unmount = mountWarningDialog(client, {
+      lang: 'fr',
+      strings: { idleTitle: 'Vous serez bientôt déconnecté', announce: 'Déconnexion dans {time}.' },
+    });
+    client.set({
+      state: 'warning',
+      warning: 'idle',
+      idleExpiresAt: T0 + 100_000,
+      remaining: 100_000,
+    });
+    const dialog = document.querySelector('dialog') as HTMLDialogElement;
+    expect(dialog.querySelector('.lifeline-sr')?.textContent).toMatch(
+      /^Déconnexion dans 1\sminute 40\ssecondes\.$/,
+    );
+    expect(dialog.closest('[lang]')?.getAttribute('lang')).toBe('fr');
+  } finally {
+    document.documentElement.lang = '';
+  }
+});
