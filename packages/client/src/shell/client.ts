@@ -369,11 +369,13 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       (reason &&
         (state.reason !== 'logged-out' || state.phase === 'active') &&
         (state.sessionAt >= reauthFailedAt || now() - reauthFailedAt >= 30_000) &&
-        // The caller's abort settles the call at once, as a plain `fetch` does (the replay
-        // rejects with it); the re-auth goes on for the others.
+        // The caller's abort rejects the call at once with its reason, as a plain `fetch`
+        // does, and sends no replay; the re-auth goes on for the others.
         (await Promise.race([
           reauthenticate(sentAt, hidden && o.document?.visibilityState === 'hidden'),
-          new Promise((aborted) => request.signal.addEventListener('abort', aborted)),
+          new Promise((_, aborted) =>
+            request.signal.addEventListener('abort', () => aborted(request.signal.reason)),
+          ),
         ])))
     ) {
       ({ res, reason, sentAt } = await send(spare));

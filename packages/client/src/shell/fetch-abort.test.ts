@@ -77,4 +77,38 @@ describe("the fetch wrapper and the caller's AbortSignal", () => {
     await browser.clock.advanceAsync(40_000);
     tab.close();
   });
+
+  it('sends no replay and ends nothing when the fetch in use ignores the signal', async () => {
+    // An app's `fetch` option that rebuilds the request (dropping the signal), or the
+    // testing kit's fake server.
+    const browser = createSimulatedBrowser();
+    const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
+    server.signIn();
+    const reauth = async () => {
+      await new Promise<void>((resolve) => browser.clock.timers.setTimeout(resolve, 30_000));
+      server.signIn();
+      return true;
+    };
+    const tab = browser.openTab({ fetch: server.fetch, reauth });
+    await browser.clock.advanceAsync(0);
+    await flush();
+    const events: string[] = [];
+    tab.client.on('expired', () => events.push('expired'));
+    tab.client.on('reauthenticated', () => events.push('reauthenticated'));
+    server.end('idle-timeout');
+    const controller = new AbortController();
+    const outcome = tab.client.fetch('/api/search?q=a', { signal: controller.signal }).then(
+      (r) => `resolved ${r.status}`,
+      (e: Error) => e.name,
+    );
+    await browser.clock.advanceAsync(1_000);
+    controller.abort();
+    await flush();
+    expect(await outcome).toBe('AbortError');
+    await browser.clock.advanceAsync(40_000);
+    await flush();
+    expect(server.calls.get('/api/search')).toBe(1);
+    expect(events).toEqual(['reauthenticated']);
+    tab.close();
+  });
 });
