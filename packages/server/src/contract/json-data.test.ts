@@ -25,3 +25,19 @@ describe('jsonDataProblem', () => {
     expect(jsonDataProblem(cycle, 1000)).toBe('nests deeper than 1000 levels');
   });
 });
+
+describe('jsonDataProblem, edges', () => {
+  it("takes another realm's plain objects, as vm or a test runner makes them", async () => {
+    const { runInNewContext } = await import('node:vm');
+    expect(jsonDataProblem(runInNewContext('({ a: { b: [1] } })'), 3)).toBeNull();
+    expect(jsonDataProblem(runInNewContext('({ at: new Date(0) })'), 3)).toBe(
+      'holds a Date (not JSON)',
+    );
+  });
+
+  it('refuses an array with holes, which the stores would give back differently', () => {
+    const sparse: unknown[] = [1];
+    sparse.length = 3;
+    expect(jsonDataProblem({ list: sparse }, 3)).toBe('holds an array with holes');
+  });
+});

@@ -1,14 +1,16 @@
 /**
  * What keeps `value` from being JSON data that every store keeps as given, or `null` when
- * nothing does. The memory store copies with `structuredClone` and the Redis store writes
- * `JSON.stringify`: a `Date`, `Map`, `NaN` or `BigInt` would come back changed from one of
- * them, or break a status body later, so a write refuses it where the app makes it.
- * An object property holding `undefined` is let through: both stores read it back as
- * absent. Objects and arrays nesting more than `maxDepth` levels are refused too (see
+ * nothing does. The memory store copies plain data and the Redis store writes
+ * `JSON.stringify`: a `Date`, `Map`, `NaN` or `BigInt` would come back changed, differently
+ * from each, or break a status body later, so a write refuses it where the app makes it.
+ * An object property holding `undefined` is let through: JSON drops it, and a read that
+ * asks for it gets `undefined` from either store. A plain object is one whose prototype is
+ * `null` or has none itself (`Object.prototype` of any realm, as `vm` or a test runner
+ * makes them). Objects and arrays nesting more than `maxDepth` levels are refused too (see
  * `nestsDeeperThan`); the walk is iterative and depth-first, so a cycle answers at once.
  *
  * @example
- * jsonDataProblem({ total: 10n }, 32); // 'holds a bigint'
+ * jsonDataProblem({ total: 10n }, 32); // 'holds a bigint (not JSON)'
  */
 export function jsonDataProblem(value: unknown, maxDepth: number): string | null {
   const pending: Array<{ node: unknown; depth: number; inObject: boolean }> = [
@@ -28,8 +30,10 @@ export function jsonDataProblem(value: unknown, maxDepth: number): string | null
     if (typeof node !== 'object') return `holds a ${typeof node} (not JSON)`;
     if (depth > maxDepth) return `nests deeper than ${maxDepth} levels`;
     const array = Array.isArray(node);
+    // A hole becomes `null` in JSON but stays a hole in the memory store's copy.
+    if (array && Object.keys(node).length !== node.length) return 'holds an array with holes';
     const proto: unknown = Object.getPrototypeOf(node);
-    if (!array && proto !== Object.prototype && proto !== null) {
+    if (!array && proto !== null && Object.getPrototypeOf(proto) !== null) {
       const name = (node as { constructor?: { name?: unknown } }).constructor?.name;
       return `holds a ${typeof name === 'string' && name ? name : 'non-plain object'} (not JSON)`;
     }

@@ -65,8 +65,10 @@ export interface Session<Data extends SessionData = SessionData> {
   /**
    * Sets one key. Creates the session (lazily) if there is none. Throws a `TypeError` for a
    * key that is not well-formed Unicode (a lone surrogate, from a string cut inside an
-   * emoji): no store could keep it apart from others; and for a value nested more than
-   * 1000 levels deep, which no store could copy or serialise back.
+   * emoji): no store could keep it apart from others; for a value nested more than
+   * 1000 levels deep, which no store could copy or serialise back; and for a value that is
+   * not JSON data (a `Date`, `BigInt`, `NaN`, `Map`...), which the stores would give back
+   * changed (docs/stores.md).
    */
   set<K extends keyof Data & string>(key: K, value: Data[K]): void;
   delete(key: keyof Data & string): void;

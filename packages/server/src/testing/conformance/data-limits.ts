@@ -63,6 +63,24 @@ export function dataLimitCases(ctx: StoreContext): void {
       expect(await ctx.store.get(sid)).toEqual(record);
     });
 
+    it('refuses data that is not JSON, which stores would give back changed, writing nothing', async () => {
+      const at = Date.now() + HOUR;
+      const record = sessionRecord({ data: { a: 1 } });
+      const kept = randomKey('sid');
+      await ctx.store.create(kept, record, at);
+      const holes: unknown[] = [1];
+      holes.length = 3;
+      for (const value of [new Date(0), Number.NaN, 10n, [holes]]) {
+        const sid = randomKey('sid');
+        const bad = { ...record, data: { ok: 1, no: value as JsonValue } };
+        expect((await refusal(ctx.store.create(sid, bad, at))).message).toMatch(/holds/);
+        expect(await ctx.store.get(sid)).toBeNull();
+        const patch = { set: { a: 2, no: value as JsonValue } };
+        expect((await refusal(ctx.store.update(kept, patch, at))).message).toMatch(/holds/);
+      }
+      expect(await ctx.store.get(kept)).toEqual(record);
+    });
+
     it('refuses to create data under a key holding a lone surrogate, writing nothing', async () => {
       const at = Date.now() + HOUR;
       for (const key of LONE_SURROGATE_KEYS) {
