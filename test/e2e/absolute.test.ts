@@ -29,11 +29,14 @@ it('keeps a person typing when the absolute warning opens on the page: focus is 
   await signIn(tab!); // no "remember me": "Sign in again" goes to the sign-in page
   const url = tab!.url();
   await workUntilAbsoluteWarning(world, tab!);
-  // The person had not seen the dialog yet: the next words of their sentence.
+  expect(await tab!.evaluate(() => document.activeElement?.textContent)).toBe('Save my work first');
+  // The person had not seen the dialog yet: the next words of their sentence. The space
+  // presses "Save my work first", which is what they are doing: the page stays, and the
+  // rest of the sentence goes where it was going.
   await tab!.keyboard.type(' to Berlin');
   await tab!.waitForTimeout(500);
   expect(tab!.url()).toBe(url);
-  expect(await tab!.evaluate(() => document.activeElement?.textContent)).toBe('Save my work first');
+  expect(await tab!.inputValue('input[name="purpose"]')).toMatch(/to Berlin$/);
 });
 
 it('words the absolute limit differently, offers no extension, and ends the session at the limit', async () => {

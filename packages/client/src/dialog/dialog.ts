@@ -73,8 +73,6 @@ export function mountWarningDialog(
     node.id = classes.pop()!;
     return node;
   }) as Parts;
-  // Words in another language than the page's are read in the right voice.
-  if (options.lang) dialog.lang = options.lang;
   dialog.setAttribute('role', 'alertdialog');
   dialog.setAttribute('aria-labelledby', 'lifeline-title');
   dialog.setAttribute('aria-describedby', 'lifeline-body lifeline-sr');

@@ -44,29 +44,3 @@ it('keeps the English words for keys the app passes without a translation (undef
     "You'll be signed out in 1 minute.",
   );
 });
-
-// Option `lang`: "Language of the spoken time". The time is spoken by the screen reader, in
-// the language the element is marked with; on a page marked English, French words read with
-// an English voice (WCAG 3.1.2 Language of Parts).
-it('marks the dialog with the language of its words when `lang` differs from the page', () => {
-  document.documentElement.lang = 'en';
-  try {
-    unmount = mountWarningDialog(client, {
-      lang: 'fr',
-      strings: { idleTitle: 'Vous serez bientôt déconnecté', announce: 'Déconnexion dans {time}.' },
-    });
-    client.set({
-      state: 'warning',
-      warning: 'idle',
-      idleExpiresAt: T0 + 100_000,
-      remaining: 100_000,
-    });
-    const dialog = document.querySelector('dialog') as HTMLDialogElement;
-    expect(dialog.querySelector('.lifeline-sr')?.textContent).toMatch(
-      /^Déconnexion dans 1\sminute 40\ssecondes\.$/,
-    );
-    expect(dialog.closest('[lang]')?.getAttribute('lang')).toBe('fr');
-  } finally {
-    document.documentElement.lang = '';
-  }
-});

@@ -72,5 +72,5 @@ it('says why a type="module" tag (which has no currentScript) starts nothing', a
   const error = vi.spyOn(console, 'error').mockImplementation(() => {});
   await runTag(null);
   expect(window.Lifeline).toBeUndefined();
-  expect(error).toHaveBeenCalledWith(expect.stringContaining('type="module"'));
+  expect(error).toHaveBeenCalledWith(expect.stringContaining('classic <script> tag'));
 });

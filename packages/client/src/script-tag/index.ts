@@ -28,8 +28,9 @@ if (script && script instanceof HTMLScriptElement) {
     window.dispatchEvent(new CustomEvent('lifeline:ready', { detail: lifeline }));
   }
 } else if (globalThis.document) {
-  // A module script has no `currentScript`, so nothing says what to start: say so.
-  console.error('Lifeline: load client.js with a classic <script defer>, not type="module"');
+  // A module script (or a bundler's import) has no `currentScript`, so nothing says what to
+  // start: say so rather than do nothing silently.
+  console.error('Lifeline: client.js starts from a classic <script> tag (no currentScript)');
 }
 
 export type { LifelineGlobal };
