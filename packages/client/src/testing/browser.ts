@@ -48,11 +48,14 @@ export interface SimulatedTab {
   /** The person does something in this tab (passes the activity throttle). */
   act(): void;
   hide(): void;
-  /** Shows the tab; a frozen one is resumed first, as a browser does. */
+  /**
+   * Shows the tab; a frozen one is resumed first, and its throttling ends (see `throttle`),
+   * as a browser does.
+   */
   show(): void;
   /**
    * Background-tab throttling of this tab alone: its timers fire no sooner than `ms` after
-   * they were set (`0` turns it off).
+   * they were set (`0` turns it off; so does `show()`).
    */
   throttle(ms: number): void;
   /**
@@ -109,7 +112,11 @@ export interface SimulatedBrowserOptions extends SessionClientOptions {
 export function createSimulatedBrowser(base: SimulatedBrowserOptions = {}): SimulatedBrowser {
   const page = globalThis.location as Location | undefined;
   const { clock = createVirtualClock(), url = page?.href ?? 'http://app.test/', ...shared } = base;
-  if (page && new URL(url).origin !== page.origin)
+  if (!URL.canParse(url)) {
+    throw new TypeError(`Lifeline testing: option "url" must be an absolute URL, got ${url}`);
+  }
+  const { origin } = new URL(url);
+  if (page && origin !== page.origin)
     throw new TypeError(
       `Lifeline testing: url ${url} is not on the origin of location, ${page.origin}`,
     );
@@ -125,6 +132,14 @@ export function createSimulatedBrowser(base: SimulatedBrowserOptions = {}): Simu
       return input instanceof Request ? input : new URL(input, url);
     } catch {
       return input;
+    }
+  };
+  /** The origin `input` goes to, or `null` when it has none. */
+  const originOf = (input: RequestInfo | URL) => {
+    try {
+      return new URL(input instanceof Request ? input.url : input, url).origin;
+    } catch {
+      return null;
     }
   };
   return {
@@ -151,7 +166,28 @@ export function createSimulatedBrowser(base: SimulatedBrowserOptions = {}): Simu
       const document = gated(ownDocument);
       const window = gated(createCountingTarget());
       const given = { ...shared, ...options };
-      const { fetch } = given;
+      const {
+        // None given: every request fails saying so (as an `error` event), rather than going
+        // to the real network, or nowhere in Node.
+        fetch = () =>
+          Promise.reject(
+            new TypeError(
+              "Lifeline testing: openTab() needs a `fetch` (the app's, or a fake server's)",
+            ),
+          ),
+      } = given;
+      /** The page's fetch: relative URLs resolved, as a browser does; a frozen tab waits. */
+      const tabFetch: typeof globalThis.fetch | undefined =
+        typeof fetch === 'function'
+          ? async (input, init) => {
+              try {
+                return await fetch(at(input), init);
+              } finally {
+                // A frozen tab runs nothing: the answer waits for it, as its task would.
+                if (frozen) await new Promise<void>((resume) => held.push(resume));
+              }
+            }
+          : undefined;
       const core = createClientCore({
         now: clock.now,
         timers: timers.timers,
@@ -168,22 +204,17 @@ export function createSimulatedBrowser(base: SimulatedBrowserOptions = {}): Simu
         document,
         window,
         ...given,
-        // A frozen tab runs nothing: the answer to a request waits for it, as its task would.
         // (A `fetch` that is no function goes as given: the client refuses it.)
-        fetch:
-          typeof fetch === 'function'
-            ? async (input, init) => {
-                try {
-                  return await fetch(input, init);
-                } finally {
-                  if (frozen) await new Promise<void>((resume) => held.push(resume));
-                }
-              }
-            : fetch,
+        fetch: tabFetch ?? fetch,
       });
       const client: SessionClient = {
         ...core,
-        fetch: (input, init) => core.fetch(at(input), init),
+        // Node has no `location` by which the client tells the page's own requests: one to
+        // another origin passes untouched here, as the client passes it in a browser.
+        fetch: (input, init) =>
+          !page && tabFetch && originOf(input) !== origin
+            ? tabFetch(input, init)
+            : core.fetch(at(input), init),
       };
       const visibility = (state: DocumentVisibilityState) => {
         document.visibilityState = state;
@@ -206,9 +237,11 @@ export function createSimulatedBrowser(base: SimulatedBrowserOptions = {}): Simu
           document.dispatch('pointerdown');
         },
         hide: () => visibility('hidden'),
+        // A visible tab is not throttled: its overdue timers fire at once.
         show: () => {
           resume();
           visibility('visible');
+          timers.throttle(0);
         },
         throttle: timers.throttle,
         freeze: () => {

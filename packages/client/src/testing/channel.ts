@@ -56,9 +56,12 @@ export function createMemoryHub(): MemoryHub {
   };
   const deliver = (from: Member | null, message: unknown) => {
     const copy = structuredClone(message);
+    // The recipients are those open when the message is posted, as in a browser: a channel
+    // opened after (a tab opened in the same task) does not hear it.
+    const to = members.filter((m) => m !== from && (!from || m.name === from.name));
     queueMicrotask(() => {
-      for (const m of members) {
-        if (m !== from && (!from || m.name === from.name))
+      for (const m of to) {
+        if (members.includes(m))
           reach(m, () => {
             for (const fn of [...m.messages]) fn(copy);
           });

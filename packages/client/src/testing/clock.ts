@@ -19,8 +19,9 @@ interface Pending {
 export interface TabTimers {
   timers: Timers;
   /**
-   * This tab's timers fire no sooner than `ms` after they were set (`0` turns it off),
-   * those already set included, as a browser throttles a tab that goes to the background.
+   * This tab's timers fire no sooner than `ms` after they were set (`0` turns it off, and
+   * timers it held past their time fire at once), those already set included, as a browser
+   * throttles a tab that goes to the background.
    */
   throttle(ms: number): void;
   /** This tab's timers stop firing: those falling due meanwhile wait for `resume()`. */
@@ -49,7 +50,8 @@ export interface VirtualClock {
   sleep(ms: number): void;
   /**
    * Throttling in every tab at once: no timer fires sooner than `ms` after it was set (`0`
-   * turns it off). A browser throttles only background tabs: see {@link VirtualClock.forTab}.
+   * turns it off; timers it held past their time then fire at once). A browser throttles
+   * only background tabs: see {@link VirtualClock.forTab}.
    */
   throttle(ms: number): void;
   /** Timers still pending, a frozen tab's included. */
@@ -70,7 +72,10 @@ export function createVirtualClock(start = Date.UTC(2030, 0, 1)): VirtualClock {
   const makeTimers = (view: View): Timers => ({
     setTimeout(fn, ms) {
       const id = nextId++;
-      queue.push({ id, setAt: time, ms, fn, view });
+      // As browsers do: a delay that is no positive number is 0 (`NaN` included, which
+      // Math.max would keep).
+      // biome-ignore lint/complexity/useMathMinMax: NaN must become 0
+      queue.push({ id, setAt: time, ms: ms > 0 ? ms : 0, fn, view });
       return id;
     },
     clearTimeout(handle) {
@@ -94,28 +99,41 @@ export function createVirtualClock(start = Date.UTC(2030, 0, 1)): VirtualClock {
     due.fn();
     return true;
   };
+  /** `ms` as a step of time: time never runs back, nor becomes `NaN`. */
+  const step = (what: string, ms: number) => {
+    if (!(ms >= 0 && ms < Number.POSITIVE_INFINITY)) {
+      throw new RangeError(`Lifeline testing: ${what}(ms) takes a finite ms >= 0, got ${ms}`);
+    }
+    return time + ms;
+  };
+  /** Fires the overdue timers (of `only` that view) after throttling eased. */
+  const fireOverdue = (only?: View) => {
+    while (fireNext(time, only));
+  };
   return {
     now: () => time,
     timers: makeTimers(everyTab),
     advance(ms) {
-      const until = time + ms;
+      const until = step('advance', ms);
       while (fireNext(until));
-      time = until;
+      // A timer may have slept the clock past `until`.
+      time = Math.max(time, until);
     },
     async advanceAsync(ms) {
-      const until = time + ms;
+      const until = step('advanceAsync', ms);
       do {
         // Rounds enough for a fetch answer read as JSON and a cross-tab delivery after it,
         // also under Node's own `Response` (see `flush`).
         for (let i = 0; i < 50; i++) await Promise.resolve();
       } while (fireNext(until));
-      time = until;
+      time = Math.max(time, until);
     },
     sleep(ms) {
-      time += ms;
+      time = step('sleep', ms);
     },
     throttle(ms) {
       everyTab.minDelay = ms;
+      fireOverdue();
     },
     pending: () => queue.length,
     forTab() {
@@ -124,13 +142,14 @@ export function createVirtualClock(start = Date.UTC(2030, 0, 1)): VirtualClock {
         timers: makeTimers(view),
         throttle(ms) {
           view.minDelay = ms;
+          if (!view.frozen) fireOverdue(view);
         },
         freeze() {
           view.frozen = true;
         },
         resume() {
           view.frozen = false;
-          while (fireNext(time, view));
+          fireOverdue(view);
         },
       };
     },

@@ -40,8 +40,20 @@ export function createFakeLocks(): FakeLocks {
       const next = holder(entry.name);
       if (next) grant(next);
     };
-    // Never inside `request()`: a browser grants a lock asynchronously.
-    Promise.resolve().then(entry.callback).then(entry.resolve, entry.reject).finally(done);
+    // Never inside `request()`: a browser grants a lock asynchronously. As in a browser, the
+    // lock is released before `request()` settles.
+    Promise.resolve()
+      .then(entry.callback)
+      .then(
+        (value) => {
+          done();
+          entry.resolve(value);
+        },
+        (error: unknown) => {
+          done();
+          entry.reject(error);
+        },
+      );
   };
 
   const request =

@@ -21,7 +21,10 @@ export interface FakeServer {
   /** Requests received, by path (e.g. `/session/extend`). */
   calls: Map<string, number>;
   signIn(): void;
-  /** Ends the session on the server side only, as an admin revoke or a store eviction would. */
+  /**
+   * Ends the session on the server side only, as an admin revoke or a store eviction would.
+   * `'revoked'` also forgets the remember-me credential, as the server's revocations do.
+   */
   end(reason: EndReason): void;
   /** Makes the next requests fail: `'network'` rejects, a number answers with that status. */
   breakWith(failure: 'network' | number | null): void;
@@ -159,6 +162,7 @@ export function createFakeServer(o: FakeServerOptions): FakeServer {
     end(reason) {
       session = null;
       ended = reason;
+      if (reason === 'revoked') canReauth = false;
     },
     breakWith(f) {
       failure = f;
