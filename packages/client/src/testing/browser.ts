@@ -106,6 +106,14 @@ export interface SimulatedBrowserOptions extends SessionClientOptions {
 }
 
 /**
+ * Whether `input` is a `Request`, by its shape: a server library may replace the global
+ * `Request` class (`@hono/node-server` does), so requests made before and after it loaded
+ * are of two classes.
+ */
+const isRequest = (input: RequestInfo | URL): input is Request =>
+  typeof input === 'object' && 'url' in input;
+
+/**
  * Makes a simulated browser whose tabs run real clients over an in-memory channel, fake
  * locks and a virtual clock. Pass the app's (or a fake server's) `fetch`.
  */
@@ -129,7 +137,7 @@ export function createSimulatedBrowser(base: SimulatedBrowserOptions = {}): Simu
    */
   const at = (input: RequestInfo | URL) => {
     try {
-      return input instanceof Request ? input : new URL(input, url);
+      return isRequest(input) ? input : new URL(input, url);
     } catch {
       return input;
     }
@@ -137,7 +145,7 @@ export function createSimulatedBrowser(base: SimulatedBrowserOptions = {}): Simu
   /** The origin `input` goes to, or `null` when it has none. */
   const originOf = (input: RequestInfo | URL) => {
     try {
-      return new URL(input instanceof Request ? input.url : input, url).origin;
+      return new URL(isRequest(input) ? input.url : input, url).origin;
     } catch {
       return null;
     }
