@@ -1,6 +1,7 @@
 import { checkExpiresAt } from '../store/expires-at.js';
 import type { CredentialMethods } from '../store/own.js';
 import type { CredentialRecord } from '../store/types.js';
+import { mapInBatches } from './batches.js';
 import { json } from './codec.js';
 import type { StoreContext } from './context.js';
 import { credentialFields, decodeCredential, previousArgs } from './credential-codec.js';
@@ -50,7 +51,13 @@ export function credentialMethods(ctx: StoreContext): CredentialMethods {
         ? indexSize(ctx, index, reply)
         : await indexAdd(ctx, index, id, record.createdAt, expiresAt);
       if (sweepDue(ctx, index, size)) {
-        await sweepIndex(ctx, index, getCredential, (found) => found.userId === record.userId);
+        // A tidy-up: the credential and its entry are written, so its failure fails nothing.
+        await sweepIndex(
+          ctx,
+          index,
+          getCredential,
+          (found) => found.userId === record.userId,
+        ).catch(() => {});
       }
       return true;
     },
@@ -79,16 +86,14 @@ export function credentialMethods(ctx: StoreContext): CredentialMethods {
       const index = keys.userCredentials(userId);
       const ids = await indexMembers(ctx, index);
       // Only credentials still owned by this user: the index is a hint, not the truth.
-      const removable = await Promise.all(
-        ids.map(async (id) => {
-          const reply = await run.DELETE(keysOf(id), [json(userId)]);
-          if (Number(reply) !== -1) return id;
-          // Its stored user id differs: drop the entry only if the credential is not this
-          // user's after all, or a later revoke-all could never find it.
-          const found = await getCredential(id);
-          return found === null || found.userId !== userId ? id : null;
-        }),
-      );
+      const removable = await mapInBatches(ids, async (id) => {
+        const reply = await run.DELETE(keysOf(id), [json(userId)]);
+        if (Number(reply) !== -1) return id;
+        // Its stored user id differs: drop the entry only if the credential is not this
+        // user's after all, or a later revoke-all could never find it.
+        const found = await getCredential(id);
+        return found === null || found.userId !== userId ? id : null;
+      });
       const gone = removable.filter((id) => id !== null);
       if (gone.length > 0) await run.INDEX_REMOVE([index], gone);
     },

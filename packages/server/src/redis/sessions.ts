@@ -117,7 +117,11 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
           : together
             ? indexSize(ctx, index, reply)
             : await indexAdd(ctx, index, sid, record.createdAt, expiresAt);
-      if (userId !== null && index !== null && sweepDue(ctx, index, size)) await listByUser(userId);
+      // A tidy-up: the record and its entry are written, so its failure fails nothing (a
+      // sign-in answered 503 after its session was made, and each retry grew the index).
+      if (userId !== null && index !== null && sweepDue(ctx, index, size)) {
+        await listByUser(userId).catch(() => {});
+      }
       return true;
     },
 

@@ -1,3 +1,4 @@
+import { mapInBatches } from './batches.js';
 import { parseOrUndefined } from './codec.js';
 import type { StoreContext } from './context.js';
 
@@ -69,7 +70,7 @@ export async function sweepIndex<T>(
   keep: (record: T) => boolean,
 ): Promise<Array<{ id: string; record: T }>> {
   const ids = await indexMembers(ctx, key);
-  const loaded = await Promise.all(ids.map(async (id) => ({ id, record: await load(id) })));
+  const loaded = await mapInBatches(ids, async (id) => ({ id, record: await load(id) }));
   const kept: Array<{ id: string; record: T }> = [];
   const stale: string[] = [];
   for (const { id, record } of loaded) {
