@@ -22,11 +22,7 @@ let client: Redis;
 async function seedSessions(prefix: string, userId: string): Promise<void> {
   const store = redisStore({ client, prefix });
   const now = Date.now();
-  await store.create(
-    'seed',
-    sessionRecord({ userId, data: { cart: ['apple'] } }),
-    now + 9 * HOUR,
-  );
+  await store.create('seed', sessionRecord({ userId, data: { cart: ['apple'] } }), now + 9 * HOUR);
   const fields = await client.hgetall(`${prefix}s:{seed}`);
   let batch = client.pipeline();
   for (let i = 0; i < N; i++) {
