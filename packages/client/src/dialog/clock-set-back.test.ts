@@ -1,10 +1,6 @@
 import { afterEach, expect, it, vi } from 'vitest';
-import {
-  createFakeServer,
-  createSimulatedBrowser,
-  createVirtualClock,
-  flush,
-} from '../testing/index.js';
+import { pageOnDefaultClock } from '../shell/default-clock.fixture.js';
+import { flush } from '../testing/index.js';
 import { mountWarningDialog } from './dialog.js';
 
 const MIN = 60_000;
@@ -20,15 +16,7 @@ afterEach(() => {
 // back"); its snapshot deadlines are "in this tab's clock". The dialog's countdown must read
 // the same clock, or a corrected wall clock makes it show (and speak) the wrong time left.
 it('counts down to the real deadline after the computer clock was set back an hour', async () => {
-  const clock = createVirtualClock();
-  const skew = { stepBack: 0 };
-  vi.spyOn(Date, 'now').mockImplementation(() => clock.now() - skew.stepBack);
-  const origin = performance.timeOrigin;
-  vi.spyOn(performance, 'now').mockImplementation(() => clock.now() - origin);
-  const browser = createSimulatedBrowser({ clock });
-  const server = createFakeServer({ now: clock.now, idleTimeoutMs: 30 * MIN });
-  server.signIn();
-  const tab = browser.openTab({ fetch: server.fetch, now: undefined });
+  const { clock, skew, tab } = pageOnDefaultClock();
   const unmount = mountWarningDialog(tab.client); // as the script tag does: no `now`
   await clock.advanceAsync(0);
   await flush();

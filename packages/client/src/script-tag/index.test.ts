@@ -1,12 +1,5 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-
-const NO_SESSION = {
-  state: 'none',
-  reason: 'missing',
-  now: Date.now(),
-  idleTimeoutMs: 60_000,
-  canReauth: false,
-};
+import { stubFetchWithNoSession } from './no-session.fixture.js';
 
 /** Runs the IIFE entry as a browser runs a fresh copy of the tag (`null`: a module script). */
 async function runTag(attributes: Record<string, string> | null = {}) {
@@ -24,10 +17,7 @@ async function runTag(attributes: Record<string, string> | null = {}) {
 
 beforeEach(() => {
   document.body.innerHTML = '';
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async () => Response.json(NO_SESSION, { headers: { 'Cache-Control': 'no-store' } })),
-  );
+  stubFetchWithNoSession();
 });
 afterEach(() => {
   window.Lifeline?.destroy();

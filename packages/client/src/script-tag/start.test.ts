@@ -1,13 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { stubFetchWithNoSession } from './no-session.fixture.js';
 import { startFromScriptTag } from './start.js';
-
-const NO_SESSION = {
-  state: 'none',
-  reason: 'missing',
-  now: Date.now(),
-  idleTimeoutMs: 60_000,
-  canReauth: false,
-};
 
 /** A detached tag: the entry only reads its data attributes, nothing needs loading. */
 function scriptTag(attributes: Record<string, string>): HTMLScriptElement {
@@ -18,10 +11,7 @@ function scriptTag(attributes: Record<string, string>): HTMLScriptElement {
 
 beforeEach(() => {
   document.body.innerHTML = '';
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async () => Response.json(NO_SESSION, { headers: { 'Cache-Control': 'no-store' } })),
-  );
+  stubFetchWithNoSession();
 });
 
 afterEach(() => {

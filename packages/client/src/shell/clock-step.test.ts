@@ -1,10 +1,6 @@
 import { afterEach, expect, it, vi } from 'vitest';
-import {
-  createFakeServer,
-  createSimulatedBrowser,
-  createVirtualClock,
-  flush,
-} from '../testing/index.js';
+import { flush } from '../testing/index.js';
+import { pageOnDefaultClock } from './default-clock.fixture.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -12,24 +8,6 @@ const HOUR = 60 * MIN;
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/**
- * A page on the client's own default clock, with the computer's wall clock (`Date.now`)
- * `stepBack` ms behind the virtual one and the monotonic clock (`performance.now`) on it,
- * less the ms `sleepMissed` it did not count.
- */
-function pageOnDefaultClock() {
-  const clock = createVirtualClock();
-  const skew = { stepBack: 0, sleepMissed: 0 };
-  vi.spyOn(Date, 'now').mockImplementation(() => clock.now() - skew.stepBack);
-  const origin = performance.timeOrigin;
-  vi.spyOn(performance, 'now').mockImplementation(() => clock.now() - skew.sleepMissed - origin);
-  const browser = createSimulatedBrowser({ clock });
-  const server = createFakeServer({ now: clock.now, idleTimeoutMs: 30 * MIN });
-  server.signIn();
-  const tab = browser.openTab({ fetch: server.fetch, now: undefined });
-  return { clock, skew, server, tab };
-}
 
 it('keeps an active person signed in after the computer clock is set back an hour', async () => {
   const { clock, skew, server, tab } = pageOnDefaultClock();
