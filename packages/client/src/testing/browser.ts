@@ -111,7 +111,7 @@ export interface SimulatedBrowserOptions extends SessionClientOptions {
  * are of two classes.
  */
 const isRequest = (input: RequestInfo | URL): input is Request =>
-  typeof input === 'object' && 'url' in input;
+  typeof input === 'object' && input !== null && 'url' in input;
 
 /**
  * Makes a simulated browser whose tabs run real clients over an in-memory channel, fake
@@ -137,7 +137,7 @@ export function createSimulatedBrowser(base: SimulatedBrowserOptions = {}): Simu
    */
   const at = (input: RequestInfo | URL) => {
     try {
-      return isRequest(input) ? input : new URL(input, url);
+      return isRequest(input) ? input : new URL(input, url).href;
     } catch {
       return input;
     }
@@ -174,16 +174,9 @@ export function createSimulatedBrowser(base: SimulatedBrowserOptions = {}): Simu
       const document = gated(ownDocument);
       const window = gated(createCountingTarget());
       const given = { ...shared, ...options };
-      const {
-        // None given: every request fails saying so (as an `error` event), rather than going
-        // to the real network, or nowhere in Node.
-        fetch = () =>
-          Promise.reject(
-            new TypeError(
-              "Lifeline testing: openTab() needs a `fetch` (the app's, or a fake server's)",
-            ),
-          ),
-      } = given;
+      // None given: the global one, read at call time, as the client's own default (a
+      // test's stub or a mock service worker answers it).
+      const { fetch = (input, init) => globalThis.fetch(input, init) } = given;
       /** The page's fetch: relative URLs resolved, as a browser does; a frozen tab waits. */
       const tabFetch: typeof globalThis.fetch | undefined =
         typeof fetch === 'function'
@@ -220,7 +213,7 @@ export function createSimulatedBrowser(base: SimulatedBrowserOptions = {}): Simu
         // Node has no `location` by which the client tells the page's own requests: one to
         // another origin passes untouched here, as the client passes it in a browser.
         fetch: (input, init) =>
-          !page && tabFetch && originOf(input) !== origin
+          !page && base.url !== undefined && tabFetch && originOf(input) !== origin
             ? tabFetch(input, init)
             : core.fetch(at(input), init),
       };

@@ -72,10 +72,9 @@ export function createVirtualClock(start = Date.UTC(2030, 0, 1)): VirtualClock {
   const makeTimers = (view: View): Timers => ({
     setTimeout(fn, ms) {
       const id = nextId++;
-      // As browsers do: a delay that is no positive number is 0 (`NaN` included, which
-      // Math.max would keep).
-      // biome-ignore lint/complexity/useMathMinMax: NaN must become 0
-      queue.push({ id, setAt: time, ms: ms > 0 ? ms : 0, fn, view });
+      // As browsers do: a delay that is no positive number (`NaN` included), or past what
+      // their 32-bit timers hold (`Infinity` included), is 0.
+      queue.push({ id, setAt: time, ms: ms > 0 && ms <= 2_147_483_647 ? ms : 0, fn, view });
       return id;
     },
     clearTimeout(handle) {
@@ -89,9 +88,9 @@ export function createVirtualClock(start = Date.UTC(2030, 0, 1)): VirtualClock {
    */
   const dueAt = (t: Pending) => t.setAt + Math.max(everyTab.minDelay, t.view.minDelay, t.ms, 0);
   /** Fires the next timer due by `until` (of `only` that view); false when there is none. */
-  const fireNext = (until: number, only?: View): boolean => {
+  const fireNext = (until: number, only?: (t: Pending) => boolean): boolean => {
     const due = queue
-      .filter((t) => dueAt(t) <= until && !t.view.frozen && (!only || t.view === only))
+      .filter((t) => dueAt(t) <= until && !t.view.frozen && (!only || only(t)))
       .sort((a, b) => dueAt(a) - dueAt(b) || a.id - b.id)[0];
     if (!due) return false;
     queue = queue.filter((t) => t !== due);
@@ -106,9 +105,16 @@ export function createVirtualClock(start = Date.UTC(2030, 0, 1)): VirtualClock {
     }
     return time + ms;
   };
-  /** Fires the overdue timers (of `only` that view) after throttling eased. */
-  const fireOverdue = (only?: View) => {
-    while (fireNext(time, only));
+  /**
+   * Sets a throttling delay, then fires at once the timers (of `view`, else every tab's)
+   * that it held past their time and no longer holds. Timers overdue for another reason
+   * (a `sleep`) wait for the next advance, as before.
+   */
+  const rethrottle = (target: View, ms: number, view?: View) => {
+    const mine = (t: Pending) => !view || t.view === view;
+    const held = new Set(queue.filter((t) => mine(t) && dueAt(t) > time));
+    target.minDelay = ms;
+    while (fireNext(time, (t) => held.has(t)));
   };
   return {
     now: () => time,
@@ -132,8 +138,7 @@ export function createVirtualClock(start = Date.UTC(2030, 0, 1)): VirtualClock {
       time = step('sleep', ms);
     },
     throttle(ms) {
-      everyTab.minDelay = ms;
-      fireOverdue();
+      rethrottle(everyTab, ms);
     },
     pending: () => queue.length,
     forTab() {
@@ -141,15 +146,14 @@ export function createVirtualClock(start = Date.UTC(2030, 0, 1)): VirtualClock {
       return {
         timers: makeTimers(view),
         throttle(ms) {
-          view.minDelay = ms;
-          if (!view.frozen) fireOverdue(view);
+          rethrottle(view, ms, view);
         },
         freeze() {
           view.frozen = true;
         },
         resume() {
           view.frozen = false;
-          fireOverdue(view);
+          while (fireNext(time, (t) => t.view === view));
         },
       };
     },

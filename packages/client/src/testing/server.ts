@@ -105,9 +105,10 @@ export function createFakeServer(o: FakeServerOptions): FakeServer {
     );
 
   const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    // A request by its shape: a server library may have replaced the global class.
     const req =
-      input instanceof Request
-        ? input
+      typeof input === 'object' && 'url' in input
+        ? (input as Request)
         : new Request(new URL(String(input), 'http://app.test'), init);
     const path = new URL(req.url).pathname;
     calls.set(path, (calls.get(path) ?? 0) + 1);

@@ -1,6 +1,6 @@
 // @vitest-environment node
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createFakeServer, createSimulatedBrowser, flush } from './index.js';
 
 const MIN = 60_000;
@@ -91,14 +91,20 @@ describe('the page address in Node (no global location)', () => {
 });
 
 describe('misuse gives a clear error', () => {
-  it('openTab() without any fetch reports every request failing, naming the option', async () => {
-    const browser = createSimulatedBrowser();
-    const tab = browser.openTab();
-    const errors: string[] = [];
-    tab.client.on('error', (e) => errors.push(String(e.error)));
-    await tab.client.refresh();
-    expect(errors.join()).toMatch(/openTab\(\) needs a `fetch`/);
-    tab.close();
+  it('openTab() without a fetch uses the global one, with the session routes resolved', async () => {
+    const urls: string[] = [];
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL) => {
+      urls.push(String(input));
+      return Response.json({}, { status: 500 });
+    });
+    try {
+      const tab = createSimulatedBrowser().openTab();
+      await tab.client.refresh();
+      expect(new Set(urls)).toEqual(new Set(['http://app.test/session/status']));
+      tab.close();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('a url that is no absolute URL is refused where the browser is made, naming it', async () => {

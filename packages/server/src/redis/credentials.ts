@@ -51,13 +51,14 @@ export function credentialMethods(ctx: StoreContext): CredentialMethods {
         ? indexSize(ctx, index, reply)
         : await indexAdd(ctx, index, id, record.createdAt, expiresAt);
       if (sweepDue(ctx, index, size)) {
-        // A tidy-up: the credential and its entry are written, so its failure fails nothing.
+        // A tidy-up: the credential and its entry are written, so its failure fails nothing,
+        // and it is not tried again until the index grows by `pruneAbove` more.
         await sweepIndex(
           ctx,
           index,
           getCredential,
           (found) => found.userId === record.userId,
-        ).catch(() => {});
+        ).catch(() => ctx.keptBySweep.set(index, size));
       }
       return true;
     },

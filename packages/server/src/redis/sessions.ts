@@ -118,9 +118,10 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
             ? indexSize(ctx, index, reply)
             : await indexAdd(ctx, index, sid, record.createdAt, expiresAt);
       // A tidy-up: the record and its entry are written, so its failure fails nothing (a
-      // sign-in answered 503 after its session was made, and each retry grew the index).
+      // sign-in answered 503 after its session was made, and each retry grew the index),
+      // and it is not tried again until the index grows by `pruneAbove` more.
       if (userId !== null && index !== null && sweepDue(ctx, index, size)) {
-        await listByUser(userId).catch(() => {});
+        await listByUser(userId).catch(() => ctx.keptBySweep.set(index, size));
       }
       return true;
     },
