@@ -3,6 +3,7 @@ import type { DocumentLike, SessionClient, SessionClientOptions } from '../types
 import { createMemoryHub, type MemoryHub } from './channel.js';
 import { createVirtualClock, type VirtualClock } from './clock.js';
 import { createFakeLocks, type FakeLocks } from './locks.js';
+import { isRequest } from './request.js';
 
 /** An event target that counts its listeners, so a test can prove `destroy()` removed them. */
 export interface CountingTarget extends DocumentLike {
@@ -104,14 +105,6 @@ export interface SimulatedBrowserOptions extends SessionClientOptions {
    */
   url?: string;
 }
-
-/**
- * Whether `input` is a `Request`, by its shape: a server library may replace the global
- * `Request` class (`@hono/node-server` does), so requests made before and after it loaded
- * are of two classes.
- */
-const isRequest = (input: RequestInfo | URL): input is Request =>
-  typeof input === 'object' && input !== null && 'url' in input;
 
 /**
  * Makes a simulated browser whose tabs run real clients over an in-memory channel, fake

@@ -1,5 +1,6 @@
 import type { EndReason, SessionStatus } from '../wire.js';
 import { DEADLINE_HEADER, formatDeadlineHeader, PASSIVE_HEADER } from '../wire.js';
+import { isRequest } from './request.js';
 
 export interface FakeServerOptions {
   /** The client's clock; the server's reads this plus `skew`. */
@@ -105,11 +106,9 @@ export function createFakeServer(o: FakeServerOptions): FakeServer {
     );
 
   const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    // A request by its shape: a server library may have replaced the global class.
-    const req =
-      typeof input === 'object' && 'url' in input
-        ? (input as Request)
-        : new Request(new URL(String(input), 'http://app.test'), init);
+    const req = isRequest(input)
+      ? input
+      : new Request(new URL(String(input), 'http://app.test'), init);
     const path = new URL(req.url).pathname;
     calls.set(path, (calls.get(path) ?? 0) + 1);
     if (failure === 'network') throw new TypeError('Failed to fetch');

@@ -10,7 +10,7 @@ import {
   indexMembers,
   indexSize,
   replyAndOwner,
-  sweepDue,
+  sweepIfDue,
   sweepIndex,
 } from './user-index.js';
 
@@ -50,16 +50,9 @@ export function credentialMethods(ctx: StoreContext): CredentialMethods {
       const size = together
         ? indexSize(ctx, index, reply)
         : await indexAdd(ctx, index, id, record.createdAt, expiresAt);
-      if (sweepDue(ctx, index, size)) {
-        // A tidy-up: the credential and its entry are written, so its failure fails nothing,
-        // and it is not tried again until the index grows by `pruneAbove` more.
-        await sweepIndex(
-          ctx,
-          index,
-          getCredential,
-          (found) => found.userId === record.userId,
-        ).catch(() => ctx.keptBySweep.set(index, size));
-      }
+      await sweepIfDue(ctx, index, size, () =>
+        sweepIndex(ctx, index, getCredential, (found) => found.userId === record.userId),
+      );
       return true;
     },
 

@@ -16,7 +16,7 @@ import {
   indexAdd,
   indexSize,
   replyAndOwner,
-  sweepDue,
+  sweepIfDue,
   sweepIndex,
 } from './user-index.js';
 
@@ -117,11 +117,8 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
           : together
             ? indexSize(ctx, index, reply)
             : await indexAdd(ctx, index, sid, record.createdAt, expiresAt);
-      // A tidy-up: the record and its entry are written, so its failure fails nothing (a
-      // sign-in answered 503 after its session was made, and each retry grew the index),
-      // and it is not tried again until the index grows by `pruneAbove` more.
-      if (userId !== null && index !== null && sweepDue(ctx, index, size)) {
-        await listByUser(userId).catch(() => ctx.keptBySweep.set(index, size));
+      if (userId !== null && index !== null) {
+        await sweepIfDue(ctx, index, size, () => listByUser(userId));
       }
       return true;
     },

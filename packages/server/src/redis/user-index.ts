@@ -40,13 +40,22 @@ export function indexSize(ctx: StoreContext, key: string, reply: unknown): numbe
 const REMEMBERED_SWEEPS = 10_000;
 
 /**
- * Whether a create that left the index at `size` entries should sweep it: when it holds
- * more than `pruneAbove` entries beyond the live ones its last sweep kept. A user with many
- * live sessions is then not swept on every sign-in (a sweep reads every entry's record),
- * and the index still never grows more than `pruneAbove` past what a sweep last found live.
+ * After a create that left the index at `size` entries, runs `sweep` when it is due: when
+ * the index holds more than `pruneAbove` entries beyond the live ones its last sweep kept.
+ * A user with many live sessions is then not swept on every sign-in (a sweep reads every
+ * entry's record), and the index still never grows more than `pruneAbove` past what a
+ * sweep last found live. A tidy-up: the record and its entry are written, so a failed
+ * sweep fails nothing (a sign-in answered 503 after its session was made, and each retry
+ * grew the index), and it is not tried again until the index grows by `pruneAbove` more.
  */
-export function sweepDue(ctx: StoreContext, key: string, size: number): boolean {
-  return size > ctx.pruneAbove + (ctx.keptBySweep.get(key) ?? 0);
+export async function sweepIfDue(
+  ctx: StoreContext,
+  key: string,
+  size: number,
+  sweep: () => Promise<unknown>,
+): Promise<void> {
+  if (size <= ctx.pruneAbove + (ctx.keptBySweep.get(key) ?? 0)) return;
+  await sweep().catch(() => ctx.keptBySweep.set(key, size));
 }
 
 /** Every id in the index, oldest first; none (reported) for a key of another type. */
