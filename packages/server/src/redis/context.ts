@@ -24,6 +24,8 @@ export interface StoreContext {
   pruneAbove: number;
   /** Per index key, how many entries this instance's last sweep of it kept. */
   keptBySweep: Map<string, number>;
+  /** Index sweeps under way (a create does not wait for its sweep). */
+  sweeps: Set<Promise<unknown>>;
   onCorrupt: (event: RedisCorruption) => void;
   /** A session's whole hash: raw field/value pairs when the client can give them, else `hgetall`. */
   readHash(key: string): Promise<StoredHash>;
@@ -33,7 +35,9 @@ export interface StoreContext {
 /** Wires the client, the command timeout and the scripts into a {@link StoreContext}. */
 export function storeContext(
   client: RedisClient,
-  settings: Omit<StoreContext, 'readHash' | 'run' | 'keptBySweep'> & { commandTimeoutMs: number },
+  settings: Omit<StoreContext, 'readHash' | 'run' | 'keptBySweep' | 'sweeps'> & {
+    commandTimeoutMs: number;
+  },
 ): StoreContext {
   const { commandTimeoutMs, ...rest } = settings;
   // One shared timer for every command's limit: a command may still run later (a
@@ -61,7 +65,7 @@ export function storeContext(
   const readHash: StoreContext['readHash'] = client.call
     ? (key) => timed(client.call!('HGETALL', key) as Promise<StoredHash>, 'HGETALL')
     : hgetall;
-  return { ...rest, run, readHash, keptBySweep: new Map() };
+  return { ...rest, run, readHash, keptBySweep: new Map(), sweeps: new Set() };
 }
 
 /** True for the server's reply to a command on a key of another type (a foreign key). */

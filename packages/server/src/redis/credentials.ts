@@ -50,7 +50,7 @@ export function credentialMethods(ctx: StoreContext): CredentialMethods {
       const size = together
         ? indexSize(ctx, index, reply)
         : await indexAdd(ctx, index, id, record.createdAt, expiresAt);
-      await sweepIfDue(ctx, index, size, () =>
+      sweepIfDue(ctx, index, size, () =>
         sweepIndex(ctx, index, getCredential, (found) => found.userId === record.userId),
       );
       return true;

@@ -1,5 +1,7 @@
+import { Hono } from 'hono';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SessionEnv, session } from '../index.js';
 import { credentialRecord, sessionRecord } from '../testing/index.js';
 import { redisStore } from './index.js';
 import { type OwnRedis, ownRedis } from './redis.fixture.js';
@@ -69,6 +71,26 @@ describe('redisStore: a user index with 40k entries', () => {
     // written anyway: each retry grows the index further.
     expect(outcome).toEqual({ created: true });
     expect(await client.zcard('big:u:{big}:s')).toBe(sizeBefore + 1);
+    await store.settled();
+  }, 120_000);
+
+  it('signs that user in through session() within its storeTimeout (the sweep runs after the answer)', async () => {
+    // A fresh instance: the create's index sweep is due, and reading 40k records takes
+    // longer than the middleware's bound on the whole store call.
+    const store = redisStore({ client, prefix: 'big:', commandTimeoutMs });
+    const app = new Hono<SessionEnv>();
+    app.use(session({ store, storeTimeout: 300 }));
+    app.get('/me', (c) => c.json({ state: c.var.session.state }));
+    app.post('/login', async (c) => {
+      await c.var.session.regenerate({ userId: 'big' });
+      return c.json({ ok: true });
+    });
+    const login = await app.request('http://localhost/login', { method: 'POST' });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+    const me = await app.request('http://localhost/me', { headers: { Cookie: cookie } });
+    expect(await me.json()).toEqual({ state: 'active' });
+    await store.settled();
   }, 120_000);
 
   it("does not stall other users' requests on the same connection while it lists that user", async () => {

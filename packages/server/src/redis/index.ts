@@ -7,4 +7,4 @@ export {
   type NodeRedisEvalOptions,
   type NodeRedisStoreClient,
 } from './node-redis.js';
-export { type RedisStoreOptions, redisStore } from './redis-store.js';
+export { type RedisSessionStore, type RedisStoreOptions, redisStore } from './redis-store.js';

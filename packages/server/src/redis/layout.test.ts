@@ -237,6 +237,7 @@ describe('redisStore key layout and round trips', () => {
     }
     expect(await client.zcard(index)).toBe(5);
     await store.create('g-live', sessionRecord({ userId: 'gina' }), later());
+    await store.settled();
     expect(await client.zrange(index, 0, -1)).toEqual(['g-live']);
   });
 
@@ -245,6 +246,7 @@ describe('redisStore key layout and round trips', () => {
     const commands = await commandsDuring(client, prefix, async () => {
       for (let i = 0; i < 12; i++) {
         await store.create(`k${i}`, sessionRecord({ userId: 'kai' }), later());
+        await store.settled();
       }
     });
     // A sweep reads every entry's record. Swept at 6 entries (all live), then not again

@@ -43,6 +43,17 @@ export interface RedisStoreOptions {
   onCorrupt?: (event: RedisCorruption) => void;
 }
 
+/** The Redis store: a {@link SessionStore} that also tells when its tidy-ups are done. */
+export interface RedisSessionStore extends SessionStore {
+  /**
+   * Resolves once the user-index sweeps this store started have finished. A sign-in does
+   * not wait for the sweep its create starts; await this before closing the client at
+   * shutdown (a sweep cut short is only tried again after `pruneAbove` more sign-ins of
+   * that user), or in a test that inspects the indexes. It never rejects.
+   */
+  settled(): Promise<void>;
+}
+
 function defaultOnCorrupt(event: RedisCorruption): void {
   console.warn(`lifeline redisStore: ignoring corrupt ${event.kind} ${event.id}: ${event.issue}`);
 }
@@ -84,7 +95,7 @@ function positive(name: string, value: number): number {
  * const client = new Redis(process.env.REDIS_URL, { enableOfflineQueue: false });
  * app.use(session({ store: redisStore({ client, prefix: 'myapp:' }) }));
  */
-export function redisStore(options: RedisStoreOptions): SessionStore {
+export function redisStore(options: RedisStoreOptions): RedisSessionStore {
   refuseUnknownOptions('redisStore', options, REDIS_STORE_OPTIONS);
   const {
     client,
@@ -131,8 +142,11 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
   });
   // A session read is one command (HGETALL, the READ_TOUCH or SESSION_SEALED script)
   // under the command limit, so the middleware's guard need not time it a second time.
+  const settled = async (): Promise<void> => {
+    while (ctx.sweeps.size > 0) await Promise.all(ctx.sweeps);
+  };
   return declareOwnTimeLimits(
-    { ...sessionMethods(ctx), ...credentialMethods(ctx) },
+    { ...sessionMethods(ctx), ...credentialMethods(ctx), settled },
     { get: commandTimeoutMs, getAndTouch: commandTimeoutMs, getSealedSuccessor: commandTimeoutMs },
   );
 }

@@ -118,7 +118,7 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
             ? indexSize(ctx, index, reply)
             : await indexAdd(ctx, index, sid, record.createdAt, expiresAt);
       if (userId !== null && index !== null) {
-        await sweepIfDue(ctx, index, size, () => listByUser(userId));
+        sweepIfDue(ctx, index, size, () => listByUser(userId));
       }
       return true;
     },

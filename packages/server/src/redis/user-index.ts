@@ -40,22 +40,28 @@ export function indexSize(ctx: StoreContext, key: string, reply: unknown): numbe
 const REMEMBERED_SWEEPS = 10_000;
 
 /**
- * After a create that left the index at `size` entries, runs `sweep` when it is due: when
+ * After a create that left the index at `size` entries, starts `sweep` when it is due: when
  * the index holds more than `pruneAbove` entries beyond the live ones its last sweep kept.
  * A user with many live sessions is then not swept on every sign-in (a sweep reads every
  * entry's record), and the index still never grows more than `pruneAbove` past what a
- * sweep last found live. A tidy-up: the record and its entry are written, so a failed
- * sweep fails nothing (a sign-in answered 503 after its session was made, and each retry
- * grew the index), and it is not tried again until the index grows by `pruneAbove` more.
+ * sweep last found live. A tidy-up, so the create does not wait for it: the record and its
+ * entry are written, and a sweep of a huge index outlived the caller's time limit (the
+ * sign-in answered 503 after its session was made). Counting the index as kept until the
+ * sweep says otherwise means creates meanwhile start no second sweep, and a failed one is
+ * not tried again until the index grows by `pruneAbove` more.
  */
-export async function sweepIfDue(
+export function sweepIfDue(
   ctx: StoreContext,
   key: string,
   size: number,
   sweep: () => Promise<unknown>,
-): Promise<void> {
+): void {
   if (size <= ctx.pruneAbove + (ctx.keptBySweep.get(key) ?? 0)) return;
-  await sweep().catch(() => ctx.keptBySweep.set(key, size));
+  ctx.keptBySweep.set(key, size);
+  const running: Promise<unknown> = sweep()
+    .catch(() => {})
+    .finally(() => ctx.sweeps.delete(running));
+  ctx.sweeps.add(running);
 }
 
 /** Every id in the index, oldest first; none (reported) for a key of another type. */
