@@ -46,6 +46,18 @@ describe('Timeouts and the status/extend contract', () => {
     expect((await srv.send('/api/me', { token })).json.code).toBe('session_expired');
   });
 
+  it('item 20 / 24 / 42: a session idle for longer than its absolute timeout still ends for idleness (a laptop closed overnight)', async () => {
+    const token = await login(srv, 'overnight');
+    const events = srv.events.length;
+    srv.clock.advance(ABSOLUTE);
+    const res = await srv.send('/api/me', { token });
+    expect(res.json).toMatchObject({ code: 'session_expired', reason: 'idle-timeout' });
+    expect(srv.events.slice(events)).toContainEqual(
+      expect.objectContaining({ type: 'expired', reason: 'idle-timeout' }),
+    );
+    expect(await status(token)).toMatchObject({ state: 'none', reason: 'idle-timeout' });
+  });
+
   it('7.3.2 / item 21: with a request every idle/2 the session still ends at created + absolute (absolute-timeout)', async () => {
     const created = srv.clock.now();
     const browser = jar(await login(srv, 'busy'));

@@ -210,11 +210,14 @@ function isLivePredecessor(rt: Runtime, record: SessionRecord, hash: string, now
   );
 }
 
+/** The limit the session met first, once either has passed. */
 function deadlinePassed(
   record: SessionRecord,
   now: number,
 ): 'idle-timeout' | 'absolute-timeout' | null {
-  if (now >= record.absoluteExpiresAt) return 'absolute-timeout';
-  if (now >= record.idleExpiresAt) return 'idle-timeout';
-  return null;
+  const { idleExpiresAt, absoluteExpiresAt } = record;
+  if (now < Math.min(idleExpiresAt, absoluteExpiresAt)) return null;
+  // A session idle for longer than what was left of it (a laptop closed overnight) ended
+  // for idleness, though the absolute deadline has passed too by the next request.
+  return idleExpiresAt < absoluteExpiresAt ? 'idle-timeout' : 'absolute-timeout';
 }
