@@ -15,7 +15,10 @@ function configOrExit(): DemoConfig {
 }
 
 const config = configOrExit();
-const store = await storeFor(config);
+const store = await storeFor(config).catch((error: unknown) => {
+  console.error(`REDIS_URL: cannot connect to Redis (${String(error)})`);
+  process.exit(1);
+});
 // Built by `npm run build`: the demo page and the client's script-tag bundle.
 const webRoot = fileURLToPath(new URL('../dist/', import.meta.url));
 const bundle = fileURLToPath(import.meta.resolve('@lifeline/client/lifeline.iife.js'));

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { SessionStore } from '@lifeline/server';
 import type { DemoConfig } from './config.js';
 
@@ -22,5 +23,8 @@ export async function storeFor(config: DemoConfig): Promise<SessionStore | undef
     maxRetriesPerRequest: 1,
     enableAutoPipelining: true,
   });
+  // Commands sent before the first connection would fail as well: the demo's first
+  // requests answered 503. An unreachable REDIS_URL fails the start instead.
+  await once(client, 'ready');
   return redisStore({ client });
 }
