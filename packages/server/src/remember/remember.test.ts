@@ -43,7 +43,7 @@ function setup(
       method: path === '/can' ? 'GET' : 'POST',
       headers: cookie ? { Cookie: cookie } : {},
     });
-  return { app, store, events, disabled, call, advance: (ms: number) => (clock += ms) };
+  return { app, remember, store, events, disabled, call, advance: (ms: number) => (clock += ms) };
 }
 
 /** The `name=value` pair of the only Set-Cookie, asserting there is exactly one. */
@@ -439,6 +439,40 @@ describe('rememberMe', () => {
     expect(onlyCookie(res).line).toMatch(/^lifeline_remember=; .*Max-Age=0/);
     expect(events.at(-1)?.type).toBe('forgotten');
     expect(await (await call('/reauth', issued)).json()).toBeNull();
+  });
+
+  // A login handler that issues, then decides against it ("remember me" unticked after
+  // all, a check failing later): the cookie went out and the credential signed back in.
+  it('forget after issue in the same request takes back the credential just issued', async () => {
+    const { app, remember, store, events } = setup();
+    let issuedId = '';
+    app.post('/issue-then-forget', async (c) => {
+      await remember.issue(c, 'u1');
+      issuedId = String(events.at(-1)?.credentialId);
+      await remember.forget(c);
+      return c.json(remember.canReauth(c));
+    });
+    const res = await app.request('http://localhost/issue-then-forget', { method: 'POST' });
+    expect(onlyCookie(res).line).toMatch(/^lifeline_remember=; .*Max-Age=0/);
+    expect(await res.json()).toBe(false);
+    expect(await store.getCredential(issuedId)).toBeNull();
+    expect(events.at(-1)).toMatchObject({ type: 'forgotten', credentialId: issuedId });
+  });
+
+  it('issuing twice in one request keeps only the second credential', async () => {
+    const { app, remember, store, events } = setup();
+    const ids: string[] = [];
+    app.post('/issue-twice', async (c) => {
+      await remember.issue(c, 'u1');
+      ids.push(String(events.at(-1)?.credentialId));
+      await remember.issue(c, 'u1');
+      ids.push(String(events.at(-1)?.credentialId));
+      return c.text('ok');
+    });
+    const res = await app.request('http://localhost/issue-twice', { method: 'POST' });
+    expect(onlyCookie(res).pair).toMatch(/^lifeline_remember=.{43}$/);
+    expect(await store.getCredential(ids[0]!)).toBeNull();
+    expect(await store.getCredential(ids[1]!)).not.toBeNull();
   });
 
   it('issuing again replaces the old credential with exactly one Set-Cookie', async () => {

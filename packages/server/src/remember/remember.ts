@@ -65,6 +65,9 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
     } catch {}
   }
 
+  /** The credential each request's `issue()` made, until a `forget()` takes it back. */
+  const issuedHere = new WeakMap<Context, { id: string; userId: string }>();
+
   /** The stored credential; a custom store's malformed record counts as none, not a 500. */
   async function read(id: string): Promise<CredentialRecord | null> {
     const r = await store.getCredential(id);
@@ -102,7 +105,14 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
     // Cleared before the store is asked: a failure there (a 503, which keeps the line)
     // still leaves the browser without it, as a sign-out must.
     const a = attrs(c);
-    if (hasRememberCookie(c, a)) writeRememberCookie(c, a, null);
+    const issued = issuedHere.get(c);
+    if (hasRememberCookie(c, a) || issued) writeRememberCookie(c, a, null);
+    // A credential issued earlier in this request goes too: only its cookie knew it.
+    if (issued) {
+      issuedHere.delete(c);
+      await store.deleteCredential(issued.id);
+      await emit('forgotten', issued.id, issued.userId);
+    }
     const token = presented(c);
     if (token === null) return;
     const id = hasher.sid(token);
@@ -185,6 +195,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
         throw new Error('rememberMe: the store refused a new credential id');
       }
       writeRememberCookie(c, attrs(c), token.value, config.maxAgeMs);
+      issuedHere.set(c, { id, userId });
       // Without session() in front there is no session to link; re-auth links the next one.
       (c.get('session') as Session | undefined)?.linkCredential(id);
       await emit('issued', id, userId);
