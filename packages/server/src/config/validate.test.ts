@@ -55,6 +55,11 @@ describe('resolveOptions', () => {
     ],
     ['a grace window over the cap', { rotationGrace: 5 * MIN }, /"rotationGrace"/],
     [
+      "no grace window with onTheft: 'revoke' (parallel requests would sign out)",
+      { rotationGrace: 999, onTheft: 'revoke' },
+      /option "rotationGrace" must be at least 1 s with onTheft: 'revoke'$/,
+    ],
+    [
       'a store timeout over a minute',
       { storeTimeout: MIN + 1 },
       /option "storeTimeout" must be at most 60 s$/,

@@ -10,6 +10,8 @@ import type { ResolvedOptions, SessionOptions } from './options.js';
 const MINUTE = 60_000;
 const MAX_AGE_MS = 400 * 24 * 60 * MINUTE;
 const MAX_GRACE_MS = 60_000;
+/** The least grace that lets a browser's requests in flight across a rotation through. */
+const MIN_GRACE_WITH_REVOKE_MS = 1_000;
 const duration = z.number().int().positive().max(MAX_AGE_MS, 'must be at most 400 days');
 const fn = z.custom<(...args: never[]) => unknown>(
   (v) => typeof v === 'function',
@@ -98,6 +100,10 @@ const schema = z
       fail('touchInterval', 'must be shorter than idleTimeout');
     if (o.rotationGrace >= o.rotationInterval)
       fail('rotationGrace', 'must be shorter than rotationInterval');
+    // Without a grace, a browser's own parallel requests across a rotation present the
+    // replaced token: read as theft, each would sign the person out.
+    if (o.onTheft === 'revoke' && o.rotationGrace < MIN_GRACE_WITH_REVOKE_MS)
+      fail('rotationGrace', "must be at least 1 s with onTheft: 'revoke'");
     if (o.cookie.sameSite === 'None' && o.cookie.secure !== true)
       fail('cookie.sameSite', '"None" requires cookie.secure: true');
     if ((o.reauth as ReauthStrategy | undefined)?.cookieName === o.cookie.name)
