@@ -49,3 +49,29 @@ it('a tab the person comes back to inside the warning window warns, and extends 
   a.close();
   b.close();
 });
+
+// A laptop waking from sleep resumes every frozen tab at once: the leader asks the server
+// for all of them (each used to ask for itself), the way `online` is handled.
+it('tabs resumed together ask the server for the status once, and a lone follower resumed asks nothing', async () => {
+  const { open, server, stepAsync: step } = signedInBrowser(); // idle 10 min
+  const tabs = [open(), open(), open()];
+  await step(0);
+  const statuses = () => server.calls.get('/session/status') ?? 0;
+  for (const tab of tabs) tab.freeze();
+  await step(MIN);
+  const before = statuses();
+  for (const tab of tabs) tab.resume();
+  await step(0);
+  expect(statuses() - before).toBe(1);
+  // A follower resumed alone (a background tab the browser froze) re-evaluates its
+  // deadlines; the leader's polling covers the rest.
+  const follower = tabs.find((tab) => !tab.client.getSnapshot().isLeader)!;
+  follower.freeze();
+  await step(MIN);
+  const alone = statuses();
+  follower.resume();
+  await step(0);
+  expect(statuses() - alone).toBe(0);
+  expect(tabs.map((tab) => tab.client.getSnapshot().state)).toEqual(['active', 'active', 'active']);
+  for (const tab of tabs) tab.close();
+});
