@@ -435,16 +435,14 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     wake();
     if (o.activity && doc?.visibilityState === 'visible') activity();
   });
-  // Every tab hears `online` at once, and a browser waking from sleep resumes every frozen
-  // tab at once: the leader asks for all of them, and a tab that owes a request (a "Stay
-  // signed in" or a sign-out that failed offline) sends it now.
-  const recheck = () => (state.isLeader || state.retry ? refresh() : wake());
+  listen(doc, 'resume', refresh);
+  listen(o.window, 'focus', wake);
   // Only a page restored from the back/forward cache may have missed anything: the first
   // `pageshow` of every load would otherwise ask for the status a second time.
   listen(o.window, 'pageshow', (event?: { persisted?: boolean }) => event?.persisted && refresh());
-  listen(o.window, 'online', recheck);
-  listen(o.window, 'focus', wake);
-  listen(doc, 'resume', recheck);
+  // Every tab hears `online` at once: the leader asks for all of them, and a tab that owes a
+  // request (a "Stay signed in" or a sign-out that failed offline) sends it now.
+  listen(o.window, 'online', () => (state.isLeader || state.retry ? refresh() : wake()));
 
   dispatch({ type: 'leadership', isLeader: channel ? channel.isLeader() : true });
 

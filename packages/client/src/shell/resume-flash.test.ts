@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { signedInBrowser } from './signed-in.fixture.js';
+import { recordWarnings, signedInBrowser } from './signed-in.fixture.js';
 
 const MIN = 60_000;
 
@@ -50,28 +50,47 @@ it('a tab the person comes back to inside the warning window warns, and extends 
   b.close();
 });
 
-// A laptop waking from sleep resumes every frozen tab at once: the leader asks the server
-// for all of them (each used to ask for itself), the way `online` is handled.
-it('tabs resumed together ask the server for the status once, and a lone follower resumed asks nothing', async () => {
-  const { open, server, stepAsync: step } = signedInBrowser(); // idle 10 min
-  const tabs = [open(), open(), open()];
+// A follower the browser froze alone (a background tab) while the person kept working in
+// the leader, then resumed: its own deadlines are old, and the leader's news of the
+// extensions reaches it only after the `resume` event. Its own check on `resume` holds the
+// warning until then. (Leaving `resume` to the leader alone, to save the requests of tabs
+// resumed together, made it flash the warning: see design-decisions.md.)
+it('a follower frozen alone and resumed after the leader extended shows no stale warning', async () => {
+  const { open, stepAsync: step } = signedInBrowser(); // idle 10 min, warnBefore 2 min
+  const [a, b] = [open(), open()];
   await step(0);
-  const statuses = () => server.calls.get('/session/status') ?? 0;
-  for (const tab of tabs) tab.freeze();
-  await step(MIN);
-  const before = statuses();
-  for (const tab of tabs) tab.resume();
+  expect(a.client.getSnapshot().isLeader).toBe(true);
+  b.freeze();
+  for (let i = 0; i < 9; i++) {
+    a.act();
+    await step(MIN);
+  }
+  const seen = recordWarnings({ b });
+  b.resume();
   await step(0);
-  expect(statuses() - before).toBe(1);
-  // A follower resumed alone (a background tab the browser froze) re-evaluates its
-  // deadlines; the leader's polling covers the rest.
-  const follower = tabs.find((tab) => !tab.client.getSnapshot().isLeader)!;
-  follower.freeze();
-  await step(MIN);
-  const alone = statuses();
-  follower.resume();
+  expect(seen).toEqual([]);
+  expect(b.client.getSnapshot().state).toBe('active');
+  a.close();
+  b.close();
+});
+
+it('a follower frozen alone and resumed past its old deadline, after the leader extended, does not end', async () => {
+  const { open, stepAsync: step } = signedInBrowser();
+  const [a, b] = [open(), open()];
   await step(0);
-  expect(statuses() - alone).toBe(0);
-  expect(tabs.map((tab) => tab.client.getSnapshot().state)).toEqual(['active', 'active', 'active']);
-  for (const tab of tabs) tab.close();
+  b.freeze();
+  for (let i = 0; i < 12; i++) {
+    a.act();
+    await step(MIN);
+  }
+  const seen: string[] = [];
+  for (const type of ['warning', 'warning-cleared', 'expired'] as const) {
+    b.client.on(type, () => seen.push(type));
+  }
+  b.resume();
+  await step(0);
+  expect(seen).toEqual([]);
+  expect(b.client.getSnapshot().state).toBe('active');
+  a.close();
+  b.close();
 });

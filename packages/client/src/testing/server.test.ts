@@ -8,6 +8,19 @@ const post = (server: ReturnType<typeof createFakeServer>, path: string, headers
   });
 
 describe('createFakeServer answers as the real server does', () => {
+  it('names idle-timeout for a session idle past its absolute deadline too (a laptop closed overnight)', async () => {
+    let now = 1_000_000;
+    const server = createFakeServer({
+      now: () => now,
+      idleTimeoutMs: 10 * 60_000,
+      absoluteTimeoutMs: 60 * 60_000,
+    });
+    server.signIn();
+    now += 60 * 60_000;
+    const res = await server.fetch('http://app.test/session/status');
+    expect(await res.json()).toMatchObject({ state: 'none', reason: 'idle-timeout' });
+  });
+
   it('forgets the remember-me credential on logout: no silent re-auth afterwards', async () => {
     const browser = createSimulatedBrowser();
     const server = createFakeServer({ now: browser.clock.now });

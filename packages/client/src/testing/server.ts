@@ -61,7 +61,9 @@ export function createFakeServer(o: FakeServerOptions): FakeServer {
 
   const current = () => {
     if (session && serverNow() >= Math.min(session.idle, session.absolute)) {
-      ended = serverNow() >= session.absolute ? 'absolute-timeout' : 'idle-timeout';
+      // The limit met first, as the real server names it (a session idle past its
+      // absolute deadline too ended for idleness).
+      ended = session.idle < session.absolute ? 'idle-timeout' : 'absolute-timeout';
       session = null;
     }
     return session;

@@ -64,9 +64,8 @@ describe('a simulated tab throttled or frozen by the browser', () => {
     await step(0);
     expect(lifecycle).toEqual(['visibilitychange', 'freeze', 'resume']);
     expect(b.client.getSnapshot()).toMatchObject({ state: 'signed-out', lastReason: 'logged-out' });
-    // The held `pageshow` asked the server once; `resume` in a follower only re-evaluates
-    // (the leader asks for every tab a waking browser resumes).
-    expect(server.calls.get('/session/status')).toBe((checks ?? 0) + 1);
+    // The `resume` event and the held `pageshow` each asked the server once.
+    expect(server.calls.get('/session/status')).toBe((checks ?? 0) + 2);
   });
 
   it('the answer to a request a tab sent before it froze waits for it to resume', async () => {
