@@ -29,11 +29,17 @@ export function readSessionCookie(header: string | null | undefined, name: strin
   // each pair's bounds by index: only our cookie's value becomes a string of its own.
   if (!header) return ABSENT;
   let found: string | null = null;
+  // The first `=` at or after the pair's start, kept across pairs: searched afresh for each
+  // pair, a header of `;` without `=` was scanned to its end once per pair (quadratic).
+  let nextEq = -1;
   for (let start = 0; start <= header.length; ) {
     let end = header.indexOf(';', start);
     if (end === -1) end = header.length;
-    let eq = header.indexOf('=', start);
-    if (eq === -1 || eq > end) eq = end;
+    if (nextEq < start) {
+      nextEq = header.indexOf('=', start);
+      if (nextEq === -1) nextEq = header.length;
+    }
+    const eq = nextEq > end ? end : nextEq;
     if (isName(header, start, eq, name)) {
       if (found !== null) return DUPLICATE;
       found = eq === end ? '' : trimOws(header.slice(eq + 1, end));
