@@ -151,6 +151,24 @@ describe('Re-auth, freshness, abuse', () => {
     }
   });
 
+  // Kept whole, a 15 KB User-Agent took 15.5 KB a session: one account signing in in a
+  // loop filled a memory store's 100k bound with 1.5 GB and ran the process out of heap.
+  it('keeps at most 512 characters of a User-Agent, and binding to it still holds', async () => {
+    const huge = `Browser/1 ${'x'.repeat(15_000)}`;
+    const ua = (v: string) => ({ headers: { 'User-Agent': v } });
+    const srv = await startServer({ session: { bindUserAgent: 'revoke' } });
+    try {
+      const token = await login(srv, 'long-ua', ua(huge));
+      const [listed] = await srv.manager.listForUser('long-ua');
+      expect(listed?.userAgent).toBe(huge.slice(0, 512));
+      expect((await srv.send('/api/me', { token, ...ua(huge) })).status).toBe(200);
+      const other = await srv.send('/api/me', { token, ...ua('Browser/2') });
+      expect(other.json).toMatchObject({ code: 'session_revoked' });
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('16.3.1 / item 42: every lifecycle event reaches the audit hook with a hashed ID and no token', async () => {
     const audit = await startServer({
       session: { idleTimeout: IDLE, rotationInterval: ROTATE, bindUserAgent: 'log' },

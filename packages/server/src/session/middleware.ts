@@ -19,7 +19,7 @@ import {
   sessionCookies,
   storeUnavailable,
 } from './respond.js';
-import type { Runtime } from './runtime.js';
+import { deviceUserAgent, type Runtime } from './runtime.js';
 import { SessionLimitError } from './session-limit.js';
 import { initialState } from './state.js';
 import type { SessionEnv, SessionMiddleware } from './types.js';
@@ -78,7 +78,7 @@ export function session(options?: SessionOptions): SessionMiddleware {
         cookieHeader: c.req.header('Cookie') ?? null,
         cookieName: attrs.name,
         // Read only where it is compared: each header lookup costs on every request.
-        userAgent: rt.options.bindUserAgent ? (c.req.header('User-Agent') ?? null) : null,
+        userAgent: rt.options.bindUserAgent ? deviceUserAgent(c.req.header('User-Agent')) : null,
         now,
         // Only where nothing after the read can still refuse the touch: a safe method, not
         // passive (header or a passive() route, 405s included), no User-Agent binding.

@@ -5,7 +5,7 @@ import type { PreviousToken, SessionRecord } from '../store/types.js';
 import { unsealSuccessor } from '../token/seal.js';
 import { type SessionToken, tokenFromValue } from '../token/token.js';
 import { endRecord, isRenewal } from './end-record.js';
-import { emitFor, type Runtime } from './runtime.js';
+import { deviceUserAgent, emitFor, type Runtime } from './runtime.js';
 import { endCurrent } from './successor.js';
 
 /** The outcome of the one store read a request makes. */
@@ -116,7 +116,12 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
     return none(timeout, sid);
   }
 
-  if (rt.options.bindUserAgent && record.userAgent !== null && record.userAgent !== req.userAgent) {
+  // A record stored before user agents were cut to length compares by its first part.
+  if (
+    rt.options.bindUserAgent &&
+    record.userAgent !== null &&
+    deviceUserAgent(record.userAgent) !== req.userAgent
+  ) {
     const revoke = rt.options.bindUserAgent === 'revoke';
     const ended = await refuse(rt, now, sid, record, 'user-agent-changed', revoke);
     if (ended) return ended;
