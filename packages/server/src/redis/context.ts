@@ -24,8 +24,8 @@ export interface StoreContext {
   pruneAbove: number;
   /** Per index key, how many entries this instance's last sweep of it kept. */
   keptBySweep: Map<string, number>;
-  /** Index sweeps under way (a create does not wait for its sweep). */
-  sweeps: Set<Promise<unknown>>;
+  /** Index sweeps under way, by index key (a create does not wait for its sweep). */
+  sweeps: Map<string, Promise<unknown>>;
   onCorrupt: (event: RedisCorruption) => void;
   /** A session's whole hash: raw field/value pairs when the client can give them, else `hgetall`. */
   readHash(key: string): Promise<StoredHash>;
@@ -65,7 +65,7 @@ export function storeContext(
   const readHash: StoreContext['readHash'] = client.call
     ? (key) => timed(client.call!('HGETALL', key) as Promise<StoredHash>, 'HGETALL')
     : hgetall;
-  return { ...rest, run, readHash, keptBySweep: new Map(), sweeps: new Set() };
+  return { ...rest, run, readHash, keptBySweep: new Map(), sweeps: new Map() };
 }
 
 /** True for the server's reply to a command on a key of another type (a foreign key). */

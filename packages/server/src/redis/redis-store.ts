@@ -143,7 +143,7 @@ export function redisStore(options: RedisStoreOptions): RedisSessionStore {
   // A session read is one command (HGETALL, the READ_TOUCH or SESSION_SEALED script)
   // under the command limit, so the middleware's guard need not time it a second time.
   const settled = async (): Promise<void> => {
-    while (ctx.sweeps.size > 0) await Promise.all(ctx.sweeps);
+    while (ctx.sweeps.size > 0) await Promise.all(ctx.sweeps.values());
   };
   return declareOwnTimeLimits(
     { ...sessionMethods(ctx), ...credentialMethods(ctx), settled },
