@@ -475,6 +475,15 @@ describe('rememberMe', () => {
     expect(await store.getCredential(ids[1]!)).not.toBeNull();
   });
 
+  // An audit sink that is down must not hang sign-ins, re-auths and logouts.
+  it('waits for an onEvent hook that never settles for at most storeTimeout', async () => {
+    const { call } = setup({ onEvent: () => new Promise<void>(() => {}), storeTimeout: 50 });
+    const issued = onlyCookie(await call('/issue')).pair;
+    expect(await (await call('/reauth', issued)).json()).toMatchObject({ userId: 'u1' });
+    expect(await (await call('/reauth', 'lifeline_remember=unknown')).json()).toBeNull();
+    expect((await call('/forget', issued)).status).toBe(200);
+  });
+
   it('issuing again replaces the old credential with exactly one Set-Cookie', async () => {
     const { call } = setup();
     const first = onlyCookie(await call('/issue')).pair;

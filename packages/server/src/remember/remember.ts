@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { checkClaims } from '../contract/claims.js';
 import { guardStore } from '../session/guard-store.js';
 import type { ReauthStrategy, Session } from '../session/types.js';
+import { sharedDeadline } from '../store/deadlines.js';
 import type { CredentialRecord } from '../store/types.js';
 import { checkUserId } from '../store/user-id.js';
 import { createHasher } from '../token/hasher.js';
@@ -58,10 +59,17 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
     rememberCookieAttributes(c, config.cookieName, config.secure, config.trustProxy);
 
   // Awaited, so a hook that revokes sessions on theft finishes before the response; its
-  // errors are swallowed, because auditing must never break a sign-in.
+  // errors are swallowed, because auditing must never break a sign-in. Awaited for at most
+  // `storeTimeout`: a hook that never settled (an audit sink down) hung every sign-in,
+  // re-auth and logout.
+  const hookLimit = sharedDeadline(
+    config.storeTimeout,
+    () => new Error('rememberMe: onEvent did not settle within storeTimeout'),
+  );
   async function emit(type: RememberEvent['type'], credentialId: string, userId: string | null) {
+    if (!config.onEvent) return;
     try {
-      await config.onEvent?.({ type, credentialId, userId, at: now() });
+      await hookLimit(Promise.resolve(config.onEvent({ type, credentialId, userId, at: now() })));
     } catch {}
   }
 
