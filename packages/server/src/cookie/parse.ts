@@ -39,7 +39,7 @@ export function readSessionCookie(header: string | null | undefined, name: strin
       nextEq = header.indexOf('=', start);
       if (nextEq === -1) nextEq = header.length;
     }
-    const eq = nextEq > end ? end : nextEq;
+    const eq = Math.min(nextEq, end);
     if (isName(header, start, eq, name)) {
       if (found !== null) return DUPLICATE;
       found = eq === end ? '' : trimOws(header.slice(eq + 1, end));
