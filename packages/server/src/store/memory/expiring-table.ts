@@ -41,6 +41,8 @@ export class ExpiringTable<V> {
   readonly #slots = new Map<string, Slot<V>>();
   readonly #heap = new ExpiryHeap<Slot<V>>();
   readonly #byUser = new Map<string, Set<string>>();
+  /** Keys to evict before any other when full, oldest first (ended sessions' tombstones). */
+  readonly #evictFirst = new Set<string>();
 
   constructor(
     private readonly max: number,
@@ -103,9 +105,20 @@ export class ExpiringTable<V> {
     return [...(this.#byUser.get(userId) ?? [])];
   }
 
+  /**
+   * Marks `key` to be evicted before any unmarked value when the table is full. Without it
+   * the bound evicts by deadline, and an ended session's tombstone keeps the deadline of
+   * the session it was: one account signing in and out in a loop filled a full store with
+   * tombstones and evicted every live session.
+   */
+  evictFirst(key: string): void {
+    if (this.#slots.has(key)) this.#evictFirst.add(key);
+  }
+
   delete(key: string): void {
     const slot = this.#slots.get(key);
     if (slot === undefined) return;
+    this.#evictFirst.delete(key);
     this.#slots.delete(key);
     if (slot.userId !== null) this.#unindex(key, slot.userId);
     this.#compactIfBloated();
@@ -126,8 +139,19 @@ export class ExpiringTable<V> {
     }
   }
 
-  /** Removes the value with the earliest deadline; `false` when the table is empty. */
+  /**
+   * Removes the oldest value marked `evictFirst`, else the one with the earliest deadline;
+   * `false` when the table is empty.
+   */
   #dropEarliest(): boolean {
+    for (const key of this.#evictFirst) {
+      const slot = this.#slots.get(key);
+      if (slot === undefined) this.#evictFirst.delete(key);
+      else {
+        this.#drop(key, slot, slot.expiresAt <= this.now() ? 'expired' : 'evicted');
+        return true;
+      }
+    }
     for (let top = this.#heap.pop(); top !== undefined; top = this.#heap.pop()) {
       this.counters.examined++;
       const slot = top.slot;

@@ -26,6 +26,32 @@ describe('memoryStore bound', () => {
     expect(store.stats()).toMatchObject({ sessions: 3, evicted: 1 });
   });
 
+  // A tombstone keeps the deadline of the session it was: evicting by deadline, one account
+  // signing in and out in a loop filled the store with tombstones and evicted every live
+  // session (500 of 500 users signed out in a review).
+  it('evicts ended sessions (tombstones) before any live session, oldest first', async () => {
+    const clock = manualClock();
+    const evicted: string[] = [];
+    const store = memoryStore({
+      maxSessions: 3,
+      now: clock.now,
+      onEvict: (e) => evicted.push(e.id),
+    });
+    const t = clock.now();
+    await store.create('alice', sessionRecord({ userId: 'alice' }), t + 1000);
+    await store.create('gone-1', sessionRecord({ userId: 'mallory' }), t + 5000);
+    await store.create('gone-2', sessionRecord({ userId: 'mallory' }), t + 6000);
+    const ended = { reason: 'logged-out' as const, at: t };
+    await store.end('gone-2', ended, t + 6000);
+    await store.end('gone-1', ended, t + 5000);
+    await store.create('bob', sessionRecord({ userId: 'bob' }), t + 7000);
+    await store.create('carol', sessionRecord({ userId: 'carol' }), t + 8000);
+    expect(evicted).toEqual(['gone-2', 'gone-1']);
+    for (const sid of ['alice', 'bob', 'carol']) expect(await store.get(sid)).not.toBeNull();
+    await store.create('dave', sessionRecord({ userId: 'dave' }), t + 9000);
+    expect(evicted).toEqual(['gone-2', 'gone-1', 'alice']);
+  });
+
   it('drops an expired record to make room before evicting a live one', async () => {
     const clock = manualClock();
     const evicted: MemoryEviction[] = [];

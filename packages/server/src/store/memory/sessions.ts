@@ -82,6 +82,7 @@ export function sessionMethods(
       if (table.get(sid) !== undefined) return false;
       const copy = copyJson(record);
       table.insert(sid, copy, expiresAt, copy.ended === null ? copy.userId : null);
+      if (copy.ended !== null) table.evictFirst(sid);
       return true;
     },
 
@@ -132,6 +133,8 @@ export function sessionMethods(
       slot.value.data = {};
       delete slot.value.previous?.sealedSuccessor;
       table.setUser(sid, slot, null); // the user index lists live sessions only
+      // When full, tombstones go before any live session.
+      table.evictFirst(sid);
       return 'ok';
     },
 
