@@ -3,17 +3,27 @@ import { recordWarnings, signedInBrowser } from './signed-in.fixture.js';
 
 const MIN = 60_000;
 
-it('a frozen leader resumed after a follower kept the session alive shows no warning', async () => {
-  const { open, stepAsync: step } = signedInBrowser(); // idle 10 min, warnBefore 2 min
+/**
+ * Two tabs, a leading (`a`, opened first) and b; the tab named `frozen` is frozen while the
+ * person works in the other for `minutes` (idle 10 min, warnBefore 2 min).
+ */
+async function workElsewhereWhileFrozen(frozen: 'leader' | 'follower', minutes: number) {
+  const { open, stepAsync: step } = signedInBrowser();
   const [a, b] = [open(), open()];
   await step(0);
   expect(a.client.getSnapshot().isLeader).toBe(true);
-  a.freeze();
-  // The person works in b; b keeps the session alive itself.
-  for (let i = 0; i < 9; i++) {
-    b.act();
+  const [still, working] = frozen === 'leader' ? [a, b] : [b, a];
+  still.freeze();
+  for (let i = 0; i < minutes; i++) {
+    working.act();
     await step(MIN);
   }
+  return { a, b, step };
+}
+
+it('a frozen leader resumed after a follower kept the session alive shows no warning', async () => {
+  // The person works in b; b keeps the session alive itself.
+  const { a, b, step } = await workElsewhereWhileFrozen('leader', 9);
   expect(b.client.getSnapshot().state).toBe('active');
   const seen: string[] = [];
   a.client.on('warning', () => seen.push('warning'));
@@ -56,15 +66,7 @@ it('a tab the person comes back to inside the warning window warns, and extends 
 // warning until then. (Leaving `resume` to the leader alone, to save the requests of tabs
 // resumed together, made it flash the warning: see design-decisions.md.)
 it('a follower frozen alone and resumed after the leader extended shows no stale warning', async () => {
-  const { open, stepAsync: step } = signedInBrowser(); // idle 10 min, warnBefore 2 min
-  const [a, b] = [open(), open()];
-  await step(0);
-  expect(a.client.getSnapshot().isLeader).toBe(true);
-  b.freeze();
-  for (let i = 0; i < 9; i++) {
-    a.act();
-    await step(MIN);
-  }
+  const { a, b, step } = await workElsewhereWhileFrozen('follower', 9);
   const seen = recordWarnings({ b });
   b.resume();
   await step(0);
@@ -75,14 +77,7 @@ it('a follower frozen alone and resumed after the leader extended shows no stale
 });
 
 it('a follower frozen alone and resumed past its old deadline, after the leader extended, does not end', async () => {
-  const { open, stepAsync: step } = signedInBrowser();
-  const [a, b] = [open(), open()];
-  await step(0);
-  b.freeze();
-  for (let i = 0; i < 12; i++) {
-    a.act();
-    await step(MIN);
-  }
+  const { a, b, step } = await workElsewhereWhileFrozen('follower', 12);
   const seen: string[] = [];
   for (const type of ['warning', 'warning-cleared', 'expired'] as const) {
     b.client.on(type, () => seen.push(type));
