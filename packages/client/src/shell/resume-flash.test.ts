@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { recordWarnings, signedInBrowser } from './signed-in.fixture.js';
+import { signedInBrowser } from './signed-in.fixture.js';
 
 const MIN = 60_000;
 
@@ -65,27 +65,22 @@ it('a tab the person comes back to inside the warning window warns, and extends 
 // extensions reaches it only after the `resume` event. Its own check on `resume` holds the
 // warning until then. (Leaving `resume` to the leader alone, to save the requests of tabs
 // resumed together, made it flash the warning: see design-decisions.md.)
-it('a follower frozen alone and resumed after the leader extended shows no stale warning', async () => {
-  const { a, b, step } = await workElsewhereWhileFrozen('follower', 9);
-  const seen = recordWarnings({ b });
-  b.resume();
-  await step(0);
-  expect(seen).toEqual([]);
-  expect(b.client.getSnapshot().state).toBe('active');
-  a.close();
-  b.close();
-});
-
-it('a follower frozen alone and resumed past its old deadline, after the leader extended, does not end', async () => {
-  const { a, b, step } = await workElsewhereWhileFrozen('follower', 12);
-  const seen: string[] = [];
-  for (const type of ['warning', 'warning-cleared', 'expired'] as const) {
-    b.client.on(type, () => seen.push(type));
-  }
-  b.resume();
-  await step(0);
-  expect(seen).toEqual([]);
-  expect(b.client.getSnapshot().state).toBe('active');
-  a.close();
-  b.close();
-});
+it.each([
+  [9, 'inside its old warning window'],
+  [12, 'past its old deadline'],
+])(
+  'a follower frozen alone for %i min (%s) while the leader extended shows no warning and does not end',
+  async (minutes) => {
+    const { a, b, step } = await workElsewhereWhileFrozen('follower', minutes);
+    const seen: string[] = [];
+    for (const type of ['warning', 'warning-cleared', 'expired'] as const) {
+      b.client.on(type, () => seen.push(type));
+    }
+    b.resume();
+    await step(0);
+    expect(seen).toEqual([]);
+    expect(b.client.getSnapshot().state).toBe('active');
+    a.close();
+    b.close();
+  },
+);
