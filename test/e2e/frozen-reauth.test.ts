@@ -38,6 +38,14 @@ it('Chromium grants a waiting Web Lock request to a frozen tab, and the other ta
   await back.goto(new URL('/', w.server.url).href);
   await comeBack(first);
   await ask(back, 'back');
+  // The request reaches the browser's lock manager asynchronously: under load it arrived
+  // after the freeze and after the first tab's next request, which then got the lock.
+  const pendingProbes = () =>
+    first.evaluate(
+      async () =>
+        ((await navigator.locks.query()).pending ?? []).filter((l) => l.name === 'probe').length,
+    );
+  await expect.poll(pendingProbes).toBe(1);
   const cdp = await w.context.newCDPSession(back);
   await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
   await first.evaluate(() => (window as unknown as { release: () => void }).release());
