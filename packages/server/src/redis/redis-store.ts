@@ -48,8 +48,8 @@ export interface RedisSessionStore extends SessionStore {
   /**
    * Resolves once the user-index sweeps this store started have finished. A sign-in does
    * not wait for the sweep its create starts; await this before closing the client at
-   * shutdown (a sweep cut short is only tried again after `pruneAbove` more sign-ins of
-   * that user), or in a test that inspects the indexes. It never rejects.
+   * shutdown (a sweep cut short is tried again only once that user's index has grown as a
+   * due sweep requires), or in a test that inspects the indexes. It never rejects.
    */
   settled(): Promise<void>;
 }
