@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDeadlineHeader } from '../contract/protocol.js';
+import { memoryStore } from '../store/memory/index.js';
+import { manualClock } from '../testing/clock.js';
 import { sessionCookie, testApp, withCookie } from './app.fixture.js';
 
 const MIN = 60_000;
@@ -110,5 +112,35 @@ describe('idle and absolute timeouts', () => {
     const res = await t.app.request('/login/ada', { method: 'POST' });
     // 8 h, then 30 min in which a late request still learns it was the absolute timeout.
     expect(res.headers.getSetCookie()[0]).toContain(`Max-Age=${8 * 3600 + 30 * 60};`);
+  });
+});
+
+// Through session() a record's store deadline is its retention, which a touch does not
+// move: a full memory store evicted by it, so the oldest session went first, in use or
+// not, while one that had idled out kept its room for hours.
+describe('a full memory store', () => {
+  it('evicts a session that idled out, not an older one still in use', async () => {
+    const clock = manualClock();
+    const evicted: Array<string | null> = [];
+    const store = memoryStore({
+      maxSessions: 2,
+      now: clock.now,
+      onEvict: (e) => evicted.push(e.userId),
+    });
+    const { app } = testApp({ store, now: clock.now, rotationInterval: 8 * 60 * MIN });
+    const login = async (user: string) =>
+      sessionCookie(await app.request(`/login/${user}`, { method: 'POST' }))!;
+    const stateOf = async (token: string) =>
+      ((await (await app.request('/read', withCookie(token))).json()) as { state: string }).state;
+    const ann = await login('ann');
+    clock.advance(MIN);
+    const bob = await login('bob');
+    clock.advance(20 * MIN);
+    expect(await stateOf(ann)).toBe('active'); // ann stays in use; bob does not
+    clock.advance(15 * MIN);
+    await login('carol');
+    expect(evicted).toEqual(['bob']);
+    expect(await stateOf(ann)).toBe('active');
+    expect(await stateOf(bob)).toBe('none');
   });
 });

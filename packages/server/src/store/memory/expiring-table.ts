@@ -8,6 +8,8 @@ export interface Slot<V> {
   expiresAt: number;
   /** `at` of the heap entry scheduled for this slot; the slot is due no earlier than this. */
   heapAt: number;
+  /** `at` of the eviction-order entry for this slot; its rank is no earlier than this. */
+  rankAt: number;
   userId: string | null;
 }
 
@@ -29,6 +31,13 @@ export interface TableCounters {
  */
 const SWEEP_BUDGET = 128;
 
+/**
+ * Where a slot stands in the eviction order when the table is full: the earliest goes
+ * first. Default: its deadline. A rank may move later freely (the entry re-queues itself
+ * when it surfaces); a caller that moves it earlier calls `rerank`.
+ */
+export type EvictionRank<V> = (slot: Slot<V>) => number;
+
 /** A deadline that is no number would silently break the heap's order. */
 const checkDeadline = (expiresAt: number) => checkExpiresAt('memoryStore', expiresAt);
 
@@ -40,6 +49,8 @@ export class ExpiringTable<V> {
   readonly counters: TableCounters = { examined: 0, expired: 0, evicted: 0 };
   readonly #slots = new Map<string, Slot<V>>();
   readonly #heap = new ExpiryHeap<Slot<V>>();
+  /** The same slots ordered by `rank`, for eviction; lazily updated like `#heap`. */
+  readonly #order = new ExpiryHeap<Slot<V>>();
   readonly #byUser = new Map<string, Set<string>>();
   /** Keys to evict before any other when full, oldest first (ended sessions' tombstones). */
   readonly #evictFirst = new Set<string>();
@@ -48,6 +59,7 @@ export class ExpiringTable<V> {
     private readonly max: number,
     private readonly now: () => number,
     private readonly onDrop: (key: string, slot: Slot<V>, cause: DropCause) => void,
+    private readonly rank: EvictionRank<V> = (slot) => slot.expiresAt,
   ) {}
 
   get size(): number {
@@ -73,9 +85,11 @@ export class ExpiringTable<V> {
     checkDeadline(expiresAt);
     let room = true;
     while (room && this.#slots.size >= this.max) room = this.#dropEarliest();
-    const slot: Slot<V> = { value, expiresAt, heapAt: expiresAt, userId: null };
+    const slot: Slot<V> = { value, expiresAt, heapAt: expiresAt, rankAt: expiresAt, userId: null };
     this.#slots.set(key, slot);
     this.#heap.push({ at: expiresAt, key, slot });
+    slot.rankAt = this.#rankOf(slot);
+    this.#order.push({ at: slot.rankAt, key, slot });
     this.setUser(key, slot, userId);
   }
 
@@ -83,9 +97,19 @@ export class ExpiringTable<V> {
   reschedule(key: string, slot: Slot<V>, expiresAt: number): void {
     checkDeadline(expiresAt);
     slot.expiresAt = expiresAt;
+    this.rerank(key, slot);
     if (expiresAt >= slot.heapAt) return; // the old entry surfaces first and is re-queued
     slot.heapAt = expiresAt;
     this.#heap.push({ at: expiresAt, key, slot });
+    this.#compactIfBloated();
+  }
+
+  /** Call after changing a slot's value in a way that may move its rank earlier. */
+  rerank(key: string, slot: Slot<V>): void {
+    const rank = this.#rankOf(slot);
+    if (rank >= slot.rankAt) return; // the old entry surfaces first and is re-queued
+    slot.rankAt = rank;
+    this.#order.push({ at: rank, key, slot });
     this.#compactIfBloated();
   }
 
@@ -140,36 +164,54 @@ export class ExpiringTable<V> {
   }
 
   /**
-   * Removes the oldest value marked `evictFirst`, else the one with the earliest deadline;
-   * `false` when the table is empty.
+   * Removes the oldest value marked `evictFirst`, else the one ranked earliest; `false`
+   * when the table is empty.
    */
   #dropEarliest(): boolean {
     for (const key of this.#evictFirst) {
       const slot = this.#slots.get(key);
       if (slot === undefined) this.#evictFirst.delete(key);
       else {
-        this.#drop(key, slot, slot.expiresAt <= this.now() ? 'expired' : 'evicted');
+        this.#evict(key, slot);
         return true;
       }
     }
-    for (let top = this.#heap.pop(); top !== undefined; top = this.#heap.pop()) {
+    for (let top = this.#order.pop(); top !== undefined; top = this.#order.pop()) {
       this.counters.examined++;
       const slot = top.slot;
-      if (this.#slots.get(top.key) !== slot || top.at !== slot.heapAt) continue;
-      // A slid deadline is re-queued: the true earliest is the first entry that is exact.
-      if (slot.expiresAt > top.at) this.#requeue(top.key, slot);
-      else {
-        this.#drop(top.key, slot, slot.expiresAt <= this.now() ? 'expired' : 'evicted');
+      if (this.#slots.get(top.key) !== slot || top.at !== slot.rankAt) continue;
+      // A rank that moved later is re-queued: the true earliest is the first entry that is exact.
+      const rank = this.#rankOf(slot);
+      if (rank > top.at) {
+        slot.rankAt = rank;
+        this.#order.push({ at: rank, key: top.key, slot });
+      } else {
+        this.#evict(top.key, slot);
         return true;
       }
     }
     return false;
   }
 
+  #evict(key: string, slot: Slot<V>): void {
+    this.#drop(key, slot, slot.expiresAt <= this.now() ? 'expired' : 'evicted');
+  }
+
+  /** A rank that is no number (a hand-made record) falls back to the deadline. */
+  #rankOf(slot: Slot<V>): number {
+    const rank = this.rank(slot);
+    return Number.isNaN(rank) ? slot.expiresAt : Math.min(rank, slot.expiresAt);
+  }
+
   /** Stale entries (earlier deadlines, deleted keys) may not outgrow the live ones. */
   #compactIfBloated(): void {
-    if (this.#heap.size <= 2 * this.#slots.size + 64) return;
-    this.#heap.rebuild((e) => this.#slots.get(e.key) === e.slot && e.at === e.slot.heapAt);
+    const bound = 2 * this.#slots.size + 64;
+    if (this.#heap.size > bound) {
+      this.#heap.rebuild((e) => this.#slots.get(e.key) === e.slot && e.at === e.slot.heapAt);
+    }
+    if (this.#order.size > bound) {
+      this.#order.rebuild((e) => this.#slots.get(e.key) === e.slot && e.at === e.slot.rankAt);
+    }
   }
 
   #requeue(key: string, slot: Slot<V>): void {

@@ -81,6 +81,68 @@ describe('memoryStore bound', () => {
     expect(await store.get('touched')).not.toBeNull();
   });
 
+  // Through session() a record's deadline is its retention (absolute + one idle timeout),
+  // which a touch does not move: evicting by it, a session that idled out held its room
+  // for hours while an older one in use was evicted, signing an active user out.
+  describe('sessions: by the deadline they stop being usable', () => {
+    const minute = 60_000;
+    const setup = () => {
+      const clock = manualClock();
+      const evicted: string[] = [];
+      const store = memoryStore({
+        maxSessions: 2,
+        now: clock.now,
+        onEvict: (e) => evicted.push(e.id),
+      });
+      const t = clock.now();
+      const record = (idleIn: number) =>
+        sessionRecord({
+          lastActiveAt: t,
+          idleExpiresAt: t + idleIn,
+          absoluteExpiresAt: t + 480 * minute,
+        });
+      // The same retention for all: only their idle deadlines tell them apart.
+      const retention = t + 510 * minute;
+      return { clock, evicted, store, t, record, retention };
+    };
+
+    it('evicts a session that idled out before an older one still in use', async () => {
+      const { clock, evicted, store, record, retention } = setup();
+      await store.create('older-in-use', record(30 * minute), retention);
+      await store.create('idled-out', record(31 * minute), retention);
+      clock.advance(20 * minute);
+      const { tokenHash } = (await store.get('older-in-use'))!;
+      await store.getAndTouch?.('older-in-use', {
+        tokenHash,
+        now: clock.now(),
+        dueAtOrBefore: clock.now(),
+        idleExpiresAt: clock.now() + 30 * minute,
+      });
+      clock.advance(15 * minute); // 'idled-out' passed its idle deadline at t + 31 min
+      await store.create('newcomer', record(60 * minute), retention);
+      expect(evicted).toEqual(['idled-out']);
+      expect(await store.get('older-in-use')).not.toBeNull();
+    });
+
+    it('among usable sessions, evicts the one closest to its idle deadline', async () => {
+      const { evicted, store, record, retention } = setup();
+      await store.create('active', record(30 * minute), retention);
+      await store.create('quiet', record(10 * minute), retention);
+      await store.update('active', { meta: { idleExpiresAt: Number.MAX_SAFE_INTEGER } }, retention);
+      await store.create('newcomer', record(30 * minute), retention);
+      expect(evicted).toEqual(['quiet']);
+    });
+
+    it('follows a deadline an update moves earlier', async () => {
+      const { evicted, store, t, record, retention } = setup();
+      await store.create('first', record(10 * minute), retention);
+      await store.create('cut-short', record(30 * minute), retention);
+      await store.update('cut-short', { meta: { absoluteExpiresAt: t + 5 * minute } }, retention);
+      await store.create('newcomer', record(30 * minute), retention);
+      expect(evicted).toEqual(['cut-short']);
+    });
+  });
+
   it('bounds credentials on their own, evicting the one expiring first', async () => {
     const clock = manualClock();
     const evicted: MemoryEviction[] = [];

@@ -3,7 +3,7 @@ import { type KnownOptions, refuseUnknownOptions } from '../../config/known-opti
 import { declareOwnTimeLimits } from '../deadlines.js';
 import type { CredentialRecord, SessionRecord, SessionStore } from '../types.js';
 import { credentialMethods } from './credentials.js';
-import { type DropCause, ExpiringTable, type Slot } from './expiring-table.js';
+import { type DropCause, type EvictionRank, ExpiringTable, type Slot } from './expiring-table.js';
 import { sessionMethods } from './sessions.js';
 
 /** A record the memory store dropped to stay within its bound, reported to `onEvict`. */
@@ -48,6 +48,15 @@ export interface MemoryStore extends SessionStore {
 
 type Owned = { userId: string | null };
 
+/**
+ * A session is of no use past its idle or absolute deadline, though `session()` keeps its
+ * record until its retention so a late request learns why it ended: when full, evict by
+ * the first. A session that idled out goes before any usable one, and among usable ones
+ * the one closest to its idle deadline (the least recently active) goes first.
+ */
+const usableUntil: EvictionRank<SessionRecord> = ({ value }) =>
+  Math.min(value.idleExpiresAt, value.absoluteExpiresAt);
+
 const MEMORY_STORE_OPTIONS: KnownOptions<MemoryStoreOptions> = {
   maxSessions: true,
   maxCredentials: true,
@@ -65,9 +74,10 @@ function positiveInteger(name: string, value: number): number {
 /**
  * The embedded default store: one process, no dependencies, no timers (runs on Workers).
  *
- * Bounded: when a create would exceed `maxSessions` (or `maxCredentials`), the record with
- * the earliest deadline is dropped first. That is an expired record whenever one exists;
- * otherwise it is the live record closest to its end anyway, and `onEvict` reports it.
+ * Bounded: when a create would exceed `maxSessions`, an ended session's tombstone is dropped
+ * first, then the session that stopped (or will stop) being usable first, by its idle or
+ * absolute deadline; past `maxCredentials`, the credential with the earliest deadline.
+ * Records past their deadline go before live ones, and `onEvict` reports a live one.
  * Expiry is swept at the start of each operation from a min-heap of deadlines, so it costs
  * O(expired), never a scan of every record. Records are copied in and out with
  * `copyJson`, so callers cannot change stored state by mutating what they hold.
@@ -94,6 +104,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     positiveInteger('maxSessions', maxSessions),
     now,
     report('session'),
+    usableUntil,
   );
   const credentials = new ExpiringTable<CredentialRecord>(
     positiveInteger('maxCredentials', maxCredentials),
