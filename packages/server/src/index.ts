@@ -20,6 +20,7 @@ export {
   sessionRoutes,
 } from './routes/index.js';
 export {
+  type ForgottenCredential,
   markPassiveRoute,
   passive,
   type ReauthProof,

@@ -44,7 +44,15 @@ export async function endRecord(
   now: number,
   ended: EndedMarker,
 ): Promise<boolean> {
-  const result = await rt.store.end(sid, ended, retainUntil(rt, record, now));
+  const result = await rt.store
+    .end(sid, ended, retainUntil(rt, record, now))
+    .catch(async (error: unknown) => {
+      // An ending that timed out may still have landed, and then no later request reaches
+      // this revocation again (each finds the session ended): the credential goes now, as
+      // far as the store answers, or the device signs straight back in with it.
+      if (revokesCredential(ended)) await forgetLinkedCredential(rt, record).catch(() => {});
+      throw error;
+    });
   if (result !== 'ok') return false;
   if (ended.reason === 'revoked') {
     emitFor(rt, now, sid, record.userId, { type: 'revoked', detail: ended.detail ?? 'revoked' });
@@ -79,4 +87,28 @@ export async function forgetLinkedCredential(
   if (typeof credentialId === 'string' && credentialId !== '') {
     await rt.store.deleteCredential(credentialId);
   }
+}
+
+/**
+ * Ends the device a remember-me credential stands for: the user's sessions not yet ended
+ * that link it (parallel re-auths, one it re-authenticated into after a timeout), but not
+ * those in `except`, then deletes the credential. Whatever their deadlines: one past its
+ * idle deadline that no request has closed yet could still be revived by a request in
+ * flight. Resolves to the sessions it ended.
+ */
+export async function endDevice(
+  rt: Runtime,
+  credential: { credentialId: string; userId: string | null },
+  ending: EndedMarker,
+  except: ReadonlySet<string>,
+): Promise<Array<{ sid: string; record: SessionRecord }>> {
+  const { credentialId, userId } = credential;
+  const ended: Array<{ sid: string; record: SessionRecord }> = [];
+  for (const one of userId === null ? [] : await rt.store.listByUser(userId)) {
+    const { sid, record } = one;
+    if (record.ended || record.credentialId !== credentialId || except.has(sid)) continue;
+    if (await endRecord(rt, sid, record, ending.at, ending)) ended.push(one);
+  }
+  await rt.store.deleteCredential(credentialId);
+  return ended;
 }

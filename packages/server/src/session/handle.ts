@@ -3,8 +3,13 @@ import { MAX_DATA_DEPTH } from '../contract/depth.js';
 import { jsonDataProblem } from '../contract/json-data.js';
 import type { PublicUser } from '../contract/schemas.js';
 import { hasLoneSurrogate } from '../contract/unicode.js';
-import type { JsonValue, SessionRecord } from '../store/types.js';
-import { endRecord, forgetEndedCredential, forgetLinkedCredential } from './end-record.js';
+import type { EndedMarker, JsonValue, SessionRecord } from '../store/types.js';
+import {
+  endDevice,
+  endRecord,
+  forgetEndedCredential,
+  forgetLinkedCredential,
+} from './end-record.js';
 import { regenerate } from './regenerate.js';
 import { clientFacts, emitFor, type Runtime } from './runtime.js';
 import { linkedCredential, type RequestState, switchSession } from './state.js';
@@ -13,6 +18,10 @@ import type { RegenerateOptions, Session, SessionDeadlines } from './types.js';
 
 /** What ending a session and forgetting its credential read of its record. */
 type EndingRecord = Pick<SessionRecord, 'absoluteExpiresAt' | 'userId' | 'credentialId'>;
+/** A session this request ended. */
+type Ending = { sid: string; record: EndingRecord };
+/** How `destroy()` ends a session. */
+type LogoutEnding = EndedMarker & { reason: 'logged-out' | 'revoked' };
 
 /**
  * `c.var.session` over the request's state. Reads are synchronous; `set`/`delete` only
@@ -161,44 +170,83 @@ class SessionHandle implements Session {
     }
   }
   async destroy(reason: 'logged-out' | 'revoked' = 'logged-out'): Promise<void> {
-    const rt = this.#rt;
     const state = this.#state;
     const live = state.live;
     const ending = { reason, at: state.now };
-    let ended: { sid: string; record: EndingRecord } | null = null;
-    /** The session a renewal racing this ending had moved the device on to, if ended here. */
-    let renewedInto: { sid: string; record: EndingRecord } | null = null;
+    let endings: Ending[];
+    try {
+      endings = await this.#end(ending);
+    } catch (error) {
+      // The ending may have landed before the store timed out (a 503 the browser may never
+      // retry): a sign-out still takes the credential, as far as the store answers, or the
+      // device signs straight back in with it.
+      if (reason === 'logged-out') {
+        const linked = live && { ...live.meta, credentialId: linkedCredential(state, live.meta) };
+        await this.#forgetDevice(ending, linked ? [{ sid: live.sid, record: linked }] : []).catch(
+          () => {},
+        );
+      }
+      throw error;
+    }
+    for (const one of endings) {
+      emitFor(this.#rt, state.now, one.sid, one.record.userId, { type: 'destroyed', reason });
+    }
+    switchSession(state, { live: null, reason, issue: null, cleared: true, fresh: false });
+    if (reason === 'logged-out') await this.#forgetDevice(ending, endings);
+  }
+  /** Ends the request's session, or the one it was renewed into meanwhile; resolves to those ended. */
+  async #end(ending: EndedMarker): Promise<Ending[]> {
+    const rt = this.#rt;
+    const state = this.#state;
+    const live = state.live;
     if (live) {
-      ended = {
+      const ended = {
         sid: live.sid,
         record: { ...live.meta, credentialId: linkedCredential(state, live.meta) },
       };
-      if (!(await endRecord(rt, live.sid, ended.record, state.now, ending))) {
-        // Ended since this request read it: a privilege change or re-auth in another tab
-        // renewed it. The device asked to sign out (or be revoked), so the session it was
-        // renewed into ends too, or this ending would leave it live.
-        const result = await endCurrent(rt, live.sid, ending, null);
-        if (result.ended) renewedInto = result.reached;
-      }
-    } else if (state.renewed) {
+      if (await endRecord(rt, live.sid, ended.record, state.now, ending)) return [ended];
+      // Ended since this request read it: a privilege change or re-auth in another tab
+      // renewed it. The device asked to sign out (or be revoked), so the session it was
+      // renewed into ends too, or this ending would leave it live.
+      const result = await endCurrent(rt, live.sid, ending, null);
+      return result.ended ? [ended, result.reached] : [ended];
+    }
+    if (state.renewed) {
       // The cookie of a session another request renewed (a privilege change or re-auth
       // whose answer this tab has not seen): the device asked to sign out, so the session
       // it was renewed into ends, as a revocation racing a renewal does.
       const result = await endCurrent(rt, state.renewed, ending, null);
-      if (result.ended) ended = result.reached;
+      if (result.ended) return [result.reached];
     }
-    for (const one of [ended, renewedInto]) {
-      if (one) emitFor(rt, state.now, one.sid, one.record.userId, { type: 'destroyed', reason });
+    return [];
+  }
+  /**
+   * A deliberate logout must not leave a credential that silently signs the user back in:
+   * the strategy forgets the one the request carries, the ended sessions' linked ones go
+   * too, whether or not their cookie came along (a copy elsewhere), and so do the other
+   * sessions of the device those credentials stand for (a re-auth sent before this
+   * sign-out, after a timeout: nothing else leads to it). Only once the session has ended:
+   * a failing delete (503) never leaves the session alive.
+   */
+  async #forgetDevice(ending: LogoutEnding, endings: Ending[]): Promise<void> {
+    const rt = this.#rt;
+    const forgotten = (await rt.options.reauth?.forget?.(this.#c)) ?? [];
+    const devices = new Map(forgotten.map((f) => [f.credentialId, f.userId] as const));
+    for (const { sid, record } of endings) {
+      await forgetEndedCredential(rt, sid, record);
+      const { credentialId } = record;
+      if (typeof credentialId === 'string' && credentialId !== '') {
+        devices.set(credentialId, record.userId);
+      }
     }
-    switchSession(state, { live: null, reason, issue: null, cleared: true, fresh: false });
-    if (reason !== 'logged-out') return;
-    // A deliberate logout must not leave a credential that silently signs the user back in:
-    // the strategy forgets the one the request carries, and the session's linked one goes
-    // too, whether or not its cookie came along (a copy of it elsewhere). Only once the
-    // session has ended: a failing delete (503) never leaves the session alive.
-    await rt.options.reauth?.forget?.(this.#c);
-    for (const one of [ended, renewedInto]) {
-      if (one) await forgetEndedCredential(rt, one.sid, one.record);
+    const done = new Set(endings.map((one) => one.sid));
+    for (const [credentialId, userId] of devices) {
+      for (const one of await endDevice(rt, { credentialId, userId }, ending, done)) {
+        emitFor(rt, ending.at, one.sid, one.record.userId, {
+          type: 'destroyed',
+          reason: ending.reason,
+        });
+      }
     }
   }
   linkCredential(credentialId: string | null): void {

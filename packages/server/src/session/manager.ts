@@ -1,13 +1,22 @@
 import type { EndedMarker, SessionRecord } from '../store/types.js';
 import { checkUserId } from '../store/user-id.js';
-import { endRecord, isRenewal, keepsCredential, revokesCredential } from './end-record.js';
+import { endDevice, isRenewal, keepsCredential, revokesCredential } from './end-record.js';
 import type { Runtime } from './runtime.js';
 import { endCurrent, trailOf } from './successor.js';
 import type { SessionManager, SessionSummary } from './types.js';
 
-/** An ending by which the session's device went on with another session: a re-auth, a login. */
-function movedOn(ended: EndedMarker | null | undefined): boolean {
-  return isRenewal(ended) || ended?.detail === 'session-limit-replaced';
+/**
+ * An ending after which the session's device may have gone on with another session: a
+ * re-auth or a login moved it on, or it timed out and its remember-me credential brought
+ * it back (the request that re-authenticated is the one that closed it).
+ */
+function deviceWentOn(ended: EndedMarker | null | undefined): boolean {
+  return (
+    isRenewal(ended) ||
+    ended?.detail === 'session-limit-replaced' ||
+    ended?.reason === 'idle-timeout' ||
+    ended?.reason === 'absolute-timeout'
+  );
 }
 
 function isLive(record: SessionRecord, now: number): boolean {
@@ -62,11 +71,7 @@ export function createManager(rt: Runtime): SessionManager {
   ) => {
     const { credentialId, userId } = record;
     if (typeof credentialId !== 'string' || credentialId === '') return;
-    for (const { sid, record: other } of userId === null ? [] : await notEnded(userId)) {
-      if (other.credentialId !== credentialId || except.has(sid)) continue;
-      await endRecord(rt, sid, other, now, { reason: 'revoked', detail, at: now });
-    }
-    await rt.store.deleteCredential(credentialId);
+    await endDevice(rt, { credentialId, userId }, { reason: 'revoked', detail, at: now }, except);
   };
   return {
     async listForUser(userId, currentId = null) {
@@ -103,7 +108,7 @@ export function createManager(rt: Runtime): SessionManager {
       // at all, the device is the remember-me credential it carried along the way.
       const first = (await rt.store.get(id)) ?? record;
       const last = result.reached?.record ?? first;
-      if (!movedOn(first.ended) && !movedOn(last.ended)) return;
+      if (!deviceWentOn(first.ended) && !deviceWentOn(last.ended)) return;
       await revokeDevice(last, detail, now, except);
       if (first.credentialId !== last.credentialId) await revokeDevice(first, detail, now, except);
     },

@@ -111,8 +111,11 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
 
   const timeout = deadlinePassed(record, now);
   if (timeout) {
-    await endRecord(rt, sid, record, now, { reason: timeout, at: now });
-    emitFor(rt, now, sid, record.userId, { type: 'expired', reason: timeout });
+    // Parallel requests at the deadline each end it; only the one whose ending landed
+    // reports it, or an audit log counts ten expiries of one session.
+    if (await endRecord(rt, sid, record, now, { reason: timeout, at: now })) {
+      emitFor(rt, now, sid, record.userId, { type: 'expired', reason: timeout });
+    }
     return none(timeout, sid);
   }
 
