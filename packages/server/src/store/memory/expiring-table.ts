@@ -31,6 +31,9 @@ export interface TableCounters {
  */
 const SWEEP_BUDGET = 128;
 
+/** Bounds the entries one eviction re-queues; see `#dropEarliest`. */
+const EVICT_BUDGET = 128;
+
 /**
  * Where a slot stands in the eviction order when the table is full: the earliest goes
  * first. Default: its deadline. A rank may move later freely (the entry re-queues itself
@@ -165,42 +168,52 @@ export class ExpiringTable<V> {
 
   /**
    * Removes the oldest value marked `evictFirst`, else the one ranked earliest; `false`
-   * when the table is empty.
+   * when the table is empty. Re-queues at most `EVICT_BUDGET` entries whose rank moved
+   * later (each touch moves one): past that it takes the earliest of those, or one
+   * eviction after a quiet spell re-queued every session touched meanwhile (100,000
+   * entries, 82 ms, in one request).
    */
   #dropEarliest(): boolean {
     for (const key of this.#evictFirst) {
       const slot = this.#slots.get(key);
       if (slot === undefined) this.#evictFirst.delete(key);
       else {
-        this.#evict(key, slot);
+        this.#evict(key, slot, slot.expiresAt);
         return true;
       }
     }
+    let best: { key: string; slot: Slot<V>; rank: number } | undefined;
+    let budget = EVICT_BUDGET;
     for (let top = this.#order.pop(); top !== undefined; top = this.#order.pop()) {
       this.counters.examined++;
       const slot = top.slot;
       if (this.#slots.get(top.key) !== slot || top.at !== slot.rankAt) continue;
-      // A rank that moved later is re-queued: the true earliest is the first entry that is exact.
       const rank = this.#rankOf(slot);
-      if (rank > top.at) {
-        slot.rankAt = rank;
-        this.#order.push({ at: rank, key: top.key, slot });
-      } else {
-        this.#evict(top.key, slot);
+      // Exact: every entry left ranks no earlier (re-queued ones surface again first).
+      if (rank <= top.at) {
+        this.#evict(top.key, slot, rank);
         return true;
       }
+      slot.rankAt = rank;
+      this.#order.push({ at: rank, key: top.key, slot });
+      if (best === undefined || rank < best.rank) best = { key: top.key, slot, rank };
+      if (--budget === 0) break;
     }
-    return false;
+    if (best === undefined) return false;
+    this.#evict(best.key, best.slot, best.rank);
+    return true;
   }
 
-  #evict(key: string, slot: Slot<V>): void {
-    this.#drop(key, slot, slot.expiresAt <= this.now() ? 'expired' : 'evicted');
+  /** Past its deadline, or its rank (no longer usable): expired, not evicted early. */
+  #evict(key: string, slot: Slot<V>, rank: number): void {
+    const now = this.now();
+    this.#drop(key, slot, slot.expiresAt <= now || rank <= now ? 'expired' : 'evicted');
   }
 
-  /** A rank that is no number (a hand-made record) falls back to the deadline. */
+  /** A rank that is no finite number (a hand-made record) falls back to the deadline. */
   #rankOf(slot: Slot<V>): number {
     const rank = this.rank(slot);
-    return Number.isNaN(rank) ? slot.expiresAt : Math.min(rank, slot.expiresAt);
+    return Number.isFinite(rank) ? Math.min(rank, slot.expiresAt) : slot.expiresAt;
   }
 
   /** Stale entries (earlier deadlines, deleted keys) may not outgrow the live ones. */

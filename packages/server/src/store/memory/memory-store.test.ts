@@ -120,8 +120,11 @@ describe('memoryStore bound', () => {
       });
       clock.advance(15 * minute); // 'idled-out' passed its idle deadline at t + 31 min
       await store.create('newcomer', record(60 * minute), retention);
-      expect(evicted).toEqual(['idled-out']);
+      expect(await store.get('idled-out')).toBeNull();
       expect(await store.get('older-in-use')).not.toBeNull();
+      // Nobody was signed out early: not reported as an eviction.
+      expect(evicted).toEqual([]);
+      expect(store.stats()).toMatchObject({ expired: 1, evicted: 0 });
     });
 
     it('among usable sessions, evicts the one closest to its idle deadline', async () => {

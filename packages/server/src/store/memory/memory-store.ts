@@ -34,7 +34,7 @@ export interface MemoryStoreStats {
   credentials: number;
   /** Expiry-heap entries, stale ones included (stays within about twice the records). */
   scheduled: number;
-  /** Heap entries examined by sweeps and evictions: grows with what expired, not with size. */
+  /** Heap entries examined by sweeps and evictions: grows with what expired, was evicted or touched, not with size. */
   examined: number;
   expired: number;
   evicted: number;
@@ -54,8 +54,11 @@ type Owned = { userId: string | null };
  * the first. A session that idled out goes before any usable one, and among usable ones
  * the one closest to its idle deadline (the least recently active) goes first.
  */
-const usableUntil: EvictionRank<SessionRecord> = ({ value }) =>
-  Math.min(value.idleExpiresAt, value.absoluteExpiresAt);
+const usableUntil: EvictionRank<SessionRecord> = ({ value, expiresAt }) =>
+  earlier(value.idleExpiresAt, earlier(value.absoluteExpiresAt, expiresAt));
+
+/** `a` when it is a number before `b`; a hand-made record's null is not 0. */
+const earlier = (a: unknown, b: number): number => (typeof a === 'number' && a < b ? a : b);
 
 const MEMORY_STORE_OPTIONS: KnownOptions<MemoryStoreOptions> = {
   maxSessions: true,
@@ -77,7 +80,7 @@ function positiveInteger(name: string, value: number): number {
  * Bounded: when a create would exceed `maxSessions`, an ended session's tombstone is dropped
  * first, then the session that stopped (or will stop) being usable first, by its idle or
  * absolute deadline; past `maxCredentials`, the credential with the earliest deadline.
- * Records past their deadline go before live ones, and `onEvict` reports a live one.
+ * `onEvict` reports a record dropped while still usable.
  * Expiry is swept at the start of each operation from a min-heap of deadlines, so it costs
  * O(expired), never a scan of every record. Records are copied in and out with
  * `copyJson`, so callers cannot change stored state by mutating what they hold.

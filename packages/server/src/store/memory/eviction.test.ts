@@ -1,0 +1,142 @@
+import { describe, expect, it, vi } from 'vitest';
+import { manualClock, sessionRecord } from '../../testing/index.js';
+import type { SessionRecord } from '../types.js';
+import { ExpiryHeap } from './expiry-heap.js';
+import { memoryStore } from './index.js';
+
+const MIN = 60_000;
+
+/** Records every ExpiryHeap a store makes, so the test can read their sizes. */
+function trackHeaps() {
+  const heaps = new Set<ExpiryHeap<unknown>>();
+  const push = ExpiryHeap.prototype.push;
+  const spy = vi.spyOn(ExpiryHeap.prototype, 'push').mockImplementation(function (
+    this: ExpiryHeap<unknown>,
+    entry,
+  ) {
+    heaps.add(this);
+    return push.call(this, entry);
+  });
+  return { sizes: () => [...heaps].map((h) => h.size), restore: () => spy.mockRestore() };
+}
+
+describe('memoryStore eviction by the deadline a session stops being usable', () => {
+  // Every touch moves a session's rank later without a new entry; the first eviction
+  // afterwards re-queued every touched session before it found an exact one (100,000
+  // entries, 82 ms, in one request).
+  it('one eviction in a full store of active sessions examines O(1) entries, not O(n)', async () => {
+    const n = 5_000;
+    const clock = manualClock();
+    const store = memoryStore({ maxSessions: n, now: clock.now });
+    const t = clock.now();
+    const hashes: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const rec = sessionRecord({
+        createdAt: t,
+        lastActiveAt: t,
+        idleExpiresAt: t + 30 * MIN,
+        absoluteExpiresAt: t + 480 * MIN,
+      });
+      hashes.push(rec.tokenHash);
+      await store.create(`s${i}`, rec, t + 510 * MIN);
+    }
+    clock.advance(5 * MIN); // every user makes a request: the throttled touch is due
+    for (let i = 0; i < n; i++) {
+      const now = clock.now() + i; // spread over time, least recent first
+      await store.getAndTouch!(`s${i}`, {
+        tokenHash: hashes[i]!,
+        dueAtOrBefore: now - 3 * MIN,
+        now,
+        idleExpiresAt: now + 30 * MIN,
+      });
+    }
+    clock.advance(n);
+    const before = store.stats().examined;
+    await store.create('newcomer', sessionRecord(), clock.now() + 510 * MIN);
+    const examined = store.stats().examined - before;
+    expect(await store.get('s0')).toBeNull(); // the least recently active went, as intended
+    expect(examined).toBeLessThan(ONE_REQUEST_BUDGET);
+  });
+
+  // A rank that moves earlier and back (an update's expiresAt, or meta.absoluteExpiresAt)
+  // leaves, after each eviction that surfaces the earlier entry, one more entry that still
+  // matches `rankAt`: compaction keeps them all.
+  it('keeps the eviction heap bounded under a loop of updates and creates', async () => {
+    const heaps = trackHeaps();
+    try {
+      const max = 10;
+      const clock = manualClock();
+      const store = memoryStore({ maxSessions: max, now: clock.now });
+      const t = clock.now();
+      const retention = t + 510 * MIN;
+      const rec = (idle: number) =>
+        sessionRecord({ idleExpiresAt: t + idle, absoluteExpiresAt: t + 480 * MIN });
+      await store.create('x', rec(480 * MIN), retention);
+      for (let i = 0; i < max - 1; i++) await store.create(`o${i}`, rec(30 * MIN), retention);
+      for (let i = 0; i < 2_000; i++) {
+        await store.update('x', {}, t + 10 * MIN); // kept a shorter while...
+        await store.update('x', {}, retention); // ...then as long as before
+        await store.create(`n${i}`, rec(30 * MIN), retention); // full: evicts one `o`/`n`
+      }
+      expect(store.stats().sessions).toBe(max);
+      expect(await store.get('x')).not.toBeNull();
+      // Each heap may hold at most 2 * size + 64 entries (compactIfBloated's bound).
+      expect(Math.max(...heaps.sizes())).toBeLessThanOrEqual(2 * max + 64);
+    } finally {
+      heaps.restore();
+    }
+  });
+
+  // Math.min(null, x) is 0: a hand-made record without an idle deadline went first.
+  it('a record whose idle deadline is no number ranks by its deadline, not as 0', async () => {
+    const clock = manualClock();
+    const evicted: string[] = [];
+    const store = memoryStore({
+      maxSessions: 2,
+      now: clock.now,
+      onEvict: (e) => evicted.push(e.id),
+    });
+    const t = clock.now();
+    const bad = sessionRecord({ absoluteExpiresAt: t + 480 * MIN }) as unknown as Record<
+      string,
+      unknown
+    >;
+    bad.idleExpiresAt = null;
+    await store.create('hand-made', bad as unknown as SessionRecord, t + 510 * MIN);
+    await store.create(
+      'idles-soon',
+      sessionRecord({ idleExpiresAt: t + 5 * MIN, absoluteExpiresAt: t + 480 * MIN }),
+      t + 510 * MIN,
+    );
+    await store.create('newcomer', sessionRecord(), t + 510 * MIN);
+    expect(evicted).toEqual(['idles-soon']);
+  });
+
+  // docs/stores.md: "an evicted user is signed out early". Dropping a session that idled
+  // out signs nobody out early: it is not reported.
+  it('onEvict reports only users signed out early (as docs/stores.md says)', async () => {
+    const clock = manualClock();
+    const evicted: Array<string | null> = [];
+    const store = memoryStore({
+      maxSessions: 1,
+      now: clock.now,
+      onEvict: (e) => evicted.push(e.userId),
+    });
+    const t = clock.now();
+    await store.create(
+      'idled-out',
+      sessionRecord({
+        userId: 'ann',
+        idleExpiresAt: t + 30 * MIN,
+        absoluteExpiresAt: t + 480 * MIN,
+      }),
+      t + 510 * MIN,
+    );
+    clock.advance(31 * MIN); // ann's session is over; only its reason is kept
+    await store.create('newcomer', sessionRecord(), clock.now() + 510 * MIN);
+    expect(evicted).toEqual([]);
+  });
+});
+
+/** A few times what a sweep may spend in one operation (128 entries). */
+const ONE_REQUEST_BUDGET = 128 * 4;
