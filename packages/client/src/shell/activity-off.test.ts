@@ -51,3 +51,23 @@ describe('the tab becoming visible', () => {
     tab.close();
   });
 });
+
+describe('`activity: null`', () => {
+  // Plain JavaScript passes the option check with `null` (`typeof null` is 'object'), and
+  // the docs name it for "none": it used to turn the default tracking on.
+  it('tracks no activity, as `false` does: a person moving the mouse keeps nothing alive', async () => {
+    const browser = createSimulatedBrowser();
+    const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
+    server.signIn();
+    const tab = browser.openTab({ fetch: server.fetch, activity: null as unknown as false });
+    await browser.clock.advanceAsync(0);
+    await flush();
+    for (let i = 0; i < 6; i++) {
+      tab.act();
+      await browser.clock.advanceAsync(MIN);
+      await flush();
+    }
+    expect(server.calls.get('/session/extend') ?? 0).toBe(0);
+    tab.close();
+  });
+});

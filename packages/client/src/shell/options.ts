@@ -103,7 +103,8 @@ export const resolveOptions = (options: SessionClientOptions): ResolvedOptions =
   );
   o.endpoint = o.endpoint.replace(/\/+$/, '');
   o.activity =
-    options.activity === false
+    // `null` too: it passes the type check (`typeof null`), and would turn tracking on.
+    options.activity === false || options.activity === null
       ? null
       : merge(
           {
