@@ -4,6 +4,8 @@
  */
 import type { EndReason, PublicUser } from './wire.js';
 
+export type { EndReason, PublicUser };
+
 /** What the page should show about the session. */
 export type SessionState =
   /** Not yet known: the first `/status` answer has not arrived. */
