@@ -24,7 +24,7 @@ export interface MemoryStoreOptions {
   maxCredentials?: number;
   /** The clock, epoch ms. Default `Date.now`. */
   now?: () => number;
-  /** Told about every record dropped (before its deadline) because the store was full. Default: none. */
+  /** Told about every record dropped while still usable because the store was full (not a session that had idled out). Default: none. */
   onEvict?: (evicted: MemoryEviction) => void;
 }
 
