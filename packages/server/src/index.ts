@@ -20,7 +20,6 @@ export {
   sessionRoutes,
 } from './routes/index.js';
 export {
-  type ForgottenCredential,
   markPassiveRoute,
   passive,
   type ReauthProof,

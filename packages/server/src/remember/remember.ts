@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { checkClaims } from '../contract/claims.js';
 import { guardStore } from '../session/guard-store.js';
-import type { ForgottenCredential, ReauthStrategy, Session } from '../session/types.js';
+import type { ReauthStrategy, Session } from '../session/types.js';
 import { sharedDeadline } from '../store/deadlines.js';
 import type { CredentialRecord } from '../store/types.js';
 import { checkUserId } from '../store/user-id.js';
@@ -25,8 +25,8 @@ export interface RememberMe extends ReauthStrategy {
    * alike, so revoking that session deletes the credential too.
    */
   issue(c: Context, userId: string): Promise<void>;
-  /** Deletes the request's credential and clears its cookie (logout); resolves to what it deleted. */
-  forget(c: Context): Promise<ForgottenCredential[]>;
+  /** Deletes the request's credential and clears its cookie (logout). */
+  forget(c: Context): Promise<void>;
   /** Clears the cookie if its credential is gone (after `manager.revokeUser()` in a handler). */
   forgetIfGone(c: Context): Promise<void>;
 }
@@ -109,34 +109,24 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
     return null;
   }
 
-  async function forget(c: Context): Promise<ForgottenCredential[]> {
+  async function forget(c: Context): Promise<void> {
     // Cleared before the store is asked: a failure there (a 503, which keeps the line)
     // still leaves the browser without it, as a sign-out must.
     const a = attrs(c);
     const issued = issuedHere.get(c);
-    const forgotten: ForgottenCredential[] = [];
     if (hasRememberCookie(c, a) || issued) writeRememberCookie(c, a, null);
     // A credential issued earlier in this request goes too: only its cookie knew it.
     if (issued) {
       issuedHere.delete(c);
       await store.deleteCredential(issued.id);
       await emit('forgotten', issued.id, issued.userId);
-      forgotten.push({ credentialId: issued.id, userId: issued.userId });
     }
     const token = presented(c);
-    if (token === null) return forgotten;
+    if (token === null) return;
     const id = hasher.sid(token);
     const record = await store.getCredential(id);
     await store.deleteCredential(id);
-    if (record !== null) {
-      await emit('forgotten', id, record.userId);
-      // A malformed record's owner cannot be told: its sessions are not looked for.
-      forgotten.push({
-        credentialId: id,
-        userId: typeof record.userId === 'string' ? record.userId : null,
-      });
-    }
-    return forgotten;
+    if (record !== null) await emit('forgotten', id, record.userId);
   }
 
   return {

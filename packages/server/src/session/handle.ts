@@ -4,12 +4,7 @@ import { jsonDataProblem } from '../contract/json-data.js';
 import type { PublicUser } from '../contract/schemas.js';
 import { hasLoneSurrogate } from '../contract/unicode.js';
 import type { EndedMarker, JsonValue, SessionRecord } from '../store/types.js';
-import {
-  endDevice,
-  endRecord,
-  forgetEndedCredential,
-  forgetLinkedCredential,
-} from './end-record.js';
+import { endRecord, forgetEndedCredential, forgetLinkedCredential } from './end-record.js';
 import { regenerate } from './regenerate.js';
 import { clientFacts, emitFor, type Runtime } from './runtime.js';
 import { linkedCredential, type RequestState, switchSession } from './state.js';
@@ -18,10 +13,8 @@ import type { RegenerateOptions, Session, SessionDeadlines } from './types.js';
 
 /** What ending a session and forgetting its credential read of its record. */
 type EndingRecord = Pick<SessionRecord, 'absoluteExpiresAt' | 'userId' | 'credentialId'>;
-/** A session this request ended. */
-type Ending = { sid: string; record: EndingRecord };
-/** How `destroy()` ends a session. */
-type LogoutEnding = EndedMarker & { reason: 'logged-out' | 'revoked' };
+/** A session a sign-out is about, and whether this request's ending of it landed. */
+type Ending = { sid: string; record: EndingRecord; landed: boolean };
 
 /**
  * `c.var.session` over the request's state. Reads are synchronous; `set`/`delete` only
@@ -181,73 +174,56 @@ class SessionHandle implements Session {
       // retry): a sign-out still takes the credential, as far as the store answers, or the
       // device signs straight back in with it.
       if (reason === 'logged-out') {
-        const linked = live && { ...live.meta, credentialId: linkedCredential(state, live.meta) };
-        await this.#forgetDevice(ending, linked ? [{ sid: live.sid, record: linked }] : []).catch(
-          () => {},
-        );
+        const record = live && { ...live.meta, credentialId: linkedCredential(state, live.meta) };
+        const linked = record ? [{ sid: live.sid, record, landed: false }] : [];
+        await this.#forget(linked).catch(() => {});
       }
       throw error;
     }
     for (const one of endings) {
+      if (!one.landed) continue; // another request ended it first, and reported it
       emitFor(this.#rt, state.now, one.sid, one.record.userId, { type: 'destroyed', reason });
     }
     switchSession(state, { live: null, reason, issue: null, cleared: true, fresh: false });
-    if (reason === 'logged-out') await this.#forgetDevice(ending, endings);
+    if (reason === 'logged-out') await this.#forget(endings);
   }
-  /** Ends the request's session, or the one it was renewed into meanwhile; resolves to those ended. */
+  /**
+   * Ends the request's session, or the one it was renewed into meanwhile; resolves to the
+   * sessions whose credentials a sign-out forgets, marking those ended here.
+   */
   async #end(ending: EndedMarker): Promise<Ending[]> {
     const rt = this.#rt;
     const state = this.#state;
     const live = state.live;
     if (live) {
-      const ended = {
-        sid: live.sid,
-        record: { ...live.meta, credentialId: linkedCredential(state, live.meta) },
-      };
-      if (await endRecord(rt, live.sid, ended.record, state.now, ending)) return [ended];
+      const record = { ...live.meta, credentialId: linkedCredential(state, live.meta) };
+      const landed = await endRecord(rt, live.sid, record, state.now, ending);
+      const ended = { sid: live.sid, record, landed };
+      if (landed) return [ended];
       // Ended since this request read it: a privilege change or re-auth in another tab
       // renewed it. The device asked to sign out (or be revoked), so the session it was
       // renewed into ends too, or this ending would leave it live.
       const result = await endCurrent(rt, live.sid, ending, null);
-      return result.ended ? [ended, result.reached] : [ended];
+      return result.ended ? [ended, { ...result.reached, landed: true }] : [ended];
     }
     if (state.renewed) {
       // The cookie of a session another request renewed (a privilege change or re-auth
       // whose answer this tab has not seen): the device asked to sign out, so the session
       // it was renewed into ends, as a revocation racing a renewal does.
       const result = await endCurrent(rt, state.renewed, ending, null);
-      if (result.ended) return [result.reached];
+      if (result.ended) return [{ ...result.reached, landed: true }];
     }
     return [];
   }
   /**
    * A deliberate logout must not leave a credential that silently signs the user back in:
-   * the strategy forgets the one the request carries, the ended sessions' linked ones go
-   * too, whether or not their cookie came along (a copy elsewhere), and so do the other
-   * sessions of the device those credentials stand for (a re-auth sent before this
-   * sign-out, after a timeout: nothing else leads to it). Only once the session has ended:
-   * a failing delete (503) never leaves the session alive.
+   * the strategy forgets the one the request carries, and the sessions' linked ones go
+   * too, whether or not their cookie came along (a copy elsewhere). Only once the session
+   * has ended: a failing delete (503) never leaves the session alive.
    */
-  async #forgetDevice(ending: LogoutEnding, endings: Ending[]): Promise<void> {
-    const rt = this.#rt;
-    const forgotten = (await rt.options.reauth?.forget?.(this.#c)) ?? [];
-    const devices = new Map(forgotten.map((f) => [f.credentialId, f.userId] as const));
-    for (const { sid, record } of endings) {
-      await forgetEndedCredential(rt, sid, record);
-      const { credentialId } = record;
-      if (typeof credentialId === 'string' && credentialId !== '') {
-        devices.set(credentialId, record.userId);
-      }
-    }
-    const done = new Set(endings.map((one) => one.sid));
-    for (const [credentialId, userId] of devices) {
-      for (const one of await endDevice(rt, { credentialId, userId }, ending, done)) {
-        emitFor(rt, ending.at, one.sid, one.record.userId, {
-          type: 'destroyed',
-          reason: ending.reason,
-        });
-      }
-    }
+  async #forget(endings: Ending[]): Promise<void> {
+    await this.#rt.options.reauth?.forget?.(this.#c);
+    for (const { sid, record } of endings) await forgetEndedCredential(this.#rt, sid, record);
   }
   linkCredential(credentialId: string | null): void {
     if (credentialId !== null && (typeof credentialId !== 'string' || credentialId === '')) {

@@ -5,7 +5,6 @@ export { SessionEndedError } from './regenerate.js';
 export { SessionLimitError } from './session-limit.js';
 export { sessionStatus } from './status.js';
 export type {
-  ForgottenCredential,
   ReauthProof,
   ReauthStrategy,
   RegenerateOptions,

@@ -167,12 +167,6 @@ export interface ReauthProof {
   credentialId?: string;
 }
 
-/** A credential a strategy's `forget()` deleted, and whose it was. */
-export interface ForgottenCredential {
-  credentialId: string;
-  userId: string | null;
-}
-
 /** Silent re-authentication: the app's hook behind `POST /reauth` (see `rememberMe()`). */
 export interface ReauthStrategy {
   /**
@@ -187,12 +181,8 @@ export interface ReauthStrategy {
    * remember-me is not fresh, so sensitive routes still ask for the password.
    */
   reauthenticate(c: Context): Promise<ReauthProof | null>;
-  /**
-   * Called after logout, so a credential does not outlive the session by user intent.
-   * Resolves to the credentials it deleted (or nothing): the logout then also ends the
-   * user's other sessions that link them, the rest of the device.
-   */
-  forget?(c: Context): Promise<ReadonlyArray<ForgottenCredential> | undefined>;
+  /** Called after logout, so a credential does not outlive the session by user intent. */
+  forget?(c: Context): Promise<void>;
   /**
    * Called when the request signs in as `userId` (`regenerate({ userId })`): forgets a
    * credential the request carries for anyone else, or it would sign the browser back in
