@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { manualClock, sessionRecord } from '../../testing/index.js';
 import type { SessionRecord } from '../types.js';
+import { boundedStore } from './bounded.fixture.js';
 import { ExpiryHeap } from './expiry-heap.js';
 import { memoryStore } from './index.js';
 
@@ -89,14 +90,7 @@ describe('memoryStore eviction by the deadline a session stops being usable', ()
 
   // Math.min(null, x) is 0: a hand-made record without an idle deadline went first.
   it('a record whose idle deadline is no number ranks by its deadline, not as 0', async () => {
-    const clock = manualClock();
-    const evicted: string[] = [];
-    const store = memoryStore({
-      maxSessions: 2,
-      now: clock.now,
-      onEvict: (e) => evicted.push(e.id),
-    });
-    const t = clock.now();
+    const { store, evicted, t } = boundedStore({ maxSessions: 2 });
     const bad = sessionRecord({ absoluteExpiresAt: t + 480 * MIN }) as unknown as Record<
       string,
       unknown
@@ -109,20 +103,13 @@ describe('memoryStore eviction by the deadline a session stops being usable', ()
       t + 510 * MIN,
     );
     await store.create('newcomer', sessionRecord(), t + 510 * MIN);
-    expect(evicted).toEqual(['idles-soon']);
+    expect(evicted()).toEqual(['idles-soon']);
   });
 
   // docs/stores.md: "an evicted user is signed out early". Dropping a session that idled
   // out signs nobody out early: it is not reported.
   it('onEvict reports only users signed out early (as docs/stores.md says)', async () => {
-    const clock = manualClock();
-    const evicted: Array<string | null> = [];
-    const store = memoryStore({
-      maxSessions: 1,
-      now: clock.now,
-      onEvict: (e) => evicted.push(e.userId),
-    });
-    const t = clock.now();
+    const { clock, store, evicted, t } = boundedStore({ maxSessions: 1 });
     await store.create(
       'idled-out',
       sessionRecord({
@@ -134,7 +121,7 @@ describe('memoryStore eviction by the deadline a session stops being usable', ()
     );
     clock.advance(31 * MIN); // ann's session is over; only its reason is kept
     await store.create('newcomer', sessionRecord(), clock.now() + 510 * MIN);
-    expect(evicted).toEqual([]);
+    expect(evicted()).toEqual([]);
   });
 });
 

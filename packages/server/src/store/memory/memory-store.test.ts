@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { credentialRecord, manualClock, sessionRecord } from '../../testing/index.js';
-import { type MemoryEviction, memoryStore } from './index.js';
+import { credentialRecord, sessionRecord } from '../../testing/index.js';
+import { boundedStore } from './bounded.fixture.js';
+import { memoryStore } from './index.js';
 
 describe('memoryStore bound', () => {
   it('refuses a clock that does not read whole epoch milliseconds, naming `now`', () => {
@@ -9,15 +10,12 @@ describe('memoryStore bound', () => {
   });
 
   it('evicts the session with the earliest deadline when full and reports it', async () => {
-    const clock = manualClock();
-    const evicted: MemoryEviction[] = [];
-    const store = memoryStore({ maxSessions: 3, now: clock.now, onEvict: (e) => evicted.push(e) });
-    const t = clock.now();
+    const { store, evictions, t } = boundedStore({ maxSessions: 3 });
     await store.create('late', sessionRecord(), t + 3000);
     await store.create('soonest', sessionRecord({ userId: 'ann' }), t + 1000);
     await store.create('middle', sessionRecord(), t + 2000);
     await store.create('newcomer', sessionRecord(), t + 5000);
-    expect(evicted).toEqual([
+    expect(evictions).toEqual([
       { kind: 'session', id: 'soonest', userId: 'ann', expiresAt: t + 1000 },
     ]);
     expect(await store.get('soonest')).toBeNull();
@@ -30,14 +28,7 @@ describe('memoryStore bound', () => {
   // signing in and out in a loop filled the store with tombstones and evicted every live
   // session (500 of 500 users signed out in a review).
   it('evicts ended sessions (tombstones) before any live session, oldest first', async () => {
-    const clock = manualClock();
-    const evicted: string[] = [];
-    const store = memoryStore({
-      maxSessions: 3,
-      now: clock.now,
-      onEvict: (e) => evicted.push(e.id),
-    });
-    const t = clock.now();
+    const { store, evicted, t } = boundedStore({ maxSessions: 3 });
     await store.create('alice', sessionRecord({ userId: 'alice' }), t + 1000);
     await store.create('gone-1', sessionRecord({ userId: 'mallory' }), t + 5000);
     await store.create('gone-2', sessionRecord({ userId: 'mallory' }), t + 6000);
@@ -46,38 +37,30 @@ describe('memoryStore bound', () => {
     await store.end('gone-1', ended, t + 5000);
     await store.create('bob', sessionRecord({ userId: 'bob' }), t + 7000);
     await store.create('carol', sessionRecord({ userId: 'carol' }), t + 8000);
-    expect(evicted).toEqual(['gone-2', 'gone-1']);
+    expect(evicted()).toEqual(['gone-2', 'gone-1']);
     for (const sid of ['alice', 'bob', 'carol']) expect(await store.get(sid)).not.toBeNull();
     await store.create('dave', sessionRecord({ userId: 'dave' }), t + 9000);
-    expect(evicted).toEqual(['gone-2', 'gone-1', 'alice']);
+    expect(evicted()).toEqual(['gone-2', 'gone-1', 'alice']);
   });
 
   it('drops an expired record to make room before evicting a live one', async () => {
-    const clock = manualClock();
-    const evicted: MemoryEviction[] = [];
-    const store = memoryStore({ maxSessions: 2, now: clock.now, onEvict: (e) => evicted.push(e) });
+    const { clock, store, evicted } = boundedStore({ maxSessions: 2 });
     await store.create('short', sessionRecord(), clock.now() + 10);
     await store.create('long', sessionRecord(), clock.now() + 60_000);
     clock.advance(10);
     await store.create('new', sessionRecord(), clock.now() + 60_000);
-    expect(evicted).toEqual([]);
+    expect(evicted()).toEqual([]);
     expect(await store.get('long')).not.toBeNull();
     expect(store.stats()).toMatchObject({ sessions: 2, expired: 1, evicted: 0 });
   });
 
   it('evicts by the current deadline, not the one a record was created with', async () => {
-    const clock = manualClock();
-    const evicted: string[] = [];
-    const store = memoryStore({
-      maxSessions: 2,
-      now: clock.now,
-      onEvict: (e) => evicted.push(e.id),
-    });
+    const { clock, store, evicted } = boundedStore({ maxSessions: 2 });
     await store.create('touched', sessionRecord(), clock.now() + 1000);
     await store.create('idle', sessionRecord(), clock.now() + 2000);
     await store.update('touched', { meta: { lastActiveAt: clock.now() } }, clock.now() + 9000);
     await store.create('new', sessionRecord(), clock.now() + 9000);
-    expect(evicted).toEqual(['idle']);
+    expect(evicted()).toEqual(['idle']);
     expect(await store.get('touched')).not.toBeNull();
   });
 
@@ -87,14 +70,7 @@ describe('memoryStore bound', () => {
   describe('sessions: by the deadline they stop being usable', () => {
     const minute = 60_000;
     const setup = () => {
-      const clock = manualClock();
-      const evicted: string[] = [];
-      const store = memoryStore({
-        maxSessions: 2,
-        now: clock.now,
-        onEvict: (e) => evicted.push(e.id),
-      });
-      const t = clock.now();
+      const { clock, store, evicted, t } = boundedStore({ maxSessions: 2 });
       const record = (idleIn: number) =>
         sessionRecord({
           lastActiveAt: t,
@@ -123,7 +99,7 @@ describe('memoryStore bound', () => {
       expect(await store.get('idled-out')).toBeNull();
       expect(await store.get('older-in-use')).not.toBeNull();
       // Nobody was signed out early: not reported as an eviction.
-      expect(evicted).toEqual([]);
+      expect(evicted()).toEqual([]);
       expect(store.stats()).toMatchObject({ expired: 1, evicted: 0 });
     });
 
@@ -133,7 +109,7 @@ describe('memoryStore bound', () => {
       await store.create('quiet', record(10 * minute), retention);
       await store.update('active', { meta: { idleExpiresAt: Number.MAX_SAFE_INTEGER } }, retention);
       await store.create('newcomer', record(30 * minute), retention);
-      expect(evicted).toEqual(['quiet']);
+      expect(evicted()).toEqual(['quiet']);
     });
 
     it('follows a deadline an update moves earlier', async () => {
@@ -142,22 +118,15 @@ describe('memoryStore bound', () => {
       await store.create('cut-short', record(30 * minute), retention);
       await store.update('cut-short', { meta: { absoluteExpiresAt: t + 5 * minute } }, retention);
       await store.create('newcomer', record(30 * minute), retention);
-      expect(evicted).toEqual(['cut-short']);
+      expect(evicted()).toEqual(['cut-short']);
     });
   });
 
   it('bounds credentials on their own, evicting the one expiring first', async () => {
-    const clock = manualClock();
-    const evicted: MemoryEviction[] = [];
-    const store = memoryStore({
-      maxCredentials: 1,
-      now: clock.now,
-      onEvict: (e) => evicted.push(e),
-    });
-    const t = clock.now();
+    const { store, evictions, t } = boundedStore({ maxCredentials: 1 });
     await store.createCredential('old', credentialRecord('ann', { expiresAt: t + 1000 }));
     await store.createCredential('new', credentialRecord('bob', { expiresAt: t + 2000 }));
-    expect(evicted).toEqual([
+    expect(evictions).toEqual([
       { kind: 'credential', id: 'old', userId: 'ann', expiresAt: t + 1000 },
     ]);
     expect(await store.getCredential('old')).toBeNull();
