@@ -123,6 +123,83 @@ describe('memoryStore eviction by the deadline a session stops being usable', ()
     await store.create('newcomer', sessionRecord(), clock.now() + 510 * MIN);
     expect(evicted()).toEqual([]);
   });
+
+  // A lazy eviction order left an entry behind for each tombstone evicted: the next
+  // eviction popped them all (2,501 entries at 5,000 sessions).
+  it('one eviction after tombstones were evicted examines O(1) entries, not O(n)', async () => {
+    const n = 5_000;
+    const clock = manualClock();
+    const store = memoryStore({ maxSessions: n, now: clock.now });
+    const t = clock.now();
+    const rec = () =>
+      sessionRecord({ idleExpiresAt: clock.now() + 30 * MIN, absoluteExpiresAt: t + 480 * MIN });
+    for (let i = 0; i < n; i++) {
+      if (i === n / 2) clock.advance(MIN); // the morning's first half signed in a minute earlier
+      await store.create(`s${i}`, rec(), t + 510 * MIN);
+    }
+    // Half the users sign out: tombstones.
+    for (let i = 0; i < n / 2; i++) {
+      await store.end(`s${i}`, { reason: 'logged-out', at: t }, t + 510 * MIN);
+    }
+    clock.advance(MIN);
+    // New visitors take their room: each create evicts one tombstone (evictFirst).
+    for (let i = 0; i < n / 2; i++) await store.create(`n${i}`, rec(), t + 510 * MIN);
+    const before = store.stats().examined;
+    await store.create('newcomer', rec(), t + 510 * MIN);
+    const examined = store.stats().examined - before;
+    expect(store.stats().sessions).toBe(n);
+    expect(examined).toBeLessThan(128 * 4);
+  });
+
+  // A lazy eviction order re-queued at most 128 touched sessions, then evicted a usable
+  // one of them while a session that had idled out behind them kept its room.
+  it('a session that idled out goes before a usable one, also after many touches', async () => {
+    const clock = manualClock();
+    const evicted: string[] = [];
+    const max = 200;
+    const store = memoryStore({
+      maxSessions: max,
+      now: clock.now,
+      onEvict: (e) => evicted.push(e.id),
+    });
+    const t = clock.now();
+    const hashes: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      const r = sessionRecord({
+        lastActiveAt: t,
+        idleExpiresAt: t + 10 * MIN,
+        absoluteExpiresAt: t + 480 * MIN,
+      });
+      hashes.push(r.tokenHash);
+      await store.create(`a${i}`, r, t + 510 * MIN);
+    }
+    await store.create(
+      'dead',
+      sessionRecord({ idleExpiresAt: t + 20 * MIN, absoluteExpiresAt: t + 480 * MIN }),
+      t + 510 * MIN,
+    );
+    for (let i = 0; i < max - 151; i++) {
+      await store.create(
+        `b${i}`,
+        sessionRecord({ idleExpiresAt: t + 60 * MIN, absoluteExpiresAt: t + 480 * MIN }),
+        t + 510 * MIN,
+      );
+    }
+    clock.advance(5 * MIN); // the a-users are active
+    for (let i = 0; i < 150; i++) {
+      const now = clock.now();
+      await store.getAndTouch!(`a${i}`, {
+        tokenHash: hashes[i]!,
+        dueAtOrBefore: now,
+        now,
+        idleExpiresAt: now + 30 * MIN,
+      });
+    }
+    clock.advance(16 * MIN); // 'dead' idled out at t+20m; every a-session is usable until t+35m
+    await store.create('newcomer', sessionRecord(), clock.now() + 510 * MIN);
+    expect(await store.get('dead')).toBeNull();
+    expect(evicted).toEqual([]); // nobody usable signed out early
+  });
 });
 
 /** A few times what a sweep may spend in one operation (128 entries). */

@@ -1,15 +1,18 @@
 import { checkExpiresAt } from '../expires-at.js';
 import { ExpiryHeap } from './expiry-heap.js';
+import { RankHeap } from './rank-heap.js';
 
 /** A stored value with its expiry and the user it is indexed under. */
 export interface Slot<V> {
+  key: string;
   value: V;
   /** When the value may be forgotten (epoch ms); gone once `now >= expiresAt`. */
   expiresAt: number;
   /** `at` of the heap entry scheduled for this slot; the slot is due no earlier than this. */
   heapAt: number;
-  /** `at` of the eviction-order entry for this slot; its rank is no earlier than this. */
-  rankAt: number;
+  /** Its place in the eviction order (see `EvictionRank`), kept current by the table. */
+  rank: number;
+  heapPos: number;
   userId: string | null;
 }
 
@@ -31,13 +34,9 @@ export interface TableCounters {
  */
 const SWEEP_BUDGET = 128;
 
-/** Bounds the entries one eviction re-queues; see `#dropEarliest`. */
-const EVICT_BUDGET = 128;
-
 /**
  * Where a slot stands in the eviction order when the table is full: the earliest goes
- * first. Default: its deadline. A rank may move later freely (the entry re-queues itself
- * when it surfaces); a caller that moves it earlier calls `rerank`.
+ * first. Default: its deadline. A caller that changes what it depends on calls `rerank`.
  */
 export type EvictionRank<V> = (slot: Slot<V>) => number;
 
@@ -52,8 +51,8 @@ export class ExpiringTable<V> {
   readonly counters: TableCounters = { examined: 0, expired: 0, evicted: 0 };
   readonly #slots = new Map<string, Slot<V>>();
   readonly #heap = new ExpiryHeap<Slot<V>>();
-  /** The same slots ordered by `rank`, for eviction; lazily updated like `#heap`. */
-  readonly #order = new ExpiryHeap<Slot<V>>();
+  /** The same slots ordered by `rank`, for eviction; moved at once when a rank changes. */
+  readonly #order = new RankHeap<Slot<V>>();
   readonly #byUser = new Map<string, Set<string>>();
   /** Keys to evict before any other when full, oldest first (ended sessions' tombstones). */
   readonly #evictFirst = new Set<string>();
@@ -88,11 +87,19 @@ export class ExpiringTable<V> {
     checkDeadline(expiresAt);
     let room = true;
     while (room && this.#slots.size >= this.max) room = this.#dropEarliest();
-    const slot: Slot<V> = { value, expiresAt, heapAt: expiresAt, rankAt: expiresAt, userId: null };
+    const slot: Slot<V> = {
+      key,
+      value,
+      expiresAt,
+      heapAt: expiresAt,
+      rank: 0,
+      heapPos: -1,
+      userId: null,
+    };
     this.#slots.set(key, slot);
     this.#heap.push({ at: expiresAt, key, slot });
-    slot.rankAt = this.#rankOf(slot);
-    this.#order.push({ at: slot.rankAt, key, slot });
+    slot.rank = this.#rankOf(slot);
+    this.#order.push(slot);
     this.setUser(key, slot, userId);
   }
 
@@ -100,20 +107,19 @@ export class ExpiringTable<V> {
   reschedule(key: string, slot: Slot<V>, expiresAt: number): void {
     checkDeadline(expiresAt);
     slot.expiresAt = expiresAt;
-    this.rerank(key, slot);
+    this.rerank(slot);
     if (expiresAt >= slot.heapAt) return; // the old entry surfaces first and is re-queued
     slot.heapAt = expiresAt;
     this.#heap.push({ at: expiresAt, key, slot });
     this.#compactIfBloated();
   }
 
-  /** Call after changing a slot's value in a way that may move its rank earlier. */
-  rerank(key: string, slot: Slot<V>): void {
+  /** Call after changing what a slot's rank depends on (a touch, an update). */
+  rerank(slot: Slot<V>): void {
     const rank = this.#rankOf(slot);
-    if (rank >= slot.rankAt) return; // the old entry surfaces first and is re-queued
-    slot.rankAt = rank;
-    this.#order.push({ at: rank, key, slot });
-    this.#compactIfBloated();
+    if (rank === slot.rank) return;
+    slot.rank = rank;
+    this.#order.update(slot);
   }
 
   /** Re-indexes a slot under another user, or under none. */
@@ -147,6 +153,7 @@ export class ExpiringTable<V> {
     if (slot === undefined) return;
     this.#evictFirst.delete(key);
     this.#slots.delete(key);
+    this.#order.remove(slot);
     if (slot.userId !== null) this.#unindex(key, slot.userId);
     this.#compactIfBloated();
   }
@@ -168,46 +175,24 @@ export class ExpiringTable<V> {
 
   /**
    * Removes the oldest value marked `evictFirst`, else the one ranked earliest; `false`
-   * when the table is empty. Re-queues at most `EVICT_BUDGET` entries whose rank moved
-   * later (each touch moves one): past that it takes the earliest of those, or one
-   * eviction after a quiet spell re-queued every session touched meanwhile (100,000
-   * entries, 82 ms, in one request).
+   * when the table is empty. A tombstone, a value past its deadline and one past its rank
+   * signed nobody out early: `expired`, not `evicted`.
    */
   #dropEarliest(): boolean {
     for (const key of this.#evictFirst) {
       const slot = this.#slots.get(key);
       if (slot === undefined) this.#evictFirst.delete(key);
       else {
-        this.#evict(key, slot, slot.expiresAt);
+        this.#drop(key, slot, 'expired');
         return true;
       }
     }
-    let best: { key: string; slot: Slot<V>; rank: number } | undefined;
-    let budget = EVICT_BUDGET;
-    for (let top = this.#order.pop(); top !== undefined; top = this.#order.pop()) {
-      this.counters.examined++;
-      const slot = top.slot;
-      if (this.#slots.get(top.key) !== slot || top.at !== slot.rankAt) continue;
-      const rank = this.#rankOf(slot);
-      // Exact: every entry left ranks no earlier (re-queued ones surface again first).
-      if (rank <= top.at) {
-        this.#evict(top.key, slot, rank);
-        return true;
-      }
-      slot.rankAt = rank;
-      this.#order.push({ at: rank, key: top.key, slot });
-      if (best === undefined || rank < best.rank) best = { key: top.key, slot, rank };
-      if (--budget === 0) break;
-    }
-    if (best === undefined) return false;
-    this.#evict(best.key, best.slot, best.rank);
-    return true;
-  }
-
-  /** Past its deadline, or its rank (no longer usable): expired, not evicted early. */
-  #evict(key: string, slot: Slot<V>, rank: number): void {
+    const slot = this.#order.peek();
+    if (slot === undefined) return false;
+    this.counters.examined++;
     const now = this.now();
-    this.#drop(key, slot, slot.expiresAt <= now || rank <= now ? 'expired' : 'evicted');
+    this.#drop(slot.key, slot, slot.expiresAt <= now || slot.rank <= now ? 'expired' : 'evicted');
+    return true;
   }
 
   /** A rank that is no finite number (a hand-made record) falls back to the deadline. */
@@ -218,13 +203,8 @@ export class ExpiringTable<V> {
 
   /** Stale entries (earlier deadlines, deleted keys) may not outgrow the live ones. */
   #compactIfBloated(): void {
-    const bound = 2 * this.#slots.size + 64;
-    if (this.#heap.size > bound) {
-      this.#heap.rebuild((e) => this.#slots.get(e.key) === e.slot && e.at === e.slot.heapAt);
-    }
-    if (this.#order.size > bound) {
-      this.#order.rebuild((e) => this.#slots.get(e.key) === e.slot && e.at === e.slot.rankAt);
-    }
+    if (this.#heap.size <= 2 * this.#slots.size + 64) return;
+    this.#heap.rebuild((e) => this.#slots.get(e.key) === e.slot && e.at === e.slot.heapAt);
   }
 
   #requeue(key: string, slot: Slot<V>): void {

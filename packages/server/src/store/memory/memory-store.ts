@@ -34,7 +34,7 @@ export interface MemoryStoreStats {
   credentials: number;
   /** Expiry-heap entries, stale ones included (stays within about twice the records). */
   scheduled: number;
-  /** Heap entries examined by sweeps and evictions: grows with what expired, was evicted or touched, not with size. */
+  /** Heap entries examined by sweeps and evictions: grows with what expired or was evicted, not with size. */
   examined: number;
   expired: number;
   evicted: number;

@@ -70,7 +70,7 @@ export function sessionMethods(
       ) {
         record.lastActiveAt = touch.now;
         record.idleExpiresAt = Math.min(touch.idleExpiresAt, record.absoluteExpiresAt);
-        table.rerank(sid, slot);
+        table.rerank(slot);
       }
       forgetSealedPast(record, now());
       return copyJson(record);
@@ -96,7 +96,7 @@ export function sessionMethods(
       const copy = copyJson(patch);
       table.reschedule(sid, slot, expiresAt);
       applyPatch(slot.value, copy);
-      table.rerank(sid, slot);
+      table.rerank(slot);
       table.setUser(sid, slot, slot.value.userId);
       return 'ok';
     },
