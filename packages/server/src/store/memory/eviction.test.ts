@@ -200,6 +200,37 @@ describe('memoryStore eviction by the deadline a session stops being usable', ()
     expect(await store.get('dead')).toBeNull();
     expect(evicted).toEqual([]); // nobody usable signed out early
   });
+
+  // onEvict runs inside insert(), and a store call made from it runs to completion there:
+  // a create of the very key being created left its slot in the eviction order, and a
+  // later eviction "dropped" it again and again without making room (a hang).
+  it('a create re-entered from onEvict leaves no orphan in the order', async () => {
+    const clock = manualClock();
+    const t = clock.now();
+    let reentered = false;
+    let reports = 0;
+    const rec = (idleMin: number) =>
+      sessionRecord({ idleExpiresAt: t + idleMin * MIN, absoluteExpiresAt: t + 480 * MIN });
+    const store = memoryStore({
+      maxSessions: 2,
+      now: clock.now,
+      onEvict: () => {
+        if (++reports > 20)
+          throw new Error('eviction loop: the same orphan evicted again and again');
+        if (reentered) return;
+        reentered = true;
+        void store.create('x', rec(25), t + 510 * MIN); // runs synchronously, here
+      },
+    });
+    await store.create('a', rec(10), t + 510 * MIN);
+    await store.create('b', rec(20), t + 510 * MIN);
+    await store.create('x', rec(30), t + 510 * MIN); // evicts a; the re-entered x(25) evicts b; this x replaces it
+    await store.create('y', rec(40), t + 510 * MIN);
+    await store.create('z', rec(50), t + 510 * MIN);
+    await store.create('w', rec(60), t + 510 * MIN);
+    expect(store.stats().sessions).toBeLessThanOrEqual(2);
+    expect(await store.get('w')).not.toBeNull();
+  });
 });
 
 /** A few times what a sweep may spend in one operation (128 entries). */

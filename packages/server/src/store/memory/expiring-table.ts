@@ -87,6 +87,9 @@ export class ExpiringTable<V> {
     checkDeadline(expiresAt);
     let room = true;
     while (room && this.#slots.size >= this.max) room = this.#dropEarliest();
+    // An `onDrop` hook that wrote this key meanwhile (a re-entrant create) is replaced whole,
+    // or its slot would stay in the eviction order after leaving the map.
+    this.delete(key);
     const slot: Slot<V> = {
       key,
       value,
