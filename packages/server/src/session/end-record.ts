@@ -88,27 +88,3 @@ export async function forgetLinkedCredential(
     await rt.store.deleteCredential(credentialId);
   }
 }
-
-/**
- * Ends the device a remember-me credential stands for: the user's sessions not yet ended
- * that link it (parallel re-auths, one it re-authenticated into after a timeout), but not
- * those in `except`, then deletes the credential. Whatever their deadlines: one past its
- * idle deadline that no request has closed yet could still be revived by a request in
- * flight. Resolves to the sessions it ended.
- */
-export async function endDevice(
-  rt: Runtime,
-  credential: { credentialId: string; userId: string | null },
-  ending: EndedMarker,
-  except: ReadonlySet<string>,
-): Promise<Array<{ sid: string; record: SessionRecord }>> {
-  const { credentialId, userId } = credential;
-  const ended: Array<{ sid: string; record: SessionRecord }> = [];
-  for (const one of userId === null ? [] : await rt.store.listByUser(userId)) {
-    const { sid, record } = one;
-    if (record.ended || record.credentialId !== credentialId || except.has(sid)) continue;
-    if (await endRecord(rt, sid, record, ending.at, ending)) ended.push(one);
-  }
-  await rt.store.deleteCredential(credentialId);
-  return ended;
-}

@@ -1,6 +1,6 @@
 import type { EndedMarker, SessionRecord } from '../store/types.js';
 import { checkUserId } from '../store/user-id.js';
-import { endDevice, isRenewal, keepsCredential, revokesCredential } from './end-record.js';
+import { endRecord, isRenewal, keepsCredential, revokesCredential } from './end-record.js';
 import type { Runtime } from './runtime.js';
 import { endCurrent, trailOf } from './successor.js';
 import type { SessionManager, SessionSummary } from './types.js';
@@ -71,7 +71,11 @@ export function createManager(rt: Runtime): SessionManager {
   ) => {
     const { credentialId, userId } = record;
     if (typeof credentialId !== 'string' || credentialId === '') return;
-    await endDevice(rt, { credentialId, userId }, { reason: 'revoked', detail, at: now }, except);
+    for (const { sid, record: other } of userId === null ? [] : await notEnded(userId)) {
+      if (other.credentialId !== credentialId || except.has(sid)) continue;
+      await endRecord(rt, sid, other, now, { reason: 'revoked', detail, at: now });
+    }
+    await rt.store.deleteCredential(credentialId);
   };
   return {
     async listForUser(userId, currentId = null) {
