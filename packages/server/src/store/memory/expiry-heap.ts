@@ -1,3 +1,5 @@
+import { type HeapOrder, siftDown, siftUp } from './heap-order.js';
+
 /** One scheduled expiry: `key` may be forgotten at `at` (epoch ms), if `slot` is still current. */
 export interface ExpiryEntry<Slot> {
   at: number;
@@ -15,6 +17,12 @@ export interface ExpiryEntry<Slot> {
  */
 export class ExpiryHeap<Slot> {
   #items: ExpiryEntry<Slot>[] = [];
+  readonly #order: HeapOrder<ExpiryEntry<Slot>> = {
+    rankOf: (entry) => entry.at,
+    place: (entry, i) => {
+      this.#items[i] = entry;
+    },
+  };
 
   /** Entries held, stale ones included. */
   get size(): number {
@@ -50,32 +58,10 @@ export class ExpiryHeap<Slot> {
   }
 
   #siftUp(index: number): void {
-    const items = this.#items;
-    const entry = items[index]!;
-    let i = index;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const above = items[parent]!;
-      if (above.at <= entry.at) break;
-      items[i] = above;
-      i = parent;
-    }
-    items[i] = entry;
+    siftUp(this.#items, index, this.#order);
   }
 
   #siftDown(index: number): void {
-    const items = this.#items;
-    const entry = items[index]!;
-    const half = items.length >> 1;
-    let i = index;
-    while (i < half) {
-      let child = 2 * i + 1;
-      const right = child + 1;
-      if (right < items.length && items[right]!.at < items[child]!.at) child = right;
-      if (items[child]!.at >= entry.at) break;
-      items[i] = items[child]!;
-      i = child;
-    }
-    items[i] = entry;
+    siftDown(this.#items, index, this.#order);
   }
 }

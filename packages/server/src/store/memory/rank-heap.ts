@@ -1,3 +1,5 @@
+import { type HeapOrder, siftDown, siftUp } from './heap-order.js';
+
 /** An item a {@link RankHeap} orders: its `rank`, and its place in the heap (-1 when out). */
 export interface Ranked {
   rank: number;
@@ -12,6 +14,13 @@ export interface Ranked {
  */
 export class RankHeap<T extends Ranked> {
   readonly #items: T[] = [];
+  readonly #order: HeapOrder<T> = {
+    rankOf: (item) => item.rank,
+    place: (item, i) => {
+      this.#items[i] = item;
+      item.heapPos = i;
+    },
+  };
 
   get size(): number {
     return this.#items.length;
@@ -46,37 +55,14 @@ export class RankHeap<T extends Ranked> {
   }
 
   #place(item: T, i: number): void {
-    this.#items[i] = item;
-    item.heapPos = i;
+    this.#order.place(item, i);
   }
 
   #siftUp(index: number): void {
-    const items = this.#items;
-    const item = items[index]!;
-    let i = index;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const above = items[parent]!;
-      if (above.rank <= item.rank) break;
-      this.#place(above, i);
-      i = parent;
-    }
-    this.#place(item, i);
+    siftUp(this.#items, index, this.#order);
   }
 
   #siftDown(index: number): void {
-    const items = this.#items;
-    const item = items[index]!;
-    const half = items.length >> 1;
-    let i = index;
-    while (i < half) {
-      let child = 2 * i + 1;
-      const right = child + 1;
-      if (right < items.length && items[right]!.rank < items[child]!.rank) child = right;
-      if (items[child]!.rank >= item.rank) break;
-      this.#place(items[child]!, i);
-      i = child;
-    }
-    this.#place(item, i);
+    siftDown(this.#items, index, this.#order);
   }
 }
