@@ -54,6 +54,25 @@ function landsThenTimesOut(inner: SessionStore, method: keyof SessionStore) {
   };
 }
 
+/** A remembered sign-in as u1 on an app whose store's `end()` can land and then time out. */
+async function signedInWithFlakyEnd(
+  store: (clock: ManualClock) => SessionStore,
+  session: NonNullable<Parameters<typeof routesTestApp>[0]>['session'] = {},
+) {
+  let sw!: ReturnType<typeof landsThenTimesOut>;
+  const t = routesTestApp({
+    clockStart: Date.now(),
+    session,
+    store: (clock) => {
+      sw = landsThenTimesOut(store(clock), 'end');
+      return sw.wrapped;
+    },
+  });
+  const b = new Browser(t.app);
+  await b.post('/login?user=u1&remember=1');
+  return { t, b, sw };
+}
+
 describe.each(stores)('%s store', (_name, store) => {
   // manager.revoke() returned early for a session that had timed out: the device's
   // credential and the session it re-authenticated into lived on.
@@ -72,17 +91,7 @@ describe.each(stores)('%s store', (_name, store) => {
   // The ending threw before the credential was deleted, and every later replay finds the
   // session ended and never reaches the theft path again.
   it("onTheft 'revoke' whose end() lands but times out still deletes the credential", async () => {
-    let sw!: ReturnType<typeof landsThenTimesOut>;
-    const t = routesTestApp({
-      clockStart: Date.now(),
-      session: { onTheft: 'revoke' },
-      store: (clock) => {
-        sw = landsThenTimesOut(store(clock), 'end');
-        return sw.wrapped;
-      },
-    });
-    const b = new Browser(t.app);
-    await b.post('/login?user=u1&remember=1');
+    const { t, b, sw } = await signedInWithFlakyEnd(store, { onTheft: 'revoke' });
     const thief = tab(b, t.app); // a copy of both cookies
     t.clock.advance(15 * MIN);
     await b.get('/touch'); // the owner's request rotates
@@ -96,16 +105,7 @@ describe.each(stores)('%s store', (_name, store) => {
 
   // The credential went only after the ending answered: a 503 left it to sign back in with.
   it('a logout whose end() lands but times out leaves no credential to sign back in with', async () => {
-    let sw!: ReturnType<typeof landsThenTimesOut>;
-    const t = routesTestApp({
-      clockStart: Date.now(),
-      store: (clock) => {
-        sw = landsThenTimesOut(store(clock), 'end');
-        return sw.wrapped;
-      },
-    });
-    const b = new Browser(t.app);
-    await b.post('/login?user=u1&remember=1');
+    const { b, sw } = await signedInWithFlakyEnd(store);
     sw.set(true);
     const res = await b.post('/session/logout');
     expect(res.status).toBe(503);
