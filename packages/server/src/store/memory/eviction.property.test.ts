@@ -266,5 +266,6 @@ describe('memory store eviction order against a model', () => {
     );
     // Not vacuous: every kind of drop happened.
     expect(seen.tomb * seen.rank * seen.usable * seen.cred).toBeGreaterThan(0);
-  });
+    // 600 runs take about 3 s alone, and over 5 s (the default limit) on a busy two-core machine.
+  }, 30_000);
 });
