@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterEach, expect, it } from 'vitest';
 import { DEMO_ENV, IDLE_MS } from './env.js';
-import { expectState, signIn, startWorld, type World } from './world.js';
+import { expectState, signIn, snapshot, startWorld, type World } from './world.js';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -76,4 +76,32 @@ it('costs the server no more /session/* requests with four tabs than with one', 
   // One keepalive may fall either side of the window's end (its phase follows the sign-in
   // instant), so "the same" allows one request; N tabs polling on their own would be 4×.
   expect(four).toBeLessThanOrEqual(one + 1);
+});
+
+it('runs every tab alone, each its own leader, in a browser without Web Locks: no tab signs the person out while they type in one', async () => {
+  world = await startWorld(DEMO_ENV);
+  // Chromium before 69 and Firefox before 96 had BroadcastChannel but no Web Locks.
+  await world.context.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined });
+  });
+  const [first] = await world.openTabs(1);
+  await signIn(first!);
+  const tabs = [first!, ...(await world.openTabs(1))];
+  await expectState(tabs, 'active');
+  expect(await tabs[1]!.evaluate(() => navigator.locks)).toBeUndefined();
+  await expect.poll(() => Promise.all(tabs.map(isLeader))).toEqual(['true', 'true']);
+
+  const before = await world.status();
+  const seen = new Set<string>();
+  for (let i = 0; i < 12; i++) {
+    await typeFor(world, tabs[0]!, 1);
+    for (const tab of tabs) seen.add((await snapshot(tab)).state);
+    expect((await snapshot(tabs[0]!)).state).toBe('active');
+  }
+  const after = await world.status();
+  expect(after.state).toBe('active');
+  expect(after.idleExpiresAt!).toBeGreaterThan(before.idleExpiresAt! + IDLE_MS);
+  // The other tab hears of the typing only from its own checks: it may warn in between
+  // (docs/client.md), but never ends the session.
+  expect([...seen].filter((s) => s !== 'active' && s !== 'warning')).toEqual([]);
 });

@@ -5,9 +5,12 @@ import type { Plugin } from 'vite';
  * script-tag IIFE and the size test). Its method chooser imports the IndexedDB,
  * localStorage and test-only `simulate` transports unconditionally, so no bundler can drop
  * them (about 1.9 KB gzip). Every browser the SDK supports has `BroadcastChannel`, so the
- * three are replaced by empty exports, which the chooser already filters out. Leader
- * election is untouched (Web Locks where present, its message protocol otherwise) but for
- * its `unload` hook, below.
+ * three are replaced by empty exports, which the chooser already filters out.
+ *
+ * Leader election keeps only its Web Lock elector: the message-protocol one (about 630 B
+ * gzip) serves browsers without Web Locks, and `broadcastChannel()` does not open a
+ * channel there (the tab runs alone, as without `BroadcastChannel`). Its `unload` hook
+ * goes too, below.
  */
 const STUBS: Record<string, string> = {
   'indexed-db': 'IndexedDBMethod',
@@ -24,6 +27,14 @@ const PACKAGE = /[\\/]broadcast-channel[\\/]dist[\\/]/;
  * when its page goes away anyway, which hands leadership on; so the hook is a no-op here.
  */
 const UNLOAD_STUB = 'export const add = (fn) => ({ remove() {}, run: fn });';
+/** `createLeaderElection` as the package writes it, with the Web Lock elector always. */
+const webLockElection = (dir: string) => `
+import { LeaderElectionWebLock } from ${JSON.stringify(`${dir}leader-election-web-lock.js`)};
+export function createLeaderElection(channel, options) {
+  const elector = new LeaderElectionWebLock(channel, options);
+  channel._befC.push(() => elector.die());
+  return elector;
+}`;
 
 export function leanBroadcastChannel(): Plugin {
   return {
@@ -31,6 +42,10 @@ export function leanBroadcastChannel(): Plugin {
     enforce: 'pre',
     resolveId(source, importer) {
       if (source === 'unload' && importer && PACKAGE.test(importer)) return `${PREFIX}unload`;
+      // Virtual modules have no folder: this one names the package's, to import from it.
+      if (source === './leader-election.js' && importer && PACKAGE.test(importer)) {
+        return `${PREFIX}election:${importer.replace(/[^\\/]+$/, '')}`;
+      }
       const method = /^\.\/methods\/([a-z-]+)\.js$/.exec(source)?.[1];
       if (!method || !(method in STUBS) || !importer || !CHOOSER.test(importer)) return null;
       return PREFIX + method;
@@ -38,6 +53,9 @@ export function leanBroadcastChannel(): Plugin {
     load(id) {
       if (!id.startsWith(PREFIX)) return null;
       if (id === `${PREFIX}unload`) return UNLOAD_STUB;
+      if (id.startsWith(`${PREFIX}election:`)) {
+        return webLockElection(id.slice(`${PREFIX}election:`.length));
+      }
       return `export const ${STUBS[id.slice(PREFIX.length)]} = undefined;`;
     },
   };

@@ -3,11 +3,15 @@ import type { TabChannel } from '../types.js';
 
 /**
  * The default cross-tab channel: `broadcast-channel` (native BroadcastChannel where
- * present) with its leader election, which holds a Web Lock where the browser has them and
- * falls back to its message protocol elsewhere. Kept in its own module so the core can be
+ * present) with its leader election by Web Lock. Kept in its own module so the core can be
  * bundled without it.
+ *
+ * Throws where the browser has no Web Locks (Firefox before 96, Chromium before 69): our
+ * bundles leave out the package's message-protocol election for those (about 630 B gzip),
+ * so each tab there runs alone, as it does without `BroadcastChannel`.
  */
 export function broadcastChannel(name: string): TabChannel {
+  if (!navigator.locks) throw new TypeError('Lifeline: no Web Locks');
   const channel = new BroadcastChannel<unknown>(name);
   const elector = createLeaderElection(channel);
   let closed = false;
