@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterEach, expect, it } from 'vitest';
 import { launchChromium } from './browser.js';
 import { type DemoServer, startDemo } from './demo-server.js';
@@ -49,4 +49,46 @@ it('keeps a page with the SDK in the back/forward cache, and re-checks the sessi
   // The same document came back (not a reload), and it learned of the sign-out at once.
   expect(await page.evaluate(() => (window as unknown as { kept?: number }).kept)).toBe(42);
   await expect.poll(state).not.toBe('active');
+});
+
+it('hands leadership to another tab while the leading page sits in the back/forward cache, and follows it when restored', async () => {
+  server = await startDemo(DEMO_ENV);
+  browser = await launchChromium({ backForwardCache: true });
+  const context = await browser.newContext({ baseURL: server.url });
+  const html = (body: string) => ({ status: 200, contentType: 'text/html', body });
+  await context.route('**/app', (route) => route.fulfill(html(APP_PAGE)));
+  await context.route('**/elsewhere', (route) => route.fulfill(html('<p>No SDK here</p>')));
+  const login = await context.request.post('/login', {
+    headers: { Origin: server.url },
+    data: { username: 'demo', password: 'demo' },
+  });
+  expect(login.status()).toBe(200);
+
+  const [first, second] = [await context.newPage(), await context.newPage()];
+  const leads = (page: Page) =>
+    page.evaluate(() => window.Lifeline?.client.getSnapshot().isLeader);
+  await first.goto('/app');
+  await expect.poll(() => leads(first)).toBe(true);
+  await second.goto('/app');
+  await expect.poll(() => second.evaluate(() => window.Lifeline?.client.getSnapshot().state)).toBe(
+    'active',
+  );
+  expect(await leads(second)).toBe(false);
+  await first.evaluate(() => {
+    (window as unknown as { kept: number }).kept = 42;
+  });
+
+  await first.click('#away');
+  await first.waitForURL('**/elsewhere');
+  // Nobody posts on the channel meanwhile, so nothing makes Chromium drop the cached page.
+  await expect.poll(() => leads(second), { timeout: 5000 }).toBe(true);
+
+  await first.goBack({ waitUntil: 'commit' });
+  expect(await first.evaluate(() => (window as unknown as { kept?: number }).kept)).toBe(42);
+  await expect.poll(() => first.evaluate(() => window.Lifeline?.client.getSnapshot().state)).toBe(
+    'active',
+  );
+  // One leader: the tab that took over keeps leading, the restored page follows.
+  await first.waitForTimeout(500);
+  expect([await leads(first), await leads(second)]).toEqual([false, true]);
 });

@@ -385,21 +385,27 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     throw new SessionExpiredError(reason, res);
   };
 
-  try {
-    channel = o.channel?.(o.channelName);
-  } catch {
-    // No cross-tab transport here (a browser without BroadcastChannel): this tab runs alone.
-  }
-  detach.push(
-    channel?.onMessage((raw) => {
-      const message = parseTabMessage(raw);
-      if (message?.type === 'reauth-failed') reauthFailedAt = refusedElsewhereAt = now();
-      if (message) dispatch(message);
-      else channelError(new TypeError('Lifeline: malformed cross-tab message'));
-    }),
-    channel?.onLeadership((isLeader) => dispatch({ type: 'leadership', isLeader })),
-    () => channel?.close(),
-  );
+  /** Opens the cross-tab channel: at the start, and again after a back/forward-cache stay. */
+  const join = () => {
+    try {
+      channel = o.channel?.(o.channelName);
+    } catch {
+      // No cross-tab transport here (a browser without BroadcastChannel): this tab runs alone.
+    }
+    detach.push(
+      channel?.onMessage((raw) => {
+        const message = parseTabMessage(raw);
+        if (message?.type === 'reauth-failed') reauthFailedAt = refusedElsewhereAt = now();
+        if (message) dispatch(message);
+        else channelError(new TypeError('Lifeline: malformed cross-tab message'));
+      }),
+      channel?.onLeadership((isLeader) => dispatch({ type: 'leadership', isLeader })),
+    );
+  };
+  const lead = () =>
+    dispatch({ type: 'leadership', isLeader: channel ? channel.isLeader() : true });
+  join();
+  detach.push(() => channel?.close());
 
   // DOM listeners: passive, capturing activity listeners doing constant work per event, and
   // the wake-up signals (re-evaluate the deadlines, or ask the server when the page may
@@ -437,14 +443,27 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   });
   listen(doc, 'resume', refresh);
   listen(o.window, 'focus', wake);
-  // Only a page restored from the back/forward cache may have missed anything: the first
-  // `pageshow` of every load would otherwise ask for the status a second time.
-  listen(o.window, 'pageshow', (event?: { persisted?: boolean }) => event?.persisted && refresh());
+  // A page kept in the back/forward cache would keep leading from there (its Web Lock):
+  // it leaves the channel on the way in and joins again, as a newcomer, when it comes back.
+  // Only such a page may have missed anything: the first `pageshow` of every load would
+  // otherwise ask for the status a second time.
+  listen(
+    o.window,
+    'pagehide',
+    (event?: { persisted?: boolean }) => event?.persisted && channel?.close(),
+  );
+  listen(o.window, 'pageshow', (event?: { persisted?: boolean }) => {
+    if (event?.persisted) {
+      join();
+      lead();
+      refresh();
+    }
+  });
   // Every tab hears `online` at once: the leader asks for all of them, and a tab that owes a
   // request (a "Stay signed in" or a sign-out that failed offline) sends it now.
   listen(o.window, 'online', () => (state.isLeader || state.retry ? refresh() : wake()));
 
-  dispatch({ type: 'leadership', isLeader: channel ? channel.isLeader() : true });
+  lead();
 
   return {
     getSnapshot: () => snapshot,
