@@ -185,6 +185,9 @@ describe('session client in one tab', () => {
     [{ activity: 'on' }, /"activity" must be of type object or function, got on/],
     [{ channel: 'lifeline' }, /"channel" must be of type object or function, got lifeline/],
     [{ locks: 42 }, /"locks" must be of type object/],
+    // Objects the client cannot run without take no null.
+    [{ timers: null }, /"timers" must be of type object, got null/],
+    [{ activity: { events: null } }, /"activity.events" must be of type object, got null/],
     // An object that cannot be turned into a string still gets the message naming the option.
     [{ endpoint: Object.create(null) }, /"endpoint" must be of type string, got object/],
     [

@@ -37,12 +37,15 @@ const merge = <T extends object>(defaults: Partial<T>, given: object, prefix = '
     // `activity`, resolved below): an object or function, or `null`/`false` for none.
     const unset = o[name] == null;
     // Names every type the option takes: `typeof null` is 'object', so one that takes an
-    // object takes `null` too.
+    // object takes `null` too, but for the two below.
     const kind = unset ? 'object or function' : typeof o[name];
     const fits =
       name === 'reauth'
         ? value === 'endpoint' || value === false || typeof value === 'function'
-        : kind.includes(typeof value) || (unset && value === false);
+        : // Timers and activity events have no "none": the client needs them.
+          (kind.includes(typeof value) &&
+            (value !== null || !['timers', 'events'].includes(name))) ||
+          (unset && value === false);
     if (!fits) {
       const what = name === 'reauth' ? "'endpoint', false or a function" : `of type ${kind}`;
       throw new TypeError(
