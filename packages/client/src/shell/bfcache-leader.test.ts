@@ -31,3 +31,14 @@ it('a page leaving for good (not kept in the cache) keeps its channel until it g
   await step(0);
   expect([a.client.getSnapshot().isLeader, b.client.getSnapshot().isLeader]).toEqual([true, false]);
 });
+
+it('a restore without a pagehide before it opens no second channel', async () => {
+  const { browser, open, step } = signedInBrowser();
+  const [a, b] = [open(), open()];
+  await step(0);
+  const channels = browser.hub.open();
+  b.window.dispatch('pageshow', { persisted: true });
+  await step(0);
+  expect(browser.hub.open()).toBe(channels);
+  expect([a.client.getSnapshot().isLeader, b.client.getSnapshot().isLeader]).toEqual([true, false]);
+});

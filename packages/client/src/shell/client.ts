@@ -447,14 +447,16 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   // it leaves the channel on the way in and joins again, as a newcomer, when it comes back.
   // Only such a page may have missed anything: the first `pageshow` of every load would
   // otherwise ask for the status a second time.
-  listen(
-    o.window,
-    'pagehide',
-    (event?: { persisted?: boolean }) => event?.persisted && channel?.close(),
-  );
+  listen(o.window, 'pagehide', (event?: { persisted?: boolean }) => {
+    if (event?.persisted) {
+      channel?.close();
+      channel = undefined;
+    }
+  });
   listen(o.window, 'pageshow', (event?: { persisted?: boolean }) => {
     if (event?.persisted) {
-      join();
+      // Never a second channel: a page restored without a `pagehide` before keeps its own.
+      channel || join();
       lead();
       refresh();
     }
