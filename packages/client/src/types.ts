@@ -184,7 +184,10 @@ export interface SessionClientOptions {
   channel?: ChannelFactory | null;
   /** Web Locks for single-flight re-auth; default `navigator.locks` when present, `null` to skip. */
   locks?: LockManagerLike | null;
-  /** Clock, epoch ms. Default: `Date.now()`, but never running back when the computer's clock is set back. */
+  /**
+   * Clock, epoch ms. Default: `Date.now()`, but never running back when the computer's clock
+   * is set back. The tabs take one given here for a clock they all share.
+   */
   now?: () => number;
   /** Timers. Default the global `setTimeout` / `clearTimeout`. */
   timers?: Timers;

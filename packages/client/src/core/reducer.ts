@@ -36,8 +36,8 @@ type Body = TabMessage extends infer M
 export const reduce = (state: CoreState, action: Action, now: number): Step => {
   const s: Mutable<CoreState> = { ...state };
   // Another tab's news (a message, which says `from` whom) is the action it reduced, replayed
-  // here: tabs share one clock, so its times mean the same here. It differs only in whose it
-  // is: nothing in flight here is answered, and nothing is passed on.
+  // here: the shell has moved its times onto this tab's clock, so they mean the same here. It
+  // differs only in whose it is: nothing in flight here is answered, and nothing is passed on.
   const news = 'from' in action ? action : null;
   const events: SessionEvent[] = [];
   let message: TabMessage | undefined;
@@ -192,8 +192,9 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
     }
     // No deadlines yet (or since an ending, which answers older than it never get past) count
     // as another session's, and are taken whenever they were sent: the last ones may have
-    // come from a tab whose clock reads ahead (opened before the computer's clock was set
-    // back), dated after anything this tab sends for a while.
+    // come from a tab whose clock reads ahead (an app's own clock, or another version's tab
+    // opened before the computer's clock was set back), dated after anything this tab sends
+    // for a while.
     const other = s.deadlines?.absolute !== absolute;
     const changed = other
       ? reauth || !s.deadlines || sentAt >= s.dlSentAt

@@ -1,7 +1,7 @@
 import { parseStatus, parseTabMessage, sessionProblemReason } from '../core/parse.js';
 import { reduce } from '../core/reducer.js';
 import { initialState, toSnapshot } from '../core/state.js';
-import type { Action, CoreState, Operation } from '../core/types.js';
+import type { Action, CoreState, Operation, TabMessage } from '../core/types.js';
 import { SessionExpiredError } from '../errors.js';
 import type {
   EventSource,
@@ -48,6 +48,18 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   // Whole milliseconds, as the other tabs' messages must carry: the default clock (and an
   // app's own) can read fractions, and a tab rejects a message timed in them.
   const now = () => Math.floor(o.now());
+  /**
+   * `message` with its own times (the server's stay) moved by `sign` × this tab's lead over
+   * the wall clock: tabs post their times in the wall clock, as their default clocks need
+   * not agree (one opened before the computer's clock was set back reads ahead of one opened
+   * after, by the step: see ./clock.ts). An app's own clock is taken as the tabs' shared one.
+   * A `receivedAt` of 0 (1970) is taken for none.
+   */
+  const retimed = (message: TabMessage, sign: number) => {
+    const by = options.now ? 0 : sign * (now() - Date.now());
+    const { sentAt, receivedAt } = message as { sentAt: number; receivedAt?: number };
+    return { ...message, sentAt: sentAt + by, ...(receivedAt && { receivedAt: receivedAt + by }) };
+  };
   let state: CoreState = initialState(o);
   let snapshot = toSnapshot(state, now());
   // On a server (no `location`) a relative endpoint cannot be fetched, and retrying would
@@ -128,7 +140,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
             dispatch(answer);
           });
         }
-        if (post) channel?.post(post);
+        if (post) channel?.post(retimed(post, -1));
         for (const event of events) emit(event.type, event);
         // A listener may have called destroy(): arm nothing (it removed the other listeners).
         if (destroyed) return;
@@ -396,7 +408,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       channel?.onMessage((raw) => {
         const message = parseTabMessage(raw);
         if (message?.type === 'reauth-failed') reauthFailedAt = refusedElsewhereAt = now();
-        if (message) dispatch(message);
+        if (message) dispatch(retimed(message, 1));
         else channelError(new TypeError('Lifeline: malformed cross-tab message'));
       }),
       channel?.onLeadership((isLeader) => dispatch({ type: 'leadership', isLeader })),
