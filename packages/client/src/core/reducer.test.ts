@@ -269,3 +269,75 @@ describe('core reducer', () => {
     expect(h.state().phase).toBe('expired');
   });
 });
+
+describe('a first /status slower than a sign-in', () => {
+  /** A page whose first /status left at `h.now()`; `none` is its answer, about no cookie. */
+  function loading() {
+    const h = createHarness();
+    h.dispatch({ type: 'leadership', isLeader: false });
+    const sentAt = h.now();
+    const body = { now: sentAt, idleTimeoutMs: 10 * MIN, canReauth: false } as const;
+    const none = () =>
+      h.dispatch({
+        type: 'answer',
+        op: 'status',
+        status: { ...body, state: 'none', reason: 'missing' },
+        sentAt,
+        receivedAt: h.now(),
+      });
+    /** The sign-in's deadlines, as a `Session-Deadline` header to a request sent at `at`. */
+    const signIn = (at: number) =>
+      ({
+        type: 'header',
+        idle: at + 10 * MIN,
+        absolute: at + 60 * MIN,
+        now: at,
+        sentAt: at,
+        receivedAt: h.now(),
+      }) as const;
+    return { h, sentAt, none, signIn };
+  }
+
+  it('answering "none" after the sign-in\'s header does not end it', () => {
+    const { h, sentAt, none, signIn } = loading();
+    h.sleep(500);
+    const header = signIn(h.now());
+    h.dispatch(header);
+    h.sleep(500);
+    expect(emitted(none())).toEqual([]);
+    expect(h.state()).toMatchObject({
+      phase: 'active',
+      deadlines: { idle: header.idle, absolute: header.absolute },
+    });
+    expect(sentAt).toBeLessThan(header.sentAt);
+  });
+
+  it('answering "none" after news of a sign-in sent before it does not end it', () => {
+    const { h, none, signIn } = loading();
+    // The sign-in left before this page's /status; its answer set the cookie after.
+    const header = signIn(h.now() - 500);
+    h.sleep(500);
+    h.dispatch({ ...header, v: 2, from: 'b', trigger: 'response' });
+    h.sleep(500);
+    expect(emitted(none())).toEqual([]);
+    expect(h.state()).toMatchObject({
+      phase: 'active',
+      deadlines: { idle: header.idle, absolute: header.absolute },
+    });
+  });
+
+  it('answering "none" before news of a sign-in sent after it leaves that news to be taken', () => {
+    const { h, none, signIn } = loading();
+    h.sleep(500);
+    const header = signIn(h.now());
+    h.sleep(500);
+    none();
+    expect(h.state().phase).toBe('signed-out');
+    h.sleep(500);
+    h.dispatch({ ...header, v: 2, from: 'b', trigger: 'response' });
+    expect(h.state()).toMatchObject({
+      phase: 'active',
+      deadlines: { idle: header.idle, absolute: header.absolute },
+    });
+  });
+});
