@@ -340,4 +340,18 @@ describe('a first /status slower than a sign-in', () => {
       deadlines: { idle: header.idle, absolute: header.absolute },
     });
   });
+
+  it("a 401 to a request sent after the page's own first /status left still ends it", () => {
+    const { h, sentAt } = loading();
+    h.sleep(500);
+    const fetchSentAt = h.now();
+    h.sleep(500);
+    h.answer(0);
+    expect(h.state().phase).toBe('active');
+    h.sleep(500);
+    // The session was revoked after the /status check; the app request carried its cookie.
+    h.dispatch({ type: 'answer', op: 'fetch', reason: 'revoked', sentAt: fetchSentAt });
+    expect(h.state()).toMatchObject({ phase: 'expired', reason: 'revoked' });
+    expect(sentAt).toBeLessThan(fetchSentAt);
+  });
 });

@@ -136,7 +136,9 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
     s.user = null;
     s.deadlines = null;
     s.warning = null;
-    s.endedAt = now;
+    // From when the request that found it was sent: news sent after it (a sign-in on its
+    // way when a slow "no session" answer came) is of a later session, not a late answer.
+    s.endedAt = sentAt;
     if (s.retry?.op !== 'logout') s.retry = null;
   };
 
@@ -200,13 +202,19 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       ? reauth || !s.deadlines || sentAt >= s.dlSentAt
       : idle > s.deadlines!.idle;
     if (changed) {
-      // A different absolute deadline (or the first since an ending) is a new session from
-      // now on (so is a re-auth, below): a "no session" answer to a request sent before it
-      // is about an older cookie, and a sign-out still being retried was for an older one.
-      // The first deadlines a tab learns are its first session, not a new one.
-      if (other && s.phase !== 'unknown') {
-        s.sessionAt = now;
-        if (s.retry?.op === 'logout') s.retry = null;
+      if (other) {
+        // A "no session" answer to a request sent before this tab learned of these deadlines
+        // may be about an older cookie: the first ones too, which may be a sign-in while the
+        // page's first /status was on its way. This tab's own /status speaks for the cookie
+        // it carried, which later requests carry too.
+        s.learnedAt = news || op !== 'status' ? now : sentAt;
+        // A different absolute deadline (or the first since an ending) is a new session from
+        // now on (so is a re-auth, below), and a sign-out still being retried was for an
+        // older one. The first deadlines a tab learns are its first session, not a new one.
+        if (s.phase !== 'unknown') {
+          s.sessionAt = now;
+          if (s.retry?.op === 'logout') s.retry = null;
+        }
       }
       s.deadlines = { idle, absolute };
       s.dlSentAt = sentAt;
@@ -288,8 +296,9 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
         break;
       }
       // "No session" ends it unless the request is older than the last ending, or carried the
-      // cookie a re-auth replaced (a late answer must not end what came after it).
-      if (sentAt >= s.endedAt && sentAt >= s.sessionAt) end(reason, sentAt);
+      // cookie a re-auth or sign-in replaced (a late answer must not end what came after it).
+      if (sentAt >= s.endedAt && sentAt >= s.sessionAt && sentAt >= s.learnedAt)
+        end(reason, sentAt);
       break;
     }
     case 'header':

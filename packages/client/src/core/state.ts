@@ -15,6 +15,7 @@ export const initialState = (config: CoreConfig): CoreState => ({
   dlSentAt: NEVER,
   endedAt: NEVER,
   sessionAt: NEVER,
+  learnedAt: NEVER,
   activeAt: NEVER,
   extendAt: NEVER,
   extendBy: 'activity',

@@ -43,7 +43,10 @@ export interface CoreState {
   readonly sampleAt: number;
   /** Send time of the request that produced `deadlines` (older answers may not replace them). */
   readonly dlSentAt: number;
-  /** When the session was last seen ending; answers to requests sent before it are stale. */
+  /**
+   * When the request that last found the session ending was sent (a sign-out: when it was
+   * made); answers to requests sent before it are stale.
+   */
   readonly endedAt: number;
   /**
    * When this tab learned of the current session (a re-auth here or in another tab, or
@@ -52,6 +55,12 @@ export interface CoreState {
    * sign the new session out. Re-auth requests sent before it are covered by it.
    */
   readonly sessionAt: number;
+  /**
+   * When this tab learned of the deadlines it holds, if they were news of another session
+   * than it held (its first ones too): a "no session" answer to a request sent before it may
+   * be about an older cookie. This tab's own `/status` answer dates them from its send time.
+   */
+  readonly learnedAt: number;
   /** The person's last activity here or in another tab. */
   readonly activeAt: number;
   /** The last extension (sent or confirmed); activity after it is still owed one. */
