@@ -355,3 +355,30 @@ describe('a first /status slower than a sign-in', () => {
     expect(sentAt).toBeLessThan(fetchSentAt);
   });
 });
+
+describe('answers crossing a server-side ending', () => {
+  // The other side of counting an ending from its request's send time: the server does not
+  // say when it handled a request (design-decisions.md, known limitations).
+  it('takes a late live answer to a request sent after the one that found the ending', () => {
+    const h = started();
+    const endingSentAt = h.now();
+    h.sleep(100);
+    h.dispatch({ type: 'extend' });
+    h.sleep(100);
+    // Another tab's /status, sent before this extension, found the session revoked.
+    h.dispatch({
+      v: 2,
+      from: 'b',
+      trigger: 'status',
+      type: 'answer',
+      op: 'status',
+      reason: 'revoked',
+      sentAt: endingSentAt,
+    });
+    expect(h.state().phase).toBe('expired');
+    // The extension, handled by the server before the revocation, answers late.
+    h.sleep(100);
+    h.answer(0);
+    expect(h.state().phase).toBe('active');
+  });
+});
