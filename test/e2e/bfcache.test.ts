@@ -65,14 +65,13 @@ it('hands leadership to another tab while the leading page sits in the back/forw
   expect(login.status()).toBe(200);
 
   const [first, second] = [await context.newPage(), await context.newPage()];
-  const leads = (page: Page) =>
-    page.evaluate(() => window.Lifeline?.client.getSnapshot().isLeader);
+  const leads = (page: Page) => page.evaluate(() => window.Lifeline?.client.getSnapshot().isLeader);
   await first.goto('/app');
   await expect.poll(() => leads(first)).toBe(true);
   await second.goto('/app');
-  await expect.poll(() => second.evaluate(() => window.Lifeline?.client.getSnapshot().state)).toBe(
-    'active',
-  );
+  await expect
+    .poll(() => second.evaluate(() => window.Lifeline?.client.getSnapshot().state))
+    .toBe('active');
   expect(await leads(second)).toBe(false);
   await first.evaluate(() => {
     (window as unknown as { kept: number }).kept = 42;
@@ -85,9 +84,9 @@ it('hands leadership to another tab while the leading page sits in the back/forw
 
   await first.goBack({ waitUntil: 'commit' });
   expect(await first.evaluate(() => (window as unknown as { kept?: number }).kept)).toBe(42);
-  await expect.poll(() => first.evaluate(() => window.Lifeline?.client.getSnapshot().state)).toBe(
-    'active',
-  );
+  await expect
+    .poll(() => first.evaluate(() => window.Lifeline?.client.getSnapshot().state))
+    .toBe('active');
   // One leader: the tab that took over keeps leading, the restored page follows.
   await first.waitForTimeout(500);
   expect([await leads(first), await leads(second)]).toEqual([false, true]);
