@@ -28,15 +28,26 @@ export function assertChromium(path: string = CHROMIUM_PATH): void {
 }
 
 /**
- * Launches one headless Chromium; every test opens its tabs in one context of it. With
- * `backForwardCache`, without the flag Playwright adds to turn that cache off.
+ * A host name Chromium resolves to 127.0.0.1 when launched with `insecureHost`: a page
+ * served from it over http is not a secure context (unlike localhost or 127.0.0.1), as on
+ * an intranet or a phone on the LAN, so it has no `navigator.locks`.
  */
-export async function launchChromium({ backForwardCache = false } = {}): Promise<Browser> {
+export const INSECURE_HOST = 'lifeline.test';
+
+/**
+ * Launches one headless Chromium; every test opens its tabs in one context of it. With
+ * `backForwardCache`, without the flag Playwright adds to turn that cache off; with
+ * `insecureHost`, resolving `INSECURE_HOST` to this machine.
+ */
+export async function launchChromium({
+  backForwardCache = false,
+  insecureHost = false,
+} = {}): Promise<Browser> {
   assertChromium();
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ARGS,
+    args: insecureHost ? [...ARGS, `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`] : ARGS,
     ...(backForwardCache && { ignoreDefaultArgs: ['--disable-back-forward-cache'] }),
   });
 }

@@ -1,6 +1,6 @@
 import type { SessionSnapshot } from '@lifeline/client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, launchChromiumWithTabs } from './browser.js';
+import { INSECURE_HOST, launchChromium, launchChromiumWithTabs } from './browser.js';
 import { type DemoServer, startDemo } from './demo-server.js';
 
 /** The parts of `GET /session/status` the tests read. */
@@ -49,18 +49,24 @@ export interface World {
  * With `tabsCanHide`, the pages are tabs of one window, as in a person's browser: each new
  * one comes to the front and hides the others (`page.bringToFront()` switches back; see
  * `launchChromiumWithTabs`); that context has no base URL, so give its pages whole URLs
- * (`world.server.url`). Without it every page stays visible whatever a test does.
+ * (`world.server.url`). Without it every page stays visible whatever a test does. With
+ * `insecure`, the pages open the demo at `INSECURE_HOST` over http: not a secure context.
  */
 export async function startWorld(
   env: Record<string, string>,
-  { realClock = false, tabsCanHide = false }: { realClock?: boolean; tabsCanHide?: boolean } = {},
+  {
+    realClock = false,
+    tabsCanHide = false,
+    insecure = false,
+  }: { realClock?: boolean; tabsCanHide?: boolean; insecure?: boolean } = {},
 ): Promise<World> {
   const server = await startDemo(env);
+  const origin = insecure ? server.url.replace('127.0.0.1', INSECURE_HOST) : server.url;
   const { browser, context } = tabsCanHide
     ? await launchChromiumWithTabs()
-    : await launchChromium().then(async (browser) => ({
+    : await launchChromium({ insecureHost: insecure }).then(async (browser) => ({
         browser,
-        context: await browser.newContext({ baseURL: server.url }),
+        context: await browser.newContext({ baseURL: origin }),
       }));
   if (!realClock) await context.clock.install();
   /** Frozen tabs, with the time their clock has yet to catch up on. */
@@ -80,7 +86,7 @@ export async function startWorld(
       const pages: Page[] = [];
       for (let i = 0; i < n; i++) {
         const page = await context.newPage();
-        await page.goto(new URL(path, server.url).href);
+        await page.goto(new URL(path, origin).href);
         await page.waitForSelector('body[data-session]:not([data-session="unknown"])');
         pages.push(page);
       }
@@ -104,9 +110,13 @@ export async function startWorld(
       };
     },
     async status() {
-      const res = await context.request.get(`${server.url}/session/status`, {
-        headers: { 'Session-Passive': '1' },
-      });
+      const headers: Record<string, string> = { 'Session-Passive': '1' };
+      // Node cannot resolve INSECURE_HOST: ask 127.0.0.1 with that host's cookies.
+      if (insecure) {
+        const cookies = await context.cookies(origin);
+        headers.Cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+      }
+      const res = await context.request.get(`${server.url}/session/status`, { headers });
       return (await res.json()) as ServerStatus;
     },
     async close() {

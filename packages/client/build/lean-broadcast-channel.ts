@@ -8,9 +8,9 @@ import type { Plugin } from 'vite';
  * three are replaced by empty exports, which the chooser already filters out.
  *
  * Leader election keeps only its Web Lock elector: the message-protocol one (about 630 B
- * gzip) serves browsers without Web Locks, and `broadcastChannel()` does not open a
- * channel there (the tab runs alone, as without `BroadcastChannel`). Its `unload` hook
- * goes too, below.
+ * gzip) serves pages without Web Locks (not a secure context, or an old browser), where
+ * `broadcastChannel()` holds no election and every tab leads. Its `unload` hook goes too,
+ * below.
  */
 const STUBS: Record<string, string> = {
   'indexed-db': 'IndexedDBMethod',

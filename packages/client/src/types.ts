@@ -127,8 +127,9 @@ export interface DocumentLike extends EventSource {
 
 /**
  * A cross-tab channel with leader election, one per tab. The default is built on
- * `broadcast-channel` (Web Locks first, message protocol as fallback); the test kit offers
- * an in-memory one. Messages are untrusted: the client validates everything it receives.
+ * `broadcast-channel` (a Web Lock elects the leader; without Web Locks every tab leads);
+ * the test kit offers an in-memory one. Messages are untrusted: the client validates
+ * everything it receives.
  */
 export interface TabChannel {
   post(message: unknown): void;
@@ -141,7 +142,11 @@ export interface TabChannel {
   close(): void;
 }
 
-/** Makes this tab's channel. `name` is the channel (and lock) name. */
+/**
+ * Makes a new channel for this tab. `name` is the channel (and lock) name. Called again when
+ * the page comes back from the back/forward cache (the client closed the last one when the
+ * page went in), so each call must return a new channel, not one made up front.
+ */
 export type ChannelFactory = (name: string) => TabChannel;
 
 /** The part of the Web Locks API the client uses (`navigator.locks`). */

@@ -6,18 +6,18 @@ import type { TabChannel } from '../types.js';
  * present) with its leader election by Web Lock. Kept in its own module so the core can be
  * bundled without it.
  *
- * Throws where the browser has no Web Locks (Firefox before 96, Chromium before 69): our
- * bundles leave out the package's message-protocol election for those (about 630 B gzip),
- * so each tab there runs alone, as it does without `BroadcastChannel`.
+ * Where there are no Web Locks (a page that is not a secure context: plain http on a host
+ * other than localhost; Firefox before 96, Chromium before 69) the tabs still share their
+ * news, but every tab leads: our bundles leave out the package's message-protocol election
+ * (about 630 B gzip).
  */
 export function broadcastChannel(name: string): TabChannel {
-  if (!navigator.locks) throw new TypeError('Lifeline: no Web Locks');
   const channel = new BroadcastChannel<unknown>(name);
-  const elector = createLeaderElection(channel);
+  const elector = globalThis.navigator?.locks ? createLeaderElection(channel) : null;
   let closed = false;
-  // Campaign from the start, so `isLeader()` turns true even before anyone listens. Dying
-  // before winning rejects or never settles; either way there is nothing to do.
-  const won = elector.awaitLeadership().then(
+  // Campaign from the start, so `isLeader()` turns true even before anyone listens (at once
+  // without an election). Dying before winning rejects or never settles: nothing to do.
+  const won = Promise.resolve(elector?.awaitLeadership()).then(
     () => true,
     () => false,
   );
@@ -29,7 +29,7 @@ export function broadcastChannel(name: string): TabChannel {
       channel.addEventListener('message', fn);
       return () => channel.removeEventListener('message', fn);
     },
-    isLeader: () => elector.isLeader && !closed,
+    isLeader: () => (!elector || elector.isLeader) && !closed,
     onLeadership(fn) {
       let listening = true;
       won.then((leader) => leader && listening && !closed && fn(true));
@@ -40,7 +40,7 @@ export function broadcastChannel(name: string): TabChannel {
     close() {
       if (closed) return;
       closed = true;
-      void elector.die().finally(() => channel.close());
+      void Promise.resolve(elector?.die()).finally(() => channel.close());
     },
   };
 }
