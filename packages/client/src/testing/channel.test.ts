@@ -3,6 +3,15 @@ import { signedInBrowser } from '../shell/signed-in.fixture.js';
 import { createFakeServer, createMemoryHub, createSimulatedBrowser, flush } from './index.js';
 
 describe('createMemoryHub', () => {
+  it('hands leadership on when the leader closes, and a closed channel leads nothing', async () => {
+    const hub = createMemoryHub();
+    const [first, second] = [hub.channel('lifeline'), hub.channel('lifeline')];
+    expect([first.isLeader(), second.isLeader()]).toEqual([true, false]);
+    first.close();
+    await flush();
+    expect([first.isLeader(), second.isLeader()]).toEqual([false, true]);
+  });
+
   it('delivers what a BroadcastChannel would: undefined, NaN and Infinity as sent', async () => {
     const hub = createMemoryHub();
     const heard: unknown[] = [];

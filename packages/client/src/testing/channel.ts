@@ -101,6 +101,8 @@ export function createMemoryHub(): MemoryHub {
           members.splice(at, 1);
           me.messages.clear();
           me.leadership.clear();
+          // A closed channel leads nothing, as `broadcastChannel()`'s says.
+          me.leader = false;
           elect(name);
         },
       };
