@@ -58,7 +58,11 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   const retimed = (message: TabMessage, sign: number) => {
     const by = options.now ? 0 : sign * (now() - Date.now());
     const { sentAt, receivedAt } = message as { sentAt: number; receivedAt?: number };
-    return { ...message, sentAt: sentAt + by, ...(receivedAt && { receivedAt: receivedAt + by }) };
+    // A time heard is never in this tab's future: one would refuse every answer until then
+    // (an ending dated ahead blocked the next sign-in and the keepalive). It comes from a tab
+    // whose clock reads ahead (an earlier version's, an app's own) or a step while it waited.
+    const at = (t: number) => (sign > 0 ? Math.min(t + by, now()) : t + by);
+    return { ...message, sentAt: at(sentAt), ...(receivedAt && { receivedAt: at(receivedAt) }) };
   };
   let state: CoreState = initialState(o);
   let snapshot = toSnapshot(state, now());
@@ -253,7 +257,9 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     }
     const attempt = async () => {
       const { reauth } = o;
-      if (state.sessionAt >= since) return true;
+      // A session learned of since (a sign-in in another tab; the first deadlines of a page
+      // still loading count too) answers the need: the request is repeated with its cookie.
+      if (state.sessionAt >= since || state.learnedAt > since) return true;
       // A tab destroyed while it waited for the lock hears no other tab's news any more; and
       // one that waited while another tab's re-auth was refused would be refused too.
       if (!reauth || reauthPassive || destroyed || refusedElsewhereAt >= since) return false;
