@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterEach, expect, it } from 'vitest';
 import { launchChromium } from './browser.js';
 import { type DemoServer, startDemo } from './demo-server.js';
@@ -17,18 +17,28 @@ const APP_PAGE = `<!doctype html><html lang="en"><head><title>App</title>
 <script src="/session/client.js" data-warn-before="20" defer></script></head>
 <body><a id="away" href="/elsewhere">Elsewhere</a></body></html>`;
 
-it('keeps a page with the SDK in the back/forward cache, and re-checks the session when it comes back', async () => {
-  server = await startDemo(DEMO_ENV);
+/**
+ * The demo with `/app` (APP_PAGE) and `/elsewhere` (no SDK), a Chromium that keeps pages in
+ * its back/forward cache, and a context signed in as the demo user.
+ */
+async function signedInWithBackForwardCache(): Promise<{ context: BrowserContext; url: string }> {
+  const demo = await startDemo(DEMO_ENV);
+  server = demo;
   browser = await launchChromium({ backForwardCache: true });
-  const context = await browser.newContext({ baseURL: server.url });
+  const context = await browser.newContext({ baseURL: demo.url });
   const html = (body: string) => ({ status: 200, contentType: 'text/html', body });
   await context.route('**/app', (route) => route.fulfill(html(APP_PAGE)));
   await context.route('**/elsewhere', (route) => route.fulfill(html('<p>No SDK here</p>')));
   const login = await context.request.post('/login', {
-    headers: { Origin: server.url },
+    headers: { Origin: demo.url },
     data: { username: 'demo', password: 'demo' },
   });
   expect(login.status()).toBe(200);
+  return { context, url: demo.url };
+}
+
+it('keeps a page with the SDK in the back/forward cache, and re-checks the session when it comes back', async () => {
+  const { context, url } = await signedInWithBackForwardCache();
 
   const page = await context.newPage();
   const state = () => page.evaluate(() => window.Lifeline?.client.getSnapshot().state);
@@ -41,7 +51,7 @@ it('keeps a page with the SDK in the back/forward cache, and re-checks the sessi
   await page.waitForURL('**/elsewhere');
   // Signed out elsewhere while the page sat in the cache.
   const logout = await context.request.post('/session/logout', {
-    headers: { Origin: server.url, 'Session-Request': '1' },
+    headers: { Origin: url, 'Session-Request': '1' },
   });
   expect(logout.status()).toBe(200);
 
@@ -52,17 +62,7 @@ it('keeps a page with the SDK in the back/forward cache, and re-checks the sessi
 });
 
 it('hands leadership to another tab while the leading page sits in the back/forward cache, and follows it when restored', async () => {
-  server = await startDemo(DEMO_ENV);
-  browser = await launchChromium({ backForwardCache: true });
-  const context = await browser.newContext({ baseURL: server.url });
-  const html = (body: string) => ({ status: 200, contentType: 'text/html', body });
-  await context.route('**/app', (route) => route.fulfill(html(APP_PAGE)));
-  await context.route('**/elsewhere', (route) => route.fulfill(html('<p>No SDK here</p>')));
-  const login = await context.request.post('/login', {
-    headers: { Origin: server.url },
-    data: { username: 'demo', password: 'demo' },
-  });
-  expect(login.status()).toBe(200);
+  const { context } = await signedInWithBackForwardCache();
 
   const [first, second] = [await context.newPage(), await context.newPage()];
   const leads = (page: Page) => page.evaluate(() => window.Lifeline?.client.getSnapshot().isLeader);
