@@ -397,6 +397,10 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
         ])))
     ) {
       ({ res, reason, sentAt } = await send(spare));
+      // Refused again with the new session: a re-auth does not help here (the app's routes
+      // do not get the cookie: a `Path` or `SameSite` mistake), so the next waits as after
+      // a failed one (not one per call of an app that polls), for a session after this one.
+      if (reason) reauthFailedAt = state.sessionAt + 1;
     }
     if (!reason) return res;
     dispatch({ type: 'answer', op: 'fetch', reason, sentAt });

@@ -113,6 +113,44 @@ describe('session fetch wrapper', () => {
     tab.close();
   });
 
+  it('holds re-auths for 30 s when one succeeds but the app route still refuses the session (a cookie Path mistake)', async () => {
+    const browser = createSimulatedBrowser();
+    const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
+    server.signIn();
+    // The app's API never sees the cookie: every call is a session 401, whatever /reauth did.
+    const pathMistake: typeof fetch = (input, init) =>
+      String(input instanceof Request ? input.url : input).includes('/api/')
+        ? Promise.resolve(
+            Response.json(
+              {
+                type: 'urn:lifeline:problem:session_required',
+                title: 'x',
+                status: 401,
+                code: 'session_required',
+              },
+              { status: 401, headers: { 'Content-Type': 'application/problem+json' } },
+            ),
+          )
+        : server.fetch(input, init);
+    const tab = browser.openTab({ fetch: pathMistake });
+    await flush();
+    const reauths = () => server.calls.get('/session/reauth') ?? 0;
+    const rejects = async (path: string) =>
+      expect(await tab.client.fetch(path).catch((e) => e)).toBeInstanceOf(SessionExpiredError);
+    await rejects('/api/a');
+    expect(reauths()).toBe(1);
+    // The app polls: no re-auth per call.
+    for (const path of ['/api/b', '/api/c', '/api/d']) {
+      browser.clock.advance(5000);
+      await rejects(path);
+    }
+    expect(reauths()).toBe(1);
+    browser.clock.advance(30_000);
+    await rejects('/api/e');
+    expect(reauths()).toBe(2);
+    tab.close();
+  });
+
   it('leaves requests to another origin alone: no passive header, and their 401 or deadline header says nothing of this session', async () => {
     const browser = createSimulatedBrowser();
     const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
