@@ -62,7 +62,14 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     // (an ending dated ahead blocked the next sign-in and the keepalive). It comes from a tab
     // whose clock reads ahead (an earlier version's, an app's own) or a step while it waited.
     const at = (t: number) => (sign > 0 ? Math.min(t + by, now()) : t + by);
-    return { ...message, sentAt: at(sentAt), ...(receivedAt && { receivedAt: at(receivedAt) }) };
+    // A capped pair is no round trip on this clock: its server time may be long past (a
+    // message that waited across a step). No clock sample from it (NaN: `sample` skips it).
+    const late = sign > 0 && receivedAt && receivedAt + by > now();
+    return {
+      ...message,
+      sentAt: at(sentAt),
+      ...(receivedAt && { receivedAt: late ? Number.NaN : at(receivedAt) }),
+    };
   };
   let state: CoreState = initialState(o);
   let snapshot = toSnapshot(state, now());
@@ -371,32 +378,40 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     // has an unread body, so cloning it cannot throw.)
     const spare = request.clone();
     let { res, reason, sentAt, renewed } = await send(request);
-    if (
-      // Sent with the cookie another request (a privilege change, a re-auth) just
-      // replaced: the session lives on, so once more with the new one, never a re-auth.
-      renewed ||
-      // `sentAt`: a re-auth that finished after this request left is enough; another would
-      // kill the session it created. After a failed one, only a new session (a sign-in, in
-      // any tab) or 30 seconds make another worth a request: no re-auth per failed call.
-      // Never after the person signed out (in any tab), until a new session appears, and
-      // never for a tab hidden both when the request left and when its answer came: a
-      // background request must not sign them back in (with remember-me, a hidden tab's
-      // polling would outlive every idle timeout); `reauthenticate()` still can. Such a
-      // request still takes a session begun since it left, or another tab's re-auth on its
-      // way (it waits for the lock), and is repeated with the new cookie.
-      (reason &&
-        (state.reason !== 'logged-out' || state.phase === 'active') &&
-        (state.sessionAt >= reauthFailedAt || now() - reauthFailedAt >= 30_000) &&
-        // The caller's abort rejects the call at once with its reason, as a plain `fetch`
-        // does, and sends no replay; the re-auth goes on for the others.
-        (await Promise.race([
-          reauthenticate(sentAt, hidden && o.document?.visibilityState === 'hidden'),
-          new Promise((_, aborted) =>
-            request.signal.addEventListener('abort', () => aborted(request.signal.reason)),
-          ),
-        ])))
-    ) {
-      ({ res, reason, sentAt } = await send(spare));
+    /**
+     * Whether a replay is worth it after this 401. `since`: a re-auth that finished after the
+     * request left is enough; another would kill the session it created. After a failed one,
+     * only a new session (a sign-in, in any tab) or 30 seconds make another worth a request:
+     * no re-auth per failed call. Never after the person signed out (in any tab), until a new
+     * session appears, and never for a tab hidden both when the request left and when its
+     * answer came: a background request must not sign them back in (with remember-me, a
+     * hidden tab's polling would outlive every idle timeout); `reauthenticate()` still can.
+     * Such a request still takes a session begun since it left, or another tab's re-auth on
+     * its way (it waits for the lock), and is repeated with the new cookie.
+     */
+    const renew = async (since: number) =>
+      !!reason &&
+      (state.reason !== 'logged-out' || state.phase === 'active') &&
+      (state.sessionAt >= reauthFailedAt || now() - reauthFailedAt >= 30_000) &&
+      // The caller's abort rejects the call at once with its reason, as a plain `fetch`
+      // does, and sends no replay; the re-auth goes on for the others.
+      !!(await Promise.race([
+        reauthenticate(since, hidden && o.document?.visibilityState === 'hidden'),
+        new Promise((_, aborted) =>
+          request.signal.addEventListener('abort', () => aborted(request.signal.reason)),
+        ),
+      ]));
+    // `renewed`: sent with the cookie another request (a privilege change, a re-auth) just
+    // replaced: the session lives on, so once more with the new one, never a re-auth.
+    if (renewed || (await renew(sentAt))) {
+      const left = sentAt;
+      ({ res, reason, sentAt } = await send(spare.clone()));
+      // Taken for the first deadlines this page learned after the request left (no session
+      // began since: no re-auth ran), and still refused: those were the ended session's, so
+      // one re-auth now and one more replay.
+      if (!renewed && reason && state.sessionAt < left && (await renew(sentAt))) {
+        ({ res, reason, sentAt } = await send(spare));
+      }
       // Refused again with the new session: a re-auth does not help here (the app's routes
       // do not get the cookie: a `Path` or `SameSite` mistake), so the next waits as after
       // a failed one (not one per call of an app that polls), for a session after this one.
