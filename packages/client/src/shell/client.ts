@@ -395,6 +395,8 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       (state.sessionAt >= reauthFailedAt || now() - reauthFailedAt >= 30_000) &&
       // The caller's abort rejects the call at once with its reason, as a plain `fetch`
       // does, and sends no replay; the re-auth goes on for the others.
+      // (An abort already done fires no event: the second round checks it first.)
+      (request.signal.throwIfAborted(), true) &&
       !!(await Promise.race([
         reauthenticate(since, hidden && o.document?.visibilityState === 'hidden'),
         new Promise((_, aborted) =>
@@ -409,13 +411,20 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       // Taken for the first deadlines this page learned after the request left (no session
       // began since: no re-auth ran), and still refused: those were the ended session's, so
       // one re-auth now and one more replay.
-      if (!renewed && reason && state.sessionAt < left && (await renew(sentAt))) {
+      // Also when a session began while the replay was on its way (another call's re-auth):
+      // it carried the old cookie, and the new one is taken without another re-auth.
+      if (
+        !renewed &&
+        reason &&
+        (state.sessionAt < left || state.sessionAt > sentAt) &&
+        (await renew(sentAt))
+      ) {
         ({ res, reason, sentAt } = await send(spare));
       }
       // Refused again with the new session: a re-auth does not help here (the app's routes
       // do not get the cookie: a `Path` or `SameSite` mistake), so the next waits as after
       // a failed one (not one per call of an app that polls), for a session after this one.
-      if (reason) reauthFailedAt = state.sessionAt + 1;
+      if (reason && !renewed) reauthFailedAt = Math.max(reauthFailedAt, state.sessionAt + 1);
     }
     if (!reason) return res;
     dispatch({ type: 'answer', op: 'fetch', reason, sentAt });
