@@ -389,20 +389,25 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
      * Such a request still takes a session begun since it left, or another tab's re-auth on
      * its way (it waits for the lock), and is repeated with the new cookie.
      */
-    const renew = async (since: number) =>
-      !!reason &&
-      (state.reason !== 'logged-out' || state.phase === 'active') &&
-      (state.sessionAt >= reauthFailedAt || now() - reauthFailedAt >= 30_000) &&
+    const renew = async (since: number) => {
+      if (
+        !reason ||
+        (state.reason === 'logged-out' && state.phase !== 'active') ||
+        (state.sessionAt < reauthFailedAt && now() - reauthFailedAt < 30_000)
+      ) {
+        return false;
+      }
       // The caller's abort rejects the call at once with its reason, as a plain `fetch`
-      // does, and sends no replay; the re-auth goes on for the others.
-      // (An abort already done fires no event: the second round checks it first.)
-      (request.signal.throwIfAborted(), true) &&
-      !!(await Promise.race([
+      // does, and sends no replay; the re-auth goes on for the others. One made before
+      // fires no event, so it is checked first.
+      request.signal.throwIfAborted();
+      return !!(await Promise.race([
         reauthenticate(since, hidden && o.document?.visibilityState === 'hidden'),
         new Promise((_, aborted) =>
           request.signal.addEventListener('abort', () => aborted(request.signal.reason)),
         ),
       ]));
+    };
     // `renewed`: sent with the cookie another request (a privilege change, a re-auth) just
     // replaced: the session lives on, so once more with the new one, never a re-auth.
     if (renewed || (await renew(sentAt))) {
