@@ -40,15 +40,27 @@ it('a stray ending dated in the future does not stop the tab taking a new sign-i
   tab.close();
 });
 
-async function frozenAcrossAStep() {
+/**
+ * A signed-in browser whose tabs run on the default clock (`now: undefined` when opened),
+ * with a wall clock (`Date.now`) that `stepBack(ms)` sets back behind the monotonic one.
+ */
+function steppableClock() {
   const clock = createVirtualClock();
-  let stepBack = 0;
-  vi.spyOn(Date, 'now').mockImplementation(() => clock.now() - stepBack);
+  let back = 0;
+  vi.spyOn(Date, 'now').mockImplementation(() => clock.now() - back);
   const origin = performance.timeOrigin;
   vi.spyOn(performance, 'now').mockImplementation(() => clock.now() - origin);
   const browser = createSimulatedBrowser({ clock });
   const server = createFakeServer({ now: clock.now, idleTimeoutMs: 10 * MIN });
   server.signIn();
+  const stepBack = (ms: number) => {
+    back = ms;
+  };
+  return { clock, browser, server, stepBack };
+}
+
+async function frozenAcrossAStep() {
+  const { clock, browser, server, stepBack } = steppableClock();
   const withLogin: typeof fetch = (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     if (url.endsWith('/api/login')) server.signIn();
@@ -64,7 +76,7 @@ async function frozenAcrossAStep() {
   await a.client.logout();
   await flush();
   // NTP sets the computer's clock back an hour while b is frozen.
-  stepBack = 60 * MIN;
+  stepBack(60 * MIN);
   await clock.advanceAsync(MIN);
   b.show();
   await flush();
@@ -160,14 +172,7 @@ for (const firstStatusBack of [true, false]) {
 // this tab's present: the offset is off by how long the message waited, and so are the
 // deadlines the tab shows (later than the server's) until another sample contradicts it.
 it('a heard answer capped at now does not move the deadlines a frozen tab shows', async () => {
-  const clock = createVirtualClock();
-  let stepBack = 0;
-  vi.spyOn(Date, 'now').mockImplementation(() => clock.now() - stepBack);
-  const origin = performance.timeOrigin;
-  vi.spyOn(performance, 'now').mockImplementation(() => clock.now() - origin);
-  const browser = createSimulatedBrowser({ clock });
-  const server = createFakeServer({ now: clock.now, idleTimeoutMs: 10 * MIN });
-  server.signIn();
+  const { clock, browser, server, stepBack } = steppableClock();
   let bOffline = false;
   const bFetch: typeof fetch = async (input, init) => {
     if (bOffline) throw new TypeError('Failed to fetch');
@@ -185,7 +190,7 @@ it('a heard answer capped at now does not move the deadlines a frozen tab shows'
   const real = a.client.getSnapshot().idleExpiresAt;
   // NTP sets the clock back an hour while b sleeps frozen; b wakes 4 minutes later, its
   // own re-check failing (the network is not back yet).
-  stepBack = 60 * MIN;
+  stepBack(60 * MIN);
   await clock.advanceAsync(4 * MIN);
   bOffline = true;
   b.resume();
@@ -193,56 +198,4 @@ it('a heard answer capped at now does not move the deadlines a frozen tab shows'
   expect(b.client.getSnapshot().idleExpiresAt).toBe(real);
   a.close();
   b.close();
-});
-
-// A 401 to a request sent before the page learned its first deadlines (from a slow app
-// answer, not a sign-in) is no sign of a new session: those may be the deadlines of the
-// session that then ended, and remember-me can still save the request.
-it('a 401 to a request sent before the first deadlines were learned still re-authenticates', async () => {
-  const browser = createSimulatedBrowser();
-  const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
-  server.signIn();
-  const gates = new Map<string, () => void>();
-  const held = (name: string) => new Promise<void>((r) => gates.set(name, r));
-  const statusDown = held('status');
-  const yDown = held('y');
-  const xUp = held('x');
-  const fetch: typeof globalThis.fetch = async (input, init) => {
-    const url = input instanceof Request ? input.url : String(input);
-    if (url.endsWith('/api/x')) await xUp; // slow on the way up
-    const res = await server.fetch(input, init);
-    if (url.endsWith('/session/status')) await statusDown; // first /status slow to answer
-    if (url.endsWith('/api/y')) await yDown; // a slow report
-    return res;
-  };
-  const step = async (ms: number) => {
-    browser.clock.advance(ms);
-    await flush(30);
-  };
-  const a = browser.openTab({ fetch });
-  await step(100);
-  const y = a.client.fetch('/api/y');
-  await step(100);
-  const x = a.client.fetch('/api/x').then(
-    (r) => r.status,
-    (e: unknown) => String(e),
-  );
-  await step(100);
-  // The session reaches its end on the server (as an absolute timeout would).
-  server.end('absolute-timeout');
-  await step(100);
-  gates.get('y')!();
-  await y;
-  await step(100);
-  expect(a.client.getSnapshot().state).toBe('active'); // Y's header: first deadlines
-  gates.get('x')!();
-  await step(100);
-  await step(100);
-  expect({
-    x: await x,
-    reauths: server.calls.get('/session/reauth') ?? 0,
-  }).toEqual({ x: 200, reauths: 1 });
-  gates.get('status')!();
-  await step(100);
-  a.close();
 });

@@ -70,6 +70,18 @@ function loadingPage(
   };
 }
 
+// A 401 to a request sent before the page learned its first deadlines (from a slow app
+// answer, not a sign-in) is no sign of a new session: those may be the deadlines of the
+// session that then ended, and remember-me can still save the request.
+it('a 401 to a request sent before the first deadlines were learned still re-authenticates', async () => {
+  const { step, start, a, reauths } = loadingPage('absolute-timeout');
+  const [x] = await start(['/api/x']);
+  await step(100);
+  await step(100);
+  expect({ x: await x, reauths: reauths() }).toEqual({ x: 200, reauths: 1 });
+  a.close();
+});
+
 // A refused re-auth in that second round holds the next for 30 s: the page has learned no
 // session yet (`sessionAt` is still never), which must not erase the hold.
 it('a refused re-auth in the second round still holds the next re-auth for 30 s', async () => {
