@@ -400,13 +400,18 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       // The caller's abort rejects the call at once with its reason, as a plain `fetch`
       // does, and sends no replay; the re-auth goes on for the others. One made before
       // fires no event, so it is checked first.
-      request.signal.throwIfAborted();
-      return !!(await Promise.race([
-        reauthenticate(since, hidden && o.document?.visibilityState === 'hidden'),
-        new Promise((_, aborted) =>
-          request.signal.addEventListener('abort', () => aborted(request.signal.reason)),
-        ),
-      ]));
+      // (Not `throwIfAborted()`: Safari before 15.4 and Chrome before 100 have none.)
+      if (request.signal.aborted) throw request.signal.reason;
+      // A session begun meanwhile (a sign-in in another tab while this one's re-auth was
+      // declined) answers the need too.
+      return (
+        !!(await Promise.race([
+          reauthenticate(since, hidden && o.document?.visibilityState === 'hidden'),
+          new Promise((_, aborted) =>
+            request.signal.addEventListener('abort', () => aborted(request.signal.reason)),
+          ),
+        ])) || state.sessionAt >= since
+      );
     };
     // `renewed`: sent with the cookie another request (a privilege change, a re-auth) just
     // replaced: the session lives on, so once more with the new one, never a re-auth.
