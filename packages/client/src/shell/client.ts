@@ -56,15 +56,16 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
    * A `receivedAt` of 0 (1970) is taken for none.
    */
   const retimed = (message: TabMessage, sign: number) => {
-    const by = options.now ? 0 : sign * (now() - Date.now());
     const { sentAt, receivedAt } = message as { sentAt: number; receivedAt?: number };
+    const mine = now();
+    const by = options.now ? 0 : sign * (mine - Date.now());
     // A time heard is never in this tab's future: one would refuse every answer until then
     // (an ending dated ahead blocked the next sign-in and the keepalive). It comes from a tab
     // whose clock reads ahead (an earlier version's, an app's own) or a step while it waited.
-    const at = (t: number) => (sign > 0 ? Math.min(t + by, now()) : t + by);
+    const at = (t: number) => (sign > 0 ? Math.min(t + by, mine) : t + by);
     // A capped pair is no round trip on this clock: its server time may be long past (a
     // message that waited across a step). No clock sample from it (NaN: `sample` skips it).
-    const late = sign > 0 && receivedAt && receivedAt + by > now();
+    const late = sign > 0 && receivedAt && receivedAt + by > mine;
     return {
       ...message,
       sentAt: at(sentAt),
