@@ -89,15 +89,34 @@ function endings(tab: SimulatedTab) {
   return seen;
 }
 
+/** Opens tab b, whose first /status is held back until `bStatus.release()`. */
+function openSlowTab({ browser, slow }: Pick<ReturnType<typeof signedOut>, 'browser' | 'slow'>) {
+  const bStatus = slow((url) => url.endsWith('/session/status'));
+  const b = browser.openTab({ fetch: bStatus.fetch });
+  return { b, bStatus, ended: endings(b) };
+}
+
+/** Both tabs show the live session, b fired no ending, and both close. */
+async function bothLive(
+  a: SimulatedTab,
+  b: SimulatedTab,
+  ended: SessionEvent[],
+  server: FakeServer,
+) {
+  await showsLive(a, server);
+  await showsLive(b, server);
+  expect(ended).toEqual([]);
+  a.close();
+  b.close();
+}
+
 describe("a page's first /status, slower than a sign-in", () => {
   it('answering "none" after another tab\'s news of the sign-in does not end it', async () => {
     const { browser, server, fetch, slow, step } = signedOut();
     const a = browser.openTab({ fetch });
     await step(1000);
     // Tab b opens; its first /status is answered at once ("none"), but reaches it late.
-    const bStatus = slow((url) => url.endsWith('/session/status'));
-    const b = browser.openTab({ fetch: bStatus.fetch });
-    const ended = endings(b);
+    const { b, bStatus, ended } = openSlowTab({ browser, slow });
     await step(1000);
     expect(shown(b).state).toBe('unknown');
     // The person signs in through tab a's login form; tab b hears of it.
@@ -120,9 +139,7 @@ describe("a page's first /status, slower than a sign-in", () => {
     const a = browser.openTab({ fetch: login.fetch });
     await step(1000);
     // Tab b opens; its first /status ("none") is slow to arrive.
-    const bStatus = slow((url) => url.endsWith('/session/status'));
-    const b = browser.openTab({ fetch: bStatus.fetch });
-    const ended = endings(b);
+    const { b, bStatus, ended } = openSlowTab({ browser, slow });
     await step(1000);
     // The person signs in through tab a's login form; its answer is slow too.
     const signedIn = a.client.fetch('/api/login', { method: 'POST' });
@@ -133,11 +150,7 @@ describe("a page's first /status, slower than a sign-in", () => {
     login.release();
     await signedIn;
     await step(1000);
-    await showsLive(a, server);
-    await showsLive(b, server);
-    expect(ended).toEqual([]);
-    a.close();
-    b.close();
+    await bothLive(a, b, ended, server);
   });
 
   it('answering "none" after the news of a sign-in sent before it does not end it', async () => {
@@ -150,9 +163,7 @@ describe("a page's first /status, slower than a sign-in", () => {
     await step(1000);
     // Tab b opens meanwhile, before the new cookie is set: its first /status (slow to
     // arrive) carries none, and the server answers "none".
-    const bStatus = slow((url) => url.endsWith('/session/status'));
-    const b = browser.openTab({ fetch: bStatus.fetch });
-    const ended = endings(b);
+    const { b, bStatus, ended } = openSlowTab({ browser, slow });
     await step(1000);
     login.release();
     await signedIn;
@@ -160,11 +171,7 @@ describe("a page's first /status, slower than a sign-in", () => {
     await showsLive(b, server);
     bStatus.release();
     await step(1000);
-    await showsLive(a, server);
-    await showsLive(b, server);
-    expect(ended).toEqual([]);
-    a.close();
-    b.close();
+    await bothLive(a, b, ended, server);
   });
 
   it('answering "none" after a sign-in through session.fetch() does not fire expired', async () => {
