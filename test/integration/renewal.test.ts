@@ -94,3 +94,38 @@ it('shows no ending while a re-auth from a live session is still answering and a
   expect(endings(x)).toEqual([]);
   expect([a, b].map((t) => t.client.getSnapshot().state)).toEqual(['active', 'active']);
 });
+
+/**
+ * A write that lost to a renewal after its handler ran is answered 409 `session_renewed`
+ * with `handled: true`: whatever else the handler did (an order placed) has happened.
+ */
+async function writeAcrossElevation(method: 'GET' | 'POST') {
+  const { x, a, b } = await signedInTabs();
+  const gate = x.srv.gate('order');
+  const order = b.client.fetch('/slow/order', { method });
+  await gate.entered; // inside the handler, the session read with the old cookie
+  expect((await a.client.fetch('/elevate', { method: 'POST' })).status).toBe(200);
+  gate.open();
+  const res = await order;
+  await x.settle();
+  expect(endings(x)).toEqual([]);
+  expect([a, b].map((t) => t.client.getSnapshot().state)).toEqual(['active', 'active']);
+  expect(x.count('POST', '/session/reauth')).toBe(0);
+  return { x, res, runs: x.jar.log.filter((l) => l.path === '/slow/order').map((l) => l.status) };
+}
+
+it('does not repeat a POST whose handler ran before a privilege change in another tab', async () => {
+  const { res, runs } = await writeAcrossElevation('POST');
+  // One click, one order: the refusal goes back to the app, which alone knows what ran.
+  expect(runs).toEqual([409]);
+  expect(res.status).toBe(409);
+  expect(await res.json()).toMatchObject({ code: 'session_renewed', handled: true });
+});
+
+it('repeats a GET whose session write lost to a privilege change in another tab', async () => {
+  const { x, res, runs } = await writeAcrossElevation('GET');
+  // Idempotent (RFC 9110): repeated with the new cookie, and its write lands this time.
+  expect(runs).toEqual([409, 200]);
+  expect(res.status).toBe(200);
+  expect((await (await x.jar.fetch('/session/status')).json()).state).toBe('active');
+});

@@ -343,7 +343,10 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
 
   /**
    * Sends, learns the deadlines, and reads the session problem of a 401 (else none), or
-   * whether a 409 says another request of this browser renewed the session.
+   * whether a 409 says another request of this browser renewed the session. `done`: the
+   * refusal came after the app's handler ran (`handled`), and the method is not idempotent:
+   * repeating it would repeat whatever else the handler did (an order placed twice), so it
+   * is never replayed (RFC 9110 retries only idempotent requests on its own).
    */
   const send = async (request: Request) => {
     const sentAt = now();
@@ -351,12 +354,16 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     const deadlines = parseDeadlineHeader(res.headers.get(DEADLINE_HEADER));
     if (deadlines) dispatch({ type: 'header', ...deadlines, sentAt, receivedAt: now() });
     // A problem's body: only a 401 or 409 is read (a session problem, or `session_renewed`).
-    const body = (res.status === 401 || res.status === 409) && (await readJson(res.clone()));
+    const body = ((res.status === 401 || res.status === 409) && (await readJson(res.clone()))) as
+      | { code?: unknown; handled?: unknown }
+      | undefined;
+    const done = body?.handled === true && !/^(GET|HEAD|OPTIONS|PUT|DELETE)$/.test(request.method);
     return {
       res,
       sentAt,
+      done,
       reason: res.status === 401 && sessionProblemReason(body),
-      renewed: (body as { code?: unknown } | undefined)?.code === 'session_renewed',
+      renewed: !done && body?.code === 'session_renewed',
     };
   };
 
@@ -378,7 +385,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     // Cloned before sending: once sent, a body cannot be read again. (A request just made
     // has an unread body, so cloning it cannot throw.)
     const spare = request.clone();
-    let { res, reason, sentAt, renewed } = await send(request);
+    let { res, reason, sentAt, renewed, done } = await send(request);
     /**
      * Whether a replay is worth it after this 401. `since`: a re-auth that finished after the
      * request left is enough; another would kill the session it created. After a failed one,
@@ -393,6 +400,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     const renew = async (since: number) => {
       if (
         !reason ||
+        done ||
         (state.reason === 'logged-out' && state.phase !== 'active') ||
         (state.sessionAt < reauthFailedAt && now() - reauthFailedAt < 30_000)
       ) {
@@ -418,7 +426,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     // replaced: the session lives on, so once more with the new one, never a re-auth.
     if (renewed || (await renew(sentAt))) {
       const left = sentAt;
-      ({ res, reason, sentAt } = await send(spare.clone()));
+      ({ res, reason, sentAt, done } = await send(spare.clone()));
       // Taken for the first deadlines this page learned after the request left (no session
       // began since: no re-auth ran), and still refused: those were the ended session's, so
       // one re-auth now and one more replay.

@@ -6,19 +6,20 @@ import { signedInBrowser } from './signed-in.fixture.js';
 
 const MIN = 60_000;
 
-function setup(canReauth: boolean) {
+/** `answer`: answers a request in the server's place, when it returns a response. */
+function setup(canReauth: boolean, answer?: (request: Request) => Response | undefined) {
   const browser = createSimulatedBrowser();
   const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN, canReauth });
   server.signIn();
   const sent: Request[] = [];
-  const spy: typeof fetch = (input, init) => {
+  const spy: typeof fetch = async (input, init) => {
     sent.push(
       new Request(
         new URL(String(input instanceof Request ? input.url : input), 'http://app.test'),
         init ?? (input as Request),
       ),
     );
-    return server.fetch(input, init);
+    return answer?.(sent.at(-1)!) ?? server.fetch(input, init);
   };
   const tab = browser.openTab({ fetch: spy });
   return { browser, server, tab, sent };
@@ -195,6 +196,48 @@ describe('session fetch wrapper', () => {
     await flush();
     expect(checks()).toBe(first + 1);
     tab.close();
+  });
+
+  /**
+   * A write whose session ended while its handler ran (here at its idle deadline): the
+   * server answers 401 with `handled: true`, as the handler's other effects (an order
+   * placed) may have happened. The first request to `/api/order` meets it; later ones are
+   * served.
+   */
+  async function orderAcrossEnding(method: string) {
+    let refused = false;
+    const { server, tab, sent } = setup(true, (request) => {
+      if (refused || !request.url.endsWith('/api/order')) return undefined;
+      refused = true;
+      server.end('idle-timeout');
+      const problem = {
+        code: 'session_expired',
+        reason: 'idle-timeout',
+        status: 401,
+        handled: true,
+      };
+      return Response.json(problem, { status: 401 });
+    });
+    await flush();
+    const result = await tab.client
+      .fetch('/api/order', { method, body: '{"item":1}' })
+      .catch((error: unknown) => error);
+    const orders = sent.filter((r) => r.url.endsWith('/api/order')).length;
+    tab.close();
+    return { result, orders, reauths: server.calls.get('/session/reauth') ?? 0 };
+  }
+
+  it('never repeats a POST refused after its handler ran, nor re-authenticates for it', async () => {
+    const { result, orders, reauths } = await orderAcrossEnding('POST');
+    expect(result).toBeInstanceOf(SessionExpiredError);
+    expect((result as SessionExpiredError).reason).toBe('idle-timeout');
+    expect([orders, reauths]).toEqual([1, 0]);
+  });
+
+  it('re-authenticates and repeats an idempotent PUT refused after its handler ran', async () => {
+    const { result, orders, reauths } = await orderAcrossEnding('PUT');
+    expect((result as Response).status).toBe(200);
+    expect([orders, reauths]).toEqual([2, 1]);
   });
 });
 

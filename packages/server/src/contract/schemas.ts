@@ -37,6 +37,8 @@ export const problemSchema = z.object({
   code: z.enum(PROBLEM_CODES),
   detail: z.string().optional(),
   reason: z.enum(END_REASONS).optional(),
+  /** The app's handler ran before the refusal: not to be repeated unless idempotent. */
+  handled: z.literal(true).optional(),
 });
 
 export type ActiveStatus = z.infer<typeof activeStatusSchema>;

@@ -42,6 +42,12 @@ export interface ProblemOptions {
   status?: number;
   /** Extra response headers (e.g. `Allow`, `Retry-After`). */
   headers?: Record<string, string>;
+  /**
+   * The app's handler ran before the refusal (`handled: true` in the body): whatever else it
+   * did may have happened, so a client must not repeat the request on its own unless its
+   * method is idempotent (RFC 9110, 9.2.2).
+   */
+  handled?: boolean;
 }
 
 /** The RFC 9457 body for a code. */
@@ -54,6 +60,7 @@ export function problemBody(code: ProblemCode, options: ProblemOptions = {}): Pr
   };
   if (options.detail !== undefined) body.detail = options.detail;
   if (options.reason !== undefined) body.reason = options.reason;
+  if (options.handled) body.handled = true;
   return body;
 }
 
@@ -79,26 +86,30 @@ export function problemResponse(code: ProblemCode, options: ProblemOptions = {})
  * The 401 for a request without a live session, its code telling the SDK why: expired
  * (`idle-timeout`, `absolute-timeout`), ended (`revoked`, `logged-out`), or none at all.
  */
-export function noSessionResponse(reason: EndReason | null): Response {
+export function noSessionResponse(reason: EndReason | null, handled?: boolean): Response {
   switch (reason) {
     case 'idle-timeout':
     case 'absolute-timeout':
-      return problemResponse('session_expired', { reason });
+      return problemResponse('session_expired', { reason, handled });
     case 'revoked':
     case 'logged-out':
-      return problemResponse('session_revoked', { reason });
+      return problemResponse('session_revoked', { reason, handled });
     default:
-      return problemResponse('session_required', { reason: 'missing' });
+      return problemResponse('session_required', { reason: 'missing', handled });
   }
 }
 
 /**
  * The 409 for a cookie whose session this browser renewed in another request (a privilege
- * change, a re-auth): its new cookie is on the way, so the request is worth repeating,
- * and the session has not ended.
+ * change, a re-auth): its new cookie is on the way, and the session has not ended. Before
+ * the handler ran, the request is worth repeating; after (`handled`), its session write was
+ * dropped but its other effects may have happened, so only the app can tell.
  */
-export function renewedResponse(): Response {
+export function renewedResponse(handled?: boolean): Response {
   return problemResponse('session_renewed', {
-    detail: 'Another request renewed the session; repeat this one with the new cookie.',
+    detail: handled
+      ? 'Another request renewed the session while this one ran: its session changes were not saved.'
+      : 'Another request renewed the session; repeat this one with the new cookie.',
+    handled,
   });
 }

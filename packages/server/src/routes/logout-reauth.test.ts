@@ -159,7 +159,9 @@ describe('POST /session/reauth', () => {
     // so a request still carrying the old one is asked to repeat itself, not signed out.
     const status = await replay.get('/session/status');
     expect(status.status).toBe(409);
-    expect(await status.json()).toMatchObject({ code: 'session_renewed' });
+    const problem = await status.json();
+    expect(problem).toMatchObject({ code: 'session_renewed' });
+    expect(problem).not.toHaveProperty('handled'); // refused before any handler ran
     expect(status.headers.get('Session-Deadline')).toBeNull();
     expect(status.headers.getSetCookie()).toEqual([]);
     expect((await replay.get('/session/status')).status).toBe(409);

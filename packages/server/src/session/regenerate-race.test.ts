@@ -204,7 +204,12 @@ describe('a write held across an ending of its session', () => {
       });
       expect(res.status).toBe(401);
       expect(res.headers.get('Content-Type')).toBe('application/problem+json');
-      expect(await res.json()).toMatchObject({ code: 'session_revoked', reason: 'logged-out' });
+      // `handled`: the handler ran, so the SDK does not repeat a POST on its own.
+      expect(await res.json()).toMatchObject({
+        code: 'session_revoked',
+        reason: 'logged-out',
+        handled: true,
+      });
       expect(res.headers.get('Session-Deadline')).toBeNull();
       expect(res.headers.getSetCookie().filter((l) => l.startsWith('lifeline='))).toEqual([]);
       expect(await t.state()).toBe('none');
@@ -221,9 +226,10 @@ describe('a write held across an ending of its session', () => {
     expect((await other.post('/elevate')).status).toBe(200);
     t.handler.release();
     const res = await pending;
-    // The write was not made: the client repeats it with the renewed cookie.
+    // The write was not made; the handler ran (`handled`): the app, not the SDK, decides
+    // whether to repeat it with the renewed cookie.
     expect(res.status).toBe(409);
-    expect(await res.json()).toMatchObject({ code: 'session_renewed' });
+    expect(await res.json()).toMatchObject({ code: 'session_renewed', handled: true });
     expect(res.headers.getSetCookie().filter((l) => l.startsWith('lifeline='))).toEqual([]);
     expect(await t.state(other)).toBe('active');
   });
@@ -236,7 +242,7 @@ describe('a write held across an ending of its session', () => {
     const res = await other.post('/write');
     // A new visitor session's cookie would have replaced the renewed one: signed out.
     expect(res.status).toBe(409);
-    expect(await res.json()).toMatchObject({ code: 'session_renewed' });
+    expect(await res.json()).toMatchObject({ code: 'session_renewed', handled: true });
     expect(res.headers.getSetCookie().filter((l) => l.startsWith('lifeline='))).toEqual([]);
     expect(await t.state()).toBe('active');
   });

@@ -34,11 +34,13 @@ export class SessionEndedError extends Error {
         : `the session ended while the request ran (${reason})`,
     );
   }
-  getResponse(): Response {
-    if (this.reason !== null) return noSessionResponse(this.reason);
+  /** @param handled the refusal comes after the app's handler ran (see `ProblemOptions`). */
+  getResponse(handled?: boolean): Response {
+    if (this.reason !== null) return noSessionResponse(this.reason, handled);
     return problemResponse('invalid_request', {
       status: 409,
       detail: 'Another request renewed the session meanwhile; try again.',
+      handled,
     });
   }
 }

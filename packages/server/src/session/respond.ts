@@ -83,16 +83,19 @@ export function storeUnavailable(): Response {
 }
 
 /**
- * The answer of a refusal the app did not catch (`SessionLimitError`, `SessionEndedError`):
- * its own problem, instead of Hono's 500, and the session cookie left as it was.
+ * The answer of a refusal the app did not catch (`SessionLimitError`, `SessionEndedError`),
+ * or of a write that could not land: its own problem, instead of Hono's 500 or the
+ * handler's answer, and the session cookie left as it was. Marked `handled`: the handler
+ * has run, so whatever else it did (an order placed, a mail sent) may have happened, and
+ * the SDK must not repeat a non-idempotent request on its own.
  */
 export function respondRefusal(
   rt: Runtime,
   c: Context,
-  refusal: { getResponse(): Response },
+  refusal: { getResponse(handled?: boolean): Response },
   state: RequestState,
 ) {
-  replaceResponse(rt, c, refusal.getResponse());
+  replaceResponse(rt, c, refusal.getResponse(true));
   // A refused login keeps the visitor's session: the answer still tells its deadlines.
   if (state.live) c.res.headers.set(DEADLINE_HEADER, deadlineHeader(state, state.live));
 }

@@ -16,9 +16,11 @@ export class SessionLimitError extends Error {
   ) {
     super(`user already has ${limit} live sessions`);
   }
-  getResponse(): Response {
+  /** @param handled the refusal comes after the app's handler ran (see `ProblemOptions`). */
+  getResponse(handled?: boolean): Response {
     return problemResponse('session_limit', {
       detail: 'Sign out on another device first, then try again.',
+      handled,
     });
   }
 }

@@ -54,7 +54,7 @@ export interface RequestState {
    * Set when the commit found the session ended (or renewed) under a change the handler
    * made: the middleware answers with it instead of the handler's response.
    */
-  lost: { getResponse(): Response } | null;
+  lost: { getResponse(handled?: boolean): Response } | null;
   /** Set by `destroy()`: the response clears the cookie. */
   cleared: boolean;
   /**
