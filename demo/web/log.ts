@@ -1,4 +1,9 @@
-import type { SessionClient, SessionEvent, SessionEventType } from '@lifeline/client';
+import {
+  defaultNow,
+  type SessionClient,
+  type SessionEvent,
+  type SessionEventType,
+} from '@lifeline/client';
 import { byId, clockTime } from './dom.js';
 import { isLive } from './live.js';
 
@@ -24,12 +29,15 @@ interface AuditEvent {
   detail?: string;
 }
 
+/** A time on the client's clock (the events' deadlines) as the time of day the wall clock shows. */
+const wallTime = (ms: number) => clockTime(ms - defaultNow() + Date.now());
+
 function detail(e: SessionEvent): string {
   switch (e.type) {
     case 'warning':
-      return `${e.limit} limit at ${clockTime(e.expiresAt)}`;
+      return `${e.limit} limit at ${wallTime(e.expiresAt)}`;
     case 'extended':
-      return `idle deadline now ${clockTime(e.idleExpiresAt)}`;
+      return `idle deadline now ${wallTime(e.idleExpiresAt)}`;
     case 'expired':
       return `${e.reason}${e.limit ? ` (${e.limit} limit)` : ''}`;
     case 'signed-out':
@@ -115,8 +123,10 @@ function unseenEvents<E extends { at: number }>(events: E[], cursor: AuditCursor
  * console with 401s, every few seconds in every signed-out tab.
  */
 function pollAudit(client: SessionClient, onEvent: (e: AuditEvent) => void): void {
-  // The log starts with the last few minutes, then only what is new.
-  const cursor: AuditCursor = { at: Date.now() - 5 * 60_000, shown: 0 };
+  // The log starts with the last few minutes, then only what is new. Minutes of the
+  // server's clock (its first answer's `Date`), as the events are dated by it: the
+  // computer's clock may be minutes off, and every event would then look too old to show.
+  let cursor: AuditCursor | undefined;
   const poll = async () => {
     if (document.visibilityState !== 'visible' || !isLive(client.getSnapshot())) return;
     const res = await fetch('/api/events', {
@@ -125,6 +135,8 @@ function pollAudit(client: SessionClient, onEvent: (e: AuditEvent) => void): voi
     if (res?.status === 404) return clearInterval(timer);
     if (!res?.ok) return;
     const { events } = (await res.json()) as { events: AuditEvent[] };
+    const serverNow = Date.parse(res.headers.get('date') ?? '') || Date.now();
+    cursor ??= { at: serverNow - 5 * 60_000, shown: 0 };
     for (const e of unseenEvents(events, cursor)) onEvent(e);
   };
   const timer = setInterval(poll, 3000);

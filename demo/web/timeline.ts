@@ -1,4 +1,4 @@
-import type { SessionClient } from '@lifeline/client';
+import { defaultNow, type SessionClient } from '@lifeline/client';
 import type { DemoConfig } from './config.js';
 import { byId, duration } from './dom.js';
 import { isLive } from './live.js';
@@ -42,7 +42,9 @@ export function mountTimeline(client: SessionClient, config: DemoConfig): void {
   const tick = () => {
     const s = client.getSnapshot();
     const live = isLive(s);
-    const now = Date.now();
+    // The snapshot's clock, not Date.now(): after the computer's clock is set back the two
+    // differ by the step, and the bars would show that much more time than the dialog.
+    const now = defaultNow();
     draw(idle, live ? s.idleExpiresAt : null, now, warnMs);
     draw(absolute, live ? s.absoluteExpiresAt : null, now, warnMs);
   };

@@ -9,6 +9,7 @@ import type { SessionClient, SessionClientOptions } from './types.js';
 export { broadcastChannel } from './channel/broadcast.js';
 export { SessionExpiredError } from './errors.js';
 export { createClientCore } from './shell/client.js';
+export { defaultNow } from './shell/clock.js';
 export type * from './types.js';
 
 /** A browser page that can open a `BroadcastChannel` (every current one; Safari before 15.4 cannot). */
@@ -24,7 +25,7 @@ const canBroadcast = () => typeof window !== 'undefined' && typeof BroadcastChan
  *
  * @example
  * const session = createSessionClient({ endpoint: '/session' });
- * session.on('warning', (e) => console.log(`${e.limit} limit at`, new Date(e.expiresAt)));
+ * session.on('warning', (e) => console.log(`${e.limit} limit in`, e.expiresAt - defaultNow(), 'ms'));
  * const res = await session.fetch('/api/me');
  */
 export function createSessionClient(options: SessionClientOptions = {}): SessionClient {

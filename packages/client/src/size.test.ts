@@ -128,10 +128,11 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * (everything) with one reading of the clock per cross-tab message, so that its cap and its
  * no-sample check cannot disagree by a millisecond that ticked between them; then 71 B (core)
  * and 68 B (everything) so that the `fetch` wrapper does not repeat a non-idempotent request
- * the server refused after its handler ran (`handled`: an order placed twice).
+ * the server refused after its handler ran (`handled`: an order placed twice); then 7 B
+ * (everything) for `defaultNow` exported, the clock of the snapshot's deadlines.
  */
 const CORE_BUDGET = 5687;
-const EVERYTHING_BUDGET = 9950;
+const EVERYTHING_BUDGET = 9957;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));
