@@ -118,9 +118,12 @@ export function instrumentedStore(inner: SessionStore): InstrumentedStore {
       const call: StoreCall = { method: 'getAndTouch', args: structuredClone([sid, touch]) };
       calls.push(call);
       if (wrapper.down) throw new Error('connection lost');
-      // Whether it wrote: the stored lastActiveAt before (peeked, not counted) and after.
-      const before = await inner.get(sid);
-      const after = await getAndTouch.call(inner, sid, touch);
+      // Whether it wrote: the stored lastActiveAt before (peeked, not counted) and after,
+      // both asked in one step, so no parallel call's touch falls between them.
+      const [before, after] = await Promise.all([
+        inner.get(sid),
+        getAndTouch.call(inner, sid, touch),
+      ]);
       call.touched = after !== null && after.lastActiveAt !== before?.lastActiveAt;
       return after;
     };

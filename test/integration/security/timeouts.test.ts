@@ -253,6 +253,26 @@ describe('Timeouts and the status/extend contract', () => {
     expect(srv.store.calls.filter((c) => c.touched)).toHaveLength(1);
   });
 
+  it('item 26: K ordinary requests sent at once, GETs or POSTs, write a due touch once', async () => {
+    for (const method of ['GET', 'POST']) {
+      const token = await login(srv, `parallel-${method}`);
+      srv.clock.advance(TOUCH); // a touch is due
+      srv.store.reset();
+      // A page's parallel calls (an ordinary handler that neither reads nor writes the
+      // session), each held in its handler until all have read the session.
+      const gates = Array.from({ length: 8 }, (_, i) => srv.gate(`${method}${i}`));
+      const sending = gates.map((_, i) =>
+        srv.send(`/slow/${method}${i}?write=0`, { method, token, sameOrigin: true }),
+      );
+      await Promise.all(gates.map((g) => g.entered));
+      for (const g of gates) g.open();
+      const replies = await Promise.all(sending);
+      expect(replies.map((r) => r.status)).toEqual(Array(8).fill(200));
+      expect(srv.store.writes(), method).toBe(1);
+      expect((await status(token)).idleExpiresAt).toBe(srv.clock.now() + IDLE);
+    }
+  });
+
   it('item 27: deadlines come from the server clock; client-supplied times and cookie attributes cannot lengthen a session', async () => {
     const t0 = srv.clock.now();
     const token = await login(srv, 'clock');

@@ -178,6 +178,10 @@ async function writeDelta(
   patch: SessionPatch,
 ): Promise<boolean> {
   const { now } = state;
+  if (!state.extend && !patch.set && !patch.unset && !('credentialId' in patch.meta!)) {
+    const touched = await touchIfStillDue(rt, now, live);
+    if (touched !== undefined) return touched;
+  }
   const result = await rt.store.update(live.sid, patch, retainUntil(rt, live.meta, now));
   if (result === 'missing') return false;
   if (state.extend) {
@@ -186,6 +190,31 @@ async function writeDelta(
       idleExpiresAt: live.meta.idleExpiresAt,
     });
   }
+  return true;
+}
+
+/**
+ * A due touch alone, after the handler (a POST's: a CSRF refusal must not move the idle
+ * deadline, so it is not made with the read), through the store's conditional touch:
+ * requests a page sends in parallel each find it due, and an unconditional write made one
+ * store write each instead of one in all. The deadlines told are then the stored ones,
+ * another request's touch included. `undefined` for a store without `getAndTouch`.
+ */
+async function touchIfStillDue(
+  rt: Runtime,
+  now: number,
+  live: LiveSession,
+): Promise<boolean | undefined> {
+  const record = await rt.store.getAndTouch?.(live.sid, {
+    tokenHash: live.meta.tokenHash,
+    dueAtOrBefore: now - rt.options.touchInterval,
+    now,
+    idleExpiresAt: now + rt.options.idleTimeout,
+  });
+  if (record === undefined) return undefined;
+  if (!record || record.ended) return false;
+  live.meta.lastActiveAt = record.lastActiveAt;
+  live.meta.idleExpiresAt = record.idleExpiresAt;
   return true;
 }
 
