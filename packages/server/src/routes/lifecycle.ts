@@ -58,6 +58,8 @@ export async function postLogout(c: Ctx): Promise<Response> {
   const meant = body.data.absoluteExpiresAt;
   const live = session.state === 'active' ? session.deadlines : null;
   if (meant !== undefined && live && live.absoluteExpiresAt !== meant) {
+    // A sign-out that ends nothing is no activity of the live session's: no touch.
+    session.markPassive();
     return c.json(statusBody(session), 200, NO_STORE);
   }
   await session.destroy('logged-out');

@@ -76,6 +76,21 @@ describe('POST /session/logout', () => {
     expect(await (await browser.get('/session/status')).json()).toMatchObject({ state: 'none' });
   });
 
+  it('a logout meant for an earlier session is no activity: the live one keeps its idle deadline', async () => {
+    const { browser, clock } = await signedIn();
+    const before = await (await browser.get('/session/status')).json();
+    clock.advance(10 * MIN); // a touch would be due (a tenth of the idle timeout)
+    const stale = await browser.post('/session/logout', { absoluteExpiresAt: 1 });
+    // A late logout from a closed tab must not keep an idle person signed in.
+    expect(await stale.json()).toMatchObject({
+      state: 'active',
+      idleExpiresAt: before.idleExpiresAt,
+    });
+    expect(stale.headers.get('Session-Deadline')).toContain(`idle=${before.idleExpiresAt}`);
+    const after = await (await browser.get('/session/status')).json();
+    expect(after.idleExpiresAt).toBe(before.idleExpiresAt);
+  });
+
   it('a named logout sent with the cookie a re-auth just renewed ends what it was renewed into', async () => {
     const { app, browser, clock } = await signedIn(undefined, '?remember=1');
     const { absoluteExpiresAt: first } = await (await browser.get('/session/status')).json();

@@ -2,8 +2,10 @@ import type { SessionStatus } from '../contract/schemas.js';
 import type { Session } from './types.js';
 
 /**
- * The `GET /status` body for a request's session, from the same snapshot the
- * `Session-Deadline` header is built from, so the two always agree.
+ * The `GET /status` body for a request's session. On a `GET`/`HEAD` it is the same
+ * snapshot the `Session-Deadline` header is built from (the touch rides on the read). On
+ * other methods the touch comes after the handler (a CSRF refusal must not count as
+ * activity), so when one falls due the header carries an idle deadline that much later.
  *
  * @param canReauth default `session.canReauth` (the configured `reauth` strategy's answer).
  * @example
