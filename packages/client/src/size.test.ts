@@ -129,10 +129,11 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * no-sample check cannot disagree by a millisecond that ticked between them; then 71 B (core)
  * and 68 B (everything) so that the `fetch` wrapper does not repeat a non-idempotent request
  * the server refused after its handler ran (`handled`: an order placed twice); then 7 B
- * (everything) for `defaultNow` exported, the clock of the snapshot's deadlines.
+ * (everything) for `defaultNow` exported, the clock of the snapshot's deadlines; then 92 B
+ * (everything) so that the dialog's "Save my work first" holds in every tab.
  */
 const CORE_BUDGET = 5687;
-const EVERYTHING_BUDGET = 9957;
+const EVERYTHING_BUDGET = 10049;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

@@ -10,6 +10,7 @@ const origin = { tabId: 'tab-b', local: false, trigger: 'timer' } as const;
 
 beforeEach(() => {
   vi.useFakeTimers({ now: T0 });
+  localStorage.clear(); // where "Save my work first" is kept across tabs
   history.replaceState(null, '', '/orders/42?step=2#notes');
   document.body.innerHTML = '';
   client = fakeClient(T0);
@@ -69,6 +70,37 @@ describe('absolute limit and the signed-out notice', () => {
     expect(dialog().open).toBe(false);
     client.set({ absoluteExpiresAt: T0 + 8 * 3_600_000 }); // a new session's limit
     expect(dialog().open).toBe(true);
+  });
+
+  it('"Save my work first" holds in every tab and after a reload, through the origin\'s storage', () => {
+    client.set({ state: 'warning', warning: 'absolute', absoluteExpiresAt: T0 + 90_000 });
+    (dialog().querySelector('.lifeline-secondary') as HTMLButtonElement).click();
+    // The page reloads (or another tab opens) on the same session: no warning again.
+    unmount();
+    unmount = mountWarningDialog(client);
+    expect(dialog().open).toBe(false);
+    client.set({ absoluteExpiresAt: T0 + 8 * 3_600_000 }); // a new session's limit
+    expect(dialog().open).toBe(true);
+    // Another tab chose it for this deadline: its `storage` event closes the warning here.
+    localStorage.setItem('lifeline-dismissed', String(T0 + 8 * 3_600_000));
+    dispatchEvent(new StorageEvent('storage', { key: 'lifeline-dismissed' }));
+    expect(dialog().open).toBe(false);
+  });
+
+  it('"Save my work first" still closes the warning in this tab where storage is refused', () => {
+    const refused = () => {
+      throw new DOMException('storage is disabled', 'SecurityError');
+    };
+    vi.spyOn(Storage.prototype, 'setItem').mockImplementation(refused);
+    vi.spyOn(Storage.prototype, 'getItem').mockImplementation(refused);
+    unmount();
+    unmount = mountWarningDialog(client); // reads nothing, throws nothing
+    client.set({ state: 'warning', warning: 'absolute', absoluteExpiresAt: T0 + 90_000 });
+    (dialog().querySelector('.lifeline-secondary') as HTMLButtonElement).click();
+    expect(dialog().open).toBe(false);
+    client.set({ remaining: 80_000 });
+    expect(dialog().open).toBe(false);
+    vi.restoreAllMocks();
   });
 
   it('closing a notice that came without a warning leaves the next absolute warning alone', () => {

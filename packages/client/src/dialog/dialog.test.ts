@@ -22,6 +22,7 @@ function warnIdle(secondsLeft: number) {
 
 beforeEach(() => {
   vi.useFakeTimers({ now: T0 });
+  localStorage.clear(); // where "Save my work first" is kept across tabs
   document.body.innerHTML = '<button id="before">Pay</button>';
   (document.getElementById('before') as HTMLButtonElement).focus();
   client = fakeClient(T0);

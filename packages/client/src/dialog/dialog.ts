@@ -23,6 +23,8 @@ export interface WarningDialogOptions extends StyleOptions {
 }
 
 type Mode = 'idle' | 'absolute' | 'ended';
+/** The storage key of the deadline "Save my work first" was chosen for. */
+const DISMISSED = 'lifeline-dismissed';
 type El = HTMLElement;
 /** dialog, title, body, clock, live region, actions, secondary, primary, link */
 type Parts = [HTMLDialogElement, El, El, El, El, El, El, El, HTMLAnchorElement];
@@ -108,7 +110,24 @@ export function mountWarningDialog(
 
   let mode: Mode | undefined;
   let deadline = 0;
+  // "Save my work first" holds for its deadline in every tab and after a reload: the choice
+  // is kept in the origin's storage, whose `storage` event tells the other tabs. Where
+  // storage is refused (a sandboxed frame, a browser setting), in this tab only.
   let dismissed = 0;
+  /** Reads the choice kept (`save`: keeps this tab's first). */
+  const kept = (save?: boolean) => {
+    try {
+      if (save) localStorage.setItem(DISMISSED, `${dismissed}`);
+      dismissed = +localStorage.getItem(DISMISSED)!;
+    } catch {}
+  };
+  kept();
+  const heard = (e: StorageEvent) => {
+    if (e.key === DISMISSED) {
+      kept();
+      render();
+    }
+  };
   // Only a session this page saw alive can "end": a page opened after the end (the sign-in
   // page the notice links to) must not greet the person with the notice again.
   let seenLive = false;
@@ -251,10 +270,13 @@ export function mountWarningDialog(
     // "Save my work first" holds for this deadline. Closing the notice records the ended
     // session's deadline, which no later session shares.
     dismissed = deadline;
+    kept(true);
     close();
   };
 
+  addEventListener('storage', heard);
   const stops = [
+    () => removeEventListener('storage', heard),
     client.subscribe(render),
     client.on('expired', ended),
     // A sign-out made in this tab needs no notice: the person knows.

@@ -1,0 +1,46 @@
+import type { Page } from 'playwright-core';
+import { afterEach, expect, it } from 'vitest';
+import { DEMO_ENV } from './env.js';
+import { expectState, signIn, startWorld, type World } from './world.js';
+
+// DESIGN.md: "every tab shows and hides the warning together"; dialog-and-script-tag.md:
+// "What it does, in every open tab at once". "Save my work first" closes the absolute
+// warning "for this deadline", but only in the tab where it was pressed.
+const ENV = { ...DEMO_ENV, ABSOLUTE_TIMEOUT_S: '120' };
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+const absoluteOpen = (tab: Page) =>
+  tab.evaluate(() => {
+    const d = document.querySelector<HTMLDialogElement>('dialog.lifeline-dialog');
+    return Boolean(d?.open && d.dataset.mode === 'absolute');
+  });
+
+it('"Save my work first" in one tab closes the absolute warning in every tab, not only there', async () => {
+  world = await startWorld(ENV);
+  const [a, b] = await world.openTabs(2);
+  await signIn(a!);
+  await expectState([a!, b!], 'active');
+  // Work (type) in tab A in 10-second steps until the absolute warning opens, 20 s before it.
+  await a!.click('input[name="purpose"]');
+  for (let i = 0; i < 10; i++) {
+    await a!.keyboard.type('w');
+    await a!.waitForTimeout(100);
+    await world.advance(10_000);
+  }
+  for (const tab of [a!, b!]) {
+    await tab
+      .locator('dialog.lifeline-dialog[data-mode="absolute"][open]')
+      .waitFor({ timeout: 3000 });
+  }
+  await a!.getByRole('button', { name: 'Save my work first' }).click();
+  await world.advance(500);
+  expect(await absoluteOpen(a!)).toBe(false);
+  // The person goes to the other tab to save their work there: the modal warning (and its
+  // every-second announcement) must be gone there too.
+  await expect.poll(() => absoluteOpen(b!), { timeout: 3000 }).toBe(false);
+});
