@@ -1,11 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, expect, it, vi } from 'vitest';
-import { pageOnDefaultClock } from '../../packages/client/src/shell/default-clock.fixture.js';
-import { flush } from '../../packages/client/src/testing/index.js';
+import { warnedAfterClockSetBack } from '../../packages/client/src/shell/default-clock.fixture.js';
 import { mountTimeline } from './timeline.js';
-
-const MIN = 60_000;
-const HOUR = 60 * MIN;
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -26,14 +22,9 @@ it('shows the time the session really has left after the computer clock was set 
   document.body.innerHTML = ['idle', 'absolute']
     .map((p) => `<span id="${p}-left"></span><i id="${p}-fill"></i><i id="${p}-warn"></i>`)
     .join('');
-  const { clock, skew, tab } = pageOnDefaultClock();
-  mountTimeline(tab.client, { idleTimeoutS: 1800, absoluteTimeoutS: 28_800, warnBeforeS: 120 });
-  await clock.advanceAsync(0);
-  await flush();
-  skew.stepBack = HOUR; // the clock was an hour fast, and is corrected
-  tab.act();
-  await clock.advanceAsync(29 * MIN); // one minute before the idle deadline
-  await flush();
+  const { tab } = await warnedAfterClockSetBack(({ tab }) =>
+    mountTimeline(tab.client, { idleTimeoutS: 1800, absoluteTimeoutS: 28_800, warnBeforeS: 120 }),
+  );
   const snapshot = tab.client.getSnapshot();
   expect(snapshot.state).toBe('warning'); // the dialog says: signed out in about a minute
   const left = Math.round(snapshot.remaining / 1000);

@@ -1,10 +1,6 @@
 import { afterEach, expect, it, vi } from 'vitest';
-import { pageOnDefaultClock } from '../shell/default-clock.fixture.js';
-import { flush } from '../testing/index.js';
+import { warnedAfterClockSetBack } from '../shell/default-clock.fixture.js';
 import { mountWarningDialog } from './dialog.js';
-
-const MIN = 60_000;
-const HOUR = 60 * MIN;
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -16,14 +12,10 @@ afterEach(() => {
 // back"); its snapshot deadlines are "in this tab's clock". The dialog's countdown must read
 // the same clock, or a corrected wall clock makes it show (and speak) the wrong time left.
 it('counts down to the real deadline after the computer clock was set back an hour', async () => {
-  const { clock, skew, tab } = pageOnDefaultClock();
-  const unmount = mountWarningDialog(tab.client); // as the script tag does: no `now`
-  await clock.advanceAsync(0);
-  await flush();
-  skew.stepBack = HOUR; // the clock was an hour fast, and is corrected
-  tab.act();
-  await clock.advanceAsync(29 * MIN); // one minute before the idle deadline
-  await flush();
+  let unmount = () => {};
+  const { tab } = await warnedAfterClockSetBack(({ tab }) => {
+    unmount = mountWarningDialog(tab.client); // as the script tag does: no `now`
+  });
   expect(tab.client.getSnapshot().state).toBe('warning');
   const dialog = document.querySelector('dialog') as HTMLDialogElement;
   expect(dialog.open).toBe(true);

@@ -1,7 +1,13 @@
 import { vi } from 'vitest';
-import { createFakeServer, createSimulatedBrowser, createVirtualClock } from '../testing/index.js';
+import {
+  createFakeServer,
+  createSimulatedBrowser,
+  createVirtualClock,
+  flush,
+} from '../testing/index.js';
 
 const MIN = 60_000;
+const HOUR = 60 * MIN;
 
 /**
  * A page on the client's own default clock, with the computer's wall clock (`Date.now`)
@@ -19,4 +25,23 @@ export function pageOnDefaultClock() {
   server.signIn();
   const tab = browser.openTab({ fetch: server.fetch, now: undefined });
   return { clock, skew, server, tab };
+}
+
+/**
+ * A page on the default clock in its idle warning, a minute before the deadline, after the
+ * computer's clock (an hour fast) was corrected just as the person last acted. `mount`
+ * puts what is under test on the page first (it sees every change).
+ */
+export async function warnedAfterClockSetBack(
+  mount: (page: ReturnType<typeof pageOnDefaultClock>) => void,
+) {
+  const page = pageOnDefaultClock();
+  mount(page);
+  await page.clock.advanceAsync(0);
+  await flush();
+  page.skew.stepBack = HOUR;
+  page.tab.act();
+  await page.clock.advanceAsync(29 * MIN); // one minute before the idle deadline
+  await flush();
+  return page;
 }
