@@ -205,14 +205,25 @@ async function touchIfStillDue(
   now: number,
   live: LiveSession,
 ): Promise<boolean | undefined> {
-  const record = await rt.store.getAndTouch?.(live.sid, {
-    tokenHash: live.meta.tokenHash,
-    dueAtOrBefore: now - rt.options.touchInterval,
-    now,
-    idleExpiresAt: now + rt.options.idleTimeout,
-  });
+  const touch = (tokenHash: string) =>
+    rt.store.getAndTouch?.(live.sid, {
+      tokenHash,
+      dueAtOrBefore: now - rt.options.touchInterval,
+      now,
+      idleExpiresAt: now + rt.options.idleTimeout,
+    });
+  let record = await touch(live.meta.tokenHash);
   if (record === undefined) return undefined;
   if (!record || record.ended) return false;
+  // Rotated from this request's token while its handler ran (a passive request rotates
+  // too): the token was current when read, so the touch is made on its successor.
+  if (
+    record.tokenHash !== live.meta.tokenHash &&
+    record.previous?.tokenHash === live.meta.tokenHash
+  ) {
+    record = await touch(record.tokenHash);
+    if (!record || record.ended) return false;
+  }
   live.meta.lastActiveAt = record.lastActiveAt;
   live.meta.idleExpiresAt = record.idleExpiresAt;
   return true;

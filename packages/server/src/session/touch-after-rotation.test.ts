@@ -1,0 +1,74 @@
+import { Hono } from 'hono';
+import type Redis from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { redisStore } from '../redis/index.js';
+import { uniquePrefix, useRedis } from '../redis/redis.fixture.js';
+import { memoryStore } from '../store/memory/index.js';
+import type { SessionStore } from '../store/types.js';
+import { manualClock } from '../testing/clock.js';
+import { sessionCookie, withCookie } from './app.fixture.js';
+import { session } from './middleware.js';
+import type { SessionEnv } from './types.js';
+
+const MIN = 60_000;
+
+let redis: Redis;
+const prefix = uniquePrefix('touch-after-rotation');
+useRedis(
+  () => prefix,
+  (client) => {
+    redis = client;
+  },
+);
+
+const stores: [string, (now: () => number) => SessionStore][] = [
+  ['memory store', (now) => memoryStore({ now })],
+  ['Redis store', (now) => redisStore({ client: redis, prefix, now })],
+];
+
+// A POST touches after its handler (a CSRF refusal must not count as activity), through the
+// store's conditional touch, which checks the token: a rotation meanwhile must not lose it.
+describe.each(stores)(
+  "a POST's due touch while a passive request rotates the session (%s)",
+  (_, make) => {
+    it('still moves the idle deadline: the POST is the person working', async () => {
+      // Real epoch time, so that Redis TTLs are in the future.
+      const clock = manualClock(Date.now());
+      const store = make(clock.now);
+      const app = new Hono<SessionEnv>();
+      app.use(session({ store, now: clock.now, idleTimeout: 30 * MIN, touchInterval: 3 * MIN }));
+      app.post('/login', async (c) => {
+        await c.var.session.regenerate({ userId: 'u', user: { name: 'u' } });
+        return c.json({});
+      });
+      let release!: () => void;
+      let entered!: () => void;
+      const inHandler = new Promise<void>((r) => (entered = r));
+      app.post('/save', async (c) => {
+        entered();
+        await new Promise<void>((r) => (release = r));
+        return c.json({ saved: true });
+      });
+      app.get('/poll', (c) => c.json({ state: c.var.session.state }));
+      const passive = (token: string) =>
+        app.request('/poll', withCookie(token, { headers: { 'Session-Passive': '1' } }));
+
+      const token = sessionCookie(await app.request('/login', { method: 'POST' }))!;
+      clock.advance(16 * MIN); // a touch (every 3 min) and a rotation (every 15 min) are due
+      // The person clicks Save (a handler that takes a moment) ...
+      const saving = app.request('/save', withCookie(token, { method: 'POST' }));
+      await inHandler;
+      // ... while a background poll of the same browser (a hidden tab: passive) rotates.
+      const poll = await passive(token);
+      const rotated = sessionCookie(poll);
+      expect(rotated).toBeTruthy();
+      release();
+      const saved = await saving;
+      expect(saved.status).toBe(200);
+      const idle = `idle=${clock.now() + 30 * MIN}`;
+      // The Save was activity: its answer and the store say the idle deadline moved.
+      expect(saved.headers.get('Session-Deadline')).toContain(idle);
+      expect((await passive(rotated!)).headers.get('Session-Deadline')).toContain(idle);
+    });
+  },
+);
