@@ -87,6 +87,15 @@ describe('absolute limit and the signed-out notice', () => {
     expect(dialog().open).toBe(false);
   });
 
+  it('"Save my work first" holds when another app on the origin writes its own choice', () => {
+    client.set({ state: 'warning', warning: 'absolute', absoluteExpiresAt: T0 + 90_000 });
+    (dialog().querySelector('.lifeline-secondary') as HTMLButtonElement).click();
+    // Another Lifeline app on this origin (its own `channelName` and session), an hour later.
+    localStorage.setItem('lifeline-dismissed', String(T0 + 3_600_000 + 90_000));
+    dispatchEvent(new StorageEvent('storage', { key: 'lifeline-dismissed' }));
+    expect(dialog().open).toBe(false);
+  });
+
   it('"Save my work first" still closes the warning in this tab where storage is refused', () => {
     const refused = () => {
       throw new DOMException('storage is disabled', 'SecurityError');

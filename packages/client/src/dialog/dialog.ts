@@ -122,8 +122,16 @@ export function mountWarningDialog(
     } catch {}
   };
   kept();
+  /**
+   * Whether "Save my work first" holds for the deadline. A new clock sample moves its local
+   * reading by up to half a round trip (seconds on a slow first request); a new session's
+   * deadline moves by far more than a minute.
+   */
+  const holds = () => Math.abs(dismissed - deadline) <= 60_000;
+  // A choice that holds here is kept: another app on the origin (its own `channelName`)
+  // writes its deadline under the same key.
   const heard = (e: StorageEvent) => {
-    if (e.key === DISMISSED) {
+    if (e.key === DISMISSED && !holds()) {
       kept();
       render();
     }
@@ -229,10 +237,7 @@ export function mountWarningDialog(
     if (s.state === 'active' || limit) seenLive = true;
     if (limit) {
       deadline = s[`${limit}ExpiresAt`]!; // a warning always has its deadline
-      // "Save my work first" holds for this deadline. A new clock sample moves its local
-      // reading by up to half a round trip (seconds on a slow first request); a new
-      // session's deadline moves by far more than a minute.
-      if (limit === 'idle' || Math.abs(dismissed - deadline) > 60_000) {
+      if (limit === 'idle' || !holds()) {
         return open(limit, t[`${limit}Body`]);
       }
     }
