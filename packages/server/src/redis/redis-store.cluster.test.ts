@@ -48,6 +48,29 @@ describe('redisStore on a real Redis Cluster', () => {
     expect(listed.map((s) => s.sid).sort()).toEqual([...sids].sort());
   });
 
+  it("ends a user's sessions and credentials though their index holds a member with no hash tag", async () => {
+    const reports: string[] = [];
+    const store = redisStore({
+      client,
+      prefix: 'foreign:',
+      onCorrupt: (e) => reports.push(`${e.kind} ${e.issue}`),
+    });
+    const { manager } = session({ store });
+    const now = Date.now();
+    expect(await store.create('live-sid', sessionRecord({ userId: 'bob' }), now + HOUR)).toBe(true);
+    const credential = { tokenHash: 'h', userId: 'bob', createdAt: now, expiresAt: now + HOUR };
+    expect(await store.createCredential!('real-cred', credential)).toBe(true);
+    // A foreign writer (or a bad restore) left entries no create of the store could make:
+    // `c:{}junk}` and `c:{}junk}:previous` would hash to different slots.
+    await client.zadd('foreign:u:{bob}:c', now, '}junk', now, '');
+    await client.zadd('foreign:u:{bob}:s', now, '}junk');
+    await expect(manager.revokeUser('bob')).resolves.toBe(1);
+    expect((await store.get('live-sid'))?.ended?.reason).toBe('revoked');
+    expect(await store.getCredential!('real-cred')).toBeNull();
+    expect(reports).toContain('user-index member with no hash tag (removed)');
+    expect(await client.zrange('foreign:u:{bob}:c', 0, -1)).not.toContain('}junk');
+  });
+
   it('refuses `cluster: false` with a Cluster client at start-up, naming the option', () => {
     expect(() => redisStore({ client, cluster: false })).toThrow(/`cluster: false`/);
   });

@@ -78,7 +78,16 @@ export async function indexMembers(ctx: StoreContext, key: string): Promise<stri
     ctx.onCorrupt({ kind: 'user-index', id: key, issue: 'key is not a sorted set' });
   }
   if (!Array.isArray(reply)) return [];
-  return reply.filter((member): member is string => typeof member === 'string');
+  const ids = reply.filter((member): member is string => typeof member === 'string');
+  // Under Redis Cluster an id that is empty or starts with `}` leaves its keys an empty hash
+  // tag, so they hash to different slots and every script naming two of them fails
+  // (CROSSSLOT): a revoke-all failed for good. No record of ours has one (its create
+  // failed the same way), so such an entry is foreign: reported and removed.
+  const foreign = ctx.cluster ? ids.filter((id) => id === '' || id.startsWith('}')) : [];
+  if (foreign.length === 0) return ids;
+  ctx.onCorrupt({ kind: 'user-index', id: key, issue: 'member with no hash tag (removed)' });
+  await ctx.run.INDEX_REMOVE([key], foreign);
+  return ids.filter((id) => !foreign.includes(id));
 }
 
 /**
