@@ -489,7 +489,10 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   if (o.activity) {
     const { events, target, throttle } = o.activity;
     let last = Number.NEGATIVE_INFINITY;
-    const onActivity = () => {
+    // Only the person's own input: events a page's script dispatches (a widget, a "keep me
+    // signed in" snippet) are not `isTrusted`, and must not keep an idle person signed in.
+    const onActivity = (event?: { isTrusted?: boolean }) => {
+      if (event?.isTrusted === false) return;
       const t = now();
       if (t - last < throttle) return;
       last = t;
