@@ -231,6 +231,17 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
     // round trip, and activity after the send must not pass for covered when it may not be.
     s.extendAt = Math.max(s.extendAt, extended ? sentAt : Math.min(sentAt, idleAt - s.idleTimeout));
     if (extended) emit({ type: 'extended', idleExpiresAt: idleAt });
+    // Another tab's extension covers this one's activity: an extension it still owes for
+    // that activity (failed offline) would be a second for the browser.
+    if (
+      news &&
+      extended &&
+      s.retry?.op === 'extend' &&
+      s.extendBy === 'activity' &&
+      sentAt >= s.activeAt
+    ) {
+      s.retry = null;
+    }
     if (reauth) {
       emit({ type: 'reauthenticated' });
       s.reason = null;
