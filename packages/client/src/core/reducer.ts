@@ -341,8 +341,15 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       // marked as calling, so no warning starts on what this tab knew before it. A request
       // still owed (a "Stay signed in" or a sign-out that failed offline) goes now instead,
       // not after its backoff, which may fall past the deadline; its answer tells as much.
-      if (s.retry) s.retry = { ...s.retry, at: now };
-      else request('status');
+      // A follower's extension for activity waits a round trip for the leader's, which
+      // covers it (every tab hears `online` at once), but no longer: the leader may be frozen.
+      if (s.retry) {
+        const wait = !s.isLeader && s.extendBy === 'activity' && s.retry.op === 'extend';
+        s.retry = {
+          ...s.retry,
+          at: wait ? Math.min(s.retry.at, now + FOLLOWER_GRACE + s.config.requestTimeout) : now,
+        };
+      } else request('status');
       break;
     case 'extend':
       trigger = 'user';

@@ -530,13 +530,8 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     }
   });
   // Every tab hears `online` at once: the leader asks for all of them, and a tab that owes a
-  // request the person asked for (a "Stay signed in" or a sign-out that failed offline)
-  // sends it now. An extension a follower owes for activity waits: the leader's covers it.
-  listen(o.window, 'online', () =>
-    state.isLeader || state.retry?.op === 'logout' || (state.retry && state.extendBy === 'user')
-      ? refresh()
-      : wake(),
-  );
+  // request (a "Stay signed in" or a sign-out that failed offline) sends it now.
+  listen(o.window, 'online', () => (state.isLeader || state.retry ? refresh() : wake()));
 
   lead();
 
