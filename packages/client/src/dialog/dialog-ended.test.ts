@@ -96,6 +96,15 @@ describe('absolute limit and the signed-out notice', () => {
     expect(dialog().open).toBe(false);
   });
 
+  it('"Save my work first" chosen in another tab holds in a tab that has not shown the warning yet', () => {
+    // A background tab, its timer throttled: the choice arrives before its own warning.
+    client.set({ state: 'active', warning: null, absoluteExpiresAt: T0 + 90_000 });
+    localStorage.setItem('lifeline-dismissed', String(T0 + 90_000));
+    dispatchEvent(new StorageEvent('storage', { key: 'lifeline-dismissed' }));
+    client.set({ state: 'warning', warning: 'absolute' });
+    expect(dialog().open).toBe(false);
+  });
+
   it('"Save my work first" still closes the warning in this tab where storage is refused', () => {
     const refused = () => {
       throw new DOMException('storage is disabled', 'SecurityError');

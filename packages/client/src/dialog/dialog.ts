@@ -127,11 +127,12 @@ export function mountWarningDialog(
    * reading by up to half a round trip (seconds on a slow first request); a new session's
    * deadline moves by far more than a minute.
    */
-  const holds = () => Math.abs(dismissed - deadline) <= 60_000;
-  // A choice that holds here is kept: another app on the origin (its own `channelName`)
-  // writes its deadline under the same key.
+  const holds = (at = deadline) => Math.abs(dismissed - at) <= 60_000;
+  // A choice made for this session's absolute deadline is kept: another app on the origin
+  // (its own `channelName`) writes its deadline under the same key. Against the session's,
+  // not the last warning's: a background tab hears the choice before its own timer opens it.
   const heard = (e: StorageEvent) => {
-    if (e.key === DISMISSED && !holds()) {
+    if (e.key === DISMISSED && !(dismissed && holds(client.getSnapshot().absoluteExpiresAt ?? 0))) {
       kept();
       render();
     }
