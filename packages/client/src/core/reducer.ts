@@ -110,11 +110,14 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       reason === 'logged-out' || (reason === 'missing' && s.phase !== 'active')
         ? 'signed-out'
         : 'expired';
-    // Nothing new, nor a missing cookie after an ending (the logout cleared it): the
-    // reason the session ended stays, and with it the guards that hang on a sign-out.
+    // Nothing new, nor a missing cookie after an ending (the logout cleared it), nor any
+    // ending after a sign-out (one that could not reach the server yet finds the session
+    // timed out): the reason stays, and with it the guards that hang on a sign-out (no
+    // re-auth, the logout still owed).
     if (
       (s.phase === next && s.reason === reason) ||
-      (reason === 'missing' && s.reason && s.phase !== 'active')
+      (reason === 'missing' && s.reason && s.phase !== 'active') ||
+      (s.phase === 'signed-out' && s.reason === 'logged-out')
     )
       return;
     if (next === 'expired') {
