@@ -1,19 +1,15 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DEMO_ENV } from './env.js';
-import { signIn, startWorld, type World } from './world.js';
+import { signIn, worldPerTest } from './world.js';
 
 // The demo's event log starts its cursor into the server's audit log at the browser's
 // Date.now() minus 5 minutes, and compares it with the server's own timestamps. With the
 // computer's clock more than 5 minutes ahead of the server's (the skew the SDK itself
 // corrects for), every server event is older than the cursor and never shown.
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const start = worldPerTest();
 
 it("shows the server's audit events in the demo's log when the computer's clock runs 10 minutes ahead", async () => {
-  world = await startWorld(DEMO_ENV);
+  const world = await start(DEMO_ENV);
   await world.context.clock.setSystemTime(Date.now() + 10 * 60_000);
   const [tab] = await world.openTabs(1);
   await signIn(tab!);

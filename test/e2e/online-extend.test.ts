@@ -1,18 +1,14 @@
 import type { Page } from 'playwright-core';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DEMO_ENV } from './env.js';
-import { expectState, signIn, startWorld, type World } from './world.js';
+import { expectState, signIn, worldPerTest } from './world.js';
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const start = worldPerTest();
 
 // docs/client.md: "`online`, which every tab hears at once, makes only the leader ask the
 // server", and `keepaliveInterval`: "at most one extend per interval for the whole browser".
 it('sends one POST /session/extend for the whole browser when the network comes back after a person typed offline in a follower tab', async () => {
-  world = await startWorld(DEMO_ENV);
+  const world = await start(DEMO_ENV);
   const [first] = await world.openTabs(1);
   await signIn(first!);
   const tabs = [first!, ...(await world.openTabs(2))];

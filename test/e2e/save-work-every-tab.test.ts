@@ -1,18 +1,14 @@
 import type { Page } from 'playwright-core';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DEMO_ENV } from './env.js';
-import { expectState, signIn, startWorld, type World } from './world.js';
+import { expectState, signIn, worldPerTest } from './world.js';
 
 // DESIGN.md: "every tab shows and hides the warning together"; dialog-and-script-tag.md:
 // "What it does, in every open tab at once". "Save my work first" closes the absolute
 // warning "for this deadline", but only in the tab where it was pressed.
 const ENV = { ...DEMO_ENV, ABSOLUTE_TIMEOUT_S: '120' };
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const start = worldPerTest();
 
 const absoluteOpen = (tab: Page) =>
   tab.evaluate(() => {
@@ -21,7 +17,7 @@ const absoluteOpen = (tab: Page) =>
   });
 
 it('"Save my work first" in one tab closes the absolute warning in every tab, not only there', async () => {
-  world = await startWorld(ENV);
+  const world = await start(ENV);
   const [a, b] = await world.openTabs(2);
   await signIn(a!);
   await expectState([a!, b!], 'active');

@@ -1,19 +1,15 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DEMO_ENV, IDLE_MS } from './env.js';
-import { signIn, startWorld, type World } from './world.js';
+import { signIn, worldPerTest } from './world.js';
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const start = worldPerTest();
 
 // docs/client.md leaves `scroll` out of the activity events because "a page that scrolls
 // itself fires it too, and would keep an idle person signed in". A page (or a widget on it)
 // that dispatches input events itself does the same with the events the SDK does listen to:
 // only events the browser marks as the person's (`isTrusted`) may count as activity.
 it('lets the session of an idle person expire while a script on the page dispatches synthetic input events', async () => {
-  world = await startWorld(DEMO_ENV);
+  const world = await start(DEMO_ENV);
   const [tab] = await world.openTabs(1);
   await signIn(tab!);
   const extends_: string[] = [];

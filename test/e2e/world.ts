@@ -1,5 +1,6 @@
 import type { SessionSnapshot } from '@lifeline/client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterEach } from 'vitest';
 import { INSECURE_HOST, launchChromium, launchChromiumWithTabs } from './browser.js';
 import { type DemoServer, startDemo } from './demo-server.js';
 
@@ -40,6 +41,22 @@ export interface World {
   /** The server's view of the session, read passively (it never extends the idle time). */
   status(): Promise<ServerStatus>;
   close(): Promise<void>;
+}
+
+/**
+ * The world of each test in the file, closed after the test (also when it fails):
+ * `const start = worldPerTest();` at the top, then `const world = await start(env)`.
+ */
+export function worldPerTest() {
+  let current: World | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (...args: Parameters<typeof startWorld>) => {
+    current = await startWorld(...args);
+    return current;
+  };
 }
 
 /**
