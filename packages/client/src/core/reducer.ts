@@ -111,13 +111,16 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
         ? 'signed-out'
         : 'expired';
     // Nothing new, nor a missing cookie after an ending (the logout cleared it), nor any
-    // ending after a sign-out (one that could not reach the server yet finds the session
-    // timed out): the reason stays, and with it the guards that hang on a sign-out (no
-    // re-auth, the logout still owed).
+    // ending while a sign-out is still on its way to the server (it may find the session
+    // timed out meanwhile): the reason stays, and with it the guards that hang on a
+    // sign-out (no re-auth, the logout still owed). Once it landed, a later ending is a
+    // later session's.
     if (
       (s.phase === next && s.reason === reason) ||
       (reason === 'missing' && s.reason && s.phase !== 'active') ||
-      (s.phase === 'signed-out' && s.reason === 'logged-out')
+      (s.phase === 'signed-out' &&
+        s.reason === 'logged-out' &&
+        (s.retry?.op === 'logout' || s.calling === 'logout'))
     )
       return;
     if (next === 'expired') {
