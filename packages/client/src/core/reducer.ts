@@ -110,17 +110,11 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       reason === 'logged-out' || (reason === 'missing' && s.phase !== 'active')
         ? 'signed-out'
         : 'expired';
-    // Nothing new, nor a missing cookie after an ending (the logout cleared it), nor any
-    // ending while a sign-out is still on its way to the server (it may find the session
-    // timed out meanwhile): the reason stays, and with it the guards that hang on a
-    // sign-out (no re-auth, the logout still owed). Once it landed, a later ending is a
-    // later session's.
+    // Nothing new, nor a missing cookie after an ending (the logout cleared it): the
+    // reason the session ended stays, and with it the guards that hang on a sign-out.
     if (
       (s.phase === next && s.reason === reason) ||
-      (reason === 'missing' && s.reason && s.phase !== 'active') ||
-      (s.phase === 'signed-out' &&
-        s.reason === 'logged-out' &&
-        (s.retry?.op === 'logout' || s.calling === 'logout'))
+      (reason === 'missing' && s.reason && s.phase !== 'active')
     )
       return;
     if (next === 'expired') {
