@@ -5,7 +5,14 @@ import { generateToken } from '../token/token.js';
 import { isRenewal } from './end-record.js';
 import { SessionEndedError } from './regenerate.js';
 import { confirmRotation, rotate } from './rotate.js';
-import { type ClientFacts, clientFacts, emitFor, type Runtime, retainUntil } from './runtime.js';
+import {
+  type ClientFacts,
+  clientFacts,
+  emitFor,
+  type Runtime,
+  retainUntil,
+  touchIfDue,
+} from './runtime.js';
 import {
   createRecord,
   freshMeta,
@@ -206,12 +213,7 @@ async function touchIfStillDue(
   live: LiveSession,
 ): Promise<boolean | undefined> {
   const touch = (tokenHash: string) =>
-    rt.store.getAndTouch?.(live.sid, {
-      tokenHash,
-      dueAtOrBefore: now - rt.options.touchInterval,
-      now,
-      idleExpiresAt: now + rt.options.idleTimeout,
-    });
+    rt.store.getAndTouch?.(live.sid, touchIfDue(rt, tokenHash, now));
   let record = await touch(live.meta.tokenHash);
   if (record === undefined) return undefined;
   if (!record || record.ended) return false;

@@ -5,7 +5,7 @@ import type { PreviousToken, SessionRecord } from '../store/types.js';
 import { unsealSuccessor } from '../token/seal.js';
 import { type SessionToken, tokenFromValue } from '../token/token.js';
 import { endRecord, isRenewal } from './end-record.js';
-import { deviceUserAgent, emitFor, type Runtime } from './runtime.js';
+import { deviceUserAgent, emitFor, type Runtime, touchIfDue } from './runtime.js';
 import { endCurrent } from './successor.js';
 
 /** The outcome of the one store read a request makes. */
@@ -71,12 +71,7 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
   const hash = rt.hasher.tokenHash(presented);
   const touchWithRead = req.touchWithRead && rt.store.getAndTouch !== undefined;
   const record = touchWithRead
-    ? await rt.store.getAndTouch!(sid, {
-        tokenHash: hash,
-        dueAtOrBefore: now - rt.options.touchInterval,
-        now,
-        idleExpiresAt: now + rt.options.idleTimeout,
-      })
+    ? await rt.store.getAndTouch!(sid, touchIfDue(rt, hash, now))
     : await rt.store.get(sid);
   if (!record) {
     reject(rt, now, 'unknown', sid);

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { ResolvedOptions } from '../config/options.js';
 import type { Emit } from '../events/emit.js';
 import type { SessionEvent } from '../events/types.js';
-import type { SessionRecord, SessionStore } from '../store/types.js';
+import type { SessionRecord, SessionStore, TouchIfDue } from '../store/types.js';
 import type { TokenHasher } from '../token/hasher.js';
 import type { SessionCookies } from './respond.js';
 
@@ -15,6 +15,19 @@ export interface Runtime {
   emit: Emit;
   /** The session cookie's attributes over http and https, and both its names. */
   cookies: SessionCookies;
+}
+
+/**
+ * The throttled touch a request at `now` makes when due, for `store.getAndTouch`: with the
+ * read (a GET) or after the handler (other methods), only for the record's current token.
+ */
+export function touchIfDue(rt: Runtime, tokenHash: string, now: number): TouchIfDue {
+  return {
+    tokenHash,
+    dueAtOrBefore: now - rt.options.touchInterval,
+    now,
+    idleExpiresAt: now + rt.options.idleTimeout,
+  };
 }
 
 /**
