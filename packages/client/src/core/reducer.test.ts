@@ -14,6 +14,18 @@ const expiredEvents = (effects: readonly Effect[]) =>
 const requests = (effects: readonly Effect[]) =>
   effects.flatMap((e) => (e.type === 'request' ? [e.op] : []));
 
+/** Another tab's news: its `/status`, sent at `sentAt`, found the session revoked. */
+const revokedNews = (sentAt: number) =>
+  ({
+    v: 2,
+    from: 'b',
+    trigger: 'status',
+    type: 'answer',
+    op: 'status',
+    reason: 'revoked',
+    sentAt,
+  }) as const;
+
 function started(opts: Parameters<typeof createHarness>[0] = {}) {
   const h = createHarness(opts);
   h.dispatch({ type: 'leadership', isLeader: true });
@@ -253,15 +265,7 @@ describe('core reducer', () => {
     expect(h.state().calling).toBe('status');
     expect(h.log.filter((e) => e.type === 'post')).toEqual([]);
     h.sleep(1000);
-    h.dispatch({
-      v: 2,
-      from: 'b',
-      trigger: 'status',
-      type: 'answer',
-      op: 'status',
-      reason: 'revoked',
-      sentAt: h.now(),
-    });
+    h.dispatch(revokedNews(h.now()));
     expect(h.state()).toMatchObject({ phase: 'expired', reason: 'revoked' });
     expect(expiredEvents(h.log)).toEqual([{ reason: 'revoked', limit: null }]);
     // A late copy of the news from before the ending does not revive the session.
@@ -366,15 +370,7 @@ describe('answers crossing a server-side ending', () => {
     h.dispatch({ type: 'extend' });
     h.sleep(100);
     // Another tab's /status, sent before this extension, found the session revoked.
-    h.dispatch({
-      v: 2,
-      from: 'b',
-      trigger: 'status',
-      type: 'answer',
-      op: 'status',
-      reason: 'revoked',
-      sentAt: endingSentAt,
-    });
+    h.dispatch(revokedNews(endingSentAt));
     expect(h.state().phase).toBe('expired');
     // The extension, handled by the server before the revocation, answers late.
     h.sleep(100);
