@@ -31,15 +31,22 @@ export function startFromScriptTag(script: HTMLScriptElement): LifelineGlobal {
   let unmount = () => {};
   const mount = () => {
     if (!config.dialog) return;
-    unmount = mountWarningDialog(client, {
-      strings: config.strings,
-      ...(config.signInUrl ? { signInUrl: config.signInUrl } : {}),
-      // The tag's own nonce, only for a browser that needs a <style> element (no
-      // constructable stylesheets) under a nonce-based CSP. Elsewhere a nonce would put the
-      // styles in a <style> anyway, which a policy whose nonce is for scripts alone
-      // (`script-src 'nonce-…'; style-src 'self'`) blocks; a constructable sheet it allows.
-      ...(script.nonce && !document.adoptedStyleSheets ? { nonce: script.nonce } : {}),
-    });
+    // A dialog that cannot mount leaves no client behind: without window.Lifeline, nothing
+    // could stop it polling.
+    try {
+      unmount = mountWarningDialog(client, {
+        strings: config.strings,
+        ...(config.signInUrl ? { signInUrl: config.signInUrl } : {}),
+        // The tag's own nonce, only for a browser that needs a <style> element (no
+        // constructable stylesheets) under a nonce-based CSP. Elsewhere a nonce would put the
+        // styles in a <style> anyway, which a policy whose nonce is for scripts alone
+        // (`script-src 'nonce-…'; style-src 'self'`) blocks; a constructable sheet it allows.
+        ...(script.nonce && !document.adoptedStyleSheets ? { nonce: script.nonce } : {}),
+      });
+    } catch (error) {
+      client.destroy();
+      throw error;
+    }
   };
   if (document.body) mount();
   else document.addEventListener('DOMContentLoaded', mount, { once: true });
