@@ -223,3 +223,51 @@ it('leaves the one-tag sign-in form for the page once another tab signed in', as
     .toBe('Signed in as Demo User');
   expect(new URL(plain.url()).pathname).toBe('/plain');
 });
+
+it("lets the page's own CSS restyle the dialog, one class more specific as documented", async () => {
+  world = await startWorld(DEMO_ENV, { realClock: true });
+  // docs/dialog-and-script-tag.md, Styling: the dialog's sheet comes after the page's, so a
+  // rule one class (or element) more specific than the dialog's own wins.
+  await world.context.route('**/app.css', (route) =>
+    route.fulfill({
+      contentType: 'text/css',
+      body: '.lifeline-dialog .lifeline-title{font-size:40px}dialog.lifeline-dialog{max-width:300px}',
+    }),
+  );
+  await world.context.route('**/styled-page', (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: '<!doctype html><html lang="en"><head><link rel="stylesheet" href="/app.css"></head><body><p>Orders</p><script src="/session/client.js" defer></script></body></html>',
+    }),
+  );
+  const page = await world.context.newPage();
+  await page.goto('/styled-page');
+  await page.waitForFunction(() => document.querySelector('.lifeline-title') !== null);
+  const styles = await page.evaluate(() => ({
+    title: getComputedStyle(document.querySelector('.lifeline-title')!).fontSize,
+    maxWidth: getComputedStyle(document.querySelector('.lifeline-dialog')!).maxWidth,
+  }));
+  expect(styles).toEqual({ title: '40px', maxWidth: '300px' });
+});
+
+it('starts the dialog from a tag in a same-origin srcdoc iframe', async () => {
+  world = await startWorld(DEMO_ENV, { realClock: true });
+  await signInByRequest(world);
+  await world.context.route('**/framed', (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><html lang="en"><body><iframe srcdoc="<body><p>Orders</p><script src='/session/client.js' data-sign-in-url='/plain'></script></body>"></iframe></body></html>`,
+    }),
+  );
+  const page = await world.context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/framed');
+  const frame = page.frames()[1]!;
+  await frame.waitForLoadState();
+  await expect
+    .poll(() => frame.evaluate(() => window.Lifeline?.client.getSnapshot().state))
+    .toBe('active');
+  expect(await frame.locator('dialog.lifeline-dialog').count()).toBe(1);
+  expect(errors).toEqual([]);
+});

@@ -137,10 +137,12 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * per tab that typed offline; then 17 B (core) and 19 B (everything) so that a follower still
  * sends its own within a round trip when the leader does not (frozen, or its poll failed);
  * then 22 B (everything) so that a tab that has not shown the absolute warning yet takes
- * another tab's "Save my work first".
+ * another tab's "Save my work first"; then 59 B (everything) for the dialog's buttons kept
+ * on a phone with large text or long words, its edge in forced colors, blank strings kept
+ * English, and a sign-in URL resolved in a srcdoc frame.
  */
 const CORE_BUDGET = 5752;
-const EVERYTHING_BUDGET = 10149;
+const EVERYTHING_BUDGET = 10208;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

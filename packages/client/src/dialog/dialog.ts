@@ -46,9 +46,13 @@ export function mountWarningDialog(
   // The snapshot's deadlines are on the client's clock, which a clock set back leaves ahead.
   const { now = defaultNow, injectStyles = true, nonce } = options;
   const signInUrl = checkSignInUrl(options.signInUrl ?? '/', 'option "signInUrl"');
-  // A translation missing from an app's catalogue (`undefined`, '') stays English.
+  // A translation missing from an app's catalogue (`undefined`, '', blank) stays English: a
+  // blank button has no accessible name.
   const t: DialogStrings = { ...defaultStrings };
-  for (const k in options.strings) t[k as 'stay'] = options.strings[k as 'stay'] || t[k as 'stay'];
+  for (const k in options.strings) {
+    const text = options.strings[k as 'stay'];
+    if (text?.trim?.()) t[k as 'stay'] = text;
+  }
   const doc = document;
 
   // A native modal <dialog> announced as an alert dialog, labelled by its title and
@@ -205,8 +209,9 @@ export function mountWarningDialog(
     body.textContent = text;
     [main.textContent, secondary.textContent] = labels[next];
     // The way back to this page, as it is now: "Sign in again" in both the absolute warning
-    // and the notice goes there.
-    const url = new URL(signInUrl, location.href);
+    // and the notice goes there. Relative to the base URL, as a link's href is (in a srcdoc
+    // or about:blank frame, location.href is no base at all).
+    const url = new URL(signInUrl, document.baseURI);
     // The hash can hold tokens (OAuth fragments): it goes only to a same-origin sign-in page.
     const hash = url.origin === location.origin ? location.hash : '';
     url.searchParams.set('returnTo', location.pathname + location.search + hash);

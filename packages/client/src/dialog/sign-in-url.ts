@@ -3,11 +3,12 @@
  * refused with a message naming `name`, since following a `javascript:` link runs it, and
  * a malformed URL would otherwise throw only when the dialog first opens. The resolved
  * protocol is checked rather than the text, because the URL parser ignores case, leading
- * spaces and tabs (`" Java\tScript:"` is `javascript:`).
+ * spaces and tabs (`" Java\tScript:"` is `javascript:`). Resolved against the base URL, as
+ * the link will be: a srcdoc or about:blank frame's location.href is no base.
  */
 export function checkSignInUrl(value: unknown, name: string): string {
   try {
-    if (typeof value === 'string' && /^https?:$/.test(new URL(value, location.href).protocol)) {
+    if (typeof value === 'string' && /^https?:$/.test(new URL(value, document.baseURI).protocol)) {
       return value;
     }
   } catch {

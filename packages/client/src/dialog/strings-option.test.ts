@@ -44,3 +44,13 @@ it('keeps the English words for keys the app passes without a translation (undef
     "You'll be signed out in 1 minute.",
   );
 });
+
+// A blank translation (`data-strings-stay=" "`, a catalogue's placeholder of one space) is
+// as missing as '': the button would be left with no accessible name (WCAG 4.1.2).
+it('keeps the English words for keys given only whitespace', () => {
+  unmount = mountWarningDialog(client, { strings: { stay: ' ', signOut: '\n  ' } });
+  client.set({ state: 'warning', warning: 'idle', idleExpiresAt: T0 + 60_000, remaining: 60_000 });
+  const dialog = document.querySelector('dialog') as HTMLDialogElement;
+  const buttons = [...dialog.querySelectorAll('button')].map((b) => b.textContent);
+  expect(buttons).toEqual(['Sign out', 'Stay signed in']);
+});
