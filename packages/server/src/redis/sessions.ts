@@ -168,7 +168,8 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
         json(inHash(previous)),
         json(swap.rotatedAt),
         sealedSuccessor,
-        previous.confirmed === false ? 0 : windowRest(previous.until, swap.rotatedAt),
+        // From now, not `rotatedAt` (the request's start, which a slow handler leaves far back).
+        previous.confirmed === false ? 0 : windowRest(previous.until, ctx.now()),
       ];
       const reply = await run.SESSION_ROTATE(sessionKeys(sid), args);
       const [result, owner] = replyAndOwner(reply, ['ok', 'conflict', 'missing'] as const);

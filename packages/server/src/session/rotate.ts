@@ -65,7 +65,9 @@ export async function confirmRotation(
     result = await rt.store.confirmRotation(sid, {
       tokenHash,
       previous: { ...previous, until, confirmed: true },
-      at: state.now,
+      // Now, not the request's start: after a slow handler, the sealed successor would
+      // otherwise outlive its window by the handler's time.
+      at: rt.options.now(),
     });
   } catch (error) {
     if (error instanceof StoreUnavailableError) return;

@@ -113,7 +113,7 @@ export interface RotationConfirmation {
   tokenHash: string;
   /** Replaces the stored `previous`: the same predecessor, `confirmed: true`, `until` maybe later. */
   previous: PreviousToken;
-  /** The request's instant: a store that expires the sealed successor does so `until − at` from now. */
+  /** When the confirmation is sent: a store that expires the sealed successor does so `until − at` from now. */
   at: number;
 }
 
