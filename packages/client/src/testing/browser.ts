@@ -10,7 +10,7 @@ export interface CountingTarget extends DocumentLike {
   /** Calls the listeners of `type` with `event` (e.g. `{ persisted: true }` for `pageshow`). */
   dispatch(type: string, event?: object): void;
   listeners(): number;
-  visibilityState: DocumentVisibilityState;
+  visibilityState: DocumentLike['visibilityState'];
 }
 
 /**

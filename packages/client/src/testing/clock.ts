@@ -111,6 +111,7 @@ export function createVirtualClock(start = Date.UTC(2030, 0, 1)): VirtualClock {
    * (a `sleep`) wait for the next advance, as before.
    */
   const rethrottle = (target: View, ms: number, view?: View) => {
+    step('throttle', ms); // a NaN delay would hold every timer for good, silently
     const mine = (t: Pending) => !view || t.view === view;
     const held = new Set(queue.filter((t) => mine(t) && dueAt(t) > time));
     target.minDelay = ms;

@@ -53,7 +53,9 @@ export function createFakeServer(o: FakeServerOptions): FakeServer {
   const remembers = o.canReauth ?? true;
   /** A remember-me credential: left by a sign-in, forgotten by a logout. */
   let canReauth = remembers;
-  const serverNow = () => o.now() + (o.skew ?? 0);
+  // Whole milliseconds, as a real server sends (and the client accepts): the client's own
+  // clock (`defaultNow`) reads fractions.
+  const serverNow = () => Math.floor(o.now() + (o.skew ?? 0));
   let session: { idle: number; absolute: number } | null = null;
   let ended: EndReason = 'missing';
   let failure: 'network' | number | null = null;
