@@ -114,15 +114,22 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
-/** A minimal event target (window, document, or a test double). */
+/**
+ * A minimal event target (window, document, or a test double). Typed without the DOM lib's
+ * names, so an app compiled for Node alone (a test suite, an SSR server) reads these types.
+ */
 export interface EventSource {
-  addEventListener(type: string, listener: () => void, options?: AddEventListenerOptions): void;
-  removeEventListener(type: string, listener: () => void, options?: EventListenerOptions): void;
+  addEventListener(
+    type: string,
+    listener: () => void,
+    options?: { capture?: boolean; passive?: boolean },
+  ): void;
+  removeEventListener(type: string, listener: () => void, options?: { capture?: boolean }): void;
 }
 
 /** The part of `document` the client reads: visibility and its events. */
 export interface DocumentLike extends EventSource {
-  readonly visibilityState: DocumentVisibilityState;
+  readonly visibilityState: 'visible' | 'hidden';
 }
 
 /**
@@ -162,7 +169,9 @@ export interface LockManagerLike {
  * An app's own silent re-authentication (popup, iframe, token refresh). Resolve `true` (or
  * nothing) once the server holds a fresh session; resolve `false` or reject when it failed.
  */
-export type ReauthFunction = (context: { signal: AbortSignal }) => Promise<boolean | undefined>;
+export type ReauthFunction = (context: {
+  signal: AbortSignal;
+}) => Promise<boolean | undefined | void>;
 
 /** Options of `createSessionClient()`. Every environment dependency has a default that reaches the global at call time. */
 export interface SessionClientOptions {
@@ -185,10 +194,10 @@ export interface SessionClientOptions {
   reauth?: 'endpoint' | ReauthFunction | false;
   /** Channel (and lock) name; tabs with the same name share one session view. Default `'lifeline'`. */
   channelName?: string;
-  /** Cross-tab channel factory; `null` runs this tab alone (always leader). */
-  channel?: ChannelFactory | null;
-  /** Web Locks for single-flight re-auth; default `navigator.locks` when present, `null` to skip. */
-  locks?: LockManagerLike | null;
+  /** Cross-tab channel factory; `null` or `false` runs this tab alone (always leader). */
+  channel?: ChannelFactory | null | false;
+  /** Web Locks for single-flight re-auth; default `navigator.locks` when present, `null` or `false` to skip. */
+  locks?: LockManagerLike | null | false;
   /**
    * Clock, epoch ms. Default: `Date.now()`, but never running back when the computer's clock
    * is set back. The tabs take one given here for a clock they all share.
@@ -248,7 +257,7 @@ export interface SessionClient {
    * requests passive, and on a 401 session problem re-authenticates once and replays the
    * request once; otherwise rejects with `SessionExpiredError`.
    */
-  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>;
   /** Removes every listener, timer, lock and channel. Idempotent. */
   destroy(): void;
 }

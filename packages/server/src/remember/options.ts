@@ -32,12 +32,16 @@ export interface RememberMeOptions {
   /** Where credentials live: the same store as the sessions. Required. */
   store: SessionStore;
   /**
-   * Looks the user up at every re-authentication: their public claims, or `null` when the
-   * account is disabled or gone (re-authentication then fails and the credential dies).
+   * Looks the user up at every re-authentication: their public claims, or `null` (or
+   * `undefined`, as `Map.get` gives) when the account is disabled or gone (re-authentication then fails and the credential dies).
    */
   findUser: (
     userId: string,
-  ) => NonNullable<PublicUser> | null | Promise<NonNullable<PublicUser> | null>;
+  ) =>
+    | NonNullable<PublicUser>
+    | null
+    | undefined
+    | Promise<NonNullable<PublicUser> | null | undefined>;
   /** Lifetime of a credential from its issue, in ms; use does not extend it. Default 30 days, at most 400. */
   maxAgeMs?: number;
   /**
