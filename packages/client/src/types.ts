@@ -171,7 +171,8 @@ export interface LockManagerLike {
  */
 export type ReauthFunction = (context: {
   signal: AbortSignal;
-}) => Promise<boolean | undefined | void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: an async function returning nothing is Promise<void>, which is success.
+}) => Promise<boolean | void>;
 
 /** Options of `createSessionClient()`. Every environment dependency has a default that reaches the global at call time. */
 export interface SessionClientOptions {
