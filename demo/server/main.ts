@@ -28,7 +28,13 @@ const app = createDemoApp(config, {
   clientScript: () => readFile(bundle, 'utf8'),
 });
 
-serve({ fetch: app.fetch, port: config.port }, (info) => {
+const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
   const where = config.redisUrl === null ? 'memory store' : 'Redis store';
   console.log(`Lifeline demo on http://localhost:${info.port} (${where}); sign in as demo / demo`);
+});
+// A port in use is a set-up mistake like a bad variable: one line naming it, not a stack.
+server.on('error', (error: NodeJS.ErrnoException) => {
+  const why = error.code === 'EADDRINUSE' ? `port ${config.port} is in use` : error.message;
+  console.error(`PORT: cannot listen (${why}); set PORT to a free port`);
+  process.exit(1);
 });
