@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { type KnownOptions, refuseUnknownOptions } from '../config/known-options.js';
 import { CSRF_HEADER } from '../contract/protocol.js';
 import { forwardedProto, sessionTrustsProxy } from '../cookie/https.js';
+import { guardHook } from '../events/hook.js';
 import { problemResponse } from '../problem/problem.js';
 
 /** Options of {@link csrfGuard}. */
@@ -85,7 +86,9 @@ const TRUSTED_FETCH_SITES = new Set(['same-origin', 'none']);
  */
 export function csrfGuard(options: CsrfGuardOptions = {}): MiddlewareHandler {
   checkOptions(options);
-  const { allowForms = false, allowMissingOrigin = false, trustProxy = false, onReject } = options;
+  const { allowForms = false, allowMissingOrigin = false, trustProxy = false } = options;
+  // An audit hook that fails (or rejects) must not turn the 403 into a 500 or a crash.
+  const onReject = guardHook('csrfGuard onReject', options.onReject);
   const allowed = new Set((options.origins ?? []).map(normaliseOrigin));
 
   return async function csrfGuardMiddleware(c, next) {

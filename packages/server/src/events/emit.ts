@@ -1,3 +1,4 @@
+import { guardHook } from './hook.js';
 import type { SessionEvent, SessionEventHandler } from './types.js';
 
 /** Sends an event to the hook without ever letting the hook fail or stall a request. */
@@ -13,13 +14,8 @@ export type Emit = (event: SessionEvent) => void;
  */
 export function createEmitter(handler: SessionEventHandler | undefined): Emit {
   if (!handler) return () => {};
-  const report = (error: unknown) => console.error('lifeline: onEvent hook failed', error);
+  const guarded = guardHook('onEvent', handler);
   return (event) => {
-    try {
-      const result = handler(event);
-      if (result instanceof Promise) result.catch(report);
-    } catch (error) {
-      report(error);
-    }
+    guarded(event);
   };
 }
