@@ -1,5 +1,6 @@
 import { EPOCH_CLOCK, isEpochClock } from '../config/clock.js';
 import { type KnownOptions, refuseUnknownOptions } from '../config/known-options.js';
+import { guardHook } from '../events/hook.js';
 import { declareOwnTimeLimits } from '../store/deadlines.js';
 import { MAX_STORE_TIMEOUT_MS } from '../store/timeout.js';
 import type { SessionStore } from '../store/types.js';
@@ -136,7 +137,8 @@ export function redisStore(options: RedisStoreOptions): RedisSessionStore {
     keys: keyspace(prefix),
     cluster,
     now,
-    onCorrupt,
+    // Called in the middle of a read: a hook that fails must not turn "absent" into a 503.
+    onCorrupt: guardHook('redisStore onCorrupt', onCorrupt),
     pruneAbove: positive('pruneAbove', pruneAbove),
     commandTimeoutMs: positive('commandTimeoutMs', commandTimeoutMs),
   });

@@ -1,5 +1,6 @@
 import { EPOCH_CLOCK, isEpochClock } from '../../config/clock.js';
 import { type KnownOptions, refuseUnknownOptions } from '../../config/known-options.js';
+import { guardHook } from '../../events/hook.js';
 import { declareOwnTimeLimits } from '../deadlines.js';
 import type { CredentialRecord, SessionRecord, SessionStore } from '../types.js';
 import { credentialMethods } from './credentials.js';
@@ -98,10 +99,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   if (onEvict !== undefined && typeof onEvict !== 'function') {
     throw new TypeError('memoryStore: `onEvict` must be a function');
   }
+  // A logging hook that fails must not fail the create that evicted (a 503 sign-in).
+  const evicted = guardHook('memoryStore onEvict', onEvict);
   const report =
     (kind: MemoryEviction['kind']) => (id: string, slot: Slot<Owned>, cause: DropCause) => {
-      if (cause !== 'evicted' || onEvict === undefined) return;
-      onEvict({ kind, id, userId: slot.value.userId, expiresAt: slot.expiresAt });
+      if (cause !== 'evicted' || evicted === undefined) return;
+      evicted({ kind, id, userId: slot.value.userId, expiresAt: slot.expiresAt });
     };
   const sessions = new ExpiringTable<SessionRecord>(
     positiveInteger('maxSessions', maxSessions),
