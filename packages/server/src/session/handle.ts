@@ -163,6 +163,11 @@ class SessionHandle implements Session {
     }
   }
   async destroy(reason: 'logged-out' | 'revoked' = 'logged-out'): Promise<void> {
+    // From JavaScript `destroy('logout')` would end the session with a reason /status cannot
+    // answer, and skip the sign-out's forgetting of the remember-me credential.
+    if (reason !== 'logged-out' && reason !== 'revoked') {
+      throw new TypeError("session.destroy(): `reason` must be 'logged-out' or 'revoked'");
+    }
     const state = this.#state;
     const live = state.live;
     const ending = { reason, at: state.now };

@@ -85,7 +85,8 @@ export interface Session<Data extends SessionData = SessionData> {
    * credential the session links (`linkCredential`), so the device's remember-me
    * credential dies with it even when its cookie did not come along (a copy elsewhere, a
    * cross-site POST). Safe without a live session: then it only forgets the credential
-   * the request carries and sends the headers, so `POST /logout` is idempotent.
+   * the request carries and sends the headers, so `POST /logout` is idempotent. Any other
+   * `reason` throws a `TypeError` before anything is ended.
    */
   destroy(reason?: 'logged-out' | 'revoked'): Promise<void>;
   /** Moves the idle deadline now, ignoring the touch throttle (never past the absolute one). */
