@@ -108,6 +108,14 @@ const schema = z
       fail('cookie.sameSite', '"None" requires cookie.secure: true');
     if ((o.reauth as ReauthStrategy | undefined)?.cookieName === o.cookie.name)
       fail('cookie.name', "must differ from the re-auth strategy's cookie name");
+    // Refused rather than defaulted to the strategy's store: sessions never move to
+    // another store without a word, and a store given to both by mistake is caught too.
+    const reauthStore = (o.reauth as ReauthStrategy | undefined)?.store;
+    if (reauthStore !== undefined && o.store !== reauthStore)
+      fail(
+        'store',
+        "must be the re-auth strategy's store (rememberMe({ store })), or every re-auth fails",
+      );
   });
 
 /** Thrown at start-up for a bad option; the message names the option. */

@@ -131,6 +131,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
 
   return {
     cookieName: config.cookieName,
+    store: config.store,
     // What the browser holds once this response arrives: a login that just issued (or
     // forgot) the credential answers with a status body that must say so.
     canReauth: (c) => respondedRememberCookie(c, attrs(c)) ?? presented(c) !== null,
