@@ -12,7 +12,7 @@ export type BodyResult<T> = { ok: true; data: T } | { ok: false; response: Respo
 export interface ReadJsonOptions {
   /** Accept a request without a body (parsed as `{}`). Default `false`. */
   optional?: boolean;
-  /** Byte limit. Default {@link MAX_BODY_BYTES}. */
+  /** Byte limit, a positive integer (anything else throws a `TypeError`). Default {@link MAX_BODY_BYTES}. */
   maxBytes?: number;
 }
 
@@ -35,6 +35,11 @@ export async function readJsonBody<S extends z.ZodType>(
   options: ReadJsonOptions = {},
 ): Promise<BodyResult<z.infer<S>>> {
   const { optional = false, maxBytes = MAX_BODY_BYTES } = options;
+  // A limit that is not a byte count ('64kb', NaN) fails every `size > maxBytes`: the app's
+  // mistake, thrown rather than answered as a 4xx, or the limit would silently vanish.
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
+    throw new TypeError('readJsonBody: `maxBytes` must be a positive integer (bytes)');
+  }
   const declared = Number(c.req.header('Content-Length') ?? Number.NaN);
   if (declared > maxBytes) return invalid(413, `the body must be at most ${maxBytes} bytes`);
   let text: string | null;
