@@ -50,8 +50,14 @@ export interface ProblemOptions {
   handled?: boolean;
 }
 
-/** The RFC 9457 body for a code. */
+/** The RFC 9457 body for a code; a code outside `PROBLEM_CODES` throws a `TypeError`. */
 export function problemBody(code: ProblemCode, options: ProblemOptions = {}): Problem {
+  // A misspelt code from JavaScript would find no status and answer 200 OK: an error the
+  // client reads as a success.
+  if (typeof code !== 'string' || !Object.hasOwn(STATUS, code)) {
+    const shown = typeof code === 'string' ? JSON.stringify(code) : typeof code;
+    throw new TypeError(`problemResponse: unknown problem code ${shown} (see PROBLEM_CODES)`);
+  }
   const body: Problem = {
     type: `urn:lifeline:problem:${code}`,
     title: TITLE[code],
