@@ -1,3 +1,4 @@
+import { type KnownOptions, refuseUnknownOptions } from '../config/known-options.js';
 import { checkClaims } from '../contract/claims.js';
 import type { EndReason } from '../contract/protocol.js';
 import { noSessionResponse, problemResponse } from '../problem/problem.js';
@@ -45,6 +46,29 @@ export class SessionEndedError extends Error {
   }
 }
 
+const REGENERATE_OPTIONS: KnownOptions<RegenerateOptions> = {
+  userId: true,
+  user: true,
+  authenticated: true,
+  cause: true,
+};
+const CAUSES: ReadonlySet<unknown> = new Set(['login', 'reauth', 'privilege-change']);
+
+/**
+ * Refuses what untyped callers can pass, as the factories do: `regenerate({ userid })` or
+ * `regenerate('u1')` would otherwise make an anonymous session and the sign-in answer 200.
+ */
+function checkOptions(options: RegenerateOptions): void {
+  refuseUnknownOptions('regenerate', options, REGENERATE_OPTIONS);
+  const { authenticated, cause } = options;
+  if (authenticated !== undefined && typeof authenticated !== 'boolean') {
+    throw new TypeError('regenerate: `authenticated` must be a boolean');
+  }
+  if (cause !== undefined && !CAUSES.has(cause)) {
+    throw new TypeError("regenerate: `cause` must be 'login', 'reauth' or 'privilege-change'");
+  }
+}
+
 /**
  * Login, re-auth or privilege change: stores the data under a wholly new token, then ends
  * the old record at once (no grace window: the pre-login ID must die). The idle deadline
@@ -60,6 +84,7 @@ export async function regenerate(
   options: RegenerateOptions = {},
   credentialId?: string,
 ): Promise<void> {
+  checkOptions(options);
   if (options.userId != null) checkUserId('regenerate', options.userId, true);
   if (options.user != null) checkClaims('regenerate: `user`', options.user);
   const { now } = state;
