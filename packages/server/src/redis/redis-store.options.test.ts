@@ -55,6 +55,17 @@ describe('redisStore options', () => {
       { commandTimeoutMs: Number.NaN },
       /`commandTimeoutMs`/,
     ],
+    // `${value}` throws for these: the message must still name the option.
+    [
+      'a command timeout that is a symbol',
+      { commandTimeoutMs: Symbol('t') as never },
+      /`commandTimeoutMs`/,
+    ],
+    [
+      'a prune threshold without a prototype',
+      { pruneAbove: Object.create(null) as never },
+      /`pruneAbove` must be a positive number, got object/,
+    ],
   ])('refuses %s at start-up, naming the option', (_, overrides, message) => {
     const options = { client: recordingClient(false).client, ...overrides } as RedisStoreOptions;
     expect(() => redisStore(options)).toThrow(message);

@@ -1,5 +1,6 @@
 import { EPOCH_CLOCK, isEpochClock } from '../config/clock.js';
 import { type KnownOptions, refuseUnknownOptions } from '../config/known-options.js';
+import { shown } from '../config/shown.js';
 import { guardHook } from '../events/hook.js';
 import { declareOwnTimeLimits } from '../store/deadlines.js';
 import { MAX_STORE_TIMEOUT_MS } from '../store/timeout.js';
@@ -76,7 +77,7 @@ const REDIS_STORE_OPTIONS: KnownOptions<RedisStoreOptions> = {
 
 function positive(name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`redisStore: \`${name}\` must be a positive number, got ${value}`);
+    throw new TypeError(`redisStore: \`${name}\` must be a positive number, got ${shown(value)}`);
   }
   return value;
 }

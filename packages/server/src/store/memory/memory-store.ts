@@ -1,5 +1,6 @@
 import { EPOCH_CLOCK, isEpochClock } from '../../config/clock.js';
 import { type KnownOptions, refuseUnknownOptions } from '../../config/known-options.js';
+import { shown } from '../../config/shown.js';
 import { guardHook } from '../../events/hook.js';
 import { declareOwnTimeLimits } from '../deadlines.js';
 import type { CredentialRecord, SessionRecord, SessionStore } from '../types.js';
@@ -70,7 +71,7 @@ const MEMORY_STORE_OPTIONS: KnownOptions<MemoryStoreOptions> = {
 
 function positiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 1) {
-    throw new TypeError(`memoryStore: \`${name}\` must be a positive integer, got ${value}`);
+    throw new TypeError(`memoryStore: \`${name}\` must be a positive integer, got ${shown(value)}`);
   }
   return value;
 }
