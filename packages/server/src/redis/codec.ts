@@ -1,5 +1,6 @@
 import { jsonNestsDeeperThan, MAX_DATA_DEPTH } from '../contract/depth.js';
 import { refuseDataKey, refuseDataValue } from '../store/data-limits.js';
+import { refuseMeta } from '../store/meta-schema.js';
 import { setOwn } from '../store/own.js';
 import type { JsonValue, SessionPatch, SessionRecord } from '../store/types.js';
 import { readMeta } from './meta.js';
@@ -44,6 +45,7 @@ function dataJson(key: string, value: unknown): string {
 /** The field/value pairs of a whole record, as `HSET` takes them. */
 export function recordFields(record: SessionRecord): string[] {
   const { data, ...meta } = record;
+  refuseMeta('redisStore', meta);
   const out: string[] = [];
   for (const [name, value] of Object.entries(meta)) out.push(META + name, json(value));
   for (const [key, value] of Object.entries(data)) out.push(DATA + key, dataJson(key, value));
@@ -52,6 +54,7 @@ export function recordFields(record: SessionRecord): string[] {
 
 /** A patch as field/value pairs to set and fields to delete. */
 export function patchFields(patch: SessionPatch): { set: string[]; unset: string[] } {
+  if (patch.meta) refuseMeta('redisStore', patch.meta);
   const set: string[] = [];
   for (const [key, value] of Object.entries(patch.set ?? {}))
     set.push(DATA + key, dataJson(key, value));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { epochMs } from '../store/meta-schema.js';
 import type { CredentialRecord, PreviousCredential } from '../store/types.js';
 import { json, parseOrUndefined } from './codec.js';
-import { epochMs } from './meta.js';
 
 const previousSchema = z.object({
   tokenHash: z.string().min(1),

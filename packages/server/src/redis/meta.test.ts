@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { metaSchema, readMeta } from './meta.js';
+import { metaSchema } from '../store/meta-schema.js';
+import { readMeta } from './meta.js';
 
 const NOW = 1_800_000_000_000;
 

@@ -1,57 +1,18 @@
 import { z } from 'zod';
 import { MAX_CLAIMS_DEPTH, nestsDeeperThan } from '../contract/depth.js';
 import { END_REASONS } from '../contract/protocol.js';
-import { isEpochMs, MAX_EPOCH_MS } from '../store/expires-at.js';
+import { isEpochMs } from '../store/expires-at.js';
+import { metaSchema } from '../store/meta-schema.js';
 import type { EndedMarker, JsonValue, PreviousToken, SessionMeta } from '../store/types.js';
 
-/**
- * What a stored session's meta fields must be. The zod schema is the record of truth;
- * `readMeta` adds a hand-written check in front of it that accepts only what the schema
+/*
+ * What a stored session's meta fields must be: `metaSchema` (store/meta-schema.ts) is the
+ * record of truth; `readMeta` adds a hand-written check in front of it that accepts only what the schema
  * accepts and builds the same output, so the common, well-formed record skips zod's
  * generic walk (about 2 µs on every request). Anything the quick check does not accept
  * (a malformed record, or a valid but unusual one, e.g. with a meta field this version
  * does not know) goes to zod, which decides and explains.
  */
-/** A stored instant (see `MAX_EPOCH_MS`: a later one could not be written back). */
-export const epochMs = z.number().int().nonnegative().max(MAX_EPOCH_MS);
-const jsonObject = z.record(z.string(), z.json());
-// Claims nested deeper than the status route can serialise are store content gone wrong.
-const claims = jsonObject.refine(
-  (user) => !nestsDeeperThan(user, MAX_CLAIMS_DEPTH),
-  `nests deeper than ${MAX_CLAIMS_DEPTH} levels`,
-);
-
-export const metaSchema = z.object({
-  tokenHash: z.string().min(1),
-  previous: z
-    .object({
-      tokenHash: z.string().min(1),
-      until: epochMs,
-      // Inline only in records written before it moved to its own key.
-      sealedSuccessor: z.string().optional(),
-      confirmed: z.boolean().optional(),
-    })
-    .nullable(),
-  userId: z.string().nullable(),
-  user: claims.nullable(),
-  createdAt: epochMs,
-  authenticatedAt: epochMs.nullable(),
-  lastActiveAt: epochMs,
-  idleExpiresAt: epochMs,
-  absoluteExpiresAt: epochMs,
-  rotatedAt: epochMs,
-  userAgent: z.string().nullable(),
-  location: z.string().nullable().optional(),
-  credentialId: z.string().nullable().optional(),
-  ended: z
-    .object({
-      reason: z.enum(END_REASONS).exclude(['missing']),
-      detail: z.string().optional(),
-      at: epochMs,
-      successor: z.string().optional(),
-    })
-    .nullable(),
-});
 
 /** Meta values as parsed from the stored JSON, by field name; absent fields absent or `undefined`. */
 export type RawMeta = { readonly [K in keyof SessionMeta]?: unknown };

@@ -39,7 +39,7 @@ export interface ConformanceOptions {
 /**
  * Registers the storage contract every Lifeline store must meet, as Vitest tests against
  * a real backend: round trips, the read with its touch, per-key updates that never clash or resurrect, refusal of data no store can keep
- * (nested too deep, keys that are not well-formed Unicode), rotation as
+ * (nested too deep, keys that are not well-formed Unicode) and of wrongly typed meta, rotation as
  * an exact compare-and-set under 20 parallel callers, its confirmation, tombstones, the user index,
  * remember-me credentials and real-time expiry.
  *

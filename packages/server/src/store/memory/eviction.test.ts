@@ -88,22 +88,26 @@ describe('memoryStore eviction by the deadline a session stops being usable', ()
     }
   });
 
-  // Math.min(null, x) is 0: a hand-made record without an idle deadline went first.
-  it('a record whose idle deadline is no number ranks by its deadline, not as 0', async () => {
+  // Math.min(null, x) is 0: a hand-made record without an idle deadline went first. Such a
+  // record is now refused at the write (as the Redis store refuses it), so it never ranks.
+  it('refuses a record whose idle deadline is no number, evicting nothing for it', async () => {
     const { store, evicted, t } = boundedStore({ maxSessions: 2 });
     const bad = sessionRecord({ absoluteExpiresAt: t + 480 * MIN }) as unknown as Record<
       string,
       unknown
     >;
     bad.idleExpiresAt = null;
-    await store.create('hand-made', bad as unknown as SessionRecord, t + 510 * MIN);
+    await expect(
+      store.create('hand-made', bad as unknown as SessionRecord, t + 510 * MIN),
+    ).rejects.toThrow(/idleExpiresAt/);
     await store.create(
       'idles-soon',
       sessionRecord({ idleExpiresAt: t + 5 * MIN, absoluteExpiresAt: t + 480 * MIN }),
       t + 510 * MIN,
     );
     await store.create('newcomer', sessionRecord(), t + 510 * MIN);
-    expect(evicted()).toEqual(['idles-soon']);
+    expect(evicted()).toEqual([]);
+    expect(await store.get('hand-made')).toBeNull();
   });
 
   // docs/stores.md: "an evicted user is signed out early". Dropping a session that idled

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { credentialRecord, sessionRecord } from '../../testing/index.js';
+import { MAX_EPOCH_MS } from '../expires-at.js';
 import { boundedStore } from './bounded.fixture.js';
 import { memoryStore } from './index.js';
 
@@ -115,7 +116,7 @@ describe('memoryStore bound', () => {
       const { evicted, store, record, retention } = setup();
       await store.create('active', record(30 * minute), retention);
       await store.create('quiet', record(10 * minute), retention);
-      await store.update('active', { meta: { idleExpiresAt: Number.MAX_SAFE_INTEGER } }, retention);
+      await store.update('active', { meta: { idleExpiresAt: MAX_EPOCH_MS } }, retention);
       await store.create('newcomer', record(30 * minute), retention);
       expect(evicted()).toEqual(['quiet']);
     });

@@ -1,4 +1,5 @@
 import { refuseData, refusePatchData } from '../data-limits.js';
+import { refuseMeta } from '../meta-schema.js';
 import { type SessionMethods, setOwn } from '../own.js';
 import type { SessionMeta, SessionPatch, SessionRecord } from '../types.js';
 import { copyJson } from './copy.js';
@@ -79,6 +80,7 @@ export function sessionMethods(
     async create(sid, record, expiresAt) {
       // Checked here, not on reads: what is stored has passed it.
       refuseData('memoryStore', record.data);
+      refuseMeta('memoryStore', record);
       sweep();
       if (table.get(sid) !== undefined) return false;
       const copy = copyJson(record);
@@ -89,6 +91,7 @@ export function sessionMethods(
 
     async update(sid, patch, expiresAt) {
       refusePatchData('memoryStore', patch);
+      if (patch.meta) refuseMeta('memoryStore', patch.meta);
       sweep();
       const slot = live(sid);
       if (slot === undefined) return 'missing';

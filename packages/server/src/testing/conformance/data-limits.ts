@@ -81,6 +81,25 @@ export function dataLimitCases(ctx: StoreContext): void {
       expect(await ctx.store.get(kept)).toEqual(record);
     });
 
+    // Stored, a wrongly typed meta value came back as it was from one store (a 500 in the
+    // session routes) and as a corrupt record from another (the session lost).
+    it('refuses meta of the wrong type at create and update, writing nothing', async () => {
+      const at = Date.now() + HOUR;
+      const record = sessionRecord({ userId: 'typed' });
+      const sid = randomKey('sid');
+      const bad = { ...record, userId: 5 } as unknown as typeof record;
+      expect((await refusal(ctx.store.create(sid, bad, at))).message).toMatch(/userId/);
+      expect(await ctx.store.get(sid)).toBeNull();
+      await ctx.store.create(sid, record, at);
+      for (const meta of [{ userId: 5 }, { idleExpiresAt: 'soon' }, { user: [1] }]) {
+        const patch = { set: { a: 1 }, meta: meta as never };
+        expect((await refusal(ctx.store.update(sid, patch, at))).message).toMatch(
+          new RegExp(Object.keys(meta)[0]!),
+        );
+      }
+      expect(await ctx.store.get(sid)).toEqual(record);
+    });
+
     it('refuses to create data under a key holding a lone surrogate, writing nothing', async () => {
       const at = Date.now() + HOUR;
       for (const key of LONE_SURROGATE_KEYS) {

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { MAX_CLAIMS_DEPTH, nestsDeeperThan } from '../contract/depth.js';
+import { END_REASONS } from '../contract/protocol.js';
+import { MAX_EPOCH_MS } from './expires-at.js';
+
+/** A stored instant (see `MAX_EPOCH_MS`: a later one could not be written back). */
+export const epochMs = z.number().int().nonnegative().max(MAX_EPOCH_MS);
+const jsonObject = z.record(z.string(), z.json());
+// Claims nested deeper than the status route can serialise are store content gone wrong.
+const claims = jsonObject.refine(
+  (user) => !nestsDeeperThan(user, MAX_CLAIMS_DEPTH),
+  `nests deeper than ${MAX_CLAIMS_DEPTH} levels`,
+);
+
+/** What a session's meta fields must be: checked at every write (`refuseMeta`), and by the Redis store at reads. */
+export const metaSchema = z.object({
+  tokenHash: z.string().min(1),
+  previous: z
+    .object({
+      tokenHash: z.string().min(1),
+      until: epochMs,
+      // Inline only in records written before it moved to its own key.
+      sealedSuccessor: z.string().optional(),
+      confirmed: z.boolean().optional(),
+    })
+    .nullable(),
+  userId: z.string().nullable(),
+  user: claims.nullable(),
+  createdAt: epochMs,
+  authenticatedAt: epochMs.nullable(),
+  lastActiveAt: epochMs,
+  idleExpiresAt: epochMs,
+  absoluteExpiresAt: epochMs,
+  rotatedAt: epochMs,
+  userAgent: z.string().nullable(),
+  location: z.string().nullable().optional(),
+  credentialId: z.string().nullable().optional(),
+  ended: z
+    .object({
+      reason: z.enum(END_REASONS).exclude(['missing']),
+      detail: z.string().optional(),
+      at: epochMs,
+      successor: z.string().optional(),
+    })
+    .nullable(),
+});
+
+/**
+ * Throws a `TypeError` naming the first meta field of `meta` (a record or a patch's meta)
+ * whose value the schema refuses, before a store writes anything. Stored, such a value was
+ * read back as it was by the memory store (a 500 in the session routes) and as a corrupt
+ * record by the Redis store (the session lost): both stores refuse it alike. Fields the
+ * schema does not know (`data`) and `undefined` values are left alone.
+ */
+export function refuseMeta(store: string, meta: object): void {
+  const shape: Record<string, z.ZodType> = metaSchema.shape;
+  for (const [name, value] of Object.entries(meta)) {
+    if (value === undefined || !Object.hasOwn(shape, name)) continue;
+    let issue: string | undefined;
+    try {
+      issue = shape[name]!.safeParse(value).error?.issues[0]?.message;
+    } catch {
+      // Claims nested deep enough to overflow zod's recursive walk.
+      issue = 'cannot be validated';
+    }
+    if (issue !== undefined) throw new TypeError(`${store}: meta \`${name}\` ${issue}`);
+  }
+}
