@@ -69,6 +69,12 @@ describe('resolveOptions', () => {
       { rotationInterval: 5_000, rotationGrace: 5_000 },
       /"rotationGrace"/,
     ],
+    // Accepted before: meant as seconds, it gave a 60 ms idle timeout.
+    [
+      'an idle timeout given in seconds',
+      { idleTimeout: 60 },
+      /option "idleTimeout" must be at least 1000 \(milliseconds/,
+    ],
     [
       'a lifetime over 400 days',
       { absoluteTimeout: 401 * 24 * 60 * MIN },

@@ -12,7 +12,12 @@ const MAX_AGE_MS = 400 * 24 * 60 * MINUTE;
 const MAX_GRACE_MS = 60_000;
 /** The least grace that lets a browser's requests in flight across a rotation through. */
 const MIN_GRACE_WITH_REVOKE_MS = 1_000;
-const duration = z.number().int().positive().max(MAX_AGE_MS, 'must be at most 400 days');
+// At least a second: `idleTimeout: 60` meant as seconds would otherwise be 60 ms.
+const duration = z
+  .number()
+  .int()
+  .min(1000, 'must be at least 1000 (milliseconds: 60 is 60 ms, not a minute)')
+  .max(MAX_AGE_MS, 'must be at most 400 days');
 const fn = z.custom<(...args: never[]) => unknown>(
   (v) => typeof v === 'function',
   'must be a function',
