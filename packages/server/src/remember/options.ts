@@ -63,7 +63,7 @@ export interface RememberMeOptions {
    * `session()` has not already judged HTTPS. Default `false`.
    */
   trustProxy?: boolean;
-  /** Key for HMAC-SHA-256 of the stored hashes (at least 32 characters). Default: plain SHA-256. */
+  /** Key for HMAC-SHA-256 of the stored hashes (at least 32 bytes in UTF-8, as `session({ secret })`). Default: plain SHA-256. */
   secret?: string;
   /**
    * A store call slower than this counts as an outage (503 `store_unavailable`). Default
@@ -119,7 +119,11 @@ const schema = z.strictObject({
     .positive()
     .max(MAX_STORE_TIMEOUT_MS, 'must be at most 60 s')
     .default(2000),
-  secret: z.string().min(32, 'must be at least 32 characters').optional(),
+  // Bytes, as session({ secret }) counts them: one string must pass both or neither.
+  secret: z
+    .string()
+    .refine((s) => new TextEncoder().encode(s).length >= 32, 'must be at least 32 bytes')
+    .optional(),
   now: z.custom<() => number>(isEpochClock, EPOCH_CLOCK).optional(),
   onEvent: fn('a function').optional(),
 });

@@ -537,6 +537,11 @@ describe('rememberMe', () => {
     expect(() => rememberMe({ store, findUser, maxAgeMs: 401 * DAY })).toThrow(/maxAgeMs/);
     expect(() => rememberMe({ store, findUser, cookieName: 'a b' })).toThrow(/cookieName/);
     expect(() => rememberMe({ store, findUser, secret: 'short' })).toThrow(/secret/);
+    // Counted in bytes, as session({ secret }) counts: 8 keys are 16 UTF-16 units, 32 bytes.
+    const keys = '🔑'.repeat(8);
+    expect(() => rememberMe({ store, findUser, secret: keys })).not.toThrow();
+    expect(() => session({ store, secret: keys })).not.toThrow();
+    expect(() => rememberMe({ store, findUser, secret: '🔑'.repeat(7) })).toThrow(/32 bytes/);
     expect(() => rememberMe({ store, findUser, now: () => 0.5 })).toThrow(/`now`.*whole epoch/);
     // A misspelt option is refused, not ignored with its default left in force.
     expect(() => rememberMe({ store, findUser, maxAge: 5 } as never)).toThrow(
