@@ -106,17 +106,12 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
    * found out, as the answer to a request sent at `sentAt`.
    */
   const end = (reason: EndReason, sentAt: number) => {
-    const next =
-      reason === 'logged-out' || (reason === 'missing' && s.phase !== 'active')
-        ? 'signed-out'
-        : 'expired';
+    // No cookie while no session is live: never signed in, or signed out.
+    const noneLive = reason === 'missing' && s.phase !== 'active';
+    const next = reason === 'logged-out' || noneLive ? 'signed-out' : 'expired';
     // Nothing new, nor a missing cookie after an ending (the logout cleared it): the
     // reason the session ended stays, and with it the guards that hang on a sign-out.
-    if (
-      (s.phase === next && s.reason === reason) ||
-      (reason === 'missing' && s.reason && s.phase !== 'active')
-    )
-      return;
+    if ((s.phase === next && s.reason === reason) || (noneLive && s.reason)) return;
     if (next === 'expired') {
       // `idle-timeout` and `absolute-timeout` name their limit; the other reasons none.
       const [limit, timeout] = reason.split('-');
