@@ -39,10 +39,10 @@ type EndEvent = Extract<SessionEvent, { type: 'expired' | 'signed-out' }>;
  * @example
  * const unmount = mountWarningDialog(client, { signInUrl: '/login' });
  */
-export function mountWarningDialog(
+export const mountWarningDialog = (
   client: DialogClient,
   options: WarningDialogOptions = {},
-): () => void {
+): (() => void) => {
   // The snapshot's deadlines are on the client's clock, which a clock set back leaves ahead.
   const { now = defaultNow, injectStyles = true, nonce } = options;
   const signInUrl = checkSignInUrl(options.signInUrl ?? '/', 'option "signInUrl"');
@@ -301,4 +301,4 @@ export function mountWarningDialog(
     unstyle?.();
     for (const stop of stops) stop();
   };
-}
+};

@@ -6,7 +6,7 @@
  * spaces and tabs (`" Java\tScript:"` is `javascript:`). Resolved against the base URL, as
  * the link will be: a srcdoc or about:blank frame's location.href is no base.
  */
-export function checkSignInUrl(value: unknown, name: string): string {
+export const checkSignInUrl = (value: unknown, name: string): string => {
   try {
     if (typeof value === 'string' && /^https?:$/.test(new URL(value, document.baseURI).protocol)) {
       return value;
@@ -17,4 +17,4 @@ export function checkSignInUrl(value: unknown, name: string): string {
   throw new TypeError(
     `Lifeline: ${name} must be an http(s) or relative URL (got ${typeof value === 'string' ? `"${value}"` : typeof value})`,
   );
-}
+};
