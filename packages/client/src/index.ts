@@ -28,8 +28,8 @@ const canBroadcast = () => typeof window !== 'undefined' && typeof BroadcastChan
  * session.on('warning', (e) => console.log(`${e.limit} limit in`, e.expiresAt - defaultNow(), 'ms'));
  * const res = await session.fetch('/api/me');
  */
-export function createSessionClient(options: SessionClientOptions = {}): SessionClient {
+export const createSessionClient = (options: SessionClientOptions = {}): SessionClient => {
   const channel =
     options.channel !== undefined ? options.channel : canBroadcast() ? broadcastChannel : null;
   return createClientCore({ ...options, channel });
-}
+};
