@@ -369,6 +369,9 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     };
   };
 
+  /** The page, for its visibility (none on a server). */
+  const doc = o.document;
+
   /**
    * The session-aware `fetch`: learns deadlines from every response, marks hidden-tab
    * requests passive, and on a 401 session problem re-authenticates once (shared by all
@@ -382,7 +385,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     // header would cost that API a CORS preflight it may refuse. Those pass untouched.
     const page = globalThis.location;
     if (page && new URL(request.url).origin !== page.origin) return o.fetch(request);
-    const hidden = o.document?.visibilityState === 'hidden';
+    const hidden = doc?.visibilityState === 'hidden';
     if (hidden) request.headers.set(PASSIVE_HEADER, '1');
     // Cloned before sending: once sent, a body cannot be read again. (A request just made
     // has an unread body, so cloning it cannot throw.)
@@ -417,7 +420,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       // declined) answers the need too.
       return (
         !!(await Promise.race([
-          reauthenticate(since, hidden && o.document?.visibilityState === 'hidden'),
+          reauthenticate(since, hidden && doc?.visibilityState === 'hidden'),
           new Promise((_, aborted) =>
             request.signal.addEventListener('abort', () => aborted(request.signal.reason)),
           ),
@@ -504,7 +507,6 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     };
     for (const type of events) listen(target, type, onActivity, { passive: true, capture: true });
   }
-  const doc = o.document;
   // Becoming visible is activity (the person came back), unless activity is not tracked:
   // with `activity: false` it would extend on every tab switch. Either way it re-evaluates,
   // first: coming back inside the warning window must open the warning, not extend past it
