@@ -91,7 +91,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   let refusedElsewhereAt = -Infinity;
   /** Ends this tab's wait for the re-auth lock, if it waits (see `reauthenticate`). */
   let stopWaiting: (() => void) | undefined;
-  let channel: TabChannel | undefined;
+  let channel: TabChannel | null | undefined;
   const queue: Action[] = [];
   /** The requests on their way, by kind, so `extend()`, `logout()` and `refresh()` can wait for theirs. */
   const pending = new Map<Operation, Promise<Action>>();
@@ -524,7 +524,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   listen(o.window, 'pagehide', (event?: { persisted?: boolean }) => {
     if (event?.persisted) {
       channel?.close();
-      channel = undefined;
+      channel = null;
     }
   });
   listen(o.window, 'pageshow', (event?: { persisted?: boolean }) => {
