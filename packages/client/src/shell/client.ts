@@ -94,7 +94,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   let channel: TabChannel | null | undefined;
   const queue: Action[] = [];
   /** The requests on their way, by kind, so `extend()`, `logout()` and `refresh()` can wait for theirs. */
-  const pending = new Map<Operation, Promise<Action>>();
+  const pending: { [op in Operation]?: Promise<Action> } = {};
   /** Event listeners by event type, and snapshot subscribers under `change` (not an event). */
   const listeners = new Map<string, Set<Listener>>();
   /** Undoes every listener this client added (DOM, channel) and closes the channel. */
@@ -146,10 +146,10 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
         state = step.state;
         if (request) {
           const call = callRoute(request);
-          pending.set(request, call);
+          pending[request] = call;
           call.then((answer) => {
             // Settled: a later `extend()` or `logout()` waits for a request of its own.
-            if (pending.get(request) === call) pending.delete(request);
+            if (pending[request] === call) pending[request] = undefined;
             dispatch(answer);
           });
         }
@@ -242,7 +242,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     // already on its way (a double click) answers this call too. A re-check answers with
     // whatever request is on its way: an owed extension or sign-out goes in its place.
     await Promise.resolve();
-    const answer = await pending.get((type === 'status' && state.calling) || type);
+    const answer = await pending[(type === 'status' && state.calling) || type];
     return !!answer && !('error' in answer);
   };
 
