@@ -290,7 +290,7 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
         const deadline = nearestDeadline(s);
         // Cannot confirm and the deadline has passed even allowing for clock uncertainty: the
         // server has ended the session unless a tab we cannot hear extended it. Show it ended.
-        const ended = !!deadline && now >= deadline.at + s.rtt / 2;
+        const ended = deadline && now >= deadline.at + s.rtt / 2;
         emit({ type: 'error', operation: op, error: action.error, willRetry: !ended });
         if (ended) {
           trigger = 'local';
