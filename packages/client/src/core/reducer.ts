@@ -339,10 +339,11 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       // A follower's extension for activity waits a round trip for the leader's, which
       // covers it (every tab hears `online` at once), but no longer: the leader may be frozen.
       if (s.retry) {
-        const wait = !s.isLeader && s.extendBy === 'activity' && s.retry.op === 'extend';
+        const { op, at } = s.retry;
+        const wait = !s.isLeader && s.extendBy === 'activity' && op === 'extend';
         s.retry = {
-          ...s.retry,
-          at: wait ? Math.min(s.retry.at, now + FOLLOWER_GRACE + s.config.requestTimeout) : now,
+          op,
+          at: wait ? Math.min(at, now + FOLLOWER_GRACE + s.config.requestTimeout) : now,
         };
       } else request('status');
       break;
