@@ -23,7 +23,7 @@ export function broadcastChannel(name: string): TabChannel {
   );
   return {
     post(message) {
-      if (!closed) channel.postMessage(message).catch(() => undefined);
+      if (!closed) channel.postMessage(message).catch(() => {});
     },
     onMessage(fn) {
       channel.addEventListener('message', fn);
