@@ -448,7 +448,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       // Refused again with the new session: a re-auth does not help here (the app's routes
       // do not get the cookie: a `Path` or `SameSite` mistake), so the next waits as after
       // a failed one (not one per call of an app that polls), for a session after this one.
-      if (reason && !renewed) reauthFailedAt = Math.max(reauthFailedAt, state.sessionAt + 1);
+      if (!renewed && reason) reauthFailedAt = Math.max(reauthFailedAt, state.sessionAt + 1);
     }
     if (!reason) return res;
     dispatch({ type: 'answer', op: 'fetch', reason, sentAt });
