@@ -83,8 +83,8 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
    * round trips: a bigger gap means a clock was stepped and the old estimate is wrong).
    */
   const sample = (serverNow: number, { sentAt, receivedAt }: RoundTrip) => {
-    // A heard pair the shell could not place on this tab's clock (NaN): no sample.
-    if (Number.isNaN(receivedAt)) return;
+    // A heard pair the shell could not place on this tab's clock has a NaN `receivedAt`: it
+    // fails every comparison below, so it gives no sample.
     const rtt = Math.max(0, receivedAt - sentAt);
     const offset = serverNow - (sentAt + rtt / 2);
     if (
