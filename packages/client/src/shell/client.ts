@@ -64,13 +64,14 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     // (an ending dated ahead blocked the next sign-in and the keepalive). It comes from a tab
     // whose clock reads ahead (an earlier version's, an app's own) or a step while it waited.
     const at = (t: number) => (sign > 0 ? Math.min(t + by, mine) : t + by);
-    // A capped pair is no round trip on this clock: its server time may be long past (a
-    // message that waited across a step). No clock sample from it (NaN: `sample` skips it).
-    const late = sign > 0 && receivedAt && receivedAt + by > mine;
     return {
       ...message,
       sentAt: at(sentAt),
-      ...(receivedAt && { receivedAt: late ? Number.NaN : at(receivedAt) }),
+      // A capped pair is no round trip on this clock: its server time may be long past (a
+      // message that waited across a step). No clock sample from it (NaN: `sample` skips it).
+      ...(receivedAt && {
+        receivedAt: sign > 0 && receivedAt + by > mine ? Number.NaN : at(receivedAt),
+      }),
     };
   };
   let state: CoreState = initialState(o);
