@@ -33,6 +33,8 @@ const merge = <T extends object>(defaults: Partial<T>, given: object, prefix = '
   const o = { ...defaults } as Record<string, unknown>;
   for (const [name, value] of Object.entries(given)) {
     if (value === undefined) continue;
+    // A misspelt option would leave its default in force (`activty: false` tracks on).
+    if (!(name in o)) throw new TypeError(`Lifeline: option "${prefix}${name}" is not an option`);
     // No default (`channel`; `locks`, `document`, `window` where the global is missing;
     // `activity`, resolved below): an object or function, or `null`/`false` for none.
     const unset = o[name] == null;
@@ -101,6 +103,9 @@ export const resolveOptions = (options: SessionClientOptions): ResolvedOptions =
       document: g.document,
       window: g.window,
       tabId: Math.random().toString(36).slice(2, 10),
+      // Options without a default, listed so that only misspelt names are refused.
+      channel: undefined,
+      activity: undefined,
     },
     options,
   );
