@@ -141,10 +141,11 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * on a phone with large text or long words, its edge in forced colors, blank strings kept
  * English, and a sign-in URL resolved in a srcdoc frame; then down by 42 B (core) and 51 B
  * (everything) in a third pass that changed no behaviour; then 30 B (core) and 25 B
- * (everything) so that a misspelt option is refused, naming it, instead of ignored.
+ * (everything) so that a misspelt option is refused, naming it, instead of ignored; then
+ * 16 B (everything) so that mounting the dialog on a server does nothing.
  */
 const CORE_BUDGET = 5740;
-const EVERYTHING_BUDGET = 10182;
+const EVERYTHING_BUDGET = 10198;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

@@ -43,6 +43,9 @@ export const mountWarningDialog = (
   client: DialogClient,
   options: WarningDialogOptions = {},
 ): (() => void) => {
+  // On a server (a module that mounts at its top level, rendered there) there is nothing
+  // to mount, as the client there does nothing.
+  if (typeof document > 'u') return () => {};
   // The snapshot's deadlines are on the client's clock, which a clock set back leaves ahead.
   const { now = defaultNow, injectStyles = true, nonce } = options;
   const signInUrl = checkSignInUrl(options.signInUrl ?? '/', 'option "signInUrl"');
