@@ -195,10 +195,10 @@ export interface SessionClientOptions {
   reauth?: 'endpoint' | ReauthFunction | false;
   /** Channel (and lock) name; tabs with the same name share one session view. Default `'lifeline'`. */
   channelName?: string;
-  /** Cross-tab channel factory; `null` or `false` runs this tab alone (always leader). */
-  channel?: ChannelFactory | null | false;
-  /** Web Locks for single-flight re-auth; default `navigator.locks` when present, `null` or `false` to skip. */
-  locks?: LockManagerLike | null | false;
+  /** Cross-tab channel factory; `null` runs this tab alone (always leader). */
+  channel?: ChannelFactory | null;
+  /** Web Locks for single-flight re-auth; default `navigator.locks` when present, `null` to skip. */
+  locks?: LockManagerLike | null;
   /**
    * Clock, epoch ms. Default: `Date.now()`, but never running back when the computer's clock
    * is set back. The tabs take one given here for a clock they all share.

@@ -4,7 +4,6 @@ import { initialState, toSnapshot } from '../core/state.js';
 import type { Action, CoreState, Operation, TabMessage } from '../core/types.js';
 import { SessionExpiredError } from '../errors.js';
 import type {
-  ChannelFactory,
   EventSource,
   LockManagerLike,
   SessionClient,
@@ -459,8 +458,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   /** Opens the cross-tab channel: at the start, and again after a back/forward-cache stay. */
   const join = () => {
     try {
-      // `false` (none) is no function: it throws, and is caught below like a missing transport.
-      channel = (o.channel as ChannelFactory | null | undefined)?.(o.channelName);
+      channel = o.channel?.(o.channelName);
     } catch {
       // No cross-tab transport here (a browser without BroadcastChannel): this tab runs alone.
     }
