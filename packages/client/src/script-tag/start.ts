@@ -44,13 +44,13 @@ export function startFromScriptTag(script: HTMLScriptElement): LifelineGlobal {
         ...(script.nonce && !document.adoptedStyleSheets ? { nonce: script.nonce } : {}),
       });
     } catch (error) {
-      client.destroy();
+      // Mounted late (at DOMContentLoaded), window.Lifeline is set by then: it goes too,
+      // so a tag added again may start.
+      lifeline.destroy();
       throw error;
     }
   };
-  if (document.body) mount();
-  else document.addEventListener('DOMContentLoaded', mount, { once: true });
-  return {
+  const lifeline: LifelineGlobal = {
     client,
     version: VERSION,
     destroy() {
@@ -61,4 +61,7 @@ export function startFromScriptTag(script: HTMLScriptElement): LifelineGlobal {
       if (window.Lifeline?.client === client) delete window.Lifeline;
     },
   };
+  if (document.body) mount();
+  else document.addEventListener('DOMContentLoaded', mount, { once: true });
+  return lifeline;
 }
