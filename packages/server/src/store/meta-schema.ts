@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkClaims } from '../contract/claims.js';
 import { MAX_CLAIMS_DEPTH, nestsDeeperThan } from '../contract/depth.js';
 import { END_REASONS } from '../contract/protocol.js';
 import { MAX_EPOCH_MS } from './expires-at.js';
@@ -56,6 +57,12 @@ export function refuseMeta(store: string, meta: object): void {
   const shape: Record<string, z.ZodType> = metaSchema.shape;
   for (const [name, value] of Object.entries(meta)) {
     if (value === undefined || !Object.hasOwn(shape, name)) continue;
+    // Claims by the rule sign-in checks them with: a property left `undefined` is dropped
+    // by JSON, as docs/stores.md says, where `z.json()` would refuse it.
+    if (name === 'user' && value !== null) {
+      checkClaims(`${store}: meta \`user\``, value);
+      continue;
+    }
     let issue: string | undefined;
     try {
       issue = shape[name]!.safeParse(value).error?.issues[0]?.message;

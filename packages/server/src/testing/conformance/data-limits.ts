@@ -100,6 +100,16 @@ export function dataLimitCases(ctx: StoreContext): void {
       expect(await ctx.store.get(sid)).toEqual(record);
     });
 
+    // checkClaims (regenerate, rememberMe's findUser) lets claims hold an `undefined`
+    // property, which JSON drops: a store must keep such claims, not refuse the sign-in.
+    it('keeps claims holding an undefined property, dropping it', async () => {
+      const at = Date.now() + HOUR;
+      const sid = randomKey('sid');
+      const user = { name: 'Ada', avatar: undefined } as unknown as { name: string };
+      expect(await ctx.store.create(sid, sessionRecord({ userId: 'claims', user }), at)).toBe(true);
+      expect((await ctx.store.get(sid))?.user).toEqual({ name: 'Ada' });
+    });
+
     it('refuses to create data under a key holding a lone surrogate, writing nothing', async () => {
       const at = Date.now() + HOUR;
       for (const key of LONE_SURROGATE_KEYS) {
