@@ -43,7 +43,7 @@ export interface SessionOptions {
   /**
    * Coarse location of the device (a CDN's country header, a GeoIP city: never precise),
    * asked once when a session is created and shown in the user's session list. A throw or
-   * a non-string counts as unknown (reported to `console.error`). Not awaited: an async
+   * a non-string counts as unknown (a throw is reported to `console.error`). Not awaited: an async
    * function's answer is unknown too, and its rejection is reported. Default none.
    */
   location?: (c: Context) => string | null | undefined;

@@ -5,4 +5,4 @@
  * replace the message with one naming no option.
  */
 export const shown = (value: unknown): string =>
-  Object(value) === value ? typeof value : String(value);
+  Object(value) === value ? typeof value : typeof value === 'bigint' ? `${value}n` : String(value);

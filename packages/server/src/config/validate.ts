@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PREFIXED, unprefixed } from '../cookie/name.js';
+import { strategyStores } from '../remember/strategy-store.js';
 import type { ReauthStrategy } from '../session/types.js';
 import { memoryStore } from '../store/memory/index.js';
 import { storeProblem } from '../store/methods.js';
@@ -113,14 +114,12 @@ const schema = z
       fail('cookie.sameSite', '"None" requires cookie.secure: true');
     if ((o.reauth as ReauthStrategy | undefined)?.cookieName === o.cookie.name)
       fail('cookie.name', "must differ from the re-auth strategy's cookie name");
-    // Refused rather than defaulted to the strategy's store: sessions never move to
-    // another store without a word, and a store given to both by mistake is caught too.
-    const reauthStore = (o.reauth as ReauthStrategy | undefined)?.store;
-    if (reauthStore !== undefined && o.store !== reauthStore)
-      fail(
-        'store',
-        "must be the re-auth strategy's store (rememberMe({ store })), or every re-auth fails",
-      );
+    // A rememberMe() keeps credentials in the session store; left out here, `store` would be
+    // a memory store of its own and every re-auth would fail. Refused rather than defaulted,
+    // so sessions never move to another store without a word. Two stores given are not
+    // compared: a wrapper (tracing, metrics) of the same store is another object.
+    if (o.store === undefined && o.reauth !== undefined && strategyStores.has(o.reauth))
+      fail('store', 'must be given: the store passed to rememberMe(), where its credentials live');
   });
 
 /** Thrown at start-up for a bad option; the message names the option. */

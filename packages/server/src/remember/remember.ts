@@ -16,6 +16,7 @@ import {
 } from './cookie.js';
 import { credentialGrace } from './grace.js';
 import { type RememberEvent, type RememberMeOptions, resolveRememberOptions } from './options.js';
+import { strategyStores } from './strategy-store.js';
 
 /** A remember-me {@link ReauthStrategy} that the login handler also uses to issue credentials. */
 export interface RememberMe extends ReauthStrategy {
@@ -129,9 +130,8 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
     if (record !== null) await emit('forgotten', id, record.userId);
   }
 
-  return {
+  const strategy: RememberMe = {
     cookieName: config.cookieName,
-    store: config.store,
     // What the browser holds once this response arrives: a login that just issued (or
     // forgot) the credential answers with a status body that must say so.
     canReauth: (c) => respondedRememberCookie(c, attrs(c)) ?? presented(c) !== null,
@@ -236,4 +236,6 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
       }
     },
   };
+  strategyStores.set(strategy, config.store);
+  return strategy;
 }

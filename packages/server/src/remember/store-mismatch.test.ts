@@ -8,23 +8,23 @@ import { memoryStore } from '../store/memory/index.js';
 import { rememberMe } from './remember.js';
 
 // rememberMe's `store` is required and must be "the same store as the sessions", but
-// session()'s `store` is optional (default: a memoryStore of its own). Leaving it out of
-// session() while giving rememberMe one (or giving the two different stores) is accepted,
-// and then every re-authentication fails: the new session finds its credential missing
-// from the session store, revokes itself, and deletes the credential and its cookie.
-// Meanwhile /status keeps answering canReauth: true.
-describe('rememberMe on another store than session()', () => {
-  it('is refused at start-up naming the store, or re-authenticates', async () => {
+// session()'s `store` is optional (default: a memoryStore of its own). Left out, every
+// re-authentication failed: the new session found its credential missing from the session
+// store, revoked itself, and deleted the credential and its cookie, while /status kept
+// answering canReauth: true.
+describe('rememberMe() with session() given no store', () => {
+  it('is refused at start-up, naming the store', () => {
     const remember = rememberMe({ store: memoryStore(), findUser: (id) => ({ name: id }) });
-    let sessions: ReturnType<typeof session>;
-    try {
-      sessions = session({ reauth: remember }); // `store` left out: its own memory store
-    } catch (error) {
-      expect(String(error)).toMatch(/store/);
-      return;
-    }
+    expect(() => session({ reauth: remember })).toThrow(
+      /option "store" must be given: the store passed to rememberMe\(\)/,
+    );
+  });
+
+  it('re-authenticates when given the same store', async () => {
+    const store = memoryStore();
+    const remember = rememberMe({ store, findUser: (id) => ({ name: id }) });
     const app = new Hono<SessionEnv>();
-    app.use(sessions);
+    app.use(session({ store, reauth: remember }));
     app.post('/login', async (c) => {
       await c.var.session.regenerate({ userId: 'u1' });
       await remember.issue(c, 'u1');
@@ -34,9 +34,7 @@ describe('rememberMe on another store than session()', () => {
     const device = new Browser(app);
     await device.post('/login');
     device.cookies.delete('lifeline'); // the session cookie is gone (browser restart)
-    const status = await (await device.get('/session/status')).json();
-    expect(status.canReauth).toBe(true);
-    const reauth = await device.post('/session/reauth');
-    expect(reauth.status).toBe(200);
+    expect((await device.get('/session/status').then((r) => r.json())).canReauth).toBe(true);
+    expect((await device.post('/session/reauth')).status).toBe(200);
   });
 });

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { EndReason } from '../contract/protocol.js';
 import type { PublicUser } from '../contract/schemas.js';
-import type { JsonValue, SessionRecord, SessionStore } from '../store/types.js';
+import type { JsonValue, SessionRecord } from '../store/types.js';
 
 /** The app's per-key session data. */
 export type SessionData = { [key: string]: JsonValue };
@@ -201,12 +201,6 @@ export interface ReauthStrategy {
    * session cookie of the same name, since the two would overwrite each other.
    */
   readonly cookieName?: string;
-  /**
-   * The store it keeps credentials in, if any: `session()` refuses another store of its
-   * own, since every re-auth would then fail (the new session finds its credential missing
-   * from the session store, revokes itself and deletes the credential).
-   */
-  readonly store?: SessionStore;
 }
 
 /** The middleware `session()` returns, with its manager attached. */
