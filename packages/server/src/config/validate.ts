@@ -118,7 +118,10 @@ const schema = z
     // a memory store of its own and every re-auth would fail. Refused rather than defaulted,
     // so sessions never move to another store without a word. Two stores given are not
     // compared: a wrapper (tracing, metrics) of the same store is another object.
-    if (o.store === undefined && o.reauth !== undefined && strategyStores.has(o.reauth))
+    if (
+      o.store === undefined &&
+      strategyStores.has((o.reauth as ReauthStrategy | undefined)?.reauthenticate ?? {})
+    )
       fail('store', 'must be given: the store passed to rememberMe(), where its credentials live');
   });
 

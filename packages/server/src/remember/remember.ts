@@ -236,6 +236,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
       }
     },
   };
-  strategyStores.set(strategy, config.store);
+  // Keyed by its re-auth function, which a copy (`{ ...remember }`) or a wrapper carries on.
+  strategyStores.set(strategy.reauthenticate, config.store);
   return strategy;
 }
