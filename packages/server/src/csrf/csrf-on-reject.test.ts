@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { unhandledRejections } from '../events/unhandled-rejections.fixture.js';
 import { sessionRoutes } from '../routes/routes.js';
 import { session } from '../session/middleware.js';
 import type { SessionEnv } from '../session/types.js';
@@ -12,12 +13,7 @@ import type { CsrfGuardOptions } from './csrf.js';
 // is an unhandled rejection, which ends a Node process under the default
 // --unhandled-rejections=throw. session()'s and rememberMe()'s onEvent both guard theirs.
 describe('csrfGuard: an onReject hook that fails', () => {
-  const seen: unknown[] = [];
-  const record = (reason: unknown) => seen.push(reason);
-  afterEach(() => {
-    process.off('unhandledRejection', record);
-    seen.length = 0;
-  });
+  const seen = unhandledRejections();
 
   function appWith(onReject: CsrfGuardOptions['onReject']) {
     const app = new Hono<SessionEnv>();
@@ -40,7 +36,6 @@ describe('csrfGuard: an onReject hook that fails', () => {
   });
 
   it('leaves no unhandled rejection when an async hook rejects', async () => {
-    process.on('unhandledRejection', record);
     const forged = appWith(async () => {
       throw new Error('audit log unreachable');
     });

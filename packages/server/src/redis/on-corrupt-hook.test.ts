@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { unhandledRejections } from '../events/unhandled-rejections.fixture.js';
 import { sessionRecord } from '../testing/index.js';
 import { redisStore } from './index.js';
 import { uniquePrefix, useRedis } from './redis.fixture.js';
@@ -31,25 +32,19 @@ describe('redisStore: an onCorrupt hook that fails', () => {
     await expect(store.get('sid1')).resolves.toBeNull();
   });
 
+  const seen = unhandledRejections();
   it('leaves no unhandled rejection for an async hook', async () => {
-    const seen: unknown[] = [];
-    const record = (reason: unknown) => seen.push(reason);
-    process.on('unhandledRejection', record);
-    try {
-      const store = redisStore({
-        client,
-        prefix,
-        onCorrupt: async () => {
-          throw new Error('metrics down');
-        },
-      });
-      await store.create('sid2', sessionRecord(), Date.now() + 3_600_000);
-      await client.hset(`${prefix}s:{sid2}`, 'm:idleExpiresAt', '"soon"');
-      expect(await store.get('sid2')).toBeNull();
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(seen).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', record);
-    }
+    const store = redisStore({
+      client,
+      prefix,
+      onCorrupt: async () => {
+        throw new Error('metrics down');
+      },
+    });
+    await store.create('sid2', sessionRecord(), Date.now() + 3_600_000);
+    await client.hset(`${prefix}s:{sid2}`, 'm:idleExpiresAt', '"soon"');
+    expect(await store.get('sid2')).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { unhandledRejections } from '../events/unhandled-rejections.fixture.js';
 import { Browser, routesTestApp } from '../routes/test-app.fixture.js';
 
 // docs: "A throw or a non-string counts as unknown". An async lookup (a GeoIP service) is
@@ -6,15 +7,9 @@ import { Browser, routesTestApp } from '../routes/test-app.fixture.js';
 // so its answer is a Promise (unknown, silently) and its failure an unhandled rejection,
 // which ends a Node process under the default --unhandled-rejections=throw.
 describe('session({ location }) given an async lookup that fails', () => {
-  const seen: unknown[] = [];
-  const record = (reason: unknown) => seen.push(reason);
-  afterEach(() => {
-    process.off('unhandledRejection', record);
-    seen.length = 0;
-  });
+  const seen = unhandledRejections();
 
   it('counts it as unknown without an unhandled rejection (or refuses it at start-up)', async () => {
-    process.on('unhandledRejection', record);
     let t: ReturnType<typeof routesTestApp>;
     try {
       t = routesTestApp({

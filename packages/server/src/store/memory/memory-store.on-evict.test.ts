@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { unhandledRejections } from '../../events/unhandled-rejections.fixture.js';
 import { sessionRecord } from '../../testing/index.js';
 import { memoryStore } from './index.js';
 
@@ -7,12 +8,7 @@ import { memoryStore } from './index.js';
 // (session() answers 503 store_unavailable: a sign-in fails once the store is full), and
 // one that rejects is an unhandled rejection, which ends a Node process by default.
 describe('memoryStore: an onEvict hook that fails', () => {
-  const seen: unknown[] = [];
-  const record = (reason: unknown) => seen.push(reason);
-  afterEach(() => {
-    process.off('unhandledRejection', record);
-    seen.length = 0;
-  });
+  const seen = unhandledRejections();
 
   it('does not fail the create that evicted', async () => {
     const store = memoryStore({
@@ -27,7 +23,6 @@ describe('memoryStore: an onEvict hook that fails', () => {
   });
 
   it('leaves no unhandled rejection for an async hook', async () => {
-    process.on('unhandledRejection', record);
     const store = memoryStore({
       maxSessions: 1,
       onEvict: async () => {
