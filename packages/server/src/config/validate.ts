@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PREFIXED, unprefixed } from '../cookie/name.js';
+import { guardHook } from '../events/hook.js';
 import { strategyStores } from '../remember/strategy-store.js';
 import type { ReauthStrategy } from '../session/types.js';
 import { memoryStore } from '../store/memory/index.js';
@@ -156,7 +157,12 @@ export function resolveOptions(input: SessionOptions = {}): ResolvedOptions {
     now,
     reauth: o.reauth ?? null,
     onEvent: o.onEvent as ResolvedOptions['onEvent'],
-    location: (o.location as ResolvedOptions['location'] | undefined) ?? null,
+    // Guarded once here, not at each sign-in: a throw or a rejection is reported, not raised.
+    location:
+      guardHook(
+        'session location',
+        o.location as NonNullable<ResolvedOptions['location']> | undefined,
+      ) ?? null,
     maxSessionsPerUser: o.maxSessionsPerUser ?? null,
   };
 }

@@ -14,8 +14,5 @@ export type Emit = (event: SessionEvent) => void;
  */
 export function createEmitter(handler: SessionEventHandler | undefined): Emit {
   if (!handler) return () => {};
-  const guarded = guardHook('onEvent', handler);
-  return (event) => {
-    guarded(event);
-  };
+  return guardHook('onEvent', handler);
 }

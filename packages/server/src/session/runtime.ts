@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import type { ResolvedOptions } from '../config/options.js';
 import type { Emit } from '../events/emit.js';
-import { guardHook } from '../events/hook.js';
 import type { SessionEvent } from '../events/types.js';
 import type { SessionRecord, SessionStore, TouchIfDue } from '../store/types.js';
 import type { TokenHasher } from '../token/hasher.js';
@@ -78,8 +77,8 @@ export function deviceUserAgent(header: string | undefined | null): string | nul
  */
 export function clientFacts(rt: Runtime, c: Context): ClientFacts {
   // Never awaited, so a slow lookup cannot stall a sign-in: an async one's promise is not
-  // a string (unknown), and its rejection is reported like a throw, never left unhandled.
-  const location: unknown = guardHook('session location', rt.options.location ?? undefined)?.(c);
+  // a string (unknown). The hook is guarded where the options are resolved.
+  const location: unknown = rt.options.location?.(c);
   return {
     userAgent: deviceUserAgent(c.req.header('User-Agent')),
     location: typeof location === 'string' && location.length <= 200 ? location : null,
