@@ -126,6 +126,18 @@ describe('resolveOptions', () => {
       },
       /"cookie\.name".*re-auth/,
     ],
+    [
+      "the re-auth strategy's cookie name as the renewal receipt's",
+      {
+        cookie: { name: 'sid' },
+        reauth: {
+          cookieName: 'sid-renewed',
+          canReauth: () => false,
+          reauthenticate: async () => null,
+        },
+      },
+      /"cookie\.name".*receipt/,
+    ],
     // Each of these used to be accepted, then failed every store write as a 503.
     ['a clock with fractions', { now: () => performance.timeOrigin + 0.5 }, /"now".*whole epoch/],
     ['a clock reading NaN', { now: () => Number.NaN }, /"now"/],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PREFIXED, unprefixed } from '../cookie/name.js';
+import { PREFIXED, receiptName, unprefixed } from '../cookie/name.js';
 import { guardHook } from '../events/hook.js';
 import { strategyStores } from '../remember/strategy-store.js';
 import type { ReauthStrategy } from '../session/types.js';
@@ -113,8 +113,12 @@ const schema = z
       fail('rotationGrace', "must be at least 1 s with onTheft: 'revoke'");
     if (o.cookie.sameSite === 'None' && o.cookie.secure !== true)
       fail('cookie.sameSite', '"None" requires cookie.secure: true');
-    if ((o.reauth as ReauthStrategy | undefined)?.cookieName === o.cookie.name)
-      fail('cookie.name', "must differ from the re-auth strategy's cookie name");
+    const reauthCookie = (o.reauth as ReauthStrategy | undefined)?.cookieName;
+    if (reauthCookie === o.cookie.name || reauthCookie === receiptName(o.cookie.name))
+      fail(
+        'cookie.name',
+        "must differ from the re-auth strategy's cookie name (and its receipt's)",
+      );
     // A rememberMe() keeps credentials in the session store; left out here, `store` would be
     // a memory store of its own and every re-auth would fail. Refused rather than defaulted,
     // so sessions never move to another store without a word. Two stores given are not

@@ -139,13 +139,17 @@ describe('replaceSessionCookie', () => {
     res.headers.append('Set-Cookie', 'theme=dark; Path=/');
     res.headers.append('Set-Cookie', 'lifeline=other; Path=/');
     res.headers.append('Set-Cookie', '__Host-lifeline=old; Path=/; Secure');
-    const out = replaceSessionCookie(res, ['lifeline', '__Host-lifeline'], 'lifeline=ours; Path=/');
+    const out = replaceSessionCookie(
+      res,
+      ['lifeline', '__Host-lifeline'],
+      ['lifeline=ours; Path=/'],
+    );
     expect(out.headers.getSetCookie()).toEqual(['theme=dark; Path=/', 'lifeline=ours; Path=/']);
   });
 
   it('copies a response whose headers are immutable', async () => {
     const immutable = Response.redirect('https://example.test/', 302);
-    const out = replaceSessionCookie(immutable, ['lifeline'], 'lifeline=ours');
+    const out = replaceSessionCookie(immutable, ['lifeline'], ['lifeline=ours']);
     expect(out).not.toBe(immutable);
     expect(out.status).toBe(302);
     expect(out.headers.getSetCookie()).toEqual(['lifeline=ours']);

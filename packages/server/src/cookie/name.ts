@@ -8,3 +8,6 @@ export const PREFIXED = 'must not start with __Host- or __Secure-: the prefix is
  * to case, as browsers now do).
  */
 export const unprefixed = (name: string): boolean => !/^__(host|secure)-/i.test(name);
+
+/** The renewal receipt's name for a session cookie named `name` (before any `__Host-`). */
+export const receiptName = (name: string): string => `${name}-renewed`;

@@ -77,6 +77,7 @@ export function session(options?: SessionOptions): SessionMiddleware {
       resolution = await resolveSession(rt, {
         cookieHeader: c.req.header('Cookie') ?? null,
         cookieName: attrs.name,
+        receiptName: attrs.receipt.name,
         // Read only where it is compared: each header lookup costs on every request.
         userAgent: rt.options.bindUserAgent ? deviceUserAgent(c.req.header('User-Agent')) : null,
         now,

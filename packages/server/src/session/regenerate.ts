@@ -151,7 +151,7 @@ export async function regenerate(
       // may be dead). Anything else fails closed: a privilege change has only the old
       // session's authority, and a re-auth's credential is checked after this.
       if (error instanceof StoreUnavailableError && authenticated && options.cause !== 'reauth') {
-        adopt(state, created);
+        adopt(state, created, old !== null);
       }
       throw error;
     }
@@ -161,7 +161,7 @@ export async function regenerate(
     // session exists.
     if (!endedHere && standsOnOld) await abandon(rt, state, old, created.sid, created.record);
   }
-  adopt(state, created);
+  adopt(state, created, old !== null);
   const previousSid = old?.sid ?? null;
   emitFor(rt, now, created.sid, userId, { type: 'created', previousSid });
   if (options.cause === 'reauth') {
@@ -169,10 +169,14 @@ export async function regenerate(
   }
 }
 
-/** Makes the request's session the one `regenerate()` created; its data is in the record. */
+/**
+ * Makes the request's session the one `regenerate()` created; its data is in the record.
+ * One that replaced a session also goes out under the renewal receipt.
+ */
 function adopt(
   state: RequestState,
   created: { sid: string; token: SessionToken; record: SessionRecord },
+  replaced: boolean,
 ): void {
   const { data: stored, ...meta } = created.record;
   switchSession(state, {
@@ -181,6 +185,7 @@ function adopt(
     issue: created.token,
     fromGrace: false,
     pastGrace: false,
+    receipt: replaced,
     cleared: false,
     fresh: true,
   });

@@ -25,6 +25,11 @@ export type Resolution =
       pastGrace: boolean;
       /** The read itself made the throttled touch: the commit need not touch again. */
       touched: boolean;
+      /**
+       * The session cookie named a renewed session, and this is the one the renewal
+       * receipt names: the response sets `token` under both cookies again.
+       */
+      fromReceipt?: true;
     }
   | {
       state: 'none';
@@ -42,6 +47,8 @@ export type Resolution =
 export interface RequestFacts {
   cookieHeader: string | null;
   cookieName: string;
+  /** The renewal receipt's name, read only when the session cookie names a renewed session. */
+  receiptName: string;
   /** The request's `User-Agent`; only read (else null) when `bindUserAgent` is on. */
   userAgent: string | null;
   now: number;
@@ -78,6 +85,8 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
     return none('missing', sid);
   }
   if (record.ended) {
+    const recovered = isRenewal(record.ended) ? await readReceipt(rt, req, sid) : null;
+    if (recovered) return recovered;
     const { reason, successor, at } = record.ended;
     // A privilege change or re-auth names its successor; a sign-in never does (it proves
     // itself, and its old cookie must read as plainly ended). Only within the rotation
@@ -143,6 +152,52 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
  */
 export function predecessorResolves(previous: PreviousToken, now: number): boolean {
   return now < previous.until || previous.confirmed === false;
+}
+
+/**
+ * The live session the renewal receipt names, or `null`. Read when the session cookie
+ * names a session a renewal ended: a rotation's answer that crossed the renewal's on the
+ * wire set it after the renewal's token. The receipt holds that token; it counts only as
+ * a live session's current token, or a predecessor that still resolves. Anything else
+ * (an ended, expired or unknown session, another device) leaves the session cookie's
+ * answer as it was, with no event: the receipt is a fallback, never a suspect.
+ */
+async function readReceipt(
+  rt: Runtime,
+  req: RequestFacts,
+  endedSid: string,
+): Promise<Resolution | null> {
+  const reading = readSessionCookie(req.cookieHeader, req.receiptName);
+  const presented = reading.kind === 'token' ? tokenFromValue(reading.value) : null;
+  if (!presented) return null;
+  const sid = rt.hasher.sid(presented);
+  if (sid === endedSid) return null;
+  const { now } = req;
+  const record = await rt.store.get(sid);
+  if (!record || record.ended || deadlinePassed(record, now)) return null;
+  const hash = rt.hasher.tokenHash(presented);
+  const token = rt.hasher.equal(hash, record.tokenHash)
+    ? presented
+    : await matchPredecessor(rt, record, presented, hash, sid, now);
+  if (!token) return null;
+  const { userAgent } = record;
+  if (
+    rt.options.bindUserAgent &&
+    userAgent !== null &&
+    deviceUserAgent(userAgent) !== req.userAgent
+  )
+    return null;
+  const pastGrace = token !== presented && now >= record.previous!.until;
+  return {
+    state: 'live',
+    sid,
+    record,
+    token,
+    successor: true,
+    pastGrace,
+    touched: false,
+    fromReceipt: true,
+  };
 }
 
 function none(reason: EndReason, sid: string | null = null): Resolution {

@@ -2,6 +2,8 @@ import type { Context } from 'hono';
 import type { ResolvedOptions } from '../config/options.js';
 import { DEADLINE_HEADER, formatDeadlineHeader } from '../contract/protocol.js';
 import { isHttpsRequest, noteSessionRequest } from '../cookie/https.js';
+import { receiptName } from '../cookie/name.js';
+import { readSessionCookie } from '../cookie/parse.js';
 import { replaceSessionCookie, setCookieName, writable } from '../cookie/replace.js';
 import {
   type CookieAttributes,
@@ -15,13 +17,28 @@ import type { LiveSession, RequestState } from './state.js';
 /** Header names (lower case, as `Headers` lists them) of caching meant for a CDN or proxy only. */
 const TARGETED_CACHE_CONTROL = /^(?:[a-z0-9-]+-)?cdn-cache-control$|^surrogate-control$/;
 
+/**
+ * The session cookie's attributes for one request, with those of its renewal receipt: a
+ * second cookie that carries the token a renewal (a sign-in, a privilege change, a
+ * re-auth) issued, read only when the session cookie names a session that a renewal
+ * ended. A rotation's answer racing the renewal's can overwrite the session cookie with a
+ * token of the ended session; the receipt, which only this browser was sent, brings it
+ * back (see docs/design-decisions.md).
+ */
+export interface SessionCookieAttributes extends CookieAttributes {
+  receipt: Readonly<CookieAttributes>;
+}
+
 /** The session cookie's two possible shapes, built once per `session()`. */
 export interface SessionCookies {
   /** Plain name, no Secure (http, e.g. localhost in development). */
-  plain: Readonly<CookieAttributes>;
+  plain: Readonly<SessionCookieAttributes>;
   /** `__Host-` name and Secure (https). */
-  secure: Readonly<CookieAttributes>;
-  /** Both names: a response carries at most one session cookie under either. */
+  secure: Readonly<SessionCookieAttributes>;
+  /**
+   * Both names of the session cookie and of its receipt: a response carries at most one
+   * of each, and only the middleware sets them.
+   */
   names: readonly string[];
   /** Both names of the `reauth` strategy's cookie (remember-me), if it has one. */
   credentialNames: readonly string[];
@@ -32,14 +49,18 @@ export function sessionCookies(
   reauth: ResolvedOptions['reauth'],
 ): SessionCookies {
   const { name, sameSite } = cookie;
-  const plain = Object.freeze({ name, secure: false, sameSite });
-  const secure = Object.freeze({ name: `__Host-${name}`, secure: true, sameSite });
+  const shape = (prefix: string, secure: boolean) => {
+    const receipt = Object.freeze({ name: `${prefix}${receiptName(name)}`, secure, sameSite });
+    return Object.freeze({ name: `${prefix}${name}`, secure, sameSite, receipt });
+  };
+  const plain = shape('', false);
+  const secure = shape('__Host-', true);
   const credential = reauth?.cookieName;
   const credentialNames = credential ? [credential, `__Host-${credential}`] : [];
   return {
     plain,
     secure,
-    names: Object.freeze([plain.name, secure.name]),
+    names: Object.freeze([plain.name, secure.name, plain.receipt.name, secure.receipt.name]),
     credentialNames: Object.freeze(credentialNames),
   };
 }
@@ -52,7 +73,7 @@ function setsCredentialCookie(rt: Runtime, res: Response): boolean {
 }
 
 /** The cookie name and attributes for this request: `__Host-` and Secure on HTTPS. */
-export function cookieAttributes(rt: Runtime, c: Context): Readonly<CookieAttributes> {
+export function cookieAttributes(rt: Runtime, c: Context): Readonly<SessionCookieAttributes> {
   const { secure } = rt.options.cookie;
   const { trustProxy } = rt.options;
   const isSecure = secure === 'auto' ? isHttpsRequest(c, trustProxy) : secure;
@@ -68,10 +89,9 @@ export function cookieAttributes(rt: Runtime, c: Context): Readonly<CookieAttrib
  * use would look like a replayed, stolen one.
  */
 function replaceResponse(rt: Runtime, c: Context, res: Response): void {
-  const { name } = rt.options.cookie;
+  const { names } = rt.cookies;
   for (const line of c.res.headers.getSetCookie()) {
-    const cookie = line.slice(0, line.indexOf('=')).trim();
-    if (cookie !== name && cookie !== `__Host-${name}`) res.headers.append('Set-Cookie', line);
+    if (!names.includes(setCookieName(line))) res.headers.append('Set-Cookie', line);
   }
   c.res = undefined;
   c.res = res;
@@ -110,13 +130,13 @@ export function respondStoreUnavailable(
   rt: Runtime,
   c: Context,
   state: RequestState,
-  attrs: Readonly<CookieAttributes>,
+  attrs: Readonly<SessionCookieAttributes>,
 ): void {
   const res = storeUnavailable();
   const { live, issue } = state;
   // Not a successor a grace request was handed: only commit checks it is still current.
   if (live && issue && !state.cleared && !state.fromGrace) {
-    res.headers.append('Set-Cookie', issuedCookie(rt, attrs, state));
+    for (const line of issuedCookies(rt, c, attrs, state)) res.headers.append('Set-Cookie', line);
     res.headers.set('Cache-Control', 'no-store');
   }
   replaceResponse(rt, c, res);
@@ -132,15 +152,17 @@ export function finishResponse(
   rt: Runtime,
   c: Context,
   state: RequestState,
-  attrs: Readonly<CookieAttributes>,
+  attrs: Readonly<SessionCookieAttributes>,
 ): void {
   const { live } = state;
-  let ours: string | null = null;
-  if (state.cleared) ours = serializeClearCookie(attrs);
-  else if (live && state.issue) ours = issuedCookie(rt, attrs, state);
+  let ours: readonly string[] = NONE;
+  if (state.cleared) {
+    ours = [serializeClearCookie(attrs)];
+    if (carriesReceipt(c, attrs)) ours = [...ours, serializeClearCookie(attrs.receipt)];
+  } else if (live && state.issue) ours = issuedCookies(rt, c, attrs, state);
   let res = replaceSessionCookie(c.res, rt.cookies.names, ours);
   // A cache must not hand a remember-me credential (set or cleared) to anyone else either.
-  const noStore = ours !== null || setsCredentialCookie(rt, res);
+  const noStore = ours.length > 0 || setsCredentialCookie(rt, res);
   // The header work below needs writable headers; a handler may have returned a response
   // whose headers are immutable (`Response.redirect()`, a proxied `fetch()`). A live
   // session's header alone is set on trial (below) instead: a probe on every read costs.
@@ -191,7 +213,24 @@ function deadlineHeader(state: RequestState, live: LiveSession): string {
  * after the absolute deadline (a laptop waking) would then get `missing` instead of
  * `absolute-timeout`. The server ends the session at its deadlines either way.
  */
-function issuedCookie(rt: Runtime, attrs: Readonly<CookieAttributes>, state: RequestState): string {
+function issuedCookies(
+  rt: Runtime,
+  c: Context,
+  attrs: Readonly<SessionCookieAttributes>,
+  state: RequestState,
+): readonly string[] {
   const maxAge = retainUntil(rt, state.live!.meta, state.now) - state.now;
-  return serializeSessionCookie(attrs, state.issue!.value, maxAge);
+  const value = state.issue!.value;
+  const session = serializeSessionCookie(attrs, value, maxAge);
+  // A renewal's token goes out twice; any other new token (a rotation) makes an earlier
+  // renewal's receipt useless: cleared, if this browser holds one.
+  if (state.receipt) return [session, serializeSessionCookie(attrs.receipt, value, maxAge)];
+  return carriesReceipt(c, attrs) ? [session, serializeClearCookie(attrs.receipt)] : [session];
+}
+
+const NONE: readonly string[] = [];
+
+/** Whether the request carries a renewal receipt (read only when a cookie is set anyway). */
+function carriesReceipt(c: Context, attrs: Readonly<SessionCookieAttributes>): boolean {
+  return readSessionCookie(c.req.header('Cookie'), attrs.receipt.name).kind !== 'absent';
 }

@@ -46,6 +46,12 @@ export interface RequestState {
    */
   pastGrace: boolean;
   /**
+   * The response sends `issue` under the renewal receipt too: this request renewed a
+   * session, or the receipt brought it back. A rotation's answer racing the renewal's
+   * could overwrite the session cookie with a token of the ended session.
+   */
+  receipt: boolean;
+  /**
    * The presented session's sid when a renewal replaced it (see `Resolution`): `destroy()`
    * ends the session it was renewed into. `null` otherwise.
    */
@@ -85,6 +91,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     issue: null,
     fromGrace: false,
     pastGrace: false,
+    receipt: false,
     renewed: null,
     lost: null,
     cleared: false,
@@ -105,6 +112,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     state.issue = resolution.token;
     state.fromGrace = true;
     state.pastGrace = resolution.pastGrace;
+    state.receipt = resolution.fromReceipt === true;
   }
   state.touched = resolution.touched;
   return state;
