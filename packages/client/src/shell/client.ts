@@ -26,11 +26,18 @@ const MAX_DELAY = 2 ** 31 - 1;
 type Listener = (event?: SessionEvent) => void;
 
 /**
- * Aborts after `ms`; `AbortSignal.timeout` where present (every current browser). A whole
- * number within a timer's range: Node throws for any other, where browsers round it.
+ * Aborts after `ms`: `AbortSignal.timeout`, or a timer where it is missing (Safari before
+ * 16, Chrome before 103), else a re-auth function that never settles would hold every
+ * call that needs it for good. A whole number within a timer's range: Node throws for any
+ * other, where browsers round it.
  */
-const timeoutSignal = (ms: number): AbortSignal | undefined =>
-  globalThis.AbortSignal?.timeout?.(Math.min(MAX_DELAY, Math.round(ms)));
+const timeoutSignal = (ms: number): AbortSignal => {
+  ms = Math.min(MAX_DELAY, Math.round(ms));
+  if (AbortSignal.timeout) return AbortSignal.timeout(ms);
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), ms);
+  return controller.signal;
+};
 
 /**
  * Reads a JSON body; `undefined` when it is not JSON. The content type is not consulted:
@@ -275,7 +282,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       try {
         const byEndpoint = reauth === 'endpoint';
         if (!byEndpoint) {
-          const signal = timeoutSignal(o.requestTimeout * 6) ?? new AbortController().signal;
+          const signal = timeoutSignal(o.requestTimeout * 6);
           // The app's function may ignore its signal; never wait on it past the deadline, or
           // the re-auth (and its lock, in every tab) would be held for good.
           const signedIn = await Promise.race([
@@ -364,7 +371,12 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       res,
       sentAt,
       done,
-      reason: res.status === 401 && sessionProblemReason(body),
+      // Only a problem document: another layer of the same origin (a gateway, a legacy API)
+      // may answer JSON with a `code` of its own, which says nothing of this session.
+      reason:
+        res.status === 401 &&
+        /^application\/problem\+json/i.test(res.headers.get('content-type') ?? '') &&
+        sessionProblemReason(body),
       renewed: !done && body?.code === 'session_renewed',
     };
   };
@@ -403,9 +415,11 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
      * its way (it waits for the lock), and is repeated with the new cookie.
      */
     const renew = async (since: number) => {
+      // A destroyed client hears no other tab's news: it would wait on their lock for nothing.
       if (
         !reason ||
         done ||
+        destroyed ||
         (state.reason === 'logged-out' && state.phase !== 'active') ||
         (state.sessionAt < reauthFailedAt && now() - reauthFailedAt < 30_000)
       ) {
@@ -415,14 +429,17 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       // does, and sends no replay; the re-auth goes on for the others. One made before
       // fires no event, so it is checked first.
       // (Not `throwIfAborted()`: Safari before 15.4 and Chrome before 100 have none.)
-      if (request.signal.aborted) throw request.signal.reason;
+      // Where `reason` is missing (Safari before 15.4, Chrome before 98), the `AbortError`
+      // a plain `fetch` rejects with.
+      const why = () => request.signal.reason ?? new DOMException('aborted', 'AbortError');
+      if (request.signal.aborted) throw why();
       // A session begun meanwhile (a sign-in in another tab while this one's re-auth was
       // declined) answers the need too.
       return (
         !!(await Promise.race([
           reauthenticate(since, hidden && doc?.visibilityState === 'hidden'),
           new Promise((_, aborted) =>
-            request.signal.addEventListener('abort', () => aborted(request.signal.reason)),
+            request.signal.addEventListener('abort', () => aborted(why())),
           ),
         ])) || state.sessionAt >= since
       );

@@ -1,0 +1,37 @@
+import { expect, it } from 'vitest';
+import { SessionExpiredError } from '../errors.js';
+import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+
+const MIN = 60_000;
+
+it('a same-origin 401 that is not a problem+json (plain JSON from another API) passes untouched', async () => {
+  const browser = createSimulatedBrowser();
+  const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
+  server.signIn();
+  // A legacy API proxied under the same origin, with its own token auth: its 401 is
+  // plain JSON and says nothing of the Lifeline session, which is alive.
+  const fetcher: typeof fetch = async (input, init) => {
+    const r = new Request(input as RequestInfo, init);
+    if (r.url.includes('/legacy/'))
+      return new Response(JSON.stringify({ code: 'session_expired', message: 'token expired' }), {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+      });
+    return server.fetch(r);
+  };
+  const tab = browser.openTab({ fetch: fetcher });
+  await flush();
+  const events: string[] = [];
+  tab.client.on('expired', (e) => events.push(`expired:${e.reason}`));
+  const outcome = await tab.client.fetch('/legacy/orders').then(
+    (r) => r.status,
+    (e) => (e instanceof SessionExpiredError ? 'SessionExpiredError' : String(e)),
+  );
+  expect({
+    outcome,
+    reauths: server.calls.get('/session/reauth') ?? 0,
+    events,
+    state: tab.client.getSnapshot().state,
+  }).toEqual({ outcome: 401, reauths: 0, events: [], state: 'active' });
+  tab.close();
+});
