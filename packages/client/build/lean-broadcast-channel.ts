@@ -10,7 +10,7 @@ import type { Plugin } from 'vite';
  * Leader election keeps only its Web Lock elector: the message-protocol one (about 630 B
  * gzip) serves pages without Web Locks (not a secure context, or an old browser), where
  * `broadcastChannel()` holds no election and every tab leads. Its `unload` hook goes too,
- * below.
+ * below, and so do the option defaults only the stubbed transports read.
  */
 const STUBS: Record<string, string> = {
   'indexed-db': 'IndexedDBMethod',
@@ -27,6 +27,16 @@ const PACKAGE = /[\\/]broadcast-channel[\\/]dist[\\/]/;
  * when its page goes away anyway, which hands leadership on; so the hook is a no-op here.
  */
 const UNLOAD_STUB = 'export const add = (fn) => ({ remove() {}, run: fn });';
+/**
+ * `fillOptionsWithDefaults` as the package writes it, less the `idb`, `localstorage` and
+ * `node` defaults: only the transports stubbed above read them (about 100 B gzip).
+ */
+const OPTIONS_STUB = `export function fillOptionsWithDefaults(original = {}) {
+  const options = JSON.parse(JSON.stringify(original));
+  if (options.webWorkerSupport === undefined) options.webWorkerSupport = true;
+  if (original.methods) options.methods = original.methods;
+  return options;
+}`;
 /** `createLeaderElection` as the package writes it, with the Web Lock elector always. */
 const webLockElection = (dir: string) => `
 import { LeaderElectionWebLock } from ${JSON.stringify(`${dir}leader-election-web-lock.js`)};
@@ -42,6 +52,8 @@ export function leanBroadcastChannel(): Plugin {
     enforce: 'pre',
     resolveId(source, importer) {
       if (source === 'unload' && importer && PACKAGE.test(importer)) return `${PREFIX}unload`;
+      if (source === './options.js' && importer && PACKAGE.test(importer))
+        return `${PREFIX}options`;
       // Virtual modules have no folder: this one names the package's, to import from it.
       if (source === './leader-election.js' && importer && PACKAGE.test(importer)) {
         return `${PREFIX}election:${importer.replace(/[^\\/]+$/, '')}`;
@@ -53,6 +65,7 @@ export function leanBroadcastChannel(): Plugin {
     load(id) {
       if (!id.startsWith(PREFIX)) return null;
       if (id === `${PREFIX}unload`) return UNLOAD_STUB;
+      if (id === `${PREFIX}options`) return OPTIONS_STUB;
       if (id.startsWith(`${PREFIX}election:`)) {
         return webLockElection(id.slice(`${PREFIX}election:`.length));
       }

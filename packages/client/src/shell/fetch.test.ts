@@ -216,7 +216,8 @@ describe('session fetch wrapper', () => {
         status: 401,
         handled: true,
       };
-      return Response.json(problem, { status: 401 });
+      const headers = { 'content-type': 'application/problem+json' };
+      return Response.json(problem, { status: 401, headers });
     });
     await flush();
     const result = await tab.client
