@@ -54,8 +54,11 @@ export class ExpiringTable<V> {
   /** The same slots ordered by `rank`, for eviction; moved at once when a rank changes. */
   readonly #order = new RankHeap<Slot<V>>();
   readonly #byUser = new Map<string, Set<string>>();
-  /** Keys to evict before any other when full, oldest first (ended sessions' tombstones). */
-  readonly #evictFirst = new Set<string>();
+  /**
+   * Keys to evict before any other when full, oldest first (ended sessions' tombstones):
+   * `[0]` goes first; `[1]`, the ones something still follows, only once `[0]` is empty.
+   */
+  readonly #evictFirst = [new Set<string>(), new Set<string>()] as const;
 
   constructor(
     private readonly max: number,
@@ -145,16 +148,21 @@ export class ExpiringTable<V> {
    * Marks `key` to be evicted before any unmarked value when the table is full. Without it
    * the bound evicts by deadline, and an ended session's tombstone keeps the deadline of
    * the session it was: one account signing in and out in a loop filled a full store with
-   * tombstones and evicted every live session.
+   * tombstones and evicted every live session. A `followed` one (a revocation still
+   * follows it to the device's next session) goes only after every other marked one, and
+   * is reported as `evicted`: the next sign-in from anyone dropped it, and `revoke()` of
+   * the id an admin had listed then missed the device.
    */
-  evictFirst(key: string): void {
-    if (this.#slots.has(key)) this.#evictFirst.add(key);
+  evictFirst(key: string, followed = false): void {
+    if (!this.#slots.has(key)) return;
+    this.#evictFirst[followed ? 0 : 1].delete(key);
+    this.#evictFirst[followed ? 1 : 0].add(key);
   }
 
   delete(key: string): void {
     const slot = this.#slots.get(key);
     if (slot === undefined) return;
-    this.#evictFirst.delete(key);
+    for (const marked of this.#evictFirst) marked.delete(key);
     this.#slots.delete(key);
     this.#order.remove(slot);
     if (slot.userId !== null) this.#unindex(key, slot.userId);
@@ -178,16 +186,18 @@ export class ExpiringTable<V> {
 
   /**
    * Removes the oldest value marked `evictFirst`, else the one ranked earliest; `false`
-   * when the table is empty. A tombstone, a value past its deadline and one past its rank
-   * signed nobody out early: `expired`, not `evicted`.
+   * when the table is empty. A tombstone nothing follows, a value past its deadline and one
+   * past its rank signed nobody out early: `expired`, not `evicted`.
    */
   #dropEarliest(): boolean {
-    for (const key of this.#evictFirst) {
-      const slot = this.#slots.get(key);
-      if (slot === undefined) this.#evictFirst.delete(key);
-      else {
-        this.#drop(key, slot, 'expired');
-        return true;
+    for (const [tier, marked] of this.#evictFirst.entries()) {
+      for (const key of marked) {
+        const slot = this.#slots.get(key);
+        if (slot === undefined) marked.delete(key);
+        else {
+          this.#drop(key, slot, tier === 0 ? 'expired' : 'evicted');
+          return true;
+        }
       }
     }
     const slot = this.#order.peek();

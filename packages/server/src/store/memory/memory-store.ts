@@ -26,7 +26,11 @@ export interface MemoryStoreOptions {
   maxCredentials?: number;
   /** The clock, epoch ms. Default `Date.now`. */
   now?: () => number;
-  /** Told about every record dropped while still usable because the store was full (not a session that had idled out). Default: none. */
+  /**
+   * Told about every record dropped while still usable because the store was full (not a
+   * session that had idled out), and about a tombstone a revocation still follows (see
+   * docs/stores.md). Default: none.
+   */
   onEvict?: (evicted: MemoryEviction) => void;
 }
 

@@ -22,6 +22,13 @@ function applyPatch(record: SessionRecord, patch: SessionPatch): void {
 }
 
 /**
+ * A tombstone a revocation still follows: to the session that replaced it, or to the
+ * device's remember-me credential (a device that timed out and came back with it).
+ */
+const followed = (record: SessionRecord): boolean =>
+  record.ended?.successor !== undefined || !!record.credentialId;
+
+/**
  * Drops a rotation's sealed successor once its predecessor no longer resolves (confirmed,
  * `until` passed): from then on it would only open the session for someone who read the
  * store and kept an old cookie. No timer: the first read that sees it past drops it.
@@ -85,7 +92,7 @@ export function sessionMethods(
       if (table.get(sid) !== undefined) return false;
       const copy = copyJson(record);
       table.insert(sid, copy, expiresAt, copy.ended === null ? copy.userId : null);
-      if (copy.ended !== null) table.evictFirst(sid);
+      if (copy.ended !== null) table.evictFirst(sid, followed(copy));
       return true;
     },
 
@@ -139,7 +146,7 @@ export function sessionMethods(
       delete slot.value.previous?.sealedSuccessor;
       table.setUser(sid, slot, null); // the user index lists live sessions only
       // When full, tombstones go before any live session.
-      table.evictFirst(sid);
+      table.evictFirst(sid, followed(slot.value));
       return 'ok';
     },
 
