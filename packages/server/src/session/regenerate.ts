@@ -137,6 +137,9 @@ export async function regenerate(
   );
   // Parallel logins all pass the first look before any of them has created: look again.
   if (limited) await keepWithinLimit(rt, userId, now, device, created.sid);
+  // A renewal of a session this browser holds, or of one a parallel renewal just ended
+  // (its cookie is on the wire too): a rotation's answer may still cross this one's.
+  const replaced = old !== null || state.renewed !== null;
   if (old) {
     // Where it went, unless a sign-in (which proves itself) replaced it: a revocation
     // racing this renewal follows it to the new session.
@@ -151,7 +154,7 @@ export async function regenerate(
       // may be dead). Anything else fails closed: a privilege change has only the old
       // session's authority, and a re-auth's credential is checked after this.
       if (error instanceof StoreUnavailableError && authenticated && options.cause !== 'reauth') {
-        adopt(state, created, old !== null);
+        adopt(state, created, replaced);
       }
       throw error;
     }
@@ -161,7 +164,7 @@ export async function regenerate(
     // session exists.
     if (!endedHere && standsOnOld) await abandon(rt, state, old, created.sid, created.record);
   }
-  adopt(state, created, old !== null);
+  adopt(state, created, replaced);
   const previousSid = old?.sid ?? null;
   emitFor(rt, now, created.sid, userId, { type: 'created', previousSid });
   if (options.cause === 'reauth') {

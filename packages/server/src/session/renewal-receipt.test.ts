@@ -1,22 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { Browser, routesTestApp } from '../routes/test-app.fixture.js';
+import { Browser, type RoutesTestOptions, routesTestApp } from '../routes/test-app.fixture.js';
 
 const MIN = 60_000;
 const RECEIPT = 'lifeline-renewed';
 
-/** A signed-in browser whose session is due for rotation, with a privilege-change route. */
-async function dueForRotation() {
-  const app = routesTestApp();
-  app.app.post('/elevate', async (c) => {
+/** The route tests' app plus a privilege change, an anonymous write and a "who am I". */
+function app(options?: RoutesTestOptions) {
+  const t = routesTestApp(options);
+  t.app.post('/elevate', async (c) => {
     await c.var.session.regenerate();
     return c.json({ id: c.var.session.id });
   });
-  app.app.get('/forges-receipt', (c) => {
+  t.app.post('/cart', (c) => {
+    c.var.session.set('cart', 1);
+    return c.json({ ok: true });
+  });
+  t.app.get('/forges-receipt', (c) => {
     c.header('Set-Cookie', `${RECEIPT}=forged; Path=/`, { append: true });
     return c.json({ ok: true });
   });
-  app.app.get('/whoami', (c) => c.json({ state: c.var.session.state, id: c.var.session.id }));
-  const t = { ...app, browser: new Browser(app.app) };
+  t.app.get('/whoami', (c) =>
+    c.json({ state: c.var.session.state, id: c.var.session.id, userId: c.var.session.userId }),
+  );
+  return t;
+}
+
+/** A signed-in browser whose session is due for rotation. */
+async function dueForRotation(options?: RoutesTestOptions) {
+  const t = { ...app(options), browser: null as unknown as Browser };
+  t.browser = new Browser(t.app);
   expect((await t.browser.post('/login')).status).toBe(200);
   t.clock.advance(16 * MIN);
   return t;
@@ -42,10 +54,10 @@ function arrive(browser: Browser, res: Response): void {
 /**
  * The crossing: an ordinary request rotates the session (due) while a parallel one, sent
  * with the same old cookie, renews it (`path`); the renewal's answer arrives first, the
- * rotation's after it, leaving the browser a token of the ended session.
+ * rotation's after it, leaving the browser a token of the ended session. Returns the
+ * renewed session's id.
  */
-async function crossed(path: string) {
-  const t = await dueForRotation();
+async function cross(t: { app: ReturnType<typeof app>['app']; browser: Browser }, path: string) {
   const rotating = tabOf(t.browser, t.app);
   const renewing = tabOf(t.browser, t.app);
   const rotation = await rotating.get('/whoami');
@@ -60,9 +72,16 @@ async function crossed(path: string) {
   // The renewed session, as the renewal's own cookie names it.
   const renewed = new Browser(t.app);
   renewed.cookies.set('lifeline', receipt!);
-  const { id: renewedId } = (await (await renewed.get('/whoami')).json()) as { id: string };
-  return { t, renewedId };
+  return ((await (await renewed.get('/whoami')).json()) as { id: string }).id;
 }
+
+async function crossed(path: string, options?: RoutesTestOptions) {
+  const t = await dueForRotation(options);
+  return { t, renewedId: await cross(t, path) };
+}
+
+const whoami = async (browser: Browser) =>
+  (await (await browser.get('/whoami')).json()) as { state: string; id: string; userId: string };
 
 describe('a rotation answer crossing a renewal answer', () => {
   for (const [what, path] of [
@@ -73,7 +92,7 @@ describe('a rotation answer crossing a renewal answer', () => {
       const { t, renewedId } = await crossed(path);
       t.clock.advance(30_000);
       const res = await t.browser.get('/whoami');
-      expect(await res.json()).toEqual({ state: 'active', id: renewedId });
+      expect(await res.json()).toMatchObject({ state: 'active', id: renewedId });
       // The session cookie is back on the renewed session's token; the next request needs
       // no receipt any more.
       expect(t.browser.cookies.get('lifeline')).toBe(t.browser.cookies.get(RECEIPT));
@@ -118,7 +137,10 @@ describe('the renewal receipt', () => {
     expect(res.status).toBe(200);
     const [session, receipt, ...rest] = res.headers.getSetCookie();
     expect(rest).toEqual([]);
-    expect(receipt).toBe(session!.replace('__Host-lifeline=', `__Host-${RECEIPT}=`));
+    const withoutAge = (line: string) => line.replace(/Max-Age=\d+/, '');
+    expect(withoutAge(receipt!)).toBe(
+      withoutAge(session!.replace('__Host-lifeline=', `__Host-${RECEIPT}=`)),
+    );
     expect(receipt).toMatch(/; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax; Secure$/);
   });
 
@@ -135,17 +157,15 @@ describe('the renewal receipt', () => {
     expect([...fresh.cookies.keys()]).toEqual(['lifeline']);
   });
 
-  it("is cleared by the renewed session's next rotation", async () => {
+  it('lives one idle period and a minute, and no rotation clears it', async () => {
     const t = await dueForRotation();
-    await t.browser.post('/elevate');
-    expect(t.browser.cookies.has(RECEIPT)).toBe(true);
+    const renewal = await t.browser.post('/elevate');
+    const line = renewal.headers.getSetCookie().find((l) => l.startsWith(`${RECEIPT}=`));
+    expect(line).toContain(`Max-Age=${(30 * MIN + MIN) / 1000};`);
     t.clock.advance(16 * MIN);
-    const res = await t.browser.get('/whoami');
-    expect(res.headers.getSetCookie().find((l) => l.startsWith(`${RECEIPT}=`))).toMatch(
-      /Max-Age=0/,
-    );
-    expect(t.browser.cookies.has(RECEIPT)).toBe(false);
-    expect(await res.json()).toMatchObject({ state: 'active' });
+    const rotation = await t.browser.get('/whoami');
+    expect(rotation.headers.getSetCookie().map((l) => l.split('=')[0])).toEqual(['lifeline']);
+    expect(t.browser.cookies.has(RECEIPT)).toBe(true);
   });
 
   it('counts for nothing on its own or beside a live session cookie', async () => {
@@ -180,4 +200,126 @@ describe('the renewal receipt', () => {
     const write = await t.browser.post('/session/extend');
     expect(write.status).toBe(401);
   });
+});
+
+describe('the receipt across several renewals and races', () => {
+  for (const [what, before] of [
+    ['a sign-in from an anonymous session', ['/cart', '/login']],
+    ['an earlier privilege change', ['/login', '/elevate']],
+  ] as const) {
+    it(`keeps the person signed in when, after ${what}, a privilege change crosses the next rotation`, async () => {
+      const t = { ...app(), browser: null as unknown as Browser };
+      t.browser = new Browser(t.app);
+      for (const path of before) expect((await t.browser.post(path)).status).toBe(200);
+      expect(t.browser.cookies.has(RECEIPT)).toBe(true); // the earlier renewal's
+      t.clock.advance(16 * MIN);
+      const renewedId = await cross(t, '/elevate');
+      t.clock.advance(30_000);
+      expect(await whoami(t.browser)).toMatchObject({ state: 'active', id: renewedId });
+    });
+  }
+
+  it('keeps the sign-in when it races a privilege change and a rotation crosses both', async () => {
+    const t = await dueForRotation();
+    const [rotating, elevating, signingIn] = [1, 2, 3].map(() => tabOf(t.browser, t.app));
+    const rotation = await rotating!.get('/whoami');
+    const elevation = await elevating!.post('/elevate');
+    const signIn = await signingIn!.post('/login?user=u2');
+    expect([elevation.status, signIn.status]).toEqual([200, 200]);
+    arrive(t.browser, elevation);
+    arrive(t.browser, signIn);
+    arrive(t.browser, rotation);
+    t.clock.advance(30_000);
+    expect(await whoami(t.browser)).toMatchObject({ state: 'active', userId: 'u2' });
+  });
+
+  it('keeps the newest session when an answer the receipt brought back crosses a later renewal', async () => {
+    const { t } = await crossed('/elevate');
+    const read = await tabOf(t.browser, t.app).get('/whoami');
+    const renewal = await tabOf(t.browser, t.app).post('/elevate');
+    const { id: newest } = (await renewal.json()) as { id: string };
+    arrive(t.browser, renewal);
+    arrive(t.browser, read);
+    t.clock.advance(30_000);
+    expect(await whoami(t.browser)).toMatchObject({ state: 'active', id: newest });
+  });
+
+  it('recovers when a loser of the rotation compare-and-set answers last', async () => {
+    const t = await dueForRotation();
+    const [winning, renewing, losing] = [1, 2, 3].map(() => tabOf(t.browser, t.app));
+    const rotation = await winning!.get('/whoami');
+    const loser = await losing!.get('/whoami'); // presented the predecessor: handed the successor
+    const renewal = await renewing!.post('/elevate');
+    const { id } = (await renewal.json()) as { id: string };
+    arrive(t.browser, renewal);
+    arrive(t.browser, rotation);
+    arrive(t.browser, loser);
+    t.clock.advance(30_000);
+    expect(await whoami(t.browser)).toMatchObject({ state: 'active', id });
+  });
+
+  it('serves the session routes of a crossed browser, and a sign-out ends the renewed session', async () => {
+    const { t, renewedId } = await crossed('/elevate');
+    t.clock.advance(30_000);
+    const status = await tabOf(t.browser, t.app).get('/session/status');
+    expect(await status.json()).toMatchObject({ state: 'active' });
+    expect((await tabOf(t.browser, t.app).post('/session/extend')).status).toBe(200);
+    expect((await t.browser.post('/session/logout')).status).toBe(200);
+    expect(t.browser.cookies.size).toBe(0);
+    expect((await t.manager.get(renewedId))?.ended?.reason).toBe('logged-out');
+  });
+});
+
+describe('a token under the receipt name is worth no more than under the session cookie', () => {
+  /** A victim signed in, and a thief holding a token of a session a renewal ended (its own). */
+  async function theft() {
+    const t = app({ session: { onTheft: 'revoke' } });
+    const victim = new Browser(t.app);
+    await victim.post('/login?user=victim');
+    const stolen = victim.cookies.get('lifeline')!;
+    const own = new Browser(t.app);
+    await own.post('/login?user=evil');
+    const ended = own.cookies.get('lifeline')!;
+    await own.post('/login?user=evil');
+    return { t, victim, stolen, ended };
+  }
+  const caught = (t: ReturnType<typeof app>) =>
+    t.events.some((e) => e.type === 'rejected' && e.reason === 'theft-suspected');
+
+  for (const slot of ['session cookie', 'receipt'] as const) {
+    it(`a rotated-away stolen token under the ${slot} is taken for theft`, async () => {
+      const { t, victim, stolen, ended } = await theft();
+      t.clock.advance(16 * MIN);
+      await victim.get('/whoami'); // the victim's browser rotates the stolen token away
+      t.clock.advance(30_000);
+      const thief = new Browser(t.app);
+      if (slot === 'receipt') {
+        thief.cookies.set('lifeline', ended);
+        thief.cookies.set(RECEIPT, stolen);
+      } else thief.cookies.set('lifeline', stolen);
+      await thief.get('/whoami');
+      expect(caught(t)).toBe(true);
+      expect(await whoami(victim)).toMatchObject({ state: 'none' });
+    });
+
+    it(`a thief using a stolen token under the ${slot} is caught after the session rotates`, async () => {
+      const { t, victim, stolen, ended } = await theft();
+      const thief = new Browser(t.app);
+      thief.cookies.set(slot === 'receipt' ? RECEIPT : 'lifeline', stolen);
+      // The thief keeps what the server sends, but one riding the receipt puts its ended
+      // token back as the session cookie each time.
+      const send = () => {
+        if (slot === 'receipt') thief.cookies.set('lifeline', ended);
+        return whoami(thief);
+      };
+      t.clock.advance(10 * MIN);
+      expect(await send()).toMatchObject({ state: 'active', userId: 'victim' });
+      for (let i = 0; i < 3; i++) {
+        t.clock.advance(10 * MIN);
+        await send();
+      }
+      expect(await whoami(victim)).toMatchObject({ state: 'none' });
+      expect(caught(t)).toBe(true);
+    });
+  }
 });

@@ -26,8 +26,8 @@ export type Resolution =
       /** The read itself made the throttled touch: the commit need not touch again. */
       touched: boolean;
       /**
-       * The session cookie named a renewed session, and this is the one the renewal
-       * receipt names: the response sets `token` under both cookies again.
+       * The session cookie named a session a renewal ended, and this is the one the
+       * renewal receipt names: the response sets `token` as the session cookie again.
        */
       fromReceipt?: true;
     }
@@ -65,18 +65,33 @@ export interface RequestFacts {
  * Store failures propagate (the middleware answers 503).
  */
 export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Resolution> {
-  // Helpers are module functions, not closures: nothing extra to allocate per request.
-  const { now } = req;
   const reading = readSessionCookie(req.cookieHeader, req.cookieName);
   if (reading.kind === 'absent') return none('missing');
   const presented = reading.kind === 'token' ? tokenFromValue(reading.value) : null;
   if (!presented) {
-    reject(rt, now, reading.kind === 'malformed' ? reading.reason : 'malformed', null);
+    reject(rt, req.now, reading.kind === 'malformed' ? reading.reason : 'malformed', null);
     return none('missing');
   }
+  return resolveToken(rt, req, presented, req.touchWithRead, false);
+}
+
+/**
+ * The session `presented` names, as the session cookie or, `viaReceipt`, as the renewal
+ * receipt: the same checks either way (theft, deadlines, `User-Agent`), so a token is
+ * worth no more under the receipt's name than under the cookie's.
+ */
+async function resolveToken(
+  rt: Runtime,
+  req: RequestFacts,
+  presented: SessionToken,
+  touchAsked: boolean,
+  viaReceipt: boolean,
+): Promise<Resolution> {
+  // Helpers are module functions, not closures: nothing extra to allocate per request.
+  const { now } = req;
   const sid = rt.hasher.sid(presented);
   const hash = rt.hasher.tokenHash(presented);
-  const touchWithRead = req.touchWithRead && rt.store.getAndTouch !== undefined;
+  const touchWithRead = touchAsked && rt.store.getAndTouch !== undefined;
   const record = touchWithRead
     ? await rt.store.getAndTouch!(sid, touchIfDue(rt, hash, now))
     : await rt.store.get(sid);
@@ -85,7 +100,8 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
     return none('missing', sid);
   }
   if (record.ended) {
-    const recovered = isRenewal(record.ended) ? await readReceipt(rt, req, sid) : null;
+    const renewal = isRenewal(record.ended);
+    const recovered = renewal && !viaReceipt ? await readReceipt(rt, req, sid) : null;
     if (recovered) return recovered;
     const { reason, successor, at } = record.ended;
     // A privilege change or re-auth names its successor; a sign-in never does (it proves
@@ -93,7 +109,7 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
     // grace window, as a rotated token's predecessor: a request that left before the new
     // cookie arrived. Later the old cookie is plainly dead, whatever its holder sends
     // (a logout from it ends nothing, and it learns nothing of the new session).
-    return isRenewal(record.ended) && successor !== undefined && now < at + rt.options.rotationGrace
+    return renewal && successor !== undefined && now < at + rt.options.rotationGrace
       ? { state: 'none', reason, sid, renewed: true }
       : none(reason, sid);
   }
@@ -134,7 +150,7 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
     if (ended) return ended;
   }
   const successor = token !== presented;
-  return {
+  const live: Resolution = {
     state: 'live',
     sid,
     record,
@@ -143,6 +159,26 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
     pastGrace: successor && now >= record.previous!.until,
     touched: touchWithRead && record.lastActiveAt === now,
   };
+  if (viaReceipt) live.fromReceipt = true;
+  return live;
+}
+
+/**
+ * What the renewal receipt says, read when the session cookie names a session a renewal
+ * ended: a rotation's answer that crossed the renewal's on the wire set it after the
+ * renewal's token, which the receipt holds. `null` (the session cookie's answer stands)
+ * when there is none, or it names that same session or one the store does not know.
+ */
+async function readReceipt(
+  rt: Runtime,
+  req: RequestFacts,
+  endedSid: string,
+): Promise<Resolution | null> {
+  const reading = readSessionCookie(req.cookieHeader, req.receiptName);
+  const presented = reading.kind === 'token' ? tokenFromValue(reading.value) : null;
+  if (!presented || rt.hasher.sid(presented) === endedSid) return null;
+  const resolution = await resolveToken(rt, req, presented, false, true);
+  return resolution.state === 'none' && resolution.reason === 'missing' ? null : resolution;
 }
 
 /**
@@ -152,52 +188,6 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
  */
 export function predecessorResolves(previous: PreviousToken, now: number): boolean {
   return now < previous.until || previous.confirmed === false;
-}
-
-/**
- * The live session the renewal receipt names, or `null`. Read when the session cookie
- * names a session a renewal ended: a rotation's answer that crossed the renewal's on the
- * wire set it after the renewal's token. The receipt holds that token; it counts only as
- * a live session's current token, or a predecessor that still resolves. Anything else
- * (an ended, expired or unknown session, another device) leaves the session cookie's
- * answer as it was, with no event: the receipt is a fallback, never a suspect.
- */
-async function readReceipt(
-  rt: Runtime,
-  req: RequestFacts,
-  endedSid: string,
-): Promise<Resolution | null> {
-  const reading = readSessionCookie(req.cookieHeader, req.receiptName);
-  const presented = reading.kind === 'token' ? tokenFromValue(reading.value) : null;
-  if (!presented) return null;
-  const sid = rt.hasher.sid(presented);
-  if (sid === endedSid) return null;
-  const { now } = req;
-  const record = await rt.store.get(sid);
-  if (!record || record.ended || deadlinePassed(record, now)) return null;
-  const hash = rt.hasher.tokenHash(presented);
-  const token = rt.hasher.equal(hash, record.tokenHash)
-    ? presented
-    : await matchPredecessor(rt, record, presented, hash, sid, now);
-  if (!token) return null;
-  const { userAgent } = record;
-  if (
-    rt.options.bindUserAgent &&
-    userAgent !== null &&
-    deviceUserAgent(userAgent) !== req.userAgent
-  )
-    return null;
-  const pastGrace = token !== presented && now >= record.previous!.until;
-  return {
-    state: 'live',
-    sid,
-    record,
-    token,
-    successor: true,
-    pastGrace,
-    touched: false,
-    fromReceipt: true,
-  };
 }
 
 function none(reason: EndReason, sid: string | null = null): Resolution {

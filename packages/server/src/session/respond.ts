@@ -136,7 +136,7 @@ export function respondStoreUnavailable(
   const { live, issue } = state;
   // Not a successor a grace request was handed: only commit checks it is still current.
   if (live && issue && !state.cleared && !state.fromGrace) {
-    for (const line of issuedCookies(rt, c, attrs, state)) res.headers.append('Set-Cookie', line);
+    for (const line of issuedCookies(rt, attrs, state)) res.headers.append('Set-Cookie', line);
     res.headers.set('Cache-Control', 'no-store');
   }
   replaceResponse(rt, c, res);
@@ -159,7 +159,7 @@ export function finishResponse(
   if (state.cleared) {
     ours = [serializeClearCookie(attrs)];
     if (carriesReceipt(c, attrs)) ours = [...ours, serializeClearCookie(attrs.receipt)];
-  } else if (live && state.issue) ours = issuedCookies(rt, c, attrs, state);
+  } else if (live && state.issue) ours = issuedCookies(rt, attrs, state);
   let res = replaceSessionCookie(c.res, rt.cookies.names, ours);
   // A cache must not hand a remember-me credential (set or cleared) to anyone else either.
   const noStore = ours.length > 0 || setsCredentialCookie(rt, res);
@@ -215,17 +215,19 @@ function deadlineHeader(state: RequestState, live: LiveSession): string {
  */
 function issuedCookies(
   rt: Runtime,
-  c: Context,
   attrs: Readonly<SessionCookieAttributes>,
   state: RequestState,
 ): readonly string[] {
-  const maxAge = retainUntil(rt, state.live!.meta, state.now) - state.now;
+  const retained = retainUntil(rt, state.live!.meta, state.now) - state.now;
   const value = state.issue!.value;
-  const session = serializeSessionCookie(attrs, value, maxAge);
-  // A renewal's token goes out twice; any other new token (a rotation) makes an earlier
-  // renewal's receipt useless: cleared, if this browser holds one.
-  if (state.receipt) return [session, serializeSessionCookie(attrs.receipt, value, maxAge)];
-  return carriesReceipt(c, attrs) ? [session, serializeClearCookie(attrs.receipt)] : [session];
+  const session = serializeSessionCookie(attrs, value, retained);
+  if (!state.receipt) return [session];
+  // A renewal's token goes out twice. The receipt is needed until the crossing answer has
+  // come and the browser sent its next request: one idle period at most (no request in it
+  // and the renewed session has idled out), and a minute for answers still on their way.
+  // Never cleared by a rotation: its answer may come last and clear a newer receipt.
+  const needed = Math.min(retained, rt.options.idleTimeout + 60_000);
+  return [session, serializeSessionCookie(attrs.receipt, value, needed)];
 }
 
 const NONE: readonly string[] = [];

@@ -47,10 +47,16 @@ export interface RequestState {
   pastGrace: boolean;
   /**
    * The response sends `issue` under the renewal receipt too: this request renewed a
-   * session, or the receipt brought it back. A rotation's answer racing the renewal's
-   * could overwrite the session cookie with a token of the ended session.
+   * session. A rotation's answer racing the renewal's could overwrite the session cookie
+   * with a token of the ended session.
    */
   receipt: boolean;
+  /**
+   * The renewal receipt named this session's current token: unless it rotates, the
+   * response sets that token as the session cookie, once the store confirms it is still
+   * current.
+   */
+  reissue: boolean;
   /**
    * The presented session's sid when a renewal replaced it (see `Resolution`): `destroy()`
    * ends the session it was renewed into. `null` otherwise.
@@ -92,6 +98,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     fromGrace: false,
     pastGrace: false,
     receipt: false,
+    reissue: false,
     renewed: null,
     lost: null,
     cleared: false,
@@ -112,8 +119,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     state.issue = resolution.token;
     state.fromGrace = true;
     state.pastGrace = resolution.pastGrace;
-    state.receipt = resolution.fromReceipt === true;
-  }
+  } else if (resolution.fromReceipt) state.reissue = true;
   state.touched = resolution.touched;
   return state;
 }
