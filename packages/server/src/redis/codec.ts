@@ -1,6 +1,6 @@
 import { jsonNestsDeeperThan, MAX_DATA_DEPTH } from '../contract/depth.js';
 import { refuseDataKey, refuseDataValue } from '../store/data-limits.js';
-import { refuseMeta } from '../store/meta-schema.js';
+import { refuseMeta, refuseRecord } from '../store/meta-schema.js';
 import { setOwn } from '../store/own.js';
 import type { JsonValue, SessionPatch, SessionRecord } from '../store/types.js';
 import { readMeta } from './meta.js';
@@ -44,8 +44,8 @@ function dataJson(key: string, value: unknown): string {
 
 /** The field/value pairs of a whole record, as `HSET` takes them. */
 export function recordFields(record: SessionRecord): string[] {
+  refuseRecord('redisStore', record);
   const { data, ...meta } = record;
-  refuseMeta('redisStore', meta);
   const out: string[] = [];
   for (const [name, value] of Object.entries(meta)) out.push(META + name, json(value));
   for (const [key, value] of Object.entries(data)) out.push(DATA + key, dataJson(key, value));

@@ -99,9 +99,11 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
 
     async create(sid, record, expiresAt) {
       checkExpiresAt('redisStore', expiresAt);
+      // Checked before the index key is built from `userId`, so an error names the field.
+      const fields = recordFields(record);
       const { userId } = record;
       const index = userId !== null && record.ended === null ? keys.userSessions(userId) : null;
-      const args = [expiresAt, sid, record.createdAt, ...recordFields(record)];
+      const args = [expiresAt, sid, record.createdAt, ...fields];
       // One script for record and index, unless they sit in two cluster slots.
       const together = index !== null && !ctx.cluster;
       const reply = await run.CREATE(

@@ -3,6 +3,7 @@ import { checkClaims } from '../contract/claims.js';
 import { MAX_CLAIMS_DEPTH, nestsDeeperThan } from '../contract/depth.js';
 import { END_REASONS } from '../contract/protocol.js';
 import { MAX_EPOCH_MS } from './expires-at.js';
+import type { SessionRecord } from './types.js';
 
 /** A stored instant (see `MAX_EPOCH_MS`: a later one could not be written back). */
 export const epochMs = z.number().int().nonnegative().max(MAX_EPOCH_MS);
@@ -72,4 +73,24 @@ export function refuseMeta(store: string, meta: object): void {
     }
     if (issue !== undefined) throw new TypeError(`${store}: meta \`${name}\` ${issue}`);
   }
+}
+
+/**
+ * {@link refuseMeta} for a whole record, as `create` takes it: a field the schema requires
+ * may not be missing or `undefined` either, and `data` must be an object. The memory store
+ * kept such a record and then threw on reading it; the Redis store refused it with a
+ * message that named nothing.
+ */
+export function refuseRecord(store: string, record: SessionRecord): void {
+  const { data } = record as { data?: unknown };
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new TypeError(`${store}: \`data\` must be an object`);
+  }
+  const fields = record as unknown as Record<string, unknown>;
+  for (const [name, field] of Object.entries(metaSchema.shape)) {
+    if (fields[name] === undefined && !field.safeParse(undefined).success) {
+      throw new TypeError(`${store}: meta \`${name}\` is missing`);
+    }
+  }
+  refuseMeta(store, record);
 }

@@ -1,5 +1,5 @@
 import { refuseData, refusePatchData } from '../data-limits.js';
-import { refuseMeta } from '../meta-schema.js';
+import { refuseMeta, refuseRecord } from '../meta-schema.js';
 import { type SessionMethods, setOwn } from '../own.js';
 import type { SessionMeta, SessionPatch, SessionRecord } from '../types.js';
 import { copyJson } from './copy.js';
@@ -86,8 +86,8 @@ export function sessionMethods(
 
     async create(sid, record, expiresAt) {
       // Checked here, not on reads: what is stored has passed it.
+      refuseRecord('memoryStore', record);
       refuseData('memoryStore', record.data);
-      refuseMeta('memoryStore', record);
       sweep();
       if (table.get(sid) !== undefined) return false;
       const copy = copyJson(record);

@@ -100,6 +100,27 @@ export function dataLimitCases(ctx: StoreContext): void {
       expect(await ctx.store.get(sid)).toEqual(record);
     });
 
+    // Kept, such a record made one store's own `get` throw; another refused it naming
+    // nothing. Only the API takes it (the middleware writes whole records).
+    it('refuses a record missing a required field, or whose data is no object, writing nothing', async () => {
+      const at = Date.now() + HOUR;
+      const record = sessionRecord({ userId: 'whole' });
+      for (const field of ['previous', 'tokenHash', 'lastActiveAt', 'userId', 'ended']) {
+        const sid = randomKey('sid');
+        const bad = { ...record, [field]: undefined } as unknown as typeof record;
+        expect((await refusal(ctx.store.create(sid, bad, at))).message).toMatch(
+          new RegExp(`\`${field}\``),
+        );
+        expect(await ctx.store.get(sid)).toBeNull();
+      }
+      for (const data of [5, null, [1]]) {
+        const sid = randomKey('sid');
+        const bad = { ...record, data } as unknown as typeof record;
+        expect((await refusal(ctx.store.create(sid, bad, at))).message).toMatch(/`data`/);
+        expect(await ctx.store.get(sid)).toBeNull();
+      }
+    });
+
     // checkClaims (regenerate, rememberMe's findUser) lets claims hold an `undefined`
     // property, which JSON drops: a store must keep such claims, not refuse the sign-in.
     it('keeps claims holding an undefined property, dropping it', async () => {
