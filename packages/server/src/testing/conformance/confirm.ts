@@ -57,6 +57,36 @@ export function confirmCases(ctx: StoreContext): void {
       expect(stored?.previous).toEqual(newer);
     });
 
+    // A store that checks the token and then writes `previous` apart lets a rotation land
+    // in between, and the browser holding the newer predecessor loses its grace window.
+    it('never overwrites the predecessor of a rotation sent in parallel', async () => {
+      const { sid, previous, tokenHash } = await rotated(ctx);
+      const newer: PreviousToken = {
+        tokenHash,
+        until: Date.now() + 10_000,
+        sealedSuccessor: 'sealed-parallel',
+        confirmed: false,
+      };
+      const swap = {
+        expectedTokenHash: tokenHash,
+        tokenHash: 'successor-parallel',
+        previous: newer,
+      };
+      const confirmation = {
+        tokenHash,
+        previous: { ...previous, confirmed: true },
+        at: Date.now(),
+      };
+      const [rotatedAgain] = await Promise.all([
+        ctx.store.rotate(sid, { ...swap, rotatedAt: Date.now() }, Date.now() + HOUR),
+        confirmRotation(ctx.store)(sid, confirmation),
+      ]);
+      expect(rotatedAgain).toBe('ok');
+      const stored = await readWhole(ctx.store, sid);
+      expect(stored?.tokenHash).toBe('successor-parallel');
+      expect(stored?.previous).toEqual(newer);
+    });
+
     it('answers missing for an unknown or ended session and creates nothing', async () => {
       const unknown = randomKey('sid');
       const previous = { tokenHash: 'x', until: Date.now(), sealedSuccessor: 's', confirmed: true };

@@ -31,6 +31,43 @@ export function updateCases(ctx: StoreContext): void {
       expect((await ctx.store.get(sid))?.data).toEqual({ base: true, a: 1, b: 2, c: [3] });
     });
 
+    // A store that checks "live" and then writes lets an ending land in between: the data
+    // a sign-out should have dropped stays in the tombstone.
+    it('never writes data into a session an end() sent in parallel ended', async () => {
+      const sid = randomKey('sid');
+      await ctx.store.create(sid, sessionRecord({ data: { a: 1 } }), Date.now() + HOUR);
+      const [, ended] = await Promise.all([
+        ctx.store.update(sid, { set: { secret: 'card-number' } }, Date.now() + HOUR),
+        ctx.store.end(sid, { reason: 'logged-out', at: Date.now() }, Date.now() + HOUR),
+      ]);
+      expect(ended).toBe('ok');
+      const stored = await ctx.store.get(sid);
+      expect(stored?.ended?.reason).toBe('logged-out');
+      expect(stored?.data).toEqual({});
+    });
+
+    it('never pulls back the deadlines a parallel update moved further', async () => {
+      const sid = randomKey('sid');
+      const now = Date.now();
+      const record = sessionRecord({ lastActiveAt: now - 60_000, idleExpiresAt: now + 60_000 });
+      await ctx.store.create(sid, record, now + HOUR);
+      await Promise.all([
+        ctx.store.update(
+          sid,
+          { meta: { lastActiveAt: now + 2, idleExpiresAt: now + 1_800_002 } },
+          now + HOUR,
+        ),
+        ctx.store.update(
+          sid,
+          { meta: { lastActiveAt: now + 1, idleExpiresAt: now + 1_800_001 } },
+          now + HOUR,
+        ),
+      ]);
+      const stored = await ctx.store.get(sid);
+      expect(stored?.lastActiveAt).toBe(now + 2);
+      expect(stored?.idleExpiresAt).toBe(now + 1_800_002);
+    });
+
     it('changes the named meta fields and no others', async () => {
       const sid = randomKey('sid');
       const record = sessionRecord();

@@ -47,6 +47,22 @@ export function userIndexCases(ctx: StoreContext): void {
       expect(sids(await ctx.store.listByUser(bob))).toEqual([sid]);
     });
 
+    it('hands out copies: changing a listed record changes nothing stored', async () => {
+      const sid = randomKey('sid');
+      const user = randomKey('user');
+      await ctx.store.create(
+        sid,
+        sessionRecord({ userId: user, data: { a: 1 } }),
+        Date.now() + HOUR,
+      );
+      const [listed] = await ctx.store.listByUser(user);
+      listed!.record.userId = 'mallory';
+      listed!.record.data.a = 2;
+      const stored = await ctx.store.get(sid);
+      expect(stored?.userId).toBe(user);
+      expect(stored?.data).toEqual({ a: 1 });
+    });
+
     it('returns an empty list for a user it never saw', async () => {
       expect(await ctx.store.listByUser(randomKey('user'))).toEqual([]);
     });
