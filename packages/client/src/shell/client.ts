@@ -415,9 +415,10 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
      * its way (it waits for the lock), and is repeated with the new cookie.
      */
     const renew = async (since: number) => {
+      const known = reason;
       // A destroyed client hears no other tab's news: it would wait on their lock for nothing.
       if (
-        !reason ||
+        !known ||
         done ||
         destroyed ||
         (state.reason === 'logged-out' && state.phase !== 'active') ||
@@ -435,11 +436,22 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       if (request.signal.aborted) throw why();
       // A session begun meanwhile (a sign-in in another tab while this one's re-auth was
       // declined) answers the need too.
+      const renewing = reauthenticate(since, hidden && doc?.visibilityState === 'hidden');
       return (
         !!(await Promise.race([
-          reauthenticate(since, hidden && doc?.visibilityState === 'hidden'),
+          renewing,
           new Promise((_, aborted) =>
-            request.signal.addEventListener('abort', () => aborted(why())),
+            request.signal.addEventListener('abort', () => {
+              // Nobody waits for the call any more, but its 401 still tells of the session
+              // if the re-auth fails: every tab learns it ended, as without the abort.
+              renewing.then(
+                (ok) =>
+                  ok ||
+                  state.sessionAt >= since ||
+                  dispatch({ type: 'answer', op: 'fetch', reason: known, sentAt }),
+              );
+              aborted(why());
+            }),
           ),
         ])) || state.sessionAt >= since
       );
