@@ -10,6 +10,8 @@ export type CookieReading =
   | { kind: 'token'; value: string };
 
 const TOKEN_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${TOKEN_LENGTH}}$`);
+/** The renewal receipt's value: a token, a dot, and the start of the sid it is bound to. */
+export const RECEIPT_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${TOKEN_LENGTH}}\\.[A-Za-z0-9_-]{22}$`);
 
 /**
  * Reads our session cookie from a raw `Cookie` header, strictly: exactly one cookie of
@@ -22,7 +24,11 @@ const TOKEN_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${TOKEN_LENGTH}}$`);
  * @example
  * readSessionCookie('theme=dark; lifeline=AAAA…', 'lifeline');
  */
-export function readSessionCookie(header: string | null | undefined, name: string): CookieReading {
+export function readSessionCookie(
+  header: string | null | undefined,
+  name: string,
+  pattern: RegExp = TOKEN_PATTERN,
+): CookieReading {
   // No length cap of our own: the runtime bounds the header (Node 16 KB by default,
   // Workers 128 KB). A site that sets many cookies can get more than 16 KB of them from a
   // browser, and a cap here signed those visitors out. The scan is linear, and it finds
@@ -47,7 +53,7 @@ export function readSessionCookie(header: string | null | undefined, name: strin
     start = end + 1;
   }
   if (found === null) return ABSENT;
-  if (!TOKEN_PATTERN.test(found)) return MALFORMED;
+  if (!pattern.test(found)) return MALFORMED;
   return { kind: 'token', value: found };
 }
 

@@ -60,14 +60,17 @@ export function commitState(
   }
   const linkedBefore = live.meta.credentialId ?? null;
   const patch = deltaFor(rt, state, live);
+  // A session the receipt brought back rotates at once: re-sending its current token, a
+  // late answer could undo a rotation a parallel request made meanwhile.
   const rotationDue =
-    !state.fresh && !state.issue && state.now - live.meta.rotatedAt >= rt.options.rotationInterval;
+    !state.fresh &&
+    !state.issue &&
+    (state.reissue || state.now - live.meta.rotatedAt >= rt.options.rotationInterval);
   // The current token presented while its rotation is unconfirmed: the successor arrived.
   const confirmDue = !state.fromGrace && live.meta.previous?.confirmed === false;
   const then: Then = rotationDue ? 'rotate' : confirmDue ? 'confirm' : null;
   if (patch === null && then === null) {
-    if (state.fromGrace) return confirmSuccessor(rt, state, live);
-    return state.reissue && !state.issue ? reissue(rt, state, live) : undefined;
+    return state.fromGrace ? confirmSuccessor(rt, state, live) : undefined;
   }
   return writeThen(rt, state, live, patch, then, linkedBefore);
 }
@@ -102,7 +105,6 @@ async function writeThen(
   else if (then === 'confirm') {
     await confirmRotation(rt, state, live.sid, live.meta.tokenHash, live.meta.previous!);
   }
-  if (state.reissue && state.live && !state.issue) await reissue(rt, state, state.live);
 }
 
 /**
@@ -113,24 +115,11 @@ async function writeThen(
  * meanwhile gets neither cookie nor deadline header.
  */
 async function confirmSuccessor(rt: Runtime, state: RequestState, live: LiveSession) {
-  if (!(await stillCurrent(rt, state, live))) state.issue = null;
-}
-
-/**
- * A session the renewal receipt brought back sends its token as the session cookie, on
- * the same terms as a successor: only while it is still current.
- */
-async function reissue(rt: Runtime, state: RequestState, live: LiveSession) {
-  if (await stillCurrent(rt, state, live)) state.issue = live.token;
-}
-
-/** Whether `live.token` is still the session's token; clears `state.live` if it ended. */
-async function stillCurrent(rt: Runtime, state: RequestState, live: LiveSession) {
   const record = await rt.store.get(live.sid);
   if (record && !record.ended && rt.hasher.equal(record.tokenHash, rt.hasher.tokenHash(live.token)))
-    return true;
+    return;
+  state.issue = null;
   if (!record || record.ended) state.live = null;
-  return false;
 }
 
 async function createLazily(rt: Runtime, state: RequestState, client: ClientFacts) {

@@ -137,9 +137,10 @@ export async function regenerate(
   );
   // Parallel logins all pass the first look before any of them has created: look again.
   if (limited) await keepWithinLimit(rt, userId, now, device, created.sid);
-  // A renewal of a session this browser holds, or of one a parallel renewal just ended
-  // (its cookie is on the wire too): a rotation's answer may still cross this one's.
-  const replaced = old !== null || state.renewed !== null;
+  // The session the browser's cookie named, live or just ended by a parallel renewal (its
+  // cookie is on the wire too): a rotation's answer with a token of it may still cross
+  // this one's, and the receipt, bound to it, then brings this session back.
+  const bound = old?.sid ?? state.cookieSid;
   if (old) {
     // Where it went, unless a sign-in (which proves itself) replaced it: a revocation
     // racing this renewal follows it to the new session.
@@ -154,7 +155,7 @@ export async function regenerate(
       // may be dead). Anything else fails closed: a privilege change has only the old
       // session's authority, and a re-auth's credential is checked after this.
       if (error instanceof StoreUnavailableError && authenticated && options.cause !== 'reauth') {
-        adopt(state, created, replaced);
+        adopt(state, created, bound);
       }
       throw error;
     }
@@ -164,7 +165,7 @@ export async function regenerate(
     // session exists.
     if (!endedHere && standsOnOld) await abandon(rt, state, old, created.sid, created.record);
   }
-  adopt(state, created, replaced);
+  adopt(state, created, bound);
   const previousSid = old?.sid ?? null;
   emitFor(rt, now, created.sid, userId, { type: 'created', previousSid });
   if (options.cause === 'reauth') {
@@ -174,12 +175,12 @@ export async function regenerate(
 
 /**
  * Makes the request's session the one `regenerate()` created; its data is in the record.
- * One that replaced a session also goes out under the renewal receipt.
+ * One that replaced the session `bound` also goes out under a receipt bound to it.
  */
 function adopt(
   state: RequestState,
   created: { sid: string; token: SessionToken; record: SessionRecord },
-  replaced: boolean,
+  bound: string | null,
 ): void {
   const { data: stored, ...meta } = created.record;
   switchSession(state, {
@@ -188,7 +189,7 @@ function adopt(
     issue: created.token,
     fromGrace: false,
     pastGrace: false,
-    receipt: replaced,
+    receipt: bound,
     cleared: false,
     fresh: true,
   });

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Browser, type RoutesTestOptions, routesTestApp } from '../routes/test-app.fixture.js';
+import { createHasher } from '../token/hasher.js';
+import { tokenFromValue } from '../token/token.js';
 
 const MIN = 60_000;
 const RECEIPT = 'lifeline-renewed';
+
+/** The token a receipt holds (its value is the token, a dot and the bound session). */
+const receiptToken = (browser: Browser) => browser.cookies.get(RECEIPT)?.split('.')[0];
 
 /** The route tests' app plus a privilege change, an anonymous write and a "who am I". */
 function app(options?: RoutesTestOptions) {
@@ -66,7 +71,7 @@ async function cross(t: { app: ReturnType<typeof app>['app']; browser: Browser }
   expect(renewal.status).toBe(200);
   arrive(t.browser, renewal);
   arrive(t.browser, rotation);
-  const receipt = t.browser.cookies.get(RECEIPT);
+  const receipt = receiptToken(t.browser);
   expect(receipt).toBeDefined();
   expect(t.browser.cookies.get('lifeline')).not.toBe(receipt);
   // The renewed session, as the renewal's own cookie names it.
@@ -93,9 +98,11 @@ describe('a rotation answer crossing a renewal answer', () => {
       t.clock.advance(30_000);
       const res = await t.browser.get('/whoami');
       expect(await res.json()).toMatchObject({ state: 'active', id: renewedId });
-      // The session cookie is back on the renewed session's token; the next request needs
-      // no receipt any more.
-      expect(t.browser.cookies.get('lifeline')).toBe(t.browser.cookies.get(RECEIPT));
+      // The session cookie now holds the renewed session, rotated at once (so no late answer
+      // can set a token rotated away meanwhile): the next request needs no receipt.
+      expect(t.browser.cookies.get('lifeline')).not.toBe(receiptToken(t.browser));
+      t.browser.cookies.delete(RECEIPT);
+      expect(await whoami(t.browser)).toMatchObject({ state: 'active', id: renewedId });
       const write = await t.browser.post('/session/extend');
       expect(write.status).toBe(200);
     });
@@ -137,10 +144,10 @@ describe('the renewal receipt', () => {
     expect(res.status).toBe(200);
     const [session, receipt, ...rest] = res.headers.getSetCookie();
     expect(rest).toEqual([]);
-    const withoutAge = (line: string) => line.replace(/Max-Age=\d+/, '');
-    expect(withoutAge(receipt!)).toBe(
-      withoutAge(session!.replace('__Host-lifeline=', `__Host-${RECEIPT}=`)),
-    );
+    const attributes = (line: string) => line.replace(/^[^;]*/, '').replace(/Max-Age=\d+/, '');
+    expect(attributes(receipt!)).toBe(attributes(session!));
+    const token = session!.slice('__Host-lifeline='.length).split(';')[0];
+    expect(receipt!.startsWith(`__Host-${RECEIPT}=${token}.`)).toBe(true);
     expect(receipt).toMatch(/; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax; Secure$/);
   });
 
@@ -270,6 +277,61 @@ describe('the receipt across several renewals and races', () => {
   });
 });
 
+describe('the receipt brings back only the crossing it was made for', () => {
+  it('keeps the last of two parallel sign-ins when a rotation crosses both', async () => {
+    const t = await dueForRotation();
+    const rotation = await tabOf(t.browser, t.app).get('/whoami');
+    const first = await tabOf(t.browser, t.app).post('/login?user=u2');
+    const second = await tabOf(t.browser, t.app).post('/login?user=u3');
+    arrive(t.browser, first);
+    arrive(t.browser, second);
+    arrive(t.browser, rotation);
+    t.clock.advance(30_000);
+    expect(await whoami(t.browser)).toMatchObject({ state: 'active', userId: 'u3' });
+  });
+
+  it("never serves an earlier person's session left in a receipt on a shared browser", async () => {
+    const t = app();
+    const browser = new Browser(t.app);
+    await browser.post('/cart'); // anonymous
+    // u2 signs in while the page's cart write is on its way with the same cookie; the cart
+    // answer comes last and leaves a new anonymous session, with u2's token in the receipt.
+    const signIn = await tabOf(browser, t.app).post('/login?user=u2');
+    const cart = await tabOf(browser, t.app).post('/cart');
+    arrive(browser, signIn);
+    arrive(browser, cart);
+    expect(await whoami(tabOf(browser, t.app))).toMatchObject({ userId: null });
+    // u3 sits down and signs in, a page fetch leaving in parallel.
+    const u3 = await tabOf(browser, t.app).post('/login?user=u3');
+    const fetch = await tabOf(browser, t.app).get('/whoami');
+    arrive(browser, u3);
+    arrive(browser, fetch);
+    const served = (await fetch.clone().json()) as { userId: string | null };
+    expect({ served: served.userId, after: (await whoami(browser)).userId }).toEqual({
+      served: null,
+      after: 'u3',
+    });
+  });
+
+  for (const onTheft of ['log', 'revoke'] as const) {
+    it(`a late answer the receipt brought back never undoes a later rotation (onTheft: '${onTheft}')`, async () => {
+      const { t } = await crossed('/elevate', { session: { onTheft } });
+      t.clock.advance(15 * MIN - 5);
+      const w = await tabOf(t.browser, t.app).get('/whoami'); // through the receipt
+      const y = await tabOf(t.browser, t.app).get('/whoami'); // the same, before w's answer
+      arrive(t.browser, w);
+      t.clock.advance(10); // the renewed session's rotation falls due
+      const z = await tabOf(t.browser, t.app).get('/whoami');
+      arrive(t.browser, z);
+      arrive(t.browser, y); // y's answer comes last
+      t.clock.advance(15_000);
+      expect(await whoami(t.browser)).toMatchObject({ state: 'active' });
+      const theft = t.events.filter((e) => e.type === 'rejected' && e.reason === 'theft-suspected');
+      expect(theft).toEqual([]);
+    });
+  }
+});
+
 describe('a token under the receipt name is worth no more than under the session cookie', () => {
   /** A victim signed in, and a thief holding a token of a session a renewal ended (its own). */
   async function theft() {
@@ -283,6 +345,12 @@ describe('a token under the receipt name is worth no more than under the session
     await own.post('/login?user=evil');
     return { t, victim, stolen, ended };
   }
+  /**
+   * A receipt for `stolen` bound to the session `ended` names, as a thief without a server
+   * `secret` can make one: the sid is a plain hash of the token's family part.
+   */
+  const boundTo = (stolen: string, ended: string) =>
+    `${stolen}.${createHasher().sid(tokenFromValue(ended)!).slice(0, 22)}`;
   const caught = (t: ReturnType<typeof app>) =>
     t.events.some((e) => e.type === 'rejected' && e.reason === 'theft-suspected');
 
@@ -295,7 +363,7 @@ describe('a token under the receipt name is worth no more than under the session
       const thief = new Browser(t.app);
       if (slot === 'receipt') {
         thief.cookies.set('lifeline', ended);
-        thief.cookies.set(RECEIPT, stolen);
+        thief.cookies.set(RECEIPT, boundTo(stolen, ended));
       } else thief.cookies.set('lifeline', stolen);
       await thief.get('/whoami');
       expect(caught(t)).toBe(true);
@@ -305,7 +373,8 @@ describe('a token under the receipt name is worth no more than under the session
     it(`a thief using a stolen token under the ${slot} is caught after the session rotates`, async () => {
       const { t, victim, stolen, ended } = await theft();
       const thief = new Browser(t.app);
-      thief.cookies.set(slot === 'receipt' ? RECEIPT : 'lifeline', stolen);
+      if (slot === 'receipt') thief.cookies.set(RECEIPT, boundTo(stolen, ended));
+      else thief.cookies.set('lifeline', stolen);
       // The thief keeps what the server sends, but one riding the receipt puts its ended
       // token back as the session cookie each time.
       const send = () => {

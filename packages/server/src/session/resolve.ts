@@ -1,5 +1,6 @@
 import type { EndReason } from '../contract/protocol.js';
 import { readSessionCookie } from '../cookie/parse.js';
+import { readReceipt as readReceiptCookie, receiptBoundTo } from '../cookie/receipt.js';
 import type { RejectReason } from '../events/types.js';
 import type { PreviousToken, SessionRecord } from '../store/types.js';
 import { unsealSuccessor } from '../token/seal.js';
@@ -166,18 +167,18 @@ async function resolveToken(
 /**
  * What the renewal receipt says, read when the session cookie names a session a renewal
  * ended: a rotation's answer that crossed the renewal's on the wire set it after the
- * renewal's token, which the receipt holds. `null` (the session cookie's answer stands)
- * when there is none, or it names that same session or one the store does not know.
+ * renewal's token, which the receipt holds. Only a receipt bound to that very session
+ * counts. `null` (the session cookie's answer stands) when there is none, or it is bound
+ * to another session, or names one the store does not know.
  */
 async function readReceipt(
   rt: Runtime,
   req: RequestFacts,
   endedSid: string,
 ): Promise<Resolution | null> {
-  const reading = readSessionCookie(req.cookieHeader, req.receiptName);
-  const presented = reading.kind === 'token' ? tokenFromValue(reading.value) : null;
-  if (!presented || rt.hasher.sid(presented) === endedSid) return null;
-  const resolution = await resolveToken(rt, req, presented, false, true);
+  const receipt = readReceiptCookie(req.cookieHeader, req.receiptName);
+  if (!receipt || !receiptBoundTo(receipt.bound, endedSid)) return null;
+  const resolution = await resolveToken(rt, req, receipt.token, false, true);
   return resolution.state === 'none' && resolution.reason === 'missing' ? null : resolution;
 }
 

@@ -4,6 +4,7 @@ import { DEADLINE_HEADER, formatDeadlineHeader } from '../contract/protocol.js';
 import { isHttpsRequest, noteSessionRequest } from '../cookie/https.js';
 import { receiptName } from '../cookie/name.js';
 import { readSessionCookie } from '../cookie/parse.js';
+import { receiptValue } from '../cookie/receipt.js';
 import { replaceSessionCookie, setCookieName, writable } from '../cookie/replace.js';
 import {
   type CookieAttributes,
@@ -221,13 +222,14 @@ function issuedCookies(
   const retained = retainUntil(rt, state.live!.meta, state.now) - state.now;
   const value = state.issue!.value;
   const session = serializeSessionCookie(attrs, value, retained);
-  if (!state.receipt) return [session];
+  if (state.receipt === null) return [session];
   // A renewal's token goes out twice. The receipt is needed until the crossing answer has
   // come and the browser sent its next request: one idle period at most (no request in it
   // and the renewed session has idled out), and a minute for answers still on their way.
   // Never cleared by a rotation: its answer may come last and clear a newer receipt.
   const needed = Math.min(retained, rt.options.idleTimeout + 60_000);
-  return [session, serializeSessionCookie(attrs.receipt, value, needed)];
+  const receipt = receiptValue(state.issue!, state.receipt);
+  return [session, serializeSessionCookie(attrs.receipt, receipt, needed)];
 }
 
 const NONE: readonly string[] = [];

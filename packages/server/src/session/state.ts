@@ -46,15 +46,19 @@ export interface RequestState {
    */
   pastGrace: boolean;
   /**
-   * The response sends `issue` under the renewal receipt too: this request renewed a
-   * session. A rotation's answer racing the renewal's could overwrite the session cookie
-   * with a token of the ended session.
+   * The sid of the session the request's cookie named when it resolved to none (ended,
+   * unknown), else `null`: a renewal binds its receipt to it.
    */
-  receipt: boolean;
+  cookieSid: string | null;
   /**
-   * The renewal receipt named this session's current token: unless it rotates, the
-   * response sets that token as the session cookie, once the store confirms it is still
-   * current.
+   * The sid the response's renewal receipt is bound to: this request renewed the session
+   * its cookie named, and a rotation's answer racing the renewal's could overwrite the
+   * session cookie with a token of it. `null`: no receipt.
+   */
+  receipt: string | null;
+  /**
+   * The renewal receipt named this session's current token: the response rotates it, so
+   * that its answer, however late, never sets a token a parallel request rotated away.
    */
   reissue: boolean;
   /**
@@ -97,7 +101,8 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     issue: null,
     fromGrace: false,
     pastGrace: false,
-    receipt: false,
+    cookieSid: null,
+    receipt: null,
     reissue: false,
     renewed: null,
     lost: null,
@@ -108,6 +113,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
   };
   if (resolution.state === 'none') {
     state.reason = resolution.reason;
+    state.cookieSid = resolution.sid;
     if (resolution.renewed) state.renewed = resolution.sid;
     return state;
   }
