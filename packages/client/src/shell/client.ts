@@ -26,17 +26,18 @@ const MAX_DELAY = 2 ** 31 - 1;
 type Listener = (event?: SessionEvent) => void;
 
 /**
- * Aborts after `ms`: `AbortSignal.timeout`, or a timer where it is missing (Safari before
- * 16, Chrome before 103), else a re-auth function that never settles would hold every
- * call that needs it for good. A whole number within a timer's range: Node throws for any
- * other, where browsers round it.
+ * A signal that aborts after `ms`, and what to call once the wait is over: where
+ * `AbortSignal.timeout` is missing (Safari before 16, Chrome before 103) a timer stands
+ * in, else a re-auth function that never settles would hold every call that needs it for
+ * good; that timer is cleared then, so none outlives the call (or `destroy()`). A whole
+ * number within a timer's range: Node throws for any other, where browsers round it.
  */
-const timeoutSignal = (ms: number): AbortSignal => {
+const timeout = (ms: number): [AbortSignal, () => void] => {
   ms = Math.min(MAX_DELAY, Math.round(ms));
-  if (AbortSignal.timeout) return AbortSignal.timeout(ms);
+  const native = AbortSignal.timeout?.(ms);
   const controller = new AbortController();
-  setTimeout(() => controller.abort(), ms);
-  return controller.signal;
+  const timer = native ? 0 : setTimeout(() => controller.abort(), ms);
+  return [native ?? controller.signal, () => clearTimeout(timer)];
 };
 
 /**
@@ -204,6 +205,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     const target = op === 'logout' && state.logoutOf;
     const sentAt = now();
     let receivedAt = sentAt;
+    const [signal, waited] = timeout(o.requestTimeout);
     try {
       // Credentials: the default (same-origin) sends the session cookie.
       const res = await o.fetch(`${o.endpoint}/${op}`, {
@@ -219,7 +221,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
           ...(target && { 'content-type': 'application/json' }),
         },
         body: target ? JSON.stringify({ absoluteExpiresAt: target }) : null,
-        signal: timeoutSignal(o.requestTimeout),
+        signal,
       });
       receivedAt = now();
       const body = await readJson(res);
@@ -236,6 +238,8 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
     } catch (error) {
       // A failed re-auth never reaches the core: the re-auth code reports it.
       return { type: 'answer', op, sentAt, receivedAt, error } as Action;
+    } finally {
+      waited();
     }
   };
 
@@ -282,13 +286,13 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       try {
         const byEndpoint = reauth === 'endpoint';
         if (!byEndpoint) {
-          const signal = timeoutSignal(o.requestTimeout * 6);
+          const [signal, waited] = timeout(o.requestTimeout * 6);
           // The app's function may ignore its signal; never wait on it past the deadline, or
           // the re-auth (and its lock, in every tab) would be held for good.
           const signedIn = await Promise.race([
             reauth({ signal }),
             new Promise<false>((resolve) => signal.addEventListener('abort', () => resolve(false))),
-          ]);
+          ]).finally(waited);
           if (signedIn === false) throw new Error('reauth: declined or timed out');
         }
         const answer = (await callRoute(byEndpoint ? 'reauth' : 'status')) as {
@@ -437,11 +441,12 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       // A session begun meanwhile (a sign-in in another tab while this one's re-auth was
       // declined) answers the need too.
       const renewing = reauthenticate(since, hidden && doc?.visibilityState === 'hidden');
+      let onAbort = () => {};
       return (
         !!(await Promise.race([
           renewing,
-          new Promise((_, aborted) =>
-            request.signal.addEventListener('abort', () => {
+          new Promise((_, aborted) => {
+            onAbort = () => {
               // Nobody waits for the call any more, but its 401 still tells of the session
               // if the re-auth fails: every tab learns it ended, as without the abort.
               renewing.then(
@@ -451,9 +456,12 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
                   dispatch({ type: 'answer', op: 'fetch', reason: known, sentAt }),
               );
               aborted(why());
-            }),
-          ),
-        ])) || state.sessionAt >= since
+            };
+            request.signal.addEventListener('abort', onAbort);
+          }),
+          // An app's page-wide signal would otherwise keep a listener per call for good.
+        ]).finally(() => request.signal.removeEventListener('abort', onAbort))) ||
+        state.sessionAt >= since
       );
     };
     // `renewed`: sent with the cookie another request (a privilege change, a re-auth) just

@@ -58,7 +58,7 @@ describe('a tab holding the re-auth lock that the browser froze', () => {
     const a = browser.openTab({ fetch: server.fetch });
     const b = browser.openTab({ fetch: upSlow });
     browser.clock.advance(0);
-    await flush(20);
+    await flush();
     server.end('idle-timeout');
     void b.client.reauthenticate();
     await flush(5);
@@ -67,19 +67,19 @@ describe('a tab holding the re-auth lock that the browser froze', () => {
     void a.client.fetch('/api/items').then((res) => {
       answered = res.status;
     });
-    await flush(20);
+    await flush();
     browser.clock.advance(LOCK_WAIT - 1);
-    await flush(20);
+    await flush();
     expect(answered).toBeUndefined();
     expect(browser.locks.active()).toBe(2);
     browser.clock.advance(1);
-    await flush(20);
+    await flush();
     // a re-authenticated by itself and replayed its request.
     expect(answered).toBe(200);
     expect(server.calls.get('/session/reauth')).toBe(1);
     arrive();
     b.resume();
-    await flush(20);
+    await flush();
     expect(a.client.getSnapshot().state).toBe('active');
     expect(b.client.getSnapshot().state).toBe('active');
     a.close();
