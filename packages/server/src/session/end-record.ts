@@ -1,30 +1,10 @@
+import { keepsCredential } from '../store/ended.js';
 import type { EndedMarker, SessionRecord } from '../store/types.js';
 import { emitFor, type Runtime, retainUntil } from './runtime.js';
-
-/**
- * Revocations that leave the linked remember-me credential alone: the session only moved
- * on (`regenerated`); `revokeUser` deals with the user's credentials itself (deleting
- * them, or keeping them on request); a login refused by the session limit never reached
- * the browser (`session-limit-refused`); the limit made room by ending another session of
- * the same device, which still holds the credential (`session-limit-replaced`); a
- * privilege change's new session, ended because the one it replaced had ended meanwhile
- * (`regenerate-abandoned`), never reached the browser. Every other revocation deletes it.
- */
-const KEEPS_CREDENTIAL = new Set([
-  'regenerated',
-  'revoke-user',
-  'session-limit-refused',
-  'session-limit-replaced',
-  'regenerate-abandoned',
-]);
 
 /** True when a regenerate ended the session: it moved on under a new token. */
 export const isRenewal = (ended: EndedMarker | null | undefined): boolean =>
   ended?.reason === 'revoked' && ended.detail === 'regenerated';
-
-/** True for a revocation detail that leaves the linked credential alone. */
-export const keepsCredential = (detail: string | undefined): boolean =>
-  KEEPS_CREDENTIAL.has(detail ?? '');
 
 /** True when ending a session this way deletes the credential it links. */
 export const revokesCredential = (ended: EndedMarker): boolean =>

@@ -1,6 +1,7 @@
+import { keepsCredential } from '../store/ended.js';
 import type { EndedMarker, SessionRecord } from '../store/types.js';
 import { checkUserId } from '../store/user-id.js';
-import { endRecord, isRenewal, keepsCredential, revokesCredential } from './end-record.js';
+import { endRecord, isRenewal, revokesCredential } from './end-record.js';
 import type { Runtime } from './runtime.js';
 import { endCurrent, trailOf } from './successor.js';
 import type { SessionManager, SessionSummary } from './types.js';

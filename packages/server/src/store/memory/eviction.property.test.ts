@@ -6,13 +6,13 @@ import { memoryStore } from './index.js';
 import { RankHeap } from './rank-heap.js';
 
 const MIN = 60_000;
-const seen = { tomb: 0, rank: 0, usable: 0, cred: 0 };
+const seen = { tomb: 0, followed: 0, rank: 0, usable: 0, cred: 0 };
 
 type Op =
-  | { k: 'create'; idle: number; abs: number; exp: number; ended: boolean }
+  | { k: 'create'; idle: number; abs: number; exp: number; ended: Tomb | null }
   | { k: 'touch'; pick: number; idle: number }
   | { k: 'update'; pick: number; exp: number; idle?: number; abs?: number }
-  | { k: 'end'; pick: number; exp: number }
+  | { k: 'end'; pick: number; exp: number; followed: boolean }
   | { k: 'rotate'; pick: number; exp: number }
   | { k: 'advance'; by: number }
   | { k: 'credCreate'; exp: number; user: number }
@@ -29,7 +29,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       idle: m(-10, 60),
       abs: m(-5, 120),
       exp: m(1, 200),
-      ended: fc.integer({ min: 0, max: 5 }).map((x) => x === 0),
+      ended: fc
+        .integer({ min: 0, max: 7 })
+        .map((x): Tomb | null => (x === 0 ? 'plain' : x === 1 ? 'followed' : null)),
     }),
   },
   {
@@ -48,7 +50,12 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   },
   {
     weight: 1,
-    arbitrary: fc.record({ k: fc.constant('end' as const), pick: fc.nat(), exp: m(1, 200) }),
+    arbitrary: fc.record({
+      k: fc.constant('end' as const),
+      pick: fc.nat(),
+      exp: m(1, 200),
+      followed: fc.boolean(),
+    }),
   },
   {
     weight: 1,
@@ -68,6 +75,13 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 
 type Held = { key: string; rank: number; heapPos: number };
+/** A tombstone nothing follows (a sign-out), or one a revocation follows (a renewal's). */
+type Tomb = 'plain' | 'followed';
+/** The ended marker of each kind of tombstone. */
+const marker = (tomb: Tomb, at: number) =>
+  tomb === 'plain'
+    ? { reason: 'logged-out' as const, at }
+    : { reason: 'revoked' as const, detail: 'regenerated', at, successor: 'next' };
 
 // Random session and credential operations on small bounded stores, against a model:
 // which record each eviction takes, what is reported and counted, and that no slot is
@@ -101,7 +115,13 @@ describe('memory store eviction order against a model', () => {
           });
           const sessions = new Map<string, number>(); // key -> store deadline
           const creds = new Map<string, { exp: number; user: number }>();
-          const endOrder: string[] = [];
+          // Tombstones in the order they ended, by kind.
+          const endOrder: Record<Tomb, string[]> = { plain: [], followed: [] };
+          const forget = (k: string) => {
+            for (const list of Object.values(endOrder)) {
+              if (list.includes(k)) list.splice(list.indexOf(k), 1);
+            }
+          };
           let n = 0;
           for (const o of ops) {
             const now = clock.now();
@@ -118,12 +138,12 @@ describe('memory store eviction order against a model', () => {
                 if (r) snap.set(k, r);
                 else {
                   sessions.delete(k);
-                  if (endOrder.includes(k)) endOrder.splice(endOrder.indexOf(k), 1);
+                  forget(k);
                 }
               }
               const before = store.stats();
               const key = `s${n++}`;
-              const ended = o.ended ? { reason: 'logged-out' as const, at: now } : null;
+              const ended = o.ended ? marker(o.ended, now) : null;
               const exp = now + o.exp * MIN;
               await store.create(
                 key,
@@ -140,18 +160,27 @@ describe('memory store eviction order against a model', () => {
                 for (const k of snap.keys()) if ((await store.get(k)) === null) dropped.push(k);
                 expect(dropped.length).toBe(1);
                 const d = dropped[0]!;
-                const tombs = endOrder.filter((k) => snap.has(k));
+                const tombs = endOrder.plain.filter((k) => snap.has(k));
+                const followed = endOrder.followed.filter((k) => snap.has(k));
+                // A tombstone ranks by its store deadline, a session by when it stops being usable.
                 const rank = (k: string) => {
                   const r = snap.get(k)!;
+                  if (r.ended) return sessions.get(k)!;
                   return Math.min(r.idleExpiresAt, r.absoluteExpiresAt, sessions.get(k)!);
                 };
+                const least = Math.min(...[...snap.keys()].map(rank));
                 if (tombs.length > 0) {
                   seen.tomb++;
                   expect(d).toBe(tombs[0]);
                   expect(reports).toEqual([]);
                   expect(after.expired - before.expired).toBe(1);
+                } else if (followed.length > 0 && least > now) {
+                  seen.followed++;
+                  expect(d).toBe(followed[0]);
+                  expect(reports).toEqual([d]);
+                  expect(after.evicted - before.evicted).toBe(1);
                 } else {
-                  expect(rank(d)).toBe(Math.min(...[...snap.keys()].map(rank)));
+                  expect(rank(d)).toBe(least);
                   const usable = rank(d) > now;
                   seen.rank++;
                   if (usable) seen.usable++;
@@ -160,10 +189,10 @@ describe('memory store eviction order against a model', () => {
                   expect(after.expired - before.expired).toBe(usable ? 0 : 1);
                 }
                 sessions.delete(d);
-                if (endOrder.includes(d)) endOrder.splice(endOrder.indexOf(d), 1);
+                forget(d);
               }
               sessions.set(key, exp);
-              if (ended) endOrder.push(key);
+              if (o.ended) endOrder[o.ended].push(key);
               expect(await store.get(key)).not.toBeNull();
             } else if (o.k === 'touch' && sKeys.length) {
               const k = pickS(o.pick)!;
@@ -185,11 +214,10 @@ describe('memory store eviction order against a model', () => {
                 sessions.set(k, now + o.exp * MIN);
             } else if (o.k === 'end' && sKeys.length) {
               const k = pickS(o.pick)!;
-              if (
-                (await store.end(k, { reason: 'logged-out', at: now }, now + o.exp * MIN)) === 'ok'
-              ) {
+              const tomb: Tomb = o.followed ? 'followed' : 'plain';
+              if ((await store.end(k, marker(tomb, now), now + o.exp * MIN)) === 'ok') {
                 sessions.set(k, now + o.exp * MIN);
-                endOrder.push(k);
+                endOrder[tomb].push(k);
               }
             } else if (o.k === 'rotate' && sKeys.length) {
               const k = pickS(o.pick)!;
@@ -265,7 +293,7 @@ describe('memory store eviction order against a model', () => {
       { numRuns: 600 },
     );
     // Not vacuous: every kind of drop happened.
-    expect(seen.tomb * seen.rank * seen.usable * seen.cred).toBeGreaterThan(0);
+    expect(seen.tomb * seen.followed * seen.rank * seen.usable * seen.cred).toBeGreaterThan(0);
     // 600 runs take about 3 s alone, and over 5 s (the default limit) on a busy two-core machine.
   }, 30_000);
 });

@@ -149,9 +149,9 @@ export class ExpiringTable<V> {
    * the bound evicts by deadline, and an ended session's tombstone keeps the deadline of
    * the session it was: one account signing in and out in a loop filled a full store with
    * tombstones and evicted every live session. A `followed` one (a revocation still
-   * follows it to the device's next session) goes only after every other marked one, and
-   * is reported as `evicted`: the next sign-in from anyone dropped it, and `revoke()` of
-   * the id an admin had listed then missed the device.
+   * follows it to the device's next session) goes after every other marked one and after
+   * values no longer usable, and is reported as `evicted`: dropped first, the next sign-in
+   * from anyone dropped it, and `revoke()` of the id an admin had listed missed the device.
    */
   evictFirst(key: string, followed = false): void {
     if (!this.#slots.has(key)) return;
@@ -185,27 +185,37 @@ export class ExpiringTable<V> {
   }
 
   /**
-   * Removes the oldest value marked `evictFirst`, else the one ranked earliest; `false`
-   * when the table is empty. A tombstone nothing follows, a value past its deadline and one
-   * past its rank signed nobody out early: `expired`, not `evicted`.
+   * Removes, in this order: the oldest tombstone nothing follows, the value ranked
+   * earliest if it is past its rank or deadline, the oldest followed tombstone, the value
+   * ranked earliest; `false` when the table is empty. The first two signed nobody out
+   * early: `expired`, not `evicted`.
    */
   #dropEarliest(): boolean {
-    for (const [tier, marked] of this.#evictFirst.entries()) {
-      for (const key of marked) {
-        const slot = this.#slots.get(key);
-        if (slot === undefined) marked.delete(key);
-        else {
-          this.#drop(key, slot, tier === 0 ? 'expired' : 'evicted');
-          return true;
-        }
-      }
-    }
+    const [plain, followed] = this.#evictFirst;
+    if (this.#dropMarked(plain, 'expired')) return true;
+    // A value no longer usable (an idled-out session) costs nobody more than its reason:
+    // it goes before a tombstone a revocation follows.
     const slot = this.#order.peek();
+    const now = this.now();
+    const spent = slot !== undefined && (slot.expiresAt <= now || slot.rank <= now);
+    if (!spent && this.#dropMarked(followed, 'evicted')) return true;
     if (slot === undefined) return false;
     this.counters.examined++;
-    const now = this.now();
-    this.#drop(slot.key, slot, slot.expiresAt <= now || slot.rank <= now ? 'expired' : 'evicted');
+    this.#drop(slot.key, slot, spent ? 'expired' : 'evicted');
     return true;
+  }
+
+  /** Drops the oldest key still held in `marked`; false when none is. */
+  #dropMarked(marked: Set<string>, cause: DropCause): boolean {
+    for (const key of marked) {
+      const slot = this.#slots.get(key);
+      if (slot === undefined) marked.delete(key);
+      else {
+        this.#drop(key, slot, cause);
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A rank that is no finite number (a hand-made record) falls back to the deadline. */

@@ -88,4 +88,32 @@ describe('a full memory store keeps the tombstones a revocation follows', () => 
     expect(t.evicted[0]!.id).not.toBe(ended);
     expect(await (await device.get('/state')).text()).toBe('active');
   });
+
+  it("counts a sign-out's tombstone as nothing followed, though it names the credential the sign-out deleted", async () => {
+    const t = bounded(2);
+    const device = new Browser(t.app);
+    await device.post('/login?u=u1&remember=1');
+    await device.post('/session/logout');
+    expect(t.store.stats().credentials).toBe(0);
+    await new Browser(t.app).post('/login?u=u2');
+    const before = t.store.stats();
+    await new Browser(t.app).post('/login?u=u3'); // full: the sign-out's tombstone goes
+    expect(t.evicted).toEqual([]);
+    expect(t.store.stats().evicted - before.evicted).toBe(0);
+  });
+
+  it('drops a session that idled out before a tombstone a revocation follows', async () => {
+    const t = bounded(3);
+    await new Browser(t.app).post('/login?u=u4');
+    t.clock.advance(20 * MIN);
+    const device = new Browser(t.app);
+    await device.post('/login?u=u1');
+    const listed = await t.listedId('u1');
+    await device.post('/elevate');
+    t.clock.advance(11 * MIN); // u4 idled out; its record is kept for the reason
+    await new Browser(t.app).post('/login?u=u2'); // full: one record must go
+    expect(t.evicted).toEqual([]);
+    await t.manager.revoke(listed);
+    expect(await (await device.get('/state')).text()).toBe('none');
+  });
 });

@@ -61,7 +61,11 @@ type Owned = { userId: string | null };
  * the one closest to its idle deadline (the least recently active) goes first.
  */
 const usableUntil: EvictionRank<SessionRecord> = ({ value, expiresAt }) =>
-  earlier(value.idleExpiresAt, earlier(value.absoluteExpiresAt, expiresAt));
+  // A tombstone goes by its own order (`evictFirst`); by its session's idle deadline it
+  // would pass for a session that idled out, and go before its turn.
+  value.ended !== null
+    ? expiresAt
+    : earlier(value.idleExpiresAt, earlier(value.absoluteExpiresAt, expiresAt));
 
 /** `a` when it is a number before `b`; a hand-made record's null is not 0. */
 const earlier = (a: unknown, b: number): number => (typeof a === 'number' && a < b ? a : b);

@@ -1,4 +1,5 @@
 import { refuseData, refusePatchData } from '../data-limits.js';
+import { tombstoneFollowed } from '../ended.js';
 import { refuseMeta, refuseRecord } from '../meta-schema.js';
 import { type SessionMethods, setOwn } from '../own.js';
 import type { SessionMeta, SessionPatch, SessionRecord } from '../types.js';
@@ -20,13 +21,6 @@ function applyPatch(record: SessionRecord, patch: SessionPatch): void {
     meta[key] = value;
   }
 }
-
-/**
- * A tombstone a revocation still follows: to the session that replaced it, or to the
- * device's remember-me credential (a device that timed out and came back with it).
- */
-const followed = (record: SessionRecord): boolean =>
-  record.ended?.successor !== undefined || !!record.credentialId;
 
 /**
  * Drops a rotation's sealed successor once its predecessor no longer resolves (confirmed,
@@ -92,7 +86,7 @@ export function sessionMethods(
       if (table.get(sid) !== undefined) return false;
       const copy = copyJson(record);
       table.insert(sid, copy, expiresAt, copy.ended === null ? copy.userId : null);
-      if (copy.ended !== null) table.evictFirst(sid, followed(copy));
+      if (copy.ended !== null) table.evictFirst(sid, tombstoneFollowed(copy));
       return true;
     },
 
@@ -145,8 +139,9 @@ export function sessionMethods(
       slot.value.data = {};
       delete slot.value.previous?.sealedSuccessor;
       table.setUser(sid, slot, null); // the user index lists live sessions only
+      table.rerank(slot); // a tombstone ranks by its store deadline
       // When full, tombstones go before any live session.
-      table.evictFirst(sid, followed(slot.value));
+      table.evictFirst(sid, tombstoneFollowed(slot.value));
       return 'ok';
     },
 
