@@ -30,16 +30,6 @@ function instance(start: number) {
   return t;
 }
 
-/** Applies a response's `Set-Cookie` lines to `browser`, as it would on arrival. */
-function arrive(browser: Browser, res: Response): void {
-  for (const line of res.headers.getSetCookie()) {
-    const [pair = ''] = line.split(';');
-    const eq = pair.indexOf('=');
-    if (/Max-Age=0(;|$)/.test(line)) browser.cookies.delete(pair.slice(0, eq));
-    else browser.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-  }
-}
-
 describe('the renewal receipt on two instances sharing Redis', () => {
   it('keeps the person signed in when a privilege change on one crosses a rotation on the other', async () => {
     const start = Date.now();
@@ -51,22 +41,15 @@ describe('the renewal receipt on two instances sharing Redis', () => {
     expect(browser.cookies.has(RECEIPT)).toBe(true);
     one.clock.advance(16 * MIN);
     two.clock.advance(16 * MIN);
-    const tab = (a: typeof one) => {
-      const b = new Browser(a.app);
-      for (const [k, v] of browser.cookies) b.cookies.set(k, v);
-      return b;
-    };
-    const rotation = await tab(one).get('/whoami');
-    const renewal = await tab(two).post('/elevate');
+    const rotation = await browser.tab(one.app).get('/whoami');
+    const renewal = await browser.tab(two.app).post('/elevate');
     expect(renewal.status).toBe(200);
     const { id } = (await renewal.json()) as { id: string };
-    arrive(browser, renewal);
-    arrive(browser, rotation);
+    browser.receive(renewal);
+    browser.receive(rotation);
     one.clock.advance(30_000);
     two.clock.advance(30_000);
-    const res = await new Browser(two.app).send('GET', '/whoami', {
-      headers: { Cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
-    });
+    const res = await browser.tab(two.app).get('/whoami');
     expect(await res.json()).toMatchObject({ state: 'active', id });
   });
 });

@@ -96,7 +96,14 @@ export class Browser {
     if (options.body !== undefined) init.body = options.body;
     // A streamed body (no Content-Length) needs `duplex` in Node's fetch.
     if (options.body instanceof ReadableStream) Object.assign(init, { duplex: 'half' });
-    const res = await this.app.request(`${ORIGIN}${path}`, init);
+    return this.receive(await this.app.request(`${ORIGIN}${path}`, init));
+  }
+
+  /**
+   * Keeps the cookies a response sets, as the browser does when it arrives: a test that
+   * sends from {@link tab}s applies their answers here in the order it wants them to land.
+   */
+  receive(res: Response): Response {
     for (const line of res.headers.getSetCookie()) {
       const [pair = ''] = line.split(';');
       const eq = pair.indexOf('=');
@@ -105,6 +112,17 @@ export class Browser {
       else this.cookies.set(name, pair.slice(eq + 1));
     }
     return res;
+  }
+
+  /**
+   * Another tab of this browser, for one request sent with the cookies held now (to `app`:
+   * another server instance): its answer's cookies stay with the tab until
+   * {@link receive} applies them here.
+   */
+  tab(app: Hono<SessionEnv> = this.app): Browser {
+    const tab = new Browser(app);
+    for (const [name, value] of this.cookies) tab.cookies.set(name, value);
+    return tab;
   }
 
   /** A JSON POST. */

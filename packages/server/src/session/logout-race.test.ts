@@ -4,13 +4,6 @@ import { raceApp } from './race.fixture.js';
 
 type Race = ReturnType<typeof raceApp>;
 
-/** A second tab of the same browser: the cookies it holds are copied, not shared. */
-const otherTab = (t: Race) => {
-  const tab = new Browser(t.app);
-  for (const [name, value] of t.browser.cookies) tab.cookies.set(name, value);
-  return tab;
-};
-
 /**
  * A `POST /session/logout` whose body is still arriving: the middleware has already read
  * the session (live), the handler waits for the body before it calls destroy().
@@ -39,7 +32,7 @@ describe('a sign-out in flight while another tab renews the session', () => {
   ])('leaves no live session when %s lands between its read and its ending', async (_, renew) => {
     const t = raceApp();
     await t.browser.post('/login?remember=1');
-    const logout = slowLogout(otherTab(t)); // resolves the first session as live, then waits
+    const logout = slowLogout(t.browser.tab()); // resolves the first session as live, then waits
     await new Promise((r) => setTimeout(r, 20));
 
     expect((await renew(t)).status).toBe(200); // the session moves on to a new token
@@ -65,7 +58,7 @@ describe('a revocation for a changed User-Agent while the owner renews the sessi
     const asOwner = { headers: { 'User-Agent': 'Owner/1.0' } };
     await t.browser.send('POST', '/login', asOwner);
     // A copy of the cookie arrives from another browser; its revocation is held at the store.
-    const thief = otherTab(t);
+    const thief = t.browser.tab();
     const held = t.ending.hold();
     const refused = thief.send('GET', '/session/status', {
       headers: { 'User-Agent': 'Other/2.0' },

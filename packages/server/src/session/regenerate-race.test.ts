@@ -26,13 +26,6 @@ const revokeUser = async (t: Race) => {
   expect(await t.manager.revokeUser('u1')).toBe(1);
 };
 const reauth = (b: Browser) => b.post('/session/reauth');
-/** A second tab of the same browser: the cookies it holds are copied, not shared. */
-const otherTab = (t: Race) => {
-  const tab = new Browser(t.app);
-  for (const [name, value] of t.browser.cookies) tab.cookies.set(name, value);
-  return tab;
-};
-
 describe('a privilege change (regenerate() without a sign-in) held across an ending', () => {
   it('answers 401 session_revoked and leaves no live session when revokeUser ran meanwhile', async () => {
     const { t, res } = await heldAcross('/elevate', revokeUser);
@@ -156,7 +149,7 @@ describe('a sign-out sent with the cookie a renewal replaced', () => {
   ])('ends the session %s renewed it into, and its remember-me credential', async (_, renew) => {
     const t = raceApp();
     await t.browser.post('/login?remember=1');
-    const late = otherTab(t); // still holds the first session's cookie
+    const late = t.browser.tab(); // still holds the first session's cookie
     expect((await renew(t)).status).toBe(200);
     expect(await t.state()).toBe('active');
 
@@ -188,7 +181,7 @@ describe('a sign-out sent with the cookie a renewal replaced', () => {
   it('ends nothing of a session the cookie was never renewed into (a new sign-in)', async () => {
     const t = raceApp();
     await t.browser.post('/login');
-    const late = otherTab(t);
+    const late = t.browser.tab();
     await t.browser.post('/login'); // a sign-in names no successor: it proves itself
     expect((await late.post('/session/logout')).status).toBe(200);
     expect(await t.state()).toBe('active');
@@ -222,7 +215,7 @@ describe('a write held across an ending of its session', () => {
     const entered = t.handler.hold();
     const pending = t.browser.post('/write');
     await entered;
-    const other = otherTab(t);
+    const other = t.browser.tab();
     expect((await other.post('/elevate')).status).toBe(200);
     t.handler.release();
     const res = await pending;
@@ -237,7 +230,7 @@ describe('a write held across an ending of its session', () => {
   it('creates no session for a write sent with the cookie a privilege change just replaced', async () => {
     const t = raceApp();
     await t.browser.post('/login');
-    const other = otherTab(t); // still holds the cookie from before the change
+    const other = t.browser.tab(); // still holds the cookie from before the change
     expect((await t.browser.post('/elevate')).status).toBe(200);
     const res = await other.post('/write');
     // A new visitor session's cookie would have replaced the renewed one: signed out.

@@ -39,23 +39,6 @@ async function dueForRotation(options?: RoutesTestOptions) {
   return t;
 }
 
-/** A tab of `browser` sending one request with the cookies the browser holds now. */
-function tabOf(browser: Browser, app: ConstructorParameters<typeof Browser>[0]) {
-  const tab = new Browser(app);
-  for (const [name, value] of browser.cookies) tab.cookies.set(name, value);
-  return tab;
-}
-
-/** Applies a response's `Set-Cookie` lines to `browser`, as it would on arrival. */
-function arrive(browser: Browser, res: Response): void {
-  for (const line of res.headers.getSetCookie()) {
-    const [pair = ''] = line.split(';');
-    const eq = pair.indexOf('=');
-    if (/Max-Age=0(;|$)/.test(line)) browser.cookies.delete(pair.slice(0, eq));
-    else browser.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-  }
-}
-
 /**
  * The crossing: an ordinary request rotates the session (due) while a parallel one, sent
  * with the same old cookie, renews it (`path`); the renewal's answer arrives first, the
@@ -63,14 +46,14 @@ function arrive(browser: Browser, res: Response): void {
  * renewed session's id.
  */
 async function cross(t: { app: ReturnType<typeof app>['app']; browser: Browser }, path: string) {
-  const rotating = tabOf(t.browser, t.app);
-  const renewing = tabOf(t.browser, t.app);
+  const rotating = t.browser.tab();
+  const renewing = t.browser.tab();
   const rotation = await rotating.get('/whoami');
   const renewal = await renewing.post(path);
   expect(rotation.headers.getSetCookie().some((l) => l.startsWith('lifeline='))).toBe(true);
   expect(renewal.status).toBe(200);
-  arrive(t.browser, renewal);
-  arrive(t.browser, rotation);
+  t.browser.receive(renewal);
+  t.browser.receive(rotation);
   const receipt = receiptToken(t.browser);
   expect(receipt).toBeDefined();
   expect(t.browser.cookies.get('lifeline')).not.toBe(receipt);
@@ -228,39 +211,39 @@ describe('the receipt across several renewals and races', () => {
 
   it('keeps the sign-in when it races a privilege change and a rotation crosses both', async () => {
     const t = await dueForRotation();
-    const [rotating, elevating, signingIn] = [1, 2, 3].map(() => tabOf(t.browser, t.app));
+    const [rotating, elevating, signingIn] = [1, 2, 3].map(() => t.browser.tab());
     const rotation = await rotating!.get('/whoami');
     const elevation = await elevating!.post('/elevate');
     const signIn = await signingIn!.post('/login?user=u2');
     expect([elevation.status, signIn.status]).toEqual([200, 200]);
-    arrive(t.browser, elevation);
-    arrive(t.browser, signIn);
-    arrive(t.browser, rotation);
+    t.browser.receive(elevation);
+    t.browser.receive(signIn);
+    t.browser.receive(rotation);
     t.clock.advance(30_000);
     expect(await whoami(t.browser)).toMatchObject({ state: 'active', userId: 'u2' });
   });
 
   it('keeps the newest session when an answer the receipt brought back crosses a later renewal', async () => {
     const { t } = await crossed('/elevate');
-    const read = await tabOf(t.browser, t.app).get('/whoami');
-    const renewal = await tabOf(t.browser, t.app).post('/elevate');
+    const read = await t.browser.tab().get('/whoami');
+    const renewal = await t.browser.tab().post('/elevate');
     const { id: newest } = (await renewal.json()) as { id: string };
-    arrive(t.browser, renewal);
-    arrive(t.browser, read);
+    t.browser.receive(renewal);
+    t.browser.receive(read);
     t.clock.advance(30_000);
     expect(await whoami(t.browser)).toMatchObject({ state: 'active', id: newest });
   });
 
   it('recovers when a loser of the rotation compare-and-set answers last', async () => {
     const t = await dueForRotation();
-    const [winning, renewing, losing] = [1, 2, 3].map(() => tabOf(t.browser, t.app));
+    const [winning, renewing, losing] = [1, 2, 3].map(() => t.browser.tab());
     const rotation = await winning!.get('/whoami');
     const loser = await losing!.get('/whoami'); // presented the predecessor: handed the successor
     const renewal = await renewing!.post('/elevate');
     const { id } = (await renewal.json()) as { id: string };
-    arrive(t.browser, renewal);
-    arrive(t.browser, rotation);
-    arrive(t.browser, loser);
+    t.browser.receive(renewal);
+    t.browser.receive(rotation);
+    t.browser.receive(loser);
     t.clock.advance(30_000);
     expect(await whoami(t.browser)).toMatchObject({ state: 'active', id });
   });
@@ -268,9 +251,9 @@ describe('the receipt across several renewals and races', () => {
   it('serves the session routes of a crossed browser, and a sign-out ends the renewed session', async () => {
     const { t, renewedId } = await crossed('/elevate');
     t.clock.advance(30_000);
-    const status = await tabOf(t.browser, t.app).get('/session/status');
+    const status = await t.browser.tab().get('/session/status');
     expect(await status.json()).toMatchObject({ state: 'active' });
-    expect((await tabOf(t.browser, t.app).post('/session/extend')).status).toBe(200);
+    expect((await t.browser.tab().post('/session/extend')).status).toBe(200);
     expect((await t.browser.post('/session/logout')).status).toBe(200);
     expect(t.browser.cookies.size).toBe(0);
     expect((await t.manager.get(renewedId))?.ended?.reason).toBe('logged-out');
@@ -280,12 +263,12 @@ describe('the receipt across several renewals and races', () => {
 describe('the receipt brings back only the crossing it was made for', () => {
   it('keeps the last of two parallel sign-ins when a rotation crosses both', async () => {
     const t = await dueForRotation();
-    const rotation = await tabOf(t.browser, t.app).get('/whoami');
-    const first = await tabOf(t.browser, t.app).post('/login?user=u2');
-    const second = await tabOf(t.browser, t.app).post('/login?user=u3');
-    arrive(t.browser, first);
-    arrive(t.browser, second);
-    arrive(t.browser, rotation);
+    const rotation = await t.browser.tab().get('/whoami');
+    const first = await t.browser.tab().post('/login?user=u2');
+    const second = await t.browser.tab().post('/login?user=u3');
+    t.browser.receive(first);
+    t.browser.receive(second);
+    t.browser.receive(rotation);
     t.clock.advance(30_000);
     expect(await whoami(t.browser)).toMatchObject({ state: 'active', userId: 'u3' });
   });
@@ -296,16 +279,16 @@ describe('the receipt brings back only the crossing it was made for', () => {
     await browser.post('/cart'); // anonymous
     // u2 signs in while the page's cart write is on its way with the same cookie; the cart
     // answer comes last and leaves a new anonymous session, with u2's token in the receipt.
-    const signIn = await tabOf(browser, t.app).post('/login?user=u2');
-    const cart = await tabOf(browser, t.app).post('/cart');
-    arrive(browser, signIn);
-    arrive(browser, cart);
-    expect(await whoami(tabOf(browser, t.app))).toMatchObject({ userId: null });
+    const signIn = await browser.tab().post('/login?user=u2');
+    const cart = await browser.tab().post('/cart');
+    browser.receive(signIn);
+    browser.receive(cart);
+    expect(await whoami(browser.tab())).toMatchObject({ userId: null });
     // u3 sits down and signs in, a page fetch leaving in parallel.
-    const u3 = await tabOf(browser, t.app).post('/login?user=u3');
-    const fetch = await tabOf(browser, t.app).get('/whoami');
-    arrive(browser, u3);
-    arrive(browser, fetch);
+    const u3 = await browser.tab().post('/login?user=u3');
+    const fetch = await browser.tab().get('/whoami');
+    browser.receive(u3);
+    browser.receive(fetch);
     const served = (await fetch.clone().json()) as { userId: string | null };
     expect({ served: served.userId, after: (await whoami(browser)).userId }).toEqual({
       served: null,
@@ -317,13 +300,13 @@ describe('the receipt brings back only the crossing it was made for', () => {
     it(`a late answer the receipt brought back never undoes a later rotation (onTheft: '${onTheft}')`, async () => {
       const { t } = await crossed('/elevate', { session: { onTheft } });
       t.clock.advance(15 * MIN - 5);
-      const w = await tabOf(t.browser, t.app).get('/whoami'); // through the receipt
-      const y = await tabOf(t.browser, t.app).get('/whoami'); // the same, before w's answer
-      arrive(t.browser, w);
+      const w = await t.browser.tab().get('/whoami'); // through the receipt
+      const y = await t.browser.tab().get('/whoami'); // the same, before w's answer
+      t.browser.receive(w);
       t.clock.advance(10); // the renewed session's rotation falls due
-      const z = await tabOf(t.browser, t.app).get('/whoami');
-      arrive(t.browser, z);
-      arrive(t.browser, y); // y's answer comes last
+      const z = await t.browser.tab().get('/whoami');
+      t.browser.receive(z);
+      t.browser.receive(y); // y's answer comes last
       t.clock.advance(15_000);
       expect(await whoami(t.browser)).toMatchObject({ state: 'active' });
       const theft = t.events.filter((e) => e.type === 'rejected' && e.reason === 'theft-suspected');
