@@ -1,20 +1,12 @@
 import { expect, it } from 'vitest';
-import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
-
-const MIN = 60_000;
+import { flush } from '../testing/index.js';
+import { slowReauthBrowser } from './slow-reauth.fixture.js';
 
 it('a session 401 whose caller aborted during a re-auth that then fails still ends the session view', async () => {
-  const browser = createSimulatedBrowser();
-  const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
-  server.signIn();
   // The app's own silent sign-in, which takes 5 s and is declined (no session at the IdP).
-  const reauth = async () => {
-    await new Promise<void>((resolve) => browser.clock.timers.setTimeout(resolve, 5_000));
-    return false;
-  };
-  const tab = browser.openTab({ fetch: server.fetch, reauth });
-  await browser.clock.advanceAsync(0);
-  await flush();
+  const { browser, server, open, settle } = slowReauthBrowser({ ms: 5_000, succeeds: false });
+  const tab = open();
+  await settle();
   const events: string[] = [];
   tab.client.on('expired', (e) => events.push(`expired:${e.reason}`));
   tab.client.on('reauth-failed', () => events.push('reauth-failed'));

@@ -1,20 +1,12 @@
 import { expect, it } from 'vitest';
-import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
-
-const MIN = 60_000;
+import { flush } from '../testing/index.js';
+import { slowReauthBrowser } from './slow-reauth.fixture.js';
 
 it('two tabs: aborted callers during a failing re-auth give one expired per tab', async () => {
-  const browser = createSimulatedBrowser();
-  const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
-  server.signIn();
-  const reauth = async () => {
-    await new Promise<void>((resolve) => browser.clock.timers.setTimeout(resolve, 5_000));
-    return false;
-  };
-  const a = browser.openTab({ fetch: server.fetch, reauth });
-  const b = browser.openTab({ fetch: server.fetch, reauth });
-  await browser.clock.advanceAsync(0);
-  await flush();
+  const { browser, server, open, settle } = slowReauthBrowser({ ms: 5_000, succeeds: false });
+  const a = open();
+  const b = open();
+  await settle();
   const events: string[] = [];
   for (const [n, t] of [
     ['a', a],

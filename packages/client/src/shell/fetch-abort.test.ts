@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+import { slowReauthBrowser } from './slow-reauth.fixture.js';
 
 const MIN = 60_000;
 
@@ -81,17 +82,9 @@ describe("the fetch wrapper and the caller's AbortSignal", () => {
   it('sends no replay and ends nothing when the fetch in use ignores the signal', async () => {
     // An app's `fetch` option that rebuilds the request (dropping the signal), or the
     // testing kit's fake server.
-    const browser = createSimulatedBrowser();
-    const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
-    server.signIn();
-    const reauth = async () => {
-      await new Promise<void>((resolve) => browser.clock.timers.setTimeout(resolve, 30_000));
-      server.signIn();
-      return true;
-    };
-    const tab = browser.openTab({ fetch: server.fetch, reauth });
-    await browser.clock.advanceAsync(0);
-    await flush();
+    const { browser, server, open, settle } = slowReauthBrowser();
+    const tab = open();
+    await settle();
     const events: string[] = [];
     tab.client.on('expired', () => events.push('expired'));
     tab.client.on('reauthenticated', () => events.push('reauthenticated'));

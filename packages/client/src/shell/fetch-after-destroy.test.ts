@@ -1,22 +1,13 @@
 import { expect, it } from 'vitest';
 import { SessionExpiredError } from '../errors.js';
-import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
-
-const MIN = 60_000;
+import { flush } from '../testing/index.js';
+import { slowReauthBrowser } from './slow-reauth.fixture.js';
 
 it('a fetch after destroy() does not queue for the re-auth lock another tab holds', async () => {
-  const browser = createSimulatedBrowser();
-  const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
-  server.signIn();
-  const reauth = async () => {
-    await new Promise<void>((resolve) => browser.clock.timers.setTimeout(resolve, 30_000));
-    server.signIn();
-    return true;
-  };
-  const a = browser.openTab({ fetch: server.fetch, reauth });
-  const b = browser.openTab({ fetch: server.fetch, reauth });
-  await browser.clock.advanceAsync(0);
-  await flush();
+  const { browser, server, open, settle } = slowReauthBrowser();
+  const a = open();
+  const b = open();
+  await settle();
   server.end('idle-timeout');
   void b.client.fetch('/api/b').catch(() => {}); // b re-authenticates, holding the lock 30 s
   await browser.clock.advanceAsync(100);

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
-import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+import { flush } from '../testing/index.js';
+import { slowReauthBrowser } from './slow-reauth.fixture.js';
 
-const MIN = 60_000;
 // The prototype that gives a Request's signal its `reason` in this environment.
 let owner: object | null = Object.getPrototypeOf(new Request('http://app.test/').signal);
 while (owner && !Object.hasOwn(owner, 'reason')) owner = Object.getPrototypeOf(owner);
@@ -15,17 +15,9 @@ afterEach(() => {
 // supports them: see fetch-old-signal.test.ts). A plain fetch there rejects an aborted call
 // with a DOMException named AbortError; so must the wrapper.
 it('rejects an abort made during the re-auth with an AbortError where AbortSignal has no reason', async () => {
-  const browser = createSimulatedBrowser();
-  const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
-  server.signIn();
-  const reauth = async () => {
-    await new Promise<void>((resolve) => browser.clock.timers.setTimeout(resolve, 30_000));
-    server.signIn();
-    return true;
-  };
-  const tab = browser.openTab({ fetch: server.fetch, reauth });
-  await browser.clock.advanceAsync(0);
-  await flush();
+  const { browser, server, open, settle } = slowReauthBrowser();
+  const tab = open();
+  await settle();
   // As in Safari 15.0–15.3: no `reason` on AbortSignal.
   Object.defineProperty(proto, 'reason', { get: () => undefined, configurable: true });
   server.end('idle-timeout');
