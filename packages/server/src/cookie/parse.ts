@@ -10,8 +10,10 @@ export type CookieReading =
   | { kind: 'token'; value: string };
 
 const TOKEN_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${TOKEN_LENGTH}}$`);
-/** The renewal receipt's value: a token, a dot, and the start of the sid it is bound to. */
-export const RECEIPT_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${TOKEN_LENGTH}}\\.[A-Za-z0-9_-]{22}$`);
+/** The renewal receipt's value: a token, then one to three bindings (a dot, a sid's start). */
+export const RECEIPT_PATTERN = new RegExp(
+  `^[A-Za-z0-9_-]{${TOKEN_LENGTH}}(?:\\.[A-Za-z0-9_-]{22}){1,3}$`,
+);
 
 /**
  * Reads our session cookie from a raw `Cookie` header, strictly: exactly one cookie of

@@ -1,30 +1,37 @@
 import { type SessionToken, tokenFromValue } from '../token/token.js';
 import { RECEIPT_PATTERN, readSessionCookie } from './parse.js';
 
-/** How much of the bound session's sid a receipt carries: plenty to tell sessions apart. */
+/** How much of a bound session's sid a receipt carries: plenty to tell sessions apart. */
 const BOUND_LENGTH = 22;
+/** The most sessions one receipt is bound to (see `receiptValue`). */
+const MAX_BOUNDS = 3;
 
 /**
  * The renewal receipt's value: the renewal's token, bound to the session the renewing
- * request's cookie named (the start of its sid). A rotation's answer that crosses the
- * renewal's carries a token of that session, so the receipt brings back only that
- * crossing, never a session of whoever used the browser before or after.
+ * request's cookie named (the start of its sid), then to the sessions the receipt that
+ * request carried was bound to, when that receipt held a token of the session renewed:
+ * a renewal made before the answers of an earlier crossing have all arrived keeps
+ * covering them. A crossing rotation's answer carries a token of one of those sessions,
+ * so the receipt brings back only those crossings, never a session of whoever used the
+ * browser before or after.
  */
-export const receiptValue = (token: SessionToken, boundSid: string): string =>
-  `${token.value}.${boundSid.slice(0, BOUND_LENGTH)}`;
+export function receiptValue(token: SessionToken, bounds: readonly string[]): string {
+  const kept = [...new Set(bounds.map((sid) => sid.slice(0, BOUND_LENGTH)))];
+  return [token.value, ...kept.slice(0, MAX_BOUNDS)].join('.');
+}
 
-/** Whether a receipt bound to `bound` was issued for the session `sid`. */
-export const receiptBoundTo = (bound: string, sid: string): boolean =>
-  sid.slice(0, BOUND_LENGTH) === bound;
+/** Whether a receipt with these bindings was issued for the session `sid`. */
+export const receiptBoundTo = (bounds: readonly string[], sid: string): boolean =>
+  bounds.includes(sid.slice(0, BOUND_LENGTH));
 
 /** The renewal receipt a `Cookie` header carries, or `null` when none is there well formed. */
 export function readReceipt(
-  header: string | null,
+  header: string | null | undefined,
   name: string,
-): { token: SessionToken; bound: string } | null {
+): { token: SessionToken; bounds: string[] } | null {
   const reading = readSessionCookie(header, name, RECEIPT_PATTERN);
   if (reading.kind !== 'token') return null;
-  const dot = reading.value.indexOf('.');
-  const token = tokenFromValue(reading.value.slice(0, dot));
-  return token && { token, bound: reading.value.slice(dot + 1) };
+  const [value = '', ...bounds] = reading.value.split('.');
+  const token = tokenFromValue(value);
+  return token && { token, bounds };
 }

@@ -315,6 +315,35 @@ describe('the receipt brings back only the crossing it was made for', () => {
   }
 });
 
+describe('a later renewal keeps covering an earlier crossing', () => {
+  for (const second of ['/elevate', '/login']) {
+    it(`keeps the person signed in when ${second} comes before the crossing rotation's answer`, async () => {
+      const t = await dueForRotation();
+      const rotation = await t.browser.tab().get('/whoami'); // its answer is slow
+      const elevation = await t.browser.tab().post('/elevate');
+      t.browser.receive(elevation);
+      t.browser.receive(await t.browser.tab().post(second)); // sent with the elevation's cookie
+      const { id: newest } = await whoami(t.browser.tab());
+      t.browser.receive(rotation);
+      t.clock.advance(1_000);
+      expect(await whoami(t.browser)).toMatchObject({ state: 'active', id: newest });
+    });
+  }
+
+  it('keeps the person signed in when a renewal served through the receipt comes before the last crossing answer', async () => {
+    const t = await dueForRotation();
+    const first = await t.browser.tab().get('/whoami');
+    const second = await t.browser.tab().post('/session/extend');
+    t.browser.receive(await t.browser.tab().post('/elevate'));
+    t.browser.receive(first); // crossed
+    t.browser.receive(await t.browser.tab().post('/login')); // through the receipt
+    const { id: newest } = await whoami(t.browser.tab());
+    t.browser.receive(second); // the other answer of the first session lands last
+    t.clock.advance(1_000);
+    expect(await whoami(t.browser)).toMatchObject({ state: 'active', id: newest });
+  });
+});
+
 describe('a token under the receipt name is worth no more than under the session cookie', () => {
   /** A victim signed in, and a thief holding a token of a session a renewal ended (its own). */
   async function theft() {

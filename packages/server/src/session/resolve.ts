@@ -177,7 +177,7 @@ async function readReceipt(
   endedSid: string,
 ): Promise<Resolution | null> {
   const receipt = readReceiptCookie(req.cookieHeader, req.receiptName);
-  if (!receipt || !receiptBoundTo(receipt.bound, endedSid)) return null;
+  if (!receipt || !receiptBoundTo(receipt.bounds, endedSid)) return null;
   const resolution = await resolveToken(rt, req, receipt.token, false, true);
   return resolution.state === 'none' && resolution.reason === 'missing' ? null : resolution;
 }

@@ -4,7 +4,7 @@ import { DEADLINE_HEADER, formatDeadlineHeader } from '../contract/protocol.js';
 import { isHttpsRequest, noteSessionRequest } from '../cookie/https.js';
 import { receiptName } from '../cookie/name.js';
 import { readSessionCookie } from '../cookie/parse.js';
-import { receiptValue } from '../cookie/receipt.js';
+import { readReceipt, receiptValue } from '../cookie/receipt.js';
 import { replaceSessionCookie, setCookieName, writable } from '../cookie/replace.js';
 import {
   type CookieAttributes,
@@ -137,7 +137,7 @@ export function respondStoreUnavailable(
   const { live, issue } = state;
   // Not a successor a grace request was handed: only commit checks it is still current.
   if (live && issue && !state.cleared && !state.fromGrace) {
-    for (const line of issuedCookies(rt, attrs, state)) res.headers.append('Set-Cookie', line);
+    for (const line of issuedCookies(rt, c, attrs, state)) res.headers.append('Set-Cookie', line);
     res.headers.set('Cache-Control', 'no-store');
   }
   replaceResponse(rt, c, res);
@@ -160,7 +160,7 @@ export function finishResponse(
   if (state.cleared) {
     ours = [serializeClearCookie(attrs)];
     if (carriesReceipt(c, attrs)) ours = [...ours, serializeClearCookie(attrs.receipt)];
-  } else if (live && state.issue) ours = issuedCookies(rt, attrs, state);
+  } else if (live && state.issue) ours = issuedCookies(rt, c, attrs, state);
   let res = replaceSessionCookie(c.res, rt.cookies.names, ours);
   // A cache must not hand a remember-me credential (set or cleared) to anyone else either.
   const noStore = ours.length > 0 || setsCredentialCookie(rt, res);
@@ -216,6 +216,7 @@ function deadlineHeader(state: RequestState, live: LiveSession): string {
  */
 function issuedCookies(
   rt: Runtime,
+  c: Context,
   attrs: Readonly<SessionCookieAttributes>,
   state: RequestState,
 ): readonly string[] {
@@ -228,8 +229,24 @@ function issuedCookies(
   // and the renewed session has idled out), and a minute for answers still on their way.
   // Never cleared by a rotation: its answer may come last and clear a newer receipt.
   const needed = Math.min(retained, rt.options.idleTimeout + 60_000);
-  const receipt = receiptValue(state.issue!, state.receipt);
+  const bounds = [state.receipt, ...carriedBounds(rt, c, attrs, state.receipt)];
+  const receipt = receiptValue(state.issue!, bounds);
   return [session, serializeSessionCookie(attrs.receipt, receipt, needed)];
+}
+
+/**
+ * The bindings of the receipt the request carried, when it holds a token of the session
+ * this renewal replaced (`renewed`): an earlier crossing's answers may still be on their
+ * way, and the new receipt must keep covering them.
+ */
+function carriedBounds(
+  rt: Runtime,
+  c: Context,
+  attrs: Readonly<SessionCookieAttributes>,
+  renewed: string,
+): readonly string[] {
+  const carried = readReceipt(c.req.header('Cookie'), attrs.receipt.name);
+  return carried && rt.hasher.sid(carried.token) === renewed ? carried.bounds : NONE;
 }
 
 const NONE: readonly string[] = [];
