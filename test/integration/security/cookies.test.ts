@@ -90,8 +90,10 @@ describe('Cookie attributes', () => {
       cookies: [`__Host-lifeline_remember=${reauth.rememberToken}`],
     });
     const lines = [signIn, reauth, logout].flatMap((r) => r.setCookies);
-    // Set and rotated (session and credential) at sign-in and re-auth, both cleared at logout.
-    expect(lines.length).toBe(6);
+    // Set and rotated (session and credential) at sign-in and re-auth, both cleared at
+    // logout with the renewal receipt (docs/design-decisions.md).
+    expect(lines.length).toBe(7);
+    expect(lines.filter((l) => l.startsWith('__Host-lifeline-renewed=')).length).toBe(1);
     for (const line of lines) {
       const c = parse(line);
       expect(c.name.startsWith('__Host-'), line).toBe(true);

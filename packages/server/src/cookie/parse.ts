@@ -10,9 +10,9 @@ export type CookieReading =
   | { kind: 'token'; value: string };
 
 const TOKEN_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${TOKEN_LENGTH}}$`);
-/** The renewal receipt's value: a token, then one to three bindings (a dot, a sid's start). */
+/** The renewal receipt's value: a token, then one to four bindings (a dot, a sid's start). */
 export const RECEIPT_PATTERN = new RegExp(
-  `^[A-Za-z0-9_-]{${TOKEN_LENGTH}}(?:\\.[A-Za-z0-9_-]{22}){1,3}$`,
+  `^[A-Za-z0-9_-]{${TOKEN_LENGTH}}(?:\\.[A-Za-z0-9_-]{22}){1,4}$`,
 );
 
 /**

@@ -4,7 +4,7 @@ import { RECEIPT_PATTERN, readSessionCookie } from './parse.js';
 /** How much of a bound session's sid a receipt carries: plenty to tell sessions apart. */
 const BOUND_LENGTH = 22;
 /** The most sessions one receipt is bound to (see `receiptValue`). */
-const MAX_BOUNDS = 3;
+const MAX_BOUNDS = 4;
 
 /**
  * The renewal receipt's value: the renewal's token, bound to the session the renewing
@@ -17,7 +17,10 @@ const MAX_BOUNDS = 3;
  */
 export function receiptValue(token: SessionToken, bounds: readonly string[]): string {
   const kept = [...new Set(bounds.map((sid) => sid.slice(0, BOUND_LENGTH)))];
-  return [token.value, ...kept.slice(0, MAX_BOUNDS)].join('.');
+  // Past the cap the middle goes: the first is this renewal's own crossing, the oldest
+  // the one whose answer (a long request) is likeliest still on its way.
+  const capped = kept.length > MAX_BOUNDS ? [kept[0]!, ...kept.slice(1 - MAX_BOUNDS)] : kept;
+  return [token.value, ...capped].join('.');
 }
 
 /** Whether a receipt with these bindings was issued for the session `sid`. */

@@ -101,9 +101,11 @@ async function resolveToken(
     return none('missing', sid);
   }
   if (record.ended) {
-    const renewal = isRenewal(record.ended);
-    const recovered = renewal && !viaReceipt ? await readReceipt(rt, req, sid) : null;
+    // Any ending: a sign-in sent beside a sign-out binds its receipt to the signed-out
+    // session too, and a sign-out whose answer came last has cleared the receipt.
+    const recovered = viaReceipt ? null : await readReceipt(rt, req, sid);
     if (recovered) return recovered;
+    const renewal = isRenewal(record.ended);
     const { reason, successor, at } = record.ended;
     // A privilege change or re-auth names its successor; a sign-in never does (it proves
     // itself, and its old cookie must read as plainly ended). Only within the rotation
@@ -126,6 +128,10 @@ async function resolveToken(
       reject(rt, now, 'unknown', sid, record.userId);
       return none('missing', sid);
     }
+    // An older token under the receipt's name is no theft signal: the receipt keeps the
+    // renewal's first token while the session it brought back rotates on, and a late
+    // answer of the crossing can make the browser send it again. It gets no session.
+    if (viaReceipt) return none('missing', sid);
     const revoke = rt.options.onTheft === 'revoke';
     return (await refuse(rt, now, sid, record, 'theft-suspected', revoke)) ?? none('missing', sid);
   }

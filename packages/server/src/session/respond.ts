@@ -3,7 +3,6 @@ import type { ResolvedOptions } from '../config/options.js';
 import { DEADLINE_HEADER, formatDeadlineHeader } from '../contract/protocol.js';
 import { isHttpsRequest, noteSessionRequest } from '../cookie/https.js';
 import { receiptName } from '../cookie/name.js';
-import { readSessionCookie } from '../cookie/parse.js';
 import { readReceipt, receiptValue } from '../cookie/receipt.js';
 import { replaceSessionCookie, setCookieName, writable } from '../cookie/replace.js';
 import {
@@ -157,10 +156,10 @@ export function finishResponse(
 ): void {
   const { live } = state;
   let ours: readonly string[] = NONE;
-  if (state.cleared) {
-    ours = [serializeClearCookie(attrs)];
-    if (carriesReceipt(c, attrs)) ours = [...ours, serializeClearCookie(attrs.receipt)];
-  } else if (live && state.issue) ours = issuedCookies(rt, c, attrs, state);
+  // A sign-out clears the receipt whether or not its request carried one: a renewal's
+  // answer may have set one since the request left.
+  if (state.cleared) ours = [serializeClearCookie(attrs), serializeClearCookie(attrs.receipt)];
+  else if (live && state.issue) ours = issuedCookies(rt, c, attrs, state);
   let res = replaceSessionCookie(c.res, rt.cookies.names, ours);
   // A cache must not hand a remember-me credential (set or cleared) to anyone else either.
   const noStore = ours.length > 0 || setsCredentialCookie(rt, res);
@@ -250,8 +249,3 @@ function carriedBounds(
 }
 
 const NONE: readonly string[] = [];
-
-/** Whether the request carries a renewal receipt (read only when a cookie is set anyway). */
-function carriesReceipt(c: Context, attrs: Readonly<SessionCookieAttributes>): boolean {
-  return readSessionCookie(c.req.header('Cookie'), attrs.receipt.name).kind !== 'absent';
-}

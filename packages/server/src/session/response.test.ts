@@ -104,8 +104,10 @@ describe('the session cookie on the response', () => {
       'https://app.example/logout',
       withCookie(token, { method: 'POST' }, '__Host-lifeline'),
     );
+    // The renewal receipt goes with it (docs/design-decisions.md).
     expect(res.headers.getSetCookie()).toEqual([
       '__Host-lifeline=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Secure',
+      '__Host-lifeline-renewed=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Secure',
     ]);
     expect(res.headers.get('Clear-Site-Data')).toBe('"cookies", "storage"');
     expect(res.headers.get('Cache-Control')).toBe('no-store');
