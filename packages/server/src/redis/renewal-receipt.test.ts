@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { Browser, routesTestApp } from '../routes/test-app.fixture.js';
+import { Browser } from '../routes/test-app.fixture.js';
+import { RECEIPT, receiptApp } from '../session/receipt-app.fixture.js';
 import { redisStore } from './index.js';
 import { uniquePrefix, useRedis } from './redis.fixture.js';
 
@@ -13,22 +14,10 @@ useRedis(
   },
 );
 const MIN = 60_000;
-const RECEIPT = 'lifeline-renewed';
 
-/** One server instance on the shared Redis, with a privilege change and an anonymous write. */
-function instance(start: number) {
-  const t = routesTestApp({ store: () => redisStore({ client, prefix }), clockStart: start });
-  t.app.post('/elevate', async (c) => {
-    await c.var.session.regenerate();
-    return c.json({ id: c.var.session.id });
-  });
-  t.app.post('/cart', (c) => {
-    c.var.session.set('cart', 1);
-    return c.json({ ok: true });
-  });
-  t.app.get('/whoami', (c) => c.json({ state: c.var.session.state, id: c.var.session.id }));
-  return t;
-}
+/** One server instance on the shared Redis. */
+const instance = (start: number) =>
+  receiptApp({ store: () => redisStore({ client, prefix }), clockStart: start });
 
 describe('the renewal receipt on two instances sharing Redis', () => {
   it('keeps the person signed in when a privilege change on one crosses a rotation on the other', async () => {

@@ -1,38 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { Browser, type RoutesTestOptions, routesTestApp } from '../routes/test-app.fixture.js';
+import { Browser, type RoutesTestOptions } from '../routes/test-app.fixture.js';
 import { createHasher } from '../token/hasher.js';
 import { tokenFromValue } from '../token/token.js';
+import { RECEIPT, receiptApp } from './receipt-app.fixture.js';
 
 const MIN = 60_000;
-const RECEIPT = 'lifeline-renewed';
 
 /** The token a receipt holds (its value is the token, a dot and the bound session). */
 const receiptToken = (browser: Browser) => browser.cookies.get(RECEIPT)?.split('.')[0];
 
-/** The route tests' app plus a privilege change, an anonymous write and a "who am I". */
-function app(options?: RoutesTestOptions) {
-  const t = routesTestApp(options);
-  t.app.post('/elevate', async (c) => {
-    await c.var.session.regenerate();
-    return c.json({ id: c.var.session.id });
-  });
-  t.app.post('/cart', (c) => {
-    c.var.session.set('cart', 1);
-    return c.json({ ok: true });
-  });
-  t.app.get('/forges-receipt', (c) => {
-    c.header('Set-Cookie', `${RECEIPT}=forged; Path=/`, { append: true });
-    return c.json({ ok: true });
-  });
-  t.app.get('/whoami', (c) =>
-    c.json({ state: c.var.session.state, id: c.var.session.id, userId: c.var.session.userId }),
-  );
-  return t;
-}
-
 /** A signed-in browser whose session is due for rotation. */
 async function dueForRotation(options?: RoutesTestOptions) {
-  const t = { ...app(options), browser: null as unknown as Browser };
+  const t = { ...receiptApp(options), browser: null as unknown as Browser };
   t.browser = new Browser(t.app);
   expect((await t.browser.post('/login')).status).toBe(200);
   t.clock.advance(16 * MIN);
@@ -45,7 +24,10 @@ async function dueForRotation(options?: RoutesTestOptions) {
  * rotation's after it, leaving the browser a token of the ended session. Returns the
  * renewed session's id.
  */
-async function cross(t: { app: ReturnType<typeof app>['app']; browser: Browser }, path: string) {
+async function cross(
+  t: { app: ReturnType<typeof receiptApp>['app']; browser: Browser },
+  path: string,
+) {
   const rotating = t.browser.tab();
   const renewing = t.browser.tab();
   const rotation = await rotating.get('/whoami');
@@ -198,7 +180,7 @@ describe('the receipt across several renewals and races', () => {
     ['an earlier privilege change', ['/login', '/elevate']],
   ] as const) {
     it(`keeps the person signed in when, after ${what}, a privilege change crosses the next rotation`, async () => {
-      const t = { ...app(), browser: null as unknown as Browser };
+      const t = { ...receiptApp(), browser: null as unknown as Browser };
       t.browser = new Browser(t.app);
       for (const path of before) expect((await t.browser.post(path)).status).toBe(200);
       expect(t.browser.cookies.has(RECEIPT)).toBe(true); // the earlier renewal's
@@ -274,7 +256,7 @@ describe('the receipt brings back only the crossing it was made for', () => {
   });
 
   it("never serves an earlier person's session left in a receipt on a shared browser", async () => {
-    const t = app();
+    const t = receiptApp();
     const browser = new Browser(t.app);
     await browser.post('/cart'); // anonymous
     // u2 signs in while the page's cart write is on its way with the same cookie; the cart
@@ -387,7 +369,7 @@ describe('long requests across several renewals', () => {
 
 describe('the receipt beside a sign-out', () => {
   it('a sign-out whose answer arrives last stays signed out: no receipt brings the session back', async () => {
-    const t = app();
+    const t = receiptApp();
     const browser = new Browser(t.app);
     await browser.post('/login'); // u1, session A
     t.clock.advance(16 * MIN); // rotation due
@@ -408,7 +390,7 @@ describe('the receipt beside a sign-out', () => {
   });
 
   it('a sign-in sent just after a sign-out stays signed in when a rotation answer crosses it', async () => {
-    const t = app();
+    const t = receiptApp();
     const browser = new Browser(t.app);
     await browser.post('/login'); // session A
     t.clock.advance(16 * MIN);
@@ -441,7 +423,7 @@ describe('the receipt beside a sign-out', () => {
 describe('a token under the receipt name is worth no more than under the session cookie', () => {
   /** A victim signed in, and a thief holding a token of a session a renewal ended (its own). */
   async function theft() {
-    const t = app({ session: { onTheft: 'revoke' } });
+    const t = receiptApp({ session: { onTheft: 'revoke' } });
     const victim = new Browser(t.app);
     await victim.post('/login?user=victim');
     const stolen = victim.cookies.get('lifeline')!;
@@ -457,7 +439,7 @@ describe('a token under the receipt name is worth no more than under the session
    */
   const boundTo = (stolen: string, ended: string) =>
     `${stolen}.${createHasher().sid(tokenFromValue(ended)!).slice(0, 22)}`;
-  const caught = (t: ReturnType<typeof app>) =>
+  const caught = (t: ReturnType<typeof receiptApp>) =>
     t.events.some((e) => e.type === 'rejected' && e.reason === 'theft-suspected');
 
   for (const slot of ['session cookie', 'receipt'] as const) {
