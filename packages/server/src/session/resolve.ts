@@ -27,8 +27,9 @@ export type Resolution =
       /** The read itself made the throttled touch: the commit need not touch again. */
       touched: boolean;
       /**
-       * The session cookie named a session a renewal ended, and this is the one the
-       * renewal receipt names: the response sets `token` as the session cookie again.
+       * The session cookie named an ended session, and this is the one the renewal
+       * receipt bound to it names: the request rotates it, and its answer sets the
+       * successor as the session cookie.
        */
       fromReceipt?: true;
     }
@@ -171,11 +172,11 @@ async function resolveToken(
 }
 
 /**
- * What the renewal receipt says, read when the session cookie names a session a renewal
- * ended: a rotation's answer that crossed the renewal's on the wire set it after the
- * renewal's token, which the receipt holds. Only a receipt bound to that very session
- * counts. `null` (the session cookie's answer stands) when there is none, or it is bound
- * to another session, or names one the store does not know.
+ * What the renewal receipt says, read when the session cookie names an ended session: a
+ * rotation's answer that crossed a renewal's on the wire set it after the renewal's token,
+ * which the receipt holds. Only a receipt bound to that very session counts. `null` (the
+ * session cookie's answer stands) when there is none, or it is bound to another session,
+ * or names one the store does not know or a token it no longer takes.
  */
 async function readReceipt(
   rt: Runtime,

@@ -20,7 +20,7 @@ const TARGETED_CACHE_CONTROL = /^(?:[a-z0-9-]+-)?cdn-cache-control$|^surrogate-c
 /**
  * The session cookie's attributes for one request, with those of its renewal receipt: a
  * second cookie that carries the token a renewal (a sign-in, a privilege change, a
- * re-auth) issued, read only when the session cookie names a session that a renewal
+ * re-auth) issued, read only when the session cookie names a session that has
  * ended. A rotation's answer racing the renewal's can overwrite the session cookie with a
  * token of the ended session; the receipt, which only this browser was sent, brings it
  * back (see docs/design-decisions.md).
