@@ -1,19 +1,15 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DEMO_ENV } from './env.js';
-import { expectState, signIn, startWorld, type World } from './world.js';
+import { expectState, signIn, worldPerTest } from './world.js';
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const startWorld = worldPerTest();
 
 it('keeps the person signed in when Chromium is left the cookie of a session a renewal ended, and a sign-out clears the receipt', async () => {
-  world = await startWorld(DEMO_ENV);
+  const world = await startWorld(DEMO_ENV);
   const [tab] = await world.openTabs(1);
   await signIn(tab!);
   const cookie = async (name: string) =>
-    (await world!.context.cookies()).find((c) => c.name === name);
+    (await world.context.cookies()).find((c) => c.name === name);
   const ended = await cookie('lifeline');
   expect(await cookie('lifeline-renewed')).toBeUndefined(); // a sign-in from no session
   // A second sign-in, sent by the page with the first session's cookie: a renewal.

@@ -1,15 +1,9 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { flush } from '../testing/index.js';
+import { missingFeature } from './missing-feature.fixture.js';
 import { slowReauthBrowser } from './slow-reauth.fixture.js';
 
-// The prototype that gives a Request's signal its `reason` in this environment.
-let owner: object | null = Object.getPrototypeOf(new Request('http://app.test/').signal);
-while (owner && !Object.hasOwn(owner, 'reason')) owner = Object.getPrototypeOf(owner);
-const proto = owner!;
-const original = Object.getOwnPropertyDescriptor(proto, 'reason')!;
-afterEach(() => {
-  Object.defineProperty(proto, 'reason', original);
-});
+const reason = missingFeature(new Request('http://app.test/').signal, 'reason');
 
 // Safari before 15.4 and Chrome before 98 have no AbortSignal#reason (the project already
 // supports them: see fetch-old-signal.test.ts). A plain fetch there rejects an aborted call
@@ -19,7 +13,7 @@ it('rejects an abort made during the re-auth with an AbortError where AbortSigna
   const tab = open();
   await settle();
   // As in Safari 15.0–15.3: no `reason` on AbortSignal.
-  Object.defineProperty(proto, 'reason', { get: () => undefined, configurable: true });
+  reason.remove();
   server.end('idle-timeout');
   const controller = new AbortController();
   const outcome = tab.client.fetch('/api/search?q=a', { signal: controller.signal }).then(

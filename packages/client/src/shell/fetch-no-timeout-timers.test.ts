@@ -1,22 +1,19 @@
 import { afterEach, expect, it } from 'vitest';
 import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+import { missingFeature } from './missing-feature.fixture.js';
 
 const MIN = 60_000;
 // Remove AbortSignal.timeout, as in Safari before 16 / Chrome before 103.
-let owner: object | null = AbortSignal;
-while (owner && !Object.hasOwn(owner, 'timeout')) owner = Object.getPrototypeOf(owner);
-const holder = owner!;
-const original = Object.getOwnPropertyDescriptor(holder, 'timeout')!;
+const timeout = missingFeature(AbortSignal, 'timeout');
 const realSet = globalThis.setTimeout;
 const realClear = globalThis.clearTimeout;
 afterEach(() => {
-  Object.defineProperty(holder, 'timeout', original);
   globalThis.setTimeout = realSet;
   globalThis.clearTimeout = realClear;
 });
 
 it('destroy() leaves no global timer behind where AbortSignal.timeout is missing', async () => {
-  Object.defineProperty(holder, 'timeout', { value: undefined, configurable: true });
+  timeout.remove();
   // Track the long global timers (the kit and flush() use only short ones).
   const pending = new Set<unknown>();
   globalThis.setTimeout = ((fn: () => void, ms?: number, ...rest: unknown[]) => {

@@ -1,15 +1,9 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+import { missingFeature } from './missing-feature.fixture.js';
 
 const MIN = 60_000;
-// The object that holds the `AbortSignal.timeout` this environment has (maybe a parent class).
-let owner: object | null = AbortSignal;
-while (owner && !Object.hasOwn(owner, 'timeout')) owner = Object.getPrototypeOf(owner);
-const holder = owner!;
-const original = Object.getOwnPropertyDescriptor(holder, 'timeout')!;
-afterEach(() => {
-  Object.defineProperty(holder, 'timeout', original);
-});
+const timeout = missingFeature(AbortSignal, 'timeout');
 
 // Safari before 16 and Chrome before 103 have no AbortSignal.timeout (the project supports
 // older ones still: fetch-old-signal.test.ts). The docs promise that an app's re-auth
@@ -22,7 +16,7 @@ it('bounds an app re-auth function that never settles where AbortSignal.timeout 
   const tab = browser.openTab({ fetch: server.fetch, reauth, requestTimeout: 5 });
   await browser.clock.advanceAsync(0);
   await flush();
-  Object.defineProperty(holder, 'timeout', { value: undefined, configurable: true });
+  timeout.remove();
   expect(AbortSignal.timeout).toBeUndefined();
   server.end('idle-timeout');
   let outcome = 'pending';

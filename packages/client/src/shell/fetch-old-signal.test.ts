@@ -1,16 +1,10 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { SessionExpiredError } from '../errors.js';
 import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+import { missingFeature } from './missing-feature.fixture.js';
 
 const MIN = 60_000;
-// The prototype that gives a Request's signal its throwIfAborted in this environment.
-let owner: object | null = Object.getPrototypeOf(new Request('http://app.test/').signal);
-while (owner && !Object.hasOwn(owner, 'throwIfAborted')) owner = Object.getPrototypeOf(owner);
-const proto = owner!;
-const original = Object.getOwnPropertyDescriptor(proto, 'throwIfAborted')!;
-afterEach(() => {
-  Object.defineProperty(proto, 'throwIfAborted', original);
-});
+const throwIfAborted = missingFeature(new Request('http://app.test/').signal, 'throwIfAborted');
 
 // Safari before 15.4 (where each tab runs alone) and Chrome before 100 have no
 // AbortSignal#throwIfAborted. A session 401 must still re-authenticate and replay.
@@ -21,10 +15,7 @@ it('re-authenticates and replays a session 401 where AbortSignal has no throwIfA
   const tab = browser.openTab({ fetch: server.fetch });
   await flush();
   // As in Safari 15.0–15.3.
-  Object.defineProperty(proto, 'throwIfAborted', {
-    value: undefined,
-    configurable: true,
-  });
+  throwIfAborted.remove();
   server.end('idle-timeout');
   const outcome = await tab.client.fetch('/api/data').then(
     (r) => r.status,
