@@ -7,6 +7,7 @@ import { checkUserId } from '../store/user-id.js';
 import { generateToken, type SessionToken } from '../token/token.js';
 import { endRecord, forgetLinkedCredential, isRenewal } from './end-record.js';
 import { StoreUnavailableError } from './guard-store.js';
+import { receiptLifetime } from './respond.js';
 import { type ClientFacts, emitFor, type Runtime } from './runtime.js';
 import { keepWithinLimit } from './session-limit.js';
 import {
@@ -17,6 +18,7 @@ import {
   type RequestState,
   switchSession,
 } from './state.js';
+import { endCurrent } from './successor.js';
 import type { RegenerateOptions } from './types.js';
 
 /**
@@ -141,6 +143,17 @@ export async function regenerate(
   // cookie is on the wire too): a rotation's answer with a token of it may still cross
   // this one's, and the receipt, bound to it, then brings this session back.
   const bound = old?.sid ?? state.cookieSid;
+  const bounds = bound === null ? null : [bound];
+  if (!old && userId !== null) {
+    try {
+      const left = await endLeftBehind(rt, state, userId);
+      if (left !== null) bounds!.push(left);
+    } catch (error) {
+      // As for the old session below: a sign-in hands its new session over with the 503.
+      if (error instanceof StoreUnavailableError && authenticated) adopt(state, created, bounds);
+      throw error;
+    }
+  }
   if (old) {
     // Where it went, unless a sign-in (which proves itself) replaced it: a revocation
     // racing this renewal follows it to the new session.
@@ -155,7 +168,7 @@ export async function regenerate(
       // may be dead). Anything else fails closed: a privilege change has only the old
       // session's authority, and a re-auth's credential is checked after this.
       if (error instanceof StoreUnavailableError && authenticated && options.cause !== 'reauth') {
-        adopt(state, created, bound);
+        adopt(state, created, bounds);
       }
       throw error;
     }
@@ -165,7 +178,7 @@ export async function regenerate(
     // session exists.
     if (!endedHere && standsOnOld) await abandon(rt, state, old, created.sid, created.record);
   }
-  adopt(state, created, bound);
+  adopt(state, created, bounds);
   const previousSid = old?.sid ?? null;
   emitFor(rt, now, created.sid, userId, { type: 'created', previousSid });
   if (options.cause === 'reauth') {
@@ -174,13 +187,42 @@ export async function regenerate(
 }
 
 /**
+ * The session a crossing left this browser in, ended when someone else signs in: the
+ * request's cookie named a session a privilege change or re-auth ended (a rotation's answer
+ * crossed the renewal's), so that renewal's session, whose token only this browser was
+ * sent, is the one the person is leaving. Left live, a read carrying the receipt for it,
+ * answered after this sign-in, would set it again and hand the browser back to the
+ * previous user. Only while such a receipt can still be on the browser. Returns its sid
+ * (the new receipt is bound to it too, in case that read's answer lands last), or `null`.
+ */
+async function endLeftBehind(
+  rt: Runtime,
+  state: RequestState,
+  userId: string,
+): Promise<string | null> {
+  const { cookieSid, now } = state;
+  // Renewals end with `revoked`: no other ending costs a store read.
+  if (cookieSid === null || state.reason !== 'revoked') return null;
+  const record = await rt.store.get(cookieSid);
+  const ended = record?.ended;
+  if (!record || !isRenewal(ended) || ended!.successor === undefined) return null;
+  if (record.userId === userId || now >= ended!.at + receiptLifetime(rt)) return null;
+  // As a sign-in as another user does with the session it replaces, the previous user's
+  // remember-me credential linked to it goes too (this detail does not keep it).
+  const marker: EndedMarker = { reason: 'revoked', detail: 'sign-in-as-another-user', at: now };
+  const outcome = await endCurrent(rt, cookieSid, marker, record);
+  return outcome.ended ? outcome.reached.sid : null;
+}
+
+/**
  * Makes the request's session the one `regenerate()` created; its data is in the record.
- * One that replaced the session `bound` also goes out under a receipt bound to it.
+ * One that replaced a session (`bounds`, the one the cookie named first) also goes out
+ * under a receipt bound to them.
  */
 function adopt(
   state: RequestState,
   created: { sid: string; token: SessionToken; record: SessionRecord },
-  bound: string | null,
+  bounds: readonly string[] | null,
 ): void {
   const { data: stored, ...meta } = created.record;
   switchSession(state, {
@@ -189,7 +231,7 @@ function adopt(
     issue: created.token,
     fromGrace: false,
     pastGrace: false,
-    receipt: bound,
+    receipt: bounds,
     cleared: false,
     fresh: true,
   });

@@ -484,3 +484,63 @@ describe('a token under the receipt name is worth no more than under the session
     });
   }
 });
+describe('a sign-in as another user after a crossing', () => {
+  // The crossed browser holds an ended session's token and a receipt for the privilege
+  // change's session; the person signs in as someone else with a cookie sent before the
+  // receipt arrived, while a read carrying the receipt is on its way.
+  for (const order of ['read served first', 'sign-in served first'] as const) {
+    it(`leaves the new user signed in when the read's answer lands last (${order})`, async () => {
+      const { t } = await crossed('/elevate');
+      const early = t.browser.tab();
+      early.cookies.delete(RECEIPT); // sent before the receipt arrived
+      const reader = t.browser.tab(); // carries the receipt
+      let read: Response;
+      let signIn: Response;
+      if (order === 'read served first') {
+        read = await reader.get('/whoami');
+        signIn = await early.post('/login?user=u2');
+      } else {
+        signIn = await early.post('/login?user=u2');
+        read = await reader.get('/whoami');
+      }
+      expect(signIn.status).toBe(200);
+      t.browser.receive(signIn);
+      t.browser.receive(read); // lands last
+      t.clock.advance(1_000);
+      expect(await whoami(t.browser)).toMatchObject({ state: 'active', userId: 'u2' });
+      t.clock.advance(30_000);
+      expect(await whoami(t.browser)).toMatchObject({ state: 'active', userId: 'u2' });
+    });
+  }
+
+  it("deletes the previous user's remember-me credential that session linked", async () => {
+    const t = { ...receiptApp(), browser: null as unknown as Browser };
+    t.browser = new Browser(t.app);
+    expect((await t.browser.post('/login?remember=1')).status).toBe(200);
+    const credential = t.browser.cookies.get('lifeline_remember')!;
+    t.clock.advance(16 * MIN);
+    await cross(t, '/elevate');
+    const early = t.browser.tab();
+    early.cookies.delete(RECEIPT);
+    early.cookies.delete('lifeline_remember'); // a copy of it stays elsewhere
+    expect((await early.post('/login?user=u2')).status).toBe(200);
+    const copy = new Browser(t.app);
+    copy.cookies.set('lifeline_remember', credential);
+    expect((await copy.post('/session/reauth')).status).toBe(401);
+  });
+
+  it('ends nothing once no receipt for the crossing can be left', async () => {
+    const { t, renewedId } = await crossed('/elevate');
+    const ended = t.browser.cookies.get('lifeline')!;
+    // The person goes on in the renewed session (through the receipt, then on their own).
+    for (let i = 0; i < 4; i++) {
+      expect(await whoami(t.browser)).toMatchObject({ state: 'active', id: renewedId });
+      t.clock.advance(10 * MIN);
+    }
+    // Someone holding the old cookie signs in as themselves: the person stays signed in.
+    const other = new Browser(t.app);
+    other.cookies.set('lifeline', ended);
+    expect((await other.post('/login?user=u2')).status).toBe(200);
+    expect(await whoami(t.browser)).toMatchObject({ state: 'active', id: renewedId });
+  });
+});

@@ -227,11 +227,14 @@ function issuedCookies(
   // come and the browser sent its next request: one idle period at most (no request in it
   // and the renewed session has idled out), and a minute for answers still on their way.
   // Never cleared by a rotation: its answer may come last and clear a newer receipt.
-  const needed = Math.min(retained, rt.options.idleTimeout + 60_000);
-  const bounds = [state.receipt, ...carriedBounds(rt, c, attrs, state.receipt)];
+  const needed = Math.min(retained, receiptLifetime(rt));
+  const bounds = [...state.receipt, ...carriedBounds(rt, c, attrs, state.receipt[0]!)];
   const receipt = receiptValue(state.issue!, bounds);
   return [session, serializeSessionCookie(attrs.receipt, receipt, needed)];
 }
+
+/** How long a renewal receipt is needed at most (see `issuedCookies`). */
+export const receiptLifetime = (rt: Runtime): number => rt.options.idleTimeout + 60_000;
 
 /**
  * The bindings of the receipt the request carried, when it holds a token of the session

@@ -51,11 +51,11 @@ export interface RequestState {
    */
   cookieSid: string | null;
   /**
-   * The sid the response's renewal receipt is bound to: this request renewed the session
-   * its cookie named, and a rotation's answer racing the renewal's could overwrite the
-   * session cookie with a token of it. `null`: no receipt.
+   * The sids the response's renewal receipt is bound to, first the session this request
+   * renewed (or its cookie named): a rotation's answer racing the renewal's could overwrite
+   * the session cookie with a token of one of them. `null`: no receipt.
    */
-  receipt: string | null;
+  receipt: readonly string[] | null;
   /**
    * The renewal receipt named this session's current token: the response rotates it, so
    * that its answer, however late, never sets a token a parallel request rotated away.
