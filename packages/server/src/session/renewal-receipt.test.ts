@@ -484,7 +484,7 @@ describe('a token under the receipt name is worth no more than under the session
     });
   }
 });
-describe('a sign-in as another user after a crossing', () => {
+describe('a sign-in as another user racing a renewal', () => {
   // The crossed browser holds an ended session's token and a receipt for the privilege
   // change's session; the person signs in as someone else with a cookie sent before the
   // receipt arrived, while a read carrying the receipt is on its way.
@@ -510,6 +510,24 @@ describe('a sign-in as another user after a crossing', () => {
       expect(await whoami(t.browser)).toMatchObject({ state: 'active', userId: 'u2' });
       t.clock.advance(30_000);
       expect(await whoami(t.browser)).toMatchObject({ state: 'active', userId: 'u2' });
+    });
+  }
+
+  // Without a crossing: the privilege change is served first, then the sign-in, sent with
+  // the same cookie. Its answer landing last used to leave the previous user signed in.
+  for (const last of ['sign-in', 'privilege change'] as const) {
+    it(`never hands the browser back to the previous user when the ${last}'s answer lands last`, async () => {
+      const t = receiptApp();
+      const browser = new Browser(t.app);
+      await browser.post('/login');
+      const elevation = await browser.tab().post('/elevate');
+      const signIn = await browser.tab().post('/login?user=u2');
+      const answers = last === 'sign-in' ? [elevation, signIn] : [signIn, elevation];
+      for (const answer of answers) browser.receive(answer);
+      t.clock.advance(1_000);
+      // Signed out when the privilege change lands last: its session went with the sign-in.
+      const expected = last === 'sign-in' ? { state: 'active', userId: 'u2' } : { state: 'none' };
+      expect(await whoami(browser)).toMatchObject(expected);
     });
   }
 
