@@ -7,7 +7,7 @@ import { checkUserId } from '../store/user-id.js';
 import { generateToken, type SessionToken } from '../token/token.js';
 import { endRecord, forgetLinkedCredential, isRenewal } from './end-record.js';
 import { StoreUnavailableError } from './guard-store.js';
-import { receiptLifetime } from './respond.js';
+import { ANSWER_IN_FLIGHT, receiptLifetime } from './respond.js';
 import { type ClientFacts, emitFor, type Runtime } from './runtime.js';
 import { keepWithinLimit } from './session-limit.js';
 import {
@@ -15,6 +15,7 @@ import {
   currentData,
   freshMeta,
   type LiveSession,
+  type ReceiptPlan,
   type RequestState,
   switchSession,
 } from './state.js';
@@ -143,14 +144,19 @@ export async function regenerate(
   // cookie is on the wire too): a rotation's answer with a token of it may still cross
   // this one's, and the receipt, bound to it, then brings this session back.
   const bound = old?.sid ?? state.cookieSid;
-  const bounds = bound === null ? null : [bound];
+  // The receipt the request carried is bound to sessions that had all ended when `old`
+  // was made (an answer with a session's token is made before it ends): once `old` is
+  // older than an answer's time on the wire, none of their answers can still arrive, and
+  // those bindings would only crowd out ones that matter (a randomised test found it).
+  const carry = old === null || now - old.meta.createdAt < ANSWER_IN_FLIGHT;
+  const receipt: ReceiptPlan | null = bound === null ? null : { bounds: [bound], carry };
   if (!old && userId !== null) {
     try {
       const left = await endLeftBehind(rt, state, userId);
-      if (left !== null) bounds!.push(left);
+      if (left !== null) receipt!.bounds = [bound!, left];
     } catch (error) {
       // As for the old session below: a sign-in hands its new session over with the 503.
-      if (error instanceof StoreUnavailableError && authenticated) adopt(state, created, bounds);
+      if (error instanceof StoreUnavailableError && authenticated) adopt(state, created, receipt);
       throw error;
     }
   }
@@ -168,7 +174,7 @@ export async function regenerate(
       // may be dead). Anything else fails closed: a privilege change has only the old
       // session's authority, and a re-auth's credential is checked after this.
       if (error instanceof StoreUnavailableError && authenticated && options.cause !== 'reauth') {
-        adopt(state, created, bounds);
+        adopt(state, created, receipt);
       }
       throw error;
     }
@@ -178,7 +184,7 @@ export async function regenerate(
     // session exists.
     if (!endedHere && standsOnOld) await abandon(rt, state, old, created.sid, created.record);
   }
-  adopt(state, created, bounds);
+  adopt(state, created, receipt);
   const previousSid = old?.sid ?? null;
   emitFor(rt, now, created.sid, userId, { type: 'created', previousSid });
   if (options.cause === 'reauth') {
@@ -216,13 +222,12 @@ async function endLeftBehind(
 
 /**
  * Makes the request's session the one `regenerate()` created; its data is in the record.
- * One that replaced a session (`bounds`, the one the cookie named first) also goes out
- * under a receipt bound to them.
+ * One that replaced a session also goes out under a `receipt`.
  */
 function adopt(
   state: RequestState,
   created: { sid: string; token: SessionToken; record: SessionRecord },
-  bounds: readonly string[] | null,
+  receipt: ReceiptPlan | null,
 ): void {
   const { data: stored, ...meta } = created.record;
   switchSession(state, {
@@ -231,7 +236,7 @@ function adopt(
     issue: created.token,
     fromGrace: false,
     pastGrace: false,
-    receipt: bounds,
+    receipt,
     cleared: false,
     fresh: true,
   });

@@ -312,6 +312,19 @@ describe('a later renewal keeps covering an earlier crossing', () => {
     });
   }
 
+  it('keeps covering it when earlier renewals filled the receipt long ago', async () => {
+    const t = await dueForRotation();
+    for (let i = 0; i < 4; i++) expect((await t.browser.post('/elevate')).status).toBe(200);
+    t.clock.advance(16 * MIN); // their answers have all long arrived; a rotation is due
+    const rotation = await t.browser.tab().get('/whoami'); // its answer is slow
+    t.browser.receive(await t.browser.tab().post('/elevate')); // crosses it
+    t.browser.receive(await t.browser.tab().post('/elevate')); // before its answer came
+    const { id: newest } = await whoami(t.browser.tab());
+    t.browser.receive(rotation);
+    t.clock.advance(1_000);
+    expect(await whoami(t.browser)).toMatchObject({ state: 'active', id: newest });
+  });
+
   it('keeps the person signed in when a renewal served through the receipt comes before the last crossing answer', async () => {
     const t = await dueForRotation();
     const first = await t.browser.tab().get('/whoami');

@@ -228,13 +228,20 @@ function issuedCookies(
   // and the renewed session has idled out), and a minute for answers still on their way.
   // Never cleared by a rotation: its answer may come last and clear a newer receipt.
   const needed = Math.min(retained, receiptLifetime(rt));
-  const bounds = [...state.receipt, ...carriedBounds(rt, c, attrs, state.receipt[0]!)];
+  const { bounds: own, carry } = state.receipt;
+  const bounds = carry ? [...own, ...carriedBounds(rt, c, attrs, own[0]!)] : own;
   const receipt = receiptValue(state.issue!, bounds);
   return [session, serializeSessionCookie(attrs.receipt, receipt, needed)];
 }
 
+/**
+ * How long an answer may take on the wire after the server sent it: answers are still
+ * arriving that long after the last one that carries a given session's token was made.
+ */
+export const ANSWER_IN_FLIGHT = 60_000;
+
 /** How long a renewal receipt is needed at most (see `issuedCookies`). */
-export const receiptLifetime = (rt: Runtime): number => rt.options.idleTimeout + 60_000;
+export const receiptLifetime = (rt: Runtime): number => rt.options.idleTimeout + ANSWER_IN_FLIGHT;
 
 /**
  * The bindings of the receipt the request carried, when it holds a token of the session

@@ -50,12 +50,8 @@ export interface RequestState {
    * unknown), else `null`: a renewal binds its receipt to it.
    */
   cookieSid: string | null;
-  /**
-   * The sids the response's renewal receipt is bound to, first the session this request
-   * renewed (or its cookie named): a rotation's answer racing the renewal's could overwrite
-   * the session cookie with a token of one of them. `null`: no receipt.
-   */
-  receipt: readonly string[] | null;
+  /** The renewal receipt the response sets, or `null`: none. */
+  receipt: ReceiptPlan | null;
   /**
    * The renewal receipt named this session's current token: the response rotates it, so
    * that its answer, however late, never sets a token a parallel request rotated away.
@@ -128,6 +124,21 @@ export function initialState(resolution: Resolution, now: number, passive: boole
   } else if (resolution.fromReceipt) state.reissue = true;
   state.touched = resolution.touched;
   return state;
+}
+
+/** What a renewal's receipt is bound to (see `RequestState.receipt`). */
+export interface ReceiptPlan {
+  /**
+   * The sids it is bound to, first the session this request renewed (or its cookie
+   * named): a rotation's answer racing the renewal's could overwrite the session cookie
+   * with a token of one of them.
+   */
+  bounds: readonly string[];
+  /**
+   * Whether the bindings of the receipt the request carried (for the session it renewed)
+   * still count: some of their crossing answers may still be on their way.
+   */
+  carry: boolean;
 }
 
 /**
