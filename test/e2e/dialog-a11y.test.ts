@@ -87,6 +87,26 @@ it('treats Escape as "stay": the dialog closes and the session is extended', asy
   expect((await world.status()).idleExpiresAt!).toBeGreaterThan(before.idleExpiresAt!);
 });
 
+// Chromium lets a page cancel a close request only after a click or key press since the
+// last one it cancelled: a second Escape closes the dialog whatever the page says. With the
+// extension failing, the session still warns, and so must the dialog.
+it('keeps the warning up after an Escape the browser would not let it cancel, while the extension fails', async () => {
+  world = await startWorld(DEMO_ENV);
+  const tab = await warnedTab(world);
+  await tab.route('**/session/extend', (r) => r.abort('internetdisconnected'));
+  await tab.keyboard.press('Escape');
+  await tab.waitForTimeout(300);
+  await tab.keyboard.press('Escape');
+  await tab.waitForTimeout(1000);
+  const open = () =>
+    tab.locator('dialog.lifeline-dialog').evaluate((d: HTMLDialogElement) => d.open);
+  for (let i = 0; i < 5; i++) {
+    await world.advance(1_000);
+    await expectState([tab], 'warning');
+    expect(await open(), `${i + 1} s later`).toBe(true);
+  }
+});
+
 it('keeps the warning clear of the screen edges on a phone-sized screen', async () => {
   world = await startWorld(DEMO_ENV);
   const [tab] = await world.openTabs(1);

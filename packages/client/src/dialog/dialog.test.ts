@@ -123,6 +123,19 @@ describe('mountWarningDialog', () => {
     expect(client.calls).toEqual([]);
   });
 
+  it('comes back when the browser closes it while the session still warns, but not after unmount', () => {
+    warnIdle(60);
+    const d = dialog();
+    d.close(); // the browser's own close, after an Escape it would not let the page cancel
+    d.dispatchEvent(new Event('close')); // browsers deliver it as a task of its own
+    expect(d.open).toBe(true);
+    d.close();
+    unmount();
+    d.dispatchEvent(new Event('close')); // delivered after the app unmounted the dialog
+    expect(d.isConnected).toBe(false);
+    unmount = () => {};
+  });
+
   it('extends on "Stay signed in" and closes when the session is live again', () => {
     warnIdle(60);
     (document.activeElement as HTMLButtonElement).click();

@@ -267,11 +267,16 @@ export const mountWarningDialog = (
 
   // Escape means "stay": extend, keep working, or close the notice, like the calm button of
   // each mode. Browsers fire `cancel` for every close request, also when they do not let it
-  // be cancelled, so `close` needs no handler.
+  // be cancelled (Chromium, after a second Escape with no click or key press between).
   dialog.oncancel = (e) => {
     e.preventDefault();
     calm().click();
   };
+  // Closed by the browser all the same: shown again while the session still gives this
+  // warning (its extension failed), or the person is signed out with no warning on screen.
+  // Not when the close was this code's own switch to another mode (a `close` event fired at
+  // once, as some DOM implementations do, would otherwise reopen the old one).
+  dialog.onclose = () => dialog.open || mode !== client.getSnapshot().warning || render();
   // The client's actions never reject: failures come as `error` and `reauth-failed` events,
   // and a re-authentication that fails still leads to the sign-in page.
   primary.onclick = async () => {
@@ -299,6 +304,7 @@ export const mountWarningDialog = (
   render();
 
   return () => {
+    dialog.onclose = null;
     close();
     dialog.remove();
     unstyle?.();
