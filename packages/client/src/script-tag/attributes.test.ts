@@ -76,6 +76,31 @@ describe('readScriptTag', () => {
     }
   });
 
+  it('takes data-dialog as "true" or "false" only, naming the attribute otherwise', () => {
+    for (const value of ['', 'true']) {
+      expect(readScriptTag(tag(`<script data-dialog="${value}"></script>`)).dialog).toBe(true);
+    }
+    for (const value of ['False', '0', 'no', 'off']) {
+      expect(() => readScriptTag(tag(`<script data-dialog="${value}"></script>`))).toThrow(
+        new TypeError(`Lifeline: data-dialog must be "true" or "false" (got "${value}")`),
+      );
+    }
+  });
+
+  it('refuses an empty data-sign-in-url or data-endpoint instead of falling back', () => {
+    for (const name of ['sign-in-url', 'endpoint']) {
+      expect(() => readScriptTag(tag(`<script data-${name}=""></script>`))).toThrow(
+        new RegExp(`data-${name} .*\\(got ""\\)`),
+      );
+    }
+  });
+
+  it('refuses a data-strings-* attribute that names no dialog string', () => {
+    expect(() =>
+      readScriptTag(tag('<script data-strings-stay-signed-in="Rester"></script>')),
+    ).toThrow(/data-strings-stay-signed-in names no dialog string/);
+  });
+
   it('reports the version published in package.json', () => {
     expect(VERSION).toBe(packageJson.version);
   });

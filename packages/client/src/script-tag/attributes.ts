@@ -1,5 +1,5 @@
 import { checkSignInUrl } from '../dialog/sign-in-url.js';
-import type { DialogStrings } from '../dialog/strings.js';
+import { type DialogStrings, defaultStrings } from '../dialog/strings.js';
 
 /** What a `<script src=".../client.js" data-*>` tag asks for. */
 export interface ScriptTagConfig {
@@ -17,15 +17,32 @@ export interface ScriptTagConfig {
 
 const STRINGS_PREFIX = 'strings';
 
+/** `signOut` as its attribute spells it: `sign-out`. */
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** Refuses a value given empty: the attribute was meant to say something. */
+function filled(value: string | undefined, name: string): string | undefined {
+  if (value === '') throw new TypeError(`Lifeline: ${name} must not be empty (got "")`);
+  return value;
+}
+
 /**
- * Reads the configuration from a script tag's `data-*` attributes. Unknown attributes are
- * ignored; a malformed number or sign-in URL is refused with a message naming the
- * attribute, since a silent fallback would hide a typo until the first unexpected sign-out.
+ * Reads the configuration from a script tag's `data-*` attributes. Attributes that are not
+ * Lifeline's are ignored (a page may tag its scripts for other tools); a malformed or empty
+ * value of one of ours, or a `data-strings-*` key that names no dialog string, is refused
+ * with a message naming the attribute, since a silent fallback would hide a typo until the
+ * first unexpected sign-out, or leave the dialog in English.
  */
 export function readScriptTag(dataset: DOMStringMap): ScriptTagConfig {
-  const config: ScriptTagConfig = { dialog: dataset.dialog !== 'false', strings: {} };
-  if (dataset.endpoint) config.endpoint = dataset.endpoint;
-  if (dataset.signInUrl) config.signInUrl = checkSignInUrl(dataset.signInUrl, 'data-sign-in-url');
+  const { dialog = 'true' } = dataset;
+  if (dialog !== 'true' && dialog !== 'false' && dialog !== '') {
+    throw new TypeError(`Lifeline: data-dialog must be "true" or "false" (got "${dialog}")`);
+  }
+  const config: ScriptTagConfig = { dialog: dialog !== 'false', strings: {} };
+  const endpoint = filled(dataset.endpoint, 'data-endpoint');
+  if (endpoint !== undefined) config.endpoint = endpoint;
+  const signInUrl = filled(dataset.signInUrl, 'data-sign-in-url');
+  if (signInUrl !== undefined) config.signInUrl = checkSignInUrl(signInUrl, 'data-sign-in-url');
   if (dataset.warnBefore !== undefined) {
     const seconds = Number(dataset.warnBefore);
     if (!Number.isFinite(seconds) || seconds < 20) {
@@ -36,10 +53,17 @@ export function readScriptTag(dataset: DOMStringMap): ScriptTagConfig {
     config.warnBefore = seconds * 1000;
   }
   for (const [name, value] of Object.entries(dataset)) {
-    if (name.startsWith(STRINGS_PREFIX) && name.length > STRINGS_PREFIX.length && value) {
-      const key = name.slice(STRINGS_PREFIX.length);
-      const strings = config.strings as Record<string, string>;
-      strings[key.charAt(0).toLowerCase() + key.slice(1)] = value;
+    if (name.startsWith(STRINGS_PREFIX) && name.length > STRINGS_PREFIX.length) {
+      const rest = name.slice(STRINGS_PREFIX.length);
+      const key = rest.charAt(0).toLowerCase() + rest.slice(1);
+      const known = Object.keys(defaultStrings);
+      if (!known.includes(key)) {
+        throw new TypeError(
+          `Lifeline: data-${kebab(name)} names no dialog string (known: ${known.map((k) => `data-strings-${kebab(k)}`).join(', ')})`,
+        );
+      }
+      // An empty one keeps the English words, as the dialog's `strings` option does.
+      if (value) (config.strings as Record<string, string>)[key] = value;
     }
   }
   return config;
