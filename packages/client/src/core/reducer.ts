@@ -119,7 +119,11 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
     } else if (s.phase !== 'unknown' || reason === 'logged-out') {
       emit({ type: 'signed-out', reason });
     }
-    post({ type: 'answer', op: 'status', reason, sentAt });
+    // Found by this tab alone (it could not reach the server past its deadline) stays its
+    // own: another tab may know of an extension this one missed (back from the
+    // back/forward cache, say) and would be signed out while the person works there. Each
+    // tab reaches a real expiry through its own deadline.
+    if (trigger !== 'local') post({ type: 'answer', op: 'status', reason, sentAt });
     // The session signed out of, so that no later news of it (its logout may not have
     // reached the server yet) shows it live again; a logout forgets the remember-me
     // credential too (every tab hears of it here, not from the logout's answer).
