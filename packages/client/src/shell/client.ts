@@ -162,15 +162,15 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
           });
         }
         if (post) channel?.post(retimed(post, -1));
+        // The snapshot first: a listener of an event reads the state it tells of.
+        const fresh = toSnapshot(state, now(), snapshot);
+        const changed = fresh !== snapshot;
+        snapshot = fresh;
         for (const event of events) emit(event.type, event);
         // A listener may have called destroy(): arm nothing (it removed the other listeners).
         if (destroyed) return;
         arm(wakeAt);
-        const fresh = toSnapshot(state, now(), snapshot);
-        if (fresh !== snapshot) {
-          snapshot = fresh;
-          emit('change');
-        }
+        if (changed) emit('change');
       }
     } finally {
       busy = false;
