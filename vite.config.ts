@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { leanBroadcastChannel } from './packages/client/build/lean-broadcast-channel.js';
 
 // In the repo every package resolves to its TypeScript source through the
 // `lifeline-source` export condition; published builds use `dist/`.
@@ -19,10 +20,13 @@ export default defineConfig({
       },
       {
         extends: true,
+        // The client's tests run the `broadcast-channel` its bundles ship (the lean copy).
+        plugins: [leanBroadcastChannel()],
         test: {
           name: 'client',
           include: ['packages/client/src/**/*.test.ts'],
           environment: 'happy-dom',
+          server: { deps: { inline: ['broadcast-channel'] } },
         },
       },
       {

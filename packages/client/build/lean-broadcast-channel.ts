@@ -10,7 +10,8 @@ import type { Plugin } from 'vite';
  * Leader election keeps only its Web Lock elector: the message-protocol one (about 630 B
  * gzip) serves pages without Web Locks (not a secure context, or an old browser), where
  * `broadcastChannel()` holds no election and every tab leads. Its `unload` hook goes too,
- * below, and so do the option defaults only the stubbed transports read.
+ * below, and so do the option defaults only the stubbed transports read and the filter
+ * that drops messages by their senders' clocks.
  */
 const STUBS: Record<string, string> = {
   'indexed-db': 'IndexedDBMethod',
@@ -46,6 +47,16 @@ export function createLeaderElection(channel, options) {
   return elector;
 }`;
 
+const CHANNEL = /[\\/]broadcast-channel[\\/]dist[\\/][^\\/]+[\\/]broadcast-channel\.js$/;
+/**
+ * The package drops a message stamped (with the sender's `Date.now()`) before the listener
+ * was added, which only its buffering transports need. Between tabs it dropped every
+ * message of a tab opened after the computer's clock was set back, for as long as the step:
+ * older tabs missed its sign-outs, extensions and activity. The native transport delivers
+ * only what is posted while a channel is open anyway.
+ */
+const TIME_FILTER = 'if (msgObj.time >= listenerObject.time) {';
+
 export function leanBroadcastChannel(): Plugin {
   return {
     name: 'lifeline:lean-broadcast-channel',
@@ -61,6 +72,12 @@ export function leanBroadcastChannel(): Plugin {
       const method = /^\.\/methods\/([a-z-]+)\.js$/.exec(source)?.[1];
       if (!method || !(method in STUBS) || !importer || !CHOOSER.test(importer)) return null;
       return PREFIX + method;
+    },
+    transform(code, id) {
+      if (!CHANNEL.test(id)) return null;
+      // A new version of the package that moved it must fail the build, not keep the filter.
+      if (!code.includes(TIME_FILTER)) throw new Error(`${id}: its message time filter moved`);
+      return code.replace(TIME_FILTER, '{');
     },
     load(id) {
       if (!id.startsWith(PREFIX)) return null;
