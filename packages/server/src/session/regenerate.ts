@@ -7,7 +7,7 @@ import { checkUserId } from '../store/user-id.js';
 import { generateToken, type SessionToken } from '../token/token.js';
 import { endRecord, forgetLinkedCredential, isRenewal } from './end-record.js';
 import { StoreUnavailableError } from './guard-store.js';
-import { ANSWER_IN_FLIGHT, receiptLifetime } from './respond.js';
+import { ANSWER_IN_FLIGHT } from './respond.js';
 import { type ClientFacts, emitFor, type Runtime } from './runtime.js';
 import { keepWithinLimit } from './session-limit.js';
 import {
@@ -198,7 +198,7 @@ export async function regenerate(
  * crossed the renewal's), so that renewal's session, whose token only this browser was
  * sent, is the one the person is leaving. Left live, a read carrying the receipt for it,
  * answered after this sign-in, would set it again and hand the browser back to the
- * previous user. Only while such a receipt can still be on the browser. Returns its sid
+ * previous user. Only for a sign-in sent before the renewal's answer arrived. Returns its sid
  * (the new receipt is bound to it too, in case that read's answer lands last), or `null`.
  */
 async function endLeftBehind(
@@ -212,7 +212,10 @@ async function endLeftBehind(
   const record = await rt.store.get(cookieSid);
   const ended = record?.ended;
   if (!record || !isRenewal(ended) || ended!.successor === undefined) return null;
-  if (record.userId === userId || now >= ended!.at + receiptLifetime(rt)) return null;
+  // Sent before the renewal's answer arrived (it carried no receipt), so it reaches the
+  // server within an answer's time on the wire of that renewal. Later, the cookie is only
+  // an old token: whoever holds one must not sign its owner out (a review found it).
+  if (record.userId === userId || now >= ended!.at + ANSWER_IN_FLIGHT) return null;
   // As a sign-in as another user does with the session it replaces, the previous user's
   // remember-me credential linked to it goes too (this detail does not keep it).
   const marker: EndedMarker = { reason: 'revoked', detail: 'sign-in-as-another-user', at: now };

@@ -560,6 +560,23 @@ describe('a sign-in as another user racing a renewal', () => {
     expect((await copy.post('/session/reauth')).status).toBe(401);
   });
 
+  it('ends nothing for someone who signs in, minutes later, with a token a renewal replaced', async () => {
+    const t = receiptApp();
+    const victim = new Browser(t.app);
+    expect((await victim.post('/login?remember=1')).status).toBe(200);
+    const stolen = victim.cookies.get('lifeline')!;
+    t.clock.advance(2 * MIN);
+    expect((await victim.post('/elevate')).status).toBe(200); // the stolen token is dead now
+    t.clock.advance(10 * MIN);
+    const thief = new Browser(t.app);
+    thief.cookies.set('lifeline', stolen);
+    expect((await thief.post('/login?user=mallory')).status).toBe(200);
+    expect(await whoami(victim)).toMatchObject({ state: 'active', userId: 'u1' });
+    const credential = new Browser(t.app);
+    credential.cookies.set('lifeline_remember', victim.cookies.get('lifeline_remember')!);
+    expect((await credential.post('/session/reauth')).status).toBe(200);
+  });
+
   it('ends nothing once no receipt for the crossing can be left', async () => {
     const { t, renewedId } = await crossed('/elevate');
     const ended = t.browser.cookies.get('lifeline')!;
