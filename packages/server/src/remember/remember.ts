@@ -26,7 +26,10 @@ export interface RememberMe extends ReauthStrategy {
    * alike, so revoking that session deletes the credential too.
    */
   issue(c: Context, userId: string): Promise<void>;
-  /** Deletes the request's credential and clears its cookie (logout). */
+  /**
+   * Deletes the request's credential and clears its cookie (logout). A validator that
+   * re-auth would take for theft is reported as `theft-suspected` here too.
+   */
   forget(c: Context): Promise<void>;
   /** Clears the cookie if its credential is gone (after `manager.revokeUser()` in a handler). */
   forgetIfGone(c: Context): Promise<void>;
@@ -40,7 +43,8 @@ export interface RememberMe extends ReauthStrategy {
  * keeps only a hash of the whole token, compared in constant time. Every use rotates the
  * validator (compare-and-set) and sends the new cookie, so a copied cookie works once at
  * most: when an old validator comes back with a known selector, someone else holds the
- * current one, and the credential is deleted and reported as `theft-suspected`. A
+ * current one, and the credential is deleted and reported as `theft-suspected` (at a
+ * sign-out or sign-in with that cookie too). A
  * credential lives `maxAgeMs` from its issue; using it does not extend that.
  *
  * @example
@@ -79,13 +83,31 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
 
   /** The stored credential; a custom store's malformed record counts as none, not a 500. */
   async function read(id: string): Promise<CredentialRecord | null> {
-    const r = await store.getCredential(id);
-    const wellFormed =
+    return wellFormed(await store.getCredential(id));
+  }
+
+  function wellFormed(r: CredentialRecord | null): CredentialRecord | null {
+    const ok =
       r !== null &&
       typeof r.tokenHash === 'string' &&
       typeof r.userId === 'string' &&
       Number.isFinite(r.expiresAt);
-    return wellFormed ? r : null;
+    return ok ? r : null;
+  }
+
+  /**
+   * Why a sign-out or sign-in deletes the presented credential: an old validator past its
+   * grace is the evidence `/reauth` takes for theft (someone else rotated it), so it is
+   * reported as such here too, or a victim's sign-out would bury it.
+   */
+  async function endedAs(
+    record: CredentialRecord,
+    token: SessionToken,
+    id: string,
+  ): Promise<'forgotten' | 'theft-suspected'> {
+    const checked = wellFormed(record);
+    if (checked === null) return 'forgotten';
+    return (await grace.current(checked, token, id)) === null ? 'theft-suspected' : 'forgotten';
   }
 
   function presented(c: Context): SessionToken | null {
@@ -127,7 +149,7 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
     const id = hasher.sid(token);
     const record = await store.getCredential(id);
     await store.deleteCredential(id);
-    if (record !== null) await emit('forgotten', id, record.userId);
+    if (record !== null) await emit(await endedAs(record, token, id), id, record.userId);
   }
 
   const strategy: RememberMe = {
@@ -231,8 +253,11 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
         throw error;
       }
       // Gone already (an issue() earlier in this request forgot it): its cookie stays as set.
-      if (record !== null && record.userId !== userId) {
-        await reject(c, id, 'forgotten', record.userId);
+      if (record === null) return;
+      const why = await endedAs(record, token, id);
+      // The same user's own credential stays, unless the cookie shows it was stolen.
+      if (record.userId !== userId || why === 'theft-suspected') {
+        await reject(c, id, why, record.userId);
       }
     },
   };

@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { SessionOptions } from '../config/options.js';
 import type { SessionEvent } from '../events/types.js';
+import type { RememberMeOptions } from '../remember/options.js';
 import { rememberMe } from '../remember/remember.js';
 import { session } from '../session/middleware.js';
 import type { SessionEnv } from '../session/types.js';
@@ -21,6 +22,8 @@ export interface RoutesTestOptions {
   clockStart?: number;
   /** App middleware registered after `session()` and before every route, as apps do. */
   appMiddleware?: MiddlewareHandler<SessionEnv>;
+  /** Remember-me options beyond the store, clock and `findUser` the app gives it. */
+  remember?: Partial<Omit<RememberMeOptions, 'store'>>;
 }
 
 /**
@@ -36,6 +39,7 @@ export function routesTestApp(options: RoutesTestOptions = {}) {
     store,
     now: clock.now,
     findUser: (id) => (disabled.has(id) ? null : { name: `User ${id}` }),
+    ...options.remember,
   });
   const middleware = session({
     store,
