@@ -56,6 +56,33 @@ describe('passive requests and the read that touches', () => {
     expect(await idle()).toBe(before);
   });
 
+  // An <img> another site (SameSite=None) or a sibling subdomain (Lax) points at the app
+  // carries the cookie: a page left open there would keep the session alive for ever.
+  it("does not count another site's or a sibling subdomain's subresource loads as activity", async () => {
+    const { app, token, idle, before } = await dueApp(() => {});
+    for (const site of ['cross-site', 'same-site']) {
+      const headers = { 'Sec-Fetch-Site': site, 'Sec-Fetch-Mode': 'no-cors' };
+      await app.request('/no-such-page', withCookie(token, { headers }));
+      await app.request('/read', withCookie(token, { headers }));
+    }
+    expect(await idle()).toBe(before);
+  });
+
+  it('still counts a link followed from elsewhere, a CORS call and same-origin loads', async () => {
+    const cases: Record<string, string>[] = [
+      { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate' },
+      { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'cors' },
+      { 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'no-cors' },
+      { 'Sec-Fetch-Site': 'none', 'Sec-Fetch-Mode': 'no-cors' },
+      { 'Sec-Fetch-Mode': 'no-cors' },
+    ];
+    for (const headers of cases) {
+      const { app, token, idle, clock } = await dueApp(() => {});
+      await app.request('/read', withCookie(token, { headers }));
+      expect(await idle(), JSON.stringify(headers)).toBe(clock.now() + 30 * MIN);
+    }
+  });
+
   it('does not count a refused method as activity (405 on GET /session/logout)', async () => {
     const { app, token, idle, before } = await dueApp((root) => {
       root.post('/thing', (c) => c.text('ok')).all('/thing', methodNotAllowed(['POST']));

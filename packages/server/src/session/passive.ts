@@ -87,8 +87,21 @@ export function routeMark(c: Context): RouteMark | null {
 
 /**
  * Whether a request `session()` handles is passive: it carries `Session-Passive: 1` (the
- * SDK's hidden-tab requests) or its route is marked with {@link passive}.
+ * SDK's hidden-tab requests), its route is marked with {@link passive}, or it is a
+ * {@link foreignSubresource}.
  */
 export function isPassiveRequest(c: Context, mark: RouteMark | null = routeMark(c)): boolean {
-  return mark === 'passive' || c.req.header(PASSIVE_HEADER) === '1';
+  return mark === 'passive' || c.req.header(PASSIVE_HEADER) === '1' || foreignSubresource(c);
+}
+
+/**
+ * A subresource load (`<img>`, `<script>`, `<link>`) that another site or a sibling
+ * subdomain started: the browser sends the cookie along, but it is no sign of the person,
+ * whose own app calls same-origin or with CORS. Navigations (a link followed) and CORS
+ * calls (which need the app's consent to carry credentials) still count.
+ */
+function foreignSubresource(c: Context): boolean {
+  if (c.req.header('Sec-Fetch-Mode') !== 'no-cors') return false;
+  const site = c.req.header('Sec-Fetch-Site');
+  return site !== undefined && site !== 'same-origin' && site !== 'none';
 }
