@@ -90,6 +90,25 @@ describe('GET /session/client.js', () => {
     expect(calls).toBe(2);
   });
 
+  it('answers 503 to a load that does not settle within 2 s, and the next request loads again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    let calls = 0;
+    // The first load stalls for good (a network file system or CDN that never answers).
+    const clientScript = () => (++calls === 1 ? new Promise<string>(() => {}) : SCRIPT);
+    const browser = new Browser(routesTestApp({ routes: { clientScript } }).app);
+    const stalled = [browser.get('/session/client.js'), browser.get('/session/client.js')];
+    await vi.advanceTimersByTimeAsync(2_000);
+    for (const res of await Promise.all(stalled)) {
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ code: 'client_script_unavailable' });
+    }
+    expect((await browser.get('/session/client.js')).status).toBe(200);
+    expect(calls).toBe(2);
+  });
+
   it('is no session response: no deadline header, no cookie, no touch, no rotation', async () => {
     const { browser, clock, events } = await signedIn({ routes: { clientScript: SCRIPT } });
     const idle = async () =>
