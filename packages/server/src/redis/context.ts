@@ -22,8 +22,8 @@ export interface StoreContext {
   now: () => number;
   /** Index size, beyond the live entries the last sweep kept, past which a create sweeps it. */
   pruneAbove: number;
-  /** Per index key, how many entries this instance's last sweep of it kept. */
-  keptBySweep: Map<string, number>;
+  /** Per index key, the size past which this instance's next create sweeps it. */
+  sweepDueAbove: Map<string, number>;
   /** Index sweeps under way, by index key (a create does not wait for its sweep). */
   sweeps: Map<string, Promise<unknown>>;
   onCorrupt: (event: RedisCorruption) => void;
@@ -35,7 +35,7 @@ export interface StoreContext {
 /** Wires the client, the command timeout and the scripts into a {@link StoreContext}. */
 export function storeContext(
   client: RedisClient,
-  settings: Omit<StoreContext, 'readHash' | 'run' | 'keptBySweep' | 'sweeps'> & {
+  settings: Omit<StoreContext, 'readHash' | 'run' | 'sweepDueAbove' | 'sweeps'> & {
     commandTimeoutMs: number;
   },
 ): StoreContext {
@@ -65,7 +65,7 @@ export function storeContext(
   const readHash: StoreContext['readHash'] = client.call
     ? (key) => timed(client.call!('HGETALL', key) as Promise<StoredHash>, 'HGETALL')
     : hgetall;
-  return { ...rest, run, readHash, keptBySweep: new Map(), sweeps: new Map() };
+  return { ...rest, run, readHash, sweepDueAbove: new Map(), sweeps: new Map() };
 }
 
 /** True for the server's reply to a command on a key of another type (a foreign key). */

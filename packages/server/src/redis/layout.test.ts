@@ -310,6 +310,42 @@ describe('redisStore key layout and round trips', () => {
     expect((await store.listByUser('kai')).map((l) => l.sid)).toHaveLength(13);
   });
 
+  it('tries a failed sweep again once the index grows by pruneAbove more, not once it doubles', async () => {
+    const index = `${prefix}u:{rita}:s`;
+    let failing = true;
+    let sweepsStarted = 0;
+    const flaky: RedisClient = {
+      evalsha: (sha, numkeys, ...rest) => {
+        // The index read that starts a sweep names the index alone: a blip fails it.
+        if (numkeys === 1 && rest.length === 1 && rest[0] === index) {
+          sweepsStarted++;
+          if (failing) return Promise.reject(new Error('ECONNRESET'));
+        }
+        return client.evalsha(sha, numkeys, ...rest);
+      },
+      eval: client.eval.bind(client),
+      hgetall: client.hgetall.bind(client),
+      call: client.call.bind(client),
+    };
+    const store = redisStore({ client: flaky, prefix, pruneAbove: 5 });
+    let n = 0;
+    const signInAndOut = async () => {
+      const sid = `r${n++}`;
+      await store.create(sid, sessionRecord({ userId: 'rita' }), later());
+      await store.settled();
+      await store.end(sid, ended(), later());
+    };
+    for (let i = 0; i < 6; i++) await signInAndOut(); // the sixth entry's sweep fails
+    expect([sweepsStarted, await client.zcard(index)]).toEqual([1, 6]);
+    failing = false;
+    for (let i = 0; i < 5; i++) await signInAndOut();
+    expect(sweepsStarted).toBe(1); // 11 entries: not yet 5 more than the 6 it failed at
+    await signInAndOut();
+    expect(sweepsStarted).toBe(2);
+    // The sweep ran before the last sign-out: it kept only the then live entry.
+    expect(await client.zcard(index)).toBe(1);
+  });
+
   it('lists a user sessions oldest first', async () => {
     const store = redisStore({ client, prefix });
     const t = Date.now();

@@ -39,6 +39,12 @@ export function indexSize(ctx: StoreContext, key: string, reply: unknown): numbe
 /** Index keys whose last sweep this instance remembers; past it, it starts again. */
 const REMEMBERED_SWEEPS = 10_000;
 
+/** Remembers that a create sweeps the index `key` once it holds more than `size` entries. */
+function sweepDueAbove(ctx: StoreContext, key: string, size: number): void {
+  if (ctx.sweepDueAbove.size >= REMEMBERED_SWEEPS) ctx.sweepDueAbove.clear();
+  ctx.sweepDueAbove.set(key, size);
+}
+
 /**
  * After a create that left the index at `size` entries, starts `sweep` when it is due: when
  * the index holds more entries beyond the live ones its last sweep kept than `pruneAbove`
@@ -49,7 +55,7 @@ const REMEMBERED_SWEEPS = 10_000;
  * entry are written, and a sweep of a huge index outlived the caller's time limit (the
  * sign-in answered 503 after its session was made). Creates meanwhile start no second
  * sweep of that index, and a failed one is not tried again until the index grows by
- * `pruneAbove` more (it counts as kept).
+ * `pruneAbove` more than the size it started at.
  */
 export function sweepIfDue(
   ctx: StoreContext,
@@ -59,14 +65,15 @@ export function sweepIfDue(
 ): void {
   // One sweep of an index at a time: a huge index grows by `pruneAbove` while it is swept,
   // and overlapping sweeps of 20k entries made 782 reads a sign-in.
-  // Due past `pruneAbove` or the live count it kept, whichever is more: a sweep reads every
-  // entry, so a user with 20k live sessions swept every 50 sign-ins paid 400 reads a sign-in;
-  // growing with the index, a sweep costs at most about two reads a create.
-  const kept = ctx.keptBySweep.get(key) ?? 0;
-  if (ctx.sweeps.has(key) || size <= kept + Math.max(ctx.pruneAbove, kept)) return;
-  ctx.keptBySweep.set(key, size);
+  // Due past `pruneAbove` beyond the live count the last sweep kept, or that count again,
+  // whichever is more (sweepIndex sets it): a sweep reads every entry, so a user with 20k
+  // live sessions swept every 50 sign-ins paid 400 reads a sign-in; growing with the
+  // index, a sweep costs at most about two reads a create.
+  if (ctx.sweeps.has(key) || size <= (ctx.sweepDueAbove.get(key) ?? ctx.pruneAbove)) return;
   const running = sweep()
-    .catch(() => {})
+    // Not retried on the very next create: a sweep that timed out on a huge index would
+    // then run on every sign-in. Counted from the size it failed at, not doubled.
+    .catch(() => sweepDueAbove(ctx, key, size + ctx.pruneAbove))
     .finally(() => ctx.sweeps.delete(key));
   ctx.sweeps.set(key, running);
 }
@@ -109,8 +116,7 @@ export async function sweepIndex<T>(
     else stale.push(id);
   }
   if (stale.length > 0) await ctx.run.INDEX_REMOVE([key], stale);
-  if (ctx.keptBySweep.size >= REMEMBERED_SWEEPS) ctx.keptBySweep.clear();
-  ctx.keptBySweep.set(key, kept.length);
+  sweepDueAbove(ctx, key, kept.length + Math.max(ctx.pruneAbove, kept.length));
   return kept;
 }
 
