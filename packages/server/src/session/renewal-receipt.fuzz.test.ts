@@ -28,6 +28,8 @@ const roundOf = (routes: fc.Arbitrary<number>) =>
     // How long the server takes for each request (moves the clock).
     delays: fc.array(fc.integer({ min: 0, max: 200 }), { minLength: 6, maxLength: 6 }),
   });
+/** One round as the property receives it. */
+type Round = { advance: number; routes: number[]; picks: number[]; delays: number[] };
 const round = roundOf(fc.nat(ROUTES.length - 1));
 /** The same without a sign-in of the first person (which may rightly come last). */
 const LOGIN = ROUTES.findIndex(([, path]) => path === '/login');
@@ -73,6 +75,18 @@ async function runSchedule(
   }
 }
 
+/** Moves the clock on by the round's `advance`, then plays its requests (and `extra`). */
+function playRound(
+  t: ReturnType<typeof fuzzApp>,
+  browser: Browser,
+  { advance, routes, picks, delays }: Round,
+  extra?: readonly [string, string],
+): Promise<void> {
+  t.clock.advance(advance);
+  const requests = routes.map((r) => ROUTES[r]!);
+  return runSchedule(t, browser, extra ? [...requests, extra] : requests, picks, delays);
+}
+
 const theftSuspected = (t: ReturnType<typeof fuzzApp>) =>
   t.events.filter((e) => e.type === 'rejected' && e.reason === 'theft-suspected');
 
@@ -90,15 +104,8 @@ it('keeps one person signed in as themselves whatever order parallel answers arr
         const t = fuzzApp(onTheft);
         const browser = new Browser(t.app);
         await browser.post('/login');
-        for (const { advance, routes, picks, delays } of rounds) {
-          t.clock.advance(advance);
-          await runSchedule(
-            t,
-            browser,
-            routes.map((r) => ROUTES[r]!),
-            picks,
-            delays,
-          );
+        for (const one of rounds) {
+          await playRound(t, browser, one);
           t.clock.advance(1_000);
           const who = await (await browser.get('/whoami')).json();
           expect(who).toEqual({ state: 'active', userId: 'u1' });
@@ -126,22 +133,8 @@ it('never hands the browser back to the previous user after a sign-in as another
         const t = fuzzApp(onTheft);
         const browser = new Browser(t.app);
         await browser.post('/login');
-        for (const { advance, routes, picks, delays } of before) {
-          t.clock.advance(advance);
-          await runSchedule(
-            t,
-            browser,
-            routes.map((r) => ROUTES[r]!),
-            picks,
-            delays,
-          );
-        }
-        t.clock.advance(last.advance);
-        const requests = [
-          ...last.routes.map((r) => ROUTES[r]!),
-          ['POST', '/login?user=u2'] as const,
-        ];
-        await runSchedule(t, browser, requests, last.picks, last.delays);
+        for (const one of before) await playRound(t, browser, one);
+        await playRound(t, browser, last, ['POST', '/login?user=u2']);
         t.clock.advance(1_000);
         const who = await (await browser.get('/whoami')).json();
         const elevated = last.routes.some((r) => ROUTES[r]![1] === '/elevate');
