@@ -109,6 +109,23 @@ describe('GET /session/client.js', () => {
     expect(calls).toBe(2);
   });
 
+  // Real time: the load's last step (its ETag's digest) is no timer a fake clock can run.
+  it('keeps a slow load that succeeds after the wait was cut short, and serves it', async () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    let calls = 0;
+    // A cold CDN or a slow file system: every load takes 2.2 s.
+    const clientScript = async () => {
+      calls++;
+      await sleep(2_200);
+      return SCRIPT;
+    };
+    const browser = new Browser(routesTestApp({ routes: { clientScript } }).app);
+    expect((await browser.get('/session/client.js')).status).toBe(503); // after 2 s
+    await sleep(600);
+    expect((await browser.get('/session/client.js')).status).toBe(200);
+    expect(calls).toBe(1);
+  });
+
   it('is no session response: no deadline header, no cookie, no touch, no rotation', async () => {
     const { browser, clock, events } = await signedIn({ routes: { clientScript: SCRIPT } });
     const idle = async () =>

@@ -11,8 +11,8 @@ export type ClientScriptSource = string | (() => string | Promise<string>);
 const NOSNIFF = { 'X-Content-Type-Options': 'nosniff' };
 
 /**
- * How long a bundle load may take: one that never settles (a stalled network file
- * system) would otherwise hang this request and every later one, which all wait for it.
+ * How long a request waits for the bundle to load: one that never settles (a stalled
+ * network file system) would otherwise hang this request and every later one.
  */
 const CLIENT_SCRIPT_LOAD_LIMIT_MS = 2_000;
 
@@ -25,9 +25,10 @@ interface Loaded {
  * `GET /client.js`: serves the SDK's IIFE bundle so a plain page needs one script tag.
  * Revalidated on every use (`no-cache`) against a strong ETag of its contents, so a
  * deploy is picked up at once while an unchanged bundle costs a 304. Without a source it
- * is a 404 `invalid_request` problem; a source that fails to load, or takes longer than
- * {@link CLIENT_SCRIPT_LOAD_LIMIT_MS}, is a 503 `client_script_unavailable` problem,
- * retried by the next request. Errors are `no-store`.
+ * is a 404 `invalid_request` problem; a source that fails to load, or has not loaded
+ * within {@link CLIENT_SCRIPT_LOAD_LIMIT_MS} of a request, is a 503
+ * `client_script_unavailable` problem, and the next request tries again (a slow load's
+ * late success is kept). Errors are `no-store`.
  * The answer is the same for everyone, so `session()` leaves it alone (no store read, no
  * cookie, no `Session-Deadline`): caches may keep it, and it loads during a store outage.
  *
@@ -35,27 +36,45 @@ interface Loaded {
  * sessionRoutes({ clientScript: () => readFile(bundlePath, 'utf8') });
  */
 export function clientScript(source: ClientScriptSource | undefined): Handler {
-  let loaded: Promise<Loaded> | null = null;
+  /** The load under way or done; a failed one is forgotten, so the next request retries. */
+  let loading: { done: Promise<Loaded>; settled: boolean; startedAt: number } | null = null;
   const limit = sharedDeadline(
     CLIENT_SCRIPT_LOAD_LIMIT_MS,
     () =>
       new Error(`clientScript: the bundle did not load within ${CLIENT_SCRIPT_LOAD_LIMIT_MS} ms`),
   );
   const load = (): Promise<Loaded> => {
-    if (loaded === null) {
-      const attempt = limit(
-        (async () => {
+    // The limit is on each request's wait, not on the load: a slow source's late success
+    // is kept and served. One still pending past the limit is tried anew alongside.
+    const stalled =
+      loading !== null &&
+      !loading.settled &&
+      performance.now() - loading.startedAt >= CLIENT_SCRIPT_LOAD_LIMIT_MS;
+    if (loading === null || stalled) {
+      const attempt = {
+        done: (async () => {
           const body = typeof source === 'function' ? await source() : (source ?? '');
           return { body, etag: await strongEtag(body) };
         })(),
+        settled: false,
+        startedAt: performance.now(),
+      };
+      attempt.done.then(
+        (ready) => {
+          attempt.settled = true;
+          // A stalled load that finally succeeds serves too, unless a newer one did first.
+          if (loading !== attempt && !loading?.settled) loading = attempt;
+          return ready;
+        },
+        () => {
+          attempt.settled = true;
+          // A failed load (bundle not built yet) is retried by the next request.
+          if (loading === attempt) loading = null;
+        },
       );
-      // A failed or timed-out load (bundle not built yet) is retried by the next request.
-      attempt.catch(() => {
-        loaded = null;
-      });
-      loaded = attempt;
+      loading = attempt;
     }
-    return loaded;
+    return limit(loading.done);
   };
 
   return markOutsideRoute(async function clientScriptHandler(c: Context) {
