@@ -10,15 +10,13 @@ import {
 
 /**
  * How the remember-me cookie is named and flagged for one request: `Secure` and `__Host-`
- * whenever `session()` gave the session cookie them, else when forced on or on HTTPS.
- * `secure: false` holds only where the session cookie is plain too: a 30-day credential
- * weaker than the session it restores would go out on any plain-HTTP request.
+ * when forced, when `session()` gave the session cookie them, or on HTTPS.
  *
  * `SameSite` follows the session cookie's (`Lax` by default), so the two travel together:
  * a request that brings the session brings the credential, and a sign-out or a sign-in as
- * someone else sees (and forgets) the cookie wherever it could have used it. `None` comes
- * only with a `Secure` session cookie (`session()` refuses it otherwise), so it is `Secure`
- * here too, as browsers require.
+ * someone else sees (and forgets) the cookie wherever it could have used it. `None` (an
+ * app embedded in another site's frame) needs `Secure`: a remember cookie forced plain
+ * (`secure: false`) stays `Lax`, as browsers refuse `None` without it.
  */
 export function rememberCookieAttributes(
   c: Context,
@@ -26,8 +24,9 @@ export function rememberCookieAttributes(
   secure: boolean | undefined,
   trustProxy: boolean,
 ): CookieAttributes {
-  const isSecure = sessionCookieIsSecure(c) || (secure ?? isHttpsRequest(c, trustProxy));
-  const sameSite = sessionCookieSameSite(c);
+  const isSecure = secure ?? (sessionCookieIsSecure(c) || isHttpsRequest(c, trustProxy));
+  const followed = sessionCookieSameSite(c);
+  const sameSite = followed === 'None' && !isSecure ? 'Lax' : followed;
   // `__Host-` pins the cookie to this host, Path=/ and Secure: no subdomain can plant one.
   return { name: isSecure ? `__Host-${baseName}` : baseName, secure: isSecure, sameSite };
 }

@@ -54,9 +54,8 @@ export interface RememberMeOptions {
   /** Cookie name; `__Host-` is prefixed on HTTPS. Default `lifeline_remember`. */
   cookieName?: string;
   /**
-   * Force the `Secure` flag and `__Host-` prefix on, or off where `session()` did not give
-   * the request's session cookie them (never weaker than it). Default: on whenever
-   * `session()` gave the session cookie them, or the request is HTTPS.
+   * Force the `Secure` flag and `__Host-` prefix on or off. Default: on whenever `session()`
+   * gave the request's session cookie them, or the request is HTTPS.
    */
   secure?: boolean;
   /**

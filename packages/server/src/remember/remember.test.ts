@@ -84,27 +84,6 @@ describe('rememberMe', () => {
     expect(untrusted.pair.startsWith('lifeline_remember=')).toBe(true);
   });
 
-  // A 30-day credential without Secure goes out on any plain-HTTP request to the host.
-  it('honours secure: false only where the session cookie is not Secure either', async () => {
-    const remembered = async (cookie: { secure?: boolean }) => {
-      const store = memoryStore();
-      const remember = rememberMe({ store, findUser: () => ({ name: 'Ada' }), secure: false });
-      const app = new Hono();
-      app.use(session({ store, reauth: remember, cookie }));
-      app.post('/issue', async (c) => {
-        await remember.issue(c, 'u1');
-        return c.text('ok');
-      });
-      const res = await app.request('https://app.test/issue', { method: 'POST' });
-      return onlyCookie(res).line;
-    };
-    expect(await remembered({})).toMatch(/^__Host-lifeline_remember=.*; Secure/);
-    expect(await remembered({ secure: true })).toMatch(/^__Host-lifeline_remember=.*; Secure/);
-    const plain = await remembered({ secure: false });
-    expect(plain).toMatch(/^lifeline_remember=/);
-    expect(plain).not.toContain('Secure');
-  });
-
   it('works with an HMAC secret, and a credential made under another secret fails', async () => {
     const a = setup({ secret: 'a'.repeat(32) });
     const issued = onlyCookie(await a.call('/issue')).pair;
