@@ -112,6 +112,9 @@ export function createDemoApp(config: DemoConfig, deps: DemoDeps = {}): Hono<Ses
         nonce,
         error,
         returnTo,
+        // The form again, even over a live session: the page of that session would read as
+        // if the sign-in had worked (the sign-in-again form is posted over a live session).
+        signInAgain: true,
         clientScript: false,
         warnBeforeS: config.warnBeforeMs / 1000,
       }),

@@ -5,6 +5,7 @@ describe('loadConfig', () => {
   it('uses the documented defaults for an empty environment', () => {
     expect(loadConfig({})).toEqual({
       port: 3000,
+      host: '127.0.0.1',
       idleTimeoutMs: 30 * 60_000,
       absoluteTimeoutMs: 8 * 60 * 60_000,
       rotateEveryMs: 15 * 60_000,
@@ -16,6 +17,7 @@ describe('loadConfig', () => {
   it('reads seconds and converts them to milliseconds', () => {
     const config = loadConfig({
       PORT: '8080',
+      HOST: '0.0.0.0',
       IDLE_TIMEOUT_S: '60',
       ABSOLUTE_TIMEOUT_S: '300',
       ROTATE_EVERY_S: '20',
@@ -24,6 +26,7 @@ describe('loadConfig', () => {
     });
     expect(config).toEqual({
       port: 8080,
+      host: '0.0.0.0',
       idleTimeoutMs: 60_000,
       absoluteTimeoutMs: 300_000,
       rotateEveryMs: 20_000,
@@ -39,12 +42,13 @@ describe('loadConfig', () => {
   it('names every bad variable in one error', () => {
     const bad = {
       PORT: 'eighty',
+      HOST: 'http://x/',
       IDLE_TIMEOUT_S: '-5',
       WARN_BEFORE_S: '5',
       REDIS_URL: 'http://x',
     };
     expect(() => loadConfig(bad)).toThrow(
-      /PORT[\s\S]*IDLE_TIMEOUT_S[\s\S]*WARN_BEFORE_S[\s\S]*REDIS_URL/,
+      /PORT[\s\S]*HOST[\s\S]*IDLE_TIMEOUT_S[\s\S]*WARN_BEFORE_S[\s\S]*REDIS_URL/,
     );
   });
 

@@ -3,6 +3,8 @@ import { z } from 'zod';
 /** The demo's settings, durations in milliseconds. */
 export interface DemoConfig {
   port: number;
+  /** The address to listen on: loopback only unless set (the demo account is public). */
+  host: string;
   idleTimeoutMs: number;
   absoluteTimeoutMs: number;
   rotateEveryMs: number;
@@ -28,6 +30,10 @@ const env = z
       .min(0, 'must be between 0 and 65535')
       .max(65535, 'must be between 0 and 65535')
       .default(3000),
+    HOST: z
+      .string()
+      .regex(/^[\w.:-]+$/, 'must be an address or a host name, such as 127.0.0.1 or 0.0.0.0')
+      .default('127.0.0.1'),
     IDLE_TIMEOUT_S: seconds(30 * 60),
     ABSOLUTE_TIMEOUT_S: seconds(8 * 60 * 60),
     ROTATE_EVERY_S: seconds(15 * 60, 2),
@@ -50,7 +56,7 @@ const env = z
   });
 
 /**
- * Reads the demo's environment: `PORT` (3000), `IDLE_TIMEOUT_S` (1800),
+ * Reads the demo's environment: `PORT` (3000), `HOST` (127.0.0.1), `IDLE_TIMEOUT_S` (1800),
  * `ABSOLUTE_TIMEOUT_S` (28800), `ROTATE_EVERY_S` (900), `WARN_BEFORE_S` (120) and
  * `REDIS_URL` (unset: memory store). Empty values count as unset. Throws one error that
  * names every bad variable; the checks between two variables (absolute not shorter than
@@ -71,6 +77,7 @@ export function loadConfig(source: Record<string, string | undefined>): DemoConf
   const e = result.data;
   return {
     port: e.PORT,
+    host: e.HOST,
     idleTimeoutMs: e.IDLE_TIMEOUT_S * 1000,
     absoluteTimeoutMs: e.ABSOLUTE_TIMEOUT_S * 1000,
     rotateEveryMs: e.ROTATE_EVERY_S * 1000,

@@ -75,6 +75,22 @@ describe('demo: signing in and using the API', () => {
     expect(res.headers.get('Location')).toBe('/plain');
   });
 
+  it('answers a wrong password on the sign-in-again form with that form and the error, not the signed-in page', async () => {
+    const d = demo();
+    await d.login();
+    const res = await d.send('POST', '/login', {
+      body: new URLSearchParams({ username: 'demo', password: 'wrong', returnTo: '/plain' }),
+    });
+    expect(res.status).toBe(401);
+    const page = await res.text();
+    // The signed-in page here read as if the sign-in had worked, while the absolute
+    // deadline it was meant to move stayed where it was.
+    expect(page).toContain('Wrong username or password.');
+    expect(page).toContain('<form method="post" action="/login">');
+    expect(page).toContain('name="returnTo" value="/plain"');
+    expect(page).not.toContain('Signed in as');
+  });
+
   it('shows the form over a live session when a sign-in link asks, and that sign-in moves the absolute deadline', async () => {
     const d = demo();
     await d.login();

@@ -28,13 +28,23 @@ const app = createDemoApp(config, {
   clientScript: () => readFile(bundle, 'utf8'),
 });
 
-const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
+// Loopback unless HOST says otherwise: the demo account (demo / demo) is public, and its
+// cookies travel over plain http.
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   const where = config.redisUrl === null ? 'memory store' : 'Redis store';
-  console.log(`Lifeline demo on http://localhost:${info.port} (${where}); sign in as demo / demo`);
+  const host = config.host === '127.0.0.1' ? 'localhost' : config.host;
+  console.log(`Lifeline demo on http://${host}:${info.port} (${where}); sign in as demo / demo`);
 });
-// A port in use is a set-up mistake like a bad variable: one line naming it, not a stack.
+// A port in use or an address this machine has not got is a set-up mistake like a bad
+// variable: one line naming it, not a stack.
 server.on('error', (error: NodeJS.ErrnoException) => {
-  const why = error.code === 'EADDRINUSE' ? `port ${config.port} is in use` : error.message;
-  console.error(`PORT: cannot listen (${why}); set PORT to a free port`);
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
+    console.error(
+      `HOST: cannot listen on ${config.host} (${error.code}); set HOST to an address of this machine`,
+    );
+  } else {
+    const why = error.code === 'EADDRINUSE' ? `port ${config.port} is in use` : error.message;
+    console.error(`PORT: cannot listen (${why}); set PORT to a free port`);
+  }
   process.exit(1);
 });
