@@ -180,8 +180,8 @@ export interface SessionClientOptions {
   endpoint?: string;
   /** Show the warning this long before a deadline, ms. Default `120_000`; below `20_000` is refused (WCAG 2.2.1). */
   warnBefore?: number;
-  /** Activity tracking; `false` turns it off (the session then only lives by `extend()`). */
-  activity?: ActivityOptions | false;
+  /** Activity tracking; `false` or `null` turns it off (the session then only lives by `extend()`). */
+  activity?: ActivityOptions | false | null;
   /**
    * At most one `POST {endpoint}/extend` per this many ms for the whole browser, and only
    * after user activity. Default `60_000`; capped so an active user never sees the warning.
@@ -195,10 +195,10 @@ export interface SessionClientOptions {
   reauth?: 'endpoint' | ReauthFunction | false;
   /** Channel (and lock) name; tabs with the same name share one session view. Default `'lifeline'`. */
   channelName?: string;
-  /** Cross-tab channel factory; `null` runs this tab alone (always leader). */
-  channel?: ChannelFactory | null;
-  /** Web Locks for single-flight re-auth; default `navigator.locks` when present, `null` to skip. */
-  locks?: LockManagerLike | null;
+  /** Cross-tab channel factory; `null` or `false` runs this tab alone (always leader). */
+  channel?: ChannelFactory | false | null;
+  /** Web Locks for single-flight re-auth; default `navigator.locks` when present, `null` or `false` to skip. */
+  locks?: LockManagerLike | false | null;
   /**
    * Clock, epoch ms. Default: `Date.now()`, but never running back when the computer's clock
    * is set back. The tabs take one given here for a clock they all share.

@@ -4,6 +4,7 @@ import { initialState, toSnapshot } from '../core/state.js';
 import type { Action, CoreState, Operation, TabMessage } from '../core/types.js';
 import { SessionExpiredError } from '../errors.js';
 import type {
+  ChannelFactory,
   EventSource,
   LockManagerLike,
   SessionClient,
@@ -495,7 +496,9 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   /** Opens the cross-tab channel: at the start, and again after a back/forward-cache stay. */
   const join = () => {
     try {
-      channel = o.channel?.(o.channelName);
+      // `false` (none) is no function: calling it throws, and the catch runs the tab alone as
+      // `null` does, for no bytes.
+      channel = (o.channel as ChannelFactory | null | undefined)?.(o.channelName);
     } catch {
       // No cross-tab transport here (a browser without BroadcastChannel): this tab runs alone.
     }
