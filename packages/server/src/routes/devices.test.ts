@@ -251,3 +251,50 @@ describe("POST /session/sessions/revoke and this device's remember-me cookie", (
     expect(await canReauth(laptop)).toBe(false);
   });
 });
+
+describe('POST /session/sessions/revoke: what it reports', () => {
+  it('reports each ending once to the audit hook: { all: true } with two sessions, two events', async () => {
+    const t = routesTestApp();
+    const laptop = new Browser(t.app);
+    await laptop.post('/login');
+    await new Browser(t.app).post('/login');
+    t.events.length = 0;
+    const res = await laptop.post('/session/sessions/revoke', { all: true });
+    expect(await res.json()).toEqual({ revoked: 2, currentEnded: true });
+    // The current session was reported twice: `revoked` and `destroyed`.
+    expect(t.events.map((e) => e.type).sort()).toEqual(['destroyed', 'revoked']);
+    expect(new Set(t.events.map((e) => e.sid)).size).toBe(2);
+  });
+
+  it('reports ending the current session by its id once, as `destroyed`', async () => {
+    const t = routesTestApp();
+    const laptop = new Browser(t.app);
+    await laptop.post('/login');
+    const { sessions } = await (await laptop.get('/session/sessions')).json();
+    t.events.length = 0;
+    const res = await laptop.post('/session/sessions/revoke', { id: sessions[0].id });
+    expect(await res.json()).toEqual({ revoked: 1, currentEnded: true });
+    expect(t.events).toEqual([expect.objectContaining({ type: 'destroyed', reason: 'revoked' })]);
+  });
+
+  it('counts every session of the device it signs out (two parallel re-auths on one cookie)', async () => {
+    const t = routesTestApp();
+    const phone = new Browser(t.app);
+    await phone.post('/login?remember=1');
+    const [a, b] = await Promise.all([
+      phone.tab().post('/session/reauth'),
+      phone.tab().post('/session/reauth'),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const laptop = new Browser(t.app);
+    await laptop.post('/login');
+    const phoneIds: string[] = [];
+    for (const s of await t.manager.listForUser('u1')) {
+      if ((await t.manager.get(s.id))?.credentialId) phoneIds.push(s.id);
+    }
+    expect(phoneIds).toHaveLength(2);
+    const res = await laptop.post('/session/sessions/revoke', { id: phoneIds[0] });
+    expect(await res.json()).toEqual({ revoked: 2, currentEnded: false });
+    expect(await t.manager.listForUser('u1')).toHaveLength(1);
+  });
+});

@@ -65,9 +65,12 @@ async function revoke(c: Ctx, manager: SessionManager, userId: string, request: 
     }
     // Another session of this very browser (sharing its remember-me credential) ends, but
     // the caller's own stays: it asked to sign out something else.
-    if (request.id !== current) await manager.revoke(request.id, 'user', { exceptId: current });
-    else await session.destroy('revoked');
-    return { revoked: 1, currentEnded: request.id === current };
+    if (request.id === current) {
+      await session.destroy('revoked');
+      return { revoked: 1, currentEnded: true };
+    }
+    const revoked = await manager.revoke(request.id, 'user', { exceptId: current });
+    return { revoked, currentEnded: false };
   }
   // Also deletes the user's remember-me credentials: a thief's copy must not sign back in.
   const others = await manager.revokeUser(userId, { exceptId: current });

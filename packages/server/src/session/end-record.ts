@@ -16,6 +16,8 @@ export const revokesCredential = (ended: EndedMarker): boolean =>
  * handed on or dealt with elsewhere), or the device would sign straight back in.
  * Timeouts keep it: bringing the device back after one is what it is for. The record
  * ends before the credential goes, so a failing delete (503) never leaves the session alive.
+ * `announce` false leaves the event to the caller: `destroy()` reports its ending itself, as
+ * `destroyed`, and one ending is one event.
  */
 export async function endRecord(
   rt: Runtime,
@@ -23,6 +25,7 @@ export async function endRecord(
   record: Pick<SessionRecord, 'absoluteExpiresAt' | 'userId' | 'credentialId'>,
   now: number,
   ended: EndedMarker,
+  announce = true,
 ): Promise<boolean> {
   const result = await rt.store
     .end(sid, ended, retainUntil(rt, record, now))
@@ -35,7 +38,8 @@ export async function endRecord(
     });
   if (result !== 'ok') return false;
   if (ended.reason === 'revoked') {
-    emitFor(rt, now, sid, record.userId, { type: 'revoked', detail: ended.detail ?? 'revoked' });
+    if (announce)
+      emitFor(rt, now, sid, record.userId, { type: 'revoked', detail: ended.detail ?? 'revoked' });
     if (revokesCredential(ended)) await forgetEndedCredential(rt, sid, record);
   }
   return true;

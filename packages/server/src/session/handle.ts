@@ -202,20 +202,20 @@ class SessionHandle implements Session {
     const live = state.live;
     if (live) {
       const record = { ...live.meta, credentialId: linkedCredential(state, live.meta) };
-      const landed = await endRecord(rt, live.sid, record, state.now, ending);
+      const landed = await endRecord(rt, live.sid, record, state.now, ending, false);
       const ended = { sid: live.sid, record, landed };
       if (landed) return [ended];
       // Ended since this request read it: a privilege change or re-auth in another tab
       // renewed it. The device asked to sign out (or be revoked), so the session it was
       // renewed into ends too, or this ending would leave it live.
-      const result = await endCurrent(rt, live.sid, ending, null);
+      const result = await endCurrent(rt, live.sid, ending, null, new Set(), false);
       return result.ended ? [ended, { ...result.reached, landed: true }] : [ended];
     }
     if (state.renewed) {
       // The cookie of a session another request renewed (a privilege change or re-auth
       // whose answer this tab has not seen): the device asked to sign out, so the session
       // it was renewed into ends, as a revocation racing a renewal does.
-      const result = await endCurrent(rt, state.renewed, ending, null);
+      const result = await endCurrent(rt, state.renewed, ending, null, new Set(), false);
       if (result.ended) return [{ ...result.reached, landed: true }];
     }
     return [];

@@ -68,6 +68,25 @@ describe('SessionManager', () => {
     expect(await stateOf(t, c.token)).toMatchObject({ state: 'active' });
   });
 
+  it('evicts the session signed in first, also after that session changed privilege', async () => {
+    const t = testApp({ maxSessionsPerUser: 2 });
+    t.app.post('/elevate', async (c) => {
+      await c.var.session.regenerate(); // the same login, a new id
+      return c.json({ ok: true });
+    });
+    const a = await login(t);
+    t.clock.advance(60_000);
+    const b = await login(t);
+    t.clock.advance(60_000);
+    const elevated = await t.app.request('/elevate', withCookie(a.token, { method: 'POST' }));
+    const a2 = sessionCookie(elevated)!;
+    t.clock.advance(60_000);
+    await login(t);
+    // The privilege change dated `a` anew, so `b`, signed in later, was evicted instead.
+    expect(await stateOf(t, a2)).toMatchObject({ state: 'none', reason: 'revoked' });
+    expect(await stateOf(t, b.token)).toMatchObject({ state: 'active' });
+  });
+
   it('refuses the (N+1)th login with onSessionLimit: refuse, keeping the visitor’s session', async () => {
     const t = testApp({ maxSessionsPerUser: 1, onSessionLimit: 'refuse' });
     // The app does not catch SessionLimitError: the middleware still answers a 409 problem.
@@ -128,6 +147,22 @@ describe('bindUserAgent', () => {
     const t = testApp({ bindUserAgent: 'log' });
     const a = await login(t);
     expect(await stateOf(t, a.token, 'Other/9')).toMatchObject({ state: 'active' });
+    expect(t.events).toContainEqual(
+      expect.objectContaining({ type: 'rejected', reason: 'user-agent-changed' }),
+    );
+  });
+
+  it('binds a session signed in without a User-Agent: one sent later is a change', async () => {
+    const t = testApp({ bindUserAgent: 'revoke' });
+    const res = await t.app.request('/login/ada', { method: 'POST' });
+    const token = sessionCookie(res)!;
+    const read = (headers: Record<string, string>) =>
+      t.app.request('/read', withCookie(token, { headers }));
+    expect(await (await read({})).json()).toMatchObject({ state: 'active' });
+    expect(await (await read({ 'User-Agent': 'Thief/1.0' })).json()).toMatchObject({
+      state: 'none',
+      reason: 'revoked',
+    });
     expect(t.events).toContainEqual(
       expect.objectContaining({ type: 'rejected', reason: 'user-agent-changed' }),
     );

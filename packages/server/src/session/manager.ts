@@ -71,12 +71,14 @@ export function createManager(rt: Runtime): SessionManager {
     except: ReadonlySet<string>,
   ) => {
     const { credentialId, userId } = record;
-    if (typeof credentialId !== 'string' || credentialId === '') return;
+    let ended = 0;
+    if (typeof credentialId !== 'string' || credentialId === '') return ended;
     for (const { sid, record: other } of userId === null ? [] : await notEnded(userId)) {
       if (other.credentialId !== credentialId || except.has(sid)) continue;
-      await endRecord(rt, sid, other, now, { reason: 'revoked', detail, at: now });
+      if (await endRecord(rt, sid, other, now, { reason: 'revoked', detail, at: now })) ended++;
     }
     await rt.store.deleteCredential(credentialId);
+    return ended;
   };
   return {
     async listForUser(userId, currentId = null) {
@@ -94,7 +96,7 @@ export function createManager(rt: Runtime): SessionManager {
       }
       const now = rt.options.now();
       const record = await rt.store.get(id);
-      if (!record) return;
+      if (!record) return 0;
       // The caller's own session, as far as it was renewed: never signed out from here.
       const except = await trailOf(rt, options.exceptId);
       // Already revoked: end the device and delete its credential again, so a call that
@@ -107,15 +109,16 @@ export function createManager(rt: Runtime): SessionManager {
       const result = await endCurrent(rt, id, ending, record, except);
       // The device's other sessions go with it: those sharing its remember-me credential
       // (parallel re-auths, or one made from the cookie after this one idled out unseen).
-      if (result.ended) return revokeDevice(result.reached.record, detail, now, except);
+      if (result.ended) return 1 + (await revokeDevice(result.reached.record, detail, now, except));
       // The trail ends without a live session (a sign-in names no successor; the session
       // limit; a timeout, after which the device re-authenticated): if the session moved on
       // at all, the device is the remember-me credential it carried along the way.
       const first = (await rt.store.get(id)) ?? record;
       const last = result.reached?.record ?? first;
-      if (!deviceWentOn(first.ended) && !deviceWentOn(last.ended)) return;
-      await revokeDevice(last, detail, now, except);
-      if (first.credentialId !== last.credentialId) await revokeDevice(first, detail, now, except);
+      if (!deviceWentOn(first.ended) && !deviceWentOn(last.ended)) return 0;
+      const ended = await revokeDevice(last, detail, now, except);
+      if (first.credentialId === last.credentialId) return ended;
+      return ended + (await revokeDevice(first, detail, now, except));
     },
     async revokeUser(userId, options = {}) {
       checkUserId('manager.revokeUser', userId);

@@ -150,8 +150,7 @@ async function resolveToken(
   // A record stored before user agents were cut to length compares by its first part.
   if (
     rt.options.bindUserAgent &&
-    record.userAgent !== null &&
-    deviceUserAgent(record.userAgent) !== req.userAgent
+    (record.userAgent === null ? null : deviceUserAgent(record.userAgent)) !== req.userAgent
   ) {
     const revoke = rt.options.bindUserAgent === 'revoke';
     const ended = await refuse(rt, now, sid, record, 'user-agent-changed', revoke);

@@ -35,7 +35,11 @@ export interface Device {
   credential: string | null;
 }
 
-/** The user's live sessions other than the one the login replaces, oldest first. */
+/**
+ * The user's live sessions other than the one the login replaces, oldest sign-in first: by
+ * the absolute deadline, which a sign-in sets and a privilege change keeps (`createdAt` is
+ * the record's, and a privilege change would put an old sign-in at the back of the queue).
+ */
 async function liveSessions(rt: Runtime, userId: string, now: number, replacing: string | null) {
   const live = (await rt.store.listByUser(userId)).filter(
     ({ sid, record }) =>
@@ -44,8 +48,8 @@ async function liveSessions(rt: Runtime, userId: string, now: number, replacing:
       record.idleExpiresAt > now &&
       record.absoluteExpiresAt > now,
   );
-  // Stable: sessions created in the same millisecond keep the store's listing order.
-  return live.sort((a, b) => a.record.createdAt - b.record.createdAt);
+  // Stable: sessions signed in in the same millisecond keep the store's listing order.
+  return live.sort((a, b) => a.record.absoluteExpiresAt - b.record.absoluteExpiresAt);
 }
 
 /**

@@ -51,6 +51,7 @@ export async function trailOf(rt: Runtime, sid: string | null | undefined): Prom
  * Ends the session `sid` is now (see {@link currentSession}): a revocation racing a
  * privilege change still ends the session the device holds. Never one on `except`'s
  * trail. Returns whether it ended one, and the session it ended or where the trail ended.
+ * `announce` as in {@link endRecord}.
  */
 export async function endCurrent(
   rt: Runtime,
@@ -58,11 +59,12 @@ export async function endCurrent(
   ended: EndedMarker,
   record: SessionRecord | null,
   except: ReadonlySet<string> = new Set(),
+  announce = true,
 ): Promise<{ ended: true; reached: Reached } | { ended: false; reached: Reached | null }> {
   let reached = await currentSession(rt, sid, record);
   for (let attempt = 0; attempt < MAX_FOLLOW; attempt++) {
     if (!reached || reached.record.ended || except.has(reached.sid)) break;
-    if (await endRecord(rt, reached.sid, reached.record, ended.at, ended)) {
+    if (await endRecord(rt, reached.sid, reached.record, ended.at, ended, announce)) {
       return { ended: true, reached };
     }
     // Ended under us: see how, and follow it if it was renewed.

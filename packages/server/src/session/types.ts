@@ -143,8 +143,9 @@ export interface SessionManager {
    * it was renewed into) is never ended. `detail` is for audit logs (default `admin`); the
    * details Lifeline's own endings use to keep a credential (`regenerated`, `revoke-user`,
    * `session-limit-refused`, `session-limit-replaced`, `regenerate-abandoned`) are refused.
+   * Resolves to the number of sessions it ended (0 when all had ended already).
    */
-  revoke(id: string, detail?: string, options?: { exceptId?: string | null }): Promise<void>;
+  revoke(id: string, detail?: string, options?: { exceptId?: string | null }): Promise<number>;
   /** Ends every session of a user except `exceptId`, and deletes their remember-me credentials unless kept. */
   revokeUser(
     userId: string,
