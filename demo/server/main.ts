@@ -32,7 +32,12 @@ const app = createDemoApp(config, {
 // cookies travel over plain http.
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   const where = config.redisUrl === null ? 'memory store' : 'Redis store';
-  const host = config.host === '127.0.0.1' ? 'localhost' : config.host;
+  const host =
+    config.host === '127.0.0.1'
+      ? 'localhost'
+      : config.host.includes(':')
+        ? `[${config.host}]`
+        : config.host;
   console.log(`Lifeline demo on http://${host}:${info.port} (${where}); sign in as demo / demo`);
 });
 // A port in use or an address this machine has not got is a set-up mistake like a bad
