@@ -262,3 +262,17 @@ export interface SessionClient {
   /** Removes every listener, timer, lock and channel. Idempotent. */
   destroy(): void;
 }
+
+/**
+ * `window.Lifeline`, the one global the script-tag build defines (a TypeScript page
+ * declares it on `Window` with this type): the running client (to
+ * listen to events, call `fetch`, `extend` or `logout`) and a way to tear it all down.
+ */
+export interface LifelineGlobal {
+  /** The session client this page started. */
+  readonly client: SessionClient;
+  /** The SDK version. */
+  readonly version: string;
+  /** Removes the dialog (if any) and stops the client. */
+  destroy(): void;
+}

@@ -1,21 +1,10 @@
 import { mountWarningDialog } from '../dialog/dialog.js';
 import { createSessionClient } from '../index.js';
-import type { SessionClient } from '../types.js';
+import type { LifelineGlobal } from '../types.js';
 import { readScriptTag } from './attributes.js';
 import { VERSION } from './version.js';
 
-/**
- * `window.Lifeline`, the one global the script-tag build defines: the running client (to
- * listen to events, call `fetch`, `extend` or `logout`) and a way to tear it all down.
- */
-export interface LifelineGlobal {
-  /** The session client this page started. */
-  readonly client: SessionClient;
-  /** The SDK version. */
-  readonly version: string;
-  /** Removes the dialog (if any) and stops the client. */
-  destroy(): void;
-}
+export type { LifelineGlobal };
 
 /**
  * Starts a client (and the dialog unless `data-dialog="false"`) from a script tag's data
