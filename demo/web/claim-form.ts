@@ -57,6 +57,9 @@ export function mountClaimForm(client: SessionClient): { restore(): void } {
 
   const restore = () => {
     const draft = drafts.load();
+    // Blank first: a tab gone back to puts back what its fields held, maybe the previous
+    // person's words whose draft a sign-out discarded.
+    form.reset();
     if (!draft) return show(1);
     fill(draft);
     show(draft.step);

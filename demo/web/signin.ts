@@ -26,10 +26,25 @@ export function mountSignIn(client: SessionClient, onSignedIn: () => void): void
   const form = byId<HTMLFormElement>('signin-form');
   const error = byId('signin-error');
   const note = byId('signin-note');
+  /** Drops `returnTo`: back to the page the sign-out notice came from. */
+  const dropReturnTo = () => {
+    const url = new URL(location.href);
+    const back = safeReturnTo(url.searchParams.get('returnTo'));
+    history.replaceState(null, '', back ?? `${url.pathname}${url.hash}`);
+  };
+  // Whether the session was live when this page first knew: a form a sign-in link opened
+  // over a live session (the absolute warning's) stays until the person signs in here; one
+  // opened while signed out goes as soon as any tab signs in, as the notice does elsewhere.
+  let openedLive: boolean | undefined;
   client.subscribe(() => {
     const s = client.getSnapshot();
     const { lastReason: reason, state } = s;
     const live = isLive(s);
+    if (state !== 'unknown') openedLive ??= live;
+    if (live && openedLive === false && signInRequested()) {
+      dropReturnTo();
+      onSignedIn();
+    }
     // An expiry keeps the draft whatever the reason, also one without a note of its own
     // (`missing`: the server no longer knows the session, e.g. it restarted).
     const ended = state === 'expired' ? ENDED : '';
@@ -55,9 +70,8 @@ export function mountSignIn(client: SessionClient, onSignedIn: () => void): void
       return;
     }
     form.reset();
-    const url = new URL(location.href);
-    const back = safeReturnTo(url.searchParams.get('returnTo'));
-    history.replaceState(null, '', back ?? `${url.pathname}${url.hash}`);
+    // First, so the refresh's news does not show the signed-in page a second time.
+    dropReturnTo();
     await client.refresh();
     onSignedIn();
   });

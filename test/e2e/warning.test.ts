@@ -122,6 +122,21 @@ it('a sign-out in another tab discards the draft and empties the form the person
   await expectClaimGone(typist!);
 });
 
+it('a tab the person had left is blank when they go back to it after a sign-out elsewhere (a shared computer)', async () => {
+  world = await startWorld(DEMO_ENV);
+  const [left] = await world.openTabs(1);
+  await signIn(left!);
+  await typeClaim(left!);
+  const [other] = await world.openTabs(1);
+  await left!.goto('/plain'); // a link followed in that tab: it is not open at the sign-out
+  await other!.click('#sign-out');
+  await expectState([other!], 'signed-out');
+  // Going back, Chromium puts back what the fields held; the next person signs in there.
+  await left!.goBack();
+  await left!.waitForSelector('body[data-session]:not([data-session="unknown"])');
+  await expectClaimGone(left!);
+});
+
 it('"Sign out" in the warning discards the draft too; an expiry keeps it (test above)', async () => {
   world = await startWorld(DEMO_ENV);
   const [typist] = await world.openTabs(1);
@@ -175,4 +190,24 @@ it('lets a session expire while the page scrolls by itself (a live log): scrolli
   await dialogIn(tab!).waitFor({ state: 'visible', timeout: 5000 });
   await world.advance(WARN_MS);
   await expectState([tab!], 'expired');
+});
+
+it('leaves the sign-in page the expiry notice led to once another tab signs in, and warns there', async () => {
+  world = await startWorld(DEMO_ENV);
+  const [a] = await world.openTabs(1);
+  await signIn(a!);
+  const [b] = await world.openTabs(1);
+  await world.advance(IDLE_MS + 1000);
+  await expectState([a!, b!], 'expired');
+  // In tab B the person follows the notice's "Sign in again", then signs in in tab A.
+  await dialogIn(b!).getByRole('link', { name: 'Sign in again' }).click();
+  await b!.waitForURL(/\?returnTo=/);
+  await b!.locator('#signin-form').waitFor({ state: 'visible' });
+  await dialogIn(a!).getByRole('button', { name: 'Close' }).click(); // the notice
+  await signIn(a!);
+  // B stayed on the form, saying the session was close to its maximum length, with no dialog.
+  await expect.poll(() => b!.locator('#signed-in').isVisible(), { timeout: 2000 }).toBe(true);
+  expect(new URL(b!.url()).search).toBe('');
+  await world.advance(IDLE_MS - WARN_MS + 1_000);
+  await dialogIn(b!).waitFor({ state: 'visible', timeout: 5000 });
 });
