@@ -43,7 +43,7 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 // A port in use or an address this machine has not got is a set-up mistake like a bad
 // variable: one line naming it, not a stack.
 server.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
+  if (['EADDRNOTAVAIL', 'ENOTFOUND', 'EINVAL'].includes(error.code ?? '')) {
     console.error(
       `HOST: cannot listen on ${config.host} (${error.code}); set HOST to an address of this machine`,
     );

@@ -277,6 +277,26 @@ describe('POST /session/sessions/revoke: what it reports', () => {
     expect(t.events).toEqual([expect.objectContaining({ type: 'destroyed', reason: 'revoked' })]);
   });
 
+  it('signs out the whole device when it names its own session, parallel re-auths included', async () => {
+    const t = routesTestApp();
+    const phone = new Browser(t.app);
+    await phone.post('/login?remember=1');
+    const [, b] = await Promise.all([
+      phone.tab().post('/session/reauth'),
+      phone.tab().post('/session/reauth'),
+    ]);
+    phone.receive(b);
+    await phone.post('/login'); // fresh, as the route asks; the credential goes along
+    await new Browser(t.app).post('/login'); // a laptop
+    const { sessions } = await (await phone.get('/session/sessions')).json();
+    expect(sessions).toHaveLength(3);
+    const current = sessions.find((s: { current: boolean }) => s.current).id;
+    const res = await phone.post('/session/sessions/revoke', { id: current });
+    // Named by the laptop, both of the phone's sessions ended; named by itself, one did.
+    expect(await res.json()).toEqual({ revoked: 2, currentEnded: true });
+    expect(await t.manager.listForUser('u1')).toHaveLength(1);
+  });
+
   it('counts every session of the device it signs out (two parallel re-auths on one cookie)', async () => {
     const t = routesTestApp();
     const phone = new Browser(t.app);

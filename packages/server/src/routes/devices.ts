@@ -67,7 +67,10 @@ async function revoke(c: Ctx, manager: SessionManager, userId: string, request: 
     // the caller's own stays: it asked to sign out something else.
     if (request.id === current) {
       await session.destroy('revoked');
-      return { revoked: 1, currentEnded: true };
+      // This device's other sessions (parallel re-auths on its remember-me credential) go
+      // too, as when another device names it.
+      const siblings = await manager.revoke(current, 'user');
+      return { revoked: 1 + siblings, currentEnded: true };
     }
     const revoked = await manager.revoke(request.id, 'user', { exceptId: current });
     return { revoked, currentEnded: false };

@@ -2,6 +2,9 @@ import { keepsCredential } from '../store/ended.js';
 import type { EndedMarker, SessionRecord } from '../store/types.js';
 import { emitFor, type Runtime, retainUntil } from './runtime.js';
 
+/** The audit event of an ending `session.destroy()` asked for. */
+export type DestroyedEvent = { type: 'destroyed'; reason: 'logged-out' | 'revoked' };
+
 /** True when a regenerate ended the session: it moved on under a new token. */
 export const isRenewal = (ended: EndedMarker | null | undefined): boolean =>
   ended?.reason === 'revoked' && ended.detail === 'regenerated';
@@ -16,8 +19,8 @@ export const revokesCredential = (ended: EndedMarker): boolean =>
  * handed on or dealt with elsewhere), or the device would sign straight back in.
  * Timeouts keep it: bringing the device back after one is what it is for. The record
  * ends before the credential goes, so a failing delete (503) never leaves the session alive.
- * `announce` false leaves the event to the caller: `destroy()` reports its ending itself, as
- * `destroyed`, and one ending is one event.
+ * `destroyed` is the event `destroy()` reports instead (one ending, one event); it goes out
+ * as soon as the ending lands, so a store failing afterwards cannot swallow it.
  */
 export async function endRecord(
   rt: Runtime,
@@ -25,7 +28,7 @@ export async function endRecord(
   record: Pick<SessionRecord, 'absoluteExpiresAt' | 'userId' | 'credentialId'>,
   now: number,
   ended: EndedMarker,
-  announce = true,
+  destroyed: DestroyedEvent | null = null,
 ): Promise<boolean> {
   const result = await rt.store
     .end(sid, ended, retainUntil(rt, record, now))
@@ -37,9 +40,11 @@ export async function endRecord(
       throw error;
     });
   if (result !== 'ok') return false;
+  if (destroyed) emitFor(rt, now, sid, record.userId, destroyed);
   if (ended.reason === 'revoked') {
-    if (announce)
+    if (!destroyed) {
       emitFor(rt, now, sid, record.userId, { type: 'revoked', detail: ended.detail ?? 'revoked' });
+    }
     if (revokesCredential(ended)) await forgetEndedCredential(rt, sid, record);
   }
   return true;

@@ -4,9 +4,14 @@ import { jsonDataProblem } from '../contract/json-data.js';
 import type { PublicUser } from '../contract/schemas.js';
 import { hasLoneSurrogate } from '../contract/unicode.js';
 import type { EndedMarker, JsonValue, SessionRecord } from '../store/types.js';
-import { endRecord, forgetEndedCredential, forgetLinkedCredential } from './end-record.js';
+import {
+  type DestroyedEvent,
+  endRecord,
+  forgetEndedCredential,
+  forgetLinkedCredential,
+} from './end-record.js';
 import { regenerate } from './regenerate.js';
-import { clientFacts, emitFor, type Runtime } from './runtime.js';
+import { clientFacts, type Runtime } from './runtime.js';
 import { linkedCredential, type RequestState, switchSession } from './state.js';
 import { endCurrent } from './successor.js';
 import type { RegenerateOptions, Session, SessionDeadlines } from './types.js';
@@ -185,37 +190,35 @@ class SessionHandle implements Session {
       }
       throw error;
     }
-    for (const one of endings) {
-      if (!one.landed) continue; // another request ended it first, and reported it
-      emitFor(this.#rt, state.now, one.sid, one.record.userId, { type: 'destroyed', reason });
-    }
     switchSession(state, { live: null, reason, issue: null, cleared: true, fresh: false });
     if (reason === 'logged-out') await this.#forget(endings);
   }
   /**
    * Ends the request's session, or the one it was renewed into meanwhile; resolves to the
-   * sessions whose credentials a sign-out forgets, marking those ended here.
+   * sessions whose credentials a sign-out forgets, marking those ended here. Each ending
+   * that lands here is reported as `destroyed`, once.
    */
-  async #end(ending: EndedMarker): Promise<Ending[]> {
+  async #end(ending: EndedMarker & { reason: DestroyedEvent['reason'] }): Promise<Ending[]> {
+    const destroyed: DestroyedEvent = { type: 'destroyed', reason: ending.reason };
     const rt = this.#rt;
     const state = this.#state;
     const live = state.live;
     if (live) {
       const record = { ...live.meta, credentialId: linkedCredential(state, live.meta) };
-      const landed = await endRecord(rt, live.sid, record, state.now, ending, false);
+      const landed = await endRecord(rt, live.sid, record, state.now, ending, destroyed);
       const ended = { sid: live.sid, record, landed };
       if (landed) return [ended];
       // Ended since this request read it: a privilege change or re-auth in another tab
       // renewed it. The device asked to sign out (or be revoked), so the session it was
       // renewed into ends too, or this ending would leave it live.
-      const result = await endCurrent(rt, live.sid, ending, null, new Set(), false);
+      const result = await endCurrent(rt, live.sid, ending, null, new Set(), destroyed);
       return result.ended ? [ended, { ...result.reached, landed: true }] : [ended];
     }
     if (state.renewed) {
       // The cookie of a session another request renewed (a privilege change or re-auth
       // whose answer this tab has not seen): the device asked to sign out, so the session
       // it was renewed into ends, as a revocation racing a renewal does.
-      const result = await endCurrent(rt, state.renewed, ending, null, new Set(), false);
+      const result = await endCurrent(rt, state.renewed, ending, null, new Set(), destroyed);
       if (result.ended) return [{ ...result.reached, landed: true }];
     }
     return [];

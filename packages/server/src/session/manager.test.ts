@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { memoryStore } from '../store/memory/index.js';
+import { manualClock } from '../testing/clock.js';
 import { sessionCookie, testApp, withCookie } from './app.fixture.js';
 import { SessionLimitError } from './session-limit.js';
 
@@ -85,6 +87,25 @@ describe('SessionManager', () => {
     // The privilege change dated `a` anew, so `b`, signed in later, was evicted instead.
     expect(await stateOf(t, a2)).toMatchObject({ state: 'none', reason: 'revoked' });
     expect(await stateOf(t, b.token)).toMatchObject({ state: 'active' });
+  });
+
+  it('evicts the session signed in first also after absoluteTimeout was shortened (a restart, a rolling deploy)', async () => {
+    const clock = manualClock();
+    const common = {
+      store: memoryStore({ now: clock.now }),
+      now: clock.now,
+      maxSessionsPerUser: 2,
+    };
+    const before = testApp({ ...common, absoluteTimeout: 8 * 3_600_000 });
+    const after = testApp({ ...common, absoluteTimeout: 3_600_000 });
+    const first = await login(before);
+    clock.advance(60_000);
+    const second = await login(after);
+    clock.advance(60_000);
+    await login(after);
+    // By the absolute deadline, the later sign-in under the shorter setting went first.
+    expect(await stateOf(after, first.token)).toMatchObject({ state: 'none', reason: 'revoked' });
+    expect(await stateOf(after, second.token)).toMatchObject({ state: 'active' });
   });
 
   it('refuses the (N+1)th login with onSessionLimit: refuse, keeping the visitor’s session', async () => {

@@ -37,8 +37,9 @@ export interface Device {
 
 /**
  * The user's live sessions other than the one the login replaces, oldest sign-in first: by
- * the absolute deadline, which a sign-in sets and a privilege change keeps (`createdAt` is
- * the record's, and a privilege change would put an old sign-in at the back of the queue).
+ * `authenticatedAt`, which a sign-in sets and a privilege change or re-auth keeps (else the
+ * record's creation). `createdAt` alone put an old sign-in that changed privilege at the
+ * back of the queue; the absolute deadline moves with the configured timeout.
  */
 async function liveSessions(rt: Runtime, userId: string, now: number, replacing: string | null) {
   const live = (await rt.store.listByUser(userId)).filter(
@@ -49,7 +50,9 @@ async function liveSessions(rt: Runtime, userId: string, now: number, replacing:
       record.absoluteExpiresAt > now,
   );
   // Stable: sessions signed in in the same millisecond keep the store's listing order.
-  return live.sort((a, b) => a.record.absoluteExpiresAt - b.record.absoluteExpiresAt);
+  const signedInAt = ({ record }: (typeof live)[number]) =>
+    record.authenticatedAt ?? record.createdAt;
+  return live.sort((a, b) => signedInAt(a) - signedInAt(b));
 }
 
 /**

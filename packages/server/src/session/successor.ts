@@ -1,5 +1,5 @@
 import type { EndedMarker, SessionRecord } from '../store/types.js';
-import { endRecord, isRenewal } from './end-record.js';
+import { type DestroyedEvent, endRecord, isRenewal } from './end-record.js';
 import type { Runtime } from './runtime.js';
 
 /** How many renewals are followed; each one took the other side a whole request. */
@@ -51,7 +51,7 @@ export async function trailOf(rt: Runtime, sid: string | null | undefined): Prom
  * Ends the session `sid` is now (see {@link currentSession}): a revocation racing a
  * privilege change still ends the session the device holds. Never one on `except`'s
  * trail. Returns whether it ended one, and the session it ended or where the trail ended.
- * `announce` as in {@link endRecord}.
+ * `destroyed` as in {@link endRecord}.
  */
 export async function endCurrent(
   rt: Runtime,
@@ -59,12 +59,12 @@ export async function endCurrent(
   ended: EndedMarker,
   record: SessionRecord | null,
   except: ReadonlySet<string> = new Set(),
-  announce = true,
+  destroyed: DestroyedEvent | null = null,
 ): Promise<{ ended: true; reached: Reached } | { ended: false; reached: Reached | null }> {
   let reached = await currentSession(rt, sid, record);
   for (let attempt = 0; attempt < MAX_FOLLOW; attempt++) {
     if (!reached || reached.record.ended || except.has(reached.sid)) break;
-    if (await endRecord(rt, reached.sid, reached.record, ended.at, ended, announce)) {
+    if (await endRecord(rt, reached.sid, reached.record, ended.at, ended, destroyed)) {
       return { ended: true, reached };
     }
     // Ended under us: see how, and follow it if it was renewed.
