@@ -1,4 +1,6 @@
+import type { MiddlewareHandler } from 'hono';
 import { describe, expect, it } from 'vitest';
+import type { SessionEnv } from '../session/types.js';
 import { Browser, routesTestApp, signedIn } from './test-app.fixture.js';
 
 const MIN = 60_000;
@@ -180,6 +182,47 @@ describe('POST /session/reauth', () => {
     expect(status.headers.get('Session-Deadline')).toBeNull();
     expect(status.headers.getSetCookie()).toEqual([]);
     expect((await replay.get('/session/status')).status).toBe(409);
+  });
+
+  it('answers a re-auth sent with the session another tab re-authenticated into just before with that session', async () => {
+    const { browser, clock, events, manager } = await signedIn(undefined, '?remember=1');
+    clock.advance(31 * MIN);
+    const first = await browser.post('/session/reauth');
+    expect(first.status).toBe(200);
+    const made = browser.cookies.get('lifeline');
+    const { absoluteExpiresAt } = await first.json();
+    events.length = 0;
+    // Another tab, handed the tabs' re-auth lock before the first tab's news, asks again
+    // with the cookie the first answer left in the jar.
+    clock.advance(50);
+    const second = await browser.post('/session/reauth');
+    expect(second.status).toBe(200);
+    expect(await second.json()).toMatchObject({ state: 'active', absoluteExpiresAt });
+    // No second session: one would end the first under the first tab's requests in flight.
+    expect(browser.cookies.get('lifeline')).toBe(made);
+    expect(events.map((e) => e.type)).not.toContain('reauthenticated');
+    expect(await manager.listForUser('u1')).toHaveLength(1);
+    expect(await (await browser.get('/touch')).json()).toEqual({ state: 'active' });
+    // A minute on, a re-auth makes a new session again.
+    clock.advance(MIN);
+    expect((await browser.post('/session/reauth')).status).toBe(200);
+    expect(browser.cookies.get('lifeline')).not.toBe(made);
+  });
+
+  it('still re-authenticates over a session a privilege change just made: its absolute limit is the old one', async () => {
+    const elevate: MiddlewareHandler<SessionEnv> = async (c, next) => {
+      if (c.req.path !== '/elevate') return next();
+      await c.var.session.regenerate(); // a privilege change: the absolute limit stays
+      return c.json({ ok: true });
+    };
+    const { browser, clock } = await signedIn({ appMiddleware: elevate }, '?remember=1');
+    clock.advance(8 * 60 * MIN - 2 * MIN); // inside the absolute warning
+    expect((await browser.post('/elevate')).status).toBe(200);
+    const { absoluteExpiresAt: before } = await (await browser.get('/session/status')).json();
+    clock.advance(1000);
+    const res = await browser.post('/session/reauth');
+    expect(res.status).toBe(200);
+    expect((await res.json()).absoluteExpiresAt).toBeGreaterThan(before);
   });
 
   it('answers the cookie a sign-in replaced as plainly ended, not as renewed', async () => {

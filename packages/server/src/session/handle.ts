@@ -11,6 +11,7 @@ import {
   forgetLinkedCredential,
 } from './end-record.js';
 import { regenerate } from './regenerate.js';
+import { ANSWER_IN_FLIGHT } from './respond.js';
 import { clientFacts, type Runtime } from './runtime.js';
 import { linkedCredential, type RequestState, switchSession } from './state.js';
 import { endCurrent } from './successor.js';
@@ -247,12 +248,31 @@ class SessionHandle implements Session {
     state.extend = true;
     meta.idleExpiresAt = Math.min(state.now + this.#rt.options.idleTimeout, meta.absoluteExpiresAt);
   }
+  /**
+   * The cookie names a live session a re-auth made under a minute ago: another tab of this
+   * browser re-authenticated, and this one (handed the tabs' re-auth lock before that tab's
+   * news, as Chromium may) asks again. That session is the answer: another would end it
+   * under the first tab's requests in flight (409 `session_renewed`), and cost a session.
+   * A re-auth's session is a user's, not authenticated as it was made (a sign-in's is), and
+   * has an absolute limit of its own (a privilege change keeps the one it replaced).
+   */
+  #reauthenticatedJustNow(): boolean {
+    const meta = this.#state.live?.meta;
+    return (
+      !!meta &&
+      meta.userId !== null &&
+      meta.authenticatedAt !== meta.createdAt &&
+      meta.absoluteExpiresAt === meta.createdAt + this.#rt.options.absoluteTimeout &&
+      this.#state.now - meta.createdAt < ANSWER_IN_FLIGHT
+    );
+  }
   markPassive(): void {
     const state = this.#state;
     state.passive = true;
     if (state.touched) warnLatePassive(this.#rt);
   }
   async reauthenticate(): Promise<boolean> {
+    if (this.#reauthenticatedJustNow()) return true;
     const proof = await this.#rt.options.reauth?.reauthenticate(this.#c);
     if (!proof) return false;
     const options: RegenerateOptions = {
