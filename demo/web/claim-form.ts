@@ -57,9 +57,6 @@ export function mountClaimForm(client: SessionClient): { restore(): void } {
 
   const restore = () => {
     const draft = drafts.load();
-    // Blank first: a tab gone back to puts back what its fields held, maybe the previous
-    // person's words whose draft a sign-out discarded.
-    form.reset();
     if (!draft) return show(1);
     fill(draft);
     show(draft.step);
@@ -114,6 +111,10 @@ export function mountClaimForm(client: SessionClient): { restore(): void } {
     discard();
     status.textContent = 'Claim submitted. Thank you!';
   });
+  // Blank first: a tab gone back to puts back what its fields held, maybe the previous
+  // person's words whose draft a sign-out discarded. Not on a later restore(): there the
+  // fields hold what this person typed, which a full storage may not have saved.
+  form.reset();
   restore();
   return { restore };
 }

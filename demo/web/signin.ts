@@ -36,12 +36,20 @@ export function mountSignIn(client: SessionClient, onSignedIn: () => void): void
   // over a live session (the absolute warning's) stays until the person signs in here; one
   // opened while signed out goes as soon as any tab signs in, as the notice does elsewhere.
   let openedLive: boolean | undefined;
+  // The live session's absolute deadline when the form opened: a new one is a sign-in elsewhere.
+  let openedAbsolute: number | null = null;
   client.subscribe(() => {
     const s = client.getSnapshot();
     const { lastReason: reason, state } = s;
     const live = isLive(s);
     if (state !== 'unknown') openedLive ??= live;
-    if (live && openedLive === false && signInRequested()) {
+    if (openedLive && live) openedAbsolute ??= s.absoluteExpiresAt;
+    const later =
+      s.absoluteExpiresAt !== null &&
+      openedAbsolute !== null &&
+      s.absoluteExpiresAt > openedAbsolute;
+    const signedInElsewhere = openedLive === false || later;
+    if (live && signedInElsewhere && signInRequested()) {
       dropReturnTo();
       onSignedIn();
     }

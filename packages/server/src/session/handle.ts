@@ -254,7 +254,8 @@ class SessionHandle implements Session {
    * news, as Chromium may) asks again. That session is the answer: another would end it
    * under the first tab's requests in flight (409 `session_renewed`), and cost a session.
    * A re-auth's session is a user's, not authenticated as it was made (a sign-in's is), and
-   * has an absolute limit of its own (a privilege change keeps the one it replaced).
+   * has an absolute limit of its own (a privilege change keeps the one it replaced). Asked
+   * once the strategy proved the same user with the same credential, silently.
    */
   #reauthenticatedJustNow(): boolean {
     const meta = this.#state.live?.meta;
@@ -272,9 +273,19 @@ class SessionHandle implements Session {
     if (state.touched) warnLatePassive(this.#rt);
   }
   async reauthenticate(): Promise<boolean> {
-    if (this.#reauthenticatedJustNow()) return true;
     const proof = await this.#rt.options.reauth?.reauthenticate(this.#c);
     if (!proof) return false;
+    // After the strategy, which may refuse, report theft or prove someone else: only a
+    // silent proof of what the session already is can be answered with it.
+    const meta = this.#state.live?.meta;
+    if (
+      this.#reauthenticatedJustNow() &&
+      proof.fresh !== true &&
+      proof.userId === meta?.userId &&
+      proof.credentialId === meta.credentialId
+    ) {
+      return true;
+    }
     const options: RegenerateOptions = {
       userId: proof.userId,
       ...(proof.user !== undefined && { user: proof.user }),

@@ -37,9 +37,11 @@ export interface Device {
 
 /**
  * The user's live sessions other than the one the login replaces, oldest sign-in first: by
- * `authenticatedAt`, which a sign-in sets and a privilege change or re-auth keeps (else the
- * record's creation). `createdAt` alone put an old sign-in that changed privilege at the
- * back of the queue; the absolute deadline moves with the configured timeout.
+ * `authenticatedAt`, which a sign-in sets and a privilege change or re-auth keeps. Without
+ * one (a re-auth with no session to carry it from), by when the absolute limit began, which
+ * a privilege change keeps too, but never later than the record's creation (the absolute
+ * timeout may have been shortened since). `createdAt` alone put an old sign-in that changed
+ * privilege at the back of the queue.
  */
 async function liveSessions(rt: Runtime, userId: string, now: number, replacing: string | null) {
   const live = (await rt.store.listByUser(userId)).filter(
@@ -51,7 +53,8 @@ async function liveSessions(rt: Runtime, userId: string, now: number, replacing:
   );
   // Stable: sessions signed in in the same millisecond keep the store's listing order.
   const signedInAt = ({ record }: (typeof live)[number]) =>
-    record.authenticatedAt ?? record.createdAt;
+    record.authenticatedAt ??
+    Math.min(record.createdAt, record.absoluteExpiresAt - rt.options.absoluteTimeout);
   return live.sort((a, b) => signedInAt(a) - signedInAt(b));
 }
 
