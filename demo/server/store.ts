@@ -24,7 +24,11 @@ export async function storeFor(config: DemoConfig): Promise<SessionStore | undef
     enableAutoPipelining: true,
   });
   // Commands sent before the first connection would fail as well: the demo's first
-  // requests answered 503. An unreachable REDIS_URL fails the start instead.
-  await once(client, 'ready');
+  // requests answered 503. An unreachable REDIS_URL fails the start instead, and so does
+  // one that accepts connections but never answers (ioredis would wait for it for good).
+  await once(client, 'ready', { signal: AbortSignal.timeout(10_000) }).catch((error: unknown) => {
+    client.disconnect();
+    throw error;
+  });
   return redisStore({ client });
 }

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { redisStore } from '@lifeline/server/redis';
 import { manualClock } from '@lifeline/server/testing';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRedis } from '../../../packages/server/src/redis/redis.fixture.js';
 import { login, MINUTE, sidOf, startServer, type TestServer } from './harness.js';
 
 // Two server instances, each with its own Redis connection, sharing one Redis and one key
@@ -13,14 +14,9 @@ const clients: Redis[] = [];
 let a: TestServer;
 let b: TestServer;
 
+/** A connection of its own, or an error saying a Redis server is needed and how to start one. */
 async function connect(): Promise<Redis> {
-  const client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-  });
-  client.on('error', () => {});
-  await client.connect();
+  const client = await connectRedis();
   clients.push(client);
   return client;
 }

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis, { Cluster } from 'ioredis';
-import { REDIS_MISSING } from './redis.fixture.js';
+import { REDIS_BINARY_MISSING } from './redis.fixture.js';
 
 /**
  * Test support: a real Redis Cluster of its own (three masters, no replicas) on free
@@ -62,6 +62,8 @@ export async function ownRedisCluster(size = 3): Promise<OwnRedisCluster> {
   for (let i = 0; i < size; i++) ports.push(await clusterPort(taken));
   const children: ChildProcess[] = [];
   const admins: Redis[] = [];
+  // A binary that cannot start fails the set-up at once (the pings below would wait).
+  const spawnFailures: Promise<never>[] = [];
   const stop = async () => {
     for (const admin of admins) admin.disconnect();
     await Promise.all(
@@ -82,20 +84,27 @@ export async function ownRedisCluster(size = 3): Promise<OwnRedisCluster> {
       const child = spawn('redis-server', [...node, ...memoryOnly, ...clustered], {
         stdio: 'ignore',
       });
-      child.once('error', () => {}); // reported below as "did not answer"
+      spawnFailures.push(
+        new Promise((_, reject) =>
+          child.once('error', () => reject(new Error(REDIS_BINARY_MISSING))),
+        ),
+      );
       children.push(child);
       const admin = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 50 });
       admin.on('error', () => {});
       admins.push(admin);
     }
-    await Promise.all(
-      admins.map((admin, i) =>
-        waitFor(`redis-server on port ${ports[i]} answering (${REDIS_MISSING})`, async () => {
-          await admin.connect().catch(() => {});
-          return (await admin.ping()) === 'PONG';
-        }),
+    await Promise.race([
+      ...spawnFailures,
+      Promise.all(
+        admins.map((admin, i) =>
+          waitFor(`redis-server on port ${ports[i]} answering`, async () => {
+            await admin.connect().catch(() => {});
+            return (await admin.ping()) === 'PONG';
+          }),
+        ),
       ),
-    );
+    ]);
     // Contiguous slot ranges, one per master, then every node meets the first.
     const share = Math.ceil(SLOTS / size);
     await Promise.all(

@@ -18,6 +18,11 @@ export const REDIS_MISSING =
   'The Redis store tests need a Redis server on 127.0.0.1:6379 (or at REDIS_URL): start one with ' +
   '`redis-server --save "" --appendonly no --daemonize yes`';
 
+/** Why a test that starts its own Redis cannot: the binary, not a running server, is missing. */
+export const REDIS_BINARY_MISSING =
+  'redis-server is not on PATH: these tests start Redis servers of their own; install it ' +
+  '(on Debian: `sudo apt-get install redis-server`)';
+
 /** A client as an app would configure it: no offline queue, so an outage rejects at once. */
 export async function connectRedis(url = URL): Promise<Redis> {
   const client = new Redis(url, {
@@ -78,9 +83,7 @@ export async function ownRedis(persistDir?: string): Promise<OwnRedis> {
       const args = ['--port', String(port), '--bind', '127.0.0.1', ...persistence];
       child = spawn('redis-server', args, { stdio: 'ignore' });
       const failed = new Promise<never>((_, reject) =>
-        child?.once('error', () =>
-          reject(new Error(`redis-server is not on PATH. ${REDIS_MISSING}`)),
-        ),
+        child?.once('error', () => reject(new Error(REDIS_BINARY_MISSING))),
       );
       for (let i = 0; i < 100; i++) {
         const probe = await Promise.race([connectRedis(own.url).catch(() => null), failed]);
