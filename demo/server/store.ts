@@ -25,10 +25,17 @@ export async function storeFor(config: DemoConfig): Promise<SessionStore | undef
   });
   // Commands sent before the first connection would fail as well: the demo's first
   // requests answered 503. An unreachable REDIS_URL fails the start instead, and so does
-  // one that accepts connections but never answers (ioredis would wait for it for good).
-  await once(client, 'ready', { signal: AbortSignal.timeout(10_000) }).catch((error: unknown) => {
-    client.disconnect();
-    throw error;
-  });
+  // one that accepts connections but has said nothing in 10 s (ioredis would wait for good);
+  // a Redis still loading its data answers "loading", and is waited for.
+  const silent = new AbortController();
+  const timer = setTimeout(() => {
+    if (!client.stream?.bytesRead) silent.abort(new Error('no answer within 10 s'));
+  }, 10_000);
+  await once(client, 'ready', { signal: silent.signal })
+    .catch((error: unknown) => {
+      client.disconnect();
+      throw silent.signal.aborted ? silent.signal.reason : error;
+    })
+    .finally(() => clearTimeout(timer));
   return redisStore({ client });
 }

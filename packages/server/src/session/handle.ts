@@ -275,32 +275,30 @@ class SessionHandle implements Session {
   async reauthenticate(): Promise<boolean> {
     const proof = await this.#rt.options.reauth?.reauthenticate(this.#c);
     if (!proof) return false;
-    // After the strategy, which may refuse, report theft or prove someone else: only a
-    // silent proof of what the session already is can be answered with it.
-    const meta = this.#state.live?.meta;
-    if (
-      this.#reauthenticatedJustNow() &&
-      proof.fresh !== true &&
-      proof.userId === meta?.userId &&
-      proof.credentialId === meta.credentialId
-    ) {
-      return true;
-    }
-    const options: RegenerateOptions = {
-      userId: proof.userId,
-      ...(proof.user !== undefined && { user: proof.user }),
-      // A stored credential proves the device, not the person: not a fresh authentication.
-      authenticated: proof.fresh === true,
-      cause: 'reauth',
-    };
     // The new session links the credential that proved it: revoking it deletes that too.
-    const client = clientFacts(this.#rt, this.#c);
     const { credentialId } = proof;
     const linked =
       typeof credentialId === 'string' && credentialId !== '' ? credentialId : undefined;
-    await regenerate(this.#rt, this.#state, client, options, linked);
-    // A revokeUser that deleted the credential while this session was being made has
-    // missed the session (it listed the user's sessions before it existed): end it here.
+    // After the strategy, which may refuse, report theft or prove someone else: only a
+    // silent proof of what the session already is can be answered with it.
+    const meta = this.#state.live?.meta;
+    const kept =
+      this.#reauthenticatedJustNow() &&
+      proof.fresh !== true &&
+      proof.userId === meta?.userId &&
+      proof.credentialId === meta.credentialId;
+    if (!kept) {
+      const options: RegenerateOptions = {
+        userId: proof.userId,
+        ...(proof.user !== undefined && { user: proof.user }),
+        // A stored credential proves the device, not the person: not a fresh authentication.
+        authenticated: proof.fresh === true,
+        cause: 'reauth',
+      };
+      await regenerate(this.#rt, this.#state, clientFacts(this.#rt, this.#c), options, linked);
+    }
+    // A revokeUser that deleted the credential while this ran has missed the session (it
+    // listed the user's sessions before it existed) or ended the one kept: end it here.
     if (linked && (await this.#rt.store.getCredential(linked)) === null) {
       await this.destroy('revoked');
       // The strategy has just sent a cookie for the credential that is gone: take it back.
