@@ -281,12 +281,22 @@ class SessionHandle implements Session {
       typeof credentialId === 'string' && credentialId !== '' ? credentialId : undefined;
     // After the strategy, which may refuse, report theft or prove someone else: only a
     // silent proof of what the session already is can be answered with it.
-    const meta = this.#state.live?.meta;
-    const kept =
+    const live = this.#state.live;
+    let kept =
       this.#reauthenticatedJustNow() &&
       proof.fresh !== true &&
-      proof.userId === meta?.userId &&
-      proof.credentialId === meta.credentialId;
+      proof.userId === live?.meta.userId &&
+      // A proof without a credential keeps the session's own link (`ReauthProof`).
+      (linked === undefined || linked === live.meta.credentialId);
+    if (kept && live) {
+      // Ended while the strategy ran: a new session, as without one kept, unless its
+      // credential went with it (then the check below answers for it).
+      const record = await this.#rt.store.get(live.sid);
+      const ended = record === null || record.ended !== null;
+      if (ended && (!linked || (await this.#rt.store.getCredential(linked)) !== null)) {
+        kept = false;
+      }
+    }
     if (!kept) {
       const options: RegenerateOptions = {
         userId: proof.userId,
