@@ -28,7 +28,9 @@ interface EventBase {
  * - `expired`: a request found the idle or absolute deadline passed and ended the session.
  * - `revoked`: ended by the manager, theft detection, a session limit or a user-agent change.
  * - `destroyed`: ended by `destroy()` (logout).
- * - `reauthenticated`: a `regenerate({ cause: 'reauth' })` after silent re-authentication.
+ * - `reauthenticated`: a `regenerate({ cause: 'reauth' })` after silent re-authentication;
+ *   `previousSid` equal to `sid` when a re-auth was answered with the session another tab's
+ *   re-auth made just before (see `Session.reauthenticate()`).
  * - `rejected`: a presented cookie was refused, with the reason.
  */
 export type SessionEvent =

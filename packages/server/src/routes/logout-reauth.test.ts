@@ -200,7 +200,12 @@ describe('POST /session/reauth', () => {
     expect(await second.json()).toMatchObject({ state: 'active', absoluteExpiresAt });
     // No second session: one would end the first under the first tab's requests in flight.
     expect(browser.cookies.get('lifeline')).toBe(made);
-    expect(events.map((e) => e.type)).not.toContain('reauthenticated');
+    // Reported as a re-auth that kept its session: `previousSid` is the session's own.
+    expect(events.filter((e) => e.type === 'reauthenticated')).toEqual([
+      expect.objectContaining({ previousSid: expect.any(String) }),
+    ]);
+    const [kept] = events.filter((e) => e.type === 'reauthenticated');
+    expect(kept && 'previousSid' in kept && kept.previousSid).toBe(kept?.sid);
     expect(await manager.listForUser('u1')).toHaveLength(1);
     expect(await (await browser.get('/touch')).json()).toEqual({ state: 'active' });
     // A minute on, a re-auth makes a new session again.

@@ -12,7 +12,7 @@ import {
 } from './end-record.js';
 import { regenerate } from './regenerate.js';
 import { ANSWER_IN_FLIGHT } from './respond.js';
-import { clientFacts, type Runtime } from './runtime.js';
+import { clientFacts, emitFor, type Runtime } from './runtime.js';
 import { linkedCredential, type RequestState, switchSession } from './state.js';
 import { endCurrent } from './successor.js';
 import type { RegenerateOptions, Session, SessionDeadlines } from './types.js';
@@ -287,7 +287,9 @@ class SessionHandle implements Session {
       proof.fresh !== true &&
       proof.userId === live?.meta.userId &&
       // A proof without a credential keeps the session's own link (`ReauthProof`).
-      (linked === undefined || linked === live.meta.credentialId);
+      (linked === undefined || linked === live.meta.credentialId) &&
+      // Claims changed since (a role taken away) are a new session's, as without one kept.
+      (proof.user === undefined || JSON.stringify(proof.user) === JSON.stringify(live.meta.user));
     if (kept && live) {
       // Ended while the strategy ran: a new session, as without one kept, unless its
       // credential went with it (then the check below answers for it).
@@ -314,6 +316,14 @@ class SessionHandle implements Session {
       // The strategy has just sent a cookie for the credential that is gone: take it back.
       await this.#rt.options.reauth?.forget?.(this.#c);
       return false;
+    }
+    // The audit trail shows the credential's use answered: the session kept is its own
+    // previous one (`previousSid` equal to `sid`).
+    if (kept && live) {
+      emitFor(this.#rt, this.#state.now, live.sid, live.meta.userId, {
+        type: 'reauthenticated',
+        previousSid: live.sid,
+      });
     }
     return true;
   }

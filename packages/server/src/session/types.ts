@@ -108,7 +108,10 @@ export interface Session<Data extends SessionData = SessionData> {
   /**
    * Silent re-authentication through the configured `reauth` strategy: on success a
    * brand-new session (`regenerate({ cause: 'reauth' })`) and `true`; `false` when there is
-   * no strategy or it proves nobody.
+   * no strategy or it proves nobody. When the cookie names a live session a re-auth made
+   * under a minute ago (another tab of the browser re-authenticated just before) and the
+   * proof is silent, of the same user, credential (or none) and claims, that session is
+   * kept (`reauthenticated` with `previousSid` equal to its `sid`) and `true`.
    */
   reauthenticate(): Promise<boolean>;
 }
