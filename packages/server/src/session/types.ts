@@ -108,9 +108,10 @@ export interface Session<Data extends SessionData = SessionData> {
   /**
    * Silent re-authentication through the configured `reauth` strategy: on success a
    * brand-new session (`regenerate({ cause: 'reauth' })`) and `true`; `false` when there is
-   * no strategy or it proves nobody. When the cookie names a live session a re-auth made
-   * under a minute ago (another tab of the browser re-authenticated just before) and the
-   * proof is silent, of the same user, credential (or none) and claims, that session is
+   * no strategy, it proves nobody, or its credential was revoked while it ran. When the
+   * cookie names a live session a re-auth made under a minute ago (another tab of the
+   * browser re-authenticated just before) and the proof is silent, of the same user,
+   * credential (or none) and claims (or none), that session is
    * kept (`reauthenticated` with `previousSid` equal to its `sid`) and `true`.
    */
   reauthenticate(): Promise<boolean>;
@@ -161,7 +162,7 @@ export interface SessionManager {
 /** Who a {@link ReauthStrategy} proved the request to be. */
 export interface ReauthProof {
   userId: string;
-  /** Public claims for `/status`; default: none. */
+  /** Public claims for `/status`; default: those of the session it replaces, for the same user. */
   user?: PublicUser;
   /** An interactive proof (see `reauthenticate`). Default `false`. */
   fresh?: boolean;
