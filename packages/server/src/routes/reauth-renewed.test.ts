@@ -43,52 +43,38 @@ function app() {
   return t;
 }
 
+/** Signed in with remember-me, idle past the timeout, silently re-authenticated 20 s ago. */
+async function reauthedSilently() {
+  const t = app();
+  const browser = new Browser(t.app);
+  expect((await browser.post('/login?remember=1')).status).toBe(200);
+  t.clock.advance(31 * MIN);
+  expect((await browser.post('/session/reauth')).status).toBe(200); // remember-me: not fresh
+  t.clock.advance(20_000);
+  return { t, browser };
+}
+
+const withPasskeyHeader = (browser: Browser, passkey: string) =>
+  browser.send('POST', '/session/reauth', { headers: { 'X-Passkey': passkey } });
+
 describe('POST /reauth shortly after a silent re-auth', () => {
   it('an interactive (fresh) proof right after a silent re-auth makes the session fresh', async () => {
-    const t = app();
-    const browser = new Browser(t.app);
-    expect((await browser.post('/login?remember=1')).status).toBe(200);
-    t.clock.advance(31 * MIN);
-    // The idle re-auth: remember-me, silent, not fresh.
-    expect((await browser.post('/session/reauth')).status).toBe(200);
-    // The person opens a sensitive page: a fresh sign-in is asked for.
-    expect((await browser.post('/sensitive')).status).toBe(401);
-    // They prove it with a passkey in a popup, 20 s later.
-    t.clock.advance(20_000);
-    const stepUp = await browser.send('POST', '/session/reauth', {
-      headers: { 'X-Passkey': 'ok:u1' },
-    });
-    expect(stepUp.status).toBe(200);
-    // Expected 200; observed 401 reauth_required: the strategy never saw the passkey.
+    const { browser } = await reauthedSilently();
+    expect((await browser.post('/sensitive')).status).toBe(401); // a fresh sign-in is asked for
+    expect((await withPasskeyHeader(browser, 'ok:u1')).status).toBe(200);
+    // The strategy saw the passkey: the session kept before never became fresh.
     expect((await browser.post('/sensitive')).status).toBe(200);
   });
 
   it('a failed interactive proof right after a silent re-auth is refused', async () => {
-    const t = app();
-    const browser = new Browser(t.app);
-    expect((await browser.post('/login?remember=1')).status).toBe(200);
-    t.clock.advance(31 * MIN);
-    expect((await browser.post('/session/reauth')).status).toBe(200);
-    t.clock.advance(20_000);
-    const res = await browser.send('POST', '/session/reauth', { headers: { 'X-Passkey': 'bad' } });
-    // Expected 401 reauth_failed ("no session created" on a strategy that proves nobody);
-    // observed 200 with the old session.
-    expect(res.status).toBe(401);
+    const { browser } = await reauthedSilently();
+    // It was answered 200 with the session of the silent re-auth.
+    expect((await withPasskeyHeader(browser, 'bad')).status).toBe(401);
   });
 
   it('a proof of another account right after a silent re-auth switches the session to it', async () => {
-    const t = app();
-    const browser = new Browser(t.app);
-    expect((await browser.post('/login?remember=1')).status).toBe(200);
-    t.clock.advance(31 * MIN);
-    expect((await browser.post('/session/reauth')).status).toBe(200);
-    t.clock.advance(20_000);
-    const res = await browser.send('POST', '/session/reauth', {
-      headers: { 'X-Passkey': 'ok:u2' },
-    });
-    expect(res.status).toBe(200);
-    // Expected u2 (the strategy proved u2); observed u1.
-    expect((await browser.post('/sensitive')).status).toBe(200);
+    const { browser } = await reauthedSilently();
+    expect((await withPasskeyHeader(browser, 'ok:u2')).status).toBe(200);
     expect((await (await browser.post('/sensitive')).json()).user).toBe('u2');
   });
 });
