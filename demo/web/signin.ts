@@ -44,10 +44,13 @@ export function mountSignIn(client: SessionClient, onSignedIn: () => void): void
     const live = isLive(s);
     if (state !== 'unknown') openedLive ??= live;
     if (openedLive && live) openedAbsolute ??= s.absoluteExpiresAt;
+    // By more than the snapshot's own wobble: its deadlines are on this tab's clock, and
+    // each new estimate of the server's offset moves them by a few ms. A sign-in moves the
+    // absolute deadline by the session's age, at least the warning's 20 s here.
     const later =
       s.absoluteExpiresAt !== null &&
       openedAbsolute !== null &&
-      s.absoluteExpiresAt > openedAbsolute;
+      s.absoluteExpiresAt > openedAbsolute + 10_000;
     const signedInElsewhere = openedLive === false || later;
     if (live && signedInElsewhere && signInRequested()) {
       dropReturnTo();
