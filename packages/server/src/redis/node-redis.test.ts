@@ -114,6 +114,17 @@ describe('fromNodeRedis', () => {
     expect(() => fromNodeRedis(undefined as never)).toThrow(/expected a node-redis client/);
   });
 
+  it('reads with a raw HGETALL (pairs on RESP2), except through a client with its own keyPrefix', async () => {
+    await ioredis.hset(`${prefix}raw`, 'd:a', '1');
+    // The store's decoder takes either shape; the raw command spares node-redis's own step.
+    expect(await fromNodeRedis(resp2).call?.('HGETALL', `${prefix}raw`)).toEqual(['d:a', '1']);
+    expect(await fromNodeRedis(resp3).call?.('HGETALL', `${prefix}raw`)).toEqual({ 'd:a': '1' });
+    // A raw command is sent as is, so the client's keyPrefix would be skipped.
+    const prefixed = await connectNodeRedis({ keyPrefix: `${prefix}raw-kp:` });
+    extra.push(prefixed);
+    expect(fromNodeRedis(prefixed).call).toBeUndefined();
+  });
+
   it("gives the store default replies whatever the client's own typeMapping", async () => {
     const mapped = await connectNodeRedis({
       commandOptions: {

@@ -15,6 +15,13 @@ export interface NodeRedisClient {
   evalSha(sha1: string, options: NodeRedisEvalOptions): Promise<unknown>;
   eval(script: string, options: NodeRedisEvalOptions): Promise<unknown>;
   hGetAll(key: string): Promise<unknown>;
+  /**
+   * A raw command: `(args: string[])` on a standalone client, called only there; a cluster
+   * client's takes other arguments (hence the loose type).
+   */
+  sendCommand?(...args: never[]): Promise<unknown>;
+  /** The client's options; only `keyPrefix` is read (a raw command does not apply it). */
+  readonly options?: { keyPrefix?: unknown };
   /** node-redis's per-command reply mapping; called once with `{}` to get default replies. */
   withTypeMapping?(typeMapping: Record<never, never>): NodeRedisClient;
 }
@@ -62,8 +69,18 @@ export function fromNodeRedis(client: NodeRedisClient): NodeRedisStoreClient {
   const isCluster = typeof (client as { getSlotMaster?: unknown }).getSlotMaster === 'function';
   // An app may map replies to Maps or Buffers; the store decodes node-redis's defaults.
   const redis = client.withTypeMapping?.({}) ?? client;
+  // A raw command skips the client's own keyPrefix: with one, reads go through hGetAll.
+  const raw = !isCluster && !client.options?.keyPrefix;
+  const send = raw
+    ? (redis.sendCommand?.bind(redis) as ((args: string[]) => Promise<unknown>) | undefined)
+    : undefined;
   return {
     isCluster,
+    // Session reads send a raw HGETALL: its field/value pairs decode without node-redis
+    // first building an object of them (RESP3 answers the object either way).
+    ...(send && {
+      call: (command: string, ...args: RedisArg[]) => send([command, ...args.map(String)]),
+    }),
     evalsha: (sha1, numkeys, ...keysAndArgs) => redis.evalSha(sha1, split(numkeys, keysAndArgs)),
     eval: (script, numkeys, ...keysAndArgs) => redis.eval(script, split(numkeys, keysAndArgs)),
     hgetall: (key) => redis.hGetAll(key) as Promise<Record<string, string>>,
