@@ -43,6 +43,22 @@ describe('redisStore key layout and round trips', () => {
     expect(await client.zrange(`${prefix}u:{u%3A%7B1%7D}:s`, 0, -1)).toEqual(['sid-a']);
   });
 
+  it("keeps every key under an ioredis client's own keyPrefix, reads included", async () => {
+    // Reads go through `call`, to which ioredis applies the prefix as to its typed commands.
+    const prefixed = client.duplicate({ keyPrefix: `${prefix}kp:` });
+    prefixed.on('error', () => {});
+    await prefixed.connect();
+    try {
+      const store = redisStore({ client: prefixed, prefix: 'app:' });
+      await store.create('k', sessionRecord({ userId: 'kim' }), later());
+      expect(await client.exists(`${prefix}kp:app:s:{k}`)).toBe(1);
+      expect((await store.get('k'))?.userId).toBe('kim');
+      expect((await store.listByUser('kim')).map((s) => s.sid)).toEqual(['k']);
+    } finally {
+      prefixed.disconnect();
+    }
+  });
+
   it('costs one command per read, update, rotation and end', async () => {
     const store = redisStore({ client, prefix });
     const swap = {
