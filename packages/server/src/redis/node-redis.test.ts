@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import type Redis from 'ioredis';
-import { RESP_TYPES } from 'redis';
+import { createClientPool, RESP_TYPES } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SessionEnv, session } from '../index.js';
 import { describeStoreConformance, sessionRecord } from '../testing/index.js';
@@ -123,6 +123,27 @@ describe('fromNodeRedis', () => {
     const prefixed = await connectNodeRedis({ keyPrefix: `${prefix}raw-kp:` });
     extra.push(prefixed);
     expect(fromNodeRedis(prefixed).call).toBeUndefined();
+  });
+
+  it("keeps a client pool's keyPrefix on reads: a pool reads through hGetAll", async () => {
+    // A pool keeps the prefix to itself (no `options`), and its `sendCommand` would skip it.
+    const pool = createClientPool({
+      url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      disableOfflineQueue: true,
+      keyPrefix: `${prefix}pool:`,
+    });
+    pool.on('error', () => {});
+    await pool.connect();
+    try {
+      const adapted = fromNodeRedis(pool);
+      expect(adapted.call).toBeUndefined();
+      const store = redisStore({ client: adapted, prefix: 'app:' });
+      await store.create('p', sessionRecord({ userId: 'pat' }), Date.now() + HOUR);
+      expect(await ioredis.exists(`${prefix}pool:app:s:{p}`)).toBe(1);
+      expect((await store.get('p'))?.userId).toBe('pat');
+    } finally {
+      pool.destroy();
+    }
   });
 
   it("gives the store default replies whatever the client's own typeMapping", async () => {

@@ -69,8 +69,15 @@ export function fromNodeRedis(client: NodeRedisClient): NodeRedisStoreClient {
   const isCluster = typeof (client as { getSlotMaster?: unknown }).getSlotMaster === 'function';
   // An app may map replies to Maps or Buffers; the store decodes node-redis's defaults.
   const redis = client.withTypeMapping?.({}) ?? client;
-  // A raw command skips the client's own keyPrefix: with one, reads go through hGetAll.
-  const raw = !isCluster && !client.options?.keyPrefix;
+  // Raw reads only through a plain `createClient` client (only it has `createPool`; a
+  // pool's and a sentinel's `sendCommand` differ) and one without a keyPrefix, which a raw
+  // command would skip. Any other client reads through hGetAll, as it always did.
+  const shape = client as { createPool?: unknown; _keyPrefix?: unknown };
+  const raw =
+    !isCluster &&
+    typeof shape.createPool === 'function' &&
+    !client.options?.keyPrefix &&
+    !shape._keyPrefix;
   const send = raw
     ? (redis.sendCommand?.bind(redis) as ((args: string[]) => Promise<unknown>) | undefined)
     : undefined;
