@@ -253,12 +253,13 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
         throw error;
       }
       // Gone already (an issue() earlier in this request forgot it): its cookie stays as set.
-      if (record === null) return;
+      if (record === null) return null;
       const why = await endedAs(record, token, id);
-      // The same user's own credential stays, unless the cookie shows it was stolen.
-      if (record.userId !== userId || why === 'theft-suspected') {
-        await reject(c, id, why, record.userId);
-      }
+      // The same user's own credential stays, unless the cookie shows it was stolen; the
+      // new session links it (see ReauthStrategy.forgetIfNotFor).
+      if (record.userId === userId && why !== 'theft-suspected') return id;
+      await reject(c, id, why, record.userId);
+      return null;
     },
   };
   // Keyed by its re-auth function, which a copy (`{ ...remember }`) or a wrapper carries on.

@@ -162,7 +162,12 @@ class SessionHandle implements Session {
     previous: { userId: string | null; credentialId: string | null },
   ): Promise<void> {
     const rt = this.#rt;
-    await rt.options.reauth?.forgetIfNotFor?.(this.#c, userId);
+    const kept = await rt.options.reauth?.forgetIfNotFor?.(this.#c, userId);
+    // A password sign-in on a device that keeps its remember-me cookie: without the link,
+    // revoking this session (a lost device) left the credential to sign it straight back in.
+    if (typeof kept === 'string' && this.#state.live?.meta.credentialId === null) {
+      this.linkCredential(kept);
+    }
     const switched = previous.userId !== null && previous.userId !== userId;
     if (switched && previous.credentialId !== (this.#state.live?.meta.credentialId ?? null)) {
       await forgetLinkedCredential(rt, previous);

@@ -192,9 +192,12 @@ export interface ReauthStrategy {
   /**
    * Called when the request signs in as `userId` (`regenerate({ userId })`): forgets a
    * credential the request carries for anyone else, or it would sign the browser back in
-   * as them once the new session ends.
+   * as them once the new session ends. May resolve to the id of the credential it kept
+   * (`userId`'s own): the new session links it unless it links one already, so revoking
+   * the device's session deletes what could sign it back in.
    */
-  forgetIfNotFor?(c: Context, userId: string): Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a strategy written for Promise<void> still fits.
+  forgetIfNotFor?(c: Context, userId: string): Promise<string | null | undefined | void>;
   /**
    * Called after the request revoked sessions (`POST /sessions/revoke`), which may have
    * deleted the credential it carries: takes that credential's cookie back if it is gone,

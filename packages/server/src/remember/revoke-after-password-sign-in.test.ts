@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { Browser, routesTestApp } from '../routes/test-app.fixture.js';
+
+const MIN = 60_000;
+
+/**
+ * A device signed in with "remember me", its session ended (idle), and the person signed in
+ * again with the password, box unticked: the same user's credential stays, and the new
+ * session must link it, or revoking that session (a lost device) leaves the credential to
+ * sign the device straight back in.
+ */
+async function passwordSignInKeepingCredential() {
+  const t = routesTestApp();
+  const device = new Browser(t.app);
+  await device.post('/login?remember=1');
+  t.clock.advance(31 * MIN); // past the idle timeout; the credential outlives the session
+  expect((await device.post('/login')).status).toBe(200);
+  expect(device.cookies.has('lifeline_remember')).toBe(true);
+  return { ...t, device };
+}
+
+describe('revoking a device that signed in with its password while keeping its remember-me cookie', () => {
+  it('deletes the credential through manager.revoke(id)', async () => {
+    const t = await passwordSignInKeepingCredential();
+    const [lost] = await t.manager.listForUser('u1');
+    expect(await t.manager.revoke(lost!.id)).toBe(1);
+    expect((await t.device.post('/session/reauth')).status).toBe(401);
+  });
+
+  it('deletes the credential through POST /sessions/revoke { id } from another device', async () => {
+    const t = await passwordSignInKeepingCredential();
+    const lostId = (await t.manager.listForUser('u1'))[0]!.id;
+    const phone = new Browser(t.app);
+    await phone.post('/login');
+    expect((await phone.post('/session/sessions/revoke', { id: lostId })).status).toBe(200);
+    expect((await (await t.device.get('/session/status')).json()).state).toBe('none');
+    expect((await t.device.post('/session/reauth')).status).toBe(401);
+  });
+
+  it('keeps a link the sign-in already made: the kept credential does not replace it', async () => {
+    const t = routesTestApp({
+      appMiddleware: async (c, next) => {
+        if (c.req.header('X-Link') !== undefined) c.var.session.linkCredential('app-linked');
+        await next();
+      },
+    });
+    const device = new Browser(t.app);
+    await device.post('/login?remember=1');
+    t.clock.advance(31 * MIN);
+    await device.send('POST', '/login', { headers: { 'X-Link': '1' } });
+    const [entry] = await t.store.listByUser('u1');
+    expect(entry?.record.credentialId).toBe('app-linked');
+  });
+});
