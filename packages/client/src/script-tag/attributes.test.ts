@@ -95,6 +95,11 @@ describe('readScriptTag', () => {
     }
   });
 
+  it("leaves another tool's data-strings… attribute alone: only data-strings-<key> is ours", () => {
+    expect(() => readScriptTag(tag('<script data-stringsify="on"></script>'))).not.toThrow();
+    expect(readScriptTag(tag('<script data-stringsstay="Rester"></script>')).strings).toEqual({});
+  });
+
   it('refuses a data-strings-* attribute that names no dialog string', () => {
     expect(() =>
       readScriptTag(tag('<script data-strings-stay-signed-in="Rester"></script>')),

@@ -53,7 +53,8 @@ export function readScriptTag(dataset: DOMStringMap): ScriptTagConfig {
     config.warnBefore = seconds * 1000;
   }
   for (const [name, value] of Object.entries(dataset)) {
-    if (name.startsWith(STRINGS_PREFIX) && name.length > STRINGS_PREFIX.length) {
+    // `data-strings-<key>` only (`stringsKey`): another tool's `data-stringsify` is not ours.
+    if (/^strings[A-Z-]/.test(name)) {
       const rest = name.slice(STRINGS_PREFIX.length);
       const key = rest.charAt(0).toLowerCase() + rest.slice(1);
       const known = Object.keys(defaultStrings);
