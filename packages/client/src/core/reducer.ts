@@ -314,9 +314,6 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       break;
     }
     case 'header':
-      // Stamped well before its request left: a response replayed from a cache (an app's
-      // `max-age`), whose old `now` and deadlines are no news.
-      if (action.now - s.offset < action.sentAt - s.rtt / 2 - 1000) break;
       trigger = 'response';
       sample(action.now, action);
       adopt(action.idle, action.absolute, action.sentAt);
