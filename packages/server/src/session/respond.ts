@@ -146,7 +146,7 @@ export function respondStoreUnavailable(
  * Decides the response's one session `Set-Cookie` and the session headers: strips any
  * session cookie a handler appended, sets ours once (new token or clearing), adds
  * `Cache-Control: no-store` with it, `Clear-Site-Data` on destroy, and the deadline header
- * whenever a live session remains.
+ * whenever a live session remains, unless a cache may reuse the response.
  */
 export function finishResponse(
   rt: Runtime,
@@ -180,18 +180,30 @@ export function finishResponse(
   if (state.cleared && rt.options.clearSiteData.length > 0) {
     headers.set('Clear-Site-Data', rt.options.clearSiteData.map((d) => `"${d}"`).join(', '));
   }
-  if (live) {
-    const deadline = deadlineHeader(state, live);
-    try {
-      headers.set(DEADLINE_HEADER, deadline);
-    } catch {
-      // Immutable headers: the only write here, so the copy is made only now.
-      swapResponse(c, writable(c.res));
-      c.res.headers.set(DEADLINE_HEADER, deadline);
-    }
-  } else if (headers.has(DEADLINE_HEADER)) {
-    headers.delete(DEADLINE_HEADER);
+  // Not on a response a cache may hand out again without asking the server (the app's
+  // caching, left as it is): a copy gives one person's deadlines to someone else, or later
+  // an old `now` to this browser's SDK, which takes it for a clock sample and warns late.
+  const deadline = live && !reusableByCache(headers) ? deadlineHeader(state, live) : null;
+  try {
+    if (deadline !== null) headers.set(DEADLINE_HEADER, deadline);
+    else if (headers.has(DEADLINE_HEADER)) headers.delete(DEADLINE_HEADER);
+  } catch {
+    // Immutable headers: the only write here, so the copy is made only now.
+    swapResponse(c, writable(c.res));
+    if (deadline !== null) c.res.headers.set(DEADLINE_HEADER, deadline);
+    else c.res.headers.delete(DEADLINE_HEADER);
   }
+}
+
+/**
+ * Whether a cache may reuse the response later without asking the server: `Cache-Control`
+ * without `no-store` or `no-cache` (a `max-age`, `public`, `private` alone), or, without
+ * one, `Expires` or a `Last-Modified` a browser bases heuristic freshness on.
+ */
+function reusableByCache(headers: Headers): boolean {
+  const cacheControl = headers.get('Cache-Control');
+  if (cacheControl !== null) return !/\bno-(?:store|cache)\b/i.test(cacheControl);
+  return headers.has('Expires') || headers.has('Last-Modified');
 }
 
 /** Sets `c.res` without Hono's setter merging the old response's headers into it. */

@@ -150,3 +150,70 @@ describe('the session cookie on the response', () => {
     expect(live.headers.getSetCookie()).toEqual([]);
   });
 });
+
+describe('Session-Deadline on a response a cache may reuse', () => {
+  /** Answers `/cached` with `headers`, to a signed-in request. */
+  async function cachedRead(headers: Record<string, string>) {
+    const t = testApp();
+    t.app.get('/cached', (c) => c.json({ ok: true }, 200, headers));
+    const token = sessionCookie(await t.app.request('/login/ada', { method: 'POST' }))!;
+    return t.app.request('/cached', withCookie(token));
+  }
+
+  it.each([
+    ['Cache-Control: private, max-age=60', { 'Cache-Control': 'private, max-age=60' }],
+    ['Cache-Control: public, max-age=3600', { 'Cache-Control': 'public, max-age=3600' }],
+    ['Cache-Control: private (heuristic freshness)', { 'Cache-Control': 'private' }],
+    ['Expires, no Cache-Control', { Expires: 'Wed, 21 Oct 2099 07:28:00 GMT' }],
+    ['Last-Modified, no Cache-Control', { 'Last-Modified': 'Wed, 21 Oct 2015 07:28:00 GMT' }],
+  ])(
+    'leaves it off with %s: a copy would replay one person’s deadlines and an old now',
+    async (_, headers) => {
+      const res = await cachedRead(headers);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('Session-Deadline')).toBeNull();
+      // The app's own caching is left as it was.
+      for (const [name, value] of Object.entries(headers))
+        expect(res.headers.get(name)).toBe(value);
+    },
+  );
+
+  it.each([
+    ['no caching headers', {}],
+    ['Cache-Control: no-cache (every reuse asks the server)', { 'Cache-Control': 'no-cache' }],
+    ['Cache-Control: private, no-store', { 'Cache-Control': 'private, no-store' }],
+    ['Cache-Control: NO-CACHE, max-age=60', { 'Cache-Control': 'NO-CACHE, max-age=60' }],
+  ])('sends it with %s', async (_, headers) => {
+    const res = await cachedRead(headers);
+    expect(res.headers.get('Session-Deadline')).toMatch(/^idle=\d+, absolute=\d+, now=\d+$/);
+  });
+
+  it('sends it on a sign-in whose handler marked the response cacheable: the cookie makes it no-store', async () => {
+    const t = testApp();
+    t.app.post('/cached-login', async (c) => {
+      await c.var.session.regenerate({ userId: 'ada' });
+      return c.json({ ok: true }, 200, { 'Cache-Control': 'public, max-age=3600' });
+    });
+    const res = await t.app.request('/cached-login', { method: 'POST' });
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
+    expect(res.headers.get('Session-Deadline')).toMatch(/^idle=\d+, absolute=\d+, now=\d+$/);
+  });
+
+  it("removes an upstream's Session-Deadline from a cacheable response it passes on", async () => {
+    const t = testApp();
+    t.app.get(
+      '/proxied',
+      () =>
+        new Response('{}', {
+          headers: {
+            'Cache-Control': 'max-age=60',
+            'Session-Deadline': 'idle=1, absolute=2, now=1',
+          },
+        }),
+    );
+    const token = sessionCookie(await t.app.request('/login/ada', { method: 'POST' }))!;
+    const res = await t.app.request('/proxied', withCookie(token));
+    expect(res.headers.get('Session-Deadline')).toBeNull();
+    expect(res.headers.get('Cache-Control')).toBe('max-age=60');
+  });
+});
