@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Browser, routesTestApp } from '../routes/test-app.fixture.js';
+import type { ReauthStrategy } from '../session/types.js';
 
 const MIN = 60_000;
 
@@ -50,5 +51,29 @@ describe('revoking a device that signed in with its password while keeping its r
     await device.send('POST', '/login', { headers: { 'X-Link': '1' } });
     const [entry] = await t.store.listByUser('u1');
     expect(entry?.record.credentialId).toBe('app-linked');
+  });
+
+  it("keeps the app's linkCredential(null) made before the sign-in", async () => {
+    const t = routesTestApp({
+      appMiddleware: async (c, next) => {
+        if (c.req.header('X-Unlink') !== undefined) c.var.session.linkCredential(null);
+        await next();
+      },
+    });
+    const device = new Browser(t.app);
+    await device.post('/login?remember=1');
+    t.clock.advance(31 * MIN);
+    await device.send('POST', '/login', { headers: { 'X-Unlink': '1' } });
+    const live = (await t.store.listByUser('u1')).filter((e) => e.record.ended === null);
+    expect(live.map((e) => e.record.credentialId)).toEqual([null]);
+  });
+
+  it("signs in when a strategy's forgetIfNotFor resolves to an empty id: no link, no 500", async () => {
+    const base = routesTestApp();
+    const reauth: ReauthStrategy = { ...base.remember, forgetIfNotFor: async () => '' };
+    const t = routesTestApp({ session: { reauth } });
+    expect((await new Browser(t.app).post('/login')).status).toBe(200);
+    const [entry] = await t.store.listByUser('u1');
+    expect(entry?.record.credentialId).toBeNull();
   });
 });

@@ -136,6 +136,8 @@ class SessionHandle implements Session {
     const previous = {
       userId: replaced?.meta.userId ?? null,
       credentialId: replaced?.meta.credentialId ?? null,
+      // A link the app chose before the sign-in (`null` included) stays the app's choice.
+      appLinked: state.credential !== undefined,
     };
     try {
       await regenerate(rt, state, clientFacts(rt, this.#c), options);
@@ -159,13 +161,20 @@ class SessionHandle implements Session {
    */
   async #forgetOtherUser(
     userId: string,
-    previous: { userId: string | null; credentialId: string | null },
+    previous: { userId: string | null; credentialId: string | null; appLinked: boolean },
   ): Promise<void> {
     const rt = this.#rt;
     const kept = await rt.options.reauth?.forgetIfNotFor?.(this.#c, userId);
     // A password sign-in on a device that keeps its remember-me cookie: without the link,
     // revoking this session (a lost device) left the credential to sign it straight back in.
-    if (typeof kept === 'string' && this.#state.live?.meta.credentialId === null) {
+    // An empty id is no credential (as in reauthenticate()), never a 500 after the sign-in.
+    if (
+      typeof kept === 'string' &&
+      kept !== '' &&
+      !previous.appLinked &&
+      this.#state.credential === undefined &&
+      this.#state.live?.meta.credentialId === null
+    ) {
       this.linkCredential(kept);
     }
     const switched = previous.userId !== null && previous.userId !== userId;
