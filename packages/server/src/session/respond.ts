@@ -11,11 +11,9 @@ import {
   serializeSessionCookie,
 } from '../cookie/serialize.js';
 import { problemResponse } from '../problem/problem.js';
+import { reusableByCache, TARGETED_CACHE_CONTROL } from './cache-reuse.js';
 import { type Runtime, retainUntil } from './runtime.js';
 import type { LiveSession, RequestState } from './state.js';
-
-/** Header names (lower case, as `Headers` lists them) of caching meant for a CDN or proxy only. */
-const TARGETED_CACHE_CONTROL = /^(?:[a-z0-9-]+-)?cdn-cache-control$|^surrogate-control$/;
 
 /**
  * The session cookie's attributes for one request, with those of its renewal receipt: a
@@ -183,7 +181,8 @@ export function finishResponse(
   // Not on a response a cache may hand out again without asking the server (the app's
   // caching, left as it is): a copy gives one person's deadlines to someone else, or later
   // an old `now` to this browser's SDK, which takes it for a clock sample and warns late.
-  const deadline = live && !reusableByCache(headers) ? deadlineHeader(state, live) : null;
+  const deadline =
+    live && !reusableByCache(headers, c.res.status, state.now) ? deadlineHeader(state, live) : null;
   try {
     if (deadline !== null) headers.set(DEADLINE_HEADER, deadline);
     else if (headers.has(DEADLINE_HEADER)) headers.delete(DEADLINE_HEADER);
@@ -193,17 +192,6 @@ export function finishResponse(
     if (deadline !== null) c.res.headers.set(DEADLINE_HEADER, deadline);
     else c.res.headers.delete(DEADLINE_HEADER);
   }
-}
-
-/**
- * Whether a cache may reuse the response later without asking the server: `Cache-Control`
- * without `no-store` or `no-cache` (a `max-age`, `public`, `private` alone), or, without
- * one, `Expires` or a `Last-Modified` a browser bases heuristic freshness on.
- */
-function reusableByCache(headers: Headers): boolean {
-  const cacheControl = headers.get('Cache-Control');
-  if (cacheControl !== null) return !/\bno-(?:store|cache)\b/i.test(cacheControl);
-  return headers.has('Expires') || headers.has('Last-Modified');
 }
 
 /** Sets `c.res` without Hono's setter merging the old response's headers into it. */

@@ -1,4 +1,5 @@
 import { setCookie } from 'hono/cookie';
+import { etag } from 'hono/etag';
 import { describe, expect, it } from 'vitest';
 import { sessionCookie, testApp, withCookie } from './app.fixture.js';
 
@@ -151,6 +152,8 @@ describe('the session cookie on the response', () => {
   });
 });
 
+const DEADLINE = /^idle=\d+, absolute=\d+, now=\d+$/;
+
 describe('Session-Deadline on a response a cache may reuse', () => {
   /** Answers `/cached` with `headers`, to a signed-in request. */
   async function cachedRead(headers: Record<string, string>) {
@@ -166,6 +169,27 @@ describe('Session-Deadline on a response a cache may reuse', () => {
     ['Cache-Control: private (heuristic freshness)', { 'Cache-Control': 'private' }],
     ['Expires, no Cache-Control', { Expires: 'Wed, 21 Oct 2099 07:28:00 GMT' }],
     ['Last-Modified, no Cache-Control', { 'Last-Modified': 'Wed, 21 Oct 2015 07:28:00 GMT' }],
+    // A qualified no-cache holds back only the fields it names.
+    [
+      'max-age and no-cache="Set-Cookie"',
+      { 'Cache-Control': 'max-age=3600, no-cache="Set-Cookie"' },
+    ],
+    ['s-maxage and no-cache="A, B"', { 'Cache-Control': 's-maxage=3600, no-cache="A, B"' }],
+    ['an x-no-cache extension', { 'Cache-Control': 'max-age=60, x-no-cache' }],
+    // A CDN's own header outranks Cache-Control at that CDN.
+    [
+      'no-cache, but CDN-Cache-Control: max-age=600',
+      { 'Cache-Control': 'no-cache', 'CDN-Cache-Control': 'max-age=600' },
+    ],
+    ['Surrogate-Control: max-age=600 alone', { 'Surrogate-Control': 'max-age=600' }],
+    [
+      'Cloudflare-CDN-Cache-Control: max-age=600 alone',
+      { 'Cloudflare-CDN-Cache-Control': 'max-age=600' },
+    ],
+    [
+      'max-age=0 with stale-while-revalidate',
+      { 'Cache-Control': 'max-age=0, stale-while-revalidate=60' },
+    ],
   ])(
     'leaves it off with %s: a copy would replay one person’s deadlines and an old now',
     async (_, headers) => {
@@ -183,6 +207,20 @@ describe('Session-Deadline on a response a cache may reuse', () => {
     ['Cache-Control: no-cache (every reuse asks the server)', { 'Cache-Control': 'no-cache' }],
     ['Cache-Control: private, no-store', { 'Cache-Control': 'private, no-store' }],
     ['Cache-Control: NO-CACHE, max-age=60', { 'Cache-Control': 'NO-CACHE, max-age=60' }],
+    [
+      'private, max-age=0, must-revalidate',
+      { 'Cache-Control': 'private, max-age=0, must-revalidate' },
+    ],
+    ['Expires: 0 (invalid: already stale)', { Expires: '0' }],
+    ['Pragma: no-cache and Expires: -1', { Pragma: 'no-cache', Expires: '-1' }],
+    [
+      'Expires in the past, with Last-Modified',
+      {
+        Expires: 'Thu, 01 Jan 1970 00:00:00 GMT',
+        'Last-Modified': 'Wed, 21 Oct 2015 07:28:00 GMT',
+      },
+    ],
+    ['CDN-Cache-Control: no-store alone', { 'CDN-Cache-Control': 'no-store' }],
   ])('sends it with %s', async (_, headers) => {
     const res = await cachedRead(headers);
     expect(res.headers.get('Session-Deadline')).toMatch(/^idle=\d+, absolute=\d+, now=\d+$/);
@@ -197,6 +235,27 @@ describe('Session-Deadline on a response a cache may reuse', () => {
     const res = await t.app.request('/cached-login', { method: 'POST' });
     expect(res.headers.get('Cache-Control')).toBe('no-store');
     expect(res.headers.get('Session-Deadline')).toMatch(/^idle=\d+, absolute=\d+, now=\d+$/);
+  });
+
+  it('leaves it off a 304 that refreshes a stored copy, unless the 304 says every reuse asks', async () => {
+    const t = testApp();
+    const modified = 'Wed, 21 Oct 2015 07:28:00 GMT';
+    // etag() inside the session middleware: its 304 keeps Cache-Control and Expires only.
+    t.app.get('/lm', etag(), (c) => c.json({ ok: true }, 200, { 'Last-Modified': modified }));
+    t.app.get('/nc', etag(), (c) => c.json({ ok: true }, 200, { 'Cache-Control': 'no-cache' }));
+    const token = sessionCookie(await t.app.request('/login/ada', { method: 'POST' }))!;
+    for (const [path, expected] of [
+      ['/lm', null],
+      ['/nc', DEADLINE],
+    ] as const) {
+      const first = await t.app.request(path, withCookie(token));
+      const again = await t.app.request(path, {
+        headers: { Cookie: `lifeline=${token}`, 'If-None-Match': first.headers.get('ETag') ?? '' },
+      });
+      expect([path, again.status]).toEqual([path, 304]);
+      if (expected === null) expect(again.headers.get('Session-Deadline')).toBeNull();
+      else expect(again.headers.get('Session-Deadline')).toMatch(expected);
+    }
   });
 
   it("removes an upstream's Session-Deadline from a cacheable response it passes on", async () => {
