@@ -239,6 +239,11 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
       if (token !== null && (await read(hasher.sid(token))) === null) dropCookie(c);
     },
 
+    presentedCredentialId(c) {
+      const token = presented(c);
+      return token === null ? null : hasher.sid(token);
+    },
+
     async forgetIfNotFor(c, userId) {
       const token = presented(c);
       if (token === null) return;

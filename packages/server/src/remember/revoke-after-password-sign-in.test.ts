@@ -53,6 +53,20 @@ describe('revoking a device that signed in with its password while keeping its r
     expect(entry?.record.credentialId).toBe('app-linked');
   });
 
+  it('keeps the device credential when two tabs sign in with the password at once under maxSessionsPerUser', async () => {
+    const t = routesTestApp({ session: { maxSessionsPerUser: 1, onSessionLimit: 'evict-oldest' } });
+    const device = new Browser(t.app);
+    await device.post('/login?remember=1');
+    t.clock.advance(31 * MIN);
+    const [tabA, tabB] = [device.tab(), device.tab()];
+    expect((await tabA.post('/login')).status).toBe(200);
+    // Tab B's sign-in replaces tab A's session as the same device's, credential kept.
+    expect((await tabB.post('/login')).status).toBe(200);
+    for (const [name, value] of tabB.cookies) device.cookies.set(name, value);
+    t.clock.advance(31 * MIN);
+    expect((await device.post('/session/reauth')).status).toBe(200);
+  });
+
   it("keeps the app's linkCredential(null) made before the sign-in", async () => {
     const t = routesTestApp({
       appMiddleware: async (c, next) => {

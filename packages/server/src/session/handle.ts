@@ -139,8 +139,12 @@ class SessionHandle implements Session {
       // A link the app chose before the sign-in (`null` included) stays the app's choice.
       appLinked: state.credential !== undefined,
     };
+    const client = clientFacts(rt, this.#c);
+    if (signingIn !== null && !previous.appLinked) {
+      client.heldCredential = rt.options.reauth?.presentedCredentialId?.(this.#c) ?? null;
+    }
     try {
-      await regenerate(rt, state, clientFacts(rt, this.#c), options);
+      await regenerate(rt, state, client, options);
     } catch (error) {
       // A sign-in whose ending of the old session timed out still hands its new session
       // over (with the 503): the previous user's cookie must not stay beside it, or the

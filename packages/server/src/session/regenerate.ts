@@ -111,7 +111,9 @@ export async function regenerate(
   // Refuse before ending anything: a refused login must not also lose the visitor's session.
   // A privilege change replaces one of the user's sessions with another: nothing to count
   // (counting would take a parallel one's new session for one too many and end it).
-  const device = { sid: old?.sid ?? null, credential };
+  // A sign-in that will link the credential its device keeps is known by it already: two
+  // tabs signing in at once replace each other's session, not end it with the credential.
+  const device = { sid: old?.sid ?? null, credential: credential ?? client.heldCredential ?? null };
   const limited = userId !== null && !standsOnOld;
   if (limited) await keepWithinLimit(rt, userId, now, device, null);
   // Create first, then end the old record: a store failure in between answers 503 and

@@ -57,6 +57,11 @@ export function emitFor(
 export interface ClientFacts {
   userAgent: string | null;
   location: string | null;
+  /**
+   * A sign-in's only: the remember-me credential the browser's cookie names, so the session
+   * limit knows this device's other sessions by it before the new session links it.
+   */
+  heldCredential?: string | null;
 }
 
 /**

@@ -193,9 +193,16 @@ export interface ReauthStrategy {
    * Called when the request signs in as `userId` (`regenerate({ userId })`): forgets a
    * credential the request carries for anyone else, or it would sign the browser back in
    * as them once the new session ends. May resolve to the id of the credential it kept
-   * (`userId`'s own): the new session links it unless it links one already, so revoking
-   * the device's session deletes what could sign it back in.
+   * (`userId`'s own): the new session links it unless it links one already or the app chose
+   * its link before the sign-in, so revoking the device's session deletes what could sign
+   * it back in.
    */
+  /**
+   * The id of the credential the request's cookie names, unchecked (a hash of the cookie,
+   * no store read), or null. A sign-in's session limit uses it to tell this device's other
+   * sessions (two tabs signing in at once) from another device's.
+   */
+  presentedCredentialId?(c: Context): string | null;
   // biome-ignore lint/suspicious/noConfusingVoidType: a strategy written for Promise<void> still fits.
   forgetIfNotFor?(c: Context, userId: string): Promise<string | null | undefined | void>;
   /**
