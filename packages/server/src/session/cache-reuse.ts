@@ -4,22 +4,29 @@
  * to everyone behind a shared cache, and an old `now` to this browser's SDK.
  *
  * - A `Cache-Control` (or a CDN's own `CDN-Cache-Control`, `Surrogate-Control`, which
- *   outrank it there) lets a cache reuse the response unless it says `no-store`, an
- *   unqualified `no-cache`, or `max-age=0` with no `s-maxage` or stale allowance.
- * - Without one, `Expires` decides: a date still ahead lets it; an invalid or past one
- *   (`0`, `-1`) does not. Without either, `Last-Modified` lets a browser guess a freshness.
- * - A 304 refreshes a stored copy with its own headers, whatever that copy's freshness: it
- *   may carry the header only when it says every reuse must ask.
+ *   outrank it there) that gives a freshness (`max-age` above 0, `s-maxage`, a stale
+ *   allowance, `public`) lets a cache reuse it; one that says `no-store`, an unqualified
+ *   `no-cache` or `max-age=0` does not. Other directives (`private`, `must-revalidate`)
+ *   leave it to the rest.
+ * - Then `Expires`: a date still ahead lets a cache reuse it; an invalid or past one
+ *   (`0`, `-1`) does not.
+ * - Then `Last-Modified`, from which a browser guesses a freshness.
+ *
+ * A copy kept only for its `ETag` is asked about every time, and its 304 (which the browser
+ * merges into the stored copy) carries a fresh header. A 304 is judged by what it carries:
+ * Hono's `etag()` keeps `Cache-Control` and `Expires` on it but not `Last-Modified`, so a
+ * copy fresh only by that guess gets a header it may replay (docs/design-decisions.md).
  */
-export function reusableByCache(headers: Headers, status: number, now: number): boolean {
-  let seen = false;
+export function reusableByCache(headers: Headers, now: number): boolean {
+  let mustAsk = false;
   for (const [name, value] of headers) {
+    if (!name.endsWith('control')) continue;
     if (name !== 'cache-control' && !TARGETED_CACHE_CONTROL.test(name)) continue;
-    seen = true;
-    if (!mustAsk(directives(value))) return true;
+    const verdict = reuse(directives(value));
+    if (verdict === true) return true;
+    if (verdict === false) mustAsk = true;
   }
-  if (seen) return false;
-  if (status === 304) return true;
+  if (mustAsk) return false;
   const expires = headers.get('Expires');
   if (expires !== null) return Date.parse(expires) > now;
   return headers.has('Last-Modified');
@@ -28,23 +35,29 @@ export function reusableByCache(headers: Headers, status: number, now: number): 
 /** Header names (lower case, as `Headers` lists them) of caching meant for a CDN or proxy only. */
 export const TARGETED_CACHE_CONTROL = /^(?:[a-z0-9-]+-)?cdn-cache-control$|^surrogate-control$/;
 
-/** Whether directives leave a cache no reuse without asking the server. */
-function mustAsk(d: Map<string, string | null>): boolean {
-  if (d.has('no-store')) return true;
+/** True: reusable; false: every reuse asks the server; undefined: these say neither. */
+function reuse(d: Map<string, string | null>): boolean | undefined {
   // `no-cache="Set-Cookie"` only holds back the fields it names.
-  if (d.has('no-cache') && d.get('no-cache') === null) return true;
-  const stale = d.has('stale-while-revalidate') || d.has('stale-if-error');
-  return d.get('max-age') === '0' && !d.has('s-maxage') && !stale;
+  if (d.has('no-store') || (d.has('no-cache') && d.get('no-cache') === null)) return false;
+  if (d.has('s-maxage') || d.has('stale-while-revalidate') || d.has('stale-if-error')) {
+    return true;
+  }
+  if (d.has('max-age')) return Number(d.get('max-age')) > 0;
+  return d.has('public') ? true : undefined;
 }
 
-/** Directive names (lower case) and their values (unquoted; `null` without `=`). */
+/**
+ * Directive names (lower case) and their values (unquoted; `null` without `=`); the first
+ * of a repeated directive counts, as RFC 9111 and browsers take it.
+ */
 function directives(value: string): Map<string, string | null> {
   const out = new Map<string, string | null>();
-  // Commas inside a quoted value (`no-cache="A, B"`) do not separate directives.
-  for (const part of value.match(/(?:[^,"]|"(?:[^"\\]|\\.)*")+/g) ?? []) {
+  // Commas inside a quoted value (`no-cache="A, B"`) do not separate directives; an
+  // unclosed quote runs to the end (linear time whatever the header holds).
+  for (const part of value.match(/(?:[^,"]|"(?:[^"\\]|\\.)*"?)+/g) ?? []) {
     const eq = part.indexOf('=');
     const name = (eq === -1 ? part : part.slice(0, eq)).trim().toLowerCase();
-    if (name === '') continue;
+    if (name === '' || out.has(name)) continue;
     const raw = eq === -1 ? null : part.slice(eq + 1).trim();
     out.set(name, raw?.startsWith('"') ? raw.slice(1, -1) : raw);
   }
