@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Browser, routesTestApp } from '../routes/test-app.fixture.js';
 import type { ReauthStrategy } from '../session/types.js';
+import { memoryStore } from '../store/memory/index.js';
+import type { SessionStore } from '../store/types.js';
 
 const MIN = 60_000;
 
@@ -65,6 +67,31 @@ describe('revoking a device that signed in with its password while keeping its r
     for (const [name, value] of tabB.cookies) device.cookies.set(name, value);
     t.clock.advance(31 * MIN);
     expect((await device.post('/session/reauth')).status).toBe(200);
+  });
+
+  it("refuses a sign-in over the limit without ending the device's other tab's session", async () => {
+    // Two apps on one store: the limit lowered to 1 with 'refuse' after the sessions exist.
+    let shared: SessionStore | undefined;
+    const free = routesTestApp({ store: (clock) => (shared = memoryStore({ now: clock.now })) });
+    const limited = routesTestApp({
+      store: () => shared!,
+      session: { maxSessionsPerUser: 1, onSessionLimit: 'refuse' },
+    });
+    const advance = (ms: number) => {
+      free.clock.advance(ms);
+      limited.clock.advance(ms);
+    };
+    const device = new Browser(free.app);
+    await device.post('/login?remember=1');
+    advance(31 * MIN);
+    const tabA = device.tab();
+    expect((await tabA.post('/login')).status).toBe(200); // links the device's credential
+    expect((await new Browser(free.app).post('/login')).status).toBe(200); // a phone
+    const tabB = new Browser(limited.app);
+    for (const [name, value] of device.cookies) tabB.cookies.set(name, value);
+    expect((await tabB.post('/login')).status).toBe(409);
+    expect(limited.events.filter((e) => e.type === 'revoked')).toEqual([]);
+    expect(((await (await tabA.get('/touch')).json()) as { state: string }).state).toBe('active');
   });
 
   it("keeps the app's linkCredential(null) made before the sign-in", async () => {

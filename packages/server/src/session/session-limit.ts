@@ -89,16 +89,18 @@ export async function keepWithinLimit(
     ({ sid, record }) =>
       sid !== own && device.credential !== null && record.credentialId === device.credential,
   );
+  // A refusal is decided before the device's sessions are replaced, so it ends none of
+  // them; a refused login's own session never reached the browser, and the device keeps
+  // its credential.
+  if (rt.options.onSessionLimit === 'refuse' && over > siblings.length) {
+    if (mine) await end(mine.sid, mine.record, 'session-limit-refused');
+    throw new SessionLimitError(userId, limit);
+  }
   for (const { sid, record } of siblings.slice(0, over)) {
     await end(sid, record, 'session-limit-replaced');
     over--;
   }
   if (over <= 0) return;
-  if (rt.options.onSessionLimit === 'refuse') {
-    // A refused login's own session never reached the browser: the device keeps its credential.
-    if (mine) await end(mine.sid, mine.record, 'session-limit-refused');
-    throw new SessionLimitError(userId, limit);
-  }
   const others = live.filter((entry) => entry !== mine && !siblings.includes(entry));
   for (const { sid, record } of others.slice(0, over)) {
     await end(sid, record, 'session-limit');

@@ -190,6 +190,12 @@ export interface ReauthStrategy {
   /** Called after logout, so a credential does not outlive the session by user intent. */
   forget?(c: Context): Promise<void>;
   /**
+   * The id of the credential the request's cookie names, unchecked (a hash of the cookie,
+   * no store read), or null. A sign-in's session limit uses it to tell this device's other
+   * sessions (two tabs signing in at once) from another device's.
+   */
+  presentedCredentialId?(c: Context): string | null;
+  /**
    * Called when the request signs in as `userId` (`regenerate({ userId })`): forgets a
    * credential the request carries for anyone else, or it would sign the browser back in
    * as them once the new session ends. May resolve to the id of the credential it kept
@@ -197,12 +203,6 @@ export interface ReauthStrategy {
    * its link before the sign-in, so revoking the device's session deletes what could sign
    * it back in.
    */
-  /**
-   * The id of the credential the request's cookie names, unchecked (a hash of the cookie,
-   * no store read), or null. A sign-in's session limit uses it to tell this device's other
-   * sessions (two tabs signing in at once) from another device's.
-   */
-  presentedCredentialId?(c: Context): string | null;
   // biome-ignore lint/suspicious/noConfusingVoidType: a strategy written for Promise<void> still fits.
   forgetIfNotFor?(c: Context, userId: string): Promise<string | null | undefined | void>;
   /**
