@@ -94,6 +94,44 @@ describe('revoking a device that signed in with its password while keeping its r
     expect(((await (await tabA.get('/touch')).json()) as { state: string }).state).toBe('active');
   });
 
+  it('refuses with nothing ended when a parallel sign-in fills the last place during the sign-in', async () => {
+    let shared: SessionStore | undefined;
+    let race: (() => Promise<unknown>) | null = null;
+    const free = routesTestApp({ store: (clock) => (shared = memoryStore({ now: clock.now })) });
+    // The limited app's store runs another sign-in just before it creates the new session.
+    const limited = routesTestApp({
+      store: () =>
+        new Proxy(shared!, {
+          get(target, key, receiver) {
+            const value = Reflect.get(target, key, receiver);
+            if (key !== 'create') return typeof value === 'function' ? value.bind(target) : value;
+            return async (...args: unknown[]) => {
+              const parallel = race;
+              race = null;
+              if (parallel) await parallel();
+              return value.apply(target, args);
+            };
+          },
+        }),
+      session: { maxSessionsPerUser: 2, onSessionLimit: 'refuse' },
+    });
+    const device = new Browser(free.app);
+    await device.post('/login?remember=1');
+    free.clock.advance(31 * MIN);
+    limited.clock.advance(31 * MIN);
+    const tabA = device.tab();
+    expect((await tabA.post('/login')).status).toBe(200);
+    expect((await new Browser(free.app).post('/login')).status).toBe(200); // a phone
+    const tabB = new Browser(limited.app);
+    for (const [name, value] of device.cookies) tabB.cookies.set(name, value);
+    race = () => new Browser(free.app).post('/login'); // a second phone, mid-sign-in
+    expect((await tabB.post('/login')).status).toBe(409);
+    expect(
+      limited.events.filter((e) => e.type === 'revoked' && e.detail !== 'session-limit-refused'),
+    ).toEqual([]);
+    expect(((await (await tabA.get('/touch')).json()) as { state: string }).state).toBe('active');
+  });
+
   it("keeps the app's linkCredential(null) made before the sign-in", async () => {
     const t = routesTestApp({
       appMiddleware: async (c, next) => {

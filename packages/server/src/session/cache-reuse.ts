@@ -10,27 +10,35 @@
  *   leave it to the rest.
  * - Then `Expires`: a date still ahead lets a cache reuse it; an invalid or past one
  *   (`0`, `-1`) does not.
- * - Then `Last-Modified`, from which a browser guesses a freshness.
+ * - Then `Last-Modified`, from which a browser guesses a freshness, or a status a browser
+ *   keeps without one (300, 301, 308, 410).
+ * - A CDN's header saying "ask" leaves the browser's rules to decide.
  *
  * A copy kept only for its `ETag` is asked about every time, and its 304 (which the browser
  * merges into the stored copy) carries a fresh header. A 304 is judged by what it carries:
  * Hono's `etag()` keeps `Cache-Control` and `Expires` on it but not `Last-Modified`, so a
  * copy fresh only by that guess gets a header it may replay (docs/design-decisions.md).
  */
-export function reusableByCache(headers: Headers, now: number): boolean {
-  let mustAsk = false;
+export function reusableByCache(headers: Headers, status: number, now: number): boolean {
+  let browserAsks = false;
   for (const [name, value] of headers) {
     if (!name.endsWith('control')) continue;
-    if (name !== 'cache-control' && !TARGETED_CACHE_CONTROL.test(name)) continue;
+    const browsers = name === 'cache-control';
+    if (!browsers && !TARGETED_CACHE_CONTROL.test(name)) continue;
     const verdict = reuse(directives(value));
     if (verdict === true) return true;
-    if (verdict === false) mustAsk = true;
+    // A CDN's own "ask" says nothing of the browser's cache, which ignores that header.
+    if (verdict === false && browsers) browserAsks = true;
   }
-  if (mustAsk) return false;
+  if (browserAsks) return false;
   const expires = headers.get('Expires');
   if (expires !== null) return Date.parse(expires) > now;
-  return headers.has('Last-Modified');
+  // Browsers keep these without any freshness given (RFC 9111 4.2.2; Chromium: for good).
+  return headers.has('Last-Modified') || IMPLICITLY_FRESH.has(status);
 }
+
+/** Statuses a browser reuses without freshness information. */
+const IMPLICITLY_FRESH = new Set([300, 301, 308, 410]);
 
 /** Header names (lower case, as `Headers` lists them) of caching meant for a CDN or proxy only. */
 export const TARGETED_CACHE_CONTROL = /^(?:[a-z0-9-]+-)?cdn-cache-control$|^surrogate-control$/;

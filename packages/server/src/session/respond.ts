@@ -182,7 +182,7 @@ export function finishResponse(
   // caching, left as it is): a copy gives one person's deadlines to someone else, or later
   // an old `now` to this browser's SDK, which takes it for a clock sample and warns late.
   const deadline =
-    live && !reusableByCache(headers, state.now) ? deadlineHeader(state, live) : null;
+    live && !reusableByCache(headers, c.res.status, state.now) ? deadlineHeader(state, live) : null;
   try {
     if (deadline !== null) headers.set(DEADLINE_HEADER, deadline);
     else if (headers.has(DEADLINE_HEADER)) headers.delete(DEADLINE_HEADER);

@@ -194,6 +194,15 @@ describe('Session-Deadline on a response a cache may reuse', () => {
       'max-age=0 with stale-while-revalidate',
       { 'Cache-Control': 'max-age=0, stale-while-revalidate=60' },
     ],
+    // A CDN's "ask" does not bind the browser's cache, which ignores that header.
+    [
+      'CDN no-store, Expires ahead',
+      { 'CDN-Cache-Control': 'no-store', Expires: 'Wed, 21 Oct 2099 07:28:00 GMT' },
+    ],
+    [
+      'Surrogate max-age=0, Last-Modified',
+      { 'Surrogate-Control': 'max-age=0', 'Last-Modified': 'Wed, 21 Oct 2015 07:28:00 GMT' },
+    ],
   ])(
     'leaves it off with %s: a copy would replay one person’s deadlines and an old now',
     async (_, headers) => {
@@ -225,6 +234,7 @@ describe('Session-Deadline on a response a cache may reuse', () => {
       },
     ],
     ['CDN-Cache-Control: no-store alone', { 'CDN-Cache-Control': 'no-store' }],
+    ['Surrogate-Control: max-age=0 alone', { 'Surrogate-Control': 'max-age=0' }],
     ['Cache-Control: private alone (no freshness)', { 'Cache-Control': 'private' }],
     ['private, with Expires: 0', { 'Cache-Control': 'private', Expires: '0' }],
     [
@@ -281,6 +291,26 @@ describe('Session-Deadline on a response a cache may reuse', () => {
     // Fails by the test's time-out, not a timing assertion: the linear parse takes ~1 ms.
     const res = await cachedRead({ 'Cache-Control': '"\\'.repeat(64_000) });
     expect(res.status).toBe(200);
+  });
+
+  it.each([300, 301, 308, 410])(
+    'leaves it off a bare %i, which browsers keep without freshness',
+    async (status) => {
+      const t = testApp();
+      t.app.get('/moved', (c) => c.json({ moved: true }, status as 410));
+      const token = sessionCookie(await t.app.request('/login/ada', { method: 'POST' }))!;
+      const res = await t.app.request('/moved', withCookie(token));
+      expect(res.status).toBe(status);
+      expect(res.headers.get('Session-Deadline')).toBeNull();
+    },
+  );
+
+  it('sends it on a 410 every reuse of which asks', async () => {
+    const t = testApp();
+    t.app.get('/gone', (c) => c.json({ gone: true }, 410, { 'Cache-Control': 'no-cache' }));
+    const token = sessionCookie(await t.app.request('/login/ada', { method: 'POST' }))!;
+    const res = await t.app.request('/gone', withCookie(token));
+    expect(res.headers.get('Session-Deadline')).toMatch(DEADLINE);
   });
 
   it("removes an upstream's Session-Deadline from a cacheable response it passes on", async () => {

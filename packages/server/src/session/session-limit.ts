@@ -92,9 +92,14 @@ export async function keepWithinLimit(
   // A refusal is decided before the device's sessions are replaced, so it ends none of
   // them; a refused login's own session never reached the browser, and the device keeps
   // its credential.
-  if (rt.options.onSessionLimit === 'refuse' && over > siblings.length) {
-    if (mine) await end(mine.sid, mine.record, 'session-limit-refused');
-    throw new SessionLimitError(userId, limit);
+  if (rt.options.onSessionLimit === 'refuse') {
+    if (over > siblings.length) {
+      if (mine) await end(mine.sid, mine.record, 'session-limit-refused');
+      throw new SessionLimitError(userId, limit);
+    }
+    // Before the new session exists, only decide: the count made once it does (a parallel
+    // sign-in may have come in between) replaces them, or refuses with nothing ended.
+    if (own === null) return;
   }
   for (const { sid, record } of siblings.slice(0, over)) {
     await end(sid, record, 'session-limit-replaced');
