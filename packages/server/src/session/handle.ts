@@ -176,7 +176,6 @@ class SessionHandle implements Session {
       typeof kept === 'string' &&
       kept !== '' &&
       !previous.appLinked &&
-      this.#state.credential === undefined &&
       this.#state.live?.meta.credentialId === null
     ) {
       this.linkCredential(kept);
