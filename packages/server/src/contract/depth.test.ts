@@ -1,6 +1,5 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonNestsDeeperThan, nestsDeeperThan } from './depth.js';
+import { nestsDeeperThan } from './depth.js';
 
 const nested = (levels: number) => {
   let value: unknown = 'leaf';
@@ -22,36 +21,5 @@ describe('nestsDeeperThan', () => {
   it('answers for nesting far deeper than the stack could walk', () => {
     const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
     expect(nestsDeeperThan(deep, 32)).toBe(true);
-  });
-});
-
-describe('jsonNestsDeeperThan', () => {
-  it('answers as nestsDeeperThan does for the parsed text', () => {
-    const value = fc.letrec((tie) => ({
-      node: fc.oneof(
-        { depthSize: 'small' },
-        fc.constantFrom('[', ']', '{"', '\\"]', '\\', 1, null),
-        fc.string(),
-        fc.array(tie('node'), { maxLength: 3 }),
-        fc.dictionary(fc.string(), tie('node'), { maxKeys: 3 }),
-      ),
-    })).node;
-    fc.assert(
-      fc.property(value, fc.nat(6), (v, max) => {
-        const text = JSON.stringify(v);
-        // Below 2 * max + 2 characters it answers without looking: no deeper nesting fits.
-        expect(jsonNestsDeeperThan(text, JSON.parse(text), max)).toBe(nestsDeeperThan(v, max));
-      }),
-      { numRuns: 3000 },
-    );
-  });
-
-  it('answers for nesting far deeper than the stack could walk', () => {
-    const text = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
-    const asks = (levels: number) =>
-      jsonNestsDeeperThan(text(levels), JSON.parse(text(levels)), 1000);
-    expect(asks(1000)).toBe(false);
-    expect(asks(1001)).toBe(true);
-    expect(asks(100_000)).toBe(true);
   });
 });

@@ -35,26 +35,3 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
  * `session.set()` refuses a deeper value, and a store's record holding one reads as corrupt.
  */
 export const MAX_DATA_DEPTH = 1000;
-
-/**
- * {@link nestsDeeperThan} for `value` as `JSON.parse` read it from `text`, cheaper: a value
- * nested `max + 1` levels takes at least `2 * max + 2` characters, so shorter text answers
- * at once; else a walk that recurses at most `max + 1` frames and allocates nothing.
- */
-export function jsonNestsDeeperThan(text: string, value: unknown, max: number): boolean {
-  return text.length >= 2 * max + 2 && deeperThan(value, max);
-}
-
-function deeperThan(value: unknown, levelsLeft: number): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  if (levelsLeft === 0) return true;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (deeperThan(value[i], levelsLeft - 1)) return true;
-    return false;
-  }
-  // Parsed JSON: plain objects, own enumerable keys only.
-  for (const key in value) {
-    if (deeperThan((value as Record<string, unknown>)[key], levelsLeft - 1)) return true;
-  }
-  return false;
-}

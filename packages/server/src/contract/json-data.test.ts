@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonDataProblem } from './json-data.js';
+import { jsonDataProblem, storedJsonProblem } from './json-data.js';
 
 describe('jsonDataProblem', () => {
   it('accepts JSON data, plain objects without a prototype, and absent object properties', () => {
@@ -39,5 +40,58 @@ describe('jsonDataProblem, edges', () => {
     const sparse: unknown[] = [1];
     sparse.length = 3;
     expect(jsonDataProblem({ list: sparse }, 3)).toBe('holds an array with holes');
+  });
+});
+
+describe('storedJsonProblem', () => {
+  // JSON text, with numbers that overflow a double (or nearly do) and look-alikes in strings.
+  const jsonText = fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small' },
+      fc.constantFrom(
+        '1e400',
+        '-1.5E+309',
+        '1.7976931348623157e308',
+        '1e-400',
+        `${'9'.repeat(309)}`,
+        `${'9'.repeat(308)}`,
+        `0.${'9'.repeat(400)}`,
+        '"1e400"',
+        'null',
+        '0',
+      ),
+      fc.string().map((s) => JSON.stringify(s)),
+      fc.array(tie('node'), { maxLength: 3 }).map((items) => `[${items.join(',')}]`),
+      fc.dictionary(fc.string(), tie('node'), { maxKeys: 3 }).map(
+        (o) =>
+          `{${Object.entries(o)
+            .map(([k, v]) => `${JSON.stringify(k)}:${v}`)
+            .join(',')}}`,
+      ),
+    ),
+  })).node as fc.Arbitrary<string>;
+
+  it('answers as jsonDataProblem does for the parsed text', () => {
+    fc.assert(
+      fc.property(jsonText, fc.nat(6), (text, max) => {
+        const value: unknown = JSON.parse(text);
+        expect(storedJsonProblem(text, value, max)).toBe(jsonDataProblem(value, max));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('names a number JSON.parse read as Infinity, and nesting far deeper than the stack', () => {
+    expect(storedJsonProblem('{"n":[-1e400]}', JSON.parse('{"n":[-1e400]}'), 32)).toBe(
+      'holds -Infinity (not JSON)',
+    );
+    const long = '9'.repeat(400);
+    expect(storedJsonProblem(long, JSON.parse(long), 32)).toBe('holds Infinity (not JSON)');
+    const text = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    const asks = (levels: number) =>
+      storedJsonProblem(text(levels), JSON.parse(text(levels)), 1000);
+    expect(asks(1000)).toBeNull();
+    expect(asks(1001)).toBe('nests deeper than 1000 levels');
+    expect(asks(100_000)).toBe('nests deeper than 1000 levels');
   });
 });

@@ -43,3 +43,19 @@ export function jsonDataProblem(value: unknown, maxDepth: number): string | null
   }
   return null;
 }
+
+/**
+ * {@link jsonDataProblem} for `value` as `JSON.parse` read it from `text`, cheaper: parsed
+ * JSON is plain data, so only two things can be wrong with it, and each shows in the text.
+ * It nests too deep only if it is long enough (`maxDepth + 1` levels take at least
+ * `2 * maxDepth + 2` characters), and it holds a number JSON cannot write (`1e400` parses to
+ * `Infinity`) only if it has an exponent or a run of 309 digits. Other text is not walked.
+ */
+export function storedJsonProblem(text: string, value: unknown, maxDepth: number): string | null {
+  const mayBeWrong = text.length >= 2 * maxDepth + 2 || MAY_OVERFLOW.test(text);
+  return mayBeWrong ? jsonDataProblem(value, maxDepth) : null;
+}
+
+// A digit then an exponent, or 309 digits in a row (the lookbehind starts each try at the
+// start of a run, so a long text of shorter runs takes linear time).
+const MAY_OVERFLOW = /\d[eE]|(?<!\d)\d{309}/;

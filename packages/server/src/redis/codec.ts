@@ -1,4 +1,5 @@
-import { jsonNestsDeeperThan, MAX_DATA_DEPTH } from '../contract/depth.js';
+import { MAX_DATA_DEPTH } from '../contract/depth.js';
+import { storedJsonProblem } from '../contract/json-data.js';
 import { refuseDataKey, refuseDataValue } from '../store/data-limits.js';
 import { refuseMeta, refuseRecord } from '../store/meta-schema.js';
 import { setOwn } from '../store/own.js';
@@ -214,10 +215,11 @@ class RecordReader {
         return true;
     }
     if (field.startsWith(DATA)) {
-      // Valid JSON too deep to serialise again: every later write of the record (a
-      // sign-in copies it) would fail, a 503 for that browser for good.
-      if (jsonNestsDeeperThan(text, value, MAX_DATA_DEPTH)) {
-        this.issue = `field ${field} nests deeper than ${MAX_DATA_DEPTH} levels`;
+      // Valid JSON no write would take again: every later write of the record (a sign-in
+      // copies it) would fail, a 503 for that browser for good.
+      const problem = storedJsonProblem(text, value, MAX_DATA_DEPTH);
+      if (problem !== null) {
+        this.issue = `field ${field} ${problem}`;
         return false;
       }
       const key = field.slice(DATA.length);

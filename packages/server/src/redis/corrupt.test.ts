@@ -69,6 +69,16 @@ describe('redisStore with bad store content', () => {
     // Valid JSON that no write could serialise again: a sign-in, which copies the data,
     // would fail with a 503 every time.
     ['a data value nests deeply', (key) => client.hset(key, 'd:deep', DEEP)],
+    // `JSON.parse` reads these as Infinity, which no write takes.
+    ['a data value holds a number beyond a double', (key) => client.hset(key, 'd:big', '1e400')],
+    [
+      'a data value holds a run of digits beyond a double',
+      (key) => client.hset(key, 'd:big', `[-${'9'.repeat(400)}]`),
+    ],
+    [
+      'the user claims hold a number beyond a double',
+      (key) => client.hset(key, 'm:user', '{"name":"ada","n":1E+400}'),
+    ],
     // A wrong field sends the record to the schema, which walks `user` recursively.
     [
       'a meta field has the wrong type and the user claims nest deeply',
@@ -124,23 +134,31 @@ describe('redisStore with bad store content', () => {
     },
   );
 
-  it('lets a browser whose session holds a deep data value sign in again, and reports it once', async () => {
-    const { app } = testApp({ store, now: Date.now });
-    const first = await app.request('/write/cart/x', { method: 'POST' });
-    const token = sessionCookie(first)!;
-    for (const key of await client.keys(`${prefix}s:*`)) {
-      if ((await client.type(key)) !== 'hash') continue;
-      if ((await client.hget(key, 'd:cart')) === '"x"') await client.hset(key, 'd:deep', DEEP);
-    }
-    const before = reports.length;
-    const login = await app.request('/login/ann', withCookie(token, { method: 'POST' }));
-    expect(login.status).toBe(200);
-    expect(reports.slice(before)).toEqual([
-      { kind: 'session', id: expect.any(String), issue: expect.stringMatching(/d:deep nests/) },
-    ]);
-    const read = await app.request('/read', withCookie(sessionCookie(login)!));
-    expect(await read.json()).toMatchObject({ state: 'active', userId: 'ann', cart: null });
-  });
+  it.each([
+    ['nested too deep', DEEP, /d:odd nests deeper/],
+    ['with a number beyond a double', '{"n":1e400}', /d:odd holds Infinity/],
+  ])(
+    'lets a browser whose session holds a data value %s sign in again, and reports it once',
+    async (_, stored, issue) => {
+      const { app } = testApp({ store, now: Date.now });
+      const cart = `x-${Math.random()}`;
+      const first = await app.request(`/write/cart/${cart}`, { method: 'POST' });
+      const token = sessionCookie(first)!;
+      for (const key of await client.keys(`${prefix}s:*`)) {
+        if ((await client.type(key)) !== 'hash') continue;
+        if ((await client.hget(key, 'd:cart')) === `"${cart}"`)
+          await client.hset(key, 'd:odd', stored);
+      }
+      const before = reports.length;
+      const login = await app.request('/login/ann', withCookie(token, { method: 'POST' }));
+      expect(login.status).toBe(200);
+      expect(reports.slice(before)).toEqual([
+        { kind: 'session', id: expect.any(String), issue: expect.stringMatching(issue) },
+      ]);
+      const read = await app.request('/read', withCookie(sessionCookie(login)!));
+      expect(await read.json()).toMatchObject({ state: 'active', userId: 'ann', cart: null });
+    },
+  );
 
   it('reads data nested as deep as a write may go, and refuses to write deeper', async () => {
     const nested = (levels: number) => JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`);

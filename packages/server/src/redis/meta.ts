@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { MAX_CLAIMS_DEPTH, nestsDeeperThan } from '../contract/depth.js';
+import { MAX_CLAIMS_DEPTH } from '../contract/depth.js';
+import { jsonDataProblem } from '../contract/json-data.js';
 import { END_REASONS } from '../contract/protocol.js';
 import { isEpochMs } from '../store/expires-at.js';
 import { metaSchema } from '../store/meta-schema.js';
@@ -60,14 +61,14 @@ function quickEnded(v: unknown): EndedMarker | null | undefined {
 }
 
 /**
- * `user` as the schema outputs it. The value comes from `JSON.parse`, so everything in it
- * is JSON already; only a key `__proto__` (which the schema drops) and nesting too deep
- * (which it refuses) need zod.
+ * `user` as the schema outputs it. The value comes from `JSON.parse`, so it is plain data
+ * already; only a key `__proto__` (which the schema drops), nesting too deep and a number
+ * beyond a double (`1e400` parses to `Infinity`), which it refuses, need zod.
  */
 function quickUser(v: unknown): { [key: string]: JsonValue } | null | undefined {
   if (v === null) return null;
   if (!isPlainObject(v) || Object.hasOwn(v, '__proto__')) return undefined;
-  if (nestsDeeperThan(v, MAX_CLAIMS_DEPTH)) return undefined;
+  if (jsonDataProblem(v, MAX_CLAIMS_DEPTH) !== null) return undefined;
   return v as { [key: string]: JsonValue };
 }
 
