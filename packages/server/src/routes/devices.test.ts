@@ -142,13 +142,24 @@ describe('POST /session/sessions/revoke', () => {
     expect((await browser.post('/session/sessions/revoke', { others: true })).status).toBe(401);
   });
 
-  it('refuses bodies that are not exactly one of the three forms', async () => {
+  it('refuses bodies that are not exactly one of the three forms, saying what is wrong', async () => {
     const { laptop, phone } = await twoDevices();
-    const bodies = [{}, { all: false }, { id: 1 }, { others: true, all: true }, { id: '' }];
-    for (const body of bodies) {
+    const bodies: Array<[object, RegExp]> = [
+      [{}, /^send exactly one of `id`, `all` or `others`$/],
+      [{ others: true, all: true }, /^send exactly one of/],
+      [{ all: false }, /^`all`: /],
+      [{ others: 'yes' }, /^`others`: /],
+      [{ id: 1 }, /^`id`: /],
+      [{ id: '' }, /^`id`: /],
+      [{ id: 'x', extra: 1 }, /extra/],
+    ];
+    for (const [body, detail] of bodies) {
       const res = await laptop.post('/session/sessions/revoke', body);
       expect(res.status).toBe(400);
-      expect(await res.json()).toMatchObject({ code: 'invalid_request' });
+      expect(await res.json()).toMatchObject({
+        code: 'invalid_request',
+        detail: expect.stringMatching(detail),
+      });
     }
     expect(await state(phone)).toBe('active');
   });

@@ -7,11 +7,15 @@ import { readJsonBody } from './body.js';
 
 type Ctx = Context<SessionEnv>;
 
-const revokeBody = z.union([
-  z.object({ id: z.string().min(1).max(128) }).strict(),
-  z.object({ all: z.literal(true) }).strict(),
-  z.object({ others: z.literal(true) }).strict(),
-]);
+// One object rather than a union of three: a union's failure names no field, and the
+// 400's detail must say which one is wrong.
+const revokeBody = z
+  .strictObject({
+    id: z.string().min(1).max(128).optional(),
+    all: z.literal(true).optional(),
+    others: z.literal(true).optional(),
+  })
+  .refine((b) => Object.keys(b).length === 1, 'send exactly one of `id`, `all` or `others`');
 
 /**
  * The signed-in user's id (the route requires a session; it may still be anonymous). A
@@ -55,7 +59,7 @@ type Outcome = { revoked: number; currentEnded: boolean } | { response: Response
 async function revoke(c: Ctx, manager: SessionManager, userId: string, request: RevokeRequest) {
   const { session } = c.var;
   const current = session.id;
-  if ('id' in request) {
+  if (request.id !== undefined) {
     const mine = await manager.listForUser(userId, current);
     if (!mine.some((s) => s.id === request.id)) {
       // Someone else's or an ended session: indistinguishable on purpose.
@@ -77,7 +81,7 @@ async function revoke(c: Ctx, manager: SessionManager, userId: string, request: 
   }
   // Also deletes the user's remember-me credentials: a thief's copy must not sign back in.
   const others = await manager.revokeUser(userId, { exceptId: current });
-  if ('others' in request) return { revoked: others, currentEnded: false };
+  if (request.others) return { revoked: others, currentEnded: false };
   await session.destroy('revoked');
   return { revoked: others + 1, currentEnded: true };
 }
