@@ -90,6 +90,20 @@ describe('GET /session/client.js', () => {
     expect(calls).toBe(2);
   });
 
+  it('answers 503 to a bundle function that gives nothing or empty text, and tries again', async () => {
+    const answers: unknown[] = [undefined, '', '  \n', 42, SCRIPT];
+    const clientScript = (async () => answers.shift()) as () => Promise<string>;
+    const browser = new Browser(routesTestApp({ routes: { clientScript } }).app);
+    for (let i = 0; i < 4; i++) {
+      const res = await browser.get('/session/client.js');
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ code: 'client_script_unavailable' });
+    }
+    const loaded = await browser.get('/session/client.js');
+    expect(loaded.status).toBe(200);
+    expect(await loaded.text()).toBe(SCRIPT);
+  });
+
   it('answers 503 to a load that does not settle within 2 s, and the next request loads again', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     onTestFinished(() => {

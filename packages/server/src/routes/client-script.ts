@@ -53,7 +53,12 @@ export function clientScript(source: ClientScriptSource | undefined): Handler {
     if (loading === null || stalled) {
       const attempt = {
         done: (async () => {
-          const body = typeof source === 'function' ? await source() : (source ?? '');
+          const body: unknown = typeof source === 'function' ? await source() : source;
+          // A loader that forgot its `return` (or read an empty file) would serve an empty
+          // 200 that starts nothing and reports nothing: a failed load instead.
+          if (typeof body !== 'string' || body.trim() === '') {
+            throw new TypeError('clientScript: the bundle loaded empty or not as text');
+          }
           return { body, etag: await strongEtag(body) };
         })(),
         settled: false,

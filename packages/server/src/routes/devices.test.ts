@@ -177,6 +177,8 @@ describe('POST /session/sessions/revoke', () => {
     );
     expect(() => sessionRoutes({ manager: {} as never })).toThrow('`manager` must be');
     expect(() => sessionRoutes({ clientScript: 42 as never })).toThrow('`clientScript` must be');
+    expect(() => sessionRoutes({ clientScript: '' })).toThrow('`clientScript` must be');
+    expect(() => sessionRoutes({ clientScript: ' \n' })).toThrow('`clientScript` must be');
     // The session routes' guard never takes form posts, whatever the app asks.
     expect(() => sessionRoutes({ csrf: { allowForms: true } as never })).toThrow(
       '`csrf.allowForms` is not an option',

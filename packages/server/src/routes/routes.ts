@@ -32,8 +32,14 @@ const SESSION_ROUTES_OPTIONS: KnownOptions<SessionRoutesOptions> = {
 function checkOptions(options: SessionRoutesOptions): void {
   refuseUnknownOptions('sessionRoutes', options, SESSION_ROUTES_OPTIONS);
   const { clientScript, manager, csrf } = options;
-  if (clientScript !== undefined && !['string', 'function'].includes(typeof clientScript)) {
-    throw new TypeError('sessionRoutes: `clientScript` must be a string or a function');
+  const emptyText = typeof clientScript === 'string' && clientScript.trim() === '';
+  if (
+    emptyText ||
+    (clientScript !== undefined && !['string', 'function'].includes(typeof clientScript))
+  ) {
+    throw new TypeError(
+      "sessionRoutes: `clientScript` must be the bundle's text (not empty) or a function",
+    );
   }
   const methods = manager as Partial<Record<keyof SessionManager, unknown>> | undefined;
   const used = ['listForUser', 'revoke', 'revokeUser'] as const;
