@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonDataProblem, storedJsonProblem } from './json-data.js';
+import { jsonDataProblem, parsedJsonProblem } from './json-data.js';
 
 describe('jsonDataProblem', () => {
   it('accepts JSON data, plain objects without a prototype, and absent object properties', () => {
@@ -43,7 +43,7 @@ describe('jsonDataProblem, edges', () => {
   });
 });
 
-describe('storedJsonProblem', () => {
+describe('parsedJsonProblem', () => {
   // JSON text, with numbers that overflow a double (or nearly do) and look-alikes in strings.
   const jsonText = fc.letrec((tie) => ({
     node: fc.oneof(
@@ -71,25 +71,22 @@ describe('storedJsonProblem', () => {
     ),
   })).node as fc.Arbitrary<string>;
 
-  it('answers as jsonDataProblem does for the parsed text', () => {
+  it('answers as jsonDataProblem does for any parsed JSON', () => {
     fc.assert(
       fc.property(jsonText, fc.nat(6), (text, max) => {
         const value: unknown = JSON.parse(text);
-        expect(storedJsonProblem(text, value, max)).toBe(jsonDataProblem(value, max));
+        expect(parsedJsonProblem(value, max)).toBe(jsonDataProblem(value, max));
       }),
       { numRuns: 3000 },
     );
   });
 
   it('names a number JSON.parse read as Infinity, and nesting far deeper than the stack', () => {
-    expect(storedJsonProblem('{"n":[-1e400]}', JSON.parse('{"n":[-1e400]}'), 32)).toBe(
-      'holds -Infinity (not JSON)',
-    );
+    expect(parsedJsonProblem(JSON.parse('{"n":[-1e400]}'), 32)).toBe('holds -Infinity (not JSON)');
     const long = '9'.repeat(400);
-    expect(storedJsonProblem(long, JSON.parse(long), 32)).toBe('holds Infinity (not JSON)');
+    expect(parsedJsonProblem(JSON.parse(long), 32)).toBe('holds Infinity (not JSON)');
     const text = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
-    const asks = (levels: number) =>
-      storedJsonProblem(text(levels), JSON.parse(text(levels)), 1000);
+    const asks = (levels: number) => parsedJsonProblem(JSON.parse(text(levels)), 1000);
     expect(asks(1000)).toBeNull();
     expect(asks(1001)).toBe('nests deeper than 1000 levels');
     expect(asks(100_000)).toBe('nests deeper than 1000 levels');

@@ -45,17 +45,27 @@ export function jsonDataProblem(value: unknown, maxDepth: number): string | null
 }
 
 /**
- * {@link jsonDataProblem} for `value` as `JSON.parse` read it from `text`, cheaper: parsed
- * JSON is plain data, so only two things can be wrong with it, and each shows in the text.
- * It nests too deep only if it is long enough (`maxDepth + 1` levels take at least
- * `2 * maxDepth + 2` characters), and it holds a number JSON cannot write (`1e400` parses to
- * `Infinity`) only if it has an exponent or a run of 309 digits. Other text is not walked.
+ * {@link jsonDataProblem} for a value `JSON.parse` made, cheaper: parsed JSON is plain data,
+ * so only two things can be wrong with it, a number beyond a double (`1e400` parses to
+ * `Infinity`) and nesting deeper than `maxDepth`. A read runs this on every stored value,
+ * so the usual answer comes from a walk that allocates nothing and goes at most
+ * `maxDepth + 1` levels down; only a value found wrong is walked again for the message.
  */
-export function storedJsonProblem(text: string, value: unknown, maxDepth: number): string | null {
-  const mayBeWrong = text.length >= 2 * maxDepth + 2 || MAY_OVERFLOW.test(text);
-  return mayBeWrong ? jsonDataProblem(value, maxDepth) : null;
+export function parsedJsonProblem(value: unknown, maxDepth: number): string | null {
+  return unwritable(value, maxDepth) ? jsonDataProblem(value, maxDepth) : null;
 }
 
-// A digit then an exponent, or 309 digits in a row (the lookbehind starts each try at the
-// start of a run, so a long text of shorter runs takes linear time).
-const MAY_OVERFLOW = /\d[eE]|(?<!\d)\d{309}/;
+function unwritable(value: unknown, levelsLeft: number): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (typeof value !== 'object' || value === null) return false;
+  if (levelsLeft === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (unwritable(value[i], levelsLeft - 1)) return true;
+    return false;
+  }
+  // Parsed JSON: own enumerable keys only, `__proto__` among them as a plain key.
+  for (const key in value) {
+    if (unwritable((value as Record<string, unknown>)[key], levelsLeft - 1)) return true;
+  }
+  return false;
+}

@@ -1,5 +1,5 @@
 import { MAX_DATA_DEPTH } from '../contract/depth.js';
-import { storedJsonProblem } from '../contract/json-data.js';
+import { parsedJsonProblem } from '../contract/json-data.js';
 import { refuseDataKey, refuseDataValue } from '../store/data-limits.js';
 import { refuseMeta, refuseRecord } from '../store/meta-schema.js';
 import { setOwn } from '../store/own.js';
@@ -217,7 +217,7 @@ class RecordReader {
     if (field.startsWith(DATA)) {
       // Valid JSON no write would take again: every later write of the record (a sign-in
       // copies it) would fail, a 503 for that browser for good.
-      const problem = storedJsonProblem(text, value, MAX_DATA_DEPTH);
+      const problem = parsedJsonProblem(value, MAX_DATA_DEPTH);
       if (problem !== null) {
         this.issue = `field ${field} ${problem}`;
         return false;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_CLAIMS_DEPTH } from '../contract/depth.js';
-import { jsonDataProblem } from '../contract/json-data.js';
+import { parsedJsonProblem } from '../contract/json-data.js';
 import { END_REASONS } from '../contract/protocol.js';
 import { isEpochMs } from '../store/expires-at.js';
 import { metaSchema } from '../store/meta-schema.js';
@@ -68,7 +68,7 @@ function quickEnded(v: unknown): EndedMarker | null | undefined {
 function quickUser(v: unknown): { [key: string]: JsonValue } | null | undefined {
   if (v === null) return null;
   if (!isPlainObject(v) || Object.hasOwn(v, '__proto__')) return undefined;
-  if (jsonDataProblem(v, MAX_CLAIMS_DEPTH) !== null) return undefined;
+  if (parsedJsonProblem(v, MAX_CLAIMS_DEPTH) !== null) return undefined;
   return v as { [key: string]: JsonValue };
 }
 

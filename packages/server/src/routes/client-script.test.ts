@@ -64,6 +64,8 @@ describe('GET /session/client.js', () => {
   });
 
   it('loads a bundle function once, and retries it after a failure', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    onTestFinished(() => logged.mockRestore());
     let calls = 0;
     const clientScript = async () => {
       calls += 1;
@@ -90,8 +92,10 @@ describe('GET /session/client.js', () => {
     expect(calls).toBe(2);
   });
 
-  it('answers 503 to a bundle function that gives nothing or empty text, and tries again', async () => {
-    const answers: unknown[] = [undefined, '', '  \n', 42, SCRIPT];
+  it('answers 503 to a bundle function that gives nothing or empty text, says why once, and tries again', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    onTestFinished(() => logged.mockRestore());
+    const answers: unknown[] = [undefined, '', '  \n', new Uint8Array([59]), SCRIPT];
     const clientScript = (async () => answers.shift()) as () => Promise<string>;
     const browser = new Browser(routesTestApp({ routes: { clientScript } }).app);
     for (let i = 0; i < 4; i++) {
@@ -99,6 +103,10 @@ describe('GET /session/client.js', () => {
       expect(res.status).toBe(503);
       expect(await res.json()).toMatchObject({ code: 'client_script_unavailable' });
     }
+    // Once, not once a request: the cause, for whoever reads the logs.
+    expect(logged.mock.calls).toHaveLength(1);
+    expect(String(logged.mock.calls[0]?.[0])).toContain('could not load the bundle');
+    expect(String(logged.mock.calls[0]?.[1])).toContain('loaded empty or not as text');
     const loaded = await browser.get('/session/client.js');
     expect(loaded.status).toBe(200);
     expect(await loaded.text()).toBe(SCRIPT);

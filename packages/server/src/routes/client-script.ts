@@ -38,6 +38,8 @@ interface Loaded {
 export function clientScript(source: ClientScriptSource | undefined): Handler {
   /** The load under way or done; a failed one is forgotten, so the next request retries. */
   let loading: { done: Promise<Loaded>; settled: boolean; startedAt: number } | null = null;
+  /** A load has failed since the last success (its error is logged once). */
+  let failing = false;
   const limit = sharedDeadline(
     CLIENT_SCRIPT_LOAD_LIMIT_MS,
     () =>
@@ -67,14 +69,18 @@ export function clientScript(source: ClientScriptSource | undefined): Handler {
       attempt.done.then(
         (ready) => {
           attempt.settled = true;
+          failing = false;
           // A stalled load that finally succeeds serves too, unless a newer one did first.
           if (loading !== attempt && !loading?.settled) loading = attempt;
           return ready;
         },
-        () => {
+        (error: unknown) => {
           attempt.settled = true;
           // A failed load (bundle not built yet) is retried by the next request.
           if (loading === attempt) loading = null;
+          // The 503 says nothing of why: the first failure since the last success does.
+          if (!failing) console.error('lifeline: GET /client.js could not load the bundle', error);
+          failing = true;
         },
       );
       loading = attempt;
