@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { renewedResponse } from '../problem/problem.js';
 import type { SessionPatch } from '../store/types.js';
 import { generateToken } from '../token/token.js';
-import { renewedInto } from './end-record.js';
+import { isRenewal } from './end-record.js';
 import { SessionEndedError } from './regenerate.js';
 import { confirmRotation, rotate } from './rotate.js';
 import {
@@ -93,11 +93,10 @@ async function writeThen(
     // that was live when read.
     if (state.set || state.unset || state.extend) {
       const ended = (await rt.store.get(live.sid))?.ended;
-      // Renewed by a parallel privilege change or re-auth of the same browser (its cookie
-      // stays): 409 `session_renewed`, which the client repeats with the new cookie, as
-      // nothing was written; anything else (a sign-in included) ended it: 401 with its reason.
-      const renewed = renewedInto(ended, state.now, rt.options.rotationGrace);
-      state.lost = renewed ? RENEWED : new SessionEndedError(ended?.reason ?? 'missing');
+      // Renewed by a parallel request of the same browser (its cookie stays): 409
+      // `session_renewed`, which the client repeats with the new cookie, as nothing was
+      // written; anything else ended it: 401 with its reason.
+      state.lost = isRenewal(ended) ? RENEWED : new SessionEndedError(ended?.reason ?? 'missing');
     }
     return;
   }

@@ -9,19 +9,6 @@ export type DestroyedEvent = { type: 'destroyed'; reason: 'logged-out' | 'revoke
 export const isRenewal = (ended: EndedMarker | null | undefined): boolean =>
   ended?.reason === 'revoked' && ended.detail === 'regenerated';
 
-/**
- * True when a request carrying the ended session's cookie is to repeat itself with the
- * browser's new one (409 `session_renewed`): a privilege change or re-auth named its
- * successor, and `now` is within the rotation grace window of it. A sign-in names none: it
- * proves itself, so its old cookie is plainly ended at once, and a request of the person
- * signed in before is never repeated as the one signed in since.
- */
-export const renewedInto = (
-  ended: EndedMarker | null | undefined,
-  now: number,
-  rotationGrace: number,
-): boolean => isRenewal(ended) && ended!.successor !== undefined && now < ended!.at + rotationGrace;
-
 /** True when ending a session this way deletes the credential it links. */
 export const revokesCredential = (ended: EndedMarker): boolean =>
   ended.reason === 'revoked' && !keepsCredential(ended.detail);

@@ -5,7 +5,7 @@ import { noSessionResponse, problemResponse } from '../problem/problem.js';
 import type { EndedMarker, SessionRecord } from '../store/types.js';
 import { checkUserId } from '../store/user-id.js';
 import { generateToken, type SessionToken } from '../token/token.js';
-import { endRecord, forgetLinkedCredential, isRenewal, renewedInto } from './end-record.js';
+import { endRecord, forgetLinkedCredential, isRenewal } from './end-record.js';
 import { StoreUnavailableError } from './guard-store.js';
 import { ANSWER_IN_FLIGHT } from './respond.js';
 import { type ClientFacts, emitFor, type Runtime } from './runtime.js';
@@ -265,11 +265,8 @@ async function abandon(
   });
   if (record.credentialId !== old.meta.credentialId) await forgetLinkedCredential(rt, record);
   const ending = (await rt.store.get(old.sid))?.ended;
-  // Renewed by a parallel privilege change or re-auth: no reason of its own to report (409).
-  // A sign-in ended it as any other ending does.
-  const reason = renewedInto(ending, now, rt.options.rotationGrace)
-    ? null
-    : (ending?.reason ?? 'missing');
+  // Renewed by a parallel regenerate: no reason of its own to report (409).
+  const reason = isRenewal(ending) ? null : (ending?.reason ?? 'missing');
   // Nothing more is written or sent for this request, even if the app catches the error:
   // a lazily created session's cookie would replace the one a parallel request set.
   switchSession(state, {

@@ -5,7 +5,7 @@ import type { RejectReason } from '../events/types.js';
 import type { PreviousToken, SessionRecord } from '../store/types.js';
 import { unsealSuccessor } from '../token/seal.js';
 import { type SessionToken, tokenFromValue } from '../token/token.js';
-import { endRecord, renewedInto } from './end-record.js';
+import { endRecord, isRenewal } from './end-record.js';
 import { deviceUserAgent, emitFor, type Runtime, touchIfDue } from './runtime.js';
 import { endCurrent } from './successor.js';
 
@@ -106,12 +106,14 @@ async function resolveToken(
     // session too, and a sign-out whose answer came last has cleared the receipt.
     const recovered = viaReceipt ? null : await readReceipt(rt, req, sid);
     if (recovered) return recovered;
-    const { reason } = record.ended;
-    // Only within the rotation grace window, as a rotated token's predecessor: a request
-    // that left before the new cookie arrived. Later the old cookie is plainly dead,
-    // whatever its holder sends (a logout from it ends nothing, and it learns nothing of
-    // the new session).
-    return renewedInto(record.ended, now, rt.options.rotationGrace)
+    const renewal = isRenewal(record.ended);
+    const { reason, successor, at } = record.ended;
+    // A privilege change or re-auth names its successor; a sign-in never does (it proves
+    // itself, and its old cookie must read as plainly ended). Only within the rotation
+    // grace window, as a rotated token's predecessor: a request that left before the new
+    // cookie arrived. Later the old cookie is plainly dead, whatever its holder sends
+    // (a logout from it ends nothing, and it learns nothing of the new session).
+    return renewal && successor !== undefined && now < at + rt.options.rotationGrace
       ? { state: 'none', reason, sid, renewed: true }
       : none(reason, sid);
   }
