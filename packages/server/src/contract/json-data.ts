@@ -47,25 +47,34 @@ export function jsonDataProblem(value: unknown, maxDepth: number): string | null
 /**
  * {@link jsonDataProblem} for a value `JSON.parse` made, cheaper: parsed JSON is plain data,
  * so only two things can be wrong with it, a number beyond a double (`1e400` parses to
- * `Infinity`) and nesting deeper than `maxDepth`. A read runs this on every stored value,
- * so the usual answer comes from a walk that allocates nothing and goes at most
- * `maxDepth + 1` levels down; only a value found wrong is walked again for the message.
+ * `Infinity`) and nesting deeper than `maxDepth`. A read runs this on every stored value:
+ * one walk that allocates nothing and goes at most `maxDepth + 1` levels down, naming the
+ * first problem it meets (a second walk for the message took seconds on megabytes).
  */
 export function parsedJsonProblem(value: unknown, maxDepth: number): string | null {
-  return unwritable(value, maxDepth) ? jsonDataProblem(value, maxDepth) : null;
+  const found = unwritable(value, maxDepth);
+  if (found === null) return null;
+  return found === DEEP ? `nests deeper than ${maxDepth} levels` : `holds ${found} (not JSON)`;
 }
 
-function unwritable(value: unknown, levelsLeft: number): boolean {
-  if (typeof value === 'number') return !Number.isFinite(value);
-  if (typeof value !== 'object' || value === null) return false;
-  if (levelsLeft === 0) return true;
+const DEEP = Symbol('deep');
+
+/** The non-finite number or {@link DEEP} first met, or `null`. */
+function unwritable(value: unknown, levelsLeft: number): number | typeof DEEP | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : value;
+  if (typeof value !== 'object' || value === null) return null;
+  if (levelsLeft === 0) return DEEP;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (unwritable(value[i], levelsLeft - 1)) return true;
-    return false;
+    for (let i = 0; i < value.length; i++) {
+      const found = unwritable(value[i], levelsLeft - 1);
+      if (found !== null) return found;
+    }
+    return null;
   }
   // Parsed JSON: own enumerable keys only, `__proto__` among them as a plain key.
   for (const key in value) {
-    if (unwritable((value as Record<string, unknown>)[key], levelsLeft - 1)) return true;
+    const found = unwritable((value as Record<string, unknown>)[key], levelsLeft - 1);
+    if (found !== null) return found;
   }
-  return false;
+  return null;
 }
