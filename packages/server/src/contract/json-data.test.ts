@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { jsonDataProblem, parsedJsonProblem } from './json-data.js';
 
 describe('jsonDataProblem', () => {
@@ -88,6 +88,17 @@ describe('parsedJsonProblem', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('looks at own keys only, as writes do, whatever a library added to Object.prototype', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.addedByALibrary = { more: Number.POSITIVE_INFINITY };
+    onTestFinished(() => {
+      delete proto.addedByALibrary;
+    });
+    const value: unknown = JSON.parse('{"cart":{"items":[1,{"sku":"a"}]}}');
+    expect(jsonDataProblem(value, 1000)).toBeNull();
+    expect(parsedJsonProblem(value, 1000)).toBeNull();
   });
 
   it('names a number JSON.parse read as Infinity, and nesting far deeper than the stack', () => {

@@ -71,8 +71,10 @@ function unwritable(value: unknown, levelsLeft: number): number | typeof DEEP | 
     }
     return null;
   }
-  // Parsed JSON: own enumerable keys only, `__proto__` among them as a plain key.
+  // Own keys only (`__proto__` among them, as a plain key): `for…in` also visits what some
+  // library added to `Object.prototype`, which no write sees.
   for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     const found = unwritable((value as Record<string, unknown>)[key], levelsLeft - 1);
     if (found !== null) return found;
   }
