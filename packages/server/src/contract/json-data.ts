@@ -21,14 +21,14 @@ export function jsonDataProblem(value: unknown, maxDepth: number): string | null
     if (node === null || typeof node === 'string' || typeof node === 'boolean') continue;
     if (typeof node === 'number') {
       if (Number.isFinite(node)) continue;
-      return `holds ${node} (not JSON)`;
+      return notJson(node);
     }
     if (node === undefined) {
       if (next.inObject) continue;
       return 'holds undefined (not JSON)';
     }
     if (typeof node !== 'object') return `holds a ${typeof node} (not JSON)`;
-    if (depth > maxDepth) return `nests deeper than ${maxDepth} levels`;
+    if (depth > maxDepth) return tooDeep(maxDepth);
     const array = Array.isArray(node);
     // A hole becomes `null` in JSON but stays a hole in the memory store's copy.
     if (array && Object.keys(node).length !== node.length) return 'holds an array with holes';
@@ -54,8 +54,12 @@ export function jsonDataProblem(value: unknown, maxDepth: number): string | null
 export function parsedJsonProblem(value: unknown, maxDepth: number): string | null {
   const found = unwritable(value, maxDepth);
   if (found === null) return null;
-  return found === DEEP ? `nests deeper than ${maxDepth} levels` : `holds ${found} (not JSON)`;
+  return found === DEEP ? tooDeep(maxDepth) : notJson(found);
 }
+
+// The two problems both walks name, in one wording (the Redis store reports it).
+const notJson = (n: number) => `holds ${n} (not JSON)`;
+const tooDeep = (maxDepth: number) => `nests deeper than ${maxDepth} levels`;
 
 const DEEP = Symbol('deep');
 
