@@ -112,10 +112,12 @@ describe('GET /session/client.js', () => {
     expect(await loaded.text()).toBe(SCRIPT);
   });
 
-  it('answers 503 to a load that does not settle within 2 s, and the next request loads again', async () => {
+  it('answers 503 to a load that does not settle within 2 s, says why once, and the next request loads again', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     onTestFinished(() => {
       vi.useRealTimers();
+      logged.mockRestore();
     });
     let calls = 0;
     // The first load stalls for good (a network file system or CDN that never answers).
@@ -127,8 +129,13 @@ describe('GET /session/client.js', () => {
       expect(res.status).toBe(503);
       expect(await res.json()).toMatchObject({ code: 'client_script_unavailable' });
     }
+    // Once for the two waits cut short, naming the limit: a stall is no silent 503.
+    expect(logged.mock.calls).toHaveLength(1);
+    expect(String(logged.mock.calls[0]?.[0])).toContain('could not load the bundle');
+    expect(String(logged.mock.calls[0]?.[1])).toContain('did not load within 2000 ms');
     expect((await browser.get('/session/client.js')).status).toBe(200);
     expect(calls).toBe(2);
+    expect(logged.mock.calls).toHaveLength(1);
   });
 
   // Real time: the load's last step (its ETag's digest) is no timer a fake clock can run.

@@ -45,6 +45,11 @@ export function clientScript(source: ClientScriptSource | undefined): Handler {
     () =>
       new Error(`clientScript: the bundle did not load within ${CLIENT_SCRIPT_LOAD_LIMIT_MS} ms`),
   );
+  /** The 503 says nothing of why: the first failure since the last success does. */
+  const reportFailure = (error: unknown): void => {
+    if (!failing) console.error('lifeline: GET /client.js could not load the bundle', error);
+    failing = true;
+  };
   const load = (): Promise<Loaded> => {
     // The limit is on each request's wait, not on the load: a slow source's late success
     // is kept and served. One still pending past the limit is tried anew alongside.
@@ -78,14 +83,16 @@ export function clientScript(source: ClientScriptSource | undefined): Handler {
           attempt.settled = true;
           // A failed load (bundle not built yet) is retried by the next request.
           if (loading === attempt) loading = null;
-          // The 503 says nothing of why: the first failure since the last success does.
-          if (!failing) console.error('lifeline: GET /client.js could not load the bundle', error);
-          failing = true;
+          reportFailure(error);
         },
       );
       loading = attempt;
     }
-    return limit(loading.done);
+    // A wait cut short is a failure too (a load that never settles would else 503 in silence).
+    return limit(loading.done).catch((error: unknown) => {
+      reportFailure(error);
+      throw error;
+    });
   };
 
   return markOutsideRoute(async function clientScriptHandler(c: Context) {
