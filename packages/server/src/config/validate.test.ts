@@ -141,6 +141,10 @@ describe('resolveOptions', () => {
     // Each of these used to be accepted, then failed every store write as a 503.
     ['a clock with fractions', { now: () => performance.timeOrigin + 0.5 }, /"now".*whole epoch/],
     ['a clock reading NaN', { now: () => Number.NaN }, /"now"/],
+    // Accepted before: every timeout read a thousand times too short (30 min as 1.8 s).
+    ['a clock counting microseconds', { now: () => Date.now() * 1000 }, /"now".*year 10000/],
+    // Accepted before: every sign-in then failed as a store outage (a deadline past `Date`).
+    ['a clock reading past the year 9999', { now: () => Number.MAX_SAFE_INTEGER }, /"now"/],
     ['a clock reading a string', { now: (() => '1700000000000') as never }, /"now"/],
     ['a clock that throws', { now: () => JSON.parse('{') as number }, /"now"/],
     ['a clock that is not a function', { now: 1_700_000_000_000 as never }, /"now"/],

@@ -47,6 +47,7 @@ describe('redisStore options', () => {
     ],
     ['a negative prune threshold', { pruneAbove: -1 }, /`pruneAbove` must be a positive/],
     ['a clock with fractions', { now: () => 1.5 }, /`now` must be a function returning whole/],
+    ['a clock counting microseconds', { now: () => Date.now() * 1000 }, /`now` must be/],
     // Ignored, a misspelt prefix would put this app's keys beside another app's.
     ['a misspelt option', { prefx: 'app:' } as never, /`prefx` is not an option/],
     ['an onCorrupt that cannot be called', { onCorrupt: 'warn' as never }, /`onCorrupt` must/],

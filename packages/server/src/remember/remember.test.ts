@@ -543,6 +543,7 @@ describe('rememberMe', () => {
     expect(() => session({ store, secret: keys })).not.toThrow();
     expect(() => rememberMe({ store, findUser, secret: '🔑'.repeat(7) })).toThrow(/32 bytes/);
     expect(() => rememberMe({ store, findUser, now: () => 0.5 })).toThrow(/`now`.*whole epoch/);
+    expect(() => rememberMe({ store, findUser, now: () => Date.now() * 1000 })).toThrow(/`now`/);
     // A misspelt option is refused, not ignored with its default left in force.
     expect(() => rememberMe({ store, findUser, maxAge: 5 } as never)).toThrow(
       /`maxAge` is not an option/,

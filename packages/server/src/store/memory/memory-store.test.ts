@@ -8,6 +8,8 @@ describe('memoryStore bound', () => {
   it('refuses a clock that does not read whole epoch milliseconds, naming `now`', () => {
     expect(() => memoryStore({ now: () => Number.NaN })).toThrow(/memoryStore: `now` must be/);
     expect(() => memoryStore({ now: () => 1.5 })).toThrow(/`now`/);
+    expect(() => memoryStore({ now: () => Date.now() * 1000 })).toThrow(/`now`/);
+    expect(() => memoryStore({ now: () => 253_402_300_799_999 })).not.toThrow();
   });
 
   it('evicts the session with the earliest deadline when full and reports it', async () => {
