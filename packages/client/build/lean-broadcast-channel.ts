@@ -4,8 +4,9 @@ import type { Plugin } from 'vite';
  * Keeps `broadcast-channel` to its native transport in our bundles (the ESM build, the
  * script-tag IIFE and the size test). Its method chooser imports the IndexedDB,
  * localStorage and test-only `simulate` transports unconditionally, so no bundler can drop
- * them (about 1.9 KB gzip). Every browser the SDK supports has `BroadcastChannel`, so the
- * three are replaced by empty exports, which the chooser already filters out.
+ * them (about 1.9 KB gzip). Every browser the SDK supports has `BroadcastChannel` (the SDK
+ * opens no channel without it), so the chooser is replaced by one that answers the native
+ * transport, less the parts only the chooser read (its feature test, its speed).
  *
  * Leader election keeps only its Web Lock elector: the message-protocol one (about 630 B
  * gzip) serves pages without Web Locks (not a secure context, or an old browser), where
@@ -13,14 +14,15 @@ import type { Plugin } from 'vite';
  * below, and so do the option defaults only the stubbed transports read and the filter
  * that drops messages by their senders' clocks.
  */
-const STUBS: Record<string, string> = {
-  'indexed-db': 'IndexedDBMethod',
-  localstorage: 'LocalstorageMethod',
-  simulate: 'SimulateMethod',
-};
 const PREFIX = '\0lean-broadcast-channel:';
-const CHOOSER = /[\\/]broadcast-channel[\\/]dist[\\/][^\\/]+[\\/]method-chooser\.js$/;
 const PACKAGE = /[\\/]broadcast-channel[\\/]dist[\\/]/;
+/** `chooseMethod` with the native transport always; `dir` is the package's folder. */
+const nativeChooser = (dir: string) => `
+import { create, close, onMessage, postMessage, microSeconds, type } from ${JSON.stringify(`${dir}methods/native.js`)};
+const NATIVE = { create, close, onMessage, postMessage, microSeconds, type };
+export function chooseMethod() {
+  return NATIVE;
+}`;
 /**
  * The `unload` package, which leader election uses to announce a leader's death, listens
  * to `unload`: any such listener bars the page from the back/forward cache, and the SDK
@@ -29,15 +31,10 @@ const PACKAGE = /[\\/]broadcast-channel[\\/]dist[\\/]/;
  */
 const UNLOAD_STUB = 'export const add = (fn) => ({ remove() {}, run: fn });';
 /**
- * `fillOptionsWithDefaults` as the package writes it, less the `idb`, `localstorage` and
- * `node` defaults: only the transports stubbed above read them (about 100 B gzip).
+ * `fillOptionsWithDefaults` without defaults: only the method chooser and the transports
+ * left out above read them (about 100 B gzip); the native transport reads no option.
  */
-const OPTIONS_STUB = `export function fillOptionsWithDefaults(original = {}) {
-  const options = JSON.parse(JSON.stringify(original));
-  if (options.webWorkerSupport === undefined) options.webWorkerSupport = true;
-  if (original.methods) options.methods = original.methods;
-  return options;
-}`;
+const OPTIONS_STUB = 'export const fillOptionsWithDefaults = (options = {}) => options;';
 /** `createLeaderElection` as the package writes it, with the Web Lock elector always. */
 const webLockElection = (dir: string) => `
 import { LeaderElectionWebLock } from ${JSON.stringify(`${dir}leader-election-web-lock.js`)};
@@ -65,13 +62,14 @@ export function leanBroadcastChannel(): Plugin {
       if (source === 'unload' && importer && PACKAGE.test(importer)) return `${PREFIX}unload`;
       if (source === './options.js' && importer && PACKAGE.test(importer))
         return `${PREFIX}options`;
-      // Virtual modules have no folder: this one names the package's, to import from it.
+      // Virtual modules have no folder: these name the package's, to import from it.
       if (source === './leader-election.js' && importer && PACKAGE.test(importer)) {
         return `${PREFIX}election:${importer.replace(/[^\\/]+$/, '')}`;
       }
-      const method = /^\.\/methods\/([a-z-]+)\.js$/.exec(source)?.[1];
-      if (!method || !(method in STUBS) || !importer || !CHOOSER.test(importer)) return null;
-      return PREFIX + method;
+      if (source === './method-chooser.js' && importer && PACKAGE.test(importer)) {
+        return `${PREFIX}chooser:${importer.replace(/[^\\/]+$/, '')}`;
+      }
+      return null;
     },
     transform(code, id) {
       if (!CHANNEL.test(id)) return null;
@@ -86,7 +84,10 @@ export function leanBroadcastChannel(): Plugin {
       if (id.startsWith(`${PREFIX}election:`)) {
         return webLockElection(id.slice(`${PREFIX}election:`.length));
       }
-      return `export const ${STUBS[id.slice(PREFIX.length)]} = undefined;`;
+      if (id.startsWith(`${PREFIX}chooser:`)) {
+        return nativeChooser(id.slice(`${PREFIX}chooser:`.length));
+      }
+      return null;
     },
   };
 }
