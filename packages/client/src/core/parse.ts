@@ -9,7 +9,7 @@ import type { TabMessage } from './types.js';
  * What one field of an untrusted value must be: a check (passed when it returns something
  * truthy, such as a parsed value), or the list of allowed values.
  */
-type Rule = ((v: unknown) => unknown) | readonly unknown[];
+type Rule = ((v: unknown, of: Json) => unknown) | readonly unknown[];
 type Json = Record<string, unknown>;
 
 // An object (a function is not JSON and cannot cross a channel), but not an array.
@@ -20,8 +20,17 @@ const epoch = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
 const matches = (v: unknown, shape: Record<string, Rule>): v is Json =>
   isObject(v) &&
   Object.entries(shape).every(([key, rule]) =>
-    typeof rule === 'function' ? rule(v[key]) : rule.includes(v[key]),
+    typeof rule === 'function' ? rule(v[key], v) : rule.includes(v[key]),
   );
+
+/**
+ * Whether a live session's deadlines are ones a server can send: both ahead of its `now`,
+ * the idle one first, the absolute one at most 400 days (the server's limit) ahead. Others
+ * (a server bug, a garbage `now`) would be asked about again at once, in a loop, or stop
+ * the keepalive, or move this tab's clock by decades.
+ */
+export const liveDeadlines = (now: number, idle: number, absolute: number) =>
+  now < idle && idle <= absolute && absolute - now < 4e10;
 
 const common = { now: epoch, idleTimeoutMs: epoch, canReauth: [true, false] };
 const STATUS_SHAPES = [
@@ -29,7 +38,8 @@ const STATUS_SHAPES = [
     ...common,
     state: ['active'],
     idleExpiresAt: epoch,
-    absoluteExpiresAt: epoch,
+    absoluteExpiresAt: (v: unknown, of: Json) =>
+      epoch(v) && liveDeadlines(of.now as number, of.idleExpiresAt as number, v as number),
     // Public user claims: `null`, or an object JSON can write. A cross-tab copy can hold a
     // BigInt or a cycle, on which the snapshot comparison (as JSON) would throw.
     user: (v: unknown) => {

@@ -1,5 +1,6 @@
 import type { SessionEvent, SessionLimit, SessionTrigger } from '../types.js';
 import type { EndReason } from '../wire.js';
+import { liveDeadlines } from './parse.js';
 import { nearestDeadline } from './state.js';
 import type { Action, CoreState, Operation, Step, TabMessage } from './types.js';
 
@@ -315,8 +316,10 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
     }
     case 'header':
       trigger = 'response';
-      sample(action.now, action);
-      adopt(action.idle, action.absolute, action.sentAt);
+      if (liveDeadlines(action.now, action.idle, action.absolute)) {
+        sample(action.now, action);
+        adopt(action.idle, action.absolute, action.sentAt);
+      }
       break;
     case 'activity':
       trigger = 'activity';

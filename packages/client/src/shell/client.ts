@@ -48,6 +48,16 @@ const timeout = (ms: number): [AbortSignal, () => void] => {
 const readJson = (res: Response): Promise<unknown> => res.json().catch(() => {});
 
 /**
+ * The session problem a 401 names, if it is one: only a problem document counts, since
+ * another layer of the same origin (a gateway, a legacy API) may answer JSON with a `code`
+ * of its own, which says nothing of this session.
+ */
+const sessionProblem = (res: Response, body: unknown) =>
+  res.status === 401 &&
+  /^application\/problem\+json/i.test(res.headers.get('content-type') ?? '') &&
+  sessionProblemReason(body);
+
+/**
  * The composition root: wires the pure core to timers, DOM listeners, the network and the
  * cross-tab channel. Without a `channel` option, or when the channel cannot be opened (a
  * browser without `BroadcastChannel`), the tab runs alone.
@@ -227,7 +237,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       receivedAt = now();
       const body = await readJson(res);
       const status = parseStatus(body);
-      const reason = res.status === 401 && sessionProblemReason(body);
+      const reason = sessionProblem(res, body);
       // A logout answered without a status body still succeeded (the core reads no body then).
       if (res.ok && (status || op === 'logout')) {
         return { type: 'answer', op, sentAt, receivedAt, status } as Action;
@@ -292,7 +302,11 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
           // the re-auth (and its lock, in every tab) would be held for good.
           const signedIn = await Promise.race([
             reauth({ signal }),
-            new Promise<false>((resolve) => signal.addEventListener('abort', () => resolve(false))),
+            new Promise<false>((resolve) => {
+              // Or when the tab is destroyed: the lock then goes to the other tabs at once.
+              stopWaiting = () => resolve(false);
+              signal.addEventListener('abort', stopWaiting);
+            }),
           ]).finally(waited);
           if (signedIn === false) throw new Error('reauth: declined or timed out');
         }
@@ -376,12 +390,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       res,
       sentAt,
       done,
-      // Only a problem document: another layer of the same origin (a gateway, a legacy API)
-      // may answer JSON with a `code` of its own, which says nothing of this session.
-      reason:
-        res.status === 401 &&
-        /^application\/problem\+json/i.test(res.headers.get('content-type') ?? '') &&
-        sessionProblemReason(body),
+      reason: sessionProblem(res, body),
       renewed: !done && body?.code === 'session_renewed',
     };
   };

@@ -36,6 +36,34 @@ describe('destroy() and what was queued before it', () => {
   });
 });
 
+describe('destroy() while an app re-auth function runs', () => {
+  it("gives the re-auth lock back at once: another tab's re-auth does not wait for it", async () => {
+    const browser = createSimulatedBrowser();
+    const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
+    server.signIn();
+    // An SPA unmounts the client while its silent sign-in (an iframe) hangs; the tab stays.
+    const unmounted = browser.openTab({
+      fetch: server.fetch,
+      reauth: () => new Promise<boolean>(() => {}),
+    });
+    const other = browser.openTab({ fetch: server.fetch });
+    await browser.clock.advanceAsync(0);
+    server.end('idle-timeout');
+    void unmounted.client.reauthenticate();
+    await flush(20);
+    expect(browser.locks.active()).toBe(1);
+    unmounted.client.destroy();
+    await flush(20);
+    expect(browser.locks.active()).toBe(0);
+    let signedIn: boolean | undefined;
+    void other.client.reauthenticate().then((ok) => (signedIn = ok));
+    await flush(20);
+    expect(signedIn).toBe(true);
+    unmounted.close();
+    other.close();
+  });
+});
+
 describe('coming back online', () => {
   it('an "online" event costs the server what one tab does', async () => {
     const browser = createSimulatedBrowser();

@@ -35,3 +35,35 @@ it('a same-origin 401 that is not a problem+json (plain JSON from another API) p
   }).toEqual({ outcome: 401, reauths: 0, events: [], state: 'active' });
   tab.close();
 });
+
+it('a 401 to a session route that is not a problem+json (a gateway in front of it) ends nothing', async () => {
+  const browser = createSimulatedBrowser();
+  const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
+  server.signIn();
+  let gateway = false;
+  // A gateway in front of /session with its own token check: its 401 says nothing of the
+  // Lifeline session behind it, which is alive.
+  const fetcher: typeof fetch = async (input, init) => {
+    const r = new Request(input as RequestInfo, init);
+    if (gateway && r.url.includes('/session/')) {
+      return new Response(JSON.stringify({ code: 'session_expired' }), {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+      });
+    }
+    return server.fetch(r);
+  };
+  const tab = browser.openTab({ fetch: fetcher });
+  await flush();
+  const events: string[] = [];
+  for (const type of ['error', 'expired', 'signed-out'] as const) {
+    tab.client.on(type, () => events.push(type));
+  }
+  gateway = true;
+  expect(await tab.client.refresh()).toBe(false);
+  expect({ events, state: tab.client.getSnapshot().state }).toEqual({
+    events: ['error'],
+    state: 'active',
+  });
+  tab.close();
+});
