@@ -12,9 +12,6 @@ export { createClientCore } from './shell/client.js';
 export { defaultNow } from './shell/clock.js';
 export type * from './types.js';
 
-/** A browser page that can open a `BroadcastChannel` (every current one; Safari before 15.4 cannot). */
-const canBroadcast = () => typeof window !== 'undefined' && typeof BroadcastChannel === 'function';
-
 /**
  * Starts the session client for this tab: tracks activity, keeps the session alive while
  * the person is there, shares deadlines with the other tabs, warns before the end.
@@ -29,7 +26,7 @@ const canBroadcast = () => typeof window !== 'undefined' && typeof BroadcastChan
  * const res = await session.fetch('/api/me');
  */
 export const createSessionClient = (options: SessionClientOptions = {}): SessionClient => {
-  const channel =
-    options.channel !== undefined ? options.channel : canBroadcast() ? broadcastChannel : null;
+  // `broadcastChannel` opens none on a server or where the browser has none: the tab then runs alone.
+  const channel = options.channel !== undefined ? options.channel : broadcastChannel;
   return createClientCore({ ...options, channel });
 };

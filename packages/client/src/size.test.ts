@@ -158,10 +158,11 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * 43 B (core) so that deadlines no server sends for a live session are refused, a session
  * route's 401 that is no problem document ends nothing, and `destroy()` gives an app
  * re-auth's lock back, while everything went down by 290 B with `broadcast-channel`'s
- * method chooser answering its native transport (341 B less).
+ * method chooser answering its native transport (341 B less); then 6 B (everything) so that
+ * `broadcastChannel` opens no channel on a server, where Node has one of its own.
  */
 const CORE_BUDGET = 5929;
-const EVERYTHING_BUDGET = 9922;
+const EVERYTHING_BUDGET = 9928;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

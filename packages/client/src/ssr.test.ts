@@ -50,3 +50,33 @@ it('stays inert on a server without a fetch option: no request, no timer holding
     setTimeoutSpy.mockRestore();
   }
 });
+
+it("opens no cross-tab channel on a server: one person's session never reaches another's client", async () => {
+  const { broadcastChannel, createClientCore } = await import('./index.js');
+  // Node has a `BroadcastChannel` of its own, shared by everything in the process.
+  expect(typeof globalThis.BroadcastChannel).toBe('function');
+  const statusOf = (name: string) => async () => {
+    const now = Date.now();
+    return Response.json({
+      state: 'active',
+      now,
+      idleExpiresAt: now + 600_000,
+      absoluteExpiresAt: now + 3_600_000,
+      idleTimeoutMs: 600_000,
+      canReauth: false,
+      user: { name },
+    });
+  };
+  // Two requests rendered on the server, each with a client for its own person.
+  const alice = createClientCore({ channel: broadcastChannel, fetch: statusOf('alice') });
+  await alice.refresh();
+  const bob = createClientCore({ channel: broadcastChannel, fetch: statusOf('bob') });
+  await bob.refresh();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const seen = alice.getSnapshot().user;
+  alice.destroy();
+  bob.destroy();
+  expect(seen).toEqual({ name: 'alice' });
+  // The factory refuses, and the client runs alone, as where a browser has no channel.
+  expect(() => broadcastChannel('lifeline')).toThrow(TypeError);
+});

@@ -12,6 +12,13 @@ import type { TabChannel } from '../types.js';
  * (about 630 B gzip).
  */
 export function broadcastChannel(name: string): TabChannel {
+  // Only in a page that has one (every current browser; Safari before 15.4 has none). Node
+  // has a `BroadcastChannel` too, which would pass one server-side client's news (one
+  // person's session) to another, and keep the process alive. The client catches this and
+  // runs the tab alone.
+  if (typeof window === 'undefined' || typeof globalThis.BroadcastChannel !== 'function') {
+    throw TypeError('broadcastChannel: no page');
+  }
   const channel = new BroadcastChannel<unknown>(name);
   const elector = globalThis.navigator?.locks ? createLeaderElection(channel) : null;
   let closed = false;
