@@ -4,22 +4,28 @@ import { createFakeServer, createSimulatedBrowser, flush } from '../testing/inde
 
 const MIN = 60_000;
 
-it('a same-origin 401 that is not a problem+json (plain JSON from another API) passes untouched', async () => {
+/**
+ * A signed-in browser whose requests to URLs `answers401` picks get another layer's 401:
+ * plain JSON with a session-like `code`, which says nothing of the Lifeline session.
+ */
+function withForeign401(answers401: (url: string) => boolean) {
   const browser = createSimulatedBrowser();
   const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
   server.signIn();
-  // A legacy API proxied under the same origin, with its own token auth: its 401 is
-  // plain JSON and says nothing of the Lifeline session, which is alive.
   const fetcher: typeof fetch = async (input, init) => {
     const r = new Request(input as RequestInfo, init);
-    if (r.url.includes('/legacy/'))
-      return new Response(JSON.stringify({ code: 'session_expired', message: 'token expired' }), {
-        status: 401,
-        headers: { 'content-type': 'application/json' },
-      });
-    return server.fetch(r);
+    if (!answers401(r.url)) return server.fetch(r);
+    return new Response(JSON.stringify({ code: 'session_expired', message: 'token expired' }), {
+      status: 401,
+      headers: { 'content-type': 'application/json' },
+    });
   };
-  const tab = browser.openTab({ fetch: fetcher });
+  return { browser, server, tab: browser.openTab({ fetch: fetcher }) };
+}
+
+it('a same-origin 401 that is not a problem+json (plain JSON from another API) passes untouched', async () => {
+  // A legacy API proxied under the same origin, with its own token auth.
+  const { server, tab } = withForeign401((url) => url.includes('/legacy/'));
   await flush();
   const events: string[] = [];
   tab.client.on('expired', (e) => events.push(`expired:${e.reason}`));
@@ -37,23 +43,9 @@ it('a same-origin 401 that is not a problem+json (plain JSON from another API) p
 });
 
 it('a 401 to a session route that is not a problem+json (a gateway in front of it) ends nothing', async () => {
-  const browser = createSimulatedBrowser();
-  const server = createFakeServer({ now: browser.clock.now, idleTimeoutMs: 10 * MIN });
-  server.signIn();
   let gateway = false;
-  // A gateway in front of /session with its own token check: its 401 says nothing of the
-  // Lifeline session behind it, which is alive.
-  const fetcher: typeof fetch = async (input, init) => {
-    const r = new Request(input as RequestInfo, init);
-    if (gateway && r.url.includes('/session/')) {
-      return new Response(JSON.stringify({ code: 'session_expired' }), {
-        status: 401,
-        headers: { 'content-type': 'application/json' },
-      });
-    }
-    return server.fetch(r);
-  };
-  const tab = browser.openTab({ fetch: fetcher });
+  // A gateway in front of /session with its own token check.
+  const { tab } = withForeign401((url) => gateway && url.includes('/session/'));
   await flush();
   const events: string[] = [];
   for (const type of ['error', 'expired', 'signed-out'] as const) {
