@@ -108,7 +108,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   let reauthFailedAt = -Infinity;
   /** When another tab said its re-auth was refused. */
   let refusedElsewhereAt = -Infinity;
-  /** Ends this tab's wait for the re-auth lock, if it waits (see `reauthenticate`). */
+  /** Ends this tab's wait for the re-auth lock, or for an app's re-auth function (see `reauthenticate`). */
   let stopWaiting: (() => void) | undefined;
   let channel: TabChannel | null | undefined;
   const queue: Action[] = [];
