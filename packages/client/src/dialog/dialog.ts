@@ -232,6 +232,11 @@ export const mountWarningDialog = (
       // it was when a modal dialog closes.
       dialog.close();
       doc.body.append(dialog);
+      // A page's modal (Headless UI, Radix) marks every other child of <body> inert and
+      // hidden while it is open, the warning mounted there among them: it would show with
+      // no button to reach, and nothing for a screen reader to say.
+      dialog.inert = false;
+      dialog.removeAttribute('aria-hidden');
       dialog.showModal();
       calm().focus();
     }

@@ -5,7 +5,7 @@
 export const DIALOG_CSS =
   // border-box and a margin in px: 1rem a side however large the person's text is. The
   // transparent border is the dialog's edge in forced colors, where backgrounds are dropped.
-  '.lifeline-dialog{box-sizing:border-box;max-width:min(28rem,100% - 32px);padding:1.5rem;border:1px solid #0000;border-radius:var(--lifeline-radius,12px);background:var(--lifeline-bg,#fff);color:var(--lifeline-fg,#1a1d24);font:1rem/1.5 var(--lifeline-font,system-ui);overflow-wrap:break-word}' +
+  '.lifeline-dialog{box-sizing:border-box;max-width:min(28rem,100% - 32px);padding:1.5rem;border:1px solid #0000;border-radius:var(--lifeline-radius,12px);background:var(--lifeline-bg,#fff);color:var(--lifeline-fg,#1a1d24);font:1rem/1.5 var(--lifeline-font,system-ui);overflow-wrap:break-word;pointer-events:auto}' +
   '.lifeline-dialog::backdrop{background:var(--lifeline-backdrop,#0f1219a0)}' +
   '.lifeline-title{margin:0;font-size:1.25rem}' +
   '.lifeline-clock{margin:1rem 0;font:600 2rem monospace}' +
