@@ -40,3 +40,13 @@ app.post('/login', csrfGuard(), async (c) => {
 });
 
 app.get('/api/me', requireSession(), (c) => c.json(c.var.session.user));
+
+// The cart lives in the session: the middleware writes only the key that changed.
+const cartItem = z.object({ item: z.string().min(1).max(100) });
+app.post('/api/cart', csrfGuard(), requireSession(), async (c) => {
+  const body = await readJsonBody(c, cartItem);
+  if (!body.ok) return body.response;
+  const cart = [...((c.var.session.get('cart') as string[] | undefined) ?? []), body.data.item];
+  c.var.session.set('cart', cart);
+  return c.json({ cart });
+});

@@ -56,6 +56,13 @@ describe('README examples', () => {
     const me = await visit('/api/me');
     expect(me.status).toBe(200);
     expect(await me.json()).toEqual({ name: 'Ada Lovelace' });
+    // The client example's addToCart: the cart grows in the session.
+    expect(await (await visit('/api/cart', json({ item: 'tea' }))).json()).toEqual({
+      cart: ['tea'],
+    });
+    const cart = await visit('/api/cart', json({ item: 'cake' }));
+    expect(await cart.json()).toEqual({ cart: ['tea', 'cake'] });
+    expect((await visit('/api/cart', json({ item: '' }))).status).toBe(400);
     const status = await (await visit('/session/status')).json();
     expect(status).toMatchObject({
       state: 'active',
