@@ -41,12 +41,15 @@ app.post('/login', csrfGuard(), async (c) => {
 
 app.get('/api/me', requireSession(), (c) => c.json(c.var.session.user));
 
-// The cart lives in the session: the middleware writes only the key that changed.
-const cartItem = z.object({ item: z.string().min(1).max(100) });
+// A small cart in the session. The middleware writes only the keys a request changed, but
+// two requests at once that change the same key: the last write wins (keep data that must
+// not lose an update, a real cart, in your database).
+const cartItem = z.object({ item: z.string().trim().min(1).max(100) });
 app.post('/api/cart', csrfGuard(), requireSession(), async (c) => {
   const body = await readJsonBody(c, cartItem);
   if (!body.ok) return body.response;
   const cart = [...((c.var.session.get('cart') as string[] | undefined) ?? []), body.data.item];
+  if (cart.length > 50) return problemResponse('invalid_request', { detail: 'cart is full' });
   c.var.session.set('cart', cart);
   return c.json({ cart });
 });

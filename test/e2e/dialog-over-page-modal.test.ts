@@ -57,9 +57,38 @@ it('can be clicked over a modal that turned pointer events off on <body> (Radix)
   const box = (await tab!.locator('.lifeline-primary').boundingBox())!;
   await tab!.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await expect.poll(async () => (await world.status()).idleExpiresAt).toBeGreaterThan(before);
-  expect(
-    await tab!.evaluate(
-      () => document.querySelector<HTMLDialogElement>('dialog.lifeline-dialog')!.open,
+  // Closed once the extension's answer reaches the page.
+  await expect
+    .poll(() =>
+      tab!.evaluate(
+        () => document.querySelector<HTMLDialogElement>('dialog.lifeline-dialog')!.open,
+      ),
+    )
+    .toBe(false);
+});
+
+it('stays reachable when a page modal marks the rest of <body> inert after the warning opened', async () => {
+  const world = await start(DEMO_ENV);
+  const [tab] = await world.openTabs(1);
+  await signIn(tab!);
+  await world.advance(IDLE_MS - WARN_MS + 2_000);
+  await tab!.locator('dialog.lifeline-dialog[open]').waitFor({ timeout: 3000 });
+  // The app opens its own modal while the warning shows (a push notification, a timer).
+  await tab!.evaluate(() => {
+    const portal = document.createElement('div');
+    portal.innerHTML = '<div role="dialog" aria-modal="true"><input id="inner"></div>';
+    for (const el of document.body.children) {
+      el.setAttribute('inert', '');
+      el.setAttribute('aria-hidden', 'true');
+    }
+    document.body.append(portal);
+  });
+  // The same warning goes on (no new mode, so it is not shown afresh).
+  await world.advance(2_000);
+  expect({
+    inert: await tab!.evaluate(
+      () => document.querySelector<HTMLDialogElement>('dialog.lifeline-dialog')!.inert,
     ),
-  ).toBe(false);
+    inAccessibilityTree: await tab!.getByRole('button', { name: 'Stay signed in' }).count(),
+  }).toEqual({ inert: false, inAccessibilityTree: 1 });
 });

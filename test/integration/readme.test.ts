@@ -62,7 +62,11 @@ describe('README examples', () => {
     });
     const cart = await visit('/api/cart', json({ item: 'cake' }));
     expect(await cart.json()).toEqual({ cart: ['tea', 'cake'] });
-    expect((await visit('/api/cart', json({ item: '' }))).status).toBe(400);
+    expect((await visit('/api/cart', json({ item: ' ' }))).status).toBe(400);
+    for (let i = 2; i < 50; i++) await visit('/api/cart', json({ item: `item ${i}` }));
+    const full = await visit('/api/cart', json({ item: 'one too many' }));
+    expect(full.status).toBe(400);
+    expect(await full.json()).toMatchObject({ code: 'invalid_request', detail: 'cart is full' });
     const status = await (await visit('/session/status')).json();
     expect(status).toMatchObject({
       state: 'active',

@@ -159,12 +159,12 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * route's 401 that is no problem document ends nothing, and `destroy()` gives an app
  * re-auth's lock back, while everything went down by 290 B with `broadcast-channel`'s
  * method chooser answering its native transport (341 B less); then 6 B (everything) so that
- * `broadcastChannel` opens no channel on a server, where Node has one of its own; then 23 B
+ * `broadcastChannel` opens no channel on a server, where Node has one of its own; then 32 B
  * (everything) for a dialog that can be used over a page's modal that made the rest of
- * <body> inert (docs/dialog-and-script-tag.md, "Size").
+ * <body> inert, before it opened or since (docs/dialog-and-script-tag.md, "Size").
  */
 const CORE_BUDGET = 5929;
-const EVERYTHING_BUDGET = 9951;
+const EVERYTHING_BUDGET = 9960;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

@@ -150,10 +150,22 @@ export const mountWarningDialog = (
   let timer: ReturnType<typeof setTimeout> | undefined;
   let spokenStep = -1;
 
+  /**
+   * A page's modal (Headless UI, Radix) marks every other child of <body> inert and hidden
+   * while it is open, the warning mounted there among them, when it opens or since: the
+   * warning would show with no button to reach, and nothing for a screen reader to say.
+   */
+  const reachable = () => {
+    dialog.inert = false;
+    dialog.removeAttribute('aria-hidden');
+  };
+
   const tick = () => {
     // The page swapped its <body> (a framework's root render, Turbo) and took the open
     // dialog with it: show it again in the new one.
     if (!dialog.isConnected) return open(mode!, body.textContent!);
+    // And every second, for a page's modal opened over it since (below).
+    reachable();
     // The notice has no clock: it only checks each second that it is still in the page.
     if (mode === 'ended') {
       timer = setTimeout(tick, 1000);
@@ -232,11 +244,7 @@ export const mountWarningDialog = (
       // it was when a modal dialog closes.
       dialog.close();
       doc.body.append(dialog);
-      // A page's modal (Headless UI, Radix) marks every other child of <body> inert and
-      // hidden while it is open, the warning mounted there among them: it would show with
-      // no button to reach, and nothing for a screen reader to say.
-      dialog.inert = false;
-      dialog.removeAttribute('aria-hidden');
+      reachable();
       dialog.showModal();
       calm().focus();
     }

@@ -24,12 +24,12 @@ so that its buttons stay on a phone's screen with large text or long words, it h
 in forced colors, a blank string stays English and a sign-in URL resolves in a srcdoc frame,
 then 9 B less with its two functions as arrows, 16 B more so that mounting it on a server
 does nothing, 24 B more so that a warning the browser closes on a second Escape (which it
-does not let the page cancel) comes back while the session still gives it, 27 B more so that
+does not let the page cancel) comes back while the session still gives it, 37 B more so that
 it can be used over a page's modal that made the rest of <body> inert, hidden or
-unclickable; it only goes down from here. The stylesheet alone keeps its own
+unclickable, before it opened or since; it only goes down from here. The stylesheet alone keeps its own
  * 512 B ceiling.
  */
-const DIALOG_BUDGET = 2555;
+const DIALOG_BUDGET = 2565;
 const CSS_BUDGET = 512;
 
 const gzip = (text: string) => gzipSync(text, { level: 9 }).length;
