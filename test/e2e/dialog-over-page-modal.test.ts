@@ -14,13 +14,12 @@ const underStay = (page: Page) =>
     return document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2)?.textContent ?? null;
   });
 
-it('can be reached, heard and clicked over a modal that made the rest of <body> inert and hidden (Headless UI, Radix)', async () => {
-  const world = await start(DEMO_ENV);
-  const [tab] = await world.openTabs(1);
-  await signIn(tab!);
-  // The library's modal opens: every other child of <body> (the closed warning, mounted
-  // at load, among them) goes inert and aria-hidden.
-  await tab!.evaluate(() => {
+/**
+ * Opens a modal the way Headless UI and Radix do: every other child of <body> goes inert
+ * and aria-hidden, and focus moves into the modal.
+ */
+const openLibraryModal = (page: Page) =>
+  page.evaluate(() => {
     const portal = document.createElement('div');
     portal.innerHTML = '<div role="dialog" aria-modal="true"><input id="inner"></div>';
     for (const el of document.body.children) {
@@ -30,6 +29,14 @@ it('can be reached, heard and clicked over a modal that made the rest of <body> 
     document.body.append(portal);
     document.getElementById('inner')!.focus();
   });
+
+it('can be reached, heard and clicked over a modal that made the rest of <body> inert and hidden (Headless UI, Radix)', async () => {
+  const world = await start(DEMO_ENV);
+  const [tab] = await world.openTabs(1);
+  await signIn(tab!);
+  // The library's modal opens: every other child of <body> (the closed warning, mounted
+  // at load, among them) goes inert and aria-hidden.
+  await openLibraryModal(tab!);
   const before = (await world.status()).idleExpiresAt!;
   await world.advance(IDLE_MS - WARN_MS + 2_000);
   await tab!.locator('dialog.lifeline-dialog[open]').waitFor({ timeout: 3000 });
@@ -74,15 +81,7 @@ it('stays reachable when a page modal marks the rest of <body> inert after the w
   await world.advance(IDLE_MS - WARN_MS + 2_000);
   await tab!.locator('dialog.lifeline-dialog[open]').waitFor({ timeout: 3000 });
   // The app opens its own modal while the warning shows (a push notification, a timer).
-  await tab!.evaluate(() => {
-    const portal = document.createElement('div');
-    portal.innerHTML = '<div role="dialog" aria-modal="true"><input id="inner"></div>';
-    for (const el of document.body.children) {
-      el.setAttribute('inert', '');
-      el.setAttribute('aria-hidden', 'true');
-    }
-    document.body.append(portal);
-  });
+  await openLibraryModal(tab!);
   // The same warning goes on (no new mode, so it is not shown afresh).
   await world.advance(2_000);
   expect({
