@@ -117,8 +117,11 @@ describe('requireSession', () => {
     }
   });
 
-  it('refuses a bad fresh option at start-up', () => {
-    expect(() => requireSession({ fresh: -1 })).toThrow(/"fresh"/);
+  it('refuses a bad fresh option at start-up, as sessionRoutes refuses freshFor', () => {
+    for (const fresh of [-1, 0, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
+      expect(() => requireSession({ fresh })).toThrow(/"fresh" must be a positive whole number/);
+      expect(() => sessionRoutes({ freshFor: fresh })).toThrow(/`freshFor`/);
+    }
   });
 
   it('refuses an unknown option or non-object options at start-up, naming them', () => {

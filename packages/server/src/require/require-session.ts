@@ -29,9 +29,10 @@ export function requireSession(options: RequireSessionOptions = {}): MiddlewareH
   // Ignored, a misspelt `fresh` (`freshFor`, as sessionRoutes calls it) would drop the check.
   refuseUnknownOptions('lifeline requireSession()', options, REQUIRE_SESSION_OPTIONS);
   const { fresh } = options;
-  if (fresh !== undefined && !(Number.isFinite(fresh) && fresh > 0)) {
+  // Whole ms, as sessionRoutes' `freshFor` is: both name the same setting.
+  if (fresh !== undefined && !(Number.isSafeInteger(fresh) && fresh > 0)) {
     throw new TypeError(
-      `lifeline requireSession(): option "fresh" must be a positive number of ms`,
+      `lifeline requireSession(): option "fresh" must be a positive whole number of ms`,
     );
   }
   return async function requireLiveSession(c, next) {
