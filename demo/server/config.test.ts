@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       rotateEveryMs: 15 * 60_000,
       warnBeforeMs: 120_000,
       redisUrl: null,
+      redisPrefix: 'lifeline-demo:',
     });
   });
 
@@ -23,6 +24,7 @@ describe('loadConfig', () => {
       ROTATE_EVERY_S: '20',
       WARN_BEFORE_S: '30',
       REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: 'shop:sessions:',
     });
     expect(config).toEqual({
       port: 8080,
@@ -32,6 +34,7 @@ describe('loadConfig', () => {
       rotateEveryMs: 20_000,
       warnBeforeMs: 30_000,
       redisUrl: 'redis://127.0.0.1:6379',
+      redisPrefix: 'shop:sessions:',
     });
   });
 
@@ -46,10 +49,17 @@ describe('loadConfig', () => {
       IDLE_TIMEOUT_S: '-5',
       WARN_BEFORE_S: '5',
       REDIS_URL: 'http://x',
+      REDIS_PREFIX: 'app:{tag}:',
     };
     expect(() => loadConfig(bad)).toThrow(
-      /PORT[\s\S]*HOST[\s\S]*IDLE_TIMEOUT_S[\s\S]*WARN_BEFORE_S[\s\S]*REDIS_URL/,
+      /PORT[\s\S]*HOST[\s\S]*IDLE_TIMEOUT_S[\s\S]*WARN_BEFORE_S[\s\S]*REDIS_URL[\s\S]*REDIS_PREFIX/,
     );
+  });
+
+  it('refuses a Redis prefix the store would refuse or a shell would have mangled', () => {
+    for (const prefix of ['{tag}', 'a}', 'my app:', 'x'.repeat(65), 'caf\u00e9:']) {
+      expect(() => loadConfig({ REDIS_PREFIX: prefix })).toThrow(/REDIS_PREFIX: must be 1-64/);
+    }
   });
 
   it('refuses a warning lead over half the idle timeout (the default 120 s included)', () => {

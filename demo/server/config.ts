@@ -12,6 +12,8 @@ export interface DemoConfig {
   warnBeforeMs: number;
   /** When set, sessions live in Redis instead of memory. */
   redisUrl: string | null;
+  /** What every Redis key the demo writes starts with, so it can share a Redis. */
+  redisPrefix: string;
 }
 
 const seconds = (fallback: number, min = 1) =>
@@ -42,6 +44,12 @@ const env = z
     REDIS_URL: z
       .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
       .optional(),
+    // The store refuses braces (Redis Cluster hash tags) and the demo takes printable
+    // ASCII only, so a stray space or quote from a shell is named here, not in a key.
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[!-z|~]{1,64}$/, 'must be 1-64 printable ASCII characters, without { or }')
+      .default('lifeline-demo:'),
   })
   .refine((e) => e.ABSOLUTE_TIMEOUT_S >= e.IDLE_TIMEOUT_S, {
     path: ['ABSOLUTE_TIMEOUT_S'],
@@ -58,7 +66,7 @@ const env = z
 /**
  * Reads the demo's environment: `PORT` (3000), `HOST` (127.0.0.1), `IDLE_TIMEOUT_S` (1800),
  * `ABSOLUTE_TIMEOUT_S` (28800), `ROTATE_EVERY_S` (900), `WARN_BEFORE_S` (120) and
- * `REDIS_URL` (unset: memory store). Empty values count as unset. Throws one error that
+ * `REDIS_URL` (unset: memory store) with `REDIS_PREFIX` (`lifeline-demo:`). Empty values count as unset. Throws one error that
  * names every bad variable; the checks between two variables (absolute not shorter than
  * idle, warning at most half of idle) run once each variable is valid on its own.
  *
@@ -83,5 +91,6 @@ export function loadConfig(source: Record<string, string | undefined>): DemoConf
     rotateEveryMs: e.ROTATE_EVERY_S * 1000,
     warnBeforeMs: e.WARN_BEFORE_S * 1000,
     redisUrl: e.REDIS_URL ?? null,
+    redisPrefix: e.REDIS_PREFIX,
   };
 }

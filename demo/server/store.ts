@@ -37,5 +37,5 @@ export async function storeFor(config: DemoConfig): Promise<SessionStore | undef
       throw silent.signal.aborted ? silent.signal.reason : error;
     })
     .finally(() => clearTimeout(timer));
-  return redisStore({ client });
+  return redisStore({ client, prefix: config.redisPrefix });
 }
