@@ -161,10 +161,11 @@ import { leanBroadcastChannel } from '../build/lean-broadcast-channel.js';
  * method chooser answering its native transport (341 B less); then 6 B (everything) so that
  * `broadcastChannel` opens no channel on a server, where Node has one of its own; then 32 B
  * (everything) for a dialog that can be used over a page's modal that made the rest of
- * <body> inert, before it opened or since (docs/dialog-and-script-tag.md, "Size").
+ * <body> inert, before it opened or since; then 34 B (everything) for a dialog that refuses
+ * a misspelt option (docs/dialog-and-script-tag.md, "Size").
  */
 const CORE_BUDGET = 5929;
-const EVERYTHING_BUDGET = 9960;
+const EVERYTHING_BUDGET = 9994;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'lifeline-size-'));

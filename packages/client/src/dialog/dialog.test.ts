@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mountWarningDialog } from './dialog.js';
+import { mountWarningDialog, type WarningDialogOptions } from './dialog.js';
 import { type FakeClient, fakeClient } from './fake-client.js';
 import { DIALOG_CSS } from './styles.js';
 
@@ -176,6 +176,30 @@ describe('mountWarningDialog', () => {
       reason: 'logged-out',
     });
     expect(dialog().open).toBe(false);
+  });
+});
+
+describe('options', () => {
+  it('refuses a misspelt option at mount, naming it, leaving nothing behind', () => {
+    const before = document.querySelectorAll('dialog').length;
+    // Quietly ignored, it would send a signed-out person to '/' instead of the sign-in page.
+    const misspelt = { signinUrl: '/login' } as WarningDialogOptions;
+    expect(() => mountWarningDialog(client, misspelt)).toThrow(
+      new TypeError('Lifeline: option "signinUrl" is not an option'),
+    );
+    expect(document.querySelectorAll('dialog')).toHaveLength(before);
+  });
+
+  it('takes every documented option', () => {
+    const all: Required<WarningDialogOptions> = {
+      strings: { stay: 'Keep me in' },
+      signInUrl: '/login',
+      lang: 'en',
+      now: Date.now,
+      injectStyles: false,
+      nonce: 'abc',
+    };
+    expect(() => mountWarningDialog(client, all)()).not.toThrow();
   });
 });
 

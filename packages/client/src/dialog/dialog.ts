@@ -46,6 +46,12 @@ export const mountWarningDialog = (
   // On a server (a module that mounts at its top level, rendered there) there is nothing
   // to mount, as the client there does nothing.
   if (typeof document > 'u') return () => {};
+  // A misspelt option (`signinUrl`) would leave its default in force, as in the client.
+  for (const k in options) {
+    if (!/^(strings|signInUrl|lang|now|injectStyles|nonce)$/.test(k)) {
+      throw new TypeError(`Lifeline: option "${k}" is not an option`);
+    }
+  }
   // The snapshot's deadlines are on the client's clock, which a clock set back leaves ahead.
   const { now = defaultNow, injectStyles = true, nonce } = options;
   const signInUrl = checkSignInUrl(options.signInUrl ?? '/', 'option "signInUrl"');
