@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, MINUTE, SECOND, sidOf, startServer, type TestServer } from './harness.js';
+import {
+  login,
+  MINUTE,
+  SECOND,
+  type SendInit,
+  sidOf,
+  startServer,
+  type TestServer,
+} from './harness.js';
 
 const ROTATE = 15 * MINUTE;
 const GRACE = 10 * SECOND;
@@ -102,6 +110,67 @@ describe('Creation, rotation, fixation', () => {
     expect(stale.status).toBe(401);
     expect(stale.token).toBeUndefined();
     expect(await alive(t1)).toBe(true);
+  });
+
+  it('item 16: a due rotation waits for a request of the own site that changes something', async () => {
+    // Another site could start a request that rotates and abort it before its answer: the
+    // browser would keep the predecessor, signed out once the window closes.
+    const t0 = await login(srv, 'carl');
+    srv.clock.advance(ROTATE);
+    const notOwn: [string, SendInit][] = [
+      // A link opened from another site (a popup it then closes), and from a sibling site.
+      ['/api/data', { token: t0, headers: { 'Sec-Fetch-Site': 'cross-site' } }],
+      ['/api/data', { token: t0, headers: { 'Sec-Fetch-Site': 'same-site' } }],
+      // A sibling site's no-cors POST, refused by the CSRF guard.
+      [
+        '/session/logout',
+        {
+          method: 'POST',
+          token: t0,
+          headers: { 'Sec-Fetch-Site': 'same-site', 'Session-Request': '1' },
+        },
+      ],
+      // Refused on the own site: a simple POST, a GET where only POST is allowed.
+      [
+        '/session/extend',
+        {
+          method: 'POST',
+          token: t0,
+          headers: { 'Sec-Fetch-Site': 'same-origin', 'Content-Type': 'text/plain' },
+        },
+      ],
+      ['/session/logout', { token: t0, headers: { 'Sec-Fetch-Site': 'same-origin' } }],
+      // Passive: a status poll, a hidden tab's request.
+      ['/session/status', { token: t0, headers: { 'Sec-Fetch-Site': 'same-origin' } }],
+      [
+        '/api/data',
+        { token: t0, headers: { 'Sec-Fetch-Site': 'same-origin', 'Session-Passive': '1' } },
+      ],
+    ];
+    const rotations = () => srv.events.filter((e) => e.type === 'rotated').length;
+    const before = rotations();
+    for (const [path, init] of notOwn) {
+      const res = await srv.send(path, init);
+      expect(res.status, `${init.method ?? 'GET'} ${path}`).toBeLessThan(500);
+      expect(res.token, `${init.method ?? 'GET'} ${path}`).toBeUndefined();
+    }
+    expect(rotations()).toBe(before);
+    // Long after any grace window, the cookie the browser holds still works…
+    srv.clock.advance(GRACE * 3);
+    const status = await srv.send('/session/status', { token: t0 });
+    expect([status.json.state, status.token]).toEqual(['active', undefined]);
+    // …and the next request of its own pages rotates; so do the person's own (the address
+    // bar) and those of a client that is no browser (no Sec-Fetch-Site).
+    let token = t0;
+    for (const site of ['same-origin', 'none', undefined]) {
+      const headers: Record<string, string> = site ? { 'Sec-Fetch-Site': site } : {};
+      const res = await srv.send('/api/data', { token, headers });
+      expect(res.token, String(site)).toMatch(/^[\w-]{43}$/);
+      expect(res.token).not.toBe(token);
+      token = res.token as string;
+      srv.clock.advance(ROTATE);
+    }
+    expect(rotations()).toBe(before + 3);
   });
 
   it('item 17: N parallel requests with one due-for-rotation ID produce exactly one successor, and every cookie set is that one', async () => {

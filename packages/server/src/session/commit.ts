@@ -3,6 +3,7 @@ import { renewedResponse } from '../problem/problem.js';
 import type { SessionPatch } from '../store/types.js';
 import { generateToken } from '../token/token.js';
 import { isRenewal } from './end-record.js';
+import { fromOwnSite } from './passive.js';
 import { SessionEndedError } from './regenerate.js';
 import { confirmRotation, rotate } from './rotate.js';
 import {
@@ -61,11 +62,18 @@ export function commitState(
   const linkedBefore = live.meta.credentialId ?? null;
   const patch = deltaFor(rt, state, live);
   // A session the receipt brought back rotates at once: re-sending its current token, a
-  // late answer could undo a rotation a parallel request made meanwhile.
+  // late answer could undo a rotation a parallel request made meanwhile. A periodic one
+  // waits for a request the person's own page made: another site could start one that is
+  // due and abort it before its answer, leaving the browser with a predecessor whose window
+  // then closes (signed out, or revoked as stolen). Passive requests (a CSRF refusal, a 405,
+  // a status poll, a hidden tab's) leave it due too: they change nothing.
   const rotationDue =
     !state.fresh &&
     !state.issue &&
-    (state.reissue || state.now - live.meta.rotatedAt >= rt.options.rotationInterval);
+    (state.reissue ||
+      (state.now - live.meta.rotatedAt >= rt.options.rotationInterval &&
+        !state.passive &&
+        fromOwnSite(c)));
   // The current token presented while its rotation is unconfirmed: the successor arrived.
   const confirmDue = !state.fromGrace && live.meta.previous?.confirmed === false;
   const then: Then = rotationDue ? 'rotate' : confirmDue ? 'confirm' : null;

@@ -101,7 +101,17 @@ export function isPassiveRequest(c: Context, mark: RouteMark | null = routeMark(
  * calls (which need the app's consent to carry credentials) still count.
  */
 function foreignSubresource(c: Context): boolean {
-  if (c.req.header('Sec-Fetch-Mode') !== 'no-cors') return false;
+  return c.req.header('Sec-Fetch-Mode') === 'no-cors' && !fromOwnSite(c);
+}
+
+/**
+ * Whether the browser says this request came from the app's own pages (`same-origin`) or
+ * from the person (`none`: the address bar, a bookmark), or says nothing (a client that is
+ * no browser, or one too old to send `Sec-Fetch-Site`). Another site, a sibling subdomain
+ * included, can start requests that carry the cookie (a link opened in a popup, a `no-cors`
+ * POST) and abort them before the answer arrives.
+ */
+export function fromOwnSite(c: Context): boolean {
   const site = c.req.header('Sec-Fetch-Site');
-  return site !== undefined && site !== 'same-origin' && site !== 'none';
+  return site === undefined || site === 'same-origin' || site === 'none';
 }
