@@ -6,7 +6,7 @@ import {
   SessionOptionsError,
   session,
 } from '@lifeline/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   COOKIE,
   FRESH_MS,
@@ -270,6 +270,34 @@ describe('Re-auth, freshness, abuse', () => {
     }
     expect((await srv.send('/api/me', { token })).status).toBe(200);
     expect(await alive(token)).toBe(true);
+  });
+
+  it('item 43: an outage met inside a handler (a re-auth after the session expired) logs no stack per request', async () => {
+    const signedIn = await srv.send('/login/outage-log?remember=1', { method: 'POST' });
+    const remember = `${REMEMBER}=${signedIn.rememberToken}`;
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    srv.store.down = true;
+    try {
+      const replies = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          srv.send('/session/reauth', { method: 'POST', sameOrigin: true, cookies: [remember] }),
+        ),
+      );
+      for (const res of replies) {
+        expect([res.status, res.json.code]).toEqual([503, 'store_unavailable']);
+        expect(res.headers.get('Retry-After')).toBe('1');
+      }
+      expect(errors).not.toHaveBeenCalled();
+    } finally {
+      srv.store.down = false;
+      errors.mockRestore();
+    }
+    const back = await srv.send('/session/reauth', {
+      method: 'POST',
+      sameOrigin: true,
+      cookies: [remember],
+    });
+    expect(back.status).toBe(200);
   });
 
   it('item 44: start-up fails with an error naming the option', () => {

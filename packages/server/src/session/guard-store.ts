@@ -1,9 +1,18 @@
 import { ownTimeLimit, sharedDeadline } from '../store/deadlines.js';
 import type { SessionStore } from '../store/types.js';
+import { storeUnavailable } from './respond.js';
 
 /** A store call failed or took too long; the middleware answers 503 `store_unavailable`. */
 export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError';
+  /**
+   * Thrown in a handler (a cookie-less `/reauth` asking for a remember-me credential), the
+   * error reaches Hono's error handler before `session()` answers it: with this, that handler
+   * logs no stack trace, one per request all through an outage.
+   */
+  getResponse(): Response {
+    return storeUnavailable();
+  }
 }
 
 /**
