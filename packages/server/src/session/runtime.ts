@@ -33,13 +33,16 @@ export function touchIfDue(rt: Runtime, tokenHash: string, now: number): TouchIf
 /**
  * How long the store keeps a record: one idle period past its absolute deadline, so a
  * request arriving just after any ending still learns the exact reason from the tombstone.
+ * Not from now: a tombstone written after the absolute deadline (an ending found late)
+ * would otherwise outlive the retention the docs give by up to an idle period. The floor
+ * only matters to a store that kept a record past that instant.
  */
 export function retainUntil(
   rt: Runtime,
   record: Pick<SessionRecord, 'absoluteExpiresAt'>,
   now: number,
 ): number {
-  return Math.max(record.absoluteExpiresAt, now) + rt.options.idleTimeout;
+  return Math.max(record.absoluteExpiresAt + rt.options.idleTimeout, now);
 }
 
 /** Emits an event with the common fields filled in. */
