@@ -431,7 +431,12 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
           Math.min(toldAt + FOLLOWER_GRACE + s.config.requestTimeout, at - warnBefore() / 2),
         );
       const fallbackAt = waitFrom(s.toldAt) + (s.heardAt > s.toldAt ? FOLLOWER_GRACE : 0);
-      if (free && limit === 'idle' && (s.isLeader ? s.activeAt > s.extendAt && !want : owed)) {
+      // The leader's own activity from before the window, not yet extended for, still is
+      // (a computer that slept before the keepalive wakes inside the window): no follower
+      // knows of it. Another tab's is that follower's to extend for, as under a frozen leader.
+      const own =
+        s.activeAt > s.extendAt && (!want || (s.activeAt < warnAt && s.activeAt > s.heardAt));
+      if (free && limit === 'idle' && (s.isLeader ? own : owed)) {
         s.extendBy = 'activity';
         due(s.isLeader ? s.extendAt + spacing() : fallbackAt, 'extend');
       }
