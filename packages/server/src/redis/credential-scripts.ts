@@ -67,3 +67,17 @@ else redis.call('DEL', KEYS[2]) end
 if longer then return { 'ok', redis.call('HGET', KEYS[1], 'userId') } end
 return 'ok'
 `;
+
+/**
+ * Deletes a credential and its predecessor, returning { 'ok', the stored user id's JSON }
+ * (false when the key held no hash), so that the caller can take it out of its user's
+ * index: left there, an index whose credentials were all deleted kept the user's id in a
+ * key name for up to 30 days.
+ * KEYS: credential hash, predecessor key.
+ */
+export const CREDENTIAL_DELETE = `
+local owner = false
+if redis.call('TYPE', KEYS[1]).ok == 'hash' then owner = redis.call('HGET', KEYS[1], 'userId') end
+redis.call('DEL', unpack(KEYS))
+return { 'ok', owner }
+`;

@@ -72,8 +72,10 @@ export function credentialMethods(ctx: StoreContext): CredentialMethods {
     },
 
     async deleteCredential(id) {
-      // The index entry stays until the user's index is next swept.
-      await run.DELETE(keysOf(id), []);
+      // A second round trip for the index (another slot on a cluster); if it fails, the
+      // entry stays until the user's index is next swept, as a hint to a missing credential.
+      const [, owner] = replyAndOwner(await run.CREDENTIAL_DELETE(keysOf(id), []), ['ok']);
+      if (owner !== null) await run.INDEX_REMOVE([keys.userCredentials(owner)], [id]);
     },
 
     async deleteCredentialsOfUser(userId) {

@@ -208,6 +208,27 @@ describe('redisStore key layout and round trips', () => {
     }
   });
 
+  it("takes a deleted credential out of its user's index, so an index of none is gone, in either mode", async () => {
+    // Left there (a sign-out deletes the device's credential), the index kept the user's id
+    // in a key name for the credential's 30 days.
+    for (const cluster of [false, true]) {
+      const store = redisStore({ client, prefix, cluster });
+      const user = `del-{${cluster}}`;
+      const index = `${prefix}u:{del-%7B${cluster}%7D}:c`;
+      await store.createCredential(`d1-${cluster}`, credential(user));
+      await store.createCredential(`d2-${cluster}`, credential(user));
+      await store.deleteCredential(`d1-${cluster}`);
+      expect(await client.zrange(index, 0, -1)).toEqual([`d2-${cluster}`]);
+      await store.deleteCredential(`d2-${cluster}`);
+      expect(await client.exists(index)).toBe(0);
+      // An unknown id, or a key of another type there, deletes what is there and no more.
+      await store.deleteCredential(`d3-${cluster}`);
+      await client.set(`${prefix}c:{d4-${cluster}}`, 'garbage');
+      await store.deleteCredential(`d4-${cluster}`);
+      expect(await client.exists(`${prefix}c:{d4-${cluster}}`)).toBe(0);
+    }
+  });
+
   it('indexes a user id holding a lone surrogate (it used to throw: a 503 for that user), apart from look-alikes', async () => {
     const store = redisStore({ client, prefix });
     const ids = ['lone-\uD800', 'lone-%ud800', 'lone-\uFFFD'];
