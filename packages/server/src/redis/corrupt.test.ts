@@ -277,13 +277,20 @@ describe('redisStore with bad store content', () => {
     await client.hset(`${prefix}c:{partial}`, 'tokenHash', '"t"', 'userId', '"u"');
     const whole = ['tokenHash', '"t"', 'userId', '"u"', 'createdAt', '1', 'expiresAt', '2'];
     await client.hset(`${prefix}c:{previous}`, ...whole, 'previous', '{"tokenHash":"p"}');
+    // A field outside the layout, as a session hash's is (it re-authenticated, unreported).
+    await client.hset(`${prefix}c:{stray}`, ...whole, 'foreign', 'not json at all');
+    await client.hset(`${prefix}c:{extra}`, ...whole, 'device', '"phone"');
     expect(await store.getCredential('foreign')).toBeNull();
     expect(await store.getCredential('partial')).toBeNull();
     expect(await store.getCredential('previous')).toBeNull();
-    expect(reports.slice(-3).map((r) => [r.kind, r.id])).toEqual([
+    expect(await store.getCredential('stray')).toBeNull();
+    expect(await store.getCredential('extra')).toBeNull();
+    expect(reports.slice(-5).map((r) => [r.kind, r.id])).toEqual([
       ['credential', 'foreign'],
       ['credential', 'partial'],
       ['credential', 'previous'],
+      ['credential', 'stray'],
+      ['credential', 'extra'],
     ]);
   });
 

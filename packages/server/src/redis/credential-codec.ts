@@ -8,7 +8,8 @@ const previousSchema = z.object({
   until: epochMs,
   sealedSuccessor: z.string().min(1),
 });
-const credentialSchema = z.object({
+// Strict, as a session hash's layout is: a field outside it is content gone wrong.
+const credentialSchema = z.strictObject({
   tokenHash: z.string().min(1),
   userId: z.string(),
   createdAt: epochMs,
