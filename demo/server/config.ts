@@ -66,9 +66,10 @@ const env = z
 /**
  * Reads the demo's environment: `PORT` (3000), `HOST` (127.0.0.1), `IDLE_TIMEOUT_S` (1800),
  * `ABSOLUTE_TIMEOUT_S` (28800), `ROTATE_EVERY_S` (900), `WARN_BEFORE_S` (120) and
- * `REDIS_URL` (unset: memory store) with `REDIS_PREFIX` (`lifeline-demo:`). Empty values count as unset. Throws one error that
- * names every bad variable; the checks between two variables (absolute not shorter than
- * idle, warning at most half of idle) run once each variable is valid on its own.
+ * `REDIS_URL` (unset: memory store) with `REDIS_PREFIX` (`lifeline-demo:`). Empty values
+ * count as unset. Throws one error that names every bad variable; the checks between two
+ * variables (absolute not shorter than idle, warning at most half of idle) run once each
+ * variable is valid on its own.
  *
  * @example
  * const config = loadConfig({ IDLE_TIMEOUT_S: '60', ABSOLUTE_TIMEOUT_S: '300' });
