@@ -190,6 +190,19 @@ describe('options', () => {
     expect(document.querySelectorAll('dialog')).toHaveLength(before);
   });
 
+  it('takes a key left undefined, and ignores one inherited from Object.prototype, as the client does', () => {
+    const unset = { signInUrl: '/login', signinUrl: undefined } as WarningDialogOptions;
+    expect(() => mountWarningDialog(client, unset)()).not.toThrow();
+    // A polyfill's enumerable property: with the script tag, a throw here loses the whole SDK.
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polyfilled = () => {};
+    try {
+      expect(() => mountWarningDialog(client, { signInUrl: '/login' })()).not.toThrow();
+    } finally {
+      delete proto.polyfilled;
+    }
+  });
+
   it('takes every documented option', () => {
     const all: Required<WarningDialogOptions> = {
       strings: { stay: 'Keep me in' },

@@ -46,9 +46,11 @@ export const mountWarningDialog = (
   // On a server (a module that mounts at its top level, rendered there) there is nothing
   // to mount, as the client there does nothing.
   if (typeof document > 'u') return () => {};
-  // A misspelt option (`signinUrl`) would leave its default in force, as in the client.
-  for (const k in options) {
-    if (!/^(strings|signInUrl|lang|now|injectStyles|nonce)$/.test(k)) {
+  // A misspelt option (`signinUrl`) would leave its default in force. Checked as the client
+  // checks its own: keys of the object itself (not a polyfill's on Object.prototype), and a
+  // key left `undefined` is no option given.
+  for (const [k, v] of Object.entries(options)) {
+    if (v !== undefined && !/^(strings|signInUrl|lang|now|injectStyles|nonce)$/.test(k)) {
       throw new TypeError(`Lifeline: option "${k}" is not an option`);
     }
   }
