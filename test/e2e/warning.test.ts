@@ -52,9 +52,10 @@ it('signs every idle tab out at expiry, and what was typed in the form is back a
   await typist.fill('textarea[name="justification"]', 'Met the Lyon team to plan Q3.');
   // The keepalive extends for that typing (every 20 s here); a jump straight into the warning
   // window would be a sleep, after which the leader extends for it all the same.
-  const typed = (await world.status()).idleExpiresAt!;
-  await world.advance(20_000);
-  await expect.poll(async () => (await world.status()).idleExpiresAt).toBeGreaterThan(typed);
+  const w = world;
+  const typed = (await w.status()).idleExpiresAt!;
+  await w.advance(20_000);
+  await expect.poll(async () => (await w.status()).idleExpiresAt).toBeGreaterThan(typed);
 
   // Nobody touches anything: the warning, then the end, in every tab.
   await world.advance(IDLE_MS - WARN_MS + 1_000);
