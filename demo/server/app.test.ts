@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { memoryStore, type SessionStore } from '@lifeline/server';
 import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it, vi } from 'vitest';
 import { createDemoApp } from './app.js';
@@ -226,6 +227,51 @@ describe('demo: errors are problem+json', () => {
       expect(text).not.toMatch(/secrets|admin|at /);
       expect(logged).toHaveBeenCalledWith('GET /boom failed:', error);
     } finally {
+      logged.mockRestore();
+    }
+  });
+
+  it('logs nothing for a cookie-less re-auth during a store outage, answering 503 each time', async () => {
+    let time = 1_700_000_000_000;
+    const now = () => time;
+    const inner = memoryStore({ now });
+    let down = false;
+    const store = new Proxy(inner, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) =>
+          down ? Promise.reject(new Error('connection lost')) : value.apply(target, args);
+      },
+    }) as SessionStore;
+    const app = createDemoApp(loadConfig({}), { now, store });
+    const headers = { 'Sec-Fetch-Site': 'same-origin', 'Content-Type': 'application/json' };
+    const login = await app.request(`${ORIGIN}/login`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ username: 'demo', password: 'demo', remember: true }),
+    });
+    const remember = login.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0]!)
+      .find((pair) => pair.startsWith('lifeline_remember='))!;
+    time += 31 * MIN; // the session expired: the page re-authenticates without its cookie
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    down = true;
+    try {
+      for (let i = 0; i < 5; i++) {
+        const res = await app.request(`${ORIGIN}/session/reauth`, {
+          method: 'POST',
+          headers: { ...headers, 'Session-Request': '1', Cookie: remember },
+        });
+        expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([
+          503,
+          'store_unavailable',
+        ]);
+      }
+      expect(logged).not.toHaveBeenCalled();
+    } finally {
+      down = false;
       logged.mockRestore();
     }
   });

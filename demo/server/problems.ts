@@ -29,15 +29,20 @@ export const notFound: NotFoundHandler = () =>
  * A route's own refusal (an `HTTPException` under 500, as Hono's auth middleware throw) keeps
  * its status and message as `invalid_request`. Anything a handler did not expect: 500
  * `internal_error`, logged here with its stack and never sent, since a message can hold
- * paths, queries or secrets. The session middleware still turns a store outage into its 503
- * after this.
+ * paths, queries or secrets. Lifeline's refusals (`getResponse()`) answer for themselves.
  */
 export const internalError: ErrorHandler = (error, c) => {
-  if (error instanceof HTTPException && error.status < 500) {
-    return problemResponse('invalid_request', {
-      status: error.status,
-      ...(error.message && { detail: error.message }),
-    });
+  if (error instanceof HTTPException) {
+    if (error.status < 500) {
+      return problemResponse('invalid_request', {
+        status: error.status,
+        ...(error.message && { detail: error.message }),
+      });
+    }
+  } else if ('getResponse' in error && typeof error.getResponse === 'function') {
+    // Lifeline's own refusals carry their answer (a store outage's 503 met by a cookie-less
+    // re-auth): expected, so nothing to log, one stack per request all through an outage.
+    return error.getResponse() as Response;
   }
   console.error(`${c.req.method} ${c.req.path} failed:`, error);
   return problemResponse('internal_error');
