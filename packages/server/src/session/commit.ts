@@ -229,8 +229,9 @@ async function touchIfStillDue(
   let record = await touch(live.meta.tokenHash);
   if (record === undefined) return undefined;
   if (!record || record.ended) return false;
-  // Rotated from this request's token while its handler ran (a passive request rotates
-  // too): the token was current when read, so the touch is made on its successor.
+  // Rotated from this request's token while its handler ran (by another instance, or a
+  // request that touched before it rotated): the token was current when read, so the touch
+  // is made on its successor.
   if (
     record.tokenHash !== live.meta.tokenHash &&
     record.previous?.tokenHash === live.meta.tokenHash
