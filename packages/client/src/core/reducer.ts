@@ -433,10 +433,11 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       const fallbackAt = waitFrom(s.toldAt) + (s.heardAt > s.toldAt ? FOLLOWER_GRACE : 0);
       // The leader's own activity from before the window, not yet extended for, still is
       // (a computer that slept before the keepalive wakes inside the window): no follower
-      // knows of it. While a follower's is owed too, that follower extends, as under a frozen
-      // leader, and its extension covers the leader's activity before it: one, not two.
+      // knows of it. When a follower's came last, that follower extends, as under a frozen
+      // leader. (A follower whose activity came first extends too, if it is still there:
+      // the leader cannot tell, and a second extension is better than a lost one.)
       const own =
-        s.activeAt > s.extendAt && (!want || (s.activeAt < warnAt && s.heardAt <= s.extendAt));
+        s.activeAt > s.extendAt && (!want || (s.activeAt < warnAt && s.activeAt > s.heardAt));
       if (free && limit === 'idle' && (s.isLeader ? own : owed)) {
         s.extendBy = 'activity';
         due(s.isLeader ? s.extendAt + spacing() : fallbackAt, 'extend');
