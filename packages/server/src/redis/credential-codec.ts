@@ -69,11 +69,15 @@ function decodePrevious(stored: unknown): {
   return { previous: null, issue: `previous: ${z.prettifyError(parsed.error)}` };
 }
 
-/** The hash fields of a new credential, `previous` left out (it goes to its own key). */
+/** What a credential hash holds; `previous` goes to its own key. */
+const FIELDS = ['tokenHash', 'userId', 'createdAt', 'expiresAt'] as const;
+
+/**
+ * The hash fields of a new credential: its own fields only, as the read refuses any other
+ * (a caller's extra property would have made the credential unreadable).
+ */
 export function credentialFields(record: CredentialRecord): string[] {
-  return Object.entries(record).flatMap(([name, value]) =>
-    value === undefined || name === 'previous' ? [] : [name, json(value)],
-  );
+  return FIELDS.flatMap((name) => (record[name] === undefined ? [] : [name, json(record[name])]));
 }
 
 /**

@@ -72,10 +72,14 @@ export function credentialMethods(ctx: StoreContext): CredentialMethods {
     },
 
     async deleteCredential(id) {
-      // A second round trip for the index (another slot on a cluster); if it fails, the
-      // entry stays until the user's index is next swept, as a hint to a missing credential.
       const [, owner] = replyAndOwner(await run.CREDENTIAL_DELETE(keysOf(id), []), ['ok']);
-      if (owner !== null) await run.INDEX_REMOVE([keys.userCredentials(owner)], [id]);
+      // A second round trip for the index (another slot on a cluster), best effort: the
+      // credential is gone, and a caller told otherwise would retry and find nothing (a
+      // theft report lost). A failed one leaves the entry, a hint to a missing credential,
+      // until the user's index is next swept.
+      if (owner !== null) {
+        await run.INDEX_REMOVE([keys.userCredentials(owner)], [id]).catch(() => undefined);
+      }
     },
 
     async deleteCredentialsOfUser(userId) {

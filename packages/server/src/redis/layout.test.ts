@@ -229,6 +229,36 @@ describe('redisStore key layout and round trips', () => {
     }
   });
 
+  it("deletes a credential even when its index's command fails, and resolves (a retry would find nothing: a theft report lost)", async () => {
+    const index = `${prefix}u:{dora}:c`;
+    const indexDown: RedisClient = {
+      evalsha: (sha, numkeys, ...rest) =>
+        rest.slice(0, numkeys).includes(index)
+          ? Promise.reject(new Error('index shard down'))
+          : client.evalsha(sha, numkeys, ...rest),
+      eval: client.eval.bind(client),
+      hgetall: client.hgetall.bind(client),
+      call: client.call.bind(client),
+    };
+    await redisStore({ client, prefix }).createCredential('dora-1', credential('dora'));
+    const store = redisStore({ client: indexDown, prefix, cluster: true });
+    await expect(store.deleteCredential('dora-1')).resolves.toBeUndefined();
+    expect(await client.exists(`${prefix}c:{dora-1}`)).toBe(0);
+    expect(await client.zrange(index, 0, -1)).toEqual(['dora-1']); // a hint, swept later
+  });
+
+  it('stores only the fields of a credential, so one given an extra property reads back', async () => {
+    const store = redisStore({ client, prefix });
+    const given = { ...credential('eve'), device: 'phone' } as ReturnType<typeof credential>;
+    await store.createCredential('eve-1', given);
+    expect(await store.getCredential('eve-1')).toEqual({
+      tokenHash: 'x',
+      userId: 'eve',
+      createdAt: given.createdAt,
+      expiresAt: given.expiresAt,
+    });
+  });
+
   it('indexes a user id holding a lone surrogate (it used to throw: a 503 for that user), apart from look-alikes', async () => {
     const store = redisStore({ client, prefix });
     const ids = ['lone-\uD800', 'lone-%ud800', 'lone-\uFFFD'];
