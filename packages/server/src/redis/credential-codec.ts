@@ -69,8 +69,10 @@ function decodePrevious(stored: unknown): {
   return { previous: null, issue: `previous: ${z.prettifyError(parsed.error)}` };
 }
 
-/** What a credential hash holds; `previous` goes to its own key. */
-const FIELDS = ['tokenHash', 'userId', 'createdAt', 'expiresAt'] as const;
+/** What a credential hash holds: the read's layout, but `previous`, which has its own key. */
+const FIELDS = Object.keys(credentialSchema.shape).filter(
+  (name) => name !== 'previous',
+) as (keyof CredentialRecord)[];
 
 /**
  * The hash fields of a new credential: its own fields only, as the read refuses any other
