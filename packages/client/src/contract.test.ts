@@ -32,9 +32,12 @@ describe('client and server contract', () => {
     expect(wire.CSRF_HEADER).toBe(server.CSRF_HEADER);
     expect(wire.END_REASONS).toEqual(server.END_REASONS);
     expect(wire.SESSION_PROBLEM_CODES).toEqual(server.SESSION_PROBLEM_CODES);
-    for (const value of ['idle=1, absolute=2, now=3', 'idle=1,now=3', 'idle=x', '', null]) {
+    const twice = 'idle=1, absolute=2, now=3, idle=4, absolute=5, now=6';
+    const values = ['idle=1, absolute=2, now=3', 'idle=1,now=3', 'idle=x', '', null, twice];
+    for (const value of values) {
       expect(wire.parseDeadlineHeader(value)).toEqual(server.parseDeadlineHeader(value));
     }
+    expect(wire.parseDeadlineHeader(twice)).toBeNull();
     const d = { idle: 10, absolute: 20, now: 5 };
     expect(wire.formatDeadlineHeader(d)).toBe(server.formatDeadlineHeader(d));
   });

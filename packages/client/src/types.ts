@@ -95,9 +95,11 @@ export type SessionEvent =
   | (EventOrigin & {
       readonly type: 'error';
       /**
-       * Which operation failed: a session request (`status`, `extend`, `logout`) or a
-       * cross-tab message (`channel`). `reauth` and `fetch` are not sent today: a failed
-       * re-auth is a `reauth-failed` event, and the wrapped `fetch` rejects instead.
+       * Which operation failed: a session request (`status`, `extend`, `logout`), a
+       * cross-tab message (`channel`), or a response to the wrapped `fetch` whose
+       * `Session-Deadline` header is malformed or impossible (`fetch`; the response still
+       * reaches the caller). `reauth` is not sent today: a failed re-auth is a
+       * `reauth-failed` event.
        */
       readonly operation: 'status' | 'extend' | 'logout' | 'reauth' | 'channel' | 'fetch';
       readonly error: unknown;

@@ -70,11 +70,15 @@ export const formatDeadlineHeader = (d: DeadlineHeader): string => {
 /** Parses a `Session-Deadline` header value; `null` when any part is missing or malformed. */
 export const parseDeadlineHeader = (value: string | null): DeadlineHeader | null => {
   const d: Record<string, number> = {};
-  for (const part of value && value.length <= 200 ? value.split(',') : []) {
+  const parts = value && value.length <= 200 ? value.split(',') : [];
+  for (const part of parts) {
     const m = /^\s*(idle|absolute|now)=(\d{1,16})\s*$/.exec(part);
     if (!m) return null;
     d[m[1] as string] = Number(m[2]);
   }
-  // The pattern admits only these three names: three distinct ones are exactly these.
-  return Object.keys(d).length === 3 ? (d as unknown as DeadlineHeader) : null;
+  // The pattern admits only these three names: three parts with three distinct ones are
+  // exactly these, each once (a header sent twice, which `get` joins, is not).
+  return parts.length === 3 && Object.keys(d).length === 3
+    ? (d as unknown as DeadlineHeader)
+    : null;
 };

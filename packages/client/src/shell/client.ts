@@ -1,4 +1,9 @@
-import { parseStatus, parseTabMessage, sessionProblemReason } from '../core/parse.js';
+import {
+  liveDeadlines,
+  parseStatus,
+  parseTabMessage,
+  sessionProblemReason,
+} from '../core/parse.js';
 import { reduce } from '../core/reducer.js';
 import { initialState, toSnapshot } from '../core/state.js';
 import type { Action, CoreState, Operation, TabMessage } from '../core/types.js';
@@ -135,19 +140,22 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       try {
         if (listeners.get(type)?.has(listener)) listener(event);
       } catch (error) {
-        if (type !== 'error') channelError(error);
+        if (type !== 'error') reportError(error);
       }
     }
   };
 
-  /** Reports a throwing listener or a malformed cross-tab message; nothing to retry. */
-  const channelError = (error: unknown) =>
+  /**
+   * Reports a throwing listener or a malformed cross-tab message (`channel`), or a response's
+   * malformed `Session-Deadline` header (`fetch`); nothing to retry.
+   */
+  const reportError = (error: unknown, operation: 'channel' | 'fetch' = 'channel') =>
     emit('error', {
       type: 'error',
       tabId: o.tabId,
       local: true,
-      trigger: 'status',
-      operation: 'channel',
+      trigger: operation === 'channel' ? 'status' : 'response',
+      operation,
       error,
       willRetry: false,
     });
@@ -379,8 +387,14 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
   const send = async (request: Request) => {
     const sentAt = now();
     const res = await o.fetch(request);
-    const deadlines = parseDeadlineHeader(res.headers.get(DEADLINE_HEADER));
-    if (deadlines) dispatch({ type: 'header', ...deadlines, sentAt, receivedAt: now() });
+    const header = res.headers.get(DEADLINE_HEADER);
+    const d = parseDeadlineHeader(header);
+    if (d && liveDeadlines(d.now, d.idle, d.absolute)) {
+      dispatch({ type: 'header', ...d, sentAt, receivedAt: now() });
+    } else if (header !== null) {
+      // Told, not thrown: the response is still the app's (a proxy may have mangled the header).
+      reportError(TypeError(`Lifeline: malformed ${DEADLINE_HEADER}`), 'fetch');
+    }
     // A problem's body: only a 401 or 409 is read (a session problem, or `session_renewed`).
     const body = ((res.status === 401 || res.status === 409) && (await readJson(res.clone()))) as
       | { code?: unknown; handled?: unknown }
@@ -517,7 +531,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
         if (message?.type === 'reauth-failed') reauthFailedAt = refusedElsewhereAt = now();
         if (message) dispatch(retimed(message, 1));
         // Without `new`, as in `reauthenticate`: the same error, no pure mark shipped.
-        else channelError(TypeError('Lifeline: malformed cross-tab message'));
+        else reportError(TypeError('Lifeline: malformed cross-tab message'));
       }),
       channel?.onLeadership((isLeader) => dispatch({ type: 'leadership', isLeader })),
     );

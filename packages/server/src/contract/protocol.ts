@@ -76,8 +76,10 @@ export function parseDeadlineHeader(value: string | null | undefined): DeadlineH
   const out: Partial<DeadlineHeader> = {};
   for (const part of value.split(',')) {
     const match = DEADLINE_PART.exec(part.trim());
-    if (!match) return null;
-    out[match[1] as keyof DeadlineHeader] = Number(match[2]);
+    const name = match?.[1] as keyof DeadlineHeader | undefined;
+    // Each part once: a header sent twice (which `Headers.get` joins) is not one deadline.
+    if (!match || !name || name in out) return null;
+    out[name] = Number(match[2]);
   }
   const { idle, absolute, now } = out;
   if (idle === undefined || absolute === undefined || now === undefined) return null;
