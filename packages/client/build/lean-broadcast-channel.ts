@@ -46,13 +46,26 @@ export function createLeaderElection(channel, options) {
 
 const CHANNEL = /[\\/]broadcast-channel[\\/]dist[\\/][^\\/]+[\\/]broadcast-channel\.js$/;
 /**
- * The package drops a message stamped (with the sender's `Date.now()`) before the listener
- * was added, which only its buffering transports need. Between tabs it dropped every
- * message of a tab opened after the computer's clock was set back, for as long as the step:
- * older tabs missed its sign-outs, extensions and activity. The native transport delivers
- * only what is posted while a channel is open anyway.
+ * The package's listener of every message on the channel, rewritten twice:
+ * - It dropped a message stamped (with the sender's `Date.now()`) before the listener was
+ *   added, which only its buffering transports need. Between tabs it dropped every message
+ *   of a tab opened after the computer's clock was set back, for as long as the step: older
+ *   tabs missed its sign-outs, extensions and activity. The native transport delivers only
+ *   what is posted while a channel is open anyway.
+ * - It threw into the page on a message without its wrapping (another script on the channel
+ *   name, another version posting raw: `null`, an unknown `type`, `__proto__`). Such a
+ *   message now goes to the message listeners as it came, where the SDK refuses it as
+ *   malformed with an `error` event.
  */
-const TIME_FILTER = 'if (msgObj.time >= listenerObject.time) {';
+const LISTENER = `channel._addEL[msgObj.type].forEach(function (listenerObject) {
+        if (msgObj.time >= listenerObject.time) {
+          listenerObject.fn(msgObj.data);
+        }`;
+const GUARDED_LISTENER = `var wrapped = msgObj && (msgObj.type === 'message' || msgObj.type === 'internal');
+      channel._addEL[wrapped ? msgObj.type : 'message'].forEach(function (listenerObject) {
+        {
+          listenerObject.fn(wrapped ? msgObj.data : msgObj);
+        }`;
 
 export function leanBroadcastChannel(): Plugin {
   return {
@@ -73,9 +86,9 @@ export function leanBroadcastChannel(): Plugin {
     },
     transform(code, id) {
       if (!CHANNEL.test(id)) return null;
-      // A new version of the package that moved it must fail the build, not keep the filter.
-      if (!code.includes(TIME_FILTER)) throw new Error(`${id}: its message time filter moved`);
-      return code.replace(TIME_FILTER, '{');
+      // A new version of the package that changed it must fail the build, not keep the old one.
+      if (!code.includes(LISTENER)) throw new Error(`${id}: its message listener changed`);
+      return code.replace(LISTENER, GUARDED_LISTENER);
     },
     load(id) {
       if (!id.startsWith(PREFIX)) return null;
