@@ -272,11 +272,19 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
         }
         const { status } = action;
         sample(status.now, action);
+        // A check or extension sent before a sign-out, or in its millisecond (the page's
+        // first check, then `logout()` at once), speaks for the session signed out of: the
+        // sign-out wins, with no user, re-auth offer or other ending taken from it. (A
+        // re-auth's answer has rules of its own, in `adopt`.)
+        if (op !== 'reauth' && s.reason === 'logged-out' && sentAt <= s.endedAt) break;
         s.canReauth = status.canReauth;
         // None (0) is as good as an endless one.
         s.idleTimeout = status.idleTimeoutMs || Number.POSITIVE_INFINITY;
         s.pollAt = now + s.config.pollInterval;
         if (status.state === 'active') {
+          // No shorter than the time the server just gave: an `idleTimeoutMs` in seconds
+          // (600 for ten minutes) left a warning of 0.3 s and an extension every second.
+          s.idleTimeout = Math.max(s.idleTimeout, status.idleExpiresAt - status.now);
           s.user = status.user;
           // An extension of ours was asked for by the user or the keepalive.
           if (!news && op === 'extend') trigger = s.extendBy;
@@ -296,7 +304,9 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
         // Cannot confirm and the deadline has passed even allowing for clock uncertainty: the
         // server has ended the session unless a tab we cannot hear extended it. Show it ended.
         const ended = deadline && now >= deadline.at + s.rtt / 2;
-        emit({ type: 'error', operation: op, error: action.error, willRetry: !ended });
+        // A signed-out tab retries nothing but a logout (see the settling below).
+        const willRetry = !ended && (op === 'logout' || s.phase !== 'signed-out');
+        emit({ type: 'error', operation: op, error: action.error, willRetry });
         if (ended) {
           trigger = 'local';
           end(`${deadline.limit}-timeout`, sentAt);

@@ -246,8 +246,9 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
       const body = await readJson(res);
       const status = parseStatus(body);
       const reason = sessionProblem(res, body);
-      // A logout answered without a status body still succeeded (the core reads no body then).
-      if (res.ok && (status || op === 'logout')) {
+      // A logout answered 204 still succeeded (the core reads no body then); any other answer
+      // without a status body (a proxy's HTML page, a sign-in page redirected to) did not.
+      if (res.ok && (status || (op === 'logout' && res.status === 204))) {
         return { type: 'answer', op, sentAt, receivedAt, status } as Action;
       }
       if (reason) return { type: 'answer', op, sentAt, receivedAt, reason } as Action;
