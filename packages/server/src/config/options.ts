@@ -32,6 +32,13 @@ export interface SessionOptions {
   };
   /** Trust `X-Forwarded-Proto` to decide whether the request is HTTPS. Default `false`. */
   trustProxy?: boolean;
+  /**
+   * Origins of the app's own pages besides the request's own, e.g.
+   * `['https://app.example.com']` for an API on `api.example.com`: their requests (which
+   * carry `Origin`) count as the person's activity and may rotate the token, as same-origin
+   * ones do. Requests other sites start are passive. Default none.
+   */
+  origins?: readonly string[];
   /** The clock, epoch ms. Default `Date.now`. */
   now?: () => number;
   /** Silent re-authentication behind `POST /reauth` and `canReauth`. Default none. */
@@ -70,6 +77,8 @@ export interface ResolvedOptions {
   secret: string | undefined;
   cookie: { name: string; sameSite: 'Lax' | 'Strict' | 'None'; secure: 'auto' | boolean };
   trustProxy: boolean;
+  /** The listed origins, bare (see `SessionOptions.origins`). */
+  origins: ReadonlySet<string>;
   now: () => number;
   reauth: ReauthStrategy | null;
   onEvent: SessionEventHandler | undefined;

@@ -30,6 +30,7 @@ describe('resolveOptions', () => {
       rotationGrace: 10_000,
       cookie: { name: 'lifeline', sameSite: 'Lax', secure: 'auto' },
       trustProxy: false,
+      origins: new Set(),
       onTheft: 'log',
       bindUserAgent: false,
       maxSessionsPerUser: null,
@@ -54,6 +55,14 @@ describe('resolveOptions', () => {
       /"absoluteTimeout"/,
     ],
     ['a grace window over the cap', { rotationGrace: 5 * MIN }, /"rotationGrace"/],
+    [
+      'an origin with a path',
+      { origins: ['https://app.example.com/app'] },
+      /option "origins\.0" must list bare origins like https:\/\/app\.example\.com$/,
+    ],
+    ['an origin that is no URL', { origins: ['app.example.com'] }, /option "origins\.0" must/],
+    ['an opaque origin', { origins: ['https://a.example', 'null'] }, /option "origins\.1" must/],
+    ['origins as one string', { origins: 'https://a.example' as never }, /option "origins"/],
     [
       "no grace window with onTheft: 'revoke' (parallel requests would sign out)",
       { rotationGrace: 999, onTheft: 'revoke' },

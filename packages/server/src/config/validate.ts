@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PREFIXED, receiptName, unprefixed } from '../cookie/name.js';
+import { bareOrigin } from '../csrf/origin.js';
 import { guardHook } from '../events/hook.js';
 import { strategyStores } from '../remember/strategy-store.js';
 import type { ReauthStrategy } from '../session/types.js';
@@ -37,6 +38,7 @@ const STORE_METHODS = [
   'deleteCredential',
   'deleteCredentialsOfUser',
 ] as const;
+const BARE_ORIGIN = 'must list bare origins like https://app.example.com';
 const store = z.custom<NonNullable<SessionOptions['store']>>(
   (v) => storeProblem(v, STORE_METHODS) === undefined,
   { error: (issue) => storeProblem(issue.input, STORE_METHODS) },
@@ -80,6 +82,14 @@ const schema = z
       })
       .default({ name: 'lifeline', sameSite: 'Lax', secure: 'auto' }),
     trustProxy: z.boolean().default(false),
+    origins: z
+      .array(
+        z
+          .string()
+          .refine((v) => bareOrigin(v) !== null, BARE_ORIGIN)
+          .transform((v) => bareOrigin(v) as string),
+      )
+      .default([]),
     now: z.custom<() => number>(isEpochClock, EPOCH_CLOCK).optional(),
     reauth: reauth.optional(),
     onEvent: fn.optional(),
@@ -168,5 +178,6 @@ export function resolveOptions(input: SessionOptions = {}): ResolvedOptions {
         o.location as NonNullable<ResolvedOptions['location']> | undefined,
       ) ?? null,
     maxSessionsPerUser: o.maxSessionsPerUser ?? null,
+    origins: new Set(o.origins),
   };
 }

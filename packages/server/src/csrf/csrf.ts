@@ -4,6 +4,7 @@ import { CSRF_HEADER } from '../contract/protocol.js';
 import { forwardedProto, sessionTrustsProxy } from '../cookie/https.js';
 import { guardHook } from '../events/hook.js';
 import { problemResponse } from '../problem/problem.js';
+import { bareOrigin } from './origin.js';
 
 /** Options of {@link csrfGuard}. */
 export interface CsrfGuardOptions {
@@ -139,18 +140,11 @@ function simpleProblem(c: Context, allowForms: boolean): string | null {
 }
 
 function normaliseOrigin(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new TypeError(`csrfGuard: origins contains ${JSON.stringify(value)}, not a URL origin`);
-  }
-  // Nothing past the origin but a trailing slash; a default port (`:443`) is the same origin.
-  const bare = url.pathname === '/' && !url.username && !url.password && !/[?#]/.test(value);
-  if (url.origin === 'null' || !bare) {
+  const origin = bareOrigin(value);
+  if (origin === null) {
     throw new TypeError(
       `csrfGuard: origins entry ${JSON.stringify(value)} must be a bare origin like https://app.example.com`,
     );
   }
-  return url.origin;
+  return origin;
 }

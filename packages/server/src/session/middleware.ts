@@ -71,7 +71,7 @@ export function session(options?: SessionOptions): SessionMiddleware {
     }
     const now = rt.options.now();
     const attrs = cookieAttributes(rt, c);
-    const passive = isPassiveRequest(c, mark);
+    const passive = isPassiveRequest(c, rt.options.origins, mark);
     let resolution: Resolution;
     try {
       resolution = await resolveSession(rt, {

@@ -68,18 +68,53 @@ describe('passive requests and the read that touches', () => {
     expect(await idle()).toBe(before);
   });
 
-  it('still counts a link followed from elsewhere, a CORS call and same-origin loads', async () => {
+  it('still counts a link the person followed from elsewhere, same-origin loads and clients that say nothing', async () => {
     const cases: Record<string, string>[] = [
-      { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate' },
-      { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'cors' },
+      {
+        'Sec-Fetch-Site': 'cross-site',
+        'Sec-Fetch-Mode': 'navigate',
+        'Sec-Fetch-Dest': 'document',
+        'Sec-Fetch-User': '?1',
+      },
+      { 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' },
       { 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'no-cors' },
       { 'Sec-Fetch-Site': 'none', 'Sec-Fetch-Mode': 'no-cors' },
       { 'Sec-Fetch-Mode': 'no-cors' },
+      {},
     ];
     for (const headers of cases) {
       const { app, token, idle, clock } = await dueApp(() => {});
       await app.request('/read', withCookie(token, { headers }));
       expect(await idle(), JSON.stringify(headers)).toBe(clock.now() + 30 * MIN);
+    }
+  });
+
+  // A simple CORS fetch with credentials runs on the server whatever the CORS policy says
+  // (the policy only keeps its answer from the page), and a frame or a script's navigation
+  // needs nobody there: a page left open on another site (SameSite=None) or a sibling
+  // subdomain (Lax) kept the session alive, one request every idle period.
+  it("does not count another site's CORS calls, frames or navigations nobody started as activity", async () => {
+    const cases: Record<string, string>[] = [
+      { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'cors', Origin: 'https://evil.example' },
+      { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'cors', Origin: 'https://x.app.test' },
+      { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'iframe' },
+      {
+        'Sec-Fetch-Site': 'cross-site',
+        'Sec-Fetch-Mode': 'navigate',
+        'Sec-Fetch-Dest': 'document',
+      },
+      {
+        'Sec-Fetch-Site': 'cross-site',
+        'Sec-Fetch-Mode': 'navigate',
+        'Sec-Fetch-Dest': 'iframe',
+        'Sec-Fetch-User': '?1',
+      },
+    ];
+    for (const headers of cases) {
+      const { app, token, idle, before } = await dueApp(() => {});
+      await app.request('/read', withCookie(token, { headers }));
+      await app.request('/write/k/v', withCookie(token, { method: 'POST', headers }));
+      expect(await idle(), JSON.stringify(headers)).toBe(before);
     }
   });
 
@@ -141,5 +176,42 @@ describe('passive requests and the read that touches', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+});
+
+describe("origins: the app's own pages on another origin", () => {
+  const fromApp = {
+    'Sec-Fetch-Site': 'same-site',
+    'Sec-Fetch-Mode': 'cors',
+    Origin: 'https://app.example.com',
+  };
+
+  it('counts their calls as activity, and rotates the token on them when due', async () => {
+    const t = testApp({ origins: ['https://app.example.com/'], rotationInterval: 20 * MIN });
+    const token = sessionCookie(await t.app.request('/login/ada', { method: 'POST' }))!;
+    const { id } = (await (await t.app.request('/read', withCookie(token))).json()) as {
+      id: string;
+    };
+    t.clock.advance(5 * MIN);
+    await t.app.request('/read', withCookie(token, { headers: fromApp }));
+    expect((await t.manager.get(id))!.idleExpiresAt).toBe(t.clock.now() + 30 * MIN);
+    t.clock.advance(20 * MIN);
+    const res = await t.app.request('/read', withCookie(token, { headers: fromApp }));
+    expect(sessionCookie(res)).not.toBe(token);
+    expect(sessionCookie(res)).toBeTruthy();
+  });
+
+  it('still leaves the calls of an origin it does not list passive, and unrotated', async () => {
+    const t = testApp({ origins: ['https://app.example.com'], rotationInterval: 20 * MIN });
+    const token = sessionCookie(await t.app.request('/login/ada', { method: 'POST' }))!;
+    const { id } = (await (await t.app.request('/read', withCookie(token))).json()) as {
+      id: string;
+    };
+    const before = (await t.manager.get(id))!.idleExpiresAt;
+    t.clock.advance(21 * MIN);
+    const other = { ...fromApp, Origin: 'https://blog.example.com' };
+    const res = await t.app.request('/read', withCookie(token, { headers: other }));
+    expect((await t.manager.get(id))!.idleExpiresAt).toBe(before);
+    expect(res.headers.getSetCookie()).toEqual([]);
   });
 });

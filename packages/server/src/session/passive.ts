@@ -87,31 +87,45 @@ export function routeMark(c: Context): RouteMark | null {
 
 /**
  * Whether a request `session()` handles is passive: it carries `Session-Passive: 1` (the
- * SDK's hidden-tab requests), its route is marked with {@link passive}, or it is a
- * {@link foreignSubresource}.
+ * SDK's hidden-tab requests), its route is marked with {@link passive}, or it does not
+ * {@link showsPerson} at work.
  */
-export function isPassiveRequest(c: Context, mark: RouteMark | null = routeMark(c)): boolean {
-  return mark === 'passive' || c.req.header(PASSIVE_HEADER) === '1' || foreignSubresource(c);
+export function isPassiveRequest(
+  c: Context,
+  origins: ReadonlySet<string>,
+  mark: RouteMark | null = routeMark(c),
+): boolean {
+  return mark === 'passive' || c.req.header(PASSIVE_HEADER) === '1' || !showsPerson(c, origins);
 }
 
 /**
- * A subresource load (`<img>`, `<script>`, `<link>`) that another site or a sibling
- * subdomain started: the browser sends the cookie along, but it is no sign of the person,
- * whose own app calls same-origin or with CORS. Navigations (a link followed) and CORS
- * calls (which need the app's consent to carry credentials) still count.
+ * Whether a request shows the person at work: it comes from the app's own pages
+ * ({@link fromOwnSite}), or it is a top-level navigation the person started (a link
+ * followed from elsewhere: `Sec-Fetch-User: ?1`). Anything else another site, or a sibling
+ * subdomain, can start on its own while nobody is there, and the browser sends the cookie
+ * along (`SameSite=None` from any site, `Lax` from a sibling subdomain): an `<img>`, a
+ * frame, a script's navigation, and a simple CORS `fetch`, which runs whatever the CORS
+ * policy says (the policy only keeps its answer from that page). A page left open there
+ * would otherwise keep the session alive for ever.
  */
-function foreignSubresource(c: Context): boolean {
-  return c.req.header('Sec-Fetch-Mode') === 'no-cors' && !fromOwnSite(c);
+function showsPerson(c: Context, origins: ReadonlySet<string>): boolean {
+  return (
+    fromOwnSite(c, origins) ||
+    (c.req.header('Sec-Fetch-User') === '?1' && c.req.header('Sec-Fetch-Dest') === 'document')
+  );
 }
 
 /**
- * Whether the browser says this request came from the app's own pages (`same-origin`) or
- * from the person (`none`: the address bar, a bookmark), or says nothing (a client that is
- * no browser, or one too old to send `Sec-Fetch-Site`). Another site, a sibling subdomain
- * included, can start requests that carry the cookie (a link opened in a popup, a `no-cors`
- * POST) and abort them before the answer arrives.
+ * Whether the browser says this request came from the app's own pages (`same-origin`, or
+ * an `Origin` the app listed in `origins`) or from the person (`none`: the address bar, a
+ * bookmark), or says nothing (a client that is no browser, or one too old to send
+ * `Sec-Fetch-Site`). Another site, a sibling subdomain included, can start requests that
+ * carry the cookie (a link opened in a popup, a `no-cors` POST) and abort them before the
+ * answer arrives.
  */
-export function fromOwnSite(c: Context): boolean {
+export function fromOwnSite(c: Context, origins: ReadonlySet<string>): boolean {
   const site = c.req.header('Sec-Fetch-Site');
-  return site === undefined || site === 'same-origin' || site === 'none';
+  if (site === undefined || site === 'same-origin' || site === 'none') return true;
+  const origin = c.req.header('Origin');
+  return origin !== undefined && origins.has(origin);
 }

@@ -1,0 +1,16 @@
+/**
+ * `value` as a bare origin (`https://app.example.com`, a default port dropped), or `null`
+ * when it is no URL or carries more than an origin (a path, a query, credentials) or is
+ * opaque (`null`). Shared by the options that list the app's own origins.
+ */
+export function bareOrigin(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  // Nothing past the origin but a trailing slash.
+  const bare = url.pathname === '/' && !url.username && !url.password && !/[?#]/.test(value);
+  return url.origin !== 'null' && bare ? url.origin : null;
+}
