@@ -112,12 +112,13 @@ class SessionHandle implements Session {
     if (problem !== null) throw new TypeError(`session.set(): the value ${problem}`);
     const state = this.#state;
     // A destroyed or abandoned session stays so for this request.
-    if (state.cleared || state.abandoned) return;
+    if (state.cleared || state.abandoned || this.#late('set')) return;
     state.unset?.delete(key);
     state.set ??= new Map();
     state.set.set(key, structuredClone(value as JsonValue));
   }
   delete(key: string): void {
+    if (this.#late('delete')) return;
     const state = this.#state;
     state.set?.delete(key);
     if (state.live && Object.hasOwn(state.live.data, key)) {
@@ -127,6 +128,9 @@ class SessionHandle implements Session {
   }
 
   async regenerate(options?: RegenerateOptions): Promise<void> {
+    // Refused, not ignored: the new session would be in the store but its cookie never
+    // sent, and the browser's would name the one it ended.
+    if (this.#late('regenerate')) throw new Error(lateMessage('regenerate'));
     const rt = this.#rt;
     const state = this.#state;
     const replaced = state.live;
@@ -256,12 +260,13 @@ class SessionHandle implements Session {
       throw new TypeError('linkCredential: `credentialId` must be a non-empty string or null');
     }
     // A destroyed session stays destroyed; the credential is the caller's to forget.
-    if (!this.#state.cleared) this.#state.credential = credentialId;
+    if (!this.#state.cleared && !this.#late('linkCredential'))
+      this.#state.credential = credentialId;
   }
   extend(): void {
     const state = this.#state;
     const meta = state.live?.meta;
-    if (!meta || state.pastGrace) return;
+    if (!meta || state.pastGrace || this.#late('extend')) return;
     state.extend = true;
     meta.idleExpiresAt = Math.min(state.now + this.#rt.options.idleTimeout, meta.absoluteExpiresAt);
   }
@@ -283,6 +288,15 @@ class SessionHandle implements Session {
       meta.absoluteExpiresAt === meta.createdAt + this.#rt.options.absoluteTimeout &&
       this.#state.now - meta.createdAt < ANSWER_IN_FLIGHT
     );
+  }
+  /** Whether the response has gone (see `RequestState.sent`); says so once per `session()`. */
+  #late(method: string): boolean {
+    if (!this.#state.sent) return false;
+    if (!warnedLateWrite.has(this.#rt)) {
+      warnedLateWrite.add(this.#rt);
+      console.error(lateMessage(method));
+    }
+    return true;
   }
   markPassive(): void {
     const state = this.#state;
@@ -345,6 +359,11 @@ class SessionHandle implements Session {
     return true;
   }
 }
+
+const lateMessage = (method: string) =>
+  `lifeline: session.${method}() came after the response was sent (in a stream's callback, or a promise the handler did not await): it changes nothing; make it before the handler returns`;
+
+const warnedLateWrite = new WeakSet<Runtime>();
 
 const warnedLatePassive = new WeakSet<Runtime>();
 

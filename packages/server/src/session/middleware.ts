@@ -92,6 +92,7 @@ export function session(options?: SessionOptions): SessionMiddleware {
     const state = initialState(resolution, now, passive);
     c.set('session', createSessionHandle(rt, c, state));
     await next();
+    state.sent = true;
     if (c.error instanceof StoreUnavailableError) {
       return respondStoreUnavailable(rt, c, state, attrs);
     }

@@ -81,6 +81,12 @@ export interface RequestState {
    * record; `undefined` when unchanged. The next `regenerate()` or the commit writes it.
    */
   credential: string | null | undefined;
+  /**
+   * The handler has returned and the middleware committed: a change made now (in a
+   * stream's callback, or a promise not awaited) could reach neither the store nor the
+   * response.
+   */
+  sent: boolean;
 }
 
 /** The request's initial state from its resolution. */
@@ -106,6 +112,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     abandoned: false,
     fresh: false,
     credential: undefined,
+    sent: false,
   };
   if (resolution.state === 'none') {
     state.reason = resolution.reason;
