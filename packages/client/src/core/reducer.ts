@@ -272,15 +272,23 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
         }
         const { status } = action;
         sample(status.now, action);
-        // A check or extension sent before a sign-out, or in its millisecond (the page's
-        // first check, then `logout()` at once), speaks for the session signed out of: the
-        // sign-out wins, with no user, re-auth offer or other ending taken from it. (A
-        // re-auth's answer has rules of its own, in `adopt`.)
-        if (op !== 'reauth' && s.reason === 'logged-out' && sentAt <= s.endedAt) break;
+        s.pollAt = now + s.config.pollInterval;
+        // A check or extension sent before a sign-out speaks for the session signed out of,
+        // and so does this tab's own that was on its way when it signed out, in the same
+        // millisecond (the page's first check, then `logout()` at once): the sign-out wins,
+        // with no user, re-auth offer or other ending taken from it. One sent after it in
+        // its millisecond may be a sign-in's. (A re-auth's answer has rules of its own, in
+        // `adopt`.)
+        if (
+          op !== 'reauth' &&
+          s.reason === 'logged-out' &&
+          (sentAt < s.endedAt || (!news && sentAt === s.endedAt && op === s.voided))
+        ) {
+          break;
+        }
         s.canReauth = status.canReauth;
         // None (0) is as good as an endless one.
         s.idleTimeout = status.idleTimeoutMs || Number.POSITIVE_INFINITY;
-        s.pollAt = now + s.config.pollInterval;
         if (status.state === 'active') {
           // No shorter than the time the server just gave: an `idleTimeoutMs` in seconds
           // (600 for ten minutes) left a warning of 0.3 s and an extension every second.
@@ -376,6 +384,7 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       trigger = 'user';
       // The session shown (none known: whatever session the cookie names).
       s.logoutOf = s.deadlines?.absolute;
+      s.voided = s.calling;
       request('logout');
       end('logged-out', now);
       break;

@@ -73,6 +73,8 @@ export interface CoreState {
   readonly heardAt: number;
   /** The session route being called (one at a time). */
   readonly calling?: Operation | null;
+  /** The route that was being called when this tab signed out: its answer is stale. */
+  readonly voided?: Operation | null;
   /** When this tab first found the current deadline passed (its clock). */
   readonly pastAt: number;
   /** When the next `/status` poll is due (the leader's, or the first one). */
