@@ -1,10 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { type KnownOptions, refuseUnknownOptions } from '../config/known-options.js';
 import { CSRF_HEADER } from '../contract/protocol.js';
-import { forwardedProto, sessionTrustsProxy } from '../cookie/https.js';
+import { sessionTrustsProxy } from '../cookie/https.js';
 import { guardHook } from '../events/hook.js';
 import { problemResponse } from '../problem/problem.js';
-import { bareOrigin } from './origin.js';
+import { bareOrigin, ownOrigin } from './origin.js';
 
 /** Options of {@link csrfGuard}. */
 export interface CsrfGuardOptions {
@@ -122,14 +122,6 @@ function originProblem(
   const proxied = trustProxy || sessionTrustsProxy(c);
   if (origin === ownOrigin(c, proxied) || allowed.has(origin)) return null;
   return 'Origin is not allowed';
-}
-
-/** This request's origin, with the client-facing scheme when a trusted proxy says it. */
-function ownOrigin(c: Context, trustProxy: boolean): string {
-  const url = new URL(c.req.url);
-  const proto = trustProxy ? forwardedProto(c) : undefined;
-  if (proto === 'https' || proto === 'http') url.protocol = `${proto}:`;
-  return url.origin;
 }
 
 function simpleProblem(c: Context, allowForms: boolean): string | null {

@@ -1,7 +1,13 @@
+import { type Context, Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { rememberMe } from '../remember/remember.js';
+import { sessionRoutes } from '../routes/routes.js';
+import { Browser } from '../routes/test-app.fixture.js';
+import { memoryStore } from '../store/memory/index.js';
 import { sessionCookie, testApp, withCookie } from './app.fixture.js';
-import type { Session } from './types.js';
+import { session } from './middleware.js';
+import type { Session, SessionEnv } from './types.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -63,10 +69,105 @@ describe('a session change after the response was sent', () => {
     const t = testApp();
     t.app.post('/stream', (c) => {
       c.var.session.set('step', 'started');
-      return stream(c, (s) => s.write('ok'));
+      return stream(c, async (s) => {
+        await s.write('ok');
+      });
     });
     const token = sessionCookie(await t.app.request('/login/ada', { method: 'POST' }))!;
     await (await t.app.request('/stream', withCookie(token, { method: 'POST' }))).text();
     expect(await (await t.app.request('/get/step', withCookie(token))).json()).toBe('started');
+  });
+});
+
+describe('a session change the handler started and did not wait for', () => {
+  function promotingApp(promote: (c: Context<SessionEnv>) => Response | Promise<Response>) {
+    const app = new Hono<SessionEnv>();
+    app.use(session());
+    app.post('/login', async (c) => {
+      await c.var.session.regenerate({ userId: 'ada', user: { role: 'user' } });
+      return c.text('ok');
+    });
+    app.post('/promote', promote);
+    app.get('/me', (c) => c.json({ state: c.var.session.state, user: c.var.session.user }));
+    return new Browser(app);
+  }
+
+  it('at the start of a stream callback (before its first await): lands, and its cookie goes out', async () => {
+    let outcome: unknown = 'resolved';
+    const browser = promotingApp((c) =>
+      stream(c, async (s) => {
+        try {
+          await c.var.session.regenerate({ userId: 'ada', user: { role: 'admin' } });
+        } catch (error) {
+          outcome = error;
+        }
+        await s.write('done');
+      }),
+    );
+    await browser.post('/login');
+    const before = browser.cookies.get('lifeline');
+    const res = await browser.post('/promote');
+    expect(await res.text()).toBe('done');
+    expect(outcome).toBe('resolved');
+    expect(browser.cookies.get('lifeline')).not.toBe(before);
+    expect(await (await browser.get('/me')).json()).toEqual({
+      state: 'active',
+      user: { role: 'admin' },
+    });
+  });
+
+  it('a promise the handler dropped: lands, and its cookie goes out', async () => {
+    const browser = promotingApp((c) => {
+      void c.var.session.regenerate({ userId: 'ada', user: { role: 'admin' } });
+      return c.text('ok');
+    });
+    await browser.post('/login');
+    await browser.post('/promote');
+    expect(await (await browser.get('/me')).json()).toEqual({
+      state: 'active',
+      user: { role: 'admin' },
+    });
+  });
+});
+
+describe('reauthenticate() after the response was sent', () => {
+  it('is refused, so the credential does not turn and the browser stays signed in', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    let t = Date.now();
+    const now = () => t;
+    const store = memoryStore({ now });
+    const events: string[] = [];
+    const remember = rememberMe({
+      store,
+      now,
+      findUser: () => ({ name: 'Ada' }),
+      onEvent: (e) => {
+        events.push(e.type);
+      },
+    });
+    const app = new Hono<SessionEnv>();
+    app.use(session({ store, now, reauth: remember }));
+    app.post('/login', async (c) => {
+      await c.var.session.regenerate({ userId: 'ada' });
+      await remember.issue(c, 'ada');
+      return c.text('ok');
+    });
+    let outcome: unknown = 'not run';
+    app.post('/stream', (c) =>
+      stream(c, async (s) => {
+        await s.write('working… ');
+        outcome = await c.var.session.reauthenticate().catch((error: unknown) => error);
+      }),
+    );
+    app.route('/session', sessionRoutes());
+    app.get('/me', (c) => c.json({ state: c.var.session.state }));
+    const browser = new Browser(app);
+    await browser.post('/login');
+    await (await browser.post('/stream')).text();
+    expect(String(outcome)).toMatch(/session\.reauthenticate\(\) came after the response/);
+    expect(await (await browser.get('/me')).json()).toEqual({ state: 'active' });
+    t += 60_000; // past the credential's grace window
+    expect((await browser.post('/session/reauth')).status).toBe(200);
+    expect(events).toEqual(['issued', 'used']);
   });
 });

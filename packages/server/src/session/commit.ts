@@ -73,7 +73,7 @@ export function commitState(
     (state.reissue ||
       (state.now - live.meta.rotatedAt >= rt.options.rotationInterval &&
         !state.passive &&
-        fromOwnSite(c, rt.options.origins)));
+        fromOwnSite(c, rt.options)));
   // The current token presented while its rotation is unconfirmed: the successor arrived.
   const confirmDue = !state.fromGrace && live.meta.previous?.confirmed === false;
   const then: Then = rotationDue ? 'rotate' : confirmDue ? 'confirm' : null;

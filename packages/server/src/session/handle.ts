@@ -127,10 +127,13 @@ class SessionHandle implements Session {
     }
   }
 
-  async regenerate(options?: RegenerateOptions): Promise<void> {
+  regenerate(options?: RegenerateOptions): Promise<void> {
     // Refused, not ignored: the new session would be in the store but its cookie never
     // sent, and the browser's would name the one it ended.
-    if (this.#late('regenerate')) throw new Error(lateMessage('regenerate'));
+    if (this.#late('regenerate')) return Promise.reject(new Error(lateMessage('regenerate')));
+    return this.#track(this.#regenerate(options));
+  }
+  async #regenerate(options?: RegenerateOptions): Promise<void> {
     const rt = this.#rt;
     const state = this.#state;
     const replaced = state.live;
@@ -189,7 +192,12 @@ class SessionHandle implements Session {
       await forgetLinkedCredential(rt, previous);
     }
   }
-  async destroy(reason: 'logged-out' | 'revoked' = 'logged-out'): Promise<void> {
+  destroy(reason: 'logged-out' | 'revoked' = 'logged-out'): Promise<void> {
+    // Not refused once the response has gone: the session still ends in the store, and the
+    // browser's cookie then reads as signed out.
+    return this.#track(this.#destroy(reason));
+  }
+  async #destroy(reason: 'logged-out' | 'revoked'): Promise<void> {
     // From JavaScript `destroy('logout')` would end the session with a reason /status cannot
     // answer, and skip the sign-out's forgetting of the remember-me credential.
     if (reason !== 'logged-out' && reason !== 'revoked') {
@@ -289,6 +297,20 @@ class SessionHandle implements Session {
       this.#state.now - meta.createdAt < ANSWER_IN_FLIGHT
     );
   }
+  /**
+   * A change that writes the store and sends a cookie, kept until it settles: the
+   * middleware waits for it before committing when the handler did not (a `stream()`
+   * callback runs to its first `await` inside the handler; a promise nobody awaited), so
+   * its cookie still goes out with the response.
+   */
+  #track<T>(change: Promise<T>): Promise<T> {
+    this.#state.pending ??= new Set();
+    const pending = this.#state.pending;
+    pending.add(change);
+    const settled = () => pending.delete(change);
+    change.then(settled, settled);
+    return change;
+  }
   /** Whether the response has gone (see `RequestState.sent`); says so once per `session()`. */
   #late(method: string): boolean {
     if (!this.#state.sent) return false;
@@ -303,7 +325,15 @@ class SessionHandle implements Session {
     state.passive = true;
     if (state.touched) warnLatePassive(this.#rt);
   }
-  async reauthenticate(): Promise<boolean> {
+  reauthenticate(): Promise<boolean> {
+    // Refused, as `regenerate()` is: the strategy would turn the credential and the
+    // browser, never sent either new cookie, would present the old one as stolen.
+    if (this.#late('reauthenticate')) {
+      return Promise.reject(new Error(lateMessage('reauthenticate')));
+    }
+    return this.#track(this.#reauthenticate());
+  }
+  async #reauthenticate(): Promise<boolean> {
     const proof = await this.#rt.options.reauth?.reauthenticate(this.#c);
     if (!proof) return false;
     // The new session links the credential that proved it: revoking it deletes that too.

@@ -71,7 +71,7 @@ export function session(options?: SessionOptions): SessionMiddleware {
     }
     const now = rt.options.now();
     const attrs = cookieAttributes(rt, c);
-    const passive = isPassiveRequest(c, rt.options.origins, mark);
+    const passive = isPassiveRequest(c, rt.options, mark);
     let resolution: Resolution;
     try {
       resolution = await resolveSession(rt, {
@@ -92,6 +92,8 @@ export function session(options?: SessionOptions): SessionMiddleware {
     const state = initialState(resolution, now, passive);
     c.set('session', createSessionHandle(rt, c, state));
     await next();
+    // A change the handler started and did not wait for lands first, so its cookie goes out.
+    while (state.pending?.size) await Promise.allSettled(state.pending);
     state.sent = true;
     if (c.error instanceof StoreUnavailableError) {
       return respondStoreUnavailable(rt, c, state, attrs);

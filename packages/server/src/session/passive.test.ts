@@ -215,3 +215,53 @@ describe("origins: the app's own pages on another origin", () => {
     expect(res.headers.getSetCookie()).toEqual([]);
   });
 });
+
+// Chromium sends no Sec-Fetch-* to a URL that is not potentially trustworthy: plain HTTP
+// on a host other than localhost (an intranet, a phone on the LAN). The Origin it sends
+// on a CORS call or a POST still tells a sibling subdomain apart.
+describe('a request without Sec-Fetch-Site', () => {
+  const APP = 'http://app.example.test';
+
+  /** Behind a trusted TLS proxy (`proxied`) the cookie is `__Host-lifeline`, over https. */
+  async function signedIn(options: Parameters<typeof testApp>[0] = {}, proxied = false) {
+    const t = testApp({ rotationInterval: 20 * MIN, ...options });
+    const name = proxied ? '__Host-lifeline' : 'lifeline';
+    const proto: Record<string, string> = proxied ? { 'X-Forwarded-Proto': 'https' } : {};
+    const login = await t.app.request(`${APP}/login/ada`, { method: 'POST', headers: proto });
+    const token = sessionCookie(login, name)!;
+    const send = (path: string, init: RequestInit = {}) =>
+      t.app.request(
+        `${APP}${path}`,
+        withCookie(token, { ...init, headers: { ...proto, ...(init.headers as object) } }, name),
+      );
+    const { id } = (await (await send('/read')).json()) as { id: string };
+    const idle = async () => (await t.manager.get(id))!.idleExpiresAt;
+    return { ...t, token, name, send, idle, before: await idle() };
+  }
+
+  it("is passive, and does not rotate, when its Origin is another site's", async () => {
+    const { clock, send, idle, before } = await signedIn();
+    clock.advance(21 * MIN);
+    const headers = { Origin: 'http://evil.example.test', 'Content-Type': 'text/plain' };
+    const res = await send('/write/k/v', { method: 'POST', headers });
+    const read = await send('/read', { headers });
+    expect(await idle()).toBe(before);
+    expect([...res.headers.getSetCookie(), ...read.headers.getSetCookie()]).toEqual([]);
+  });
+
+  it('counts, and rotates, when its Origin is its own, a listed one, or the one a trusted proxy says', async () => {
+    const cases: [Parameters<typeof testApp>[0], boolean, string][] = [
+      [{}, false, APP],
+      [{ origins: ['http://www.example.test'] }, false, 'http://www.example.test'],
+      [{ trustProxy: true }, true, 'https://app.example.test'],
+    ];
+    for (const [options, proxied, origin] of cases) {
+      const { clock, send, idle, token, name } = await signedIn(options, proxied);
+      clock.advance(21 * MIN);
+      const res = await send('/read', { headers: { Origin: origin } });
+      expect(await idle(), origin).toBe(clock.now() + 30 * MIN);
+      expect(sessionCookie(res, name), origin).not.toBe(token);
+      expect(sessionCookie(res, name), origin).toBeTruthy();
+    }
+  });
+});

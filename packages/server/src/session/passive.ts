@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { PASSIVE_HEADER } from '../contract/protocol.js';
+import { ownOrigin } from '../csrf/origin.js';
 
 /**
  * What a route's mark tells `session()` before it reads the store: `passive` requests
@@ -85,6 +86,9 @@ export function routeMark(c: Context): RouteMark | null {
   return null;
 }
 
+/** What decides whether a request comes from the app's own pages. */
+type SiteOptions = { readonly origins: ReadonlySet<string>; readonly trustProxy: boolean };
+
 /**
  * Whether a request `session()` handles is passive: it carries `Session-Passive: 1` (the
  * SDK's hidden-tab requests), its route is marked with {@link passive}, or it does not
@@ -92,10 +96,10 @@ export function routeMark(c: Context): RouteMark | null {
  */
 export function isPassiveRequest(
   c: Context,
-  origins: ReadonlySet<string>,
+  site: SiteOptions,
   mark: RouteMark | null = routeMark(c),
 ): boolean {
-  return mark === 'passive' || c.req.header(PASSIVE_HEADER) === '1' || !showsPerson(c, origins);
+  return mark === 'passive' || c.req.header(PASSIVE_HEADER) === '1' || !showsPerson(c, site);
 }
 
 /**
@@ -108,9 +112,9 @@ export function isPassiveRequest(
  * policy says (the policy only keeps its answer from that page). A page left open there
  * would otherwise keep the session alive for ever.
  */
-function showsPerson(c: Context, origins: ReadonlySet<string>): boolean {
+function showsPerson(c: Context, site: SiteOptions): boolean {
   return (
-    fromOwnSite(c, origins) ||
+    fromOwnSite(c, site) ||
     (c.req.header('Sec-Fetch-User') === '?1' && c.req.header('Sec-Fetch-Dest') === 'document')
   );
 }
@@ -118,14 +122,17 @@ function showsPerson(c: Context, origins: ReadonlySet<string>): boolean {
 /**
  * Whether the browser says this request came from the app's own pages (`same-origin`, or
  * an `Origin` the app listed in `origins`) or from the person (`none`: the address bar, a
- * bookmark), or says nothing (a client that is no browser, or one too old to send
- * `Sec-Fetch-Site`). Another site, a sibling subdomain included, can start requests that
- * carry the cookie (a link opened in a popup, a `no-cors` POST) and abort them before the
- * answer arrives.
+ * bookmark). Another site, a sibling subdomain included, can start requests that carry the
+ * cookie (a link opened in a popup, a `no-cors` POST) and abort them before the answer
+ * arrives. Without `Sec-Fetch-Site` (a client that is no browser, an old browser, or
+ * Chromium over plain HTTP to a host other than localhost, which sends no `Sec-Fetch-*`
+ * there), the `Origin` a browser sends on a CORS call or a POST must be the request's own;
+ * a request without either (a GET subresource over plain HTTP) cannot be told apart.
  */
-export function fromOwnSite(c: Context, origins: ReadonlySet<string>): boolean {
+export function fromOwnSite(c: Context, { origins, trustProxy }: SiteOptions): boolean {
   const site = c.req.header('Sec-Fetch-Site');
-  if (site === undefined || site === 'same-origin' || site === 'none') return true;
+  if (site === 'same-origin' || site === 'none') return true;
   const origin = c.req.header('Origin');
-  return origin !== undefined && origins.has(origin);
+  if (origin !== undefined && origins.has(origin)) return true;
+  return site === undefined && (origin === undefined || origin === ownOrigin(c, trustProxy));
 }

@@ -87,6 +87,8 @@ export interface RequestState {
    * response.
    */
   sent: boolean;
+  /** `regenerate()`, `destroy()` and `reauthenticate()` calls still running; `null` until one. */
+  pending: Set<Promise<unknown>> | null;
 }
 
 /** The request's initial state from its resolution. */
@@ -113,6 +115,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     fresh: false,
     credential: undefined,
     sent: false,
+    pending: null,
   };
   if (resolution.state === 'none') {
     state.reason = resolution.reason;
