@@ -171,3 +171,81 @@ describe('reauthenticate() after the response was sent', () => {
     expect(events).toEqual(['issued', 'used']);
   });
 });
+
+describe('a change the handler did not wait for, during a store outage', () => {
+  /** A memory store whose writes fail while `down` (reads still answer). */
+  function failingWrites() {
+    const ctl = { down: false };
+    const store = new Proxy(memoryStore(), {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) =>
+          ctl.down && key !== 'get' && key !== 'getAndTouch'
+            ? Promise.reject(new Error('ECONNREFUSED'))
+            : value.apply(target, args);
+      },
+    });
+    return { store, ctl };
+  }
+
+  it('answers 503 store_unavailable, as when it is awaited, and the session is kept', async () => {
+    const { store, ctl } = failingWrites();
+    const app = new Hono<SessionEnv>();
+    app.use(session({ store }));
+    app.post('/login', async (c) => {
+      await c.var.session.regenerate({ userId: 'ada' });
+      return c.text('ok');
+    });
+    app.post('/logout', (c) => {
+      void c.var.session.destroy();
+      return c.text('signed out');
+    });
+    app.post('/logout-stream', (c) =>
+      stream(c, async (s) => {
+        await c.var.session.destroy().catch(() => {});
+        await s.write('signed out');
+      }),
+    );
+    app.get('/me', (c) => c.json({ state: c.var.session.state }));
+    const browser = new Browser(app);
+    await browser.post('/login');
+    for (const path of ['/logout', '/logout-stream']) {
+      ctl.down = true;
+      const res = await browser.post(path);
+      ctl.down = false;
+      expect(res.status, path).toBe(503);
+      expect((await res.json()) as unknown, path).toMatchObject({ code: 'store_unavailable' });
+      expect(await (await browser.get('/me')).json(), path).toEqual({ state: 'active' });
+    }
+  });
+
+  it('a late regenerate() or reauthenticate() nobody awaits leaves no unhandled rejection', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const app = new Hono<SessionEnv>();
+      app.use(session({ reauth: { canReauth: () => true, reauthenticate: async () => null } }));
+      app.post('/login', async (c) => {
+        await c.var.session.regenerate({ userId: 'ada' });
+        return c.text('ok');
+      });
+      app.post('/stream', (c) =>
+        stream(c, async (s) => {
+          await s.write('x');
+          void c.var.session.reauthenticate();
+          void c.var.session.regenerate({ userId: 'ada' });
+        }),
+      );
+      const browser = new Browser(app);
+      await browser.post('/login');
+      await (await browser.post('/stream')).text();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});

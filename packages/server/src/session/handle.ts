@@ -130,7 +130,7 @@ class SessionHandle implements Session {
   regenerate(options?: RegenerateOptions): Promise<void> {
     // Refused, not ignored: the new session would be in the store but its cookie never
     // sent, and the browser's would name the one it ended.
-    if (this.#late('regenerate')) return Promise.reject(new Error(lateMessage('regenerate')));
+    if (this.#late('regenerate')) return refusedLate('regenerate');
     return this.#track(this.#regenerate(options));
   }
   async #regenerate(options?: RegenerateOptions): Promise<void> {
@@ -328,9 +328,7 @@ class SessionHandle implements Session {
   reauthenticate(): Promise<boolean> {
     // Refused, as `regenerate()` is: the strategy would turn the credential and the
     // browser, never sent either new cookie, would present the old one as stolen.
-    if (this.#late('reauthenticate')) {
-      return Promise.reject(new Error(lateMessage('reauthenticate')));
-    }
+    if (this.#late('reauthenticate')) return refusedLate('reauthenticate');
     return this.#track(this.#reauthenticate());
   }
   async #reauthenticate(): Promise<boolean> {
@@ -392,6 +390,17 @@ class SessionHandle implements Session {
 
 const lateMessage = (method: string) =>
   `lifeline: session.${method}() came after the response was sent (in a stream's callback, or a promise the handler did not await): it changes nothing; make it before the handler returns`;
+
+/**
+ * A late change's refusal, for a caller that awaits it. Already logged by `#late`: left
+ * unhandled by one that does not (a stream's callback calling it in passing), it would stop
+ * the process under Node's default.
+ */
+function refusedLate(method: string): Promise<never> {
+  const refused = Promise.reject(new Error(lateMessage(method)));
+  refused.catch(() => {});
+  return refused;
+}
 
 const warnedLateWrite = new WeakSet<Runtime>();
 

@@ -21,7 +21,7 @@ import {
 } from './respond.js';
 import { deviceUserAgent, type Runtime } from './runtime.js';
 import { SessionLimitError } from './session-limit.js';
-import { initialState } from './state.js';
+import { initialState, type RequestState } from './state.js';
 import type { SessionEnv, SessionMiddleware } from './types.js';
 
 /** Methods the read may touch for: a CSRF guard refuses only the other ones, after the read. */
@@ -92,14 +92,16 @@ export function session(options?: SessionOptions): SessionMiddleware {
     const state = initialState(resolution, now, passive);
     c.set('session', createSessionHandle(rt, c, state));
     await next();
-    // A change the handler started and did not wait for lands first, so its cookie goes out.
-    while (state.pending?.size) await Promise.allSettled(state.pending);
+    // A change the handler started and did not wait for lands first, so its cookie goes
+    // out; its failure (an outage, a refused sign-in) answers as a thrown one would.
+    const failure = await settlePending(state);
     state.sent = true;
-    if (c.error instanceof StoreUnavailableError) {
+    const error = c.error ?? failure;
+    if (error instanceof StoreUnavailableError) {
       return respondStoreUnavailable(rt, c, state, attrs);
     }
-    if (c.error instanceof SessionLimitError || c.error instanceof SessionEndedError) {
-      return respondRefusal(rt, c, c.error, state);
+    if (error instanceof SessionLimitError || error instanceof SessionEndedError) {
+      return respondRefusal(rt, c, error, state);
     }
     try {
       const writing = commitState(rt, state, c);
@@ -112,4 +114,15 @@ export function session(options?: SessionOptions): SessionMiddleware {
     finishResponse(rt, c, state, attrs);
   };
   return Object.assign(lifelineSession as MiddlewareHandler, { manager: createManager(rt) });
+}
+
+/** Waits for the request's session changes still running; the first failure among them. */
+async function settlePending(state: RequestState): Promise<unknown> {
+  let failure: unknown;
+  while (state.pending?.size) {
+    for (const result of await Promise.allSettled(state.pending)) {
+      if (result.status === 'rejected') failure ??= result.reason;
+    }
+  }
+  return failure;
 }

@@ -254,6 +254,9 @@ describe('a request without Sec-Fetch-Site', () => {
       [{}, false, APP],
       [{ origins: ['http://www.example.test'] }, false, 'http://www.example.test'],
       [{ trustProxy: true }, true, 'https://app.example.test'],
+      // Written by hand (a non-browser client), or `null` (Referrer-Policy: no-referrer).
+      [{}, false, 'http://APP.example.test:80'],
+      [{}, false, 'null'],
     ];
     for (const [options, proxied, origin] of cases) {
       const { clock, send, idle, token, name } = await signedIn(options, proxied);

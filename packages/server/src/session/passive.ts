@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { PASSIVE_HEADER } from '../contract/protocol.js';
-import { ownOrigin } from '../csrf/origin.js';
+import { bareOrigin, ownOrigin } from '../csrf/origin.js';
 
 /**
  * What a route's mark tells `session()` before it reads the store: `passive` requests
@@ -126,13 +126,19 @@ function showsPerson(c: Context, site: SiteOptions): boolean {
  * cookie (a link opened in a popup, a `no-cors` POST) and abort them before the answer
  * arrives. Without `Sec-Fetch-Site` (a client that is no browser, an old browser, or
  * Chromium over plain HTTP to a host other than localhost, which sends no `Sec-Fetch-*`
- * there), the `Origin` a browser sends on a CORS call or a POST must be the request's own;
- * a request without either (a GET subresource over plain HTTP) cannot be told apart.
+ * there), the `Origin` a browser sends on a CORS call or a POST must be the request's own
+ * (behind a proxy that rewrites `Host`, list the public origin in `origins`); a request
+ * without one, or with `Origin: null` (a GET subresource over plain HTTP, a page with
+ * `Referrer-Policy: no-referrer`), cannot be told apart.
  */
 export function fromOwnSite(c: Context, { origins, trustProxy }: SiteOptions): boolean {
   const site = c.req.header('Sec-Fetch-Site');
   if (site === 'same-origin' || site === 'none') return true;
   const origin = c.req.header('Origin');
   if (origin !== undefined && origins.has(origin)) return true;
-  return site === undefined && (origin === undefined || origin === ownOrigin(c, trustProxy));
+  if (site !== undefined || origin === undefined) return site === undefined;
+  // Written by hand, it may differ in case or name the default port. `null` (what a page
+  // with `Referrer-Policy: no-referrer` sends, helmet's default) says nothing of the site.
+  const bare = bareOrigin(origin);
+  return bare === null || bare === ownOrigin(c, trustProxy) || origins.has(bare);
 }
