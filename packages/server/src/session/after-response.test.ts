@@ -201,10 +201,14 @@ describe('a change the handler did not wait for, during a store outage', () => {
       void c.var.session.destroy();
       return c.text('signed out');
     });
+    let finished = 0;
     app.post('/logout-stream', (c) =>
       stream(c, async (s) => {
         await c.var.session.destroy().catch(() => {});
+        // The answer is the 503: these writes must not wait for a reader for ever.
         await s.write('signed out');
+        await s.write('and more');
+        finished++;
       }),
     );
     app.get('/me', (c) => c.json({ state: c.var.session.state }));
@@ -218,6 +222,8 @@ describe('a change the handler did not wait for, during a store outage', () => {
       expect((await res.json()) as unknown, path).toMatchObject({ code: 'store_unavailable' });
       expect(await (await browser.get('/me')).json(), path).toEqual({ state: 'active' });
     }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(finished).toBe(1);
   });
 
   it('a late regenerate() or reauthenticate() nobody awaits leaves no unhandled rejection', async () => {

@@ -97,12 +97,16 @@ export function session(options?: SessionOptions): SessionMiddleware {
     const failure = await settlePending(state);
     state.sent = true;
     const error = c.error ?? failure;
+    const refusal = error instanceof SessionLimitError || error instanceof SessionEndedError;
+    if ((refusal || error instanceof StoreUnavailableError) && error === failure) {
+      // The handler's answer is replaced: a stream's callback still writing to it is let
+      // go, or its next write would wait for a reader for ever.
+      await c.res.body?.cancel().catch(() => {});
+    }
     if (error instanceof StoreUnavailableError) {
       return respondStoreUnavailable(rt, c, state, attrs);
     }
-    if (error instanceof SessionLimitError || error instanceof SessionEndedError) {
-      return respondRefusal(rt, c, error, state);
-    }
+    if (refusal) return respondRefusal(rt, c, error, state);
     try {
       const writing = commitState(rt, state, c);
       if (writing) await writing;
