@@ -175,7 +175,7 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
         s.logoutOf = absolute;
         s.retry = { op: 'logout', at: now };
       }
-      return;
+      return false;
     }
     // A late answer about the session that already ended here must not revive it, nor may a
     // re-auth begun before a sign-out: its new session is signed out of too. This tab's
@@ -192,7 +192,7 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
         s.loggedOut = s.logoutOf = absolute;
         request('logout');
       }
-      return;
+      return false;
     }
     // No deadlines yet (or since an ending, which answers older than it never get past) count
     // as another session's, and are taken whenever they were sent: the last ones may have
@@ -217,6 +217,8 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
           s.sessionAt = now;
           if (s.retry?.op === 'logout') s.retry = null;
         }
+        // Its own answers in the sign-out's millisecond are this session's from now on.
+        s.voided = null;
       }
       s.deadlines = { idle, absolute };
       s.dlSentAt = sentAt;
@@ -247,6 +249,7 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       s.reason = null;
       s.sessionAt = now;
     }
+    return true;
   };
 
   // A tick has no case: settling (below) is all it does.
@@ -276,9 +279,10 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
         // A check or extension sent before a sign-out speaks for the session signed out of,
         // and so does this tab's own that was on its way when it signed out, in the same
         // millisecond (the page's first check, then `logout()` at once): the sign-out wins,
-        // with no user, re-auth offer or other ending taken from it. One sent after it in
-        // its millisecond may be a sign-in's. (A re-auth's answer has rules of its own, in
-        // `adopt`.)
+        // with no other ending taken from it (every request of that kind still on its way: a
+        // `refresh()` may have sent a second). One sent after it in its millisecond may be a
+        // sign-in's: once a new session is learned (by a header, or another tab), the kind is
+        // no longer voided. (A re-auth's answer has rules of its own, in `adopt`.)
         if (
           op !== 'reauth' &&
           s.reason === 'logged-out' &&
@@ -286,21 +290,25 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
         ) {
           break;
         }
-        s.canReauth = status.canReauth;
         // None (0) is as good as an endless one.
         s.idleTimeout = status.idleTimeoutMs || Number.POSITIVE_INFINITY;
         if (status.state === 'active') {
           // No shorter than the time the server just gave: an `idleTimeoutMs` in seconds
           // (600 for ten minutes) left a warning of 0.3 s and an extension every second.
           s.idleTimeout = Math.max(s.idleTimeout, status.idleExpiresAt - status.now);
-          s.user = status.user;
           // An extension of ours was asked for by the user or the keepalive.
           if (!news && op === 'extend') trigger = s.extendBy;
           // An extend answer that gets this far confirms the extension that was asked for: one
-          // is in flight at a time, and one sent before an ending is stale.
-          adopt(status.idleExpiresAt, status.absoluteExpiresAt, sentAt, op);
+          // is in flight at a time, and one sent before an ending is stale. Its user and
+          // re-auth offer come only with its deadlines: an answer about a session signed out
+          // of (here or in another tab) brings back neither.
+          if (adopt(status.idleExpiresAt, status.absoluteExpiresAt, sentAt, op)) {
+            s.user = status.user;
+            s.canReauth = status.canReauth;
+          }
           break;
         }
+        s.canReauth = status.canReauth;
         reason = status.reason;
       } else if ('reason' in action) {
         if (!news) trigger = 'response';
@@ -384,7 +392,8 @@ export const reduce = (state: CoreState, action: Action, now: number): Step => {
       trigger = 'user';
       // The session shown (none known: whatever session the cookie names).
       s.logoutOf = s.deadlines?.absolute;
-      s.voided = s.calling;
+      // A second sign-out (a double click) keeps the first one's voided request.
+      if (s.phase !== 'signed-out') s.voided = s.calling;
       request('logout');
       end('logged-out', now);
       break;

@@ -73,7 +73,10 @@ export interface CoreState {
   readonly heardAt: number;
   /** The session route being called (one at a time). */
   readonly calling?: Operation | null;
-  /** The route that was being called when this tab signed out: its answer is stale. */
+  /**
+   * The route that was being called when this tab signed out: its answers sent in the
+   * sign-out's millisecond are stale, until a new session is learned.
+   */
   readonly voided?: Operation | null;
   /** When this tab first found the current deadline passed (its clock). */
   readonly pastAt: number;

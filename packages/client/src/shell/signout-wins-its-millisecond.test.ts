@@ -1,6 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeServer, createSimulatedBrowser, flush } from '../testing/index.js';
+import {
+  createFakeServer,
+  createSimulatedBrowser,
+  type FakeServer,
+  flush,
+  type SimulatedTab,
+} from '../testing/index.js';
 import { signedInBrowser } from './signed-in.fixture.js';
+
+/** The sign-out landed, and `tab` shows nobody: no user, no re-auth offer. */
+async function expectSignedOut(ok: boolean, server: FakeServer, tab: SimulatedTab) {
+  await flush(20);
+  expect(ok).toBe(true);
+  expect(server.live()).toBe(false);
+  expect(tab.client.getSnapshot()).toMatchObject({
+    state: 'signed-out',
+    user: null,
+    canReauth: false,
+  });
+}
 
 /**
  * A sign-out page (or an app route) that makes the client and calls `logout()` at once:
@@ -41,14 +59,7 @@ describe('a sign-out in the millisecond of a check still on its way', () => {
     await stepAsync(1000);
     expect(tab.client.getSnapshot().state).toBe('active');
     const [, ok] = await Promise.all([tab.client.extend(), tab.client.logout(), stepAsync(1000)]);
-    await flush(20);
-    expect(ok).toBe(true);
-    expect(server.live()).toBe(false);
-    expect(tab.client.getSnapshot()).toMatchObject({
-      state: 'signed-out',
-      user: null,
-      canReauth: false,
-    });
+    await expectSignedOut(ok, server, tab);
     tab.close();
   });
 });
@@ -111,6 +122,107 @@ describe('after a sign-out, in its millisecond', () => {
     await tab.client.fetch('/api/login', { method: 'POST' });
     await flush(500);
     expect(checks).toBeLessThanOrEqual(3);
+    tab.close();
+  });
+});
+
+describe('the request a sign-out voids (a second review)', () => {
+  it("is that one answer: a sign-in's own check later in the millisecond keeps its user", async () => {
+    const { server, open } = signedInBrowser();
+    const tab = open(); // first /status on its way
+    expect(await tab.client.logout()).toBe(true); // same ms: voided = 'status'
+    server.signIn(); // the app's login route, through the wrapped fetch
+    await tab.client.fetch('/api/login', { method: 'POST' });
+    expect(tab.client.getSnapshot().state).toBe('active');
+    expect(await tab.client.refresh()).toBe(true); // sent after the sign-out, same ms
+    await flush(20);
+    expect(tab.client.getSnapshot()).toMatchObject({ user: { name: 'demo' }, canReauth: true });
+    tab.close();
+  });
+
+  it("another tab's sign-out in the millisecond of this tab's check: no user comes back with it", async () => {
+    const { server, open, stepAsync } = signedInBrowser({ latency: 50 });
+    const a = open();
+    const b = open();
+    await stepAsync(1000);
+    expect(b.client.getSnapshot().state).toBe('active');
+    const [, ok] = await Promise.all([b.client.refresh(), a.client.logout(), stepAsync(1000)]);
+    await expectSignedOut(ok, server, b);
+    a.close();
+    b.close();
+  });
+
+  it('a second logout() (a double click) keeps the first check voided', async () => {
+    const { server, open, stepAsync } = signedInBrowser({ latency: 50 });
+    const tab = open(); // first /status on its way
+    const [ok] = await Promise.all([tab.client.logout(), tab.client.logout(), stepAsync(1000)]);
+    await expectSignedOut(ok, server, tab);
+    tab.close();
+  });
+
+  it("an extension after a sign-in in the millisecond is not voided by the sign-out's", async () => {
+    const { server, open, step } = signedInBrowser();
+    const tab = open();
+    await step(1000);
+    const seen: string[] = [];
+    tab.client.on('extended', () => seen.push('extended'));
+    const e = tab.client.extend();
+    expect(await tab.client.logout()).toBe(true);
+    await e;
+    server.signIn();
+    await tab.client.fetch('/api/login', { method: 'POST' });
+    expect(tab.client.getSnapshot().state).toBe('active');
+    seen.length = 0;
+    expect(await tab.client.extend()).toBe(true);
+    await flush(20);
+    expect(seen).toEqual(['extended']);
+    expect(tab.client.getSnapshot()).toMatchObject({ user: { name: 'demo' } });
+    tab.close();
+  });
+
+  it("a check sent just after another tab's sign-out, answered before it landed, brings no user back", async () => {
+    const { server, open, stepAsync } = signedInBrowser({
+      delays: (p) => (p.endsWith('/logout') ? { up: 100, down: 0 } : { up: 10, down: 0 }),
+    });
+    const a = open();
+    const b = open();
+    await stepAsync(1000);
+    const out = a.client.logout();
+    await stepAsync(1);
+    const [, ok] = await Promise.all([b.client.refresh(), out, stepAsync(1000)]);
+    await expectSignedOut(ok, server, b);
+    a.close();
+    b.close();
+  });
+
+  it('nor does another tab take the voided check', async () => {
+    const { server, open, stepAsync } = signedInBrowser({ latency: 50 });
+    const b = open();
+    await stepAsync(1000);
+    const a = open(); // first /status on its way
+    const [ok] = await Promise.all([a.client.logout(), a.client.logout(), stepAsync(1000)]);
+    await expectSignedOut(ok, server, b);
+    a.close();
+    b.close();
+  });
+
+  it('every check of the kind on its way is voided: a second one does not un-void the first', async () => {
+    let checks = 0;
+    const { server, open, stepAsync } = signedInBrowser({
+      delays: (path) =>
+        path.endsWith('/logout')
+          ? { up: 10, down: 0 }
+          : path.endsWith('/status') && checks++ === 0
+            ? { up: 0, down: 100 } // the page's first check answers late
+            : { up: 0, down: 0 },
+    });
+    const tab = open();
+    const second = tab.client.refresh();
+    const out = tab.client.logout();
+    await Promise.all([second, out, stepAsync(1000)]);
+    await flush(20);
+    expect(server.live()).toBe(false);
+    expect(tab.client.getSnapshot()).toMatchObject({ state: 'signed-out', user: null });
     tab.close();
   });
 });
