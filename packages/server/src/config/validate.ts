@@ -84,10 +84,11 @@ const schema = z
     trustProxy: z.boolean().default(false),
     origins: z
       .array(
-        z
-          .string()
-          .refine((v) => bareOrigin(v) !== null, BARE_ORIGIN)
-          .transform((v) => bareOrigin(v) as string),
+        z.string().transform((v, ctx) => {
+          const origin = bareOrigin(v);
+          if (origin === null) ctx.addIssue({ code: 'custom', message: BARE_ORIGIN });
+          return origin ?? v;
+        }),
       )
       .default([]),
     now: z.custom<() => number>(isEpochClock, EPOCH_CLOCK).optional(),
