@@ -70,5 +70,48 @@ describe.each(stores)(
       expect(saved.headers.get('Session-Deadline')).toContain(idle);
       expect((await poll(rotated!)).headers.get('Session-Deadline')).toContain(idle);
     });
+
+    it('is made on the successor when another instance, its clock behind, rotated meanwhile', async () => {
+      // Instance A's clock runs 4 min ahead of B's; both share the store. B's rotation
+      // touches at its own time, so A's touch is still due on the successor.
+      const clockA = manualClock(Date.now());
+      const clockB = manualClock(clockA.now());
+      const store = make(clockA.now);
+      const options = { store, idleTimeout: 30 * MIN, touchInterval: 3 * MIN };
+      const appA = new Hono<SessionEnv>();
+      appA.use(session({ ...options, now: clockA.now }));
+      const appB = new Hono<SessionEnv>();
+      appB.use(session({ ...options, now: clockB.now }));
+      appA.post('/login', async (c) => {
+        await c.var.session.regenerate({ userId: 'u', user: { name: 'u' } });
+        return c.json({});
+      });
+      let release!: () => void;
+      let entered!: () => void;
+      const inHandler = new Promise<void>((r) => (entered = r));
+      appA.post('/save', async (c) => {
+        entered();
+        await new Promise<void>((r) => (release = r));
+        return c.json({ saved: true });
+      });
+      appB.get('/poll', (c) => c.json({ state: c.var.session.state }));
+
+      const token = sessionCookie(await appA.request('/login', { method: 'POST' }))!;
+      clockA.advance(20 * MIN);
+      clockB.advance(16 * MIN); // B's rotation (every 15 min) is due by its clock too
+      const saving = appA.request('/save', withCookie(token, { method: 'POST' }));
+      await inHandler;
+      const rotated = sessionCookie(await appB.request('/poll', withCookie(token)));
+      expect(rotated).toBeTruthy();
+      expect(rotated).not.toBe(token);
+      release();
+      const saved = await saving;
+      expect(saved.status).toBe(200);
+      const idle = `idle=${clockA.now() + 30 * MIN}`;
+      expect(saved.headers.get('Session-Deadline')).toContain(idle);
+      // The store agrees (read through B, whose clock makes no touch of its own).
+      const after = await appB.request('/poll', withCookie(rotated!));
+      expect(after.headers.get('Session-Deadline')).toContain(idle);
+    });
   },
 );
