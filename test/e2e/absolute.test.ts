@@ -23,20 +23,28 @@ async function workUntilAbsoluteWarning(w: World, tab: Page): Promise<void> {
   await tab.locator('dialog.lifeline-dialog[data-mode="absolute"]').waitFor({ timeout: 3000 });
 }
 
-it('keeps a person typing when the absolute warning opens on the page: focus is on the calm choice', async () => {
+it('keeps a person typing when the absolute warning opens on the page, and the warning in front of them', async () => {
   world = await startWorld(ENV);
   const [tab] = await world.openTabs(1);
   await signIn(tab!); // no "remember me": "Sign in again" goes to the sign-in page
   const url = tab!.url();
   await workUntilAbsoluteWarning(world, tab!);
-  expect(await tab!.evaluate(() => document.activeElement?.textContent)).toBe('Save my work first');
-  // The person had not seen the dialog yet: the next words of their sentence. The space
-  // presses "Save my work first", which is what they are doing: the page stays, and the
-  // rest of the sentence goes where it was going.
+  // Focus is on the title, no button: the next words of their sentence press nothing.
+  expect(await tab!.evaluate(() => document.activeElement?.className)).toBe('lifeline-title');
+  const typed = await tab!.inputValue('input[name="purpose"]');
   await tab!.keyboard.type(' to Berlin');
   await tab!.waitForTimeout(500);
+  // The page stays, and so does the only warning of a limit that cannot be extended.
   expect(tab!.url()).toBe(url);
-  expect(await tab!.inputValue('input[name="purpose"]')).toMatch(/to Berlin$/);
+  expect(await tab!.locator('dialog.lifeline-dialog[open]').count()).toBe(1);
+  // Read, "Save my work first" closes it, and the field is as it was. (Headless Chromium
+  // puts focus back on the field but drops keys typed before it is clicked again: a click
+  // here, as a person would whose first key did nothing; see docs/design-decisions.md.)
+  await tab!.getByRole('button', { name: 'Save my work first' }).click();
+  await tab!.click('input[name="purpose"]');
+  await tab!.keyboard.press('End');
+  await tab!.keyboard.type(' to Berlin');
+  expect(await tab!.inputValue('input[name="purpose"]')).toBe(`${typed} to Berlin`);
 });
 
 it('words the absolute limit differently, offers no extension, and ends the session at the limit', async () => {

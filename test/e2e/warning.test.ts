@@ -152,6 +152,12 @@ it('"Sign out" in the warning discards the draft too; an expiry keeps it (test a
   await dialogIn(typist!).waitFor({ state: 'visible', timeout: 5000 });
   await dialogIn(typist!).getByRole('button', { name: 'Sign out' }).click();
   await expectState([typist!], 'signed-out');
+  // The dialog says so: on a page with no code of its own, nothing else would.
+  await expect.poll(() => dialogIn(typist!).getAttribute('data-mode')).toBe('ended');
+  expect(await dialogIn(typist!).locator('.lifeline-body').textContent()).toBe(
+    'You signed out, possibly in another tab.',
+  );
+  await dialogIn(typist!).getByRole('button', { name: 'Close' }).click();
   await expectClaimGone(typist!);
 });
 

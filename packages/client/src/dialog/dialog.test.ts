@@ -163,10 +163,7 @@ describe('mountWarningDialog', () => {
     expect(document.querySelector('style')).toBeNull();
   });
 
-  it('signs out on "Sign out" and shows no "signed out" notice for a sign-out this tab made', () => {
-    warnIdle(60);
-    (dialog().querySelector('.lifeline-secondary') as HTMLButtonElement).click();
-    expect(client.calls).toEqual(['logout']);
+  const signedOutHere = () => {
     client.set({ state: 'signed-out', warning: null, lastReason: 'logged-out' });
     client.emit({
       ...origin,
@@ -175,6 +172,35 @@ describe('mountWarningDialog', () => {
       type: 'signed-out',
       reason: 'logged-out',
     });
+  };
+
+  it('signs out on "Sign out" and then says so: on a page with no code, nothing else would', () => {
+    warnIdle(60);
+    (dialog().querySelector('.lifeline-secondary') as HTMLButtonElement).click();
+    expect(client.calls).toEqual(['logout']);
+    signedOutHere();
+    expect(dialog().open).toBe(true);
+    expect(dialog().dataset.mode).toBe('ended');
+    expect(dialog().querySelector('p')?.textContent).toBe(
+      'You signed out, possibly in another tab.',
+    );
+  });
+
+  it("shows no notice for a sign-out the page's own code made in this tab", () => {
+    warnIdle(60);
+    (dialog().querySelector('.lifeline-primary') as HTMLButtonElement).click(); // extended
+    client.set({ state: 'active', warning: null });
+    signedOutHere();
+    expect(dialog().open).toBe(false);
+  });
+
+  it('after its own "Sign out" and a new sign-in, again shows no notice for the page\'s sign-out', () => {
+    warnIdle(60);
+    (dialog().querySelector('.lifeline-secondary') as HTMLButtonElement).click();
+    signedOutHere();
+    (dialog().querySelector('.lifeline-secondary') as HTMLButtonElement).click(); // "Close"
+    client.set({ state: 'active', warning: null });
+    signedOutHere();
     expect(dialog().open).toBe(false);
   });
 });

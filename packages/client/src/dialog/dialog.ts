@@ -94,6 +94,8 @@ export const mountWarningDialog = (
   dialog.setAttribute('aria-labelledby', 'lifeline-title');
   dialog.setAttribute('aria-describedby', 'lifeline-body lifeline-sr');
   clock.setAttribute('role', 'timer');
+  // Focus can rest on the title (below) without putting it in the tab order.
+  title.tabIndex = -1;
   live.setAttribute('aria-live', 'polite');
   dialog.append(title, body, clock, live, actions);
   doc.body.append(dialog);
@@ -155,6 +157,8 @@ export const mountWarningDialog = (
   // Only a session this page saw alive can "end": a page opened after the end (the sign-in
   // page the notice links to) must not greet the person with the notice again.
   let seenLive = false;
+  // This dialog's "Sign out" was pressed, and the session it ends has not ended yet.
+  let signingOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let spokenStep = -1;
 
@@ -215,11 +219,6 @@ export const mountWarningDialog = (
     dialog.close();
   };
 
-  // The calm choice of each mode, where focus starts and what Escape does: "Stay signed
-  // in", "Save my work first", "Close". Not "Sign in again", which leaves the page: a
-  // warning opens while the person may be typing, and their next key would press it.
-  const calm = () => (mode === 'idle' ? primary : secondary);
-
   const open = (next: Mode, text: string) => {
     // A new mode, the same one shown again after the dialog closed (a button, or the
     // browser on a second Escape), or a dialog the page took out with its old <body>.
@@ -254,7 +253,11 @@ export const mountWarningDialog = (
       doc.body.append(dialog);
       reachable();
       dialog.showModal();
-      calm().focus();
+      // A warning opens while the person may be typing, and their next key presses the
+      // button that has focus. "Stay signed in" may take it (the person is there); in the
+      // other modes the title does: a space must not dismiss, in every tab, the absolute
+      // warning or the notice before they were read, nor leave the page for the sign-in.
+      (mode === 'idle' ? primary : title).focus();
     }
     // The notice has no clock; an empty one takes no room.
     if (ended) clock.textContent = '';
@@ -277,7 +280,7 @@ export const mountWarningDialog = (
 
   const ended = (e: EndEvent) => {
     if (!seenLive) return;
-    seenLive = false;
+    seenLive = signingOut = false;
     const why: Partial<Record<string, string>> = {
       'idle-timeout': t.endedIdle,
       'absolute-timeout': t.endedAbsolute,
@@ -287,11 +290,11 @@ export const mountWarningDialog = (
   };
 
   // Escape means "stay": extend, keep working, or close the notice, like the calm button of
-  // each mode. Browsers fire `cancel` for every close request, also when they do not let it
+  // each mode ("Stay signed in", "Save my work first", "Close"). Browsers fire `cancel` for every close request, also when they do not let it
   // be cancelled (Chromium, after a second Escape with no click or key press between).
   dialog.oncancel = (e) => {
     e.preventDefault();
-    calm().click();
+    (mode === 'idle' ? primary : secondary).click();
   };
   // Closed by the browser all the same: shown again while the session still gives this
   // warning (its extension failed), or the person is signed out with no warning on screen.
@@ -306,7 +309,10 @@ export const mountWarningDialog = (
     if (!fresh) location.assign(link.href);
   };
   secondary.onclick = () => {
-    if (mode === 'idle') return client.logout();
+    if (mode === 'idle') {
+      signingOut = true;
+      return client.logout();
+    }
     // "Save my work first" holds for this deadline. Closing the notice records the ended
     // session's deadline, which no later session shares.
     dismissed = deadline;
@@ -319,8 +325,10 @@ export const mountWarningDialog = (
     () => removeEventListener('storage', heard),
     client.subscribe(render),
     client.on('expired', ended),
-    // A sign-out made in this tab needs no notice: the person knows.
-    client.on('signed-out', (e) => e.local || ended(e)),
+    // A sign-out the page made in this tab needs no notice: the person knows, and the page
+    // goes on as it planned. This dialog's own "Sign out" gets one: on a page with no code
+    // of its own (the script tag) the notice is all that says the account is gone.
+    client.on('signed-out', (e) => (e.local && !signingOut) || ended(e)),
   ];
   render();
 
