@@ -106,6 +106,41 @@ describe('readScriptTag', () => {
     ).toThrow(/data-strings-stay-signed-in names no dialog string/);
   });
 
+  // HTML lower-cases attribute names, so `data-signInUrl` arrives as `data-signinurl`:
+  // ignored, it sent people to "/" instead of the sign-in page, with no word.
+  it.each([
+    ['data-signInUrl="/login"', 'data-signinurl', 'data-sign-in-url'],
+    ['data-signin-url="/login"', 'data-signin-url', 'data-sign-in-url'],
+    ['data-warnBefore="60"', 'data-warnbefore', 'data-warn-before'],
+    ['data-end-point="/auth"', 'data-end-point', 'data-endpoint'],
+    ['data-string-stay="Rester"', 'data-string-stay', 'data-strings-stay'],
+  ])('refuses %s, naming the attribute meant', (attribute, written, instead) => {
+    expect(() => readScriptTag(tag(`<script ${attribute}></script>`))).toThrow(
+      new TypeError(
+        `Lifeline: ${written} is not an attribute of Lifeline's; did you mean ${instead}?`,
+      ),
+    );
+  });
+
+  it("leaves another tool's attributes alone, near ones included", () => {
+    for (const attribute of ['data-stringify="on"', 'data-sign-in="x"', 'data-dialogs="2"']) {
+      expect(() => readScriptTag(tag(`<script ${attribute}></script>`))).not.toThrow();
+    }
+  });
+
+  it('refuses a data-endpoint relative to the page: it would miss the routes on deeper pages', () => {
+    for (const endpoint of ['session', './session', '../session', '//cdn.example/session']) {
+      expect(() => readScriptTag(tag(`<script data-endpoint="${endpoint}"></script>`))).toThrow(
+        `data-endpoint must be a path from the site's root ("/session") or an http(s) URL (got "${endpoint}")`,
+      );
+    }
+    for (const endpoint of ['/session', 'https://auth.example/session', 'HTTP://x/s']) {
+      expect(readScriptTag(tag(`<script data-endpoint="${endpoint}"></script>`)).endpoint).toBe(
+        endpoint,
+      );
+    }
+  });
+
   it('reports the version published in package.json', () => {
     expect(VERSION).toBe(packageJson.version);
   });

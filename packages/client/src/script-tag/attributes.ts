@@ -20,6 +20,24 @@ const STRINGS_PREFIX = 'strings';
 /** `signOut` as its attribute spells it: `sign-out`. */
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
+/** The tag's own attributes, as `dataset` names them; `data-strings-*` aside. */
+const NAMES = ['endpoint', 'warnBefore', 'signInUrl', 'dialog'];
+
+/** A name as a misspelling may write it: any case (HTML lower-cases attributes), any dashes. */
+const loose = (name: string) => name.replace(/-/g, '').toLowerCase();
+
+/**
+ * The attribute a near-miss of ours was meant to be, if any: `data-signInUrl` (which HTML
+ * reads as `data-signinurl`), `data-signin-url`, `data-warnBefore`, `data-string-stay`.
+ * Ignored like another tool's attribute, it would send people to `/` or leave the dialog's
+ * defaults with no word.
+ */
+function meant(name: string): string | undefined {
+  const own = NAMES.find((known) => known !== name && loose(known) === loose(name));
+  if (own) return `data-${kebab(own)}`;
+  if (/^string[A-Z-]/.test(name)) return `data-strings-${kebab(name.slice(6)).replace(/^-/, '')}`;
+}
+
 /** Refuses a value given empty: the attribute was meant to say something. */
 function filled(value: string | undefined, name: string): string | undefined {
   if (value === '') throw new TypeError(`Lifeline: ${name} must not be empty (got "")`);
@@ -38,8 +56,23 @@ export function readScriptTag(dataset: DOMStringMap): ScriptTagConfig {
   if (dialog !== 'true' && dialog !== 'false' && dialog !== '') {
     throw new TypeError(`Lifeline: data-dialog must be "true" or "false" (got "${dialog}")`);
   }
+  for (const name of Object.keys(dataset)) {
+    const instead = meant(name);
+    if (instead) {
+      throw new TypeError(
+        `Lifeline: data-${kebab(name)} is not an attribute of Lifeline's; did you mean ${instead}?`,
+      );
+    }
+  }
   const config: ScriptTagConfig = { dialog: dialog !== 'false', strings: {} };
   const endpoint = filled(dataset.endpoint, 'data-endpoint');
+  // A path relative to the page's ("session") works on "/" only: on /app/orders/42 the
+  // client would poll /app/orders/session/status, a 404, for ever, and never warn.
+  if (endpoint !== undefined && !/^(\/(?!\/)|https?:\/\/)/i.test(endpoint)) {
+    throw new TypeError(
+      `Lifeline: data-endpoint must be a path from the site's root ("/session") or an http(s) URL (got "${endpoint}")`,
+    );
+  }
   if (endpoint !== undefined) config.endpoint = endpoint;
   const signInUrl = filled(dataset.signInUrl, 'data-sign-in-url');
   if (signInUrl !== undefined) config.signInUrl = checkSignInUrl(signInUrl, 'data-sign-in-url');

@@ -50,12 +50,18 @@ it('leaves no window.Lifeline after destroy(), so a tag added again starts again
   expect(document.querySelectorAll('dialog')).toHaveLength(1);
 });
 
-it('starts one client for two tags', async () => {
-  await runTag();
+it('starts one client for two tags, and says the second one is not used', async () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  await runTag({ 'data-dialog': 'false' });
   const first = window.Lifeline;
-  await runTag();
+  expect(warn).not.toHaveBeenCalled();
+  // A page's own tag after its layout's: the dialog it asks for never comes.
+  await runTag({ 'data-sign-in-url': '/login' });
   expect(window.Lifeline).toBe(first);
-  expect(document.querySelectorAll('dialog')).toHaveLength(1);
+  expect(document.querySelectorAll('dialog')).toHaveLength(0);
+  expect(warn).toHaveBeenCalledWith(
+    expect.stringMatching(/^Lifeline: client\.js is included more than once/),
+  );
 });
 
 it('says why a type="module" tag (which has no currentScript) starts nothing', async () => {

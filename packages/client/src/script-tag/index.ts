@@ -26,6 +26,12 @@ if (script && script instanceof HTMLScriptElement) {
     const lifeline = startFromScriptTag(script);
     window.Lifeline = lifeline;
     window.dispatchEvent(new CustomEvent('lifeline:ready', { detail: lifeline }));
+  } else {
+    // A layout's tag and a page's: this one's attributes are not used, which would
+    // otherwise pass without a word (a dialog asked for that never comes).
+    console.warn(
+      'Lifeline: client.js is included more than once; the first tag started it, and the data-* attributes of this one are ignored',
+    );
   }
 } else if (globalThis.document) {
   // A module script (or a bundler's import) has no `currentScript`, so nothing says what to
