@@ -123,22 +123,42 @@ describe('readScriptTag', () => {
   });
 
   it("leaves another tool's attributes alone, near ones included", () => {
-    for (const attribute of ['data-stringify="on"', 'data-sign-in="x"', 'data-dialogs="2"']) {
+    const others = [
+      'data-stringify="on"',
+      'data-sign-in="x"',
+      'data-dialogs="2"',
+      'data-string-id="7"',
+    ];
+    for (const attribute of others) {
       expect(() => readScriptTag(tag(`<script ${attribute}></script>`))).not.toThrow();
     }
   });
 
   it('refuses a data-endpoint relative to the page: it would miss the routes on deeper pages', () => {
-    for (const endpoint of ['session', './session', '../session', '//cdn.example/session']) {
+    for (const endpoint of ['session', './session', '../session', 'api/session']) {
       expect(() => readScriptTag(tag(`<script data-endpoint="${endpoint}"></script>`))).toThrow(
         `data-endpoint must be a path from the site's root ("/session") or an http(s) URL (got "${endpoint}")`,
       );
     }
-    for (const endpoint of ['/session', 'https://auth.example/session', 'HTTP://x/s']) {
+    const fine = [
+      '/session',
+      '/session/',
+      'https://auth.example:8443/s',
+      'HTTP://x/s',
+      '//api.example/s',
+    ];
+    for (const endpoint of fine) {
       expect(readScriptTag(tag(`<script data-endpoint="${endpoint}"></script>`)).endpoint).toBe(
         endpoint,
       );
     }
+    // A template's line break around it is dropped; only spaces are refused as empty.
+    expect(readScriptTag(tag('<script data-endpoint="\n  /session "></script>')).endpoint).toBe(
+      '/session',
+    );
+    expect(() => readScriptTag(tag('<script data-endpoint="  "></script>'))).toThrow(
+      'data-endpoint must not be empty',
+    );
   });
 
   it('reports the version published in package.json', () => {

@@ -35,7 +35,9 @@ const loose = (name: string) => name.replace(/-/g, '').toLowerCase();
 function meant(name: string): string | undefined {
   const own = NAMES.find((known) => known !== name && loose(known) === loose(name));
   if (own) return `data-${kebab(own)}`;
-  if (/^string[A-Z-]/.test(name)) return `data-strings-${kebab(name.slice(6)).replace(/^-/, '')}`;
+  // `data-string-stay`, not another tool's `data-string-id`: only a key the dialog has.
+  const key = /^string[A-Z]/.test(name) && name.charAt(6).toLowerCase() + name.slice(7);
+  if (key && key in defaultStrings) return `data-strings-${kebab(key)}`;
 }
 
 /** Refuses a value given empty: the attribute was meant to say something. */
@@ -65,10 +67,12 @@ export function readScriptTag(dataset: DOMStringMap): ScriptTagConfig {
     }
   }
   const config: ScriptTagConfig = { dialog: dialog !== 'false', strings: {} };
-  const endpoint = filled(dataset.endpoint, 'data-endpoint');
+  // Spaces around it (a template's line break) are dropped, as a URL's are.
+  const endpoint = filled(dataset.endpoint?.trim(), 'data-endpoint');
   // A path relative to the page's ("session") works on "/" only: on /app/orders/42 the
-  // client would poll /app/orders/session/status, a 404, for ever, and never warn.
-  if (endpoint !== undefined && !/^(\/(?!\/)|https?:\/\/)/i.test(endpoint)) {
+  // client would poll /app/orders/session/status, a 404, for ever, and never warn. A path
+  // from the root, one from the scheme (`//api.example.com/session`) or an http(s) URL.
+  if (endpoint !== undefined && !/^(\/|https?:\/\/)/i.test(endpoint)) {
     throw new TypeError(
       `Lifeline: data-endpoint must be a path from the site's root ("/session") or an http(s) URL (got "${endpoint}")`,
     );
