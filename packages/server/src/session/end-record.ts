@@ -50,37 +50,6 @@ export async function endRecord(
   return true;
 }
 
-/** The limit the session met first, once either has passed. */
-function deadlinePassed(
-  record: SessionRecord,
-  now: number,
-): 'idle-timeout' | 'absolute-timeout' | null {
-  const { idleExpiresAt, absoluteExpiresAt } = record;
-  if (now < Math.min(idleExpiresAt, absoluteExpiresAt)) return null;
-  // A session idle for longer than what was left of it (a laptop closed overnight) ended
-  // for idleness, though the absolute deadline has passed too by the next request.
-  return idleExpiresAt < absoluteExpiresAt ? 'idle-timeout' : 'absolute-timeout';
-}
-
-/**
- * Ends a record whose idle or absolute deadline has passed and reports the expiry; the
- * limit it met, or `null` while it is live. Parallel requests at the deadline each end it;
- * only the one whose ending landed reports it, or an audit log counts ten expiries of one
- * session.
- */
-export async function endIfPastDeadline(
-  rt: Runtime,
-  sid: string,
-  record: SessionRecord,
-  now: number,
-): Promise<'idle-timeout' | 'absolute-timeout' | null> {
-  const timeout = deadlinePassed(record, now);
-  if (timeout && (await endRecord(rt, sid, record, now, { reason: timeout, at: now }))) {
-    emitFor(rt, now, sid, record.userId, { type: 'expired', reason: timeout });
-  }
-  return timeout;
-}
-
 /**
  * Deletes the credential an ended session links: the one `record` names, and one linked
  * after `record` was read (a "remember this device" request in flight), which is on the

@@ -5,7 +5,7 @@ import type { RejectReason } from '../events/types.js';
 import type { PreviousToken, SessionRecord } from '../store/types.js';
 import { unsealSuccessor } from '../token/seal.js';
 import { type SessionToken, tokenFromValue } from '../token/token.js';
-import { endIfPastDeadline, isRenewal } from './end-record.js';
+import { endRecord, isRenewal } from './end-record.js';
 import { deviceUserAgent, emitFor, type Runtime, touchIfDue } from './runtime.js';
 import { endCurrent } from './successor.js';
 
@@ -137,8 +137,15 @@ async function resolveToken(
     return (await refuse(rt, now, sid, record, 'theft-suspected', revoke)) ?? none('missing', sid);
   }
 
-  const timeout = await endIfPastDeadline(rt, sid, record, now);
-  if (timeout) return none(timeout, sid);
+  const timeout = deadlinePassed(record, now);
+  if (timeout) {
+    // Parallel requests at the deadline each end it; only the one whose ending landed
+    // reports it, or an audit log counts ten expiries of one session.
+    if (await endRecord(rt, sid, record, now, { reason: timeout, at: now })) {
+      emitFor(rt, now, sid, record.userId, { type: 'expired', reason: timeout });
+    }
+    return none(timeout, sid);
+  }
 
   // A record stored before user agents were cut to length compares by its first part.
   if (
@@ -256,4 +263,16 @@ function isLivePredecessor(rt: Runtime, record: SessionRecord, hash: string, now
     predecessorResolves(previous, now) &&
     rt.hasher.equal(hash, previous.tokenHash)
   );
+}
+
+/** The limit the session met first, once either has passed. */
+function deadlinePassed(
+  record: SessionRecord,
+  now: number,
+): 'idle-timeout' | 'absolute-timeout' | null {
+  const { idleExpiresAt, absoluteExpiresAt } = record;
+  if (now < Math.min(idleExpiresAt, absoluteExpiresAt)) return null;
+  // A session idle for longer than what was left of it (a laptop closed overnight) ended
+  // for idleness, though the absolute deadline has passed too by the next request.
+  return idleExpiresAt < absoluteExpiresAt ? 'idle-timeout' : 'absolute-timeout';
 }

@@ -1,6 +1,6 @@
 import { problemResponse } from '../problem/problem.js';
 import type { SessionRecord } from '../store/types.js';
-import { endIfPastDeadline, endRecord } from './end-record.js';
+import { endRecord } from './end-record.js';
 import type { Runtime } from './runtime.js';
 
 /**
@@ -44,14 +44,13 @@ export interface Device {
  * privilege at the back of the queue.
  */
 async function liveSessions(rt: Runtime, userId: string, now: number, replacing: string | null) {
-  const live: Array<{ sid: string; record: SessionRecord }> = [];
-  for (const entry of await rt.store.listByUser(userId)) {
-    if (entry.sid === replacing || entry.record.ended) continue;
-    // One past its deadline that no request has ended yet is ended now: a request of its
-    // device read before the deadline could still write to it and bring it back, over
-    // the limit, after this login counted it out.
-    if (!(await endIfPastDeadline(rt, entry.sid, entry.record, now))) live.push(entry);
-  }
+  const live = (await rt.store.listByUser(userId)).filter(
+    ({ sid, record }) =>
+      sid !== replacing &&
+      !record.ended &&
+      record.idleExpiresAt > now &&
+      record.absoluteExpiresAt > now,
+  );
   // Stable: sessions signed in in the same millisecond keep the store's listing order.
   const signedInAt = ({ record }: (typeof live)[number]) =>
     record.authenticatedAt ??
