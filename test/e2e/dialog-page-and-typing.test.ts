@@ -29,6 +29,30 @@ it('a person typing when the absolute warning opens does not dismiss it with the
   expect(await tab!.evaluate(() => localStorage.getItem('lifeline-dismissed'))).toBeNull();
 });
 
+it('keys typed on the absolute warning do not scroll the page behind it, away from the field', async () => {
+  const world = await start({ ...DEMO_ENV, ABSOLUTE_TIMEOUT_S: '120' });
+  const [tab] = await world.openTabs(1);
+  await signIn(tab!);
+  // A page long enough to scroll.
+  await tab!.evaluate(() => {
+    const tall = document.createElement('div');
+    tall.style.height = '5000px';
+    document.body.append(tall);
+  });
+  await tab!.click('input[name="purpose"]');
+  const open = dialogIn(tab!).and(tab!.locator('[data-mode="absolute"][open]'));
+  for (let i = 0; i < 12 && !(await open.count()); i++) {
+    await tab!.keyboard.type('we ', { delay: 20 });
+    await world.advance(10_000);
+  }
+  await open.waitFor({ timeout: 3000 });
+  const before = await tab!.evaluate(() => scrollY);
+  await tab!.keyboard.type(' please find a', { delay: 30 });
+  await tab!.keyboard.press('PageDown');
+  await tab!.keyboard.press('ArrowDown');
+  expect(await tab!.evaluate(() => scrollY)).toBe(before);
+});
+
 it("keeps its ink, its link's colours and a focus ring under the page's own element rules", async () => {
   const world = await start(DEMO_ENV);
   const [tab] = await world.openTabs(1);
@@ -75,4 +99,16 @@ it("keeps its ink, its link's colours and a focus ring under the page's own elem
   // The link is the dialog's paper on its accent, as without the page's rule.
   expect(ink).toBe(paper);
   expect(ground).not.toBe(ink);
+  // An app's override, one class more than the dialog's rule as documented, still applies.
+  await tab!.evaluate(() => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync('.lifeline-dialog .lifeline-primary{background:green;color:black}');
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  });
+  expect(
+    await tab!.evaluate(() => {
+      const link = getComputedStyle(document.querySelector('a.lifeline-primary')!);
+      return [link.color, link.backgroundColor];
+    }),
+  ).toEqual(['rgb(0, 0, 0)', 'rgb(0, 128, 0)']);
 });

@@ -108,7 +108,11 @@ it('puts the focus on the sign-in heading, not <body>, when the view switched be
   await b!.keyboard.press('Enter');
   // A sign-out and its news to the other tab; a loaded machine (a full run) can take a while.
   await expectState([a!, b!], 'signed-out', 15_000);
-  await expect.poll(() => focused(b!)).toBe('signin-title');
+  // B's dialog says it signed out, focus on its title; closed, focus goes to the sign-in.
+  await b!.locator('dialog.lifeline-dialog[data-mode="ended"][open]').waitFor();
+  await expect.poll(() => focused(b!)).toBe('lifeline-title');
+  await b!.keyboard.press('Escape');
+  await expect.poll(() => focused(b!), { timeout: 5_000 }).toBe('signin-title');
   await a!.locator('dialog.lifeline-dialog[data-mode="ended"][open]').waitFor();
   await a!.keyboard.press('Escape');
   // The `close` event that hands the focus on is a task of its own: a full run can delay it.

@@ -5,7 +5,9 @@
 export const DIALOG_CSS =
   // border-box and a margin in px: 1rem a side however large the person's text is. The
   // transparent border is the dialog's edge in forced colors, where backgrounds are dropped.
-  '.lifeline-dialog{box-sizing:border-box;max-width:min(28rem,100% - 32px);padding:1.5rem;border:1px solid #0000;border-radius:var(--lifeline-radius,12px);background:var(--lifeline-bg,#fff);color:var(--lifeline-fg,#1a1d24);font:1rem/1.5 var(--lifeline-font,system-ui);overflow-wrap:break-word;pointer-events:auto}' +
+  // `overscroll-behavior`: keys pressed with focus on its title (a person typing as it
+  // opens) scroll nothing behind it, which would leave their field out of sight.
+  '.lifeline-dialog{box-sizing:border-box;max-width:min(28rem,100% - 32px);padding:1.5rem;border:1px solid #0000;border-radius:var(--lifeline-radius,12px);background:var(--lifeline-bg,#fff);color:var(--lifeline-fg,#1a1d24);font:1rem/1.5 var(--lifeline-font,system-ui);overflow-wrap:break-word;pointer-events:auto;overscroll-behavior:contain}' +
   // Its parts keep its ink: a page's `h2` or `p` colour (a dark theme) would be white on white.
   '.lifeline-dialog *{color:inherit}' +
   '.lifeline-dialog::backdrop{background:var(--lifeline-backdrop,#0f1219a0)}' +
@@ -14,8 +16,9 @@ export const DIALOG_CSS =
   // Long words or large text wrap the buttons; `safe` keeps an overflow scrollable.
   '.lifeline-actions{display:flex;flex-wrap:wrap;gap:.5rem;justify-content:safe end}' +
   '.lifeline-button{padding:.5em 1em;border:1px solid;border-radius:calc(var(--lifeline-radius,12px)/2);background:0 0;color:var(--lifeline-accent,#2553d9);font:600 1rem/1.5 var(--lifeline-font,system-ui);text-decoration:none}' +
-  // Two classes: a page's `a:hover` or `a:visited` colour must not reach the link.
-  '.lifeline-button.lifeline-primary{background:var(--lifeline-accent,#2553d9);color:var(--lifeline-bg,#fff)}' +
+  // An element and a class: as specific as a page's `a:hover` or `a:visited`, and after it,
+  // so the link keeps its colours; `.lifeline-dialog .lifeline-primary` still overrides.
+  ':is(a,button).lifeline-primary{background:var(--lifeline-accent,#2553d9);color:var(--lifeline-bg,#fff)}' +
   // A page's reset (`:focus{outline:0}`) must not hide where the keyboard is.
   '.lifeline-button:focus-visible{outline:2px solid var(--lifeline-accent,#2553d9);outline-offset:2px}' +
   // Visually hidden, still read: 1px tall so a long sentence adds no scrolling.
