@@ -128,24 +128,30 @@ describe('readScriptTag', () => {
       'data-sign-in="x"',
       'data-dialogs="2"',
       'data-string-id="7"',
+      'data-string-constructor="x"',
+      'data-string-to-string="x"',
     ];
     for (const attribute of others) {
       expect(() => readScriptTag(tag(`<script ${attribute}></script>`))).not.toThrow();
     }
   });
 
-  it('refuses a data-endpoint relative to the page: it would miss the routes on deeper pages', () => {
-    for (const endpoint of ['session', './session', '../session', 'api/session']) {
+  it('refuses a data-endpoint relative to the page or on another origin: no session there', () => {
+    // Relative to the page, it misses the routes on deeper pages; on another origin it gets
+    // no session cookie and fails the routes' CSRF guard.
+    const elsewhere = ['//api.example/s', '/\\api.example/s', 'https://auth.example:8443/s'];
+    for (const endpoint of ['session', './session', '../session', 'api/session', ...elsewhere]) {
       expect(() => readScriptTag(tag(`<script data-endpoint="${endpoint}"></script>`))).toThrow(
-        `data-endpoint must be a path from the site's root ("/session") or an http(s) URL (got "${endpoint}")`,
+        `data-endpoint must be a path from the site's root ("/session") or a URL on the page's origin (got "${endpoint}")`,
       );
     }
+    const own = location.origin;
     const fine = [
       '/session',
       '/session/',
-      'https://auth.example:8443/s',
-      'HTTP://x/s',
-      '//api.example/s',
+      `${own}/s`,
+      `${own.toUpperCase()}/s`,
+      `//${location.host}/s`,
     ];
     for (const endpoint of fine) {
       expect(readScriptTag(tag(`<script data-endpoint="${endpoint}"></script>`)).endpoint).toBe(

@@ -37,7 +37,16 @@ function meant(name: string): string | undefined {
   if (own) return `data-${kebab(own)}`;
   // `data-string-stay`, not another tool's `data-string-id`: only a key the dialog has.
   const key = /^string[A-Z]/.test(name) && name.charAt(6).toLowerCase() + name.slice(7);
-  if (key && key in defaultStrings) return `data-strings-${kebab(key)}`;
+  if (key && Object.keys(defaultStrings).includes(key)) return `data-strings-${kebab(key)}`;
+}
+
+/** Whether `url` is on the page's origin, resolved as `fetch` resolves it. */
+function onPageOrigin(url: string): boolean {
+  try {
+    return new URL(url, location.href).origin === location.origin;
+  } catch {
+    return false;
+  }
 }
 
 /** Refuses a value given empty: the attribute was meant to say something. */
@@ -70,11 +79,12 @@ export function readScriptTag(dataset: DOMStringMap): ScriptTagConfig {
   // Spaces around it (a template's line break) are dropped, as a URL's are.
   const endpoint = filled(dataset.endpoint?.trim(), 'data-endpoint');
   // A path relative to the page's ("session") works on "/" only: on /app/orders/42 the
-  // client would poll /app/orders/session/status, a 404, for ever, and never warn. A path
-  // from the root, one from the scheme (`//api.example.com/session`) or an http(s) URL.
-  if (endpoint !== undefined && !/^(\/|https?:\/\/)/i.test(endpoint)) {
+  // client would poll /app/orders/session/status, a 404, for ever, and never warn. One on
+  // another origin (`//api.example.com/session`, `/\\host/…`) gets no session cookie (the
+  // client's requests carry the page's own) and fails the routes' CSRF guard: the same.
+  if (endpoint !== undefined && !(/^(\/|https?:)/i.test(endpoint) && onPageOrigin(endpoint))) {
     throw new TypeError(
-      `Lifeline: data-endpoint must be a path from the site's root ("/session") or an http(s) URL (got "${endpoint}")`,
+      `Lifeline: data-endpoint must be a path from the site's root ("/session") or a URL on the page's origin (got "${endpoint}")`,
     );
   }
   if (endpoint !== undefined) config.endpoint = endpoint;

@@ -64,6 +64,15 @@ it('starts one client for two tags, and says the second one is not used', async 
   );
 });
 
+it('says nothing when the one tag runs again in a new <body> (Turbo visits)', async () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  await runTag();
+  // Turbo swaps <body> and re-creates its scripts so that they run: one tag in the page.
+  document.body.innerHTML = '';
+  await runTag();
+  expect(warn).not.toHaveBeenCalled();
+});
+
 it('says why a type="module" tag (which has no currentScript) starts nothing', async () => {
   const error = vi.spyOn(console, 'error').mockImplementation(() => {});
   await runTag(null);

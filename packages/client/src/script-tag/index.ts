@@ -26,9 +26,10 @@ if (script && script instanceof HTMLScriptElement) {
     const lifeline = startFromScriptTag(script);
     window.Lifeline = lifeline;
     window.dispatchEvent(new CustomEvent('lifeline:ready', { detail: lifeline }));
-  } else {
+  } else if ([...document.scripts].some((other) => other !== script && other.src === script.src)) {
     // A layout's tag and a page's: this one's attributes are not used, which would
-    // otherwise pass without a word (a dialog asked for that never comes).
+    // otherwise pass without a word (a dialog asked for that never comes). Not a tag run
+    // again in a new <body> (Turbo's visits), which is the only one in the page.
     console.warn(
       'Lifeline: client.js is included more than once; the first tag started it, and the data-* attributes of this one are ignored',
     );
