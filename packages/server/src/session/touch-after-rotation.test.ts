@@ -26,6 +26,26 @@ const stores: [string, (now: () => number) => SessionStore][] = [
   ['Redis store', (now) => redisStore({ client: redis, prefix, now })],
 ];
 
+/**
+ * A sign-in route, and a Save route whose handler waits until `release()`: `inHandler`
+ * settles once a Save is in its handler.
+ */
+function withSlowSave(app: Hono<SessionEnv>) {
+  app.post('/login', async (c) => {
+    await c.var.session.regenerate({ userId: 'u', user: { name: 'u' } });
+    return c.json({});
+  });
+  const gate = { release: () => {}, inHandler: Promise.resolve() };
+  let entered!: () => void;
+  gate.inHandler = new Promise<void>((r) => (entered = r));
+  app.post('/save', async (c) => {
+    entered();
+    await new Promise<void>((r) => (gate.release = r));
+    return c.json({ saved: true });
+  });
+  return gate;
+}
+
 // A POST touches after its handler (a CSRF refusal must not count as activity), through the
 // store's conditional touch, which checks the token: a rotation meanwhile must not lose it.
 // (Only a request of the page's own that is not passive rotates: this one touches too.)
@@ -38,18 +58,7 @@ describe.each(stores)(
       const store = make(clock.now);
       const app = new Hono<SessionEnv>();
       app.use(session({ store, now: clock.now, idleTimeout: 30 * MIN, touchInterval: 3 * MIN }));
-      app.post('/login', async (c) => {
-        await c.var.session.regenerate({ userId: 'u', user: { name: 'u' } });
-        return c.json({});
-      });
-      let release!: () => void;
-      let entered!: () => void;
-      const inHandler = new Promise<void>((r) => (entered = r));
-      app.post('/save', async (c) => {
-        entered();
-        await new Promise<void>((r) => (release = r));
-        return c.json({ saved: true });
-      });
+      const save = withSlowSave(app);
       app.get('/poll', (c) => c.json({ state: c.var.session.state }));
       const poll = (token: string) => app.request('/poll', withCookie(token));
 
@@ -57,12 +66,12 @@ describe.each(stores)(
       clock.advance(16 * MIN); // a touch (every 3 min) and a rotation (every 15 min) are due
       // The person clicks Save (a handler that takes a moment) ...
       const saving = app.request('/save', withCookie(token, { method: 'POST' }));
-      await inHandler;
+      await save.inHandler;
       // ... while another request of the page, a minute later, rotates.
       clock.advance(MIN);
       const rotated = sessionCookie(await poll(token));
       expect(rotated).toBeTruthy();
-      release();
+      save.release();
       const saved = await saving;
       expect(saved.status).toBe(200);
       const idle = `idle=${clock.now() + 30 * MIN}`;
@@ -82,29 +91,18 @@ describe.each(stores)(
       appA.use(session({ ...options, now: clockA.now }));
       const appB = new Hono<SessionEnv>();
       appB.use(session({ ...options, now: clockB.now }));
-      appA.post('/login', async (c) => {
-        await c.var.session.regenerate({ userId: 'u', user: { name: 'u' } });
-        return c.json({});
-      });
-      let release!: () => void;
-      let entered!: () => void;
-      const inHandler = new Promise<void>((r) => (entered = r));
-      appA.post('/save', async (c) => {
-        entered();
-        await new Promise<void>((r) => (release = r));
-        return c.json({ saved: true });
-      });
+      const save = withSlowSave(appA);
       appB.get('/poll', (c) => c.json({ state: c.var.session.state }));
 
       const token = sessionCookie(await appA.request('/login', { method: 'POST' }))!;
       clockA.advance(20 * MIN);
       clockB.advance(16 * MIN); // B's rotation (every 15 min) is due by its clock too
       const saving = appA.request('/save', withCookie(token, { method: 'POST' }));
-      await inHandler;
+      await save.inHandler;
       const rotated = sessionCookie(await appB.request('/poll', withCookie(token)));
       expect(rotated).toBeTruthy();
       expect(rotated).not.toBe(token);
-      release();
+      save.release();
       const saved = await saving;
       expect(saved.status).toBe(200);
       const idle = `idle=${clockA.now() + 30 * MIN}`;
