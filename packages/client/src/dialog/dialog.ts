@@ -290,8 +290,9 @@ export const mountWarningDialog = (
   };
 
   // Escape means "stay": extend, keep working, or close the notice, like the calm button of
-  // each mode ("Stay signed in", "Save my work first", "Close"). Browsers fire `cancel` for every close request, also when they do not let it
-  // be cancelled (Chromium, after a second Escape with no click or key press between).
+  // each mode ("Stay signed in", "Save my work first", "Close"). Browsers fire `cancel` for
+  // every close request, also when they do not let it be cancelled (Chromium, after a
+  // second Escape with no click or key press between).
   dialog.oncancel = (e) => {
     e.preventDefault();
     (mode === 'idle' ? primary : secondary).click();
