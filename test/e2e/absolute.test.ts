@@ -1,7 +1,6 @@
-import type { Page } from 'playwright-core';
 import { afterEach, expect, it } from 'vitest';
 import { DEMO_ENV } from './env.js';
-import { expectState, signIn, startWorld, type World } from './world.js';
+import { expectState, signIn, startWorld, type World, workUntilAbsoluteWarning } from './world.js';
 
 // Two minutes in all: the absolute warning opens 20 s before, at 1:40.
 const ENV = { ...DEMO_ENV, ABSOLUTE_TIMEOUT_S: '120' };
@@ -11,17 +10,6 @@ afterEach(async () => {
   await world?.close();
   world = undefined;
 });
-
-/** Works (types) in `tab` through 10-second steps until the absolute warning is up. */
-async function workUntilAbsoluteWarning(w: World, tab: Page): Promise<void> {
-  await tab.click('input[name="purpose"]');
-  for (let i = 0; i < 10; i++) {
-    await tab.keyboard.type('w');
-    await tab.waitForTimeout(100);
-    await w.advance(10_000);
-  }
-  await tab.locator('dialog.lifeline-dialog[data-mode="absolute"]').waitFor({ timeout: 3000 });
-}
 
 it('keeps a person typing when the absolute warning opens on the page, and the warning in front of them', async () => {
   world = await startWorld(ENV);

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { DEMO_ENV, IDLE_MS, WARN_MS } from './env.js';
-import { expectState, signIn, type World, worldPerTest } from './world.js';
+import { expectState, signIn, workUntilAbsoluteWarning, worldPerTest } from './world.js';
 
 // The warning opens over a page the dialog does not control: while the person types, and
 // under the page's own CSS.
@@ -9,27 +9,13 @@ const start = worldPerTest();
 
 const dialogIn = (tab: Page) => tab.locator('dialog.lifeline-dialog');
 
-/**
- * Writes in 10-second steps until the absolute warning opens (20 s before the limit): the
- * limit does not care that the person is active, so it opens mid-sentence.
- */
-async function typeUntilAbsoluteWarning(world: World, tab: Page) {
-  await tab.click('input[name="purpose"]');
-  const open = dialogIn(tab).and(tab.locator('[data-mode="absolute"][open]'));
-  for (let i = 0; i < 12 && !(await open.count()); i++) {
-    await tab.keyboard.type('we ', { delay: 20 });
-    await world.advance(10_000);
-  }
-  await open.waitFor({ timeout: 3000 });
-  return open;
-}
-
 it('a person typing when the absolute warning opens does not dismiss it with their next space', async () => {
   const world = await start({ ...DEMO_ENV, ABSOLUTE_TIMEOUT_S: '120' });
   const [tab] = await world.openTabs(1);
   await signIn(tab!);
   await expectState([tab!], 'active');
-  const open = await typeUntilAbsoluteWarning(world, tab!);
+  await workUntilAbsoluteWarning(world, tab!);
+  const open = tab!.locator('dialog.lifeline-dialog[data-mode="absolute"][open]');
   await tab!.keyboard.type(' please find', { delay: 30 });
   // Still open, and no "Save my work first" recorded for every tab.
   expect(await open.count()).toBe(1);
@@ -46,7 +32,7 @@ it('keys typed on the absolute warning do not scroll the page behind it, away fr
     tall.style.height = '5000px';
     document.body.append(tall);
   });
-  await typeUntilAbsoluteWarning(world, tab!);
+  await workUntilAbsoluteWarning(world, tab!);
   const before = await tab!.evaluate(() => scrollY);
   await tab!.keyboard.type(' please find a', { delay: 30 });
   await tab!.keyboard.press('PageDown');

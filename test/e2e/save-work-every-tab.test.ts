@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { DEMO_ENV } from './env.js';
-import { expectState, signIn, worldPerTest } from './world.js';
+import { expectState, signIn, workUntilAbsoluteWarning, worldPerTest } from './world.js';
 
 // DESIGN.md: "every tab shows and hides the warning together"; dialog-and-script-tag.md:
 // "What it does, in every open tab at once". "Save my work first" closes the absolute
@@ -21,18 +21,8 @@ it('"Save my work first" in one tab closes the absolute warning in every tab, no
   const [a, b] = await world.openTabs(2);
   await signIn(a!);
   await expectState([a!, b!], 'active');
-  // Work (type) in tab A in 10-second steps until the absolute warning opens, 20 s before it.
-  await a!.click('input[name="purpose"]');
-  for (let i = 0; i < 10; i++) {
-    await a!.keyboard.type('w');
-    await a!.waitForTimeout(100);
-    await world.advance(10_000);
-  }
-  for (const tab of [a!, b!]) {
-    await tab
-      .locator('dialog.lifeline-dialog[data-mode="absolute"][open]')
-      .waitFor({ timeout: 3000 });
-  }
+  // Work (type) in tab A until the absolute warning opens, 20 s before it, in both tabs.
+  await workUntilAbsoluteWarning(world, a!, [b!]);
   await a!.getByRole('button', { name: 'Save my work first' }).click();
   await world.advance(500);
   expect(await absoluteOpen(a!)).toBe(false);

@@ -1,7 +1,6 @@
-import type { Page } from 'playwright-core';
 import { afterEach, expect, it } from 'vitest';
 import { DEMO_ENV } from './env.js';
-import { expectState, signIn, startWorld, type World } from './world.js';
+import { expectState, signIn, startWorld, type World, workUntilAbsoluteWarning } from './world.js';
 
 // As absolute.test.ts: two minutes in all, the absolute warning at 1:40.
 const ENV = { ...DEMO_ENV, ABSOLUTE_TIMEOUT_S: '120' };
@@ -11,18 +10,6 @@ afterEach(async () => {
   await world?.close();
   world = undefined;
 });
-
-async function workUntilAbsoluteWarning(w: World, tab: Page, others: Page[]): Promise<void> {
-  await tab.click('input[name="purpose"]');
-  for (let i = 0; i < 10; i++) {
-    await tab.keyboard.type('w');
-    await tab.waitForTimeout(100);
-    await w.advance(10_000);
-  }
-  for (const t of [tab, ...others]) {
-    await t.locator('dialog.lifeline-dialog[data-mode="absolute"]').waitFor({ timeout: 3000 });
-  }
-}
 
 // The sign-in form the absolute warning's "Sign in again" opens (over the live session)
 // stays until a sign-in moves the absolute deadline; one in another tab does, and the form

@@ -187,3 +187,26 @@ export async function expectState(pages: Page[], state: string, timeout = 5000):
     pages.map((p) => p.waitForSelector(`body[data-session="${state}"]`, { timeout })),
   );
 }
+
+/**
+ * Works (types) in `tab` through 10-second steps until the absolute warning is open there
+ * and in `others`. With `ABSOLUTE_TIMEOUT_S: '120'` it opens 20 s before the limit, at 1:40:
+ * the limit does not care that the person is active, so it opens while they type.
+ */
+export async function workUntilAbsoluteWarning(
+  world: World,
+  tab: Page,
+  others: Page[] = [],
+): Promise<void> {
+  await tab.click('input[name="purpose"]');
+  for (let i = 0; i < 10; i++) {
+    await tab.keyboard.type('w');
+    await tab.waitForTimeout(100);
+    await world.advance(10_000);
+  }
+  for (const t of [tab, ...others]) {
+    await t
+      .locator('dialog.lifeline-dialog[data-mode="absolute"][open]')
+      .waitFor({ timeout: 3000 });
+  }
+}
