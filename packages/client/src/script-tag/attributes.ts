@@ -17,6 +17,9 @@ export interface ScriptTagConfig {
 
 const STRINGS_PREFIX = 'strings';
 
+/** The dialog's string keys, which `data-strings-<key>` names. */
+const STRING_KEYS = Object.keys(defaultStrings);
+
 /** `signOut` as its attribute spells it: `sign-out`. */
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -37,7 +40,7 @@ function meant(name: string): string | undefined {
   if (own) return `data-${kebab(own)}`;
   // `data-string-stay`, not another tool's `data-string-id`: only a key the dialog has.
   const key = /^string[A-Z]/.test(name) && name.charAt(6).toLowerCase() + name.slice(7);
-  if (key && Object.keys(defaultStrings).includes(key)) return `data-strings-${kebab(key)}`;
+  if (key && STRING_KEYS.includes(key)) return `data-strings-${kebab(key)}`;
 }
 
 /** Whether `url` is on the page's origin, resolved as `fetch` resolves it. */
@@ -104,10 +107,9 @@ export function readScriptTag(dataset: DOMStringMap): ScriptTagConfig {
     if (/^strings[A-Z-]/.test(name)) {
       const rest = name.slice(STRINGS_PREFIX.length);
       const key = rest.charAt(0).toLowerCase() + rest.slice(1);
-      const known = Object.keys(defaultStrings);
-      if (!known.includes(key)) {
+      if (!STRING_KEYS.includes(key)) {
         throw new TypeError(
-          `Lifeline: data-${kebab(name)} names no dialog string (known: ${known.map((k) => `data-strings-${kebab(k)}`).join(', ')})`,
+          `Lifeline: data-${kebab(name)} names no dialog string (known: ${STRING_KEYS.map((k) => `data-strings-${kebab(k)}`).join(', ')})`,
         );
       }
       // An empty one keeps the English words, as the dialog's `strings` option does.
