@@ -152,11 +152,19 @@ return 'ok'
 
 /**
  * Turns a live session into a tombstone: drops every data field and its predecessor's
- * sealed successor (KEYS[2]), records why it ended.
- * ARGV: expiresAt, ended marker (JSON).
+ * sealed successor (KEYS[2]), records why it ended. Given ARGV[3] (now), only while a
+ * deadline is at or before it: 'live', changing nothing, when both are after it. A
+ * deadline that does not read as a number counts as passed (the record is corrupt).
+ * ARGV: expiresAt, ended marker (JSON), optionally now.
  */
 export const SESSION_END = `${CHUNKED}${LIVE}
 if not live(KEYS[1]) then return 'missing' end
+if ARGV[3] then
+  local now = tonumber(ARGV[3])
+  local idle = tonumber(redis.call('HGET', KEYS[1], 'm:idleExpiresAt') or '')
+  local absolute = tonumber(redis.call('HGET', KEYS[1], 'm:absoluteExpiresAt') or '')
+  if idle and absolute and now < idle and now < absolute then return 'live' end
+end
 redis.call('DEL', KEYS[2])
 local data = {}
 for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do

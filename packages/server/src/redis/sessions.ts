@@ -1,6 +1,12 @@
 import { checkExpiresAt } from '../store/expires-at.js';
 import type { SessionMethods } from '../store/own.js';
-import type { PreviousToken, SessionRecord, TouchIfDue, WriteResult } from '../store/types.js';
+import type {
+  ExpireResult,
+  PreviousToken,
+  SessionRecord,
+  TouchIfDue,
+  WriteResult,
+} from '../store/types.js';
 import {
   decodeSession,
   isEmptyHash,
@@ -21,6 +27,7 @@ import {
 } from './user-index.js';
 
 const WRITE: readonly WriteResult[] = ['ok', 'missing'];
+const EXPIRE: readonly ExpireResult[] = [...WRITE, 'live'];
 
 /**
  * The session half of the Redis store. `get` is one `HGETALL`; `getAndTouch` is that too
@@ -192,6 +199,13 @@ export function sessionMethods(ctx: StoreContext): SessionMethods {
       checkExpiresAt('redisStore', expiresAt);
       const reply = await run.SESSION_END(sessionKeys(sid), [expiresAt, json(ended)]);
       return expectReply(reply, WRITE);
+    },
+
+    async endIfExpired(sid, ended, expiresAt, now) {
+      checkExpiresAt('redisStore', expiresAt);
+      const args = [expiresAt, json(ended), json(now)];
+      const reply = await run.SESSION_END(sessionKeys(sid), args);
+      return expectReply(reply, EXPIRE);
     },
   };
 }

@@ -13,6 +13,18 @@ export const isRenewal = (ended: EndedMarker | null | undefined): boolean =>
 export const revokesCredential = (ended: EndedMarker): boolean =>
   ended.reason === 'revoked' && !keepsCredential(ended.detail);
 
+/** The limit the session met first, once either has passed at `now`. */
+export function deadlinePassed(
+  record: Pick<SessionRecord, 'idleExpiresAt' | 'absoluteExpiresAt'>,
+  now: number,
+): 'idle-timeout' | 'absolute-timeout' | null {
+  const { idleExpiresAt, absoluteExpiresAt } = record;
+  if (now < Math.min(idleExpiresAt, absoluteExpiresAt)) return null;
+  // A session idle for longer than what was left of it (a laptop closed overnight) ended
+  // for idleness, though the absolute deadline has passed too by the next request.
+  return idleExpiresAt < absoluteExpiresAt ? 'idle-timeout' : 'absolute-timeout';
+}
+
 /**
  * Ends a record, leaving a tombstone. A revocation emits `revoked` and deletes the
  * remember-me credential the session links (unless its detail says the credential is

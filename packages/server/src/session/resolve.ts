@@ -5,7 +5,7 @@ import type { RejectReason } from '../events/types.js';
 import type { PreviousToken, SessionRecord } from '../store/types.js';
 import { unsealSuccessor } from '../token/seal.js';
 import { type SessionToken, tokenFromValue } from '../token/token.js';
-import { endRecord, isRenewal } from './end-record.js';
+import { deadlinePassed, endRecord, isRenewal } from './end-record.js';
 import { deviceUserAgent, emitFor, type Runtime, touchIfDue } from './runtime.js';
 import { endCurrent } from './successor.js';
 
@@ -263,16 +263,4 @@ function isLivePredecessor(rt: Runtime, record: SessionRecord, hash: string, now
     predecessorResolves(previous, now) &&
     rt.hasher.equal(hash, previous.tokenHash)
   );
-}
-
-/** The limit the session met first, once either has passed. */
-function deadlinePassed(
-  record: SessionRecord,
-  now: number,
-): 'idle-timeout' | 'absolute-timeout' | null {
-  const { idleExpiresAt, absoluteExpiresAt } = record;
-  if (now < Math.min(idleExpiresAt, absoluteExpiresAt)) return null;
-  // A session idle for longer than what was left of it (a laptop closed overnight) ended
-  // for idleness, though the absolute deadline has passed too by the next request.
-  return idleExpiresAt < absoluteExpiresAt ? 'idle-timeout' : 'absolute-timeout';
 }

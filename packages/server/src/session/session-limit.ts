@@ -1,7 +1,7 @@
 import { problemResponse } from '../problem/problem.js';
 import type { SessionRecord } from '../store/types.js';
-import { endRecord } from './end-record.js';
-import type { Runtime } from './runtime.js';
+import { deadlinePassed, endRecord } from './end-record.js';
+import { emitFor, type Runtime, retainUntil } from './runtime.js';
 
 /**
  * `regenerate({ userId })` met `maxSessionsPerUser` with `onSessionLimit: 'refuse'`.
@@ -35,27 +35,65 @@ export interface Device {
   credential: string | null;
 }
 
+type Listed = { sid: string; record: SessionRecord };
+
 /**
  * The user's live sessions other than the one the login replaces, oldest sign-in first: by
  * `authenticatedAt`, which a sign-in sets and a privilege change or re-auth keeps. Without
  * one (a re-auth with no session to carry it from), by when the absolute limit began, which
  * a privilege change keeps too, but never later than the record's creation (the absolute
  * timeout may have been shortened since). `createdAt` alone put an old sign-in that changed
- * privilege at the back of the queue.
+ * privilege at the back of the queue. Listed sessions past a deadline are ended, unless a
+ * request touched them since (see `touchedSince`).
  */
 async function liveSessions(rt: Runtime, userId: string, now: number, replacing: string | null) {
-  const live = (await rt.store.listByUser(userId)).filter(
-    ({ sid, record }) =>
-      sid !== replacing &&
-      !record.ended &&
-      record.idleExpiresAt > now &&
-      record.absoluteExpiresAt > now,
-  );
+  const live: Listed[] = [];
+  const past: Listed[] = [];
+  for (const entry of await rt.store.listByUser(userId)) {
+    if (entry.sid === replacing || entry.record.ended) continue;
+    (deadlinePassed(entry.record, now) ? past : live).push(entry);
+  }
+  live.push(...(await touchedSince(rt, past, now)));
   // Stable: sessions signed in in the same millisecond keep the store's listing order.
-  const signedInAt = ({ record }: (typeof live)[number]) =>
+  const signedInAt = ({ record }: Listed) =>
     record.authenticatedAt ??
     Math.min(record.createdAt, record.absoluteExpiresAt - rt.options.absoluteTimeout);
   return live.sort((a, b) => signedInAt(a) - signedInAt(b));
+}
+
+/** How many endings of past-deadline sessions a sign-in sends at once. */
+const ENDINGS_AT_ONCE = 256;
+
+/**
+ * Ends the listed sessions past a deadline, each only while it still is (`endIfExpired`):
+ * a request its device sent just before the deadline may write to it yet, and bring it
+ * back over the limit after this sign-in counted it out. Returns those such a write
+ * reached first: they are live, and count. An ending that fails is let go (that session's
+ * next request ends it, and the race stays open for it alone), and so are the batches
+ * after it: clearing up never fails a sign-in, nor holds it for more than one timeout. A store without `endIfExpired` leaves them as they are (docs/stores.md).
+ */
+async function touchedSince(rt: Runtime, past: Listed[], now: number): Promise<Listed[]> {
+  if (!rt.store.endIfExpired || past.length === 0) return [];
+  const touched: Listed[] = [];
+  for (let i = 0; i < past.length; i += ENDINGS_AT_ONCE) {
+    const batch = past.slice(i, i + ENDINGS_AT_ONCE);
+    const results = await Promise.all(batch.map((entry) => expire(rt, entry, now)));
+    touched.push(...batch.filter((_, j) => results[j] === 'live'));
+    // A store in trouble: the rest are let go too, or each batch would wait out its timeout.
+    if (results.includes('failed')) break;
+  }
+  return touched;
+}
+
+/** Ends a session past its deadline unless touched since; reports an ending that landed. */
+async function expire(rt: Runtime, { sid, record }: Listed, now: number) {
+  const reason = deadlinePassed(record, now) ?? 'idle-timeout';
+  const ended = { reason, at: now };
+  const result = await rt.store.endIfExpired!(sid, ended, retainUntil(rt, record, now), now).catch(
+    () => 'failed' as const,
+  );
+  if (result === 'ok') emitFor(rt, now, sid, record.userId, { type: 'expired', reason });
+  return result;
 }
 
 /**

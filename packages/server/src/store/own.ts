@@ -11,6 +11,7 @@ export type SessionMethods = Pick<
   | 'rotate'
   | 'confirmRotation'
   | 'end'
+  | 'endIfExpired'
   | 'listByUser'
 >;
 

@@ -134,6 +134,8 @@ export interface TouchIfDue {
 
 /** Outcome of a conditional write. */
 export type WriteResult = 'ok' | 'missing';
+/** Outcome of {@link SessionStore.endIfExpired}: `live` means both deadlines are after `now`. */
+export type ExpireResult = WriteResult | 'live';
 /** Outcome of a rotation: `conflict` means another request rotated first. */
 export type RotateResult = 'ok' | 'conflict' | 'missing';
 
@@ -222,6 +224,21 @@ export interface SessionStore {
    * until `expiresAt`. Ending an unknown or already ended session changes nothing.
    */
   end(sid: string, ended: EndedMarker, expiresAt: number): Promise<WriteResult>;
+  /**
+   * Optional: `end`, only while the record's idle or absolute deadline is at or before
+   * `now`, checked in the same atomic step; `live`, changing nothing, when both are after
+   * it (a touch moved the idle deadline since the caller read the record). A sign-in under
+   * `maxSessionsPerUser` ends the user's sessions past their deadline with it: a request
+   * its device sent just before the deadline could otherwise still write to one after the
+   * sign-in counted it out, and bring it back over the limit. Without it they are left as
+   * they are, and that race stays open (docs/stores.md).
+   */
+  endIfExpired?(
+    sid: string,
+    ended: EndedMarker,
+    expiresAt: number,
+    now: number,
+  ): Promise<ExpireResult>;
   /** Live sessions of a user (ended and expired ones are pruned from the index lazily). */
   listByUser(userId: string): Promise<Array<{ sid: string; record: SessionRecord }>>;
 

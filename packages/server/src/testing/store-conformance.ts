@@ -3,6 +3,7 @@ import { confirmCases } from './conformance/confirm.js';
 import { credentialCases } from './conformance/credentials.js';
 import { dataLimitCases } from './conformance/data-limits.js';
 import { endingCases } from './conformance/ending.js';
+import { expireCases } from './conformance/expire.js';
 import { expiryCases } from './conformance/expiry.js';
 import { recordCases } from './conformance/records.js';
 import { rotationCases } from './conformance/rotation.js';
@@ -34,13 +35,19 @@ export interface ConformanceOptions {
    * missing.
    */
   confirmRotation?: boolean;
+  /**
+   * Whether the store implements the optional `endIfExpired` (an ending only while a
+   * deadline has passed). Default `true`: its cases run and fail if it is missing.
+   */
+  endIfExpired?: boolean;
 }
 
 /**
  * Registers the storage contract every Lifeline store must meet, as Vitest tests against
  * a real backend: round trips, the read with its touch, per-key updates that never clash or resurrect, refusal of data no store can keep
  * (nested too deep, keys that are not well-formed Unicode) and of wrongly typed meta, rotation as
- * an exact compare-and-set under 20 parallel callers, its confirmation, tombstones, the user index,
+ * an exact compare-and-set under 20 parallel callers, its confirmation, tombstones, the ending
+ * of an expired session only while it still is, the user index,
  * remember-me credentials and real-time expiry.
  *
  * Each test gets a fresh store from `factory` and uses random keys, so a shared backend
@@ -65,6 +72,7 @@ export function describeStoreConformance(
     expirySettleMs = 250,
     getAndTouch = true,
     confirmRotation = true,
+    endIfExpired = true,
   } = options;
   describe(`${name}: SessionStore conformance`, () => {
     const ctx = storeContext(factory);
@@ -75,6 +83,7 @@ export function describeStoreConformance(
     if (confirmRotation) confirmCases(ctx);
     if (getAndTouch) touchCases(ctx);
     endingCases(ctx);
+    if (endIfExpired) expireCases(ctx);
     userIndexCases(ctx);
     credentialCases(ctx);
     expiryCases(ctx, { ttlMs: expiryTtlMs, settleMs: expirySettleMs, confirmRotation });

@@ -2,9 +2,9 @@ import { refuseData, refusePatchData } from '../data-limits.js';
 import { tombstoneFollowed } from '../ended.js';
 import { refuseMeta, refuseRecord } from '../meta-schema.js';
 import { type SessionMethods, setOwn } from '../own.js';
-import type { SessionMeta, SessionPatch, SessionRecord } from '../types.js';
+import type { EndedMarker, SessionMeta, SessionPatch, SessionRecord } from '../types.js';
 import { copyJson } from './copy.js';
-import type { ExpiringTable } from './expiring-table.js';
+import type { ExpiringTable, Slot } from './expiring-table.js';
 
 /** Meta fields a patch may never change, even from untyped callers. */
 const FIXED_META = new Set<string>(['tokenHash', 'previous', 'ended', 'createdAt']);
@@ -47,6 +47,24 @@ export function sessionMethods(
   const live = (sid: string) => {
     const slot = table.get(sid);
     return slot === undefined || slot.value.ended !== null ? undefined : slot;
+  };
+
+  /** Turns a live record into a tombstone; synchronous, so its caller's check stays atomic. */
+  const endSlot = (
+    sid: string,
+    slot: Slot<SessionRecord>,
+    ended: EndedMarker,
+    expiresAt: number,
+  ) => {
+    const marker = copyJson(ended);
+    table.reschedule(sid, slot, expiresAt);
+    slot.value.ended = marker;
+    slot.value.data = {};
+    delete slot.value.previous?.sealedSuccessor;
+    table.setUser(sid, slot, null); // the user index lists live sessions only
+    table.rerank(slot); // a tombstone ranks by its store deadline
+    // When full, tombstones go before any live session.
+    table.evictFirst(sid, tombstoneFollowed(slot.value));
   };
 
   return {
@@ -133,15 +151,17 @@ export function sessionMethods(
       sweep();
       const slot = live(sid);
       if (slot === undefined) return 'missing';
-      const marker = copyJson(ended);
-      table.reschedule(sid, slot, expiresAt);
-      slot.value.ended = marker;
-      slot.value.data = {};
-      delete slot.value.previous?.sealedSuccessor;
-      table.setUser(sid, slot, null); // the user index lists live sessions only
-      table.rerank(slot); // a tombstone ranks by its store deadline
-      // When full, tombstones go before any live session.
-      table.evictFirst(sid, tombstoneFollowed(slot.value));
+      endSlot(sid, slot, ended, expiresAt);
+      return 'ok';
+    },
+
+    async endIfExpired(sid, ended, expiresAt, now) {
+      sweep();
+      const slot = live(sid);
+      if (slot === undefined) return 'missing';
+      const { idleExpiresAt, absoluteExpiresAt } = slot.value;
+      if (now < idleExpiresAt && now < absoluteExpiresAt) return 'live';
+      endSlot(sid, slot, ended, expiresAt);
       return 'ok';
     },
 

@@ -1,0 +1,226 @@
+import { Hono } from 'hono';
+import type Redis from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import type { SessionEvent } from '../events/types.js';
+import { redisStore } from '../redis/index.js';
+import { uniquePrefix, useRedis } from '../redis/redis.fixture.js';
+import { memoryStore } from '../store/memory/index.js';
+import type { SessionStore } from '../store/types.js';
+import { manualClock } from '../testing/clock.js';
+import { sessionRecord } from '../testing/fixtures.js';
+import { sessionCookie, withCookie } from './app.fixture.js';
+import { session } from './middleware.js';
+import type { SessionEnv } from './types.js';
+
+const MIN = 60_000;
+const IDLE = 30 * MIN;
+
+let redis: Redis;
+const prefix = uniquePrefix('limit-at-deadline');
+useRedis(
+  () => prefix,
+  (client) => {
+    redis = client;
+  },
+);
+
+type MakeStore = (now: () => number) => SessionStore;
+const stores: [string, MakeStore][] = [
+  ['memory store', (now) => memoryStore({ now })],
+  ['Redis store', (now) => redisStore({ client: redis, prefix, now })],
+];
+
+let users = 0;
+
+/**
+ * An app with `maxSessionsPerUser: 1` whose `/upload` is held after its session was read
+ * (`upload()` starts one, `release()` lets it write), on a store `wrap` may change.
+ */
+function limitApp(
+  make: MakeStore,
+  onSessionLimit: 'refuse' | 'evict-oldest',
+  wrap: (store: SessionStore) => SessionStore = (store) => store,
+) {
+  // Real epoch time, so that Redis TTLs are in the future.
+  const clock = manualClock(Date.now());
+  const userId = `u${++users}`; // the Redis prefix is the whole file's
+  const events: SessionEvent[] = [];
+  const store = wrap(make(clock.now));
+  const mw = session({
+    store,
+    now: clock.now,
+    idleTimeout: IDLE,
+    maxSessionsPerUser: 1,
+    onSessionLimit,
+    onEvent: (e) => void events.push(e),
+  });
+  const app = new Hono<SessionEnv>();
+  app.use(mw);
+  app.post('/login', async (c) => {
+    await c.var.session.regenerate({ userId });
+    return c.json({});
+  });
+  let release!: () => void;
+  let entered!: () => void;
+  const inHandler = new Promise<void>((r) => (entered = r));
+  app.post('/upload', async (c) => {
+    entered();
+    await new Promise<void>((r) => (release = r));
+    c.var.session.set('draft', 'saved');
+    return c.json({ state: c.var.session.state });
+  });
+  app.get('/read', (c) => c.json({ state: c.var.session.state }));
+  return {
+    app,
+    store,
+    clock,
+    events,
+    userId,
+    manager: mw.manager,
+    login: () => app.request('/login', { method: 'POST' }),
+    /** Starts an upload with `token` and waits until its handler holds; `done` is its answer. */
+    async upload(token: string) {
+      const done = app.request('/upload', withCookie(token, { method: 'POST' }));
+      await inHandler;
+      return { done };
+    },
+    release: () => release(),
+    stateOf: async (token: string) =>
+      ((await (await app.request('/read', withCookie(token))).json()) as { state: string }).state,
+  };
+}
+
+/** The `events` of `type`. */
+const ofType = (events: SessionEvent[], type: SessionEvent['type']) =>
+  events.filter((e) => e.type === type);
+
+// A session past its idle deadline that no request has ended yet is not counted by a
+// login, but a request its device sent just before the deadline may still write to it.
+// The login ends it (only while it is still past its deadline), so that write cannot
+// bring it back over the limit.
+describe.each(stores)(
+  'maxSessionsPerUser: 1, a request in flight at the deadline (%s)',
+  (_, make) => {
+    for (const onSessionLimit of ['refuse', 'evict-oldest'] as const) {
+      it(`${onSessionLimit}: the new sign-in stands alone and the late write is refused`, async () => {
+        const t = limitApp(make, onSessionLimit);
+        const first = sessionCookie(await t.login())!;
+        t.clock.advance(IDLE - 1);
+        // The first device's upload is read 1 ms before its idle deadline ...
+        const { done: upload } = await t.upload(first);
+        t.clock.advance(2);
+        // ... and is still running when the person signs in on a second device.
+        const login = await t.login();
+        expect(login.status).toBe(200);
+        const second = sessionCookie(login)!;
+        t.release();
+        // The upload's write found its session ended: it did not bring it back.
+        expect((await upload).status).toBe(401);
+        expect(await t.stateOf(first)).toBe('none');
+        expect(await t.stateOf(second)).toBe('active');
+        expect(await t.manager.listForUser(t.userId)).toHaveLength(1);
+        // The first session's ending is on the audit log as the expiry it was.
+        expect(ofType(t.events, 'expired')).toMatchObject([{ reason: 'idle-timeout' }]);
+        expect(ofType(t.events, 'revoked'), JSON.stringify(t.events)).toEqual([]);
+      });
+
+      it(`${onSessionLimit}: a write that lands between the listing and the ending keeps the session counted`, async () => {
+        let entered!: () => void;
+        const ending = new Promise<void>((r) => (entered = r));
+        let open!: () => void;
+        const gate = new Promise<void>((r) => (open = r));
+        // The sign-in's ending of the past-deadline session waits until the upload wrote.
+        const t = limitApp(make, onSessionLimit, (store) => ({
+          ...store,
+          endIfExpired: async (...args) => {
+            entered();
+            await gate;
+            return store.endIfExpired!(...args);
+          },
+        }));
+        const first = sessionCookie(await t.login())!;
+        t.clock.advance(IDLE - 1);
+        const { done: upload } = await t.upload(first);
+        t.clock.advance(2);
+        const login = t.login();
+        await ending;
+        t.release();
+        // The upload was read before the deadline: its write moves the idle deadline on.
+        expect((await upload).status).toBe(200);
+        open();
+        const answer = await login;
+        // The touched session is live again and counts: it is evicted, or the sign-in refused.
+        if (onSessionLimit === 'refuse') {
+          expect(answer.status).toBe(409);
+          expect(await t.stateOf(first)).toBe('active');
+        } else {
+          expect(answer.status).toBe(200);
+          expect(await t.stateOf(first)).toBe('none');
+          expect(await t.stateOf(sessionCookie(answer)!)).toBe('active');
+          expect(ofType(t.events, 'revoked')).toMatchObject([{ detail: 'session-limit' }]);
+        }
+        expect(await t.manager.listForUser(t.userId)).toHaveLength(1);
+        expect(ofType(t.events, 'expired')).toEqual([]);
+      });
+    }
+  },
+);
+
+describe('maxSessionsPerUser: the sign-in ending past-deadline sessions (memory store)', () => {
+  const make: MakeStore = (now) => memoryStore({ now, maxSessions: 5_000 });
+
+  /** `count` sessions of the user past their idle deadline that no request has ended. */
+  async function pastSessions(t: ReturnType<typeof limitApp>, count: number) {
+    const now = t.clock.now();
+    const sids = Array.from({ length: count }, (_, i) => `past-${i}`);
+    for (const sid of sids) {
+      const record = sessionRecord({
+        userId: t.userId,
+        createdAt: now - IDLE - 1,
+        lastActiveAt: now - IDLE - 1,
+        idleExpiresAt: now - 1,
+      });
+      expect(await t.store.create(sid, record, now + IDLE)).toBe(true);
+    }
+    return sids;
+  }
+
+  it('failing endings do not fail the sign-in, and stop after one batch', async () => {
+    let calls = 0;
+    const t = limitApp(make, 'refuse', (store) => ({
+      ...store,
+      endIfExpired: () => {
+        calls++;
+        return Promise.reject(new Error('store down for this call'));
+      },
+    }));
+    await pastSessions(t, 600);
+    const login = await t.login();
+    expect(login.status).toBe(200);
+    expect(await t.stateOf(sessionCookie(login)!)).toBe('active');
+    // One batch for each of the sign-in's two looks (before its session exists, and after);
+    // the other 344 each time were let go rather than wait out a timeout per batch.
+    expect(calls).toBe(2 * 256);
+  });
+
+  it('a store without endIfExpired signs in as before, ending nothing at the sign-in', async () => {
+    const t = limitApp(make, 'refuse', ({ endIfExpired: _, ...rest }) => rest);
+    await t.login();
+    t.clock.advance(IDLE + 1);
+    expect((await t.login()).status).toBe(200);
+    expect(ofType(t.events, 'expired')).toEqual([]);
+  });
+
+  it('ends every past-deadline session, more than one batch of them, and counts none', async () => {
+    const t = limitApp(make, 'refuse');
+    const past = await pastSessions(t, 600);
+    const login = await t.login();
+    expect(login.status).toBe(200);
+    // Each ending reported once, as the expiry it is.
+    const expired = ofType(t.events, 'expired');
+    expect(new Set(expired.map((e) => e.sid))).toEqual(new Set(past));
+    expect(expired).toHaveLength(600);
+    expect((await t.store.get('past-599'))?.ended).toMatchObject({ reason: 'idle-timeout' });
+    expect(await t.manager.listForUser(t.userId)).toHaveLength(1);
+  });
+});
