@@ -1,5 +1,5 @@
 import { keepsCredential } from '../store/ended.js';
-import type { EndedMarker, SessionRecord } from '../store/types.js';
+import type { EndedMarker, ExpireResult, SessionRecord } from '../store/types.js';
 import { emitFor, type Runtime, retainUntil } from './runtime.js';
 
 /** The audit event of an ending `session.destroy()` asked for. */
@@ -23,6 +23,29 @@ export function deadlinePassed(
   // A session idle for longer than what was left of it (a laptop closed overnight) ended
   // for idleness, though the absolute deadline has passed too by the next request.
   return idleExpiresAt < absoluteExpiresAt ? 'idle-timeout' : 'absolute-timeout';
+}
+
+/**
+ * Ends a session past its deadline as the expiry it is, reporting it (`expired`) only from
+ * the caller whose ending landed: parallel requests at the deadline each end it, and an
+ * audit log must not count ten expiries of one session. With the store's `endIfExpired`,
+ * only while a deadline is still past: `live` when a request read just before the deadline
+ * has touched the session since `record` was read. Without it, the plain `end`.
+ */
+export async function expireRecord(
+  rt: Runtime,
+  sid: string,
+  record: Pick<SessionRecord, 'absoluteExpiresAt' | 'userId'>,
+  now: number,
+  reason: 'idle-timeout' | 'absolute-timeout',
+): Promise<ExpireResult> {
+  const ended = { reason, at: now };
+  const until = retainUntil(rt, record, now);
+  const result = rt.store.endIfExpired
+    ? await rt.store.endIfExpired(sid, ended, until, now)
+    : await rt.store.end(sid, ended, until);
+  if (result === 'ok') emitFor(rt, now, sid, record.userId, { type: 'expired', reason });
+  return result;
 }
 
 /**

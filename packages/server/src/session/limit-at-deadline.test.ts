@@ -166,6 +166,47 @@ describe.each(stores)(
   },
 );
 
+// The same race without a sign-in: a request that reads the session past its deadline ends
+// it, but only while it still is; a request read in time that touched it since keeps it.
+describe.each(stores)('a read past the deadline racing a write read in time (%s)', (_, make) => {
+  it('the touched session lives on, and the late read is answered from it', async () => {
+    let entered!: () => void;
+    const ending = new Promise<void>((r) => (entered = r));
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const t = limitApp(make, 'refuse', (store) => ({
+      ...store,
+      endIfExpired: async (...args) => {
+        entered();
+        await gate;
+        return store.endIfExpired!(...args);
+      },
+    }));
+    const token = sessionCookie(await t.login())!;
+    t.clock.advance(IDLE - 1);
+    const { done: upload } = await t.upload(token);
+    t.clock.advance(2);
+    // Read past the deadline; its ending waits until the upload has written.
+    const late = t.stateOf(token);
+    await ending;
+    t.release();
+    expect((await upload).status).toBe(200);
+    open();
+    expect(await late).toBe('active');
+    expect(await t.stateOf(token)).toBe('active');
+    expect(ofType(t.events, 'expired')).toEqual([]);
+  });
+
+  it('an untouched session past its deadline still ends, reported once', async () => {
+    const t = limitApp(make, 'refuse');
+    const token = sessionCookie(await t.login())!;
+    t.clock.advance(IDLE + 1);
+    const states = await Promise.all([t.stateOf(token), t.stateOf(token), t.stateOf(token)]);
+    expect(states).toEqual(['none', 'none', 'none']);
+    expect(ofType(t.events, 'expired')).toMatchObject([{ reason: 'idle-timeout' }]);
+  });
+});
+
 describe('maxSessionsPerUser: the sign-in ending past-deadline sessions (memory store)', () => {
   const make: MakeStore = (now) => memoryStore({ now, maxSessions: 5_000 });
 

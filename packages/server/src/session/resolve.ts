@@ -5,7 +5,7 @@ import type { RejectReason } from '../events/types.js';
 import type { PreviousToken, SessionRecord } from '../store/types.js';
 import { unsealSuccessor } from '../token/seal.js';
 import { type SessionToken, tokenFromValue } from '../token/token.js';
-import { deadlinePassed, endRecord, isRenewal } from './end-record.js';
+import { deadlinePassed, expireRecord, isRenewal } from './end-record.js';
 import { deviceUserAgent, emitFor, type Runtime, touchIfDue } from './runtime.js';
 import { endCurrent } from './successor.js';
 
@@ -62,8 +62,10 @@ export interface RequestFacts {
 }
 
 /**
- * Resolves the request's session with exactly one `store.get`. Never adopts an unknown ID,
- * never lets a malformed value reach the store, and ends a session whose deadline passed.
+ * Resolves the request's session with exactly one `store.get` (a second only when a
+ * session read past its deadline turns out touched since: see `expireRecord`). Never adopts
+ * an unknown ID, never lets a malformed value reach the store, and ends a session whose
+ * deadline passed.
  * Store failures propagate (the middleware answers 503).
  */
 export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Resolution> {
@@ -80,7 +82,8 @@ export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Re
 /**
  * The session `presented` names, as the session cookie or, `viaReceipt`, as the renewal
  * receipt: the same checks either way (theft, deadlines, `User-Agent`), so a token is
- * worth no more under the receipt's name than under the cookie's.
+ * worth no more under the receipt's name than under the cookie's. `reread`: the second
+ * read of a session the first found past its deadline but the store found touched.
  */
 async function resolveToken(
   rt: Runtime,
@@ -88,6 +91,7 @@ async function resolveToken(
   presented: SessionToken,
   touchAsked: boolean,
   viaReceipt: boolean,
+  reread = false,
 ): Promise<Resolution> {
   // Helpers are module functions, not closures: nothing extra to allocate per request.
   const { now } = req;
@@ -139,10 +143,10 @@ async function resolveToken(
 
   const timeout = deadlinePassed(record, now);
   if (timeout) {
-    // Parallel requests at the deadline each end it; only the one whose ending landed
-    // reports it, or an audit log counts ten expiries of one session.
-    if (await endRecord(rt, sid, record, now, { reason: timeout, at: now })) {
-      emitFor(rt, now, sid, record.userId, { type: 'expired', reason: timeout });
+    // A request read just before the deadline may have touched the session since this one
+    // read it: then it lives on, and this request reads it again (once) as it now stands.
+    if ((await expireRecord(rt, sid, record, now, timeout)) === 'live' && !reread) {
+      return resolveToken(rt, req, presented, false, viaReceipt, true);
     }
     return none(timeout, sid);
   }

@@ -1,7 +1,7 @@
 import { problemResponse } from '../problem/problem.js';
 import type { SessionRecord } from '../store/types.js';
-import { deadlinePassed, endRecord } from './end-record.js';
-import { emitFor, type Runtime, retainUntil } from './runtime.js';
+import { deadlinePassed, endRecord, expireRecord } from './end-record.js';
+import type { Runtime } from './runtime.js';
 
 /**
  * `regenerate({ userId })` met `maxSessionsPerUser` with `onSessionLimit: 'refuse'`.
@@ -77,23 +77,18 @@ async function touchedSince(rt: Runtime, past: Listed[], now: number): Promise<L
   const touched: Listed[] = [];
   for (let i = 0; i < past.length; i += ENDINGS_AT_ONCE) {
     const batch = past.slice(i, i + ENDINGS_AT_ONCE);
-    const results = await Promise.all(batch.map((entry) => expire(rt, entry, now)));
+    const results = await Promise.all(
+      batch.map(({ sid, record }) =>
+        expireRecord(rt, sid, record, now, deadlinePassed(record, now) ?? 'idle-timeout').catch(
+          () => 'failed' as const,
+        ),
+      ),
+    );
     touched.push(...batch.filter((_, j) => results[j] === 'live'));
     // A store in trouble: the rest are let go too, or each batch would wait out its timeout.
     if (results.includes('failed')) break;
   }
   return touched;
-}
-
-/** Ends a session past its deadline unless touched since; reports an ending that landed. */
-async function expire(rt: Runtime, { sid, record }: Listed, now: number) {
-  const reason = deadlinePassed(record, now) ?? 'idle-timeout';
-  const ended = { reason, at: now };
-  const result = await rt.store.endIfExpired!(sid, ended, retainUntil(rt, record, now), now).catch(
-    () => 'failed' as const,
-  );
-  if (result === 'ok') emitFor(rt, now, sid, record.userId, { type: 'expired', reason });
-  return result;
 }
 
 /**
