@@ -9,7 +9,7 @@ import { endRecord, forgetLinkedCredential, isRenewal } from './end-record.js';
 import { StoreUnavailableError } from './guard-store.js';
 import { ANSWER_IN_FLIGHT } from './respond.js';
 import { type ClientFacts, emitFor, type Runtime } from './runtime.js';
-import { keepWithinLimit } from './session-limit.js';
+import { type ClearUp, keepWithinLimit } from './session-limit.js';
 import {
   createRecord,
   currentData,
@@ -115,7 +115,8 @@ export async function regenerate(
   // tabs signing in at once replace each other's session, not end it with the credential.
   const device = { sid: old?.sid ?? null, credential: credential ?? client.heldCredential ?? null };
   const limited = userId !== null && !standsOnOld;
-  if (limited) await keepWithinLimit(rt, userId, now, device, null);
+  const clearUp: ClearUp = {};
+  if (limited) await keepWithinLimit(rt, userId, now, device, null, clearUp);
   // Create first, then end the old record: a store failure in between answers 503 and
   // leaves the visitor's current session alive rather than none at all.
   const created = await createRecord(
@@ -141,7 +142,7 @@ export async function regenerate(
     generateToken,
   );
   // Parallel logins all pass the first look before any of them has created: look again.
-  if (limited) await keepWithinLimit(rt, userId, now, device, created.sid);
+  if (limited) await keepWithinLimit(rt, userId, now, device, created.sid, clearUp);
   // The session the browser's cookie named, live or just ended by a parallel renewal (its
   // cookie is on the wire too): a rotation's answer with a token of it may still cross
   // this one's, and the receipt, bound to it, then brings this session back.

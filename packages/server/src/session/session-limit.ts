@@ -46,14 +46,20 @@ type Listed = { sid: string; record: SessionRecord };
  * privilege at the back of the queue. Listed sessions past a deadline are ended, unless a
  * request touched them since (see `touchedSince`).
  */
-async function liveSessions(rt: Runtime, userId: string, now: number, replacing: string | null) {
+async function liveSessions(
+  rt: Runtime,
+  userId: string,
+  now: number,
+  replacing: string | null,
+  clearUp: ClearUp,
+) {
   const live: Listed[] = [];
   const past: Listed[] = [];
   for (const entry of await rt.store.listByUser(userId)) {
     if (entry.sid === replacing || entry.record.ended) continue;
     (deadlinePassed(entry.record, now) ? past : live).push(entry);
   }
-  live.push(...(await touchedSince(rt, past, now)));
+  live.push(...(await touchedSince(rt, past, now, clearUp)));
   // Stable: sessions signed in in the same millisecond keep the store's listing order.
   const signedInAt = ({ record }: Listed) =>
     record.authenticatedAt ??
@@ -65,30 +71,60 @@ async function liveSessions(rt: Runtime, userId: string, now: number, replacing:
 const ENDINGS_AT_ONCE = 256;
 
 /**
+ * One sign-in's time for ending past-deadline sessions, shared by its two looks: one store
+ * timeout in all, from its first ending (`until`, on `performance.now()`'s clock).
+ */
+export interface ClearUp {
+  until?: number;
+}
+
+/**
  * Ends the listed sessions past a deadline, each only while it still is (`endIfExpired`):
  * a request its device sent just before the deadline may write to it yet, and bring it
  * back over the limit after this sign-in counted it out. Returns those such a write
- * reached first: they are live, and count. An ending that fails is let go (that session's
- * next request ends it, and the race stays open for it alone), and so are the batches
- * after it: clearing up never fails a sign-in, nor holds it for more than one timeout. A store without `endIfExpired` leaves them as they are (docs/stores.md).
+ * reached first: they are live, and count. An ending that fails, or has not answered when
+ * the sign-in's time for them is up, is let go, and so are those not yet sent then: that
+ * session's next request ends it, and the race stays open for it alone. Clearing up never
+ * fails a sign-in, nor holds it for more than one store timeout. A store without
+ * `endIfExpired` leaves them as they are (docs/stores.md).
  */
-async function touchedSince(rt: Runtime, past: Listed[], now: number): Promise<Listed[]> {
+async function touchedSince(
+  rt: Runtime,
+  past: Listed[],
+  now: number,
+  clearUp: ClearUp,
+): Promise<Listed[]> {
   if (!rt.store.endIfExpired || past.length === 0) return [];
+  clearUp.until ??= performance.now() + rt.options.storeTimeout;
   const touched: Listed[] = [];
   for (let i = 0; i < past.length; i += ENDINGS_AT_ONCE) {
+    const left = clearUp.until - performance.now();
+    if (left <= 0) break;
     const batch = past.slice(i, i + ENDINGS_AT_ONCE);
-    const results = await Promise.all(
-      batch.map(({ sid, record }) =>
-        expireRecord(rt, sid, record, now, deadlinePassed(record, now) ?? 'idle-timeout').catch(
-          () => 'failed' as const,
-        ),
+    // Each answer is taken as it comes: a `live` one answered before the time is up counts,
+    // even if others of its batch are still pending then.
+    const endings = batch.map((entry) =>
+      expireRecord(rt, entry.sid, entry.record, now, deadlinePassed(entry.record, now)!).then(
+        (result) => void (result === 'live' && touched.push(entry)),
+        () => {},
       ),
     );
-    touched.push(...batch.filter((_, j) => results[j] === 'live'));
-    // A store in trouble: the rest are let go too, or each batch would wait out its timeout.
-    if (results.includes('failed')) break;
+    if (!(await settlesWithin(Promise.all(endings), left))) break;
   }
   return touched;
+}
+
+/** Whether `pending` settles within `ms`; never rejects, and leaves no timer behind. */
+async function settlesWithin(pending: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([pending.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -107,12 +143,13 @@ export async function keepWithinLimit(
   now: number,
   device: Device,
   own: string | null,
+  clearUp: ClearUp,
 ): Promise<void> {
   const limit = rt.options.maxSessionsPerUser;
   if (limit === null) return;
   const end = (sid: string, record: SessionRecord, detail: string) =>
     endRecord(rt, sid, record, now, { reason: 'revoked', detail, at: now });
-  const live = await liveSessions(rt, userId, now, device.sid);
+  const live = await liveSessions(rt, userId, now, device.sid, clearUp);
   let over = live.length + (own === null ? 1 : 0) - limit;
   if (over <= 0) return;
   // The device's other sessions sharing the credential make room first, and keep it: they
