@@ -28,7 +28,8 @@ import type { SessionEnv, SessionMiddleware } from './types.js';
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 /**
- * Cookie-bound sessions for Hono: resolves `c.var.session` with one store read, and after
+ * Cookie-bound sessions for Hono: resolves `c.var.session` with one store read (ordinarily; see
+ * `resolveSession` for the rare second), and after
  * the handler writes only what changed, rotates when due and sets exactly one cookie.
  *
  * Options (all durations in ms; validated once, a bad one throws naming it):

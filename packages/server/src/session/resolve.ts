@@ -9,7 +9,7 @@ import { deadlinePassed, expireRecord, isRenewal } from './end-record.js';
 import { deviceUserAgent, emitFor, type Runtime, touchIfDue } from './runtime.js';
 import { endCurrent } from './successor.js';
 
-/** The outcome of the one store read a request makes. */
+/** The outcome of resolving a request's session: its one store read, ordinarily. */
 export type Resolution =
   | {
       state: 'live';
@@ -62,10 +62,11 @@ export interface RequestFacts {
 }
 
 /**
- * Resolves the request's session with exactly one `store.get` (a second only when a
- * session read past its deadline turns out touched since: see `expireRecord`). Never adopts
- * an unknown ID, never lets a malformed value reach the store, and ends a session whose
- * deadline passed.
+ * Resolves the request's session, in the ordinary case with one store read (`get`, or
+ * `getAndTouch` for a touch that may be due). Rare paths read again: the predecessor's
+ * sealed successor, a renewal receipt's session, and a session read past its deadline
+ * that turns out touched since (see `expireRecord`). Never adopts an unknown ID, never
+ * lets a malformed value reach the store, and ends a session whose deadline passed.
  * Store failures propagate (the middleware answers 503).
  */
 export async function resolveSession(rt: Runtime, req: RequestFacts): Promise<Resolution> {

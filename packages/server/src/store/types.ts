@@ -227,11 +227,13 @@ export interface SessionStore {
   /**
    * Optional: `end`, only while the record's idle or absolute deadline is at or before
    * `now`, checked in the same atomic step; `live`, changing nothing, when both are after
-   * it (a touch moved the idle deadline since the caller read the record). A sign-in under
-   * `maxSessionsPerUser` ends the user's sessions past their deadline with it: a request
-   * its device sent just before the deadline could otherwise still write to one after the
-   * sign-in counted it out, and bring it back over the limit. Without it they are left as
-   * they are, and that race stays open (docs/stores.md).
+   * it (a touch moved the idle deadline since the caller read the record). Every ending of
+   * a session for its deadline goes through it: a request that reads a session past its
+   * deadline (on `live` it reads the session again), and a sign-in under
+   * `maxSessionsPerUser` for the user's sessions past theirs, which a request its device
+   * sent just before the deadline could otherwise still bring back over the limit.
+   * Without it, the request ends the session with `end` even when a parallel request in
+   * time has touched it, and the sign-in leaves such sessions as they are (docs/stores.md).
    */
   endIfExpired?(
     sid: string,
