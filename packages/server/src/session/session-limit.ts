@@ -67,26 +67,25 @@ async function liveSessions(
   return live.sort((a, b) => signedInAt(a) - signedInAt(b));
 }
 
-/** How many endings of past-deadline sessions a sign-in sends at once. */
-const ENDINGS_AT_ONCE = 256;
-
 /**
- * One sign-in's time for ending past-deadline sessions, shared by its two looks: one store
- * timeout in all, from its first ending (`until`, on `performance.now()`'s clock).
+ * One sign-in's record of the past-deadline sessions whose ending failed (or timed out):
+ * its second look at the limit lets them go rather than wait for the store again.
  */
 export interface ClearUp {
-  until?: number;
+  failed: Set<string>;
 }
 
 /**
  * Ends the listed sessions past a deadline, each only while it still is (`endIfExpired`):
  * a request its device sent just before the deadline may write to it yet, and bring it
  * back over the limit after this sign-in counted it out. Returns those such a write
- * reached first: they are live, and count. An ending that fails, or has not answered when
- * the sign-in's time for them is up, is let go, and so are those not yet sent then: that
- * session's next request ends it, and the race stays open for it alone. Clearing up never
- * fails a sign-in, nor holds it for more than one store timeout. A store without
- * `endIfExpired` leaves them as they are (docs/stores.md).
+ * reached first: they are live, and count. All go out at once, each bounded by the store
+ * timeout, and every answer is waited for: a `live` one is never dropped. An ending that
+ * fails is let go, for the rest of the sign-in: that session's next request ends it, and
+ * the race stays open for it alone. Clearing up never fails a sign-in, and holds it about
+ * one store timeout at most (the second look only sends endings for sessions whose
+ * deadline passed between the looks). A store without `endIfExpired` leaves them as they
+ * are (docs/stores.md).
  */
 async function touchedSince(
   rt: Runtime,
@@ -94,37 +93,17 @@ async function touchedSince(
   now: number,
   clearUp: ClearUp,
 ): Promise<Listed[]> {
-  if (!rt.store.endIfExpired || past.length === 0) return [];
-  clearUp.until ??= performance.now() + rt.options.storeTimeout;
-  const touched: Listed[] = [];
-  for (let i = 0; i < past.length; i += ENDINGS_AT_ONCE) {
-    const left = clearUp.until - performance.now();
-    if (left <= 0) break;
-    const batch = past.slice(i, i + ENDINGS_AT_ONCE);
-    // Each answer is taken as it comes: a `live` one answered before the time is up counts,
-    // even if others of its batch are still pending then.
-    const endings = batch.map((entry) =>
-      expireRecord(rt, entry.sid, entry.record, now, deadlinePassed(entry.record, now)!).then(
-        (result) => void (result === 'live' && touched.push(entry)),
-        () => {},
-      ),
-    );
-    if (!(await settlesWithin(Promise.all(endings), left))) break;
-  }
-  return touched;
-}
-
-/** Whether `pending` settles within `ms`; never rejects, and leaves no timer behind. */
-async function settlesWithin(pending: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([pending.then(() => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  if (!rt.store.endIfExpired) return [];
+  const sent = past.filter(({ sid }) => !clearUp.failed.has(sid));
+  const results = await Promise.all(
+    sent.map(({ sid, record }) =>
+      expireRecord(rt, sid, record, now, deadlinePassed(record, now)!).catch(() => {
+        clearUp.failed.add(sid);
+        return 'failed' as const;
+      }),
+    ),
+  );
+  return sent.filter((_, i) => results[i] === 'live');
 }
 
 /**
