@@ -272,6 +272,66 @@ describe('maxSessionsPerUser: the sign-in ending past-deadline sessions (memory 
     expect(calls).toBe(600);
   });
 
+  it('an ending past the absolute deadline is sent once and not waited for: it cannot be live', async () => {
+    let calls = 0;
+    const t = limitApp(
+      make,
+      'refuse',
+      (store) => ({
+        ...store,
+        endIfExpired: () => {
+          calls++;
+          return new Promise<never>(() => {});
+        },
+      }),
+      // Waiting for that ending would take longer than the test may.
+      { storeTimeout: 30_000 },
+    );
+    const now = t.clock.now();
+    const record = sessionRecord({
+      userId: t.userId,
+      createdAt: now - 8 * 60 * MIN,
+      lastActiveAt: now - 2,
+      idleExpiresAt: now - 1,
+      absoluteExpiresAt: now - 1,
+    });
+    expect(await t.store.create('past-absolute', record, now + IDLE)).toBe(true);
+    expect((await t.login()).status).toBe(200);
+    // Neither look waited, and the second did not send it again.
+    expect(calls).toBe(1);
+  });
+
+  it('a privilege change racing the absolute deadline does not hold a sign-in elsewhere', async () => {
+    const t = limitApp(
+      make,
+      'refuse',
+      (store) => ({ ...store, endIfExpired: () => new Promise<never>(() => {}) }),
+      { storeTimeout: 30_000, absoluteTimeout: IDLE },
+    );
+    let release!: () => void;
+    let entered!: () => void;
+    const inHandler = new Promise<void>((r) => (entered = r));
+    t.app.post('/elevate', async (c) => {
+      entered();
+      await new Promise<void>((r) => (release = r));
+      await c.var.session.regenerate({}); // keeps the absolute deadline, now past
+      return c.json({});
+    });
+    const first = sessionCookie(await t.login())!;
+    t.clock.advance(IDLE - 1);
+    const elevate = t.app.request('/elevate', withCookie(first, { method: 'POST' }));
+    await inHandler; // read 1 ms before the absolute deadline
+    t.clock.advance(2);
+    const login = t.login();
+    release();
+    await elevate;
+    // The first look's ending and the second look's (of the renewed session, born past
+    // its deadline) are both past the absolute deadline: neither is waited for.
+    const answer = await login;
+    expect(answer.status).toBe(200);
+    expect(await t.stateOf(sessionCookie(answer)!)).toBe('active');
+  });
+
   for (const onSessionLimit of ['refuse', 'evict-oldest'] as const) {
     it(`${onSessionLimit}: a live answer that comes late, within the store timeout, counts`, async () => {
       const t = limitApp(

@@ -115,7 +115,7 @@ export async function regenerate(
   // tabs signing in at once replace each other's session, not end it with the credential.
   const device = { sid: old?.sid ?? null, credential: credential ?? client.heldCredential ?? null };
   const limited = userId !== null && !standsOnOld;
-  const clearUp: ClearUp = { failed: new Set() };
+  const clearUp: ClearUp = { sent: new Set() };
   if (limited) await keepWithinLimit(rt, userId, now, device, null, clearUp);
   // Create first, then end the old record: a store failure in between answers 503 and
   // leaves the visitor's current session alive rather than none at all.

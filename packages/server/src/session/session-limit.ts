@@ -68,11 +68,13 @@ async function liveSessions(
 }
 
 /**
- * One sign-in's record of the past-deadline sessions whose ending failed (or timed out):
- * its second look at the limit lets them go rather than wait for the store again.
+ * The past-deadline sessions one sign-in has sent an ending for: its second look at the
+ * limit does not send them again. Each is by then ended, live (and listed so), failed or
+ * timed out (let go rather than wait for the store again), or past its absolute deadline
+ * with its ending still under way.
  */
 export interface ClearUp {
-  failed: Set<string>;
+  sent: Set<string>;
 }
 
 /**
@@ -80,11 +82,13 @@ export interface ClearUp {
  * a request its device sent just before the deadline may write to it yet, and bring it
  * back over the limit after this sign-in counted it out. Returns those such a write
  * reached first: they are live, and count. All go out at once, each bounded by the store
- * timeout, and every answer is waited for: a `live` one is never dropped. An ending that
+ * timeout, and every answer that can be `live` is waited for: none is dropped. One past
+ * its absolute deadline cannot be (nothing moves that deadline, and a touch is capped at
+ * it), so its ending is sent and not waited for: that also spares the second look a
+ * privilege change's new session that inherited a deadline already past. An ending that
  * fails is let go, for the rest of the sign-in: that session's next request ends it, and
  * the race stays open for it alone. Clearing up never fails a sign-in, and holds it about
- * one store timeout at most (the second look only sends endings for sessions whose
- * deadline passed between the looks). A store without `endIfExpired` leaves them as they
+ * one store timeout at most. A store without `endIfExpired` leaves such sessions as they
  * are (docs/stores.md).
  */
 async function touchedSince(
@@ -94,16 +98,22 @@ async function touchedSince(
   clearUp: ClearUp,
 ): Promise<Listed[]> {
   if (!rt.store.endIfExpired) return [];
-  const sent = past.filter(({ sid }) => !clearUp.failed.has(sid));
-  const results = await Promise.all(
-    sent.map(({ sid, record }) =>
-      expireRecord(rt, sid, record, now, deadlinePassed(record, now)!).catch(() => {
-        clearUp.failed.add(sid);
-        return 'failed' as const;
-      }),
-    ),
-  );
-  return sent.filter((_, i) => results[i] === 'live');
+  const waited: Listed[] = [];
+  const answers: Promise<unknown>[] = [];
+  for (const entry of past) {
+    const { sid, record } = entry;
+    if (clearUp.sent.has(sid)) continue;
+    clearUp.sent.add(sid);
+    const answer = expireRecord(rt, sid, record, now, deadlinePassed(record, now)!).catch(
+      () => 'failed',
+    );
+    if (now < record.absoluteExpiresAt) {
+      waited.push(entry);
+      answers.push(answer);
+    }
+  }
+  const results = await Promise.all(answers);
+  return waited.filter((_, i) => results[i] === 'live');
 }
 
 /**
