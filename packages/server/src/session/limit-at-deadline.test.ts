@@ -93,6 +93,36 @@ function limitApp(
   };
 }
 
+/** A store wrapper whose `endIfExpired` waits for `open()`; `entered` once one is called. */
+function heldEndings() {
+  let enter!: () => void;
+  const entered = new Promise<void>((r) => (enter = r));
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const wrap = (store: SessionStore): SessionStore => ({
+    ...store,
+    endIfExpired: async (...args) => {
+      enter();
+      await gate;
+      return store.endIfExpired!(...args);
+    },
+  });
+  return { wrap, entered, open: () => open() };
+}
+
+/** A store wrapper whose `endIfExpired` never answers; `calls()` counts them. */
+function hungEndings() {
+  let calls = 0;
+  const wrap = (store: SessionStore): SessionStore => ({
+    ...store,
+    endIfExpired: () => {
+      calls++;
+      return new Promise<never>(() => {});
+    },
+  });
+  return { wrap, calls: () => calls };
+}
+
 /** The `events` of `type`. */
 const ofType = (events: SessionEvent[], type: SessionEvent['type']) =>
   events.filter((e) => e.type === type);
@@ -128,29 +158,19 @@ describe.each(stores)(
       });
 
       it(`${onSessionLimit}: a write that lands between the listing and the ending keeps the session counted`, async () => {
-        let entered!: () => void;
-        const ending = new Promise<void>((r) => (entered = r));
-        let open!: () => void;
-        const gate = new Promise<void>((r) => (open = r));
         // The sign-in's ending of the past-deadline session waits until the upload wrote.
-        const t = limitApp(make, onSessionLimit, (store) => ({
-          ...store,
-          endIfExpired: async (...args) => {
-            entered();
-            await gate;
-            return store.endIfExpired!(...args);
-          },
-        }));
+        const held = heldEndings();
+        const t = limitApp(make, onSessionLimit, held.wrap);
         const first = sessionCookie(await t.login())!;
         t.clock.advance(IDLE - 1);
         const { done: upload } = await t.upload(first);
         t.clock.advance(2);
         const login = t.login();
-        await ending;
+        await held.entered;
         t.release();
         // The upload was read before the deadline: its write moves the idle deadline on.
         expect((await upload).status).toBe(200);
-        open();
+        held.open();
         const answer = await login;
         // The touched session is live again and counts: it is evicted, or the sign-in refused.
         if (onSessionLimit === 'refuse') {
@@ -173,28 +193,18 @@ describe.each(stores)(
 // it, but only while it still is; a request read in time that touched it since keeps it.
 describe.each(stores)('a read past the deadline racing a write read in time (%s)', (_, make) => {
   it('the touched session lives on, and the late read is answered from it', async () => {
-    let entered!: () => void;
-    const ending = new Promise<void>((r) => (entered = r));
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
-    const t = limitApp(make, 'refuse', (store) => ({
-      ...store,
-      endIfExpired: async (...args) => {
-        entered();
-        await gate;
-        return store.endIfExpired!(...args);
-      },
-    }));
+    const held = heldEndings();
+    const t = limitApp(make, 'refuse', held.wrap);
     const token = sessionCookie(await t.login())!;
     t.clock.advance(IDLE - 1);
     const { done: upload } = await t.upload(token);
     t.clock.advance(2);
     // Read past the deadline; its ending waits until the upload has written.
     const late = t.stateOf(token);
-    await ending;
+    await held.entered;
     t.release();
     expect((await upload).status).toBe(200);
-    open();
+    held.open();
     expect(await late).toBe('active');
     expect(await t.stateOf(token)).toBe('active');
     expect(ofType(t.events, 'expired')).toEqual([]);
@@ -251,42 +261,20 @@ describe('maxSessionsPerUser: the sign-in ending past-deadline sessions (memory 
   });
 
   it('endings that never answer hold the sign-in one store timeout, not one per look', async () => {
-    let calls = 0;
-    const t = limitApp(
-      make,
-      'refuse',
-      (store) => ({
-        ...store,
-        endIfExpired: () => {
-          calls++;
-          return new Promise<never>(() => {});
-        },
-      }),
-      { storeTimeout: 300 },
-    );
+    const hung = hungEndings();
+    const t = limitApp(make, 'refuse', hung.wrap, { storeTimeout: 300 });
     await pastSessions(t, 600);
     const login = await t.login();
     expect(login.status).toBe(200);
     // All 600 went out at once and timed out together; the second look let them go rather
     // than wait for the store again (1,200 calls and two timeouts).
-    expect(calls).toBe(600);
+    expect(hung.calls()).toBe(600);
   });
 
   it('an ending past the absolute deadline is sent once and not waited for: it cannot be live', async () => {
-    let calls = 0;
-    const t = limitApp(
-      make,
-      'refuse',
-      (store) => ({
-        ...store,
-        endIfExpired: () => {
-          calls++;
-          return new Promise<never>(() => {});
-        },
-      }),
-      // Waiting for that ending would take longer than the test may.
-      { storeTimeout: 30_000 },
-    );
+    const hung = hungEndings();
+    // Waiting for that ending would take longer than the test may.
+    const t = limitApp(make, 'refuse', hung.wrap, { storeTimeout: 30_000 });
     const now = t.clock.now();
     const record = sessionRecord({
       userId: t.userId,
@@ -298,16 +286,14 @@ describe('maxSessionsPerUser: the sign-in ending past-deadline sessions (memory 
     expect(await t.store.create('past-absolute', record, now + IDLE)).toBe(true);
     expect((await t.login()).status).toBe(200);
     // Neither look waited, and the second did not send it again.
-    expect(calls).toBe(1);
+    expect(hung.calls()).toBe(1);
   });
 
   it('a privilege change racing the absolute deadline does not hold a sign-in elsewhere', async () => {
-    const t = limitApp(
-      make,
-      'refuse',
-      (store) => ({ ...store, endIfExpired: () => new Promise<never>(() => {}) }),
-      { storeTimeout: 30_000, absoluteTimeout: IDLE },
-    );
+    const t = limitApp(make, 'refuse', hungEndings().wrap, {
+      storeTimeout: 30_000,
+      absoluteTimeout: IDLE,
+    });
     let release!: () => void;
     let entered!: () => void;
     const inHandler = new Promise<void>((r) => (entered = r));
