@@ -91,7 +91,12 @@ export interface SessionRecord extends SessionMeta {
   data: { [key: string]: JsonValue };
 }
 
-/** A per-key change. Keys not named are left as they are (concurrent writers do not clash). */
+/**
+ * A per-key change. Keys not named are left as they are (concurrent writers do not clash).
+ * `meta.absoluteExpiresAt` may move earlier, never later: a session past its absolute
+ * deadline is taken to stay dead (a sign-in does not wait for its `endIfExpired`), and
+ * `session()` itself never moves it after creation.
+ */
 export interface SessionPatch {
   set?: { [key: string]: JsonValue };
   unset?: string[];
