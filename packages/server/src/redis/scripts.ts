@@ -77,7 +77,8 @@ return indexAdd(KEYS[2], ARGV[3], ARGV[2], ARGV[1])
 /**
  * Applies a per-key delta to a live session; never re-creates an ended or missing one.
  * `m:lastActiveAt` and `m:idleExpiresAt` only move forward (an earlier-started request
- * must not pull back a later touch). Answers 'ok', or { 'ok', m:userId } when the record
+ * must not pull back a later touch); `m:absoluteExpiresAt` only back (a session past it
+ * stays dead). Answers 'ok', or { 'ok', m:userId } when the record
  * now lives longer than before and has a user, whose index must then live as long.
  * ARGV: expiresAt, number of field/value pairs n, the 2n pair values, then fields to delete.
  */
@@ -86,13 +87,16 @@ if not live(KEYS[1]) then return 'missing' end
 local longer = redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[1])
 local last = 2 + 2 * tonumber(ARGV[2])
 local forward = { ['m:lastActiveAt'] = true, ['m:idleExpiresAt'] = true }
+local backward = { ['m:absoluteExpiresAt'] = true }
 local set = {}
 for i = 3, last, 2 do
   local keep = true
-  if forward[ARGV[i]] then
+  if forward[ARGV[i]] or backward[ARGV[i]] then
     local stored = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '')
     local given = tonumber(ARGV[i + 1])
-    keep = not (stored and given and given < stored)
+    if stored and given then
+      keep = (forward[ARGV[i]] and given >= stored) or (backward[ARGV[i]] and given <= stored)
+    end
   end
   if keep then
     set[#set + 1] = ARGV[i]

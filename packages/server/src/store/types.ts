@@ -93,9 +93,9 @@ export interface SessionRecord extends SessionMeta {
 
 /**
  * A per-key change. Keys not named are left as they are (concurrent writers do not clash).
- * `meta.absoluteExpiresAt` may move earlier, never later: a session past its absolute
- * deadline is taken to stay dead (a sign-in does not wait for its `endIfExpired`), and
- * `session()` itself never moves it after creation.
+ * A store moves `meta.absoluteExpiresAt` earlier, never later (a later one is left out):
+ * a session past its absolute deadline stays dead, and a sign-in does not wait for its
+ * `endIfExpired`. `session()` itself never moves it after creation.
  */
 export interface SessionPatch {
   set?: { [key: string]: JsonValue };
@@ -210,7 +210,7 @@ export interface SessionStore {
    * Applies a per-key delta, only if the record exists and has not ended; never
    * re-creates a deleted session. `lastActiveAt` and `idleExpiresAt` only move forward: a
    * slow request that started earlier must not pull back a deadline a later one already
-   * told the browser. `expiresAt` is when the store may forget the record. Refuses the
+   * told the browser. `absoluteExpiresAt` only moves back (see `SessionPatch`). `expiresAt` is when the store may forget the record. Refuses the
    * data `create` refuses, and a lone-surrogate key in `unset`, changing nothing.
    */
   update(sid: string, patch: SessionPatch, expiresAt: number): Promise<WriteResult>;

@@ -10,6 +10,8 @@ import type { ExpiringTable, Slot } from './expiring-table.js';
 const FIXED_META = new Set<string>(['tokenHash', 'previous', 'ended', 'createdAt']);
 /** Meta fields a patch may only move forward (see SessionStore.update). */
 const FORWARD_META = new Set<string>(['lastActiveAt', 'idleExpiresAt']);
+/** Meta fields a patch may only move back (see SessionPatch). */
+const BACKWARD_META = new Set<string>(['absoluteExpiresAt']);
 
 function applyPatch(record: SessionRecord, patch: SessionPatch): void {
   for (const [key, value] of Object.entries(patch.set ?? {})) setOwn(record.data, key, value);
@@ -18,6 +20,7 @@ function applyPatch(record: SessionRecord, patch: SessionPatch): void {
   for (const [key, value] of Object.entries(patch.meta ?? {})) {
     if (FIXED_META.has(key) || value === undefined) continue;
     if (FORWARD_META.has(key) && (value as number) < (meta[key] as number)) continue;
+    if (BACKWARD_META.has(key) && (value as number) > (meta[key] as number)) continue;
     meta[key] = value;
   }
 }

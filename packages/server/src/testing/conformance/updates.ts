@@ -107,6 +107,18 @@ export function updateCases(ctx: StoreContext): void {
       expect(await ctx.store.get(sid)).toEqual({ ...record, data: { a: 1 } });
     });
 
+    it('moves the absolute deadline earlier, never later (a session past it stays dead)', async () => {
+      const sid = randomKey('sid');
+      const record = sessionRecord();
+      await ctx.store.create(sid, record, Date.now() + HOUR);
+      const later = { absoluteExpiresAt: record.absoluteExpiresAt + HOUR };
+      expect(await ctx.store.update(sid, { meta: later }, Date.now() + 2 * HOUR)).toBe('ok');
+      expect((await ctx.store.get(sid))?.absoluteExpiresAt).toBe(record.absoluteExpiresAt);
+      const earlier = { absoluteExpiresAt: record.absoluteExpiresAt - HOUR };
+      expect(await ctx.store.update(sid, { meta: earlier }, Date.now() + HOUR)).toBe('ok');
+      expect((await ctx.store.get(sid))?.absoluteExpiresAt).toBe(earlier.absoluteExpiresAt);
+    });
+
     it('answers missing for an unknown sid and does not create it', async () => {
       const sid = randomKey('sid');
       const result = await ctx.store.update(sid, { set: { a: 1 } }, Date.now() + HOUR);
