@@ -397,4 +397,25 @@ describe('redisStore with bad store content', () => {
     expect(await store.getCredential('c-good')).toBeNull();
     expect(await client.get(`${prefix}c:{c-foreign}`)).toBe('x');
   });
+
+  it('never gives an unreadable absolute deadline a later one (the record stays corrupt)', async () => {
+    const key = await storeValid(`bad-absolute-${Math.random()}`);
+    const sid = key.slice(`${prefix}s:{`.length, -1);
+    await client.hset(key, 'm:absoluteExpiresAt', '"x"');
+    const later = { absoluteExpiresAt: Date.now() + 2 * HOUR };
+    expect(await store.update(sid, { meta: later }, Date.now() + 2 * HOUR)).toBe('ok');
+    expect(await client.hget(key, 'm:absoluteExpiresAt')).toBe('"x"');
+    expect(await store.get(sid)).toBeNull();
+  });
+
+  it('repairs an unreadable idle deadline with a given one, as before', async () => {
+    const key = await storeValid(`bad-idle-${Math.random()}`);
+    const sid = key.slice(`${prefix}s:{`.length, -1);
+    await client.hset(key, 'm:idleExpiresAt', 'NaN');
+    const idle = Date.now() + HOUR / 2;
+    expect(await store.update(sid, { meta: { idleExpiresAt: idle } }, Date.now() + HOUR)).toBe(
+      'ok',
+    );
+    expect(await client.hget(key, 'm:idleExpiresAt')).toBe(String(idle));
+  });
 });

@@ -77,8 +77,8 @@ return indexAdd(KEYS[2], ARGV[3], ARGV[2], ARGV[1])
 /**
  * Applies a per-key delta to a live session; never re-creates an ended or missing one.
  * `m:lastActiveAt` and `m:idleExpiresAt` only move forward (an earlier-started request
- * must not pull back a later touch); `m:absoluteExpiresAt` only back (a session past it
- * stays dead). Answers 'ok', or { 'ok', m:userId } when the record
+ * must not pull back a later touch); `m:absoluteExpiresAt` only back, and never when the
+ * stored one does not read as a number (a session past it stays dead). Answers 'ok', or { 'ok', m:userId } when the record
  * now lives longer than before and has a user, whose index must then live as long.
  * ARGV: expiresAt, number of field/value pairs n, the 2n pair values, then fields to delete.
  */
@@ -91,12 +91,15 @@ local backward = { ['m:absoluteExpiresAt'] = true }
 local set = {}
 for i = 3, last, 2 do
   local keep = true
-  if forward[ARGV[i]] or backward[ARGV[i]] then
+  if forward[ARGV[i]] then
     local stored = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '')
     local given = tonumber(ARGV[i + 1])
-    if stored and given then
-      keep = (forward[ARGV[i]] and given >= stored) or (backward[ARGV[i]] and given <= stored)
-    end
+    keep = not (stored and given and given < stored)
+  elseif backward[ARGV[i]] then
+    -- An unreadable stored deadline is never replaced: that would bring a corrupt record back.
+    local stored = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '')
+    local given = tonumber(ARGV[i + 1])
+    keep = stored ~= nil and given ~= nil and not (given > stored)
   end
   if keep then
     set[#set + 1] = ARGV[i]

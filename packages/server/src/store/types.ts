@@ -210,8 +210,9 @@ export interface SessionStore {
    * Applies a per-key delta, only if the record exists and has not ended; never
    * re-creates a deleted session. `lastActiveAt` and `idleExpiresAt` only move forward: a
    * slow request that started earlier must not pull back a deadline a later one already
-   * told the browser. `absoluteExpiresAt` only moves back (see `SessionPatch`). `expiresAt` is when the store may forget the record. Refuses the
-   * data `create` refuses, and a lone-surrogate key in `unset`, changing nothing.
+   * told the browser. `absoluteExpiresAt` only moves back (see `SessionPatch`).
+   * `expiresAt` is when the store may forget the record. Refuses the data `create`
+   * refuses, and a lone-surrogate key in `unset`, changing nothing.
    */
   update(sid: string, patch: SessionPatch, expiresAt: number): Promise<WriteResult>;
   /** Atomic compare-and-set of the current token: exactly one concurrent rotation wins. */

@@ -59,9 +59,9 @@ describe('memoryStore eviction by the deadline a session stops being usable', ()
     expect(examined).toBeLessThan(ONE_REQUEST_BUDGET);
   });
 
-  // A rank that moves earlier and back (an update's expiresAt, or meta.absoluteExpiresAt)
-  // leaves, after each eviction that surfaces the earlier entry, one more entry that still
-  // matches `rankAt`: compaction keeps them all.
+  // A rank that moves earlier and back (an update's expiresAt) leaves, after each eviction
+  // that surfaces the earlier entry, one more entry that still matches `rankAt`:
+  // compaction keeps them all.
   it('keeps the eviction heap bounded under a loop of updates and creates', async () => {
     const heaps = trackHeaps();
     try {
