@@ -242,6 +242,10 @@ export async function startServer(config: AppConfig = {}): Promise<TestServer> {
   });
   app.get('/api/passive', passive(), (c) => c.json({ state: c.var.session.state }));
   app.get('/api/me', requireSession(), (c) => c.json({ userId: c.var.session.userId }));
+  // An idempotent change the SDK may repeat on its own: who it ran as, in the answer.
+  app.delete('/api/items/:id', requireSession(), (c) =>
+    c.json({ deletedBy: c.var.session.userId }),
+  );
   app.get('/api/fresh', requireSession({ fresh: FRESH_MS }), (c) => c.json({ ok: true }));
   // The store key (a hash, safe to show): lets the audit look records up.
   app.get('/api/id', (c) => c.json({ id: c.var.session.id }));

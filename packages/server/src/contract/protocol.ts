@@ -36,6 +36,7 @@ export const PROBLEM_CODES = [
   'client_script_unavailable',
   'internal_error',
   'session_renewed',
+  'session_switched',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

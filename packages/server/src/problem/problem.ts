@@ -15,6 +15,7 @@ const STATUS: Record<ProblemCode, number> = {
   client_script_unavailable: 503,
   internal_error: 500,
   session_renewed: 409,
+  session_switched: 409,
 };
 
 const TITLE: Record<ProblemCode, string> = {
@@ -30,6 +31,7 @@ const TITLE: Record<ProblemCode, string> = {
   client_script_unavailable: 'The session script is temporarily unavailable',
   internal_error: 'Something went wrong on our side',
   session_renewed: 'Your session was just renewed',
+  session_switched: 'Someone else signed in on this browser',
 };
 
 /** Options of {@link problemResponse}. */
@@ -116,6 +118,21 @@ export function renewedResponse(handled?: boolean): Response {
     detail: handled
       ? 'Another request renewed the session while this one ran: its session changes were not saved.'
       : 'Another request renewed the session; repeat this one with the new cookie.',
+    handled,
+  });
+}
+
+/**
+ * The 409 for a cookie whose session a sign-in as another user on this browser ended
+ * while the request was on its way (or, `handled`, while it ran). Not a session 401: the
+ * SDK would re-authenticate or repeat it, and by then the browser's cookie is the other
+ * user's, so the request would run again as them. It goes back to the app instead.
+ */
+export function switchedResponse(handled?: boolean): Response {
+  return problemResponse('session_switched', {
+    detail: handled
+      ? 'Someone else signed in on this browser while this request ran: its session changes were not saved.'
+      : 'Someone else signed in on this browser after this request was sent; it was not run for them.',
     handled,
   });
 }

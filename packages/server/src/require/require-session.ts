@@ -1,6 +1,11 @@
 import type { MiddlewareHandler } from 'hono';
 import { type KnownOptions, refuseUnknownOptions } from '../config/known-options.js';
-import { noSessionResponse, problemResponse, renewedResponse } from '../problem/problem.js';
+import {
+  noSessionResponse,
+  problemResponse,
+  renewedResponse,
+  switchedResponse,
+} from '../problem/problem.js';
 import type { SessionEnv } from '../session/types.js';
 
 /** Options of {@link requireSession}. */
@@ -18,7 +23,8 @@ const REQUIRE_SESSION_OPTIONS: KnownOptions<RequireSessionOptions> = { fresh: tr
 /**
  * Guards a route: without a live session it answers 401 with the problem code the SDK
  * acts on (`session_required`, `session_expired` with `idle-timeout`/`absolute-timeout`,
- * `session_revoked`), and with `fresh` it also demands a recent authentication
+ * `session_revoked`; 409 `session_renewed` or `session_switched` for a cookie another request
+ * of this browser just replaced), and with `fresh` it also demands a recent authentication
  * (`reauth_required`). Mount after `session()`.
  *
  * @example
@@ -28,6 +34,19 @@ const REQUIRE_SESSION_OPTIONS: KnownOptions<RequireSessionOptions> = { fresh: tr
 export function requireSession(options: RequireSessionOptions = {}): MiddlewareHandler<SessionEnv> {
   // Ignored, a misspelt `fresh` (`freshFor`, as sessionRoutes calls it) would drop the check.
   refuseUnknownOptions('lifeline requireSession()', options, REQUIRE_SESSION_OPTIONS);
+  return guardSession(options, true);
+}
+
+/**
+ * `requireSession()`, and for the SDK's own `POST /extend` with `appRoute` false: a cookie
+ * that a sign-in as another user replaced is then plainly ended (401). The SDK neither
+ * re-authenticates nor repeats an extension refused so; a 409 would be retried, with the
+ * new user's cookie.
+ */
+export function guardSession(
+  options: RequireSessionOptions,
+  appRoute: boolean,
+): MiddlewareHandler<SessionEnv> {
   const { fresh } = options;
   // Whole ms, as sessionRoutes' `freshFor` is: both name the same setting.
   if (fresh !== undefined && !(Number.isSafeInteger(fresh) && fresh > 0)) {
@@ -39,6 +58,7 @@ export function requireSession(options: RequireSessionOptions = {}): MiddlewareH
     const session = c.var.session;
     if (!session) throw new Error('lifeline requireSession(): mount session() before it');
     if (session.renewed) return renewedResponse();
+    if (session.switched && appRoute) return switchedResponse();
     if (session.state !== 'active') return noSessionResponse(session.reason);
     if (fresh !== undefined) {
       const at = session.authenticatedAt;

@@ -2,7 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { type KnownOptions, refuseUnknownOptions } from '../config/known-options.js';
 import { type CsrfGuardOptions, csrfGuard } from '../csrf/csrf.js';
-import { requireSession } from '../require/require-session.js';
+import { guardSession, requireSession } from '../require/require-session.js';
 import type { SessionEnv, SessionManager } from '../session/types.js';
 import { type ClientScriptSource, clientScript } from './client-script.js';
 import { listSessions, revokeSessions } from './devices.js';
@@ -102,7 +102,7 @@ export function sessionRoutes(options: SessionRoutesOptions = {}): Hono<SessionE
 
   app.get('/status', mounted, getStatus).all('/status', methodNotAllowed(['GET']));
   app
-    .post('/extend', guard, mounted, requireSession(), postExtend)
+    .post('/extend', guard, mounted, guardSession({}, false), postExtend)
     .all('/extend', methodNotAllowed(['POST']));
   app.post('/logout', guard, mounted, postLogout).all('/logout', methodNotAllowed(['POST']));
   app.post('/reauth', guard, mounted, postReauth).all('/reauth', methodNotAllowed(['POST']));

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
-import { renewedResponse } from '../problem/problem.js';
+import { renewedResponse, switchedResponse } from '../problem/problem.js';
 import type { SessionPatch } from '../store/types.js';
 import { generateToken } from '../token/token.js';
-import { isRenewal } from './end-record.js';
+import { isRenewal, isSwitch } from './end-record.js';
 import { fromOwnSite } from './passive.js';
 import { SessionEndedError } from './regenerate.js';
 import { confirmRotation, rotate } from './rotate.js';
@@ -25,6 +25,8 @@ import { currentSession } from './successor.js';
 
 /** The answer to a write whose session this browser renewed in another request (409). */
 const RENEWED = { getResponse: renewedResponse };
+/** The answer to a write whose session a sign-in as another user ended (409). */
+const SWITCHED = { getResponse: switchedResponse };
 
 /** What follows the delta: a rotation, or the confirmation of one nobody confirmed yet. */
 type Then = 'rotate' | 'confirm' | null;
@@ -52,9 +54,10 @@ export function commitState(
     if (!state.set?.size) return undefined;
     // The cookie of a session this browser has just renewed: a new session made here would
     // replace the renewed one's cookie (signing the person out). Nothing is written; the
-    // client repeats the request with the new cookie.
-    if (state.renewed !== null) {
-      state.lost = RENEWED;
+    // client repeats the request with the new cookie. The same for one that a sign-in as
+    // another user replaced, but the client does not repeat that.
+    if (state.renewed !== null || state.switched) {
+      state.lost = state.switched ? SWITCHED : RENEWED;
       return undefined;
     }
     return createLazily(rt, state, clientFacts(rt, c));
@@ -103,8 +106,14 @@ async function writeThen(
       const ended = (await rt.store.get(live.sid))?.ended;
       // Renewed by a parallel request of the same browser (its cookie stays): 409
       // `session_renewed`, which the client repeats with the new cookie, as nothing was
-      // written; anything else ended it: 401 with its reason.
-      state.lost = isRenewal(ended) ? RENEWED : new SessionEndedError(ended?.reason ?? 'missing');
+      // written. Replaced by a sign-in as another user: 409 `session_switched`, which it
+      // does not (a 401 would be re-authenticated and repeated, as the new user). Anything
+      // else ended it: 401 with its reason.
+      state.lost = isRenewal(ended)
+        ? RENEWED
+        : isSwitch(ended)
+          ? SWITCHED
+          : new SessionEndedError(ended?.reason ?? 'missing');
     }
     return;
   }

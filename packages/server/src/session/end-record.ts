@@ -9,6 +9,22 @@ export type DestroyedEvent = { type: 'destroyed'; reason: 'logged-out' | 'revoke
 export const isRenewal = (ended: EndedMarker | null | undefined): boolean =>
   ended?.reason === 'revoked' && ended.detail === 'regenerated';
 
+/**
+ * Endings by a sign-in as another user on the session's browser: the session it replaced
+ * (`switched-user`; the sign-in forgets that user's credential itself), and one a crossing
+ * renewal left the browser in (`sign-in-as-another-user`; its credential goes with it).
+ * Requests still on their way with such a cookie are refused with 409 `session_switched`,
+ * never repeated as the new user.
+ */
+const SWITCHES: ReadonlySet<string | undefined> = new Set([
+  'switched-user',
+  'sign-in-as-another-user',
+]);
+
+/** True when a sign-in as another user on the session's browser ended it. */
+export const isSwitch = (ended: EndedMarker | null | undefined): boolean =>
+  ended?.reason === 'revoked' && SWITCHES.has(ended.detail);
+
 /** True when ending a session this way deletes the credential it links. */
 export const revokesCredential = (ended: EndedMarker): boolean =>
   ended.reason === 'revoked' && !keepsCredential(ended.detail);

@@ -56,6 +56,9 @@ class SessionHandle implements Session {
   get renewed(): boolean {
     return !this.#state.live && !this.#state.cleared && this.#state.renewed !== null;
   }
+  get switched(): boolean {
+    return !this.#state.live && !this.#state.cleared && this.#state.switched;
+  }
   get id(): string | null {
     return this.#state.live?.sid ?? null;
   }

@@ -30,6 +30,9 @@ class OutsideSession implements Session {
   get renewed(): false {
     return false;
   }
+  get switched(): false {
+    return false;
+  }
   get id(): null {
     return null;
   }

@@ -165,9 +165,12 @@ export async function regenerate(
   }
   if (old) {
     // Where it went, unless a sign-in (which proves itself) replaced it: a revocation
-    // racing this renewal follows it to the new session.
-    const ended: EndedMarker = { reason: 'revoked', detail: 'regenerated', at: now };
-    if (!authenticated) ended.successor = created.sid;
+    // racing this renewal follows it to the new session. Another user's session is no
+    // renewal of it: the old user's requests on their way must not run as the new one.
+    // (Either way the credential stays here: a sign-in as another user forgets it after.)
+    const detail = switching ? 'switched-user' : 'regenerated';
+    const ended: EndedMarker = { reason: 'revoked', detail, at: now };
+    if (!authenticated && !switching) ended.successor = created.sid;
     let endedHere: boolean;
     try {
       endedHere = await endRecord(rt, old.sid, old.meta, now, ended);

@@ -5,7 +5,7 @@ import type { RejectReason } from '../events/types.js';
 import type { PreviousToken, SessionRecord } from '../store/types.js';
 import { unsealSuccessor } from '../token/seal.js';
 import { type SessionToken, tokenFromValue } from '../token/token.js';
-import { deadlinePassed, expireRecord, isRenewal } from './end-record.js';
+import { deadlinePassed, expireRecord, isRenewal, isSwitch } from './end-record.js';
 import { deviceUserAgent, emitFor, type Runtime, touchIfDue } from './runtime.js';
 import { endCurrent } from './successor.js';
 
@@ -43,6 +43,12 @@ export type Resolution =
        * request that needs the session is told to repeat itself (409 `session_renewed`).
        */
       renewed?: true;
+      /**
+       * A sign-in as another user on this browser ended the presented session, within the
+       * rotation grace window: a request sent before it is refused with 409
+       * `session_switched`, never repeated as the new user.
+       */
+      switched?: true;
     };
 
 /** What resolution needs from the request. */
@@ -118,7 +124,9 @@ async function resolveToken(
     // grace window, as a rotated token's predecessor: a request that left before the new
     // cookie arrived. Later the old cookie is plainly dead, whatever its holder sends
     // (a logout from it ends nothing, and it learns nothing of the new session).
-    return renewal && successor !== undefined && now < at + rt.options.rotationGrace
+    const inGrace = now < at + rt.options.rotationGrace;
+    if (inGrace && isSwitch(record.ended)) return { state: 'none', reason, sid, switched: true };
+    return renewal && successor !== undefined && inGrace
       ? { state: 'none', reason, sid, renewed: true }
       : none(reason, sid);
   }

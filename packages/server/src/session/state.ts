@@ -62,6 +62,8 @@ export interface RequestState {
    * ends the session it was renewed into. `null` otherwise.
    */
   renewed: string | null;
+  /** A sign-in as another user on this browser ended the presented session (see `Resolution`). */
+  switched: boolean;
   /**
    * Set when the commit found the session ended (or renewed) under a change the handler
    * made: the middleware answers with it instead of the handler's response.
@@ -109,6 +111,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     receipt: null,
     reissue: false,
     renewed: null,
+    switched: false,
     lost: null,
     cleared: false,
     abandoned: false,
@@ -121,6 +124,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     state.reason = resolution.reason;
     state.cookieSid = resolution.sid;
     if (resolution.renewed) state.renewed = resolution.sid;
+    if (resolution.switched) state.switched = true;
     return state;
   }
   // The record serves as the meta as it is (its `data` rides along unused): copying its

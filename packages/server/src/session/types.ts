@@ -45,6 +45,13 @@ export interface Session<Data extends SessionData = SessionData> {
    * `session_renewed`, which the client repeats instead of signing the person out.
    */
   readonly renewed: boolean;
+  /**
+   * The cookie names a session that a sign-in as another user on this browser ended after
+   * this request was sent (within the rotation grace window): no session for this request.
+   * `requireSession()` answers it with 409 `session_switched`, which the client hands to the
+   * app instead of repeating the request as the new user.
+   */
+  readonly switched: boolean;
   /** The store key (a hash, safe for logs), never the cookie token. */
   readonly id: string | null;
   readonly userId: string | null;

@@ -7,10 +7,13 @@ import type { SessionRecord } from './types.js';
  * the browser (`session-limit-refused`); the limit made room by ending another session of
  * the same device, which still holds the credential (`session-limit-replaced`); a
  * privilege change's new session, ended because the one it replaced had ended meanwhile
- * (`regenerate-abandoned`), never reached the browser. Every other revocation deletes it.
+ * (`regenerate-abandoned`), never reached the browser; a sign-in as another user replaced
+ * it (`switched-user`), and that sign-in forgets the previous user's credential itself,
+ * after checking the cookie it came with for theft. Every other revocation deletes it.
  */
 const KEEPS_CREDENTIAL = new Set([
   'regenerated',
+  'switched-user',
   'revoke-user',
   'session-limit-refused',
   'session-limit-replaced',

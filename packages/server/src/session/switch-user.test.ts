@@ -1,0 +1,194 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import type { SessionEvent } from '../events/types.js';
+import { rememberMe } from '../remember/remember.js';
+import { requireSession } from '../require/require-session.js';
+import { sessionRoutes } from '../routes/routes.js';
+import { Browser } from '../routes/test-app.fixture.js';
+import { memoryStore } from '../store/memory/index.js';
+import { manualClock } from '../testing/clock.js';
+import { session } from './middleware.js';
+import { gate } from './race.fixture.js';
+import type { SessionEnv } from './types.js';
+
+/**
+ * One browser where alice is signed in and then bob signs in (a shared computer, a "switch
+ * account"). Alice's requests sent before bob's sign-in landed still carry her cookie; an
+ * SDK that re-authenticates or repeats them after the refusal sends bob's cookie instead.
+ * `ran` records, per user, the protected handler's runs; `handler` holds the write route
+ * after its session was read.
+ */
+function switchApp() {
+  const clock = manualClock();
+  const store = memoryStore({ now: clock.now });
+  const events: SessionEvent[] = [];
+  const remember = rememberMe({ store, now: clock.now, findUser: (id) => ({ name: id }) });
+  const sessions = session({
+    store,
+    now: clock.now,
+    reauth: remember,
+    onEvent: (event) => {
+      events.push(event);
+    },
+  });
+  const handler = gate();
+  const ran: string[] = [];
+  const app = new Hono<SessionEnv>();
+  app.use(sessions);
+  app.post('/login/:user', async (c) => {
+    await c.var.session.regenerate({ userId: c.req.param('user') });
+    if (c.req.query('remember') === '1') await remember.issue(c, c.req.param('user'));
+    return c.text('signed in');
+  });
+  app.delete('/api/items/:id', requireSession(), (c) => {
+    ran.push(c.var.session.userId!);
+    return c.body(null, 204);
+  });
+  app.put('/api/note', async (c) => {
+    await handler.pass();
+    c.var.session.set('note', 'from the request');
+    return c.text('saved');
+  });
+  app.route('/session', sessionRoutes({ manager: sessions.manager }));
+  const browser = new Browser(app);
+  const status = async (b: Browser) => (await b.get('/session/status')).json();
+  return { clock, store, events, handler, ran, browser, status, manager: sessions.manager };
+}
+
+const sessionCookies = (res: Response) =>
+  res.headers.getSetCookie().filter((line) => line.startsWith('lifeline='));
+
+describe('a sign-in as another user on the same browser', () => {
+  it('refuses a request sent before it landed with 409 session_switched, run for nobody', async () => {
+    const t = switchApp();
+    await t.browser.post('/login/alice');
+    const alicesTab = t.browser.tab(); // its request left with alice's cookie
+    expect((await t.browser.post('/login/bob')).status).toBe(200);
+    const res = await alicesTab.send('DELETE', '/api/items/1');
+    // A 401 made the SDK re-authenticate (or take bob's session, just learned of) and
+    // repeat the DELETE with the browser's cookie: bob's item deleted.
+    expect(res.status).toBe(409);
+    expect(res.headers.get('Content-Type')).toBe('application/problem+json');
+    const body = await res.json();
+    expect(body).toMatchObject({ code: 'session_switched', status: 409 });
+    expect(body.handled).toBeUndefined();
+    expect(sessionCookies(res)).toEqual([]);
+    expect(t.ran).toEqual([]);
+    // Bob's session is untouched, and his own requests run as him.
+    expect((await t.browser.send('DELETE', '/api/items/1')).status).toBe(204);
+    expect(t.ran).toEqual(['bob']);
+    expect(await t.status(t.browser)).toMatchObject({ state: 'active' });
+  });
+
+  it('answers the old cookie as plainly ended once the rotation grace window has passed', async () => {
+    const t = switchApp();
+    await t.browser.post('/login/alice');
+    const stale = t.browser.tab();
+    await t.browser.post('/login/bob');
+    t.clock.advance(10_000);
+    const res = await stale.send('DELETE', '/api/items/1');
+    // A copy of the cookie kept since learns nothing of what became of its browser.
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 'session_revoked', reason: 'revoked' });
+    expect(t.ran).toEqual([]);
+  });
+
+  it('keeps a sign-in as the same user a plain ending: the SDK may repeat as that person', async () => {
+    const t = switchApp();
+    await t.browser.post('/login/alice');
+    const stale = t.browser.tab();
+    await t.browser.post('/login/alice');
+    const res = await stale.send('DELETE', '/api/items/1');
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 'session_revoked' });
+  });
+
+  it('keeps a visitor signing in a plain ending: the anonymous session had no user to mistake', async () => {
+    const t = switchApp();
+    await t.browser.send('PUT', '/api/note');
+    const stale = t.browser.tab(); // the visitor's cookie
+    await t.browser.post('/login/alice');
+    const res = await stale.send('DELETE', '/api/items/1');
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 'session_revoked' });
+  });
+
+  it('refuses a write whose handler ran across it with 409 session_switched, marked handled', async () => {
+    const t = switchApp();
+    await t.browser.post('/login/alice');
+    const entered = t.handler.hold();
+    const pending = t.browser.tab().send('PUT', '/api/note');
+    await entered;
+    expect((await t.browser.post('/login/bob')).status).toBe(200);
+    t.handler.release();
+    const res = await pending;
+    // Was 409 `session_renewed`, which the SDK repeats for an idempotent method: as bob.
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: 'session_switched', handled: true });
+    expect(sessionCookies(res)).toEqual([]);
+    const [bobs] = await t.manager.listForUser('bob');
+    expect((await t.store.get(bobs!.id))?.data).toEqual({});
+  });
+
+  it('creates no session for a write sent with the replaced cookie, so bob stays signed in', async () => {
+    const t = switchApp();
+    await t.browser.post('/login/alice');
+    const alicesTab = t.browser.tab();
+    await t.browser.post('/login/bob');
+    const res = await alicesTab.send('PUT', '/api/note');
+    // A new visitor session's cookie would have replaced bob's when its answer landed.
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: 'session_switched', handled: true });
+    expect(sessionCookies(res)).toEqual([]);
+    t.browser.receive(res);
+    expect(await t.status(t.browser)).toMatchObject({ state: 'active' });
+    expect(await t.manager.listForUser('bob')).toHaveLength(1);
+  });
+
+  it("answers the SDK's own extension with the old cookie as ended (401), which it does not retry", async () => {
+    const t = switchApp();
+    await t.browser.post('/login/alice');
+    const alicesTab = t.browser.tab();
+    await t.browser.post('/login/bob');
+    const res = await alicesTab.post('/session/extend');
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 'session_revoked', reason: 'revoked' });
+    // And a status check with it says so too; the SDK orders it by when it was sent.
+    expect(await t.status(alicesTab)).toMatchObject({ state: 'none', reason: 'revoked' });
+  });
+
+  it("ends alice's remember-me credential with her session, so it cannot sign the browser back in as her", async () => {
+    const t = switchApp();
+    await t.browser.post('/login/alice?remember=1');
+    const alicesCookies = t.browser.tab();
+    await t.browser.post('/login/bob');
+    alicesCookies.cookies.delete('lifeline');
+    const res = await alicesCookies.post('/session/reauth');
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 'reauth_failed' });
+  });
+
+  it('tells the audit log why the session ended', async () => {
+    const t = switchApp();
+    await t.browser.post('/login/alice');
+    await t.browser.post('/login/bob');
+    expect(t.events).toContainEqual(
+      expect.objectContaining({
+        type: 'revoked',
+        userId: 'alice',
+        detail: 'switched-user',
+      }),
+    );
+  });
+
+  it('does not let a logout sent with the old cookie sign bob out', async () => {
+    const t = switchApp();
+    await t.browser.post('/login/alice');
+    const alicesTab = t.browser.tab();
+    await t.browser.post('/login/bob');
+    const res = await alicesTab.post('/session/logout');
+    expect(res.status).toBe(200);
+    expect(await t.status(t.browser)).toMatchObject({ state: 'active' });
+    expect(await t.manager.listForUser('bob')).toHaveLength(1);
+  });
+});
