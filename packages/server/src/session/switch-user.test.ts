@@ -49,6 +49,12 @@ function switchApp() {
     c.var.session.set('note', 'from the request');
     return c.text('saved');
   });
+  // A privilege change (a role switch) made with PUT, which the SDK may repeat on its own.
+  app.put('/role', async (c) => {
+    await handler.pass();
+    await c.var.session.regenerate({ cause: 'privilege-change' });
+    return c.text('elevated');
+  });
   app.route('/session', sessionRoutes({ manager: sessions.manager }));
   const browser = new Browser(app);
   const status = async (b: Browser) => (await b.get('/session/status')).json();
@@ -128,6 +134,24 @@ describe('a sign-in as another user on the same browser', () => {
     expect(sessionCookies(res)).toEqual([]);
     const [bobs] = await t.manager.listForUser('bob');
     expect((await t.store.get(bobs!.id))?.data).toEqual({});
+  });
+
+  it('refuses a privilege change whose session it replaced meanwhile with 409 session_switched', async () => {
+    const t = switchApp();
+    await t.browser.post('/login/alice');
+    const entered = t.handler.hold();
+    const pending = t.browser.tab().send('PUT', '/role');
+    await entered;
+    expect((await t.browser.post('/login/bob')).status).toBe(200);
+    t.handler.release();
+    const res = await pending;
+    // Was 401 `session_revoked`, after which the SDK re-authenticates and repeats a PUT.
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: 'session_switched', handled: true });
+    expect(sessionCookies(res)).toEqual([]);
+    // Alice's renewed session never reached the browser and does not live on; bob's does.
+    expect(await t.manager.listForUser('alice')).toEqual([]);
+    expect(await t.manager.listForUser('bob')).toHaveLength(1);
   });
 
   it('creates no session for a write sent with the replaced cookie, so bob stays signed in', async () => {
