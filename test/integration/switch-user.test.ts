@@ -29,6 +29,7 @@ async function acrossSwitch(
   { x, a, b }: Awaited<ReturnType<typeof switchingBrowser>>,
   path: string,
   init?: RequestInit,
+  elevateFirst = false,
 ) {
   let release!: () => void;
   const held = new Promise<void>((resolve) => {
@@ -38,6 +39,8 @@ async function acrossSwitch(
   const call = b.client.fetch(path, init);
   await new Promise((r) => setTimeout(r, 20)); // it has left with alice's cookie
   x.jar.setHold(null);
+  // Alice's privilege change first (her session renewed into another), when asked.
+  if (elevateFirst) expect((await a.client.fetch('/elevate', { method: 'POST' })).status).toBe(200);
   x.clock.advance(SECOND); // the person takes a moment to switch accounts
   expect((await a.client.fetch('/login/bob', { method: 'POST' })).status).toBe(200);
   await x.settle();
@@ -68,4 +71,12 @@ it("does not answer a read sent as alice with bob's data", async () => {
   expect(sent).toEqual([409]);
   expect(res.status).toBe(409);
   expect(t.x.count('POST', '/session/reauth')).toBe(0);
+});
+
+it("does the same after alice's privilege change, which renewed her session before bob's sign-in", async () => {
+  const t = await switchingBrowser();
+  const { res, sent } = await acrossSwitch(t, '/api/items/1', { method: 'DELETE' }, true);
+  // Before, 409 session_renewed, which the SDK repeats: [409, 200], `deletedBy: 'bob'`.
+  expect(sent).toEqual([409]);
+  expect(await res.json()).toMatchObject({ code: 'session_switched' });
 });

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { renewedResponse, switchedResponse } from '../problem/problem.js';
 import type { SessionPatch } from '../store/types.js';
 import { generateToken } from '../token/token.js';
-import { isRenewal, isSwitch } from './end-record.js';
+import { isRenewal } from './end-record.js';
 import { fromOwnSite } from './passive.js';
 import { SessionEndedError } from './regenerate.js';
 import { confirmRotation, rotate } from './rotate.js';
@@ -21,7 +21,7 @@ import {
   linkedCredential,
   type RequestState,
 } from './state.js';
-import { currentSession } from './successor.js';
+import { currentSession, switchedAway } from './successor.js';
 
 /** The answer to a write whose session this browser renewed in another request (409). */
 const RENEWED = { getResponse: renewedResponse };
@@ -103,17 +103,19 @@ async function writeThen(
     // must not say it was. A due touch alone leaves the answer as it is: it read a session
     // that was live when read.
     if (state.set || state.unset || state.extend) {
-      const ended = (await rt.store.get(live.sid))?.ended;
+      const record = await rt.store.get(live.sid);
+      const ended = record?.ended;
       // Renewed by a parallel request of the same browser (its cookie stays): 409
       // `session_renewed`, which the client repeats with the new cookie, as nothing was
       // written. Replaced by a sign-in as another user: 409 `session_switched`, which it
       // does not (a 401 would be re-authenticated and repeated, as the new user). Anything
       // else ended it: 401 with its reason.
-      state.lost = isRenewal(ended)
-        ? RENEWED
-        : isSwitch(ended)
+      state.lost =
+        record && (await switchedAway(rt, live.sid, record))
           ? SWITCHED
-          : new SessionEndedError(ended?.reason ?? 'missing');
+          : isRenewal(ended)
+            ? RENEWED
+            : new SessionEndedError(ended?.reason ?? 'missing');
     }
     return;
   }

@@ -8,12 +8,13 @@ import type { SessionManager, SessionSummary } from './types.js';
 
 /**
  * An ending after which the session's device may have gone on with another session: a
- * re-auth or a login moved it on, or it timed out and its remember-me credential brought
+ * re-auth or a login moved it on (one as another user too), or it timed out and its remember-me credential brought
  * it back (the request that re-authenticated is the one that closed it).
  */
 function deviceWentOn(ended: EndedMarker | null | undefined): boolean {
   return (
     isRenewal(ended) ||
+    ended?.detail === 'switched-user' ||
     ended?.detail === 'session-limit-replaced' ||
     ended?.reason === 'idle-timeout' ||
     ended?.reason === 'absolute-timeout'

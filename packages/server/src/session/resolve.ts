@@ -5,9 +5,9 @@ import type { RejectReason } from '../events/types.js';
 import type { PreviousToken, SessionRecord } from '../store/types.js';
 import { unsealSuccessor } from '../token/seal.js';
 import { type SessionToken, tokenFromValue } from '../token/token.js';
-import { deadlinePassed, expireRecord, isRenewal, isSwitch } from './end-record.js';
+import { deadlinePassed, expireRecord, isRenewal } from './end-record.js';
 import { deviceUserAgent, emitFor, type Runtime, touchIfDue } from './runtime.js';
-import { endCurrent } from './successor.js';
+import { endCurrent, switchedAway } from './successor.js';
 
 /** The outcome of resolving a request's session: its one store read, ordinarily. */
 export type Resolution =
@@ -124,8 +124,12 @@ async function resolveToken(
     // grace window, as a rotated token's predecessor: a request that left before the new
     // cookie arrived. Later the old cookie is plainly dead, whatever its holder sends
     // (a logout from it ends nothing, and it learns nothing of the new session).
+    // A sign-in as another user replaced it, or the session it was renewed into: the
+    // request is the previous user's (409 `session_switched`, never repeated as the new one).
     const inGrace = now < at + rt.options.rotationGrace;
-    if (inGrace && isSwitch(record.ended)) return { state: 'none', reason, sid, switched: true };
+    if (inGrace && (await switchedAway(rt, sid, record))) {
+      return { state: 'none', reason, sid, switched: true };
+    }
     return renewal && successor !== undefined && inGrace
       ? { state: 'none', reason, sid, renewed: true }
       : none(reason, sid);

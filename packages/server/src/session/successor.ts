@@ -1,5 +1,5 @@
 import type { EndedMarker, SessionRecord } from '../store/types.js';
-import { type DestroyedEvent, endRecord, isRenewal } from './end-record.js';
+import { type DestroyedEvent, endRecord, isRenewal, isSwitch } from './end-record.js';
 import type { Runtime } from './runtime.js';
 
 /** How many renewals are followed; each one took the other side a whole request. */
@@ -38,6 +38,21 @@ export async function currentSession(
     current = successor;
   }
   return { sid: at, record: current };
+}
+
+/**
+ * Whether the session `sid` (read as `record`) was replaced by a sign-in as another user,
+ * itself or where its renewals lead (a privilege change, then the sign-in): a request sent
+ * with its cookie is then the previous user's, never to be repeated as the new one.
+ */
+export async function switchedAway(
+  rt: Runtime,
+  sid: string,
+  record: SessionRecord,
+): Promise<boolean> {
+  if (isSwitch(record.ended)) return true;
+  if (!isRenewal(record.ended) || record.ended?.successor === undefined) return false;
+  return isSwitch((await currentSession(rt, sid, record))?.record.ended);
 }
 
 /** Every sid on `sid`'s renewal trail (none for none): a caller's own, to spare. */

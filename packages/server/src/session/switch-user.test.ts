@@ -46,8 +46,14 @@ function switchApp() {
   });
   app.put('/api/note', async (c) => {
     await handler.pass();
+    ran.push(`note:${c.var.session.userId}`);
     c.var.session.set('note', 'from the request');
     return c.text('saved');
+  });
+  // A privilege change ("sudo mode"): a new token for the same user, no sign-in.
+  app.post('/elevate', requireSession(), async (c) => {
+    await c.var.session.regenerate({ cause: 'privilege-change' });
+    return c.text('elevated');
   });
   // A privilege change (a role switch) made with PUT, which the SDK may repeat on its own.
   app.put('/role', async (c) => {
@@ -205,14 +211,85 @@ describe('a sign-in as another user on the same browser', () => {
     );
   });
 
-  it('does not let a logout sent with the old cookie sign bob out', async () => {
+  it("does not end bob's session for a logout sent with the old cookie", async () => {
     const t = switchApp();
     await t.browser.post('/login/alice');
     const alicesTab = t.browser.tab();
     await t.browser.post('/login/bob');
     const res = await alicesTab.post('/session/logout');
     expect(res.status).toBe(200);
-    expect(await t.status(t.browser)).toMatchObject({ state: 'active' });
+    // (Its answer, landing after bob's, clears the browser's cookies: the sign-out was asked for.)
     expect(await t.manager.listForUser('bob')).toHaveLength(1);
+  });
+
+  it("lets manager.revoke of alice's replaced session end her device's other session, as before", async () => {
+    const t = switchApp();
+    await t.browser.post('/login/alice?remember=1');
+    t.clock.advance(31 * 60_000); // idled out
+    // Two tabs re-authenticate at once: two sessions of one device, one credential.
+    expect((await t.browser.tab().post('/session/reauth')).status).toBe(200);
+    t.browser.receive(await t.browser.tab().post('/session/reauth'));
+    const listed = await t.manager.listForUser('alice');
+    expect(listed).toHaveLength(2);
+    await t.browser.post('/login/bob');
+    const [left] = await t.manager.listForUser('alice');
+    const replaced = listed.find(({ id }) => id !== left!.id)!;
+    // "Sign out that device", by the id alice's devices page listed before bob signed in.
+    expect(await t.manager.revoke(replaced.id, 'user')).toBe(1);
+    expect(await t.manager.listForUser('alice')).toEqual([]);
+  });
+});
+
+// A privilege change names the session it renewed into; bob's sign-in then ends that one.
+// A request sent with alice's first cookie must not be told to repeat (409 session_renewed):
+// the SDK would repeat it with the browser's cookie, bob's.
+describe("a sign-in as another user after alice's session was renewed", () => {
+  it('refuses a request sent with the cookie before the renewal with 409 session_switched', async () => {
+    const t = switchApp();
+    await t.browser.post('/login/alice');
+    const alicesTab = t.browser.tab();
+    expect((await t.browser.post('/elevate')).status).toBe(200);
+    expect((await t.browser.post('/login/bob')).status).toBe(200);
+    const res = await alicesTab.send('DELETE', '/api/items/1');
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: 'session_switched' });
+    expect(t.ran).toEqual([]);
+  });
+
+  it('does the same when the sign-in crossed the privilege change (sent with the first cookie)', async () => {
+    const t = switchApp();
+    await t.browser.post('/login/alice');
+    const alicesTab = t.browser.tab();
+    const elevating = t.browser.tab();
+    const signingIn = t.browser.tab();
+    expect((await elevating.post('/elevate')).status).toBe(200); // its answer not yet in
+    t.browser.receive(await signingIn.post('/login/bob'));
+    const res = await alicesTab.send('DELETE', '/api/items/1');
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: 'session_switched' });
+    expect(t.ran).toEqual([]);
+  });
+
+  it('refuses a write whose handler ran across both with 409 session_switched', async () => {
+    const t = switchApp();
+    await t.browser.post('/login/alice');
+    const entered = t.handler.hold();
+    const pending = t.browser.tab().send('PUT', '/api/note');
+    await entered;
+    await t.browser.post('/elevate');
+    await t.browser.post('/login/bob');
+    t.handler.release();
+    const res = await pending;
+    expect(await res.json()).toMatchObject({ code: 'session_switched', handled: true });
+    expect(t.ran).toEqual(['note:alice']);
+  });
+
+  it('keeps a renewal alone a renewal: 409 session_renewed, repeated for the same person', async () => {
+    const t = switchApp();
+    await t.browser.post('/login/alice');
+    const alicesTab = t.browser.tab();
+    expect((await t.browser.post('/elevate')).status).toBe(200);
+    const res = await alicesTab.send('DELETE', '/api/items/1');
+    expect(await res.json()).toMatchObject({ code: 'session_renewed' });
   });
 });
