@@ -70,13 +70,35 @@ function switchApp() {
 const sessionCookies = (res: Response) =>
   res.headers.getSetCookie().filter((line) => line.startsWith('lifeline='));
 
+type App = ReturnType<typeof switchApp>;
+
+/**
+ * Signs alice in, posts `before` (e.g. a privilege change) and then, from a tab that kept
+ * alice's first cookie, sends `method path` once `between` (bob's sign-in) has landed.
+ */
+async function sentBefore(t: App, method: string, path: string, before: string[] = []) {
+  await t.browser.post('/login/alice');
+  const alicesTab = t.browser.tab();
+  for (const step of [...before, '/login/bob'])
+    expect((await t.browser.post(step)).status).toBe(200);
+  return alicesTab.send(method, path);
+}
+
+/** Signs alice in, holds `method path` after its session was read, posts `during`, lets it end. */
+async function heldAcross(t: App, method: string, path: string, during = ['/login/bob']) {
+  await t.browser.post('/login/alice');
+  const entered = t.handler.hold();
+  const pending = t.browser.tab().send(method, path);
+  await entered;
+  for (const step of during) expect((await t.browser.post(step)).status).toBe(200);
+  t.handler.release();
+  return pending;
+}
+
 describe('a sign-in as another user on the same browser', () => {
   it('refuses a request sent before it landed with 409 session_switched, run for nobody', async () => {
     const t = switchApp();
-    await t.browser.post('/login/alice');
-    const alicesTab = t.browser.tab(); // its request left with alice's cookie
-    expect((await t.browser.post('/login/bob')).status).toBe(200);
-    const res = await alicesTab.send('DELETE', '/api/items/1');
+    const res = await sentBefore(t, 'DELETE', '/api/items/1');
     // A 401 made the SDK re-authenticate (or take bob's session, just learned of) and
     // repeat the DELETE with the browser's cookie: bob's item deleted.
     expect(res.status).toBe(409);
@@ -127,13 +149,7 @@ describe('a sign-in as another user on the same browser', () => {
 
   it('refuses a write whose handler ran across it with 409 session_switched, marked handled', async () => {
     const t = switchApp();
-    await t.browser.post('/login/alice');
-    const entered = t.handler.hold();
-    const pending = t.browser.tab().send('PUT', '/api/note');
-    await entered;
-    expect((await t.browser.post('/login/bob')).status).toBe(200);
-    t.handler.release();
-    const res = await pending;
+    const res = await heldAcross(t, 'PUT', '/api/note');
     // Was 409 `session_renewed`, which the SDK repeats for an idempotent method: as bob.
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ code: 'session_switched', handled: true });
@@ -144,13 +160,7 @@ describe('a sign-in as another user on the same browser', () => {
 
   it('refuses a privilege change whose session it replaced meanwhile with 409 session_switched', async () => {
     const t = switchApp();
-    await t.browser.post('/login/alice');
-    const entered = t.handler.hold();
-    const pending = t.browser.tab().send('PUT', '/role');
-    await entered;
-    expect((await t.browser.post('/login/bob')).status).toBe(200);
-    t.handler.release();
-    const res = await pending;
+    const res = await heldAcross(t, 'PUT', '/role');
     // Was 401 `session_revoked`, after which the SDK re-authenticates and repeats a PUT.
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ code: 'session_switched', handled: true });
@@ -162,10 +172,7 @@ describe('a sign-in as another user on the same browser', () => {
 
   it('creates no session for a write sent with the replaced cookie, so bob stays signed in', async () => {
     const t = switchApp();
-    await t.browser.post('/login/alice');
-    const alicesTab = t.browser.tab();
-    await t.browser.post('/login/bob');
-    const res = await alicesTab.send('PUT', '/api/note');
+    const res = await sentBefore(t, 'PUT', '/api/note');
     // A new visitor session's cookie would have replaced bob's when its answer landed.
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ code: 'session_switched', handled: true });
@@ -177,14 +184,14 @@ describe('a sign-in as another user on the same browser', () => {
 
   it("answers the SDK's own extension with the old cookie as ended (401), which it does not retry", async () => {
     const t = switchApp();
-    await t.browser.post('/login/alice');
-    const alicesTab = t.browser.tab();
-    await t.browser.post('/login/bob');
-    const res = await alicesTab.post('/session/extend');
+    const res = await sentBefore(t, 'POST', '/session/extend');
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ code: 'session_revoked', reason: 'revoked' });
     // And a status check with it says so too; the SDK orders it by when it was sent.
-    expect(await t.status(alicesTab)).toMatchObject({ state: 'none', reason: 'revoked' });
+    expect(await (await sentBefore(switchApp(), 'GET', '/session/status')).json()).toMatchObject({
+      state: 'none',
+      reason: 'revoked',
+    });
   });
 
   it("ends alice's remember-me credential with her session, so it cannot sign the browser back in as her", async () => {
@@ -203,20 +210,13 @@ describe('a sign-in as another user on the same browser', () => {
     await t.browser.post('/login/alice');
     await t.browser.post('/login/bob');
     expect(t.events).toContainEqual(
-      expect.objectContaining({
-        type: 'revoked',
-        userId: 'alice',
-        detail: 'switched-user',
-      }),
+      expect.objectContaining({ type: 'revoked', userId: 'alice', detail: 'switched-user' }),
     );
   });
 
   it("does not end bob's session for a logout sent with the old cookie", async () => {
     const t = switchApp();
-    await t.browser.post('/login/alice');
-    const alicesTab = t.browser.tab();
-    await t.browser.post('/login/bob');
-    const res = await alicesTab.post('/session/logout');
+    const res = await sentBefore(t, 'POST', '/session/logout');
     expect(res.status).toBe(200);
     // (Its answer, landing after bob's, clears the browser's cookies: the sign-out was asked for.)
     expect(await t.manager.listForUser('bob')).toHaveLength(1);
@@ -246,11 +246,7 @@ describe('a sign-in as another user on the same browser', () => {
 describe("a sign-in as another user after alice's session was renewed", () => {
   it('refuses a request sent with the cookie before the renewal with 409 session_switched', async () => {
     const t = switchApp();
-    await t.browser.post('/login/alice');
-    const alicesTab = t.browser.tab();
-    expect((await t.browser.post('/elevate')).status).toBe(200);
-    expect((await t.browser.post('/login/bob')).status).toBe(200);
-    const res = await alicesTab.send('DELETE', '/api/items/1');
+    const res = await sentBefore(t, 'DELETE', '/api/items/1', ['/elevate']);
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ code: 'session_switched' });
     expect(t.ran).toEqual([]);
@@ -272,14 +268,7 @@ describe("a sign-in as another user after alice's session was renewed", () => {
 
   it('refuses a write whose handler ran across both with 409 session_switched', async () => {
     const t = switchApp();
-    await t.browser.post('/login/alice');
-    const entered = t.handler.hold();
-    const pending = t.browser.tab().send('PUT', '/api/note');
-    await entered;
-    await t.browser.post('/elevate');
-    await t.browser.post('/login/bob');
-    t.handler.release();
-    const res = await pending;
+    const res = await heldAcross(t, 'PUT', '/api/note', ['/elevate', '/login/bob']);
     expect(await res.json()).toMatchObject({ code: 'session_switched', handled: true });
     expect(t.ran).toEqual(['note:alice']);
   });
