@@ -234,6 +234,13 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
 
     forget,
 
+    async withdraw(c, credentialId) {
+      if (issuedHere.get(c)?.id !== credentialId) return;
+      issuedHere.delete(c);
+      // The one the request came with went when this was issued (issue() forgets it).
+      dropCookie(c);
+    },
+
     async forgetIfGone(c) {
       const token = presented(c);
       if (token !== null && (await read(hasher.sid(token))) === null) dropCookie(c);

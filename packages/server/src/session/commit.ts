@@ -47,8 +47,7 @@ export function commitState(
 ): Promise<void> | undefined {
   if (state.cleared) return undefined;
   // A credential issued after SessionEndedError was caught would sign the user back in.
-  if (state.abandoned)
-    return state.credential ? rt.store.deleteCredential(state.credential) : undefined;
+  if (state.abandoned) return state.credential ? withdraw(rt, c, state.credential) : undefined;
   const { live } = state;
   if (!live) {
     if (!state.set?.size) return undefined;
@@ -83,12 +82,13 @@ export function commitState(
   if (patch === null && then === null) {
     return state.fromGrace ? confirmSuccessor(rt, state, live) : undefined;
   }
-  return writeThen(rt, state, live, patch, then, linkedBefore);
+  return writeThen(rt, state, c, live, patch, then, linkedBefore);
 }
 
 async function writeThen(
   rt: Runtime,
   state: RequestState,
+  c: Context,
   live: LiveSession,
   patch: SessionPatch | null,
   then: Then,
@@ -98,7 +98,7 @@ async function writeThen(
     state.live = null;
     state.issue = null;
     const issued = state.credential;
-    if (issued && issued !== linkedBefore) await relinkOrForget(rt, state, live.sid, issued);
+    if (issued && issued !== linkedBefore) await relinkOrForget(rt, state, c, live.sid, issued);
     // Data the handler changed, or the extension it asked for, was not written: its answer
     // must not say it was. A due touch alone leaves the answer as it is: it read a session
     // that was live when read.
@@ -258,9 +258,17 @@ async function touchIfStillDue(
 /**
  * A credential issued in a request whose session is gone by its commit: renewed by
  * another tab, it goes to the session that replaced it (so revoking that one deletes it);
- * ended (revoked, signed out), it is deleted, as it would sign the user straight back in.
+ * timed out, it stays, as a timeout keeps the credential it links (bringing the device
+ * back is its job); otherwise ended (revoked, signed out), it is deleted with its cookie,
+ * as it would sign the user straight back in.
  */
-async function relinkOrForget(rt: Runtime, state: RequestState, sid: string, issued: string) {
+async function relinkOrForget(
+  rt: Runtime,
+  state: RequestState,
+  c: Context,
+  sid: string,
+  issued: string,
+) {
   const now = state.now;
   const reached = await currentSession(rt, sid, null);
   if (reached && !reached.record.ended) {
@@ -268,5 +276,13 @@ async function relinkOrForget(rt: Runtime, state: RequestState, sid: string, iss
     const until = retainUntil(rt, reached.record, now);
     if ((await rt.store.update(reached.sid, patch, until)) === 'ok') return;
   }
+  const reason = reached?.record.ended?.reason;
+  if (reason === 'idle-timeout' || reason === 'absolute-timeout') return;
+  await withdraw(rt, c, issued);
+}
+
+/** Deletes a credential issued in this request for a session that ended, and its cookie. */
+async function withdraw(rt: Runtime, c: Context, issued: string): Promise<void> {
   await rt.store.deleteCredential(issued);
+  await rt.options.reauth?.withdraw?.(c, issued);
 }
