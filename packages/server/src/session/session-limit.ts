@@ -160,14 +160,13 @@ export async function keepWithinLimit(
     // sign-in may have come in between) replaces them, or refuses with nothing ended.
     if (own === null) return;
   }
-  // Each group's endings go out at once: a limit lowered for a user with many sessions
-  // would otherwise hold the sign-in one store round trip per session.
-  const replaced = siblings.slice(0, over);
-  await Promise.all(replaced.map(({ sid, record }) => end(sid, record, 'session-limit-replaced')));
-  over -= replaced.length;
+  for (const { sid, record } of siblings.slice(0, over)) {
+    await end(sid, record, 'session-limit-replaced');
+    over--;
+  }
   if (over <= 0) return;
   const others = live.filter((entry) => entry !== mine && !siblings.includes(entry));
-  await Promise.all(
-    others.slice(0, over).map(({ sid, record }) => end(sid, record, 'session-limit')),
-  );
+  for (const { sid, record } of others.slice(0, over)) {
+    await end(sid, record, 'session-limit');
+  }
 }
