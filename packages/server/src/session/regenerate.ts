@@ -179,6 +179,14 @@ export async function regenerate(
     let endedHere: boolean;
     try {
       endedHere = await endRecord(rt, old.sid, old.meta, now, ended);
+      // Renewed meanwhile (a privilege change in another tab): the session it became is
+      // the previous user's too. It ends with the switch, or its answer, landing last,
+      // would hand the browser back to them, and requests sent before it would be told
+      // to repeat themselves (as the new user). Bound to the receipt, as endLeftBehind's.
+      if (!endedHere && switching) {
+        const outcome = await endCurrent(rt, old.sid, ended, null);
+        if (outcome.ended && receipt) receipt.bounds = [...receipt.bounds, outcome.reached.sid];
+      }
     } catch (error) {
       // A store that timed out may still have ended the old record: a sign-in, which
       // proves itself, hands its new session over with the 503 (the browser's old cookie

@@ -32,10 +32,12 @@ function switchApp() {
     },
   });
   const handler = gate();
+  const signIn = gate(); // holds a sign-in after its session was read (a password check)
   const ran: string[] = [];
   const app = new Hono<SessionEnv>();
   app.use(sessions);
   app.post('/login/:user', async (c) => {
+    await signIn.pass();
     await c.var.session.regenerate({ userId: c.req.param('user') });
     if (c.req.query('remember') === '1') await remember.issue(c, c.req.param('user'));
     return c.text('signed in');
@@ -64,7 +66,7 @@ function switchApp() {
   app.route('/session', sessionRoutes({ manager: sessions.manager }));
   const browser = new Browser(app);
   const status = async (b: Browser) => (await b.get('/session/status')).json();
-  return { clock, store, events, handler, ran, browser, status, manager: sessions.manager };
+  return { clock, store, events, handler, signIn, ran, browser, status, manager: sessions.manager };
 }
 
 const sessionCookies = (res: Response) =>
@@ -271,6 +273,43 @@ describe("a sign-in as another user after alice's session was renewed", () => {
     const res = await heldAcross(t, 'PUT', '/api/note', ['/elevate', '/login/bob']);
     expect(await res.json()).toMatchObject({ code: 'session_switched', handled: true });
     expect(t.ran).toEqual(['note:alice']);
+  });
+
+  // Bob's sign-in read alice's live session, and while it checked his password alice's
+  // other tab changed privilege, renewing the session it was about to end.
+  async function renewedUnderTheSignIn(t: App) {
+    await t.browser.post('/login/alice');
+    const alicesTab = t.browser.tab();
+    const held = t.signIn.hold();
+    const signingIn = t.browser.tab().post('/login/bob');
+    await held;
+    const elevated = await t.browser.tab().post('/elevate');
+    expect(elevated.status).toBe(200);
+    t.signIn.release();
+    const bobs = await signingIn;
+    expect(bobs.status).toBe(200);
+    return { alicesTab, elevated, bobs };
+  }
+
+  it('ends the session a privilege change renewed under the sign-in, with the switch', async () => {
+    const t = switchApp();
+    const { alicesTab, elevated, bobs } = await renewedUnderTheSignIn(t);
+    t.browser.receive(elevated);
+    t.browser.receive(bobs);
+    // Was 409 session_renewed (alice's renewed session lived on), repeated by the SDK as bob.
+    const res = await alicesTab.send('DELETE', '/api/items/1');
+    expect(await res.json()).toMatchObject({ code: 'session_switched' });
+    expect(await t.manager.listForUser('alice')).toEqual([]);
+    expect(await t.status(t.browser)).toMatchObject({ state: 'active', user: null });
+  });
+
+  it("does not hand the browser back to alice when the privilege change's answer lands last", async () => {
+    const t = switchApp();
+    const { elevated, bobs } = await renewedUnderTheSignIn(t);
+    t.browser.receive(bobs);
+    t.browser.receive(elevated); // alice's renewed cookie overwrites bob's
+    // Was `active` as alice: bob, who had just signed in, browsed as her.
+    expect(await t.status(t.browser)).toMatchObject({ state: 'none' });
   });
 
   it('keeps a renewal alone a renewal: 409 session_renewed, repeated for the same person', async () => {
