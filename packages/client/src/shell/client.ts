@@ -437,7 +437,8 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
      * request left is enough; another would kill the session it created. After a failed one,
      * only a new session (a sign-in, in any tab) or 30 seconds make another worth a request:
      * no re-auth per failed call. Never after the person signed out (in any tab), until a new
-     * session appears, and never for a tab hidden both when the request left and when its
+     * session appears, nor with a session begun after a sign-out made since the request left
+     * (a new sign-in, perhaps another person's: it must not run as them), and never for a tab hidden both when the request left and when its
      * answer came: a background request must not sign them back in (with remember-me, a
      * hidden tab's polling would outlive every idle timeout); `reauthenticate()` still can.
      * Such a request still takes a session begun since it left, or another tab's re-auth on
@@ -450,7 +451,7 @@ export const createClientCore = (options: SessionClientOptions = {}): SessionCli
         !known ||
         done ||
         destroyed ||
-        (state.reason === 'logged-out' && state.phase !== 'active') ||
+        (state.reason === 'logged-out' && (state.phase !== 'active' || state.endedAt >= since)) ||
         (state.sessionAt < reauthFailedAt && now() - reauthFailedAt < 30_000)
       ) {
         return false;
