@@ -258,9 +258,9 @@ async function touchIfStillDue(
 /**
  * A credential issued in a request whose session is gone by its commit: renewed by
  * another tab, it goes to the session that replaced it (so revoking that one deletes it);
- * timed out, it stays, as a timeout keeps the credential it links (bringing the device
- * back is its job); otherwise ended (revoked, signed out), it is deleted with its cookie,
- * as it would sign the user straight back in.
+ * ended, it is deleted with its cookie, as it would sign the user straight back in. Even
+ * after a timeout: linked to no session, nothing would find it again, and a sign-out or a
+ * revocation after that timeout would leave it working.
  */
 async function relinkOrForget(
   rt: Runtime,
@@ -276,8 +276,6 @@ async function relinkOrForget(
     const until = retainUntil(rt, reached.record, now);
     if ((await rt.store.update(reached.sid, patch, until)) === 'ok') return;
   }
-  const reason = reached?.record.ended?.reason;
-  if (reason === 'idle-timeout' || reason === 'absolute-timeout') return;
   await withdraw(rt, c, issued);
 }
 

@@ -144,6 +144,7 @@ class SessionHandle implements Session {
     // A sign-in (not the re-auth route's own) leaves no other user's credential behind.
     const signingIn = typeof userId === 'string' && options?.cause !== 'reauth' ? userId : null;
     const previous = {
+      sid: replaced?.sid ?? null,
       userId: replaced?.meta.userId ?? null,
       credentialId: replaced?.meta.credentialId ?? null,
       // A link the app chose before the sign-in (`null` included) stays the app's choice.
@@ -175,7 +176,12 @@ class SessionHandle implements Session {
    */
   async #forgetOtherUser(
     userId: string,
-    previous: { userId: string | null; credentialId: string | null; appLinked: boolean },
+    previous: {
+      sid: string | null;
+      userId: string | null;
+      credentialId: string | null;
+      appLinked: boolean;
+    },
   ): Promise<void> {
     const rt = this.#rt;
     const kept = await rt.options.reauth?.forgetIfNotFor?.(this.#c, userId);
@@ -191,8 +197,15 @@ class SessionHandle implements Session {
       this.linkCredential(kept);
     }
     const switched = previous.userId !== null && previous.userId !== userId;
-    if (switched && previous.credentialId !== (this.#state.live?.meta.credentialId ?? null)) {
-      await forgetLinkedCredential(rt, previous);
+    if (!switched) return;
+    const ours = this.#state.live?.meta.credentialId ?? null;
+    if (previous.credentialId !== ours) await forgetLinkedCredential(rt, previous);
+    // One the replaced session linked after this request read it ("remember this device"
+    // in the previous user's other tab, during the sign-in) is on its tombstone.
+    const tombstone = previous.sid === null ? null : await rt.store.get(previous.sid);
+    const late = tombstone?.credentialId ?? null;
+    if (late !== null && late !== previous.credentialId && late !== ours) {
+      await forgetLinkedCredential(rt, { credentialId: late });
     }
   }
   destroy(reason: 'logged-out' | 'revoked' = 'logged-out'): Promise<void> {

@@ -184,7 +184,14 @@ export async function regenerate(
       // would hand the browser back to them, and requests sent before it would be told
       // to repeat themselves (as the new user). Bound to the receipt, as endLeftBehind's.
       if (!endedHere && switching) {
-        const outcome = await endCurrent(rt, old.sid, ended, null);
+        // Its credential goes with it (this detail does not keep it): it was linked after
+        // the sign-in read the session, so the sign-in's own forgetting would miss it.
+        const marker: EndedMarker = {
+          reason: 'revoked',
+          detail: 'sign-in-as-another-user',
+          at: now,
+        };
+        const outcome = await endCurrent(rt, old.sid, marker, null);
         if (outcome.ended && receipt) receipt.bounds = [...receipt.bounds, outcome.reached.sid];
       }
     } catch (error) {

@@ -63,6 +63,16 @@ function switchApp() {
     await c.var.session.regenerate({ cause: 'privilege-change' });
     return c.text('elevated');
   });
+  // "Remember this device", alone or with a privilege change, in alice's other tab.
+  app.post('/remember-device', async (c) => {
+    await remember.issue(c, c.var.session.userId!);
+    return c.text('remembered');
+  });
+  app.post('/elevate-remember', async (c) => {
+    await remember.issue(c, c.var.session.userId!);
+    await c.var.session.regenerate({ cause: 'privilege-change' });
+    return c.text('elevated');
+  });
   app.route('/session', sessionRoutes({ manager: sessions.manager }));
   const browser = new Browser(app);
   const status = async (b: Browser) => (await b.get('/session/status')).json();
@@ -320,4 +330,31 @@ describe("a sign-in as another user after alice's session was renewed", () => {
     const res = await alicesTab.send('DELETE', '/api/items/1');
     expect(await res.json()).toMatchObject({ code: 'session_renewed' });
   });
+});
+
+// A credential alice's other tab issues while bob's sign-in runs is linked after the sign-in
+// read her session, so its own forgetting (of the credential it read) missed it: once bob's
+// session ended, the browser re-authenticated as alice.
+describe("a credential alice's other tab issues while bob's sign-in runs", () => {
+  for (const route of ['/remember-device', '/elevate-remember']) {
+    for (const bobsLast of [true, false]) {
+      it(`goes with her session (${route}, ${bobsLast ? "bob's" : "alice's"} answer last)`, async () => {
+        const t = switchApp();
+        await t.browser.post('/login/alice?remember=1');
+        const held = t.signIn.hold();
+        const signingIn = t.browser.tab().post('/login/bob');
+        await held;
+        const toggled = await t.browser.tab().post(route);
+        expect(toggled.status).toBe(200);
+        t.signIn.release();
+        const bobs = await signingIn;
+        expect(bobs.status).toBe(200);
+        for (const res of bobsLast ? [toggled, bobs] : [bobs, toggled]) t.browser.receive(res);
+        t.clock.advance(31 * 60_000); // bob leaves; his session idles out
+        const reauth = await t.browser.post('/session/reauth');
+        // Never alice again on this browser.
+        expect(reauth.status).toBe(401);
+      });
+    }
+  }
 });

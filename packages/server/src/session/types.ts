@@ -220,8 +220,8 @@ export interface ReauthStrategy {
   forgetIfGone?(c: Context): Promise<void>;
   /**
    * Called when the credential `credentialId`, issued in this request, was deleted before
-   * the response went out because the session it was for was revoked or signed out
-   * meanwhile: takes its cookie back, so that `canReauth` does not offer a re-auth that can
+   * the response went out because the session it was for ended meanwhile: takes its
+   * cookie back, so that `canReauth` does not offer a re-auth that can
    * only fail.
    */
   withdraw?(c: Context, credentialId: string): Promise<void>;
