@@ -60,6 +60,22 @@ describe('a stolen remember-me cookie its thief has used, shown by its victim', 
     expect(await t.store.getCredential(t.credentialId)).toBeNull();
   });
 
+  it('on a sign-in with "remember me" its own report revoked: no cookie of a deleted credential', async () => {
+    const t = await stolenAndUsed();
+    t.clock.advance(MIN);
+    // The app's hook revoked the user's sessions, the sign-in's new one too; the credential
+    // it then issued was deleted at commit. Before, its cookie still went out, and /status
+    // offered a re-auth (`canReauth: true`) that could only fail.
+    const res = await t.victim.post('/login?remember=1');
+    const line = res.headers.getSetCookie().find((l) => l.startsWith(`${REMEMBER}=`));
+    expect(line).toMatch(/Max-Age=0/);
+    expect(t.victim.cookies.has(REMEMBER)).toBe(false);
+    expect(await (await t.victim.get('/session/status')).json()).toMatchObject({
+      state: 'none',
+      canReauth: false,
+    });
+  });
+
   it('on a sign-in without it: reported as theft and the credential deleted, though the same user', async () => {
     const t = await stolenAndUsed();
     t.clock.advance(MIN);
