@@ -14,7 +14,7 @@ import { regenerate } from './regenerate.js';
 import { ANSWER_IN_FLIGHT } from './respond.js';
 import { clientFacts, emitFor, type Runtime } from './runtime.js';
 import { linkedCredential, type RequestState, switchSession } from './state.js';
-import { endCurrent } from './successor.js';
+import { currentSession, endCurrent } from './successor.js';
 import type { RegenerateOptions, Session, SessionDeadlines } from './types.js';
 
 /** What ending a session and forgetting its credential read of its record. */
@@ -201,11 +201,16 @@ class SessionHandle implements Session {
     const ours = this.#state.live?.meta.credentialId ?? null;
     if (previous.credentialId !== ours) await forgetLinkedCredential(rt, previous);
     // One the replaced session linked after this request read it ("remember this device"
-    // in the previous user's other tab, during the sign-in) is on its tombstone.
-    const tombstone = previous.sid === null ? null : await rt.store.get(previous.sid);
-    const late = tombstone?.credentialId ?? null;
-    if (late !== null && late !== previous.credentialId && late !== ours) {
-      await forgetLinkedCredential(rt, { credentialId: late });
+    // in the previous user's other tab, during the sign-in) is on its tombstone, or on the
+    // one of the session a privilege change renewed it into meanwhile (ended with it).
+    if (previous.sid === null) return;
+    const trail = new Set<string>();
+    await currentSession(rt, previous.sid, null, trail);
+    for (const sid of trail) {
+      const late = (await rt.store.get(sid))?.credentialId ?? null;
+      if (late !== null && late !== previous.credentialId && late !== ours) {
+        await forgetLinkedCredential(rt, { credentialId: late });
+      }
     }
   }
   destroy(reason: 'logged-out' | 'revoked' = 'logged-out'): Promise<void> {

@@ -183,15 +183,10 @@ export async function regenerate(
       // the previous user's too. It ends with the switch, or its answer, landing last,
       // would hand the browser back to them, and requests sent before it would be told
       // to repeat themselves (as the new user). Bound to the receipt, as endLeftBehind's.
+      // Its credential stays here: the sign-in forgets it after checking the cookie that
+      // names it for theft (handle.ts), as for the session it replaces.
       if (!endedHere && switching) {
-        // Its credential goes with it (this detail does not keep it): it was linked after
-        // the sign-in read the session, so the sign-in's own forgetting would miss it.
-        const marker: EndedMarker = {
-          reason: 'revoked',
-          detail: 'sign-in-as-another-user',
-          at: now,
-        };
-        const outcome = await endCurrent(rt, old.sid, marker, null);
+        const outcome = await endCurrent(rt, old.sid, ended, null);
         if (outcome.ended && receipt) receipt.bounds = [...receipt.bounds, outcome.reached.sid];
       }
     } catch (error) {

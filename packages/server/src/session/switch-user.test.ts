@@ -22,7 +22,15 @@ function switchApp() {
   const clock = manualClock();
   const store = memoryStore({ now: clock.now });
   const events: SessionEvent[] = [];
-  const remember = rememberMe({ store, now: clock.now, findUser: (id) => ({ name: id }) });
+  const credentialEvents: string[] = [];
+  const remember = rememberMe({
+    store,
+    now: clock.now,
+    findUser: (id) => ({ name: id }),
+    onEvent: (e) => {
+      credentialEvents.push(e.type);
+    },
+  });
   const sessions = session({
     store,
     now: clock.now,
@@ -76,8 +84,13 @@ function switchApp() {
   app.route('/session', sessionRoutes({ manager: sessions.manager }));
   const browser = new Browser(app);
   const status = async (b: Browser) => (await b.get('/session/status')).json();
-  return { clock, store, events, handler, signIn, ran, browser, status, manager: sessions.manager };
+  return {
+    ...{ clock, store, events, credentialEvents, handler, signIn, ran, browser, status, app },
+    manager: sessions.manager,
+  };
 }
+
+const REMEMBER = 'lifeline_remember';
 
 const sessionCookies = (res: Response) =>
   res.headers.getSetCookie().filter((line) => line.startsWith('lifeline='));
@@ -357,4 +370,44 @@ describe("a credential alice's other tab issues while bob's sign-in runs", () =>
       });
     }
   }
+});
+
+// With a privilege change in alice's other tab while bob's sign-in ran, the sign-in still
+// checks her remember cookie for theft before her credentials go (the renewed session's
+// ending keeps its credential for that), and takes the cookie back.
+describe("bob's sign-in over alice's session, her remember cookie", () => {
+  for (const renewedDuring of [false, true]) {
+    it(`is checked for theft first (${renewedDuring ? 'renewed during the sign-in' : 'no race'})`, async () => {
+      const t = switchApp();
+      await t.browser.post('/login/alice?remember=1');
+      // A thief with a copy of her remember cookie uses it: the credential turns.
+      const thief = new Browser(t.app);
+      thief.cookies.set(REMEMBER, t.browser.cookies.get(REMEMBER)!);
+      expect((await thief.post('/session/reauth')).status).toBe(200);
+      t.clock.advance(5 * 60_000); // past the credential's grace; her session is still live
+      const held = t.signIn.hold();
+      const signingIn = t.browser.tab().post('/login/bob');
+      await held;
+      if (renewedDuring) expect((await t.browser.tab().post('/elevate')).status).toBe(200);
+      t.signIn.release();
+      expect(t.browser.receive(await signingIn).status).toBe(200);
+      // The cookie she came with is an old validator past its grace: evidence of theft.
+      expect(t.credentialEvents).toContain('theft-suspected');
+      expect(await t.status(t.browser)).toMatchObject({ canReauth: false });
+    });
+  }
+
+  it('is taken back when a privilege change ran during the sign-in', async () => {
+    const t = switchApp();
+    await t.browser.post('/login/alice?remember=1');
+    const held = t.signIn.hold();
+    const signingIn = t.browser.tab().post('/login/bob');
+    await held;
+    const elevated = await t.browser.tab().post('/elevate');
+    t.signIn.release();
+    t.browser.receive(elevated);
+    t.browser.receive(await signingIn);
+    expect(t.browser.cookies.has(REMEMBER)).toBe(false);
+    expect(await t.status(t.browser)).toMatchObject({ canReauth: false });
+  });
 });
