@@ -10,11 +10,11 @@ export const isRenewal = (ended: EndedMarker | null | undefined): boolean =>
   ended?.reason === 'revoked' && ended.detail === 'regenerated';
 
 /**
- * Endings by a sign-in as another user on the session's browser: the session it replaced
- * (`switched-user`; the sign-in forgets that user's credential itself), and one a crossing
- * renewal left the browser in (`sign-in-as-another-user`; its credential goes with it).
- * Requests still on their way with such a cookie are refused with 409 `session_switched`,
- * never repeated as the new user.
+ * Endings by a sign-in as another user on the session's browser (`switched-user`; the
+ * sign-in forgets that user's credentials itself, after its theft check), and
+ * `sign-in-as-another-user`, the detail earlier versions gave one a crossing renewal left
+ * the browser in. Requests still on their way with such a cookie are refused with 409
+ * `session_switched`, never repeated as the new user.
  */
 const SWITCHES: ReadonlySet<string | undefined> = new Set([
   'switched-user',

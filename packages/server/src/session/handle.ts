@@ -144,7 +144,6 @@ class SessionHandle implements Session {
     // A sign-in (not the re-auth route's own) leaves no other user's credential behind.
     const signingIn = typeof userId === 'string' && options?.cause !== 'reauth' ? userId : null;
     const previous = {
-      sid: replaced?.sid ?? null,
       userId: replaced?.meta.userId ?? null,
       credentialId: replaced?.meta.credentialId ?? null,
       // A link the app chose before the sign-in (`null` included) stays the app's choice.
@@ -176,12 +175,7 @@ class SessionHandle implements Session {
    */
   async #forgetOtherUser(
     userId: string,
-    previous: {
-      sid: string | null;
-      userId: string | null;
-      credentialId: string | null;
-      appLinked: boolean;
-    },
+    previous: { userId: string | null; credentialId: string | null; appLinked: boolean },
   ): Promise<void> {
     const rt = this.#rt;
     const kept = await rt.options.reauth?.forgetIfNotFor?.(this.#c, userId);
@@ -197,19 +191,20 @@ class SessionHandle implements Session {
       this.linkCredential(kept);
     }
     const switched = previous.userId !== null && previous.userId !== userId;
-    if (!switched) return;
     const ours = this.#state.live?.meta.credentialId ?? null;
-    if (previous.credentialId !== ours) await forgetLinkedCredential(rt, previous);
-    // One the replaced session linked after this request read it ("remember this device"
-    // in the previous user's other tab, during the sign-in) is on its tombstone, or on the
-    // one of the session a privilege change renewed it into meanwhile (ended with it).
-    if (previous.sid === null) return;
-    const trail = new Set<string>();
-    await currentSession(rt, previous.sid, null, trail);
-    for (const sid of trail) {
-      const late = (await rt.store.get(sid))?.credentialId ?? null;
+    if (switched && previous.credentialId !== ours) await forgetLinkedCredential(rt, previous);
+    // The other user's session this sign-in ended, and the sessions it was renewed into
+    // (ended with it): one linked after this request read it ("remember this device" in
+    // their other tab, during the sign-in) is on a tombstone. After the theft check above,
+    // which their endings leave the credential to.
+    const from = this.#state.switchedFrom;
+    if (from === null) return;
+    const trail = new Map<string, SessionRecord>();
+    await currentSession(rt, from, null, undefined, trail);
+    for (const record of trail.values()) {
+      const late = record.credentialId ?? null;
       if (late !== null && late !== previous.credentialId && late !== ours) {
-        await forgetLinkedCredential(rt, { credentialId: late });
+        await forgetLinkedCredential(rt, record);
       }
     }
   }

@@ -169,6 +169,7 @@ export async function regenerate(
     }
   }
   if (old) {
+    if (switching) state.switchedFrom = old.sid;
     // Where it went, unless a sign-in (which proves itself) replaced it: a revocation
     // racing this renewal follows it to the new session. Another user's session is no
     // renewal of it: the old user's requests on their way must not run as the new one.
@@ -237,9 +238,10 @@ async function endLeftBehind(
   // server within an answer's time on the wire of that renewal. Later, the cookie is only
   // an old token: whoever holds one must not sign its owner out (a review found it).
   if (record.userId === userId || now >= ended!.at + ANSWER_IN_FLIGHT) return null;
-  // As a sign-in as another user does with the session it replaces, the previous user's
-  // remember-me credential linked to it goes too (this detail does not keep it).
-  const marker: EndedMarker = { reason: 'revoked', detail: 'sign-in-as-another-user', at: now };
+  // As a sign-in as another user does with the session it replaces: the previous user's
+  // credentials linked along it go after the sign-in's theft check (handle.ts).
+  state.switchedFrom = cookieSid;
+  const marker: EndedMarker = { reason: 'revoked', detail: 'switched-user', at: now };
   const outcome = await endCurrent(rt, cookieSid, marker, record);
   return outcome.ended ? outcome.reached.sid : null;
 }

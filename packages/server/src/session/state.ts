@@ -65,6 +65,12 @@ export interface RequestState {
   /** A sign-in as another user on this browser ended the presented session (see `Resolution`). */
   switched: boolean;
   /**
+   * Another user's session this request's sign-in ended: the one it replaced, or one a
+   * crossing renewal left the browser in. After its theft check of the remember cookie,
+   * the sign-in forgets the credentials linked along that session's renewals.
+   */
+  switchedFrom: string | null;
+  /**
    * Set when the commit found the session ended (or renewed) under a change the handler
    * made: the middleware answers with it instead of the handler's response.
    */
@@ -112,6 +118,7 @@ export function initialState(resolution: Resolution, now: number, passive: boole
     reissue: false,
     renewed: null,
     switched: false,
+    switchedFrom: null,
     lost: null,
     cleared: false,
     abandoned: false,

@@ -16,13 +16,15 @@ export interface Reached {
  * the successor that a renewal other than a sign-in (a privilege change, a re-auth) named
  * on its tombstone, and so on, while it stays the same user's (store content gone wrong
  * never leads to someone else's) and within `MAX_FOLLOW` steps. `null` when `sid` is gone;
- * an ended record when the trail ends there. Every sid passed goes into `path`.
+ * an ended record when the trail ends there. Every sid passed goes into `path`, and with
+ * its record into `records`.
  */
 export async function currentSession(
   rt: Runtime,
   sid: string,
   record: SessionRecord | null,
   path?: Set<string>,
+  records?: Map<string, SessionRecord>,
 ): Promise<Reached | null> {
   let at = sid;
   let current = record ?? (await rt.store.get(sid));
@@ -30,6 +32,7 @@ export async function currentSession(
   const { userId } = current;
   for (let step = 0; step < MAX_FOLLOW; step++) {
     path?.add(at);
+    records?.set(at, current);
     const next = isRenewal(current.ended) ? current.ended?.successor : undefined;
     if (next === undefined) break;
     const successor = await rt.store.get(next);

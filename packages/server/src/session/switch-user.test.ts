@@ -397,6 +397,22 @@ describe("bob's sign-in over alice's session, her remember cookie", () => {
     });
   }
 
+  it("is checked for theft first when the sign-in crossed her privilege change's answer", async () => {
+    const t = switchApp();
+    await t.browser.post('/login/alice?remember=1');
+    const thief = new Browser(t.app);
+    thief.cookies.set(REMEMBER, t.browser.cookies.get(REMEMBER)!);
+    expect((await thief.post('/session/reauth')).status).toBe(200);
+    t.clock.advance(5 * 60_000);
+    expect((await t.browser.tab().post('/elevate')).status).toBe(200); // answer on the wire
+    // Sent with her first cookie: the sign-in ends the session the renewal left behind.
+    t.browser.receive(await t.browser.tab().post('/login/bob'));
+    expect(t.credentialEvents).toContain('theft-suspected');
+    expect(await t.status(t.browser)).toMatchObject({ canReauth: false });
+    t.clock.advance(31 * 60_000); // bob's session idles out: nothing of alice's is left
+    expect((await t.browser.post('/session/reauth')).status).toBe(401);
+  });
+
   it('is taken back when a privilege change ran during the sign-in', async () => {
     const t = switchApp();
     await t.browser.post('/login/alice?remember=1');
