@@ -246,9 +246,14 @@ export function rememberMe(options: RememberMeOptions): RememberMe {
       if (token !== null && (await read(hasher.sid(token))) === null) dropCookie(c);
     },
 
-    presentedCredentialId(c) {
+    async presentedCredentialId(c, userId) {
       const token = presented(c);
-      return token === null ? null : hasher.sid(token);
+      if (token === null) return null;
+      const id = hasher.sid(token);
+      const record = await read(id);
+      // Someone else's, expired, or an old copy of the cookie: no device of the user's.
+      if (record === null || record.userId !== userId || record.expiresAt <= now()) return null;
+      return (await grace.current(record, token, id)) === null ? null : id;
     },
 
     async forgetIfNotFor(c, userId) {

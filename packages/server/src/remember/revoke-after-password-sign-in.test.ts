@@ -156,3 +156,36 @@ describe('revoking a device that signed in with its password while keeping its r
     expect(entry?.record.credentialId).toBeNull();
   });
 });
+
+describe('a password sign-in whose write at the end of the request would fail', () => {
+  // The link to the credential the device keeps was written with the request's other
+  // changes at its end: a store failure there handed the new session over unlinked, and
+  // revoking it (a lost device) left the credential to sign the device straight back in.
+  it('links the device credential as the session is created, so revoking it ends the device', async () => {
+    // Nothing is left to write at the end (no 503 now): the link went in with the session.
+    let failUpdates = false;
+    const t = routesTestApp({
+      store: (clock) =>
+        new Proxy(memoryStore({ now: clock.now }), {
+          get(target, key, receiver) {
+            const value = Reflect.get(target, key, receiver);
+            if (typeof value !== 'function') return value;
+            if (key !== 'update') return value.bind(target);
+            return (...args: unknown[]) =>
+              failUpdates ? Promise.reject(new Error('ECONNRESET')) : value.apply(target, args);
+          },
+        }),
+    });
+    const device = new Browser(t.app);
+    await device.post('/login?remember=1');
+    t.clock.advance(31 * MIN);
+    failUpdates = true;
+    expect((await device.post('/login')).status).toBe(200);
+    failUpdates = false;
+    const live = (await t.store.listByUser('u1')).filter((e) => e.record.ended === null);
+    expect(live.map((e) => e.record.credentialId)).toHaveLength(1);
+    const [lost] = await t.manager.listForUser('u1');
+    expect(await t.manager.revoke(lost!.id)).toBe(1);
+    expect((await device.post('/session/reauth')).status).toBe(401);
+  });
+});

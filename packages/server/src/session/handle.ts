@@ -150,8 +150,16 @@ class SessionHandle implements Session {
       appLinked: state.credential !== undefined,
     };
     const client = clientFacts(rt, this.#c);
+    // Which device this is: the session limit makes room among its sessions first, and the
+    // new session links its credential as it is created. Unknown when the store fails: the
+    // sign-in goes on as for a cookie naming nothing, and the theft check after it meets
+    // the failure (a 503 that takes the cookie away).
     if (signingIn !== null && !previous.appLinked) {
-      client.heldCredential = rt.options.reauth?.presentedCredentialId?.(this.#c) ?? null;
+      const strategy = rt.options.reauth;
+      const held = await Promise.resolve(
+        strategy?.presentedCredentialId?.(this.#c, signingIn),
+      ).catch(() => null);
+      client.heldCredential = held ?? null;
     }
     try {
       await regenerate(rt, state, client, options);

@@ -83,7 +83,8 @@ function checkOptions(options: RegenerateOptions): void {
  * restarts, and so does the absolute one for a sign-in or re-auth (a new authentication);
  * a privilege change keeps the absolute deadline of the session it replaces. The device's
  * remember-me credential moves to the new session: `credentialId` (a re-auth's), else one
- * linked in this request, else the old session's unless the user changes.
+ * linked in this request, else the old session's unless the user changes, else a sign-in's
+ * device's (`client.heldCredential`, checked by the strategy).
  */
 export async function regenerate(
   rt: Runtime,
@@ -108,7 +109,10 @@ export async function regenerate(
     options.authenticated ?? (options.userId !== undefined && options.userId !== null);
   const data = switching ? Object.fromEntries(state.set ?? []) : currentData(state);
   const carried = state.credential !== undefined ? state.credential : previous?.meta.credentialId;
-  const credential = credentialId ?? carried ?? null;
+  // Else the one the device's cookie names, checked: linked as the session is created, not
+  // with the request's other changes at its end, which a store failure can lose while the
+  // sign-in is still handed over (a revoked device then signed back in with it).
+  const credential = credentialId ?? carried ?? client.heldCredential ?? null;
 
   // A privilege change holds only the authority of the session it replaces (below).
   const standsOnOld =
@@ -118,7 +122,7 @@ export async function regenerate(
   // (counting would take a parallel one's new session for one too many and end it).
   // A sign-in that will link the credential its device keeps is known by it already: two
   // tabs signing in at once replace each other's session, not end it with the credential.
-  const device = { sid: old?.sid ?? null, credential: credential ?? client.heldCredential ?? null };
+  const device = { sid: old?.sid ?? null, credential };
   const limited = userId !== null && !standsOnOld;
   const clearUp: ClearUp = { sent: new Set() };
   if (limited) await keepWithinLimit(rt, userId, now, device, null, clearUp);

@@ -61,8 +61,9 @@ export interface ClientFacts {
   userAgent: string | null;
   location: string | null;
   /**
-   * A sign-in's only: the remember-me credential the browser's cookie names, so the session
-   * limit knows this device's other sessions by it before the new session links it.
+   * A sign-in's only: the remember-me credential the browser's cookie names, checked by the
+   * strategy (the user's own, live, a validator its re-auth takes). The session limit knows
+   * this device's other sessions by it, and the new session links it as it is created.
    */
   heldCredential?: string | null;
 }

@@ -197,11 +197,14 @@ export interface ReauthStrategy {
   /** Called after logout, so a credential does not outlive the session by user intent. */
   forget?(c: Context): Promise<void>;
   /**
-   * The id of the credential the request's cookie names, unchecked (a hash of the cookie,
-   * no store read), or null. A sign-in's session limit uses it to tell this device's other
-   * sessions (two tabs signing in at once) from another device's.
+   * The id of the credential the request's cookie names, or null. A sign-in as `userId`
+   * under `maxSessionsPerUser` uses it to tell this device's other sessions (two tabs
+   * signing in at once), which make room first, from another device's; so it should
+   * answer only for `userId`'s own live credential with a validator its re-auth would
+   * take, or an old copy of the cookie can end the owner's sessions where the limit
+   * refuses the sign-in (`rememberMe()` reads the store for that).
    */
-  presentedCredentialId?(c: Context): string | null;
+  presentedCredentialId?(c: Context, userId: string): string | null | Promise<string | null>;
   /**
    * Called when the request signs in as `userId` (`regenerate({ userId })`): forgets a
    * credential the request carries for anyone else, or it would sign the browser back in
