@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { memoryStore } from '../store/memory/index.js';
 import { Browser, routesTestApp } from './test-app.fixture.js';
 
 const MIN = 60_000;
@@ -330,4 +331,47 @@ describe('POST /session/sessions/revoke: what it reports', () => {
     expect(await res.json()).toEqual({ revoked: 2, currentEnded: false });
     expect(await t.manager.listForUser('u1')).toHaveLength(1);
   });
+});
+
+describe('POST /session/sessions/revoke counts only the endings it made', () => {
+  // The caller's own session, ended by another request (an admin's manager.revoke) between
+  // the route's listing and its own ending, was still counted: one too many.
+  for (const body of [{ all: true }, 'own id'] as const) {
+    it(`${body === 'own id' ? '{ id } of the current session' : '{ all: true }'}: not the caller's session another request ended first`, async () => {
+      let endFirst: string | null = null;
+      const t = routesTestApp({
+        store: (clock) =>
+          new Proxy(memoryStore({ now: clock.now }), {
+            get(target, key, receiver) {
+              const value = Reflect.get(target, key, receiver);
+              if (typeof value !== 'function') return value;
+              if (key !== 'end') return value.bind(target);
+              return async (sid: string, ...rest: unknown[]) => {
+                if (sid === endFirst) {
+                  endFirst = null;
+                  // Another request's ending lands just before this one.
+                  await value.call(
+                    target,
+                    sid,
+                    { reason: 'revoked', detail: 'admin', at: clock.now() },
+                    rest[1],
+                  );
+                }
+                return value.call(target, sid, ...rest);
+              };
+            },
+          }),
+      });
+      const laptop = new Browser(t.app);
+      await laptop.post('/login');
+      const { sessions } = await (await laptop.get('/session/sessions')).json();
+      endFirst = (await t.store.listByUser('u1'))[0]!.sid;
+      const res = await laptop.post(
+        '/session/sessions/revoke',
+        body === 'own id' ? { id: sessions[0].id } : body,
+      );
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ revoked: 0, currentEnded: true });
+    });
+  }
 });

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { problemResponse } from '../problem/problem.js';
-import { forgetCredentialIfGone } from '../session/handle.js';
+import { forgetCredentialIfGone, sessionsEndedHere } from '../session/handle.js';
 import type { SessionEnv, SessionManager } from '../session/types.js';
 import { readJsonBody } from './body.js';
 
@@ -74,7 +74,7 @@ async function revoke(c: Ctx, manager: SessionManager, userId: string, request: 
       // This device's other sessions (parallel re-auths on its remember-me credential) go
       // too, as when another device names it.
       const siblings = await manager.revoke(current, 'user');
-      return { revoked: 1 + siblings, currentEnded: true };
+      return { revoked: sessionsEndedHere(session) + siblings, currentEnded: true };
     }
     const revoked = await manager.revoke(request.id, 'user', { exceptId: current });
     return { revoked, currentEnded: false };
@@ -83,7 +83,8 @@ async function revoke(c: Ctx, manager: SessionManager, userId: string, request: 
   const others = await manager.revokeUser(userId, { exceptId: current });
   if (request.others) return { revoked: others, currentEnded: false };
   await session.destroy('revoked');
-  return { revoked: others + 1, currentEnded: true };
+  // Not counted when another request (an admin's revocation) ended it first.
+  return { revoked: others + sessionsEndedHere(session), currentEnded: true };
 }
 
 /**

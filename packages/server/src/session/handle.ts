@@ -34,11 +34,18 @@ class SessionHandle implements Session {
   readonly #rt: Runtime;
   readonly #c: Context;
   readonly #state: RequestState;
+  /** Sessions this request's `destroy()` ended itself (not found ended by another). */
+  #endedHere = 0;
 
   constructor(rt: Runtime, c: Context, state: RequestState) {
     this.#rt = rt;
     this.#c = c;
     this.#state = state;
+  }
+
+  /** See {@link sessionsEndedHere}. */
+  static endedHere(session: Session): number {
+    return session instanceof SessionHandle ? session.#endedHere : 0;
   }
 
   /** See {@link forgetCredentialIfGone}. */
@@ -244,6 +251,7 @@ class SessionHandle implements Session {
       }
       throw error;
     }
+    this.#endedHere += endings.filter((e) => e.landed).length;
     switchSession(state, { live: null, reason, issue: null, cleared: true, fresh: false });
     if (reason === 'logged-out') await this.#forget(endings);
   }
@@ -446,6 +454,14 @@ function warnLatePassive(rt: Runtime): void {
  */
 export function forgetCredentialIfGone(session: Session): Promise<void> {
   return SessionHandle.forgetCredentialIfGone(session);
+}
+
+/**
+ * How many sessions the request's `destroy()` calls ended themselves: none for a session
+ * another request ended first. Not on `Session`: the revoke route's count.
+ */
+export function sessionsEndedHere(session: Session): number {
+  return SessionHandle.endedHere(session);
 }
 
 /** Builds `c.var.session` for one request. */
