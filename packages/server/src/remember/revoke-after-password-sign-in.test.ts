@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Browser, routesTestApp } from '../routes/test-app.fixture.js';
+import { Browser, routesTestApp, switchableStore } from '../routes/test-app.fixture.js';
 import type { ReauthStrategy } from '../session/types.js';
 import { memoryStore } from '../store/memory/index.js';
 import type { SessionStore } from '../store/types.js';
@@ -163,25 +163,14 @@ describe('a password sign-in whose write at the end of the request would fail', 
   // revoking it (a lost device) left the credential to sign the device straight back in.
   it('links the device credential as the session is created, so revoking it ends the device', async () => {
     // Nothing is left to write at the end (no 503 now): the link went in with the session.
-    let failUpdates = false;
-    const t = routesTestApp({
-      store: (clock) =>
-        new Proxy(memoryStore({ now: clock.now }), {
-          get(target, key, receiver) {
-            const value = Reflect.get(target, key, receiver);
-            if (typeof value !== 'function') return value;
-            if (key !== 'update') return value.bind(target);
-            return (...args: unknown[]) =>
-              failUpdates ? Promise.reject(new Error('ECONNRESET')) : value.apply(target, args);
-          },
-        }),
-    });
+    const outage = switchableStore({ only: 'update' });
+    const t = routesTestApp({ store: outage.store });
     const device = new Browser(t.app);
     await device.post('/login?remember=1');
     t.clock.advance(31 * MIN);
-    failUpdates = true;
+    outage.set(true);
     expect((await device.post('/login')).status).toBe(200);
-    failUpdates = false;
+    outage.set(false);
     const live = (await t.store.listByUser('u1')).filter((e) => e.record.ended === null);
     expect(live.map((e) => e.record.credentialId)).toHaveLength(1);
     const [lost] = await t.manager.listForUser('u1');
