@@ -178,3 +178,36 @@ describe('a password sign-in whose write at the end of the request would fail', 
     expect((await device.post('/session/reauth')).status).toBe(401);
   });
 });
+
+describe("a strategy's presentedCredentialId that throws or answers an odd id", () => {
+  for (const [what, answer] of [
+    [
+      'throws',
+      () => {
+        throw new Error('boom');
+      },
+    ],
+    [
+      'rejects',
+      async () => {
+        throw new Error('boom');
+      },
+    ],
+    ['answers an empty id', () => ''],
+    ['answers a number', () => 42],
+  ] as const) {
+    it(`${what}: the sign-in goes on, linking nothing it said`, async () => {
+      const base = routesTestApp();
+      const reauth = {
+        ...base.remember,
+        presentedCredentialId: answer,
+      } as unknown as ReauthStrategy;
+      const t = routesTestApp({ session: { reauth } });
+      const device = new Browser(t.app);
+      device.cookies.set('lifeline_remember', 'x'.repeat(43));
+      expect((await device.post('/login')).status).toBe(200);
+      const [entry] = await t.store.listByUser('u1');
+      expect(entry?.record.credentialId).toBeNull();
+    });
+  }
+});

@@ -158,15 +158,15 @@ class SessionHandle implements Session {
     };
     const client = clientFacts(rt, this.#c);
     // Which device this is: the session limit makes room among its sessions first, and the
-    // new session links its credential as it is created. Unknown when the store fails: the
-    // sign-in goes on as for a cookie naming nothing, and the theft check after it meets
-    // the failure (a 503 that takes the cookie away).
+    // new session links its credential as it is created. Unknown when the store or the
+    // strategy fails: the sign-in goes on as for a cookie naming nothing, and the theft
+    // check after it meets a store failure (a 503 that takes the cookie away).
     if (signingIn !== null && !previous.appLinked) {
       const strategy = rt.options.reauth;
-      const held = await Promise.resolve(
-        strategy?.presentedCredentialId?.(this.#c, signingIn),
-      ).catch(() => null);
-      client.heldCredential = held ?? null;
+      const held: unknown = await (async () =>
+        strategy?.presentedCredentialId?.(this.#c, signingIn))().catch(() => null);
+      // An empty or odd id is none (as from forgetIfNotFor): never a 500 or a bad record.
+      client.heldCredential = typeof held === 'string' && held !== '' ? held : null;
     }
     try {
       await regenerate(rt, state, client, options);
