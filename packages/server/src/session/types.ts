@@ -198,11 +198,13 @@ export interface ReauthStrategy {
   forget?(c: Context): Promise<void>;
   /**
    * The id of the credential the request's cookie names, or null. A sign-in as `userId`
-   * under `maxSessionsPerUser` uses it to tell this device's other sessions (two tabs
-   * signing in at once), which make room first, from another device's; so it should
-   * answer only for `userId`'s own live credential with a validator its re-auth would
-   * take, or an old copy of the cookie can end the owner's sessions where the limit
-   * refuses the sign-in (`rememberMe()` reads the store for that).
+   * links it into its new session as it is created, and under `maxSessionsPerUser` tells
+   * this device's other sessions (two tabs signing in at once), which make room first,
+   * from another device's by it. So it must answer only for `userId`'s own live credential
+   * with a validator its re-auth would take: another user's would be linked to this
+   * session, and an old copy of the cookie could end the owner's sessions where the limit
+   * refuses the sign-in (`rememberMe()` reads the store for that). A failure, or anything
+   * but a non-empty string, counts as none.
    */
   presentedCredentialId?(c: Context, userId: string): string | null | Promise<string | null>;
   /**
